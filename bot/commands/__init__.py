@@ -1,0 +1,1 @@
+"""One module per CLI command: HELP, add_options(parser), run(args, env) -> exit code."""

@@ -1,0 +1,46 @@
+"""`damancom-bot demo`: the whole login path against the embedded sandbox portal."""
+
+from __future__ import annotations
+
+HELP = "Connexion de démonstration au portail simulé (bac à sable), sans compte réel."
+
+
+def add_options(parser) -> None:
+    parser.add_argument("--headed", action="store_true", help="affiche la fenêtre du navigateur")
+    parser.add_argument("--interactive", action="store_true",
+                        help="vous saisissez vous-même le code « envoyé » par le bac à sable")
+
+
+def run(args, env) -> int:
+    from bot import console, redact
+    from bot.config import load_settings
+    from bot.otp import OutboxCodeSource, PromptCodeSource
+    from bot.recorder import Recorder
+    from bot.runner import run_login
+    from bot.sandbox import Portal, Sandbox
+
+    settings = load_settings(env.environ, need_credentials=False)
+    headless = settings.headless and not args.headed
+    console.require_display(not headless, env.environ)
+    portal = Portal()
+    account = next(iter(portal.accounts.values()))
+    redact.register(account.password)
+    with Sandbox(portal) as sandbox:
+        settings = settings.with_(url=sandbox.url, identifier=account.identifier, password=account.password)
+        if args.interactive:
+            portal.outbox.listeners.append(lambda sms: _show_sms(env, sms))
+            codes = PromptCodeSource(env.stdin, env.stdout, settings.code_wait)
+        else:
+            codes = OutboxCodeSource(portal.outbox, account.identifier, settings.code_wait)
+        env.say(f"Démonstration : portail simulé sur {sandbox.url} (compte {account.identifier}).")
+        result = run_login(settings, codes, Recorder(settings.recordings), headless=headless)
+    console.login_summary(env, result, sandbox=True)
+    return 0
+
+
+def _show_sms(env, sms) -> None:
+    # The sandbox's "phone": only in --interactive demos, never through the logger.
+    env.say("")
+    env.say(f"  +-- SMS reçu au {sms.phone[:2]} •• •• •• {sms.phone[-2:]} (expéditeur : CNSS) --")
+    env.say(f"  | {sms.text}")
+    env.say("  +----------------------------------------------------------")

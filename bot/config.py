@@ -1,0 +1,117 @@
+"""Settings from the environment and `.env`. Every bad value names its variable (exit 2)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlsplit
+
+from bot import redact
+from bot.errors import ConfigError
+
+DEFAULT_URL = "https://www.damancom.ma/fr/"
+_TRUE = {"1", "true", "oui", "yes", "on", "vrai"}
+_FALSE = {"0", "false", "non", "no", "off", "faux"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    url: str = DEFAULT_URL
+    identifier: str = ""
+    password: str = ""
+    headless: bool = True
+    browser: str | None = None
+    recordings: Path = Path("recordings")
+    state_dir: Path = Path("state")
+    action_timeout: float = 30.0  # seconds
+    navigation_timeout: float = 60.0
+    code_wait: float = 300.0
+    selectors_dir: Path | None = None
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    def __repr__(self) -> str:  # never show the password, even in a debugger or a traceback
+        return f"Settings(url={self.url!r}, identifier={self.identifier!r}, password=***)"
+
+
+def read_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The process environment over the `.env` file (DAMANCOM_ENV_FILE, default ./.env)."""
+    from dotenv import dotenv_values
+
+    environ = dict(os.environ if environ is None else environ)
+    env_file = Path(environ.get("DAMANCOM_ENV_FILE", ".env"))
+    if "DAMANCOM_ENV_FILE" in environ and not env_file.is_file():
+        raise ConfigError(f"DAMANCOM_ENV_FILE désigne « {env_file} », qui n'existe pas. Corrigez le chemin.")
+    merged = {k: v for k, v in dotenv_values(env_file).items() if v is not None} if env_file.is_file() else {}
+    merged.update(environ)
+    return merged
+
+
+def load_settings(environ: Mapping[str, str], *, need_credentials: bool) -> Settings:
+    get = lambda name: (environ.get(name) or "").strip()  # noqa: E731
+    url = get("DAMANCOM_URL") or DEFAULT_URL
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"DAMANCOM_URL n'est pas une adresse web valide (« {url} »). Exemple : {DEFAULT_URL}")
+
+    identifier = get("DAMANCOM_IDENTIFIER")
+    password = environ.get("DAMANCOM_PASSWORD") or ""
+    redact.register(password)
+    if need_credentials:
+        if not identifier:
+            raise ConfigError("DAMANCOM_IDENTIFIER est vide. Indiquez votre identifiant Damancom dans le fichier .env.")
+        if not password:
+            raise ConfigError("DAMANCOM_PASSWORD est vide. Indiquez votre mot de passe Damancom dans le fichier .env.")
+    if any(ch.isspace() for ch in identifier):
+        raise ConfigError("DAMANCOM_IDENTIFIER contient des espaces. Recopiez l'identifiant sans espace.")
+
+    return Settings(
+        url=url,
+        identifier=identifier,
+        password=password,
+        headless=_bool(environ, "DAMANCOM_HEADLESS", True),
+        browser=get("DAMANCOM_BROWSER") or None,
+        recordings=Path(get("DAMANCOM_RECORDINGS") or "recordings"),
+        state_dir=state_dir(environ),
+        action_timeout=_seconds(environ, "DAMANCOM_TIMEOUT_ACTION", 30.0),
+        navigation_timeout=_seconds(environ, "DAMANCOM_TIMEOUT_NAVIGATION", 60.0),
+        code_wait=_seconds(environ, "DAMANCOM_CODE_WAIT", 300.0),
+        selectors_dir=Path(get("DAMANCOM_SELECTORS")) if get("DAMANCOM_SELECTORS") else None,
+    )
+
+
+def state_dir(environ: Mapping[str, str]) -> Path:
+    """DAMANCOM_STATE_DIR, else the platform's user data dir (e.g. %LOCALAPPDATA%\\damancom-bot)."""
+    explicit = (environ.get("DAMANCOM_STATE_DIR") or "").strip()
+    if explicit:
+        return Path(explicit)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("damancom-bot", appauthor=False))
+
+
+def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (environ.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ConfigError(f"{name} vaut « {raw} » : attendu 1 ou 0 (oui/non, true/false).")
+
+
+def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = (environ.get(name) or "").strip().replace(",", ".")
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 24 * 3600:
+        raise ConfigError(f"{name} vaut « {raw} » : attendu un nombre de secondes positif (par exemple 30).")
+    return value

@@ -1,0 +1,58 @@
+"""Typed errors. Each carries its exit code and one French sentence: what happened, what to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.exit_codes import ExitCode
+from bot.redact import scrub
+
+
+class BotError(Exception):
+    exit_code = ExitCode.BUG
+
+    def __init__(self, message: str, *, screenshot: Path | None = None):
+        # Messages may quote portal or Playwright text: scrub before anything can print them.
+        self.message = scrub(message)
+        self.screenshot = screenshot
+        super().__init__(self.message)
+
+
+class ConfigError(BotError):
+    exit_code = ExitCode.BAD_INPUT
+
+
+class BrowserNotFound(ConfigError):
+    pass
+
+
+class InvalidCode(BotError):
+    """A code typed by a person is not 6 digits; never sent to the portal."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+class CodeNotProvided(BotError):
+    exit_code = ExitCode.NO_CODE
+
+
+class PortalUnavailable(BotError):
+    exit_code = ExitCode.UNAVAILABLE
+
+
+class CredentialsRejected(BotError):
+    exit_code = ExitCode.REJECTED
+
+
+class UnexpectedPage(BotError):
+    exit_code = ExitCode.SCREENS_CHANGED
+
+    def __init__(self, expected: str, url: str, title: str, screenshot: Path | None = None, detail: str = ""):
+        self.expected, self.url, self.title = expected, url, title
+        text = (
+            f"L'écran attendu ({expected}) n'est pas apparu : le portail affiche « {title} » ({url}). "
+            "Le portail a peut-être changé ; vérifiez la capture d'écran et les sélecteurs (dossier selectors/)."
+        )
+        if detail:
+            text += f" Détail : {detail}"
+        super().__init__(text, screenshot=screenshot)

@@ -1,0 +1,13 @@
+"""Exit codes: the contract with people, scripts and the scheduler (documented in README)."""
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    BUG = 1  # unexpected error in the bot itself
+    BAD_INPUT = 2  # configuration, usage or input is wrong
+    NO_CODE = 3  # the person did not provide the code in time
+    UNAVAILABLE = 4  # portal unavailable or overloaded: retry later
+    REJECTED = 5  # credentials or code rejected by the portal
+    SCREENS_CHANGED = 6  # the portal's screens are not what we expect

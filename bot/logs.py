@@ -1,0 +1,55 @@
+"""Loguru set-up: short French lines on the console, a rotating file in the state dir.
+
+Every record passes through `redact.scrub` — message and traceback alike. Tracebacks are
+formatted here without variable values (`diagnose=False` is not enough on its own: exception
+texts from Playwright quote what was typed).
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import TextIO
+
+from loguru import logger
+
+from bot.redact import scrub
+
+LOG_NAME = "damancom-bot.log"
+
+
+def _patch(record) -> None:
+    record["message"] = scrub(record["message"])
+    exc = record["exception"]
+    text = ""
+    if exc is not None and exc.type is not None:
+        text = scrub("".join(traceback.format_exception(exc.type, exc.value, exc.traceback)))
+    record["extra"]["trace"] = text
+
+
+def _file_format(record) -> str:
+    return "{time:YYYY-MM-DD HH:mm:ss.SSSZZ} | {level: <7} | {name}:{line} | {message}\n{extra[trace]}"
+
+
+def _console_format(record) -> str:
+    return "{message}\n"
+
+
+def setup(state_dir: Path | None, *, console: TextIO | None = None, verbose: bool = False) -> Path | None:
+    """Configure sinks; returns the log file path (None when the state dir is unusable)."""
+    logger.remove()
+    logger.configure(patcher=_patch)
+    logger.add(console or sys.stderr, level="DEBUG" if verbose else "INFO", format=_console_format,
+               colorize=False, backtrace=False, diagnose=False)
+    if state_dir is None:
+        return None
+    log_file = Path(state_dir) / "logs" / LOG_NAME
+    try:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        logger.warning("Impossible de créer le dossier des journaux {} : journal sur la console seulement.", log_file.parent)
+        return None
+    logger.add(log_file, level="DEBUG", format=_file_format, rotation="1 MB", retention=10,
+               encoding="utf-8", backtrace=False, diagnose=False, enqueue=False)
+    return log_file

@@ -1,0 +1,30 @@
+"""Keeps secrets (password, SMS codes) out of every text the bot writes.
+
+Secrets are registered once (when the configuration is read, when a code is typed); every log
+record, error message and report goes through `scrub`. Playwright's own error messages quote the
+values given to `fill()`, which is why this sits under the errors as well as the logs.
+"""
+
+from __future__ import annotations
+
+import threading
+
+MASK = "••••••"
+_lock = threading.Lock()
+_secrets: set[str] = set()
+
+
+def register(value: str | None) -> None:
+    if value and len(value) >= 4:  # shorter strings would blot out ordinary words
+        with _lock:
+            _secrets.add(value)
+
+
+def scrub(text: str) -> str:
+    if not text:
+        return text
+    with _lock:
+        ordered = sorted(_secrets, key=len, reverse=True)
+    for secret in ordered:
+        text = text.replace(secret, MASK)
+    return text

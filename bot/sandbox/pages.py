@@ -1,0 +1,106 @@
+"""French HTML screens of the sandbox, modeled on the Damancom path described in the seed."""
+
+from __future__ import annotations
+
+from html import escape
+
+from bot.sandbox.state import Account
+
+STATE_LABELS = {True: "Déclarée", False: "À déclarer"}
+
+_STYLE = """
+body{font-family:Arial,Helvetica,sans-serif;margin:0;background:#f4f6f9;color:#1d2733}
+header{background:#00589c;color:#fff;padding:12px 24px;display:flex;justify-content:space-between}
+header strong{font-size:20px} .banner{background:#fff3cd;color:#6b4e00;padding:6px 24px;font-size:13px}
+main{max-width:760px;margin:24px auto;background:#fff;padding:24px 32px;border-radius:6px;box-shadow:0 1px 4px #0002}
+label{display:block;margin:14px 0 4px;font-weight:bold} input{padding:8px;font-size:16px;width:280px}
+.btn,button{display:inline-block;margin:16px 8px 0 0;padding:10px 18px;border:0;border-radius:4px;
+background:#00589c;color:#fff;font-size:15px;text-decoration:none;cursor:pointer}
+.btn.secondaire{background:#5b6b7b} .alerte{padding:10px 14px;border-radius:4px;margin:12px 0}
+.erreur{background:#fde2e1;color:#8a1c13} .info{background:#e3f0fb;color:#0b3e66}
+table{border-collapse:collapse;width:100%;margin-top:8px} th,td{border:1px solid #ccd5df;padding:8px;text-align:left}
+.etat-a-declarer{color:#a34a00;font-weight:bold} .etat-declaree{color:#1c7a33}
+"""
+
+
+def layout(title: str, body: str, *, flash: str | None = None, error: str | None = None) -> str:
+    alerts = ""
+    if flash:
+        alerts += f'<div class="alerte info" role="status">{escape(flash)}</div>'
+    if error:
+        alerts += f'<div class="alerte erreur" role="alert">{escape(error)}</div>'
+    return f"""<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>{escape(title)} - Damancom</title>
+<style>{_STYLE}</style></head>
+<body><header><strong>CNSS · Damancom</strong><span>Portail des affiliés</span></header>
+<div class="banner">Bac à sable : simulation locale du portail Damancom, aucune donnée réelle.</div>
+<main>{alerts}{body}</main></body></html>"""
+
+
+def _csrf(token: str) -> str:
+    return f'<input type="hidden" name="_csrf" value="{escape(token)}">'
+
+
+def home(flash: str | None = None) -> str:
+    return layout("Accueil", """
+<h1>Bienvenue sur Damancom</h1>
+<p>Le portail de la CNSS pour la déclaration des salaires et le télépaiement des cotisations.</p>
+<h2>Connexion à votre espace</h2>
+<a class="btn" href="/fr/authentification/otp">S'authentifier avec OTP</a>
+<a class="btn secondaire" href="/fr/authentification/eid">S'authentifier avec e-ID</a>
+""", flash=flash)
+
+
+def identifier(csrf: str, *, error: str | None = None, flash: str | None = None) -> str:
+    return layout("Authentification", f"""
+<h1>Authentification par OTP</h1>
+<p>Saisissez votre identifiant : un code à 6 chiffres sera envoyé par SMS au numéro enregistré à la CNSS.</p>
+<form method="post" action="/fr/authentification/otp">{_csrf(csrf)}
+<label for="identifiant">Identifiant</label>
+<input id="identifiant" name="identifiant" autocomplete="username" required>
+<div><button type="submit">Continuer</button></div>
+</form>""", error=error, flash=flash)
+
+
+def code(csrf: str, phone: str, ttl_minutes: int, *, error: str | None = None) -> str:
+    return layout("Code de vérification", f"""
+<h1>Vérification</h1>
+<p>Un code à 6 chiffres a été envoyé par SMS au {escape(phone)}. Il est valable {ttl_minutes} minutes.</p>
+<form method="post" action="/fr/authentification/otp/code" autocomplete="off">{_csrf(csrf)}
+<label for="code">Code reçu par SMS</label>
+<input id="code" name="code" autocomplete="one-time-code" inputmode="numeric" maxlength="6" pattern="[0-9]{{6}}" required>
+<label for="motdepasse">Mot de passe</label>
+<input id="motdepasse" name="motdepasse" type="password" autocomplete="current-password" required>
+<div><button type="submit">Valider</button></div>
+</form>""", error=error)
+
+
+def eid() -> str:
+    return layout("Identité numérique", """
+<h1>Authentification avec e-ID</h1>
+<p>Ouvrez l'application « Identité Numérique » de la DGSN sur votre téléphone pour approuver la connexion.</p>
+<p class="alerte info">Le bac à sable ne simule pas encore l'approbation e-ID : utilisez l'authentification OTP.</p>
+<a class="btn secondaire" href="/fr/">Retour à l'accueil</a>""")
+
+
+def interface(account: Account, csrf: str, periods: list[tuple[str, bool]]) -> str:
+    rows = "".join(
+        f'<tr><td>{p[5:]}/{p[:4]}</td><td class="{"etat-declaree" if done else "etat-a-declarer"}">'
+        f"{STATE_LABELS[done]}</td></tr>"
+        for p, done in periods
+    )
+    return layout("Espace affilié", f"""
+<h1>Espace affilié</h1>
+<p>Raison sociale : <strong id="raison-sociale">{escape(account.employer)}</strong><br>
+N° d'affiliation : <strong id="affiliation">{escape(account.affiliation)}</strong></p>
+<nav><a href="#declaration">Déclaration des salaires</a> · <a href="#telepaiement">Télépaiement</a></nav>
+<h2 id="declaration">Déclaration des salaires</h2>
+<table><caption>Périodes de déclaration</caption>
+<thead><tr><th>Période</th><th>État</th></tr></thead><tbody>{rows}</tbody></table>
+<h2 id="telepaiement">Télépaiement</h2><p>Aucun paiement en attente.</p>
+<form method="post" action="/fr/deconnexion">{_csrf(csrf)}<button type="submit" class="secondaire">Se déconnecter</button></form>
+""")
+
+
+def message(title: str, text: str) -> str:
+    return layout(title, f'<h1>{escape(title)}</h1><p>{escape(text)}</p><a class="btn" href="/fr/">Retour à l\'accueil</a>')

@@ -1,0 +1,182 @@
+"""The sandbox's HTTP server: real cookies, real forms, real redirects, on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+from http import HTTPStatus
+from http.cookies import SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from bot.sandbox import pages
+from bot.sandbox.state import CodeCheck, Portal, Session
+
+COOKIE = "DAMANCOM_SESSION"
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: "SandboxServer"
+    protocol_version = "HTTP/1.1"
+
+    # plumbing ---------------------------------------------------------------------
+    def log_message(self, format, *args):  # noqa: A002 - silence the default stderr access log
+        pass
+
+    @property
+    def portal(self) -> Portal:
+        return self.server.portal
+
+    def _session(self, create: bool) -> tuple[Session | None, bool]:
+        cookie = SimpleCookie(self.headers.get("Cookie", ""))
+        session = self.portal.session(cookie[COOKIE].value if COOKIE in cookie else None)
+        if session is None and create:
+            return self.portal.new_session(), True
+        return session, False
+
+    def _send(self, status: int, body: str, *, content_type="text/html; charset=utf-8",
+              session: Session | None = None, set_cookie=False, location: str | None = None) -> None:
+        data = body.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        if location:
+            self.send_header("Location", location)
+        if set_cookie and session is not None:
+            self.send_header("Set-Cookie", f"{COOKIE}={session.id}; Path=/; HttpOnly; SameSite=Lax")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def _redirect(self, location: str, session: Session | None = None, set_cookie=False) -> None:
+        self._send(HTTPStatus.SEE_OTHER, "", session=session, set_cookie=set_cookie, location=location)
+
+    def _form(self) -> dict[str, str]:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode("utf-8", "replace")
+        return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+
+    def _csrf_ok(self, session: Session | None, form: dict[str, str]) -> bool:
+        return session is not None and secrets.compare_digest(form.get("_csrf", ""), session.csrf)
+
+    def _forbidden(self) -> None:
+        self._send(HTTPStatus.FORBIDDEN, pages.message(
+            "Accès refusé", "Votre session a expiré ou le formulaire n'est plus valide. Recommencez depuis l'accueil."))
+
+    # routes -----------------------------------------------------------------------
+    def do_GET(self) -> None:  # noqa: N802
+        path = urlsplit(self.path).path
+        session, created = self._session(create=True)
+        flash, session.flash = session.flash, None
+        if path in ("/", "/fr"):
+            return self._redirect("/fr/", session, created)
+        if path == "/_sandbox/outbox":
+            return self._send(200, json.dumps([s.as_dict() for s in self.portal.outbox.all()], ensure_ascii=False),
+                              content_type="application/json; charset=utf-8")
+        if path == "/fr/":
+            return self._send(200, pages.home(flash), session=session, set_cookie=created)
+        if path == "/fr/authentification/otp":
+            return self._send(200, pages.identifier(session.csrf, flash=flash), session=session, set_cookie=created)
+        if path == "/fr/authentification/otp/code":
+            if session.attempt is None:
+                session.flash = "Saisissez d'abord votre identifiant."
+                return self._redirect("/fr/authentification/otp", session, created)
+            return self._send(200, self._code_page(session), session=session)
+        if path == "/fr/authentification/eid":
+            return self._send(200, pages.eid(), session=session, set_cookie=created)
+        if path == "/fr/espace-affilie":
+            if session.account is None:
+                session.flash = "Veuillez vous authentifier pour accéder à votre espace."
+                return self._redirect("/fr/", session, created)
+            return self._send(200, pages.interface(session.account, session.csrf,
+                                                   self.portal.periods(session.account)), session=session)
+        self._send(HTTPStatus.NOT_FOUND, pages.message("Page introuvable", "Cette page n'existe pas."))
+
+    do_HEAD = do_GET
+
+    def do_POST(self) -> None:  # noqa: N802
+        path = urlsplit(self.path).path
+        session, _ = self._session(create=False)
+        form = self._form()
+        if not self._csrf_ok(session, form):
+            return self._forbidden()
+        if path == "/fr/authentification/otp":
+            sms = self.portal.start_login(session, form.get("identifiant", ""))
+            if sms is None:
+                return self._send(200, pages.identifier(
+                    session.csrf, error="Identifiant inconnu. Vérifiez votre saisie."), session=session)
+            return self._redirect("/fr/authentification/otp/code", session)
+        if path == "/fr/authentification/otp/code":
+            return self._check_code(session, form)
+        if path == "/fr/deconnexion":
+            self.portal.end_session(session)
+            fresh = self.portal.new_session()
+            fresh.flash = "Vous êtes déconnecté."
+            return self._redirect("/fr/", fresh, set_cookie=True)
+        self._send(HTTPStatus.NOT_FOUND, pages.message("Page introuvable", "Cette page n'existe pas."))
+
+    def _code_page(self, session: Session, error: str | None = None) -> str:
+        minutes = max(1, round(self.portal.code_ttl / 60))
+        return pages.code(session.csrf, session.attempt.account.masked_phone, minutes, error=error)
+
+    def _check_code(self, session: Session, form: dict[str, str]) -> None:
+        outcome, left = self.portal.check(session, form.get("code", ""), form.get("motdepasse", ""))
+        if outcome is CodeCheck.OK:
+            return self._redirect("/fr/espace-affilie", session)
+        restart = {
+            CodeCheck.EXPIRED: "Le code a expiré. Saisissez à nouveau votre identifiant pour recevoir un nouveau code.",
+            CodeCheck.TOO_MANY: "Trop de tentatives erronées : cette authentification est annulée. "
+                                "Saisissez à nouveau votre identifiant.",
+            CodeCheck.NO_ATTEMPT: "Saisissez d'abord votre identifiant.",
+        }
+        if outcome in restart:
+            return self._send(200, pages.identifier(session.csrf, error=restart[outcome]), session=session)
+        error = ("Code incorrect." if outcome is CodeCheck.WRONG_CODE else "Mot de passe incorrect.")
+        self._send(200, self._code_page(session, f"{error} Il vous reste {left} essai(s)."), session=session)
+
+
+class SandboxServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, portal: Portal, host: str = "127.0.0.1", port: int = 0):
+        self.portal = portal
+        super().__init__((host, port), Handler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}/fr/"
+
+
+class Sandbox:
+    """A sandbox portal served from a background thread: `with Sandbox() as sb: sb.url`."""
+
+    def __init__(self, portal: Portal | None = None, host: str = "127.0.0.1", port: int = 0):
+        self.portal = portal or Portal()
+        self.server = SandboxServer(self.portal, host, port)
+        self._thread = threading.Thread(target=self.server.serve_forever, name="sandbox", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def outbox(self):
+        return self.portal.outbox
+
+    def start(self) -> "Sandbox":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self) -> "Sandbox":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

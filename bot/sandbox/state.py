@@ -1,0 +1,186 @@
+"""The sandbox portal's memory: accounts, sessions, login attempts, SMS outbox. Clock injected."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from importlib import resources
+from typing import Callable
+
+import yaml
+
+CODE_TTL = 300.0  # seconds, like the real portal's "a few minutes"
+MAX_CODE_TRIES = 3
+
+
+@dataclass
+class Account:
+    identifier: str
+    password: str
+    phone: str
+    employer: str
+    affiliation: str
+    declared: set[str] = field(default_factory=set)  # periods filed during this sandbox's life
+
+    @property
+    def masked_phone(self) -> str:
+        return f"{self.phone[:2]} •• •• •• {self.phone[-2:]}"
+
+
+@dataclass
+class Sms:
+    seq: int
+    identifier: str
+    phone: str
+    code: str
+    sent_at: float
+
+    @property
+    def text(self) -> str:
+        return f"CNSS Damancom : votre code de connexion est {self.code}. Il expire dans 5 minutes."
+
+    def as_dict(self) -> dict:
+        return {"seq": self.seq, "identifier": self.identifier, "phone": self.phone, "code": self.code,
+                "text": self.text, "sent_at": datetime.fromtimestamp(self.sent_at).astimezone().isoformat()}
+
+
+class Outbox:
+    """Every SMS the sandbox "sends". Readers may block until a new one arrives."""
+
+    def __init__(self) -> None:
+        self._items: list[Sms] = []
+        self._cond = threading.Condition()
+        self.listeners: list[Callable[[Sms], None]] = []
+
+    def send(self, identifier: str, phone: str, code: str, now: float) -> Sms:
+        with self._cond:
+            sms = Sms(len(self._items) + 1, identifier, phone, code, now)
+            self._items.append(sms)
+            self._cond.notify_all()
+        for listener in self.listeners:
+            listener(sms)
+        return sms
+
+    def all(self) -> list[Sms]:
+        with self._cond:
+            return list(self._items)
+
+    def wait_for(self, identifier: str, after_seq: int = 0, timeout: float | None = None) -> Sms | None:
+        def find() -> Sms | None:
+            return next((s for s in reversed(self._items) if s.identifier == identifier and s.seq > after_seq), None)
+
+        with self._cond:
+            self._cond.wait_for(lambda: find() is not None, timeout=timeout)
+            return find()
+
+
+@dataclass
+class LoginAttempt:
+    account: Account
+    code: str
+    expires_at: float
+    failures: int = 0
+
+
+@dataclass
+class Session:
+    id: str
+    csrf: str
+    attempt: LoginAttempt | None = None
+    account: Account | None = None  # set once logged in
+    flash: str | None = None
+
+
+class CodeCheck(Enum):
+    OK = "ok"
+    WRONG_CODE = "wrong_code"
+    WRONG_PASSWORD = "wrong_password"
+    EXPIRED = "expired"
+    TOO_MANY = "too_many"
+    NO_ATTEMPT = "no_attempt"
+
+
+def load_accounts() -> list[Account]:
+    text = resources.files("bot.sandbox").joinpath("accounts.yaml").read_text(encoding="utf-8")
+    return [Account(**{k: str(v) for k, v in row.items()}) for row in yaml.safe_load(text)["accounts"]]
+
+
+class Portal:
+    def __init__(self, accounts: list[Account] | None = None, *, clock: Callable[[], float] = time.time,
+                 code_ttl: float = CODE_TTL, max_tries: int = MAX_CODE_TRIES) -> None:
+        self.accounts = {a.identifier: a for a in (accounts if accounts is not None else load_accounts())}
+        self.clock = clock
+        self.code_ttl = code_ttl
+        self.max_tries = max_tries
+        self.outbox = Outbox()
+        self._sessions: dict[str, Session] = {}
+        self._lock = threading.Lock()
+
+    # sessions -----------------------------------------------------------------
+    def new_session(self) -> Session:
+        session = Session(id=secrets.token_urlsafe(24), csrf=secrets.token_urlsafe(24))
+        with self._lock:
+            self._sessions[session.id] = session
+        return session
+
+    def session(self, session_id: str | None) -> Session | None:
+        with self._lock:
+            return self._sessions.get(session_id or "")
+
+    def end_session(self, session: Session) -> None:
+        with self._lock:
+            self._sessions.pop(session.id, None)
+
+    # login ----------------------------------------------------------------------
+    def start_login(self, session: Session, identifier: str) -> Sms | None:
+        """Sends a fresh code for a known identifier; None when the identifier is unknown."""
+        account = self.accounts.get(identifier.strip())
+        if account is None:
+            return None
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        now = self.clock()
+        session.attempt = LoginAttempt(account, code, now + self.code_ttl)
+        session.account = None
+        return self.outbox.send(account.identifier, account.phone, code, now)
+
+    def check(self, session: Session, code: str, password: str) -> tuple[CodeCheck, int]:
+        """Returns the outcome and the number of tries left."""
+        attempt = session.attempt
+        if attempt is None:
+            return CodeCheck.NO_ATTEMPT, 0
+        if self.clock() > attempt.expires_at:
+            session.attempt = None
+            return CodeCheck.EXPIRED, 0
+        code_ok = secrets.compare_digest(code.strip(), attempt.code)
+        password_ok = secrets.compare_digest(password.encode(), attempt.account.password.encode())
+        if code_ok and password_ok:
+            session.attempt, session.account = None, attempt.account
+            session.csrf = secrets.token_urlsafe(24)  # new privilege level, new token
+            return CodeCheck.OK, 0
+        attempt.failures += 1
+        left = self.max_tries - attempt.failures
+        if left <= 0:
+            session.attempt = None
+            return CodeCheck.TOO_MANY, 0
+        return (CodeCheck.WRONG_CODE if not code_ok else CodeCheck.WRONG_PASSWORD), left
+
+    # declarations ---------------------------------------------------------------
+    def periods(self, account: Account, count: int = 3) -> list[tuple[str, bool]]:
+        """The last `count` monthly periods, newest first, with whether each is declared.
+
+        The previous month is due; older months count as already declared.
+        """
+        today = date.fromtimestamp(self.clock())
+        year, month = today.year, today.month
+        rows = []
+        for i in range(1, count + 1):
+            m, y = month - i, year
+            while m <= 0:
+                m, y = m + 12, y - 1
+            period = f"{y:04d}-{m:02d}"
+            rows.append((period, i > 1 or period in account.declared))
+        return rows

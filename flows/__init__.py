@@ -1,0 +1,1 @@
+"""Page objects for the Damancom screens, and the flows that sequence them."""

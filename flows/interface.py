@@ -1,0 +1,65 @@
+"""« Espace affilié »: the declaration interface reached after login."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from loguru import logger
+from playwright.sync_api import Error as PlaywrightError
+
+from flows.screen import Screen
+
+DECLARED, TO_DECLARE = "Déclarée", "À déclarer"
+
+
+@dataclass
+class InterfaceSummary:
+    employer: str | None
+    affiliation: str | None
+    periods: list[tuple[str, str]] = field(default_factory=list)  # (period as shown, state)
+
+
+class InterfaceScreen(Screen):
+    name = "interface"
+
+    def summary(self) -> InterfaceSummary:
+        text = self.page.locator("body").inner_text()
+        return InterfaceSummary(self._fact(text, "employer"), self._fact(text, "affiliation"), self._periods())
+
+    def _fact(self, text: str, name: str) -> str | None:
+        for pattern in self.spec.facts.get(name, []):
+            match = re.search(pattern, text, re.IGNORECASE)
+            if match:
+                return match.group(1).strip()
+        return None
+
+    def _periods(self) -> list[tuple[str, str]]:
+        table = self.find_optional("periods_table")
+        if table is None:
+            return []
+        rows = []
+        for cells in table.locator("tbody tr, tr:has(td)").evaluate_all(
+                "rows => [...new Set(rows)].map(r => [...r.cells].map(c => c.innerText.trim()))"):
+            if len(cells) >= 2:
+                rows.append((cells[0], self._state(cells[1])))
+        return rows
+
+    def _state(self, text: str) -> str:
+        for kind, label in (("to_declare", TO_DECLARE), ("declared", DECLARED)):
+            if any(re.search(p, text.strip(), re.IGNORECASE) for p in self.spec.states.get(kind, [])):
+                return label
+        return text
+
+    def logout(self) -> bool:
+        """Best effort: the session ends on the portal's side too. False when no logout control is found."""
+        button = self.find_optional("logout")
+        if button is None:
+            return False
+        try:
+            self.submit(button, button)
+            self.ctx.recorder.screenshot(self.page, "deconnexion")
+        except PlaywrightError as exc:
+            logger.warning("Déconnexion incomplète : {}", str(exc).splitlines()[0])
+            return False
+        return True

@@ -1,0 +1,64 @@
+"""Reads the selector YAML files (the `selectors/` folder, or its copy inside the wheel)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.errors import ConfigError
+
+STRATEGY_KEYS = {"role", "label", "text", "placeholder", "css"}
+
+
+def default_folder() -> Path:
+    packaged = Path(__file__).resolve().parent.parent / "bot" / "_selectors"  # inside an installed wheel
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "selectors"  # in the checkout
+
+
+@dataclass(frozen=True)
+class ScreenSpec:
+    name: str
+    label: str
+    recognise: list[str]
+    elements: dict[str, list[dict]]
+    absent: list[str] = field(default_factory=list)
+    messages: dict[str, list[str]] = field(default_factory=dict)
+    facts: dict[str, list[str]] = field(default_factory=dict)
+    states: dict[str, list[str]] = field(default_factory=dict)
+    source: Path | None = None
+
+
+@lru_cache(maxsize=None)
+def load(name: str, folder: Path | None = None) -> ScreenSpec:
+    path = (folder or default_folder()) / f"{name}.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"Fichier de sélecteurs introuvable : {path}. Réinstallez le bot ou corrigez DAMANCOM_SELECTORS.") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"Le fichier de sélecteurs {path} n'est pas un YAML valide ({exc}). Corrigez-le.") from None
+    spec = ScreenSpec(name=name, label=data.get("label", name), recognise=list(data.get("recognise", [])),
+                      elements=data.get("elements", {}), absent=list(data.get("absent", [])),
+                      messages=data.get("messages", {}), facts=data.get("facts", {}),
+                      states=data.get("states", {}), source=path)
+    _validate(spec)
+    return spec
+
+
+def _validate(spec: ScreenSpec) -> None:
+    for element in spec.recognise + spec.absent:
+        if element not in spec.elements:
+            raise ConfigError(f"{spec.source} : l'élément « {element} » est cité mais n'est pas décrit sous elements.")
+    for element, strategies in spec.elements.items():
+        if not isinstance(strategies, list) or not strategies:
+            raise ConfigError(f"{spec.source} : l'élément « {element} » doit avoir une liste de stratégies.")
+        for strategy in strategies:
+            if not isinstance(strategy, dict) or len(STRATEGY_KEYS & strategy.keys()) != 1:
+                raise ConfigError(
+                    f"{spec.source} : stratégie invalide pour « {element} » ({strategy}) ; "
+                    f"une seule clé parmi {', '.join(sorted(STRATEGY_KEYS))}.")
