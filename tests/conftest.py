@@ -1,0 +1,87 @@
+"""Shared fixtures: a fresh sandbox per test, one browser per session (pytest-playwright), CLI runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import browser as browsers
+from bot.recorder import Recorder
+from bot.sandbox import Portal, Sandbox
+from flows.context import FlowContext
+
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, playwright):
+    """Use the bot's own discovery, so tests run where the bot runs (Debian chromium in CI)."""
+    choice = browsers.choose(None, managed_path=playwright.chromium.executable_path)
+    args = {**browser_type_launch_args, "args": browsers.LAUNCH_ARGS}
+    if choice.how == "channel":
+        args["channel"] = choice.value
+    elif choice.how == "executable":
+        args["executable_path"] = choice.value
+    return args
+
+
+@pytest.fixture
+def portal() -> Portal:
+    return Portal()
+
+
+@pytest.fixture
+def sandbox(portal):
+    with Sandbox(portal) as running:
+        yield running
+
+
+@pytest.fixture
+def demo_account(portal):
+    return portal.accounts["PHARMA-DEMO"]
+
+
+@pytest.fixture
+def recorder(tmp_path) -> Recorder:
+    return Recorder(tmp_path / "recordings", "test-run")
+
+
+@pytest.fixture
+def flow(page, recorder) -> FlowContext:
+    """A page wired like a bot run, with short timeouts so a wrong screen fails fast."""
+    return FlowContext(page, recorder, action_timeout=5, navigation_timeout=10)
+
+
+@pytest.fixture
+def cli_env(tmp_path) -> dict[str, str]:
+    """Environment for a CLI subprocess: its own state and recordings dirs, no stray .env."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DAMANCOM_")}
+    env.update(DAMANCOM_STATE_DIR=str(tmp_path / "state"), DAMANCOM_RECORDINGS=str(tmp_path / "recordings"))
+    return env
+
+
+@pytest.fixture
+def run_cli(tmp_path, cli_env):
+    def run(*args: str, input: str | None = None, env: dict | None = None, timeout: float = 120):
+        return subprocess.run([str(BIN / "damancom-bot"), *args], input=input, capture_output=True, text=True,
+                              cwd=tmp_path, env={**cli_env, **(env or {})}, timeout=timeout)
+    return run
+
+
+def files_under(*roots: Path):
+    for root in roots:
+        if root.exists():
+            yield from (p for p in root.rglob("*") if p.is_file())
+
+
+def assert_no_secret(secrets: list[str], *texts: str, roots: tuple[Path, ...] = ()) -> None:
+    """No secret in the given texts, nor in any byte of any file under `roots`."""
+    for secret in secrets:
+        for text in texts:
+            assert secret not in text
+        for path in files_under(*roots):
+            assert secret.encode() not in path.read_bytes(), f"{secret!r} found in {path}"
