@@ -6,6 +6,7 @@ import queue
 import re
 import threading
 import time
+import unicodedata
 from typing import Protocol, TextIO
 
 from bot import redact
@@ -19,6 +20,8 @@ def parse_code(raw: str) -> str:
     code = re.sub(r"\s+", "", raw or "")
     if not CODE_RE.fullmatch(code):
         raise InvalidCode("Le code doit comporter exactement 6 chiffres (par exemple 123456). Saisissez-le à nouveau.")
+    # A phone keyboard may give Arabic-Indic or full-width digits: the portal wants ASCII.
+    code = "".join(str(unicodedata.decimal(ch)) for ch in code)
     redact.register(code)
     return code
 

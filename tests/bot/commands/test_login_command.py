@@ -1,0 +1,101 @@
+"""`damancom-bot login` against portals not written with this project, and how it fails."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tests.conftest import BIN, assert_no_secret
+from tests.foreign_portal import PASSWORD, ForeignPortal
+
+
+def start_login(tmp_path, cli_env, url: str, **extra: str) -> subprocess.Popen:
+    env = {**cli_env, "DAMANCOM_URL": url, "DAMANCOM_IDENTIFIER": "FOREIGN-1", "DAMANCOM_PASSWORD": PASSWORD, **extra}
+    return subprocess.Popen([str(BIN / "damancom-bot"), "login"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env)
+
+
+def hand_over_code(process: subprocess.Popen, portal: ForeignPortal) -> str:
+    """Plays the person: waits for the SMS, types the code into the pipe."""
+    assert portal.code_sent.wait(60), "no SMS sent"
+    code = portal.codes[-1]
+    process.stdin.write(code + "\n")
+    process.stdin.flush()
+    return code
+
+
+def test_login_through_a_foreign_portal_with_code_from_a_pipe(tmp_path, cli_env):
+    with ForeignPortal() as portal:
+        process = start_login(tmp_path, cli_env, portal.url)
+        code = hand_over_code(process, portal)
+        out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert "Connexion réussie au portail Damancom : espace affilié atteint." in out
+    assert "Pharmacie du Test - n° d'affiliation 7777777" in out
+    assert "10-2026 À déclarer · 09-2026 Déclarée" in out
+    assert len(list((tmp_path / "recordings").rglob("*.png"))) >= 4
+    assert_no_secret([PASSWORD, code], out, err, roots=(tmp_path / "recordings", tmp_path / "state"))
+
+
+def test_timeout_while_filling_password_leaks_nothing(tmp_path, cli_env):
+    """Playwright's timeout text quotes the value given to fill(): the scrubber must catch it."""
+    with ForeignPortal(disabled_password=True) as portal:
+        process = start_login(tmp_path, cli_env, portal.url, DAMANCOM_TIMEOUT_ACTION="2")
+        code = hand_over_code(process, portal)
+        out, err = process.communicate(timeout=120)
+    assert process.returncode == 6, err
+    assert "Erreur : L'écran attendu" in err and "Capture d'écran :" in err
+    log = (tmp_path / "state" / "logs" / "damancom-bot.log").read_text(encoding="utf-8")
+    assert "Timeout 2000ms" in log or "Timeout 2000ms" in err
+    assert_no_secret([PASSWORD, code], out, err, roots=(tmp_path / "recordings", tmp_path / "state"))
+
+
+def test_wrong_identifier_is_exit_5(tmp_path, cli_env):
+    with ForeignPortal() as portal:
+        process = start_login(tmp_path, cli_env, portal.url, DAMANCOM_IDENTIFIER="NOBODY-9")
+        out, err = process.communicate(timeout=120)
+    assert process.returncode == 5
+    assert "Utilisateur introuvable." in err and "DAMANCOM_IDENTIFIER" in err
+    assert portal.codes == []
+
+
+class _Unavailable(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802
+        body = "<html><body><h1>Service momentanément indisponible</h1></body></html>".encode()
+        self.send_response(503)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def unavailable_portal():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Unavailable)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/fr/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_portal_answering_503_is_exit_4_with_screenshot(tmp_path, cli_env, unavailable_portal):
+    process = start_login(tmp_path, cli_env, unavailable_portal)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 4, err
+    assert "erreur 503" in err and "Réessayez plus tard" in err
+    assert list((tmp_path / "recordings").rglob("*portail-indisponible.png"))
+
+
+def test_unreachable_portal_is_exit_4(tmp_path, cli_env):
+    with ThreadingHTTPServer(("127.0.0.1", 0), _Unavailable) as closed:
+        port = closed.server_address[1]  # bound then closed: nothing listens there
+    process = start_login(tmp_path, cli_env, f"http://127.0.0.1:{port}/fr/")
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 4, err
+    assert "ne répond pas" in err
