@@ -36,6 +36,8 @@ class ScreenSpec:
 @lru_cache(maxsize=None)
 def load(name: str, folder: Path | None = None) -> ScreenSpec:
     path = (folder or default_folder()) / f"{name}.yaml"
+    if folder is not None and not path.exists():  # a user's folder may override only some screens
+        path = default_folder() / f"{name}.yaml"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
