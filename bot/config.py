@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from bot import redact
 from bot.errors import ConfigError
+from bot.notify import parse_urls
 
 DEFAULT_URL = "https://www.damancom.ma/fr/"
 _TRUE = {"1", "true", "oui", "yes", "on", "vrai"}
@@ -28,7 +29,13 @@ class Settings:
     action_timeout: float = 30.0  # seconds
     navigation_timeout: float = 60.0
     code_wait: float = 300.0
+    ready_wait: float = 900.0
     selectors_dir: Path | None = None
+    account: str = ""  # how `otp`/`ready`/`unlock` name this account; the identifier by default
+    auth: str = "otp"  # or "eid"
+    notify: tuple[str, ...] = ()
+    local_page: bool = True
+    lockout_after: int = 2
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
@@ -50,7 +57,8 @@ def read_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]
     return merged
 
 
-def load_settings(environ: Mapping[str, str], *, need_credentials: bool) -> Settings:
+def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_password: bool = True) -> Settings:
+    """`need_password=False` when the person may type it in a visible browser window."""
     get = lambda name: (environ.get(name) or "").strip()  # noqa: E731
     url = get("DAMANCOM_URL") or DEFAULT_URL
     parts = urlsplit(url)
@@ -60,10 +68,13 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool) -> Sett
     identifier = get("DAMANCOM_IDENTIFIER")
     password = environ.get("DAMANCOM_PASSWORD") or ""
     redact.register(password)
-    if need_credentials:
+    auth = (get("DAMANCOM_AUTH") or "otp").lower()
+    if auth not in ("otp", "eid"):
+        raise ConfigError(f"DAMANCOM_AUTH vaut « {auth} » : attendu otp (code SMS) ou eid (Identité Numérique).")
+    if need_credentials and auth == "otp":
         if not identifier:
             raise ConfigError("DAMANCOM_IDENTIFIER est vide. Indiquez votre identifiant Damancom dans le fichier .env.")
-        if not password:
+        if not password and need_password:
             raise ConfigError("DAMANCOM_PASSWORD est vide. Indiquez votre mot de passe Damancom dans le fichier .env.")
     if any(ch.isspace() for ch in identifier):
         raise ConfigError("DAMANCOM_IDENTIFIER contient des espaces. Recopiez l'identifiant sans espace.")
@@ -79,7 +90,13 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool) -> Sett
         action_timeout=_seconds(environ, "DAMANCOM_TIMEOUT_ACTION", 30.0),
         navigation_timeout=_seconds(environ, "DAMANCOM_TIMEOUT_NAVIGATION", 60.0),
         code_wait=_seconds(environ, "DAMANCOM_CODE_WAIT", 300.0),
+        ready_wait=_seconds(environ, "DAMANCOM_READY_WAIT", 900.0),
         selectors_dir=Path(get("DAMANCOM_SELECTORS")) if get("DAMANCOM_SELECTORS") else None,
+        account=get("DAMANCOM_ACCOUNT") or identifier,
+        auth=auth,
+        notify=tuple(parse_urls(get("DAMANCOM_NOTIFY"))),
+        local_page=_bool(environ, "DAMANCOM_LOCAL_PAGE", True),
+        lockout_after=_count(environ, "DAMANCOM_LOCKOUT_AFTER", 2),
     )
 
 
@@ -102,6 +119,15 @@ def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
     if raw in _FALSE:
         return False
     raise ConfigError(f"{name} vaut « {raw} » : attendu 1 ou 0 (oui/non, true/false).")
+
+
+def _count(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = (environ.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= 10:
+        raise ConfigError(f"{name} vaut « {raw} » : attendu un nombre entier entre 1 et 10.")
+    return int(raw)
 
 
 def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:

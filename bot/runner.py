@@ -1,4 +1,8 @@
-"""One login run: find and start the browser, walk the OTP path, read the interface, log out."""
+"""One login run: find and start the browser, walk the login path, read the interface, log out.
+
+Around it: the lockout guard (no try once the portal has refused too often) and the end-of-run
+notification.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +16,13 @@ from playwright.sync_api import Error as PlaywrightError
 
 from bot import browser as browsers
 from bot.config import Settings
-from bot.errors import BrowserNotFound, UnexpectedPage
-from bot.otp import CodeSource
+from bot.errors import BotError, BrowserNotFound, CredentialsRejected, UnexpectedPage
+from bot.handover.session import HandOver
+from bot.lockout import AccountLocked, LockoutGuard
 from bot.recorder import Recorder
 from flows.context import FlowContext
 from flows.interface import InterfaceSummary
-from flows.login import login
+from flows.login import login, login_eid
 from flows.screen import page_title
 
 CONTEXT_OPTIONS = {"locale": "fr-FR", "timezone_id": "Africa/Casablanca", "viewport": {"width": 1280, "height": 900}}
@@ -50,23 +55,51 @@ def started_browser(settings: Settings, *, headless: bool) -> Iterator[tuple[obj
             browser.close()
 
 
-def run_login(settings: Settings, codes: CodeSource, recorder: Recorder, *, headless: bool,
-              browser=None) -> LoginResult:
+def run_login(settings: Settings, person: HandOver, recorder: Recorder, *, headless: bool,
+              browser=None, guard: LockoutGuard | None = None) -> LoginResult:
     """`browser` may be given (tests share one); otherwise one is found and started for this run."""
-    if browser is None:
-        with started_browser(settings, headless=headless) as (own, label):
-            return _run(settings, codes, recorder, own, label)
-    return _run(settings, codes, recorder, browser, "navigateur fourni")
+    guard = guard or LockoutGuard(settings.state_dir, settings.lockout_after)
+    try:
+        guard.check(settings.account)
+        if browser is None:
+            with started_browser(settings, headless=headless) as (own, label):
+                result = _run(settings, person, recorder, own, label)
+        else:
+            result = _run(settings, person, recorder, browser, "navigateur fourni")
+    except AccountLocked as exc:
+        person.notifier.send("Damancom : connexions suspendues", exc.message)
+        raise
+    except CredentialsRejected as exc:
+        count = guard.rejected(settings.account)
+        extra = ""
+        if count >= guard.limit:
+            extra = (f" C'est le {count}e refus consécutif : le bot ne se connectera plus à ce compte avant "
+                     f"« damancom-bot unlock --account {settings.account} ».")
+        person.notifier.send("Damancom : connexion refusée", exc.message + extra)
+        exc.message += extra
+        raise
+    except BotError as exc:
+        person.notifier.send(f"Damancom : échec de la connexion (code {int(exc.exit_code)})", exc.message)
+        raise
+    finally:
+        person.close()
+    guard.succeeded(settings.account)
+    person.notifier.send("Damancom : connexion réussie",
+                         f"Espace affilié atteint pour le compte {settings.account} ({result.seconds:.0f} s).")
+    return result
 
 
-def _run(settings: Settings, codes: CodeSource, recorder: Recorder, browser, label: str) -> LoginResult:
+def _run(settings: Settings, person: HandOver, recorder: Recorder, browser, label: str) -> LoginResult:
     started = time.monotonic()
     context = browser.new_context(**CONTEXT_OPTIONS)  # never saved: it would hold the session cookies
     try:
         page = context.new_page()
         ctx = FlowContext(page, recorder, settings.action_timeout, settings.navigation_timeout, settings.selectors_dir)
         try:
-            interface = login(ctx, settings.url, settings.identifier, settings.password, codes)
+            if settings.auth == "eid":
+                interface = login_eid(ctx, settings.url, person, settings.code_wait)
+            else:
+                interface = login(ctx, settings.url, settings.identifier, settings.password, person)
             summary = interface.summary()
             interface.logout()
         except PlaywrightError as exc:

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, Response
 
 from bot.recorder import Recorder
 
-_MARK = "__damancomBotDocument"
+MARK = "__damancomBotDocument"
 
 
 @dataclass
@@ -34,9 +34,9 @@ class FlowContext:
     # A submit either replaces the document (classic forms, redirects) or not at all:
     # a marker on the old window tells the two apart without guessing a delay.
     def mark_document(self) -> None:
-        self.page.evaluate(f"window.{_MARK} = true")
+        self.page.evaluate(f"window.{MARK} = true")
 
     def wait_new_document(self) -> None:
-        self.page.wait_for_function(f"() => window.{_MARK} === undefined",
+        self.page.wait_for_function(f"() => window.{MARK} === undefined",
                                     timeout=self.navigation_timeout * 1000, polling=100)
         self.page.wait_for_load_state("domcontentloaded")

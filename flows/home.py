@@ -30,3 +30,9 @@ class HomeScreen(Screen):
 
         self.submit(self.find("otp_button"), self.page.locator("body"))
         return wait_for_any(self.ctx, [IdentifierScreen])
+
+    def choose_eid(self):
+        from flows.eid import EidScreen
+
+        self.submit(self.find("eid_button"), self.page.locator("body"))
+        return wait_for_any(self.ctx, [EidScreen])

@@ -88,15 +88,18 @@ def check_status(ctx: FlowContext) -> None:
             "Réessayez plus tard, de préférence le soir (après 21 h) ou tôt le matin.", screenshot=shot)
 
 
-def wait_for_any(ctx: FlowContext, screens: Sequence[type[Screen]]) -> Screen:
-    """Waits until one of `screens` is on display and returns it (first match in order)."""
+def wait_for_any(ctx: FlowContext, screens: Sequence[type[Screen]], timeout: float | None = None) -> Screen:
+    """Waits until one of `screens` is on display and returns it (first match in order).
+
+    `timeout` in seconds; the action timeout by default.
+    """
     check_status(ctx)
     candidates = [cls(ctx) for cls in screens]
     combined = candidates[0].marker()
     for screen in candidates[1:]:
         combined = combined.or_(screen.marker())
     try:
-        combined.first.wait_for(state="visible")
+        combined.first.wait_for(state="visible", timeout=None if timeout is None else timeout * 1000)
     except PlaywrightTimeout:
         check_status(ctx)
         raise candidates[0].unexpected(_expected(candidates)) from None

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot import browser as browsers
+from bot.handover.mailbox import Mailbox
+from bot.handover.outbox import OutboxChannel
+from bot.handover.session import HandOver
 from bot.recorder import Recorder
 from bot.sandbox import Portal, Sandbox
 from flows.context import FlowContext
@@ -54,6 +57,33 @@ def recorder(tmp_path) -> Recorder:
 def flow(page, recorder) -> FlowContext:
     """A page wired like a bot run, with short timeouts so a wrong screen fails fast."""
     return FlowContext(page, recorder, action_timeout=5, navigation_timeout=10)
+
+
+def outbox_person(sandbox, identifier: str, code_wait: float = 10) -> HandOver:
+    """The demo's person: the sandbox's phone hands the code over by itself."""
+    mailbox = Mailbox()
+    return HandOver(mailbox, [OutboxChannel(mailbox, sandbox.outbox, identifier, code_wait)],
+                    account=identifier, code_wait=code_wait)
+
+
+class ScriptedPerson:
+    """A person following a script: `codes(sms_code, again)` says what they type each time."""
+
+    def __init__(self, outbox, identifier: str, codes):
+        self.outbox, self.identifier, self.codes, self.asked = outbox, identifier, codes, []
+
+    def before_sms(self) -> None:
+        pass
+
+    def sms_sent(self) -> None:
+        pass
+
+    def code(self, screen, *, again: bool = False) -> str:
+        self.asked.append(again)
+        return self.codes(self.outbox.wait_for(self.identifier, timeout=5).code, again)
+
+    def eid_waiting(self, qr) -> None:
+        pass
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ def add_options(parser) -> None:
 def run(args, env) -> int:
     from bot import console, redact
     from bot.config import load_settings
-    from bot.otp import OutboxCodeSource, PromptCodeSource
+    from bot.handover.build import build_handover
+    from bot.handover.outbox import OutboxChannel
     from bot.recorder import Recorder
     from bot.runner import run_login
     from bot.sandbox import Portal, Sandbox
@@ -26,14 +27,18 @@ def run(args, env) -> int:
     account = next(iter(portal.accounts.values()))
     redact.register(account.password)
     with Sandbox(portal) as sandbox:
-        settings = settings.with_(url=sandbox.url, identifier=account.identifier, password=account.password)
+        settings = settings.with_(url=sandbox.url, identifier=account.identifier, password=account.password,
+                                  account=account.identifier, auth="otp", notify=())
+        recorder = Recorder(settings.recordings)
         if args.interactive:
             portal.outbox.listeners.append(lambda sms: _show_sms(env, sms))
-            codes = PromptCodeSource(env.stdin, env.stdout, settings.code_wait)
+            person = build_handover(settings, env, recorder.run_id, terminal=True, assisted=not headless)
         else:
-            codes = OutboxCodeSource(portal.outbox, account.identifier, settings.code_wait)
+            phone = lambda mailbox: OutboxChannel(mailbox, portal.outbox, account.identifier, settings.code_wait)  # noqa: E731
+            person = build_handover(settings.with_(local_page=False), env, recorder.run_id, terminal=False,
+                                    extra=(phone,))
         env.say(f"Démonstration : portail simulé sur {sandbox.url} (compte {account.identifier}).")
-        result = run_login(settings, codes, Recorder(settings.recordings), headless=headless)
+        result = run_login(settings, person, recorder, headless=headless)
     console.login_summary(env, result, sandbox=True)
     return 0
 

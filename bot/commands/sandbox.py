@@ -1,15 +1,22 @@
-"""`damancom-bot sandbox`: serve the simulated portal on its own, until Ctrl-C."""
+"""`damancom-bot sandbox`: serve the simulated portal on its own, until Ctrl-C.
+`damancom-bot sandbox approve --url URL`: approve pending e-ID requests, like the phone app."""
 
 from __future__ import annotations
 
-HELP = "Démarre seul le portail simulé (bac à sable) sur 127.0.0.1."
+HELP = "Démarre seul le portail simulé (bac à sable) sur 127.0.0.1 ; « approve » approuve l'e-ID."
 
 
 def add_options(parser) -> None:
+    parser.add_argument("action", nargs="?", choices=["serve", "approve"], default="serve",
+                        help="serve (par défaut) ou approve (approuver les demandes e-ID en attente)")
     parser.add_argument("--port", type=int, default=0, help="port d'écoute (par défaut : un port libre)")
+    parser.add_argument("--url", help="pour approve : l'adresse du bac à sable (ligne « URL … » au démarrage)")
+    parser.add_argument("--identifiant", default="PHARMA-DEMO", help="pour approve : le compte qui approuve")
 
 
 def run(args, env) -> int:
+    if args.action == "approve":
+        return _approve(args, env)
     from bot.errors import ConfigError
     from bot.sandbox import Portal
     from bot.sandbox.server import SandboxServer
@@ -33,3 +40,25 @@ def run(args, env) -> int:
     finally:
         server.server_close()
     return 0
+
+
+def _approve(args, env) -> int:
+    import json
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from bot.errors import ConfigError, PortalUnavailable
+
+    if not args.url:
+        raise ConfigError("Indiquez l'adresse du bac à sable : damancom-bot sandbox approve --url http://127.0.0.1:PORT/fr/")
+    parts = urllib.parse.urlsplit(args.url)
+    endpoint = f"{parts.scheme}://{parts.netloc}/_sandbox/eid/approve"
+    data = urllib.parse.urlencode({"identifiant": args.identifiant}).encode()
+    try:
+        with urllib.request.urlopen(endpoint, data=data, timeout=10) as response:
+            count = json.loads(response.read())["approuvees"]
+    except (urllib.error.URLError, OSError, ValueError, KeyError) as exc:
+        raise PortalUnavailable(f"Le bac à sable {args.url} ne répond pas ({exc}). Vérifiez l'adresse.") from None
+    env.say(f"{count} demande(s) e-ID approuvée(s) pour {args.identifiant}.")
+    return 0 if count else 3

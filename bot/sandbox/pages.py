@@ -62,7 +62,7 @@ def identifier(csrf: str, *, error: str | None = None, flash: str | None = None)
 </form>""", error=error, flash=flash)
 
 
-def code(csrf: str, phone: str, ttl_minutes: int, *, error: str | None = None) -> str:
+def code(csrf: str, phone: str, ttl_minutes: int, *, error: str | None = None, flash: str | None = None) -> str:
     return layout("Code de vérification", f"""
 <h1>Vérification</h1>
 <p>Un code à 6 chiffres a été envoyé par SMS au {escape(phone)}. Il est valable {ttl_minutes} minutes.</p>
@@ -72,15 +72,39 @@ def code(csrf: str, phone: str, ttl_minutes: int, *, error: str | None = None) -
 <label for="motdepasse">Mot de passe</label>
 <input id="motdepasse" name="motdepasse" type="password" autocomplete="current-password" required>
 <div><button type="submit">Valider</button></div>
-</form>""", error=error)
+</form>
+<form method="post" action="/fr/authentification/otp/renvoi">{_csrf(csrf)}
+<button type="submit" class="secondaire">Renvoyer le code</button></form>""", error=error, flash=flash)
 
 
-def eid() -> str:
-    return layout("Identité numérique", """
+def eid(challenge_id: str, qr_svg: str, *, error: str | None = None) -> str:
+    # The page asks the portal every second whether the phone approved, like the real one waits.
+    return layout("Identité numérique", f"""
 <h1>Authentification avec e-ID</h1>
-<p>Ouvrez l'application « Identité Numérique » de la DGSN sur votre téléphone pour approuver la connexion.</p>
-<p class="alerte info">Le bac à sable ne simule pas encore l'approbation e-ID : utilisez l'authentification OTP.</p>
-<a class="btn secondaire" href="/fr/">Retour à l'accueil</a>""")
+<p>Ouvrez l'application « Identité Numérique » de la DGSN sur votre téléphone et scannez ce code QR,
+puis approuvez la connexion.</p>
+<figure><div role="img" aria-label="Code QR e-ID" id="qr-eid" data-challenge="{escape(challenge_id)}"
+style="width:max-content;background:#fff;padding:8px">{qr_svg}</div>
+<figcaption>En attente de l'approbation sur votre téléphone…</figcaption></figure>
+<a class="btn secondaire" href="/fr/">Annuler</a>
+<script>
+setInterval(async () => {{
+  const r = await fetch("/fr/authentification/eid/etat", {{cache: "no-store"}});
+  const etat = (await r.json()).etat;
+  if (etat === "approuve") location.href = "/fr/espace-affilie";
+  if (etat === "expire") location.href = "/fr/?eid=expire";
+}}, 1000);
+</script>""", error=error)
+
+
+def eid_phone(pending: list, csrf: str, identifier: str) -> str:
+    """The sandbox's stand-in for the phone app: one « Approuver » button per pending request."""
+    items = "".join(
+        f'<li>Demande {escape(c.id)} <form method="post" action="/_sandbox/eid/approuver" style="display:inline">'
+        f'{_csrf(csrf)}<input type="hidden" name="challenge" value="{escape(c.id)}">'
+        f'<input type="hidden" name="identifiant" value="{escape(identifier)}"><button type="submit">Approuver</button></form></li>'
+        for c in pending) or "<li>Aucune demande en attente.</li>"
+    return layout("Identité Numérique (téléphone simulé)", f"<h1>Identité Numérique</h1><ul>{items}</ul>")
 
 
 def interface(account: Account, csrf: str, periods: list[tuple[str, bool]]) -> str:

@@ -10,6 +10,8 @@ from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+import segno
+
 from bot.sandbox import pages
 from bot.sandbox.state import CodeCheck, Portal, Session
 
@@ -70,11 +72,12 @@ class Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         session, created = self._session(create=True)
         flash, session.flash = session.flash, None
+        if path == "/fr/" and "eid=expire" in urlsplit(self.path).query:
+            flash = "La demande e-ID a expiré. Recommencez."
         if path in ("/", "/fr"):
             return self._redirect("/fr/", session, created)
         if path == "/_sandbox/outbox":
-            return self._send(200, json.dumps([s.as_dict() for s in self.portal.outbox.all()], ensure_ascii=False),
-                              content_type="application/json; charset=utf-8")
+            return self._json([s.as_dict() for s in self.portal.outbox.all()])
         if path == "/fr/":
             return self._send(200, pages.home(flash), session=session, set_cookie=created)
         if path == "/fr/authentification/otp":
@@ -85,7 +88,15 @@ class Handler(BaseHTTPRequestHandler):
                 return self._redirect("/fr/authentification/otp", session, created)
             return self._send(200, self._code_page(session), session=session)
         if path == "/fr/authentification/eid":
-            return self._send(200, pages.eid(), session=session, set_cookie=created)
+            challenge = self.portal.start_eid(session)
+            qr = segno.make(f"damancom-eid:{challenge.id}", error="m").svg_inline(scale=5)
+            return self._send(200, pages.eid(challenge.id, qr), session=session, set_cookie=created)
+        if path == "/fr/authentification/eid/etat":
+            return self._json({"etat": self.portal.eid_state(session)}, session, created)
+        if path == "/_sandbox/eid":
+            identifier = parse_qs(urlsplit(self.path).query).get("identifiant", [next(iter(self.portal.accounts))])[0]
+            return self._send(200, pages.eid_phone(self.portal.pending_eid(), session.csrf, identifier),
+                              session=session, set_cookie=created)
         if path == "/fr/espace-affilie":
             if session.account is None:
                 session.flash = "Veuillez vous authentifier pour accéder à votre espace."
@@ -96,12 +107,30 @@ class Handler(BaseHTTPRequestHandler):
 
     do_HEAD = do_GET
 
+    def _json(self, data, session: Session | None = None, set_cookie=False) -> None:
+        self._send(200, json.dumps(data, ensure_ascii=False), content_type="application/json; charset=utf-8",
+                   session=session, set_cookie=set_cookie)
+
     def do_POST(self) -> None:  # noqa: N802
         path = urlsplit(self.path).path
         session, _ = self._session(create=False)
         form = self._form()
+        if path == "/_sandbox/eid/approve":  # test hook, like /_sandbox/outbox
+            return self._json({"approuvees": self.portal.approve_eid(form.get("identifiant", ""))})
         if not self._csrf_ok(session, form):
             return self._forbidden()
+        if path == "/_sandbox/eid/approuver":
+            count = self.portal.approve_eid(form.get("identifiant", ""), form.get("challenge"))
+            text = "Connexion approuvée." if count else "Cette demande n'est plus en attente."
+            return self._send(200, pages.message("Identité Numérique", text), session=session)
+        if path == "/fr/authentification/otp/renvoi":
+            if session.attempt is None:
+                return self._redirect("/fr/authentification/otp", session)
+            sent = self.portal.resend(session)
+            if sent is None:
+                return self._send(200, self._code_page(session, "Nombre maximal de renvois atteint."), session=session)
+            return self._send(200, self._code_page(session, flash="Un nouveau code vous a été envoyé par SMS."),
+                              session=session)
         if path == "/fr/authentification/otp":
             sms = self.portal.start_login(session, form.get("identifiant", ""))
             if sms is None:
@@ -117,9 +146,9 @@ class Handler(BaseHTTPRequestHandler):
             return self._redirect("/fr/", fresh, set_cookie=True)
         self._send(HTTPStatus.NOT_FOUND, pages.message("Page introuvable", "Cette page n'existe pas."))
 
-    def _code_page(self, session: Session, error: str | None = None) -> str:
+    def _code_page(self, session: Session, error: str | None = None, flash: str | None = None) -> str:
         minutes = max(1, round(self.portal.code_ttl / 60))
-        return pages.code(session.csrf, session.attempt.account.masked_phone, minutes, error=error)
+        return pages.code(session.csrf, session.attempt.account.masked_phone, minutes, error=error, flash=flash)
 
     def _check_code(self, session: Session, form: dict[str, str]) -> None:
         outcome, left = self.portal.check(session, form.get("code", ""), form.get("motdepasse", ""))

@@ -15,6 +15,7 @@ import yaml
 
 CODE_TTL = 300.0  # seconds, like the real portal's "a few minutes"
 MAX_CODE_TRIES = 3
+MAX_RESENDS = 2
 
 
 @dataclass
@@ -84,6 +85,14 @@ class LoginAttempt:
     code: str
     expires_at: float
     failures: int = 0
+    resends: int = 0
+
+
+@dataclass
+class EidChallenge:
+    id: str
+    expires_at: float
+    approved_by: Account | None = None
 
 
 @dataclass
@@ -91,6 +100,7 @@ class Session:
     id: str
     csrf: str
     attempt: LoginAttempt | None = None
+    eid: EidChallenge | None = None
     account: Account | None = None  # set once logged in
     flash: str | None = None
 
@@ -146,6 +156,51 @@ class Portal:
         session.attempt = LoginAttempt(account, code, now + self.code_ttl)
         session.account = None
         return self.outbox.send(account.identifier, account.phone, code, now)
+
+    def resend(self, session: Session) -> Sms | None:
+        """« Renvoyer le code »: a new code replaces the old one; None when no longer allowed."""
+        attempt = session.attempt
+        if attempt is None or attempt.resends >= MAX_RESENDS:
+            return None
+        now = self.clock()
+        attempt.resends += 1
+        attempt.code = f"{secrets.randbelow(1_000_000):06d}"
+        attempt.expires_at = now + self.code_ttl
+        return self.outbox.send(attempt.account.identifier, attempt.account.phone, attempt.code, now)
+
+    # e-ID (DGSN digital identity) ------------------------------------------------
+    def start_eid(self, session: Session) -> EidChallenge:
+        session.eid = EidChallenge(secrets.token_urlsafe(12), self.clock() + self.code_ttl)
+        session.account = None
+        return session.eid
+
+    def pending_eid(self) -> list[EidChallenge]:
+        with self._lock:
+            sessions = list(self._sessions.values())
+        now = self.clock()
+        return [s.eid for s in sessions if s.eid and s.eid.approved_by is None and s.eid.expires_at >= now]
+
+    def approve_eid(self, identifier: str, challenge_id: str | None = None) -> int:
+        """What the « Identité Numérique » app does on the phone. Returns how many were approved."""
+        account = self.accounts.get(identifier)
+        if account is None:
+            return 0
+        approved = 0
+        for challenge in self.pending_eid():
+            if challenge_id in (None, challenge.id):
+                challenge.approved_by = account
+                approved += 1
+        return approved
+
+    def eid_state(self, session: Session) -> str:
+        challenge = session.eid
+        if challenge is None or self.clock() > challenge.expires_at:
+            return "expire"
+        if challenge.approved_by is None:
+            return "en_attente"
+        session.account, session.eid = challenge.approved_by, None
+        session.csrf = secrets.token_urlsafe(24)
+        return "approuve"
 
     def check(self, session: Session, code: str, password: str) -> tuple[CodeCheck, int]:
         """Returns the outcome and the number of tries left."""

@@ -1,0 +1,20 @@
+"""`damancom-bot ready`: tells an unattended run that a person is there to answer the SMS."""
+
+from __future__ import annotations
+
+HELP = "Confirme que vous êtes là pour recevoir le SMS (connexions sans surveillance)."
+
+
+def add_options(parser) -> None:
+    parser.add_argument("--account", help="le compte concerné (par défaut : le seul en attente)")
+
+
+def run(args, env) -> int:
+    from bot.handover import dropbox
+    from bot.handover.commands import deliver, find_waiting
+
+    account, folder, _ = find_waiting(env, args.account, phase="ready")
+    deliver(folder / dropbox.READY_FILE, {})
+    env.say(f"Présence confirmée pour le compte {account} : le portail va envoyer le code par SMS. "
+            "Donnez-le ensuite avec « damancom-bot otp CODE ».")
+    return 0

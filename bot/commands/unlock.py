@@ -1,0 +1,26 @@
+"""`damancom-bot unlock`: after checking the account, allows the bot to log in again."""
+
+from __future__ import annotations
+
+HELP = "Autorise de nouveau les connexions d'un compte après des refus du portail."
+
+
+def add_options(parser) -> None:
+    parser.add_argument("--account", help="le compte à débloquer (par défaut : celui du fichier .env)")
+
+
+def run(args, env) -> int:
+    from bot.config import load_settings
+    from bot.errors import ConfigError
+    from bot.lockout import LockoutGuard
+
+    settings = load_settings(env.environ, need_credentials=False)
+    account = args.account or settings.account
+    if not account:
+        raise ConfigError("Indiquez le compte : damancom-bot unlock --account IDENTIFIANT.")
+    before = LockoutGuard(settings.state_dir, settings.lockout_after).unlock(account)
+    if before:
+        env.say(f"Compte {account} débloqué ({before} refus effacés) : le bot pourra de nouveau se connecter.")
+    else:
+        env.say(f"Le compte {account} n'était pas bloqué.")
+    return 0

@@ -1,0 +1,49 @@
+"""The side of `otp` and `ready` that runs in another terminal: find the waiting run, drop a file."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from bot.config import state_dir
+from bot.env import Env
+from bot.errors import ConfigError, InvalidCode
+from bot.files import write_atomic
+from bot.handover import dropbox
+
+ACK_SECONDS = 3.0  # how long to wait to tell the person their code was taken
+
+
+def find_waiting(env: Env, account: str | None, *, phase: str) -> tuple[str, Path, dict]:
+    root = state_dir(env.environ) / "handover"
+    if account is None:
+        account = env.environ.get("DAMANCOM_ACCOUNT") or None
+    if account is None:
+        waiting = [d for d in root.glob("*") if dropbox.read_waiting(d)] if root.is_dir() else []
+        if len(waiting) > 1:
+            names = ", ".join(sorted(d.name for d in waiting))
+            raise ConfigError(f"Plusieurs connexions attendent ({names}) : précisez --account.")
+        account = waiting[0].name if waiting else env.environ.get("DAMANCOM_IDENTIFIER", "")
+    folder = dropbox.handover_dir(state_dir(env.environ), account)
+    info = dropbox.read_waiting(folder)
+    if info is None:
+        raise InvalidCode(f"Aucune connexion n'attend en ce moment pour le compte « {account or '?'} ». "
+                          "Lancez d'abord la connexion (damancom-bot login), puis donnez le code.")
+    if phase == "code" and info.get("phase") != "code":
+        raise InvalidCode("La connexion attend d'abord votre confirmation : aucun SMS n'a encore été demandé. "
+                          "Lancez « damancom-bot ready », puis donnez le code reçu.")
+    if phase == "ready" and info.get("phase") != "ready":
+        raise InvalidCode("La connexion n'attend pas de confirmation : le SMS a déjà été demandé. "
+                          "Donnez le code avec « damancom-bot otp CODE ».")
+    return account, folder, info
+
+
+def deliver(path: Path, data: dict, clock=time.time) -> bool:
+    """Drops `data` atomically; True when the waiting run took it within a few seconds."""
+    write_atomic(path, {**data, "at": clock()})
+    deadline = time.monotonic() + ACK_SECONDS
+    while time.monotonic() < deadline:  # a file, not a page: polling is the portable way
+        if not path.exists():
+            return True
+        time.sleep(0.05)
+    return not path.exists()

@@ -1,0 +1,109 @@
+"""Hand-off through the state dir, for `damancom-bot otp CODE` and `damancom-bot ready` typed in
+another terminal. Writes are atomic (temporary file, then rename); a code is taken by renaming it
+away, so it is consumed exactly once, and deleted at once."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+from loguru import logger
+
+from bot.errors import InvalidCode
+from bot.files import write_atomic
+from bot.handover.mailbox import READY, RESEND, Mailbox
+
+WAITING, CODE_FILE, READY_FILE, RESEND_FILE = "waiting.json", "code.json", "ready.json", "resend.json"
+POLL_SECONDS = 0.2
+
+
+def account_key(account: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", account) or "compte"
+
+
+def handover_dir(state_dir: Path, account: str) -> Path:
+    return Path(state_dir) / "handover" / account_key(account)
+
+
+def take_file(path: Path) -> dict | None:
+    """Atomically claims and deletes `path`; None when absent (or claimed by someone else)."""
+    claimed = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.taken")
+    try:
+        os.replace(path, claimed)
+    except FileNotFoundError:
+        return None
+    try:
+        return json.loads(claimed.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    finally:
+        claimed.unlink(missing_ok=True)
+
+
+def read_waiting(folder: Path) -> dict | None:
+    try:
+        return json.loads((folder / WAITING).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+class DropboxChannel:
+    name = "otp-commande"
+
+    def __init__(self, mailbox: Mailbox, folder: Path, run_id: str, local_url: str | None = None,
+                 clock=time.time):
+        self.mailbox, self.folder, self.run_id = mailbox, folder, run_id
+        self.local_url = local_url
+        self.clock = clock
+        self.since = 0.0
+        self.phase = ""
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def open(self, phase: str, hint: str = "") -> None:
+        self.phase, self.since = phase, self.clock()
+        # Anything dropped before this moment answered an older request: refuse it.
+        write_atomic(self.folder / WAITING, {"run_id": self.run_id, "pid": os.getpid(), "phase": phase,
+                                             "since": self.since, "local_url": self.local_url})
+        if self._thread is None:
+            self.mailbox.channel_opened(self.name)
+            self._thread = threading.Thread(target=self._watch, name="otp-dropbox", daemon=True)
+            self._thread.start()
+
+    def refused(self) -> None:
+        self.open("code")  # a new code is needed: earlier drops are stale
+
+    def close(self) -> None:
+        self._stop.set()
+        for name in (WAITING, CODE_FILE, READY_FILE, RESEND_FILE):  # no code stays on disk
+            (self.folder / name).unlink(missing_ok=True)
+
+    def _watch(self) -> None:
+        while not self._stop.wait(POLL_SECONDS):
+            self._take_code()
+            for file_name, kind in ((READY_FILE, READY), (RESEND_FILE, RESEND)):
+                data = take_file(self.folder / file_name)
+                if data is not None and self._fresh(data, kind):
+                    self.mailbox.post(kind, self.name)
+
+    def _take_code(self) -> None:
+        data = take_file(self.folder / CODE_FILE)
+        if data is None or not self._fresh(data, "code"):
+            return
+        try:
+            self.mailbox.offer_code(str(data.get("code", "")), self.name)
+        except InvalidCode:
+            logger.warning("Code déposé par « damancom-bot otp » mal formé : ignoré.")
+
+    def _fresh(self, data: dict, what: str) -> bool:
+        delivered = float(data.get("at", 0))
+        if delivered < self.since:
+            when = datetime.fromtimestamp(delivered).strftime("%H:%M:%S")
+            logger.warning("Dépôt « {} » de {} ignoré : il précède la demande en cours.", what, when)
+            return False
+        return True

@@ -1,0 +1,81 @@
+"""Where every channel posts what the person gave; the run takes the first valid delivery."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import dataclass
+
+from bot.errors import InvalidCode
+from bot.otp import parse_code
+
+CODE, READY, RESEND, CLOSED = "code", "ready", "resend", "closed"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    kind: str  # CODE, READY, RESEND, or CLOSED when every channel has gone away
+    via: str
+    value: str = ""
+
+    def __repr__(self) -> str:  # a code must not show up in a log or a traceback
+        return f"Delivery({self.kind!r}, via={self.via!r})"
+
+
+class Mailbox:
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._items: deque[Delivery] = deque()
+        self._open: set[str] = set()
+
+    def channel_opened(self, name: str) -> None:
+        with self._cond:
+            self._open.add(name)
+
+    def channel_closed(self, name: str) -> None:
+        """When the last channel goes (say stdin reached its end), the waiting run stops waiting."""
+        with self._cond:
+            self._open.discard(name)
+            if not self._open:
+                self._items.append(Delivery(CLOSED, name))
+            self._cond.notify_all()
+
+    def offer_code(self, raw: str, via: str) -> str:
+        """Validates and posts a code; raises InvalidCode (French) for anything but 6 digits."""
+        code = parse_code(raw)
+        self._post(Delivery(CODE, via, code))
+        return code
+
+    def post(self, kind: str, via: str) -> None:
+        self._post(Delivery(kind, via))
+
+    def _post(self, delivery: Delivery) -> None:
+        with self._cond:
+            self._items.append(delivery)
+            self._cond.notify_all()
+
+    def take(self, kinds: set[str], timeout: float) -> Delivery | None:
+        """The oldest delivery of one of `kinds` (or CLOSED), waiting up to `timeout` seconds."""
+        wanted = kinds | {CLOSED}
+
+        def pop() -> Delivery | None:
+            for item in list(self._items):
+                if item.kind in wanted:
+                    self._items.remove(item)
+                    return item
+            return None
+
+        with self._cond:
+            found = pop()
+            if found is None and timeout > 0:
+                self._cond.wait_for(lambda: any(i.kind in wanted for i in self._items), timeout=timeout)
+                found = pop()
+            return found
+
+    def discard(self, kind: str) -> None:
+        """Drops stale deliveries (a code typed for an SMS the portal has since replaced)."""
+        with self._cond:
+            self._items = deque(i for i in self._items if i.kind != kind)
+
+
+__all__ = ["Mailbox", "Delivery", "InvalidCode", "CODE", "READY", "RESEND", "CLOSED"]

@@ -1,0 +1,144 @@
+"""What the login flow asks of the person: be ready, hand over the code, approve the e-ID."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Callable, Protocol
+
+from loguru import logger
+
+from bot.errors import CodeNotProvided
+from bot.handover.mailbox import CLOSED, CODE, READY, RESEND, Mailbox
+from bot.notify import Notifier
+from bot.otp import duration_fr
+from flows.code_password import PERSON_SUBMITTED
+
+
+class Channel(Protocol):
+    name: str
+
+    def open(self, phase: str, hint: str = "") -> None: ...
+    def refused(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class HandOver:
+    def __init__(self, mailbox: Mailbox, channels: list[Channel], *, account: str, code_wait: float,
+                 ready_wait: float = 900, unattended: bool = False, assisted: bool = False,
+                 notifier: Notifier | None = None, say: Callable[[str], None] = lambda text: None,
+                 local_url: str | None = None, clock: Callable[[], float] = time.monotonic):
+        self.mailbox, self.channels = mailbox, channels
+        self.account, self.code_wait, self.ready_wait = account, code_wait, ready_wait
+        self.unattended, self.assisted = unattended, assisted
+        self.notifier = notifier or Notifier([])
+        self.say, self.local_url, self.clock = say, local_url, clock
+        self.sms_at: float | None = None
+        self.resent = False
+        if assisted:  # the browser window is a channel too: the person may type there
+            mailbox.channel_opened("navigateur")
+
+    # how to answer, in words -------------------------------------------------------
+    def _ways(self) -> str:
+        ways = [f"« damancom-bot otp CODE --account {self.account} » dans un terminal"]
+        if self.local_url:
+            ways.append(f"la page {self.local_url}")
+        return " ou ".join(ways)
+
+    @staticmethod
+    def _until(seconds: float) -> str:
+        return (datetime.now() + timedelta(seconds=seconds)).strftime("%H:%M")
+
+    # the ready gate ------------------------------------------------------------------
+    def before_sms(self) -> None:
+        """Unattended runs ask first: no SMS is sent unless a person says they are there."""
+        if not self.unattended:
+            return
+        for channel in self.channels:
+            channel.open("ready")
+        how = f"« damancom-bot ready --account {self.account} »"
+        if self.local_url:
+            how += f" ou le bouton « Je suis prêt » de la page {self.local_url}"
+        self.notifier.send(
+            "Damancom : prêt pour la connexion ?",
+            f"Le bot va se connecter à Damancom pour le compte {self.account} ; le portail enverra alors un code "
+            f"par SMS. Quand vous avez votre téléphone, confirmez avec {how}. Sans réponse avant "
+            f"{self._until(self.ready_wait)}, aucun SMS ne sera demandé.")
+        self.say(f"En attente de votre confirmation ({how}).")
+        delivery = self.mailbox.take({READY}, timeout=self.ready_wait)
+        if delivery is None or delivery.kind == CLOSED:
+            raise CodeNotProvided(
+                f"Personne n'a confirmé sa présence dans le délai ({duration_fr(self.ready_wait)}) : aucun SMS "
+                "n'a été demandé. Le bot réessaiera plus tard.")
+        logger.info("Présence confirmée ({}).", delivery.via)
+
+    # the code --------------------------------------------------------------------------
+    def sms_sent(self) -> None:
+        self.sms_at = self.clock()
+        self.mailbox.discard(CODE)  # anything typed before this SMS answered nothing
+        if self.assisted:
+            hint = ("Saisissez le code (et le mot de passe s'il manque) dans la fenêtre du navigateur ; "
+                    f"vous pouvez aussi utiliser {self._ways()}.")
+        else:
+            hint = f"Code demandé : saisissez-le ci-dessous, ou utilisez {self._ways()}."
+        for channel in self.channels:
+            channel.open("code", hint)
+        if not any(c.name == "terminal" for c in self.channels):  # the terminal prints it with its prompt
+            self.say(hint)
+        self.notifier.send(
+            "Damancom : code SMS envoyé",
+            f"Le portail vient d'envoyer un code par SMS au téléphone du compte {self.account}. Donnez-le au bot "
+            f"avec {self._ways()}. Il faut le donner avant {self._until(self.code_wait)}.")
+
+    def code(self, screen, *, again: bool = False) -> str | None:
+        """The next code from whichever channel answers first, or PERSON_SUBMITTED."""
+        if again:
+            for channel in self.channels:
+                channel.refused()
+        while True:
+            remaining = self.sms_at + self.code_wait - self.clock()
+            if remaining <= 0:
+                raise CodeNotProvided(
+                    f"Aucun code reçu dans le délai ({duration_fr(self.code_wait)} après l'envoi du SMS). "
+                    "Relancez la connexion quand vous aurez votre téléphone à portée de main.")
+            delivery = self.mailbox.take({CODE, RESEND}, timeout=0 if self.assisted else remaining)
+            if delivery is None and self.assisted:
+                watched = screen.watch_person(min(1.0, remaining))
+                if watched is PERSON_SUBMITTED or watched:
+                    return watched
+                continue
+            if delivery is None:
+                continue
+            if delivery.kind == CLOSED:
+                raise CodeNotProvided("L'entrée s'est fermée sans code. Relancez la commande et saisissez le code reçu par SMS.")
+            if delivery.kind == RESEND:
+                self._resend(screen)
+                continue
+            logger.info("Code reçu ({}).", delivery.via)
+            return delivery.value
+
+    def _resend(self, screen) -> None:
+        if self.resent:
+            self.say("Le code a déjà été renvoyé une fois pour cette connexion : attendez le SMS.")
+            return
+        if not screen.resend():
+            self.say("Le portail ne propose pas de renvoyer le code.")
+            return
+        self.resent = True
+        self.sms_at = self.clock()
+        self.mailbox.discard(CODE)
+        for channel in self.channels:
+            channel.open("code", "Un nouveau code a été demandé au portail.")
+        logger.info("Nouveau code demandé au portail (renvoi).")
+
+    # e-ID ------------------------------------------------------------------------------
+    def eid_waiting(self, qr: Path | None) -> None:
+        text = ("Le portail attend votre approbation dans l'application « Identité Numérique » : ouvrez-la et "
+                "scannez le code QR" + (f" (image jointe, aussi dans {qr})" if qr else "") + ".")
+        self.say(text)
+        self.notifier.send("Damancom : approuvez la connexion e-ID", text, attach=qr)
+
+    def close(self) -> None:
+        for channel in self.channels:
+            channel.close()

@@ -1,0 +1,64 @@
+"""The terminal (or a pipe): the person types the code at the prompt."""
+
+from __future__ import annotations
+
+import threading
+from typing import TextIO
+
+from bot.errors import InvalidCode
+from bot.handover.mailbox import RESEND, Mailbox
+
+RESEND_WORDS = {"r", "renvoyer", "renvoi"}
+
+
+class TerminalChannel:
+    name = "terminal"
+
+    def __init__(self, mailbox: Mailbox, stdin: TextIO, stdout: TextIO):
+        self.mailbox, self.stdin, self.stdout = mailbox, stdin, stdout
+        self._asking = threading.Event()
+        self._reader: threading.Thread | None = None
+
+    def open(self, phase: str, hint: str = "") -> None:
+        if phase != "code":
+            return  # the ready gate is for unattended runs, which have no terminal
+        if hint:
+            self._say(hint)
+        self._ask()
+        if self._reader is None:
+            self.mailbox.channel_opened(self.name)
+            # A daemon thread: a blocking readline cannot be given a timeout.
+            self._reader = threading.Thread(target=self._read, name="code-prompt", daemon=True)
+            self._reader.start()
+
+    def refused(self) -> None:
+        self._say("Le portail a refusé ce code. Vérifiez le SMS et saisissez le code à nouveau.")
+        self._ask()
+
+    def close(self) -> None:
+        self._asking.clear()
+
+    def _ask(self) -> None:
+        self._asking.set()
+        self._say("Code reçu par SMS (6 chiffres, ou « r » pour le renvoyer) : ", end="")
+
+    def _read(self) -> None:
+        for line in iter(self.stdin.readline, ""):
+            if not self._asking.is_set():
+                continue
+            if line.strip().lower() in RESEND_WORDS:
+                self.mailbox.post(RESEND, self.name)
+                continue
+            try:
+                self.mailbox.offer_code(line, self.name)
+                self._asking.clear()
+            except InvalidCode as exc:
+                self._say(exc.message)
+                self._ask()
+        if self._asking.is_set():
+            self._say("")
+        self.mailbox.channel_closed(self.name)
+
+    def _say(self, text: str, end: str = "\n") -> None:
+        self.stdout.write(text + end)
+        self.stdout.flush()

@@ -1,0 +1,142 @@
+"""A small French page on 127.0.0.1 where the person types the code (or says « Je suis prêt »).
+
+Reachable only at a URL carrying a one-time token; anything else gets 403. Forms carry a CSRF
+token, and the Host header must be the loopback address (no DNS rebinding). The server stops as
+soon as the run stops waiting.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from bot.errors import InvalidCode
+from bot.handover.mailbox import READY, RESEND, Mailbox
+
+_STYLE = ("body{font-family:Arial,sans-serif;max-width:520px;margin:40px auto;padding:0 16px;color:#1d2733}"
+          "input{font-size:28px;letter-spacing:6px;width:9em;padding:6px}button{font-size:18px;padding:10px 18px;"
+          "margin:12px 8px 0 0}.erreur{color:#8a1c13}.ok{color:#1c7a33}")
+
+
+class LocalPageChannel:
+    name = "page-locale"
+
+    def __init__(self, mailbox: Mailbox, account: str):
+        self.mailbox, self.account = mailbox, account
+        self.token = secrets.token_urlsafe(24)
+        self.csrf = secrets.token_urlsafe(24)
+        self.phase = ""
+        self.done_text = ""
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.server.daemon_threads = True
+        self.server.channel = self
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/code/{self.token}"
+
+    def open(self, phase: str, hint: str = "") -> None:
+        self.phase, self.done_text = phase, ""
+        if self._thread is None:
+            self.mailbox.channel_opened(self.name)
+            self._thread = threading.Thread(target=self.server.serve_forever, name="local-page", daemon=True)
+            self._thread.start()
+
+    def refused(self) -> None:
+        self.open("code")
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self.server.shutdown()
+            self._thread = None
+        self.server.server_close()
+        self.phase = ""
+
+    def render(self, message: str = "", error: str = "") -> str:
+        hidden = f'<input type="hidden" name="_csrf" value="{self.csrf}">'
+        if self.done_text:
+            body = f'<p class="ok">{escape(self.done_text)}</p>'
+        elif self.phase == "ready":
+            body = (f"<p>Le bot est prêt à se connecter à Damancom pour le compte <b>{escape(self.account)}</b>. "
+                    "Le portail enverra alors un code par SMS.</p>"
+                    f'<form method="post">{hidden}<input type="hidden" name="action" value="ready">'
+                    "<button>Je suis prêt</button></form>")
+        elif self.phase == "code":
+            body = (f"<p>Saisissez le code à 6 chiffres reçu par SMS pour le compte <b>{escape(self.account)}</b>.</p>"
+                    f'<form method="post">{hidden}<input type="hidden" name="action" value="code">'
+                    '<label for="code">Code reçu par SMS</label><br>'
+                    '<input id="code" name="code" autocomplete="one-time-code" inputmode="numeric" maxlength="7" autofocus>'
+                    "<br><button>Envoyer le code</button></form>"
+                    f'<form method="post">{hidden}<input type="hidden" name="action" value="resend">'
+                    "<button>Je n'ai pas reçu le SMS : renvoyer le code</button></form>")
+        else:
+            body = "<p>Plus aucune connexion n'attend de code. Vous pouvez fermer cette page.</p>"
+        notes = (f'<p class="ok">{escape(message)}</p>' if message else "") + \
+                (f'<p class="erreur" role="alert">{escape(error)}</p>' if error else "")
+        return (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>damancom-bot : code SMS</title>'
+                f'<meta name="viewport" content="width=device-width"><style>{_STYLE}</style></head>'
+                f"<body><h1>damancom-bot</h1>{notes}{body}</body></html>")
+
+    def handle_post(self, form: dict[str, str]) -> tuple[int, str]:
+        if not secrets.compare_digest(form.get("_csrf", ""), self.csrf):
+            return 403, _forbidden()
+        action = form.get("action")
+        if action == "ready" and self.phase == "ready":
+            self.mailbox.post(READY, self.name)
+            self.done_text = "Merci : le bot demande le code. Gardez cette page ouverte pour le saisir."
+            return 200, self.render()
+        if action == "resend" and self.phase == "code":
+            self.mailbox.post(RESEND, self.name)
+            return 200, self.render(message="Demande de renvoi transmise : un nouveau SMS va arriver.")
+        if action == "code" and self.phase == "code":
+            try:
+                self.mailbox.offer_code(form.get("code", ""), self.name)
+            except InvalidCode as exc:
+                return 200, self.render(error=exc.message)
+            self.done_text = "Code transmis au bot. Vous pouvez fermer cette page."
+            return 200, self.render()
+        return 409, self.render(error="Cette action n'est pas attendue pour le moment.")
+
+
+def _forbidden() -> str:
+    return ('<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Accès refusé</title></head>'
+            "<body><h1>Accès refusé</h1><p>Utilisez le lien exact envoyé par le bot.</p></body></html>")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: ThreadingHTTPServer
+
+    def log_message(self, *args):  # the URL holds the token: keep it out of stderr
+        pass
+
+    def _allowed(self) -> bool:
+        channel = self.server.channel
+        host_ok = self.headers.get("Host", "") == f"127.0.0.1:{self.server.server_address[1]}"
+        return host_ok and secrets.compare_digest(urlsplit(self.path).path, f"/code/{channel.token}")
+
+    def _send(self, status: int, html: str) -> None:
+        data = html.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("X-Frame-Options", "DENY")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):  # noqa: N802
+        if not self._allowed():
+            return self._send(403, _forbidden())
+        self._send(200, self.server.channel.render())
+
+    def do_POST(self):  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode("utf-8", "replace")).items()}
+        if not self._allowed():
+            return self._send(403, _forbidden())
+        self._send(*self.server.channel.handle_post(form))

@@ -1,0 +1,63 @@
+"""Lockout guard: consecutive rejected logins per account, kept in the state dir.
+
+The portal blocks an account after a few failures; rather than find out, the bot stops itself
+at a lower count and waits for a person to check the account and run `damancom-bot unlock`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.errors import CredentialsRejected
+from bot.files import write_atomic
+
+FILE = "lockout.json"
+
+
+class AccountLocked(CredentialsRejected):
+    pass
+
+
+class LockoutGuard:
+    def __init__(self, state_dir: Path, limit: int = 2):
+        self.path = Path(state_dir) / FILE
+        self.limit = limit
+
+    def _read(self) -> dict[str, int]:
+        try:
+            return {k: int(v) for k, v in json.loads(self.path.read_text(encoding="utf-8")).items()}
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            # An unreadable count must not unlock an account: treat it as locked.
+            return {"*": self.limit}
+
+    def count(self, account: str) -> int:
+        data = self._read()
+        return max(data.get(account, 0), data.get("*", 0))
+
+    def check(self, account: str) -> None:
+        failures = self.count(account)
+        if failures >= self.limit:
+            raise AccountLocked(
+                f"Connexions suspendues pour le compte {account} : {failures} refus consécutifs du portail. "
+                "Pour éviter le blocage du compte par la CNSS, vérifiez l'identifiant et le mot de passe "
+                f"(par exemple en vous connectant vous-même), puis lancez « damancom-bot unlock --account {account} ».")
+
+    def rejected(self, account: str) -> int:
+        data = self._read()
+        data[account] = data.get(account, 0) + 1
+        write_atomic(self.path, data)
+        return data[account]
+
+    def succeeded(self, account: str) -> None:
+        data = self._read()
+        if data.pop(account, None) is not None:
+            write_atomic(self.path, data)
+
+    def unlock(self, account: str) -> int:
+        data = self._read()
+        before = max(data.pop(account, 0), data.pop("*", 0))
+        write_atomic(self.path, data)
+        return before
