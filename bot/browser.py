@@ -57,20 +57,25 @@ def _installed_channels(platform: str, environ: Mapping[str, str]) -> list[tuple
     return [("chrome", "/opt/google/chrome/chrome"), ("msedge", "/opt/microsoft/msedge/msedge")]
 
 
+def from_override(override: str, exists: Callable[[str], bool] = os.path.exists) -> BrowserChoice:
+    """DAMANCOM_BROWSER, checked when the configuration is read: before anything is opened."""
+    if override.startswith(("ws://", "wss://")):
+        return BrowserChoice("remote", override)
+    if override in CHANNELS:
+        return BrowserChoice("channel", override)
+    if exists(override):
+        return BrowserChoice("executable", override)
+    raise ConfigError(
+        f"DAMANCOM_BROWSER vaut « {override} » : ce n'est ni un canal connu (chrome, msedge…), "
+        "ni un fichier existant, ni une adresse ws://. Corrigez la valeur ou supprimez-la.")
+
+
 def choose(override: str | None, *, managed_path: str | None, platform: str = sys.platform,
            environ: Mapping[str, str] | None = None, exists: Callable[[str], bool] = os.path.exists,
            which: Callable[[str], str | None] = shutil.which) -> BrowserChoice:
     environ = os.environ if environ is None else environ
     if override:
-        if override.startswith(("ws://", "wss://")):
-            return BrowserChoice("remote", override)
-        if override in CHANNELS:
-            return BrowserChoice("channel", override)
-        if exists(override):
-            return BrowserChoice("executable", override)
-        raise ConfigError(
-            f"DAMANCOM_BROWSER vaut « {override} » : ce n'est ni un canal connu (chrome, msedge…), "
-            "ni un fichier existant, ni une adresse ws://. Corrigez la valeur ou supprimez-la.")
+        return from_override(override, exists)
     if managed_path and exists(managed_path):
         return BrowserChoice("managed")
     for channel, path in _installed_channels(platform, environ):

@@ -79,12 +79,17 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_pa
     if any(ch.isspace() for ch in identifier):
         raise ConfigError("DAMANCOM_IDENTIFIER contient des espaces. Recopiez l'identifiant sans espace.")
 
+    browser = get("DAMANCOM_BROWSER") or None
+    if browser:
+        from bot.browser import from_override
+
+        from_override(browser)
     return Settings(
         url=url,
         identifier=identifier,
         password=password,
         headless=_bool(environ, "DAMANCOM_HEADLESS", True),
-        browser=get("DAMANCOM_BROWSER") or None,
+        browser=browser,
         recordings=Path(get("DAMANCOM_RECORDINGS") or "recordings"),
         state_dir=state_dir(environ),
         action_timeout=_seconds(environ, "DAMANCOM_TIMEOUT_ACTION", 30.0),

@@ -8,7 +8,7 @@ from typing import Protocol
 from loguru import logger
 
 from bot.errors import CodeNotProvided, CredentialsRejected, UnexpectedPage
-from flows.code_password import PERSON_SUBMITTED, CodePasswordScreen
+from flows.code_password import PERSON_SUBMITTED, PERSON_TYPED, CodePasswordScreen
 from flows.context import FlowContext
 from flows.home import HomeScreen
 from flows.interface import InterfaceScreen
@@ -23,7 +23,7 @@ class Person(Protocol):
 
     def before_sms(self) -> None: ...
     def sms_sent(self) -> None: ...
-    def code(self, screen: CodePasswordScreen, *, again: bool = False) -> str | None: ...
+    def code(self, screen: CodePasswordScreen, *, again: bool = False) -> object: ...
     def eid_waiting(self, qr) -> None: ...
 
 
@@ -37,10 +37,14 @@ def login(ctx: FlowContext, url: str, identifier: str, password: str, person: Pe
     code_screen = identifier_screen.submit_identifier(identifier)
     person.sms_sent()
     for attempt in range(1, max_code_tries + 1):
+        code_screen.prefill_password(password)
         code = person.code(code_screen, again=attempt > 1)
         if code is PERSON_SUBMITTED:
             logger.info("Code validé dans la fenêtre du navigateur.")
             screen = code_screen.after_person_submitted()
+        elif code is PERSON_TYPED:
+            logger.info("Code saisi dans la fenêtre du navigateur, validation en cours.")
+            screen = code_screen.validate_typed()
         else:
             logger.info("Code saisi, validation en cours.")
             screen = code_screen.validate(code, password)

@@ -17,6 +17,7 @@ class Delivery:
     kind: str  # CODE, READY, RESEND, or CLOSED when every channel has gone away
     via: str
     value: str = ""
+    seq: int = 0
 
     def __repr__(self) -> str:  # a code must not show up in a log or a traceback
         return f"Delivery({self.kind!r}, via={self.via!r})"
@@ -27,6 +28,7 @@ class Mailbox:
         self._cond = threading.Condition()
         self._items: deque[Delivery] = deque()
         self._open: set[str] = set()
+        self._seq = 0
 
     def channel_opened(self, name: str) -> None:
         with self._cond:
@@ -37,7 +39,8 @@ class Mailbox:
         with self._cond:
             self._open.discard(name)
             if not self._open:
-                self._items.append(Delivery(CLOSED, name))
+                self._seq += 1
+                self._items.append(Delivery(CLOSED, name, seq=self._seq))
             self._cond.notify_all()
 
     def offer_code(self, raw: str, via: str) -> str:
@@ -51,8 +54,14 @@ class Mailbox:
 
     def _post(self, delivery: Delivery) -> None:
         with self._cond:
-            self._items.append(delivery)
+            self._seq += 1
+            self._items.append(Delivery(delivery.kind, delivery.via, delivery.value, self._seq))
             self._cond.notify_all()
+
+    def mark(self) -> int:
+        """A point in the stream: `discard(kind, up_to=mark)` later drops only what came before."""
+        with self._cond:
+            return self._seq
 
     def take(self, kinds: set[str], timeout: float) -> Delivery | None:
         """The oldest delivery of one of `kinds` (or CLOSED), waiting up to `timeout` seconds."""
@@ -72,10 +81,10 @@ class Mailbox:
                 found = pop()
             return found
 
-    def discard(self, kind: str) -> None:
+    def discard(self, kind: str, up_to: int) -> None:
         """Drops stale deliveries (a code typed for an SMS the portal has since replaced)."""
         with self._cond:
-            self._items = deque(i for i in self._items if i.kind != kind)
+            self._items = deque(i for i in self._items if i.kind != kind or i.seq > up_to)
 
 
 __all__ = ["Mailbox", "Delivery", "InvalidCode", "CODE", "READY", "RESEND", "CLOSED"]

@@ -13,7 +13,6 @@ from bot.errors import CodeNotProvided
 from bot.handover.mailbox import CLOSED, CODE, READY, RESEND, Mailbox
 from bot.notify import Notifier
 from bot.otp import duration_fr
-from flows.code_password import PERSON_SUBMITTED
 
 
 class Channel(Protocol):
@@ -36,6 +35,7 @@ class HandOver:
         self.say, self.local_url, self.clock = say, local_url, clock
         self.sms_at: float | None = None
         self.resent = False
+        self._cutoff = 0  # deliveries up to this mark answered nothing the portal still accepts
         if assisted:  # the browser window is a channel too: the person may type there
             mailbox.channel_opened("navigateur")
 
@@ -53,6 +53,7 @@ class HandOver:
     # the ready gate ------------------------------------------------------------------
     def before_sms(self) -> None:
         """Unattended runs ask first: no SMS is sent unless a person says they are there."""
+        self._cutoff = self.mailbox.mark()
         if not self.unattended:
             return
         for channel in self.channels:
@@ -72,11 +73,12 @@ class HandOver:
                 f"Personne n'a confirmé sa présence dans le délai ({duration_fr(self.ready_wait)}) : aucun SMS "
                 "n'a été demandé. Le bot réessaiera plus tard.")
         logger.info("Présence confirmée ({}).", delivery.via)
+        self._cutoff = self.mailbox.mark()
 
     # the code --------------------------------------------------------------------------
     def sms_sent(self) -> None:
         self.sms_at = self.clock()
-        self.mailbox.discard(CODE)  # anything typed before this SMS answered nothing
+        self.mailbox.discard(CODE, self._cutoff)  # anything typed before the identifier went out answered nothing
         if self.assisted:
             hint = ("Saisissez le code (et le mot de passe s'il manque) dans la fenêtre du navigateur ; "
                     f"vous pouvez aussi utiliser {self._ways()}.")
@@ -92,7 +94,8 @@ class HandOver:
             f"avec {self._ways()}. Il faut le donner avant {self._until(self.code_wait)}.")
 
     def code(self, screen, *, again: bool = False) -> str | None:
-        """The next code from whichever channel answers first, or PERSON_SUBMITTED."""
+        """The next code from whichever channel answers first, or what the person did in the page
+        (PERSON_SUBMITTED, PERSON_TYPED) in headed, assisted runs."""
         if again:
             for channel in self.channels:
                 channel.refused()
@@ -105,7 +108,7 @@ class HandOver:
             delivery = self.mailbox.take({CODE, RESEND}, timeout=0 if self.assisted else remaining)
             if delivery is None and self.assisted:
                 watched = screen.watch_person(min(1.0, remaining))
-                if watched is PERSON_SUBMITTED or watched:
+                if watched is not None:
                     return watched
                 continue
             if delivery is None:
@@ -113,12 +116,12 @@ class HandOver:
             if delivery.kind == CLOSED:
                 raise CodeNotProvided("L'entrée s'est fermée sans code. Relancez la commande et saisissez le code reçu par SMS.")
             if delivery.kind == RESEND:
-                self._resend(screen)
+                self._resend(screen, delivery.seq)
                 continue
             logger.info("Code reçu ({}).", delivery.via)
             return delivery.value
 
-    def _resend(self, screen) -> None:
+    def _resend(self, screen, requested_at: int) -> None:
         if self.resent:
             self.say("Le code a déjà été renvoyé une fois pour cette connexion : attendez le SMS.")
             return
@@ -127,7 +130,7 @@ class HandOver:
             return
         self.resent = True
         self.sms_at = self.clock()
-        self.mailbox.discard(CODE)
+        self.mailbox.discard(CODE, requested_at)  # codes typed after asking for a new one are for the new SMS
         for channel in self.channels:
             channel.open("code", "Un nouveau code a été demandé au portail.")
         logger.info("Nouveau code demandé au portail (renvoi).")

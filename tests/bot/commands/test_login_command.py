@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import threading
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from bot.handover.dropbox import handover_dir, read_waiting
+from tests.bot.commands.test_handover_ways import wait_until
 from tests.conftest import BIN, assert_no_secret
 from tests.foreign_portal import PASSWORD, ForeignPortal
 
@@ -99,3 +102,23 @@ def test_unreachable_portal_is_exit_4(tmp_path, cli_env):
     out, err = process.communicate(timeout=120)
     assert process.returncode == 4, err
     assert "ne répond pas" in err
+
+
+def test_headless_login_on_a_foreign_portal_with_only_the_otp_command(tmp_path, cli_env):
+    with ForeignPortal() as portal:
+        process = subprocess.Popen([str(BIN / "damancom-bot"), "login"], stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                                   env={**cli_env, "DAMANCOM_URL": portal.url, "DAMANCOM_IDENTIFIER": "FOREIGN-1",
+                                        "DAMANCOM_PASSWORD": PASSWORD, "DAMANCOM_LOCAL_PAGE": "0"})
+        try:
+            assert portal.code_sent.wait(60)
+            folder = handover_dir(Path(cli_env["DAMANCOM_STATE_DIR"]), "FOREIGN-1")
+            wait_until(lambda: (read_waiting(folder) or {}).get("phase") == "code")
+            handed = subprocess.run([str(BIN / "damancom-bot"), "otp", portal.codes[-1]], capture_output=True,
+                                    text=True, cwd=tmp_path, env=cli_env, timeout=60)
+            assert handed.returncode == 0, handed.stderr
+            out, err = process.communicate(timeout=120)
+        finally:
+            process.kill()
+    assert process.returncode == 0, err
+    assert "Pharmacie du Test" in out

@@ -1,0 +1,82 @@
+"""Headed, assisted: the window is visible (under Xvfb) and the person types in the page itself.
+
+The test reaches the bot's own browser over the DevTools protocol, as a second pair of hands.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import sys
+
+import pytest
+
+from bot import browser as browsers
+from tests.bot.commands.bot_process import BotProcess
+from tests.bot.commands.test_handover_ways import sms_code
+from tests.conftest import assert_no_secret
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xvfb: Linux only")
+
+
+@pytest.fixture
+def headed_bot(tmp_path, cli_env, sandbox, demo_account, playwright):
+    if not shutil.which("xvfb-run"):
+        pytest.fail("xvfb-run est nécessaire pour ce test (sudo apt-get install xvfb) ; .ci/run l'installe.")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    choice = browsers.choose(None, managed_path=playwright.chromium.executable_path)
+    executable = choice.value if choice.how == "executable" else playwright.chromium.executable_path
+    wrapper = tmp_path / "chromium-with-devtools"
+    wrapper.write_text(f'#!/bin/sh\nexec "{executable}" --remote-debugging-port={port} "$@"\n')
+    wrapper.chmod(0o755)
+    started = []
+
+    def start(**env: str) -> BotProcess:
+        bot = BotProcess(tmp_path, {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
+                                    "DAMANCOM_BROWSER": str(wrapper), "DAMANCOM_LOCAL_PAGE": "0", **env},
+                         ["login", "--headed"], prefix=["xvfb-run", "-a"])
+        started.append(bot)
+        return bot
+
+    def hands():
+        """The person's hands: the page the bot opened, reached over DevTools."""
+        browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
+        pages = [p for c in browser.contexts for p in c.pages if "/authentification/otp/code" in p.url]
+        assert len(pages) == 1, [p.url for c in browser.contexts for p in c.pages]
+        return browser, pages[0]
+
+    yield start, hands
+    for bot in started:
+        bot.kill()
+
+
+def test_person_types_code_and_password_and_clicks_valider(headed_bot, sandbox, demo_account, tmp_path):
+    start, hands = headed_bot
+    bot = start()  # no password configured: the person types it too
+    code = sms_code(sandbox)
+    browser, page = hands()
+    page.get_by_label("Code reçu par SMS").press_sequentially(code)
+    page.get_by_label("Mot de passe").press_sequentially(demo_account.password)
+    page.get_by_role("button", name="Valider", exact=True).click()
+    browser.close()
+    assert bot.finish() == 0, bot.err
+    assert "espace affilié atteint" in bot.out and "fenêtre du navigateur" in bot.out
+    assert_no_secret([code, demo_account.password], bot.out, bot.err,
+                     roots=(tmp_path / "recordings", tmp_path / "state"))
+
+
+def test_person_types_only_the_code_and_the_bot_validates(headed_bot, sandbox, demo_account, tmp_path):
+    start, hands = headed_bot
+    bot = start(DAMANCOM_PASSWORD=demo_account.password)
+    code = sms_code(sandbox)
+    browser, page = hands()
+    page.get_by_label("Mot de passe").wait_for()
+    page.wait_for_function("() => document.querySelector('#motdepasse').value.length > 0")  # the bot filled it
+    page.get_by_label("Code reçu par SMS").press_sequentially(code)
+    browser.close()
+    assert bot.finish() == 0, bot.err
+    assert "espace affilié atteint" in bot.out
+    shots = sorted(p.name for p in (tmp_path / "recordings").rglob("*.png"))
+    assert any(name.endswith("code-saisi.png") for name in shots)  # the bot clicked « Valider » itself

@@ -1,0 +1,186 @@
+"""Each way of handing over the code, end to end: the bot is a real process, the test plays the person."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import threading
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from tests.bot.commands.bot_process import BotProcess
+from tests.bot.test_notify import Inbox
+from tests.conftest import assert_no_secret
+
+
+@pytest.fixture
+def login_env(cli_env, sandbox, demo_account):
+    return {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
+            "DAMANCOM_PASSWORD": demo_account.password}
+
+
+@pytest.fixture
+def start(tmp_path, login_env):
+    started: list[BotProcess] = []
+
+    def run(*args: str, stdin=subprocess.DEVNULL, **env: str) -> BotProcess:
+        bot = BotProcess(tmp_path, {**login_env, **env}, ["login", *args], stdin=stdin)
+        started.append(bot)
+        return bot
+
+    yield run
+    for bot in started:
+        bot.kill()
+
+
+def wait_until(predicate, timeout: float = 60):
+    """Polls a condition outside any page (files, the sandbox's memory), never a fixed delay."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("condition not met in time")
+
+
+def sms_code(sandbox, after: int = 0) -> str:
+    return wait_until(lambda: len(sandbox.outbox.all()) > after and sandbox.outbox.all()[-1].code)
+
+
+def artifacts(tmp_path):
+    return (tmp_path / "recordings", tmp_path / "state")
+
+
+def test_terminal_prompt_through_a_pipe(start, sandbox, demo_account, tmp_path):
+    bot = start(stdin=subprocess.PIPE)
+    code = sms_code(sandbox)
+    bot.process.stdin.write("12 345\n" + code + "\n")
+    bot.process.stdin.flush()
+    assert bot.finish() == 0, bot.err
+    assert "exactement 6 chiffres" in bot.out and "espace affilié atteint" in bot.out
+    assert_no_secret([code, demo_account.password], bot.out, bot.err, roots=artifacts(tmp_path))
+
+
+def test_otp_command_from_another_terminal(start, sandbox, demo_account, tmp_path):
+    bot = start(DAMANCOM_LOCAL_PAGE="0")  # stdin closed: `otp` is the only way left
+    code = sms_code(sandbox)
+    wait_until(lambda: (bot.waiting() or {}).get("phase") == "code")
+    refused = bot.cli("otp", "12345")
+    assert refused.returncode == 2 and "exactement 6 chiffres" in refused.stderr
+    handed = bot.cli("otp", code[:3] + " " + code[3:])
+    assert handed.returncode == 0, handed.stderr
+    assert "Code remis à la connexion en cours du compte PHARMA-DEMO." in handed.stdout
+    assert bot.finish() == 0, bot.err
+    assert bot.waiting() is None  # the run withdrew: nothing waits, no code left behind
+    after = bot.cli("otp", code)
+    assert after.returncode == 2 and "Aucune connexion n'attend" in after.stderr
+    assert_no_secret([code, demo_account.password], bot.out, bot.err, roots=artifacts(tmp_path))
+
+
+def test_local_page_with_its_token(start, sandbox, demo_account, tmp_path):
+    bot = start()
+    code = sms_code(sandbox)
+    url = wait_until(lambda: (bot.waiting() or {}).get("local_url"))
+    parts = urllib.parse.urlsplit(url)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{parts.scheme}://{parts.netloc}/code/not-the-token", timeout=5)
+    assert refused.value.code == 403
+    html = urllib.request.urlopen(url, timeout=5).read().decode()
+    token = re.search(r'name="_csrf" value="([^"]+)"', html).group(1)
+    data = urllib.parse.urlencode({"_csrf": token, "action": "code", "code": code}).encode()
+    assert "Code transmis au bot" in urllib.request.urlopen(url, data=data, timeout=5).read().decode()
+    assert bot.finish() == 0, bot.err
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(url, timeout=2)  # closed once the code was used
+    assert_no_secret([code, demo_account.password], bot.out, bot.err, roots=artifacts(tmp_path))
+
+
+def test_notifications_say_how_to_answer_and_never_the_secrets(start, sandbox, demo_account, tmp_path):
+    inbox = Inbox()
+    threading.Thread(target=inbox.serve_forever, daemon=True).start()
+    try:
+        bot = start(DAMANCOM_NOTIFY=inbox.url)
+        code = sms_code(sandbox)
+        wait_until(lambda: inbox.received)
+        assert bot.cli("otp", code).returncode == 0
+        assert bot.finish() == 0, bot.err
+        wait_until(lambda: len(inbox.received) >= 2)
+    finally:
+        inbox.shutdown()
+        inbox.server_close()
+    needed, done = inbox.received[0], inbox.received[-1]
+    assert needed["title"] == "Damancom : code SMS envoyé"
+    assert "damancom-bot otp CODE --account PHARMA-DEMO" in needed["message"]
+    assert re.search(r"http://127\.0\.0\.1:\d+/code/\S+", needed["message"])
+    assert done["title"] == "Damancom : connexion réussie"
+    assert_no_secret([code, demo_account.password], json.dumps(inbox.received))
+
+
+def test_code_wait_limit_is_exit_3(start, sandbox, tmp_path):
+    bot = start(DAMANCOM_CODE_WAIT="2", DAMANCOM_LOCAL_PAGE="0")
+    assert bot.finish() == 3, bot.err
+    assert "Aucun code reçu dans le délai (2 s" in bot.err
+    assert len(sandbox.outbox.all()) == 1
+
+
+def test_unattended_run_sends_no_sms_without_ready(start, sandbox, tmp_path):
+    bot = start("--unattended", DAMANCOM_READY_WAIT="2")
+    assert bot.finish() == 3, bot.err
+    assert "aucun SMS n'a été demandé" in bot.err
+    assert sandbox.outbox.all() == []
+
+
+def test_unattended_run_goes_on_after_ready(start, sandbox, demo_account, tmp_path):
+    bot = start("--unattended", DAMANCOM_LOCAL_PAGE="0")
+    wait_until(lambda: (bot.waiting() or {}).get("phase") == "ready")
+    early = bot.cli("otp", "123456")
+    assert early.returncode == 2 and "damancom-bot ready" in early.stderr  # no SMS yet: refused
+    assert sandbox.outbox.all() == []
+    ready = bot.cli("ready")
+    assert ready.returncode == 0 and "Présence confirmée pour le compte PHARMA-DEMO" in ready.stdout
+    code = sms_code(sandbox)
+    wait_until(lambda: (bot.waiting() or {}).get("phase") == "code")
+    assert bot.cli("otp", code).returncode == 0
+    assert bot.finish() == 0, bot.err
+
+
+def test_resend_is_used_at_most_once(start, sandbox, demo_account):
+    bot = start(stdin=subprocess.PIPE, DAMANCOM_LOCAL_PAGE="0")
+    sms_code(sandbox)
+    bot.process.stdin.write("r\n")
+    bot.process.stdin.flush()
+    second = sms_code(sandbox, after=1)
+    bot.process.stdin.write("r\n")
+    bot.process.stdin.flush()
+    wait_until(lambda: (bot.waiting() or {}).get("phase") == "code")
+    bot.process.stdin.write(second + "\n")
+    bot.process.stdin.flush()
+    assert bot.finish() == 0, bot.err
+    assert len(sandbox.outbox.all()) == 2
+    assert "déjà été renvoyé une fois" in bot.out
+
+
+def test_lockout_guard_stops_after_two_refusals(start, sandbox, tmp_path):
+    for _ in range(2):
+        bot = start(stdin=subprocess.PIPE, DAMANCOM_PASSWORD="Wrong-Password-1")
+        code = sms_code(sandbox, after=len(sandbox.outbox.all()))
+        bot.process.stdin.write(code + "\n")
+        bot.process.stdin.flush()
+        assert bot.finish() == 5, bot.err
+    assert "2e refus consécutif" in bot.err
+    sent = len(sandbox.outbox.all())
+    locked = start(DAMANCOM_PASSWORD="Wrong-Password-1")
+    assert locked.finish() == 5
+    assert "Connexions suspendues pour le compte PHARMA-DEMO" in locked.err and "damancom-bot unlock" in locked.err
+    assert len(sandbox.outbox.all()) == sent  # refused before any SMS
+    unlock = locked.cli("unlock", "--account", "PHARMA-DEMO")
+    assert unlock.returncode == 0 and "débloqué (2 refus effacés)" in unlock.stdout
+    again = start(stdin=subprocess.PIPE)
+    again.process.stdin.write(sms_code(sandbox, after=sent) + "\n")
+    again.process.stdin.flush()
+    assert again.finish() == 0, again.err

@@ -1,0 +1,63 @@
+"""State-dir hand-off: atomic, consumed once, stale drops refused, nothing left on disk."""
+
+from __future__ import annotations
+
+import time
+
+from bot.files import write_atomic
+from bot.handover import dropbox
+from bot.handover.mailbox import CODE, READY, Mailbox
+
+
+def open_channel(tmp_path, phase="code"):
+    box = Mailbox()
+    channel = dropbox.DropboxChannel(box, tmp_path / "handover" / "PHARMA-1", "run-1", "http://127.0.0.1:1/code/t")
+    channel.open(phase)
+    return box, channel
+
+
+def test_waiting_file_describes_the_run(tmp_path):
+    _, channel = open_channel(tmp_path)
+    info = dropbox.read_waiting(channel.folder)
+    assert info["phase"] == "code" and info["run_id"] == "run-1" and info["local_url"].endswith("/code/t")
+    assert oct((channel.folder / dropbox.WAITING).stat().st_mode & 0o777) == "0o600"
+    channel.close()
+
+
+def test_code_is_consumed_once_and_deleted(tmp_path):
+    box, channel = open_channel(tmp_path)
+    write_atomic(channel.folder / dropbox.CODE_FILE, {"code": "246 810", "at": time.time()})
+    assert box.take({CODE}, timeout=5).value == "246810"
+    assert not (channel.folder / dropbox.CODE_FILE).exists()
+    assert box.take({CODE}, timeout=0.5) is None  # not delivered twice
+    channel.close()
+
+
+def test_a_code_dropped_before_the_request_is_refused(tmp_path):
+    box, channel = open_channel(tmp_path)
+    write_atomic(channel.folder / dropbox.CODE_FILE, {"code": "135791", "at": channel.since - 1})
+    assert box.take({CODE}, timeout=1) is None
+    assert not (channel.folder / dropbox.CODE_FILE).exists()
+    channel.close()
+
+
+def test_ready_is_delivered(tmp_path):
+    box, channel = open_channel(tmp_path, "ready")
+    write_atomic(channel.folder / dropbox.READY_FILE, {"at": time.time()})
+    assert box.take({READY}, timeout=5).kind == READY
+    channel.close()
+
+
+def test_close_leaves_no_code_on_disk(tmp_path):
+    _, channel = open_channel(tmp_path)
+    channel.close()
+    write_atomic(channel.folder / dropbox.CODE_FILE, {"code": "999999", "at": time.time()})
+    channel.close()
+    assert list(channel.folder.iterdir()) == []
+
+
+def test_take_file_claims_atomically(tmp_path):
+    path = tmp_path / "code.json"
+    write_atomic(path, {"code": "1"})
+    assert dropbox.take_file(path) == {"code": "1"}
+    assert dropbox.take_file(path) is None
