@@ -36,6 +36,8 @@ class Settings:
     notify: tuple[str, ...] = ()
     local_page: bool = True
     lockout_after: int = 2
+    retention_months: int = 24
+    trace: bool = False  # Playwright trace, after login only
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
@@ -102,6 +104,8 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_pa
         notify=tuple(parse_urls(get("DAMANCOM_NOTIFY"))),
         local_page=_bool(environ, "DAMANCOM_LOCAL_PAGE", True),
         lockout_after=_count(environ, "DAMANCOM_LOCKOUT_AFTER", 2),
+        retention_months=_count(environ, "DAMANCOM_RETENTION_MONTHS", 24, high=600),
+        trace=_bool(environ, "DAMANCOM_TRACE", False),
     )
 
 
@@ -126,12 +130,12 @@ def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name} vaut « {raw} » : attendu 1 ou 0 (oui/non, true/false).")
 
 
-def _count(environ: Mapping[str, str], name: str, default: int) -> int:
+def _count(environ: Mapping[str, str], name: str, default: int, high: int = 10) -> int:
     raw = (environ.get(name) or "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= 10:
-        raise ConfigError(f"{name} vaut « {raw} » : attendu un nombre entier entre 1 et 10.")
+    if not raw.isdigit() or not 1 <= int(raw) <= high:
+        raise ConfigError(f"{name} vaut « {raw} » : attendu un nombre entier entre 1 et {high}.")
     return int(raw)
 
 

@@ -1,7 +1,7 @@
 """One login run: find and start the browser, walk the login path, read the interface, log out.
 
-Around it: the lockout guard (no try once the portal has refused too often) and the end-of-run
-notification.
+Around it: the lockout guard (no try once the portal has refused too often), the audit trail's
+failure evidence and closing line with its reports, and the end-of-run notification.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 
 from bot import browser as browsers
+from bot.audit.recorder import Recorder
+from bot.audit.report import write_reports
 from bot.config import Settings
 from bot.errors import BotError, BrowserNotFound, CredentialsRejected, UnexpectedPage
+from bot.exit_codes import ExitCode
 from bot.handover.session import HandOver
 from bot.lockout import AccountLocked, LockoutGuard
-from bot.recorder import Recorder
 from flows.context import FlowContext
 from flows.interface import InterfaceSummary
 from flows.login import login, login_eid
@@ -36,8 +38,32 @@ class LoginResult:
     browser: str
 
 
+class Browsers:
+    """The run's browser, and a headless one on demand: Chromium prints PDFs only headless."""
+
+    def __init__(self, playwright, choice: browsers.BrowserChoice, main, headless: bool):
+        self.playwright, self.choice, self.main, self.headless = playwright, choice, main, headless
+        self._printer = None
+
+    @property
+    def label(self) -> str:
+        return self.choice.describe()
+
+    def printer(self):
+        if self.headless:
+            return self.main
+        if self._printer is None:
+            self._printer = browsers.launch(self.playwright, self.choice, headless=True)
+        return self._printer
+
+    def close(self) -> None:
+        if self._printer is not None:
+            self._printer.close()
+        self.main.close()
+
+
 @contextmanager
-def started_browser(settings: Settings, *, headless: bool) -> Iterator[tuple[object, str]]:
+def started_browser(settings: Settings, *, headless: bool) -> Iterator[Browsers]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -49,10 +75,11 @@ def started_browser(settings: Settings, *, headless: bool) -> Iterator[tuple[obj
                 f"Le navigateur choisi ({choice.describe()}) n'a pas pu démarrer : {str(exc).splitlines()[0]}. "
                 + browsers.INSTALL_HINT) from None
         logger.debug("Navigateur : {}", choice.describe())
+        own = Browsers(playwright, choice, browser, headless)
         try:
-            yield browser, choice.describe()
+            yield own
         finally:
-            browser.close()
+            own.close()
 
 
 def run_login(settings: Settings, person: HandOver, recorder: Recorder, *, headless: bool,
@@ -62,50 +89,88 @@ def run_login(settings: Settings, person: HandOver, recorder: Recorder, *, headl
     try:
         guard.check(settings.account)
         if browser is None:
-            with started_browser(settings, headless=headless) as (own, label):
-                result = _run(settings, person, recorder, own, label)
+            with started_browser(settings, headless=headless) as own:
+                result = _audited_run(settings, person, recorder, own.main, own.label, own.printer)
         else:
-            result = _run(settings, person, recorder, browser, "navigateur fourni")
+            result = _audited_run(settings, person, recorder, browser, "navigateur fourni", lambda: browser)
     except AccountLocked as exc:
+        _close_trail(recorder, exc.exit_code, exc.message)
         person.notifier.send("Damancom : connexions suspendues", exc.message)
         raise
     except CredentialsRejected as exc:
         count = guard.rejected(settings.account)
-        extra = ""
         if count >= guard.limit:
-            extra = (f" C'est le {count}e refus consécutif : le bot ne se connectera plus à ce compte avant "
-                     f"« damancom-bot unlock --account {settings.account} ».")
-        person.notifier.send("Damancom : connexion refusée", exc.message + extra)
-        exc.message += extra
+            exc.message += (f" C'est le {count}e refus consécutif : le bot ne se connectera plus à ce compte avant "
+                            f"« damancom-bot unlock --account {settings.account} ».")
+        person.notifier.send("Damancom : connexion refusée", exc.message)
         raise
     except BotError as exc:
+        _close_trail(recorder, exc.exit_code, exc.message)  # a failure before the browser: still recorded
         person.notifier.send(f"Damancom : échec de la connexion (code {int(exc.exit_code)})", exc.message)
         raise
     finally:
         person.close()
     guard.succeeded(settings.account)
     person.notifier.send("Damancom : connexion réussie",
-                         f"Espace affilié atteint pour le compte {settings.account} ({result.seconds:.0f} s).")
+                         f"Espace affilié atteint pour le compte {settings.account} ({result.seconds:.0f} s). "
+                         f"Rapport : {recorder.folder}")
     return result
+
+
+def _audited_run(settings, person, recorder: Recorder, browser, label: str, printer) -> LoginResult:
+    """The run, then the closing line of the audit trail with its reports, whatever happened."""
+    outcome = (ExitCode.BUG, "Erreur inattendue dans damancom-bot.")
+    try:
+        result = _run(settings, person, recorder, browser, label)
+        outcome = (ExitCode.OK, "Espace affilié atteint.")
+        return result
+    except BotError as exc:
+        outcome = (exc.exit_code, exc.message)
+        raise
+    finally:
+        reports = []
+        try:
+            reports = write_reports(recorder.folder, printer(), outcome)
+        except Exception as exc:  # noqa: BLE001 - a report failure must not hide the run's outcome
+            logger.warning("Rapport non produit : {}", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        recorder.finish(outcome[0], outcome[1], reports=reports)
+
+
+def _close_trail(recorder: Recorder, code: int, message: str) -> None:
+    if not recorder.finished:
+        recorder.finish(code, message)
 
 
 def _run(settings: Settings, person: HandOver, recorder: Recorder, browser, label: str) -> LoginResult:
     started = time.monotonic()
     context = browser.new_context(**CONTEXT_OPTIONS)  # never saved: it would hold the session cookies
+    page = context.new_page()
+    recorder.watch(page)
+    tracing = False
     try:
-        page = context.new_page()
         ctx = FlowContext(page, recorder, settings.action_timeout, settings.navigation_timeout, settings.selectors_dir)
         try:
             if settings.auth == "eid":
                 interface = login_eid(ctx, settings.url, person, settings.code_wait)
             else:
                 interface = login(ctx, settings.url, settings.identifier, settings.password, person)
+            if settings.trace:  # only now: a trace records typed values, so never during login
+                context.tracing.start(screenshots=True, snapshots=True)
+                tracing = True
             summary = interface.summary()
             interface.logout()
         except PlaywrightError as exc:
             # Timeouts and page errors not foreseen by a page object: the screen is not what we expect.
             shot = recorder.try_screenshot(page, "echec")
+            recorder.failure_evidence(page)
             raise UnexpectedPage("étape suivante", page.url, page_title(page), shot, str(exc).splitlines()[0]) from None
+        except BotError:
+            recorder.failure_evidence(page)
+            raise
         return LoginResult(summary, recorder, time.monotonic() - started, label)
     finally:
+        if tracing:
+            trace = recorder.folder / "trace.zip"
+            context.tracing.stop(path=str(trace))
+            recorder.add_file(trace, "trace-apres-connexion")
         context.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, Response
 
-from bot.recorder import Recorder
+from bot.audit.recorder import Recorder
 
 MARK = "__damancomBotDocument"
 

@@ -17,9 +17,7 @@ class EidScreen(Screen):
         qr = self.find_optional("qr")
         if qr is None:
             return None
-        path = self.ctx.recorder.folder / "qr-eid.png"
         try:
-            qr.screenshot(path=str(path))
+            return self.ctx.recorder.element_screenshot(qr, "qr-eid")
         except PlaywrightError:
             return None
-        return path

@@ -13,7 +13,7 @@ from bot import browser as browsers
 from bot.handover.mailbox import Mailbox
 from bot.handover.outbox import OutboxChannel
 from bot.handover.session import HandOver
-from bot.recorder import Recorder
+from bot.audit.recorder import Recorder
 from bot.sandbox import Portal, Sandbox
 from flows.context import FlowContext
 
@@ -50,7 +50,7 @@ def demo_account(portal):
 
 @pytest.fixture
 def recorder(tmp_path) -> Recorder:
-    return Recorder(tmp_path / "recordings", "test-run")
+    return Recorder(tmp_path / "recordings", "PHARMA-DEMO", "2026-10", run_id="test")
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ def run(args, env) -> int:
     from bot.config import load_settings
     from bot.handover.build import build_handover
     from bot.handover.outbox import OutboxChannel
-    from bot.recorder import Recorder
+    from bot.audit.recorder import Recorder
     from bot.runner import run_login
     from bot.sandbox import Portal, Sandbox
 
@@ -29,7 +29,7 @@ def run(args, env) -> int:
     with Sandbox(portal) as sandbox:
         settings = settings.with_(url=sandbox.url, identifier=account.identifier, password=account.password,
                                   account=account.identifier, auth="otp", notify=())
-        recorder = Recorder(settings.recordings)
+        recorder = Recorder(settings.recordings, settings.account)
         if args.interactive:
             portal.outbox.listeners.append(lambda sms: _show_sms(env, sms))
             person = build_handover(settings, env, recorder.run_id, terminal=True, assisted=not headless)

@@ -16,14 +16,14 @@ def run(args, env) -> int:
     from bot import console
     from bot.config import load_settings
     from bot.handover.build import build_handover
-    from bot.recorder import Recorder
+    from bot.audit.recorder import Recorder
     from bot.runner import run_login
 
     preview = load_settings(env.environ, need_credentials=False)
     headless = preview.headless and not args.headed
     settings = load_settings(env.environ, need_credentials=True, need_password=headless)
     console.require_display(not headless, env.environ)
-    recorder = Recorder(settings.recordings)
+    recorder = Recorder(settings.recordings, settings.account)
     person = build_handover(settings, env, recorder.run_id, terminal=True, assisted=not headless and settings.auth == "otp",
                             unattended=args.unattended)
     if settings.auth == "eid":

@@ -9,6 +9,7 @@ from bot.handover.mailbox import Mailbox
 
 class OutboxChannel:
     name = "bac-a-sable"
+    automatic = True
 
     def __init__(self, mailbox: Mailbox, outbox, identifier: str, wait: float):
         self.mailbox, self.outbox, self.identifier, self.wait = mailbox, outbox, identifier, wait

@@ -79,11 +79,15 @@ class HandOver:
     def sms_sent(self) -> None:
         self.sms_at = self.clock()
         self.mailbox.discard(CODE, self._cutoff)  # anything typed before the identifier went out answered nothing
-        if self.assisted:
+        if any(getattr(c, "automatic", False) for c in self.channels):
+            hint = "Code demandé : le téléphone simulé du bac à sable le transmet automatiquement."
+        elif self.assisted:
             hint = ("Saisissez le code (et le mot de passe s'il manque) dans la fenêtre du navigateur ; "
                     f"vous pouvez aussi utiliser {self._ways()}.")
-        else:
+        elif any(c.name == "terminal" for c in self.channels):
             hint = f"Code demandé : saisissez-le ci-dessous, ou utilisez {self._ways()}."
+        else:
+            hint = f"Code demandé : donnez-le avec {self._ways()}."
         for channel in self.channels:
             channel.open("code", hint)
         if not any(c.name == "terminal" for c in self.channels):  # the terminal prints it with its prompt

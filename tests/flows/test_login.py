@@ -20,7 +20,7 @@ def test_login_reaches_interface_with_masked_screenshots(flow, sandbox, demo_acc
                    outbox_person(sandbox, demo_account.identifier))
     assert isinstance(screen, InterfaceScreen)
     assert [p.name for p in flow.recorder.shots] == [
-        "01-accueil.png", "02-identifiant.png", "03-code-demande.png", "04-code-saisi.png", "05-espace-affilie.png"]
+        "02-accueil.png", "03-identifiant.png", "04-code-demande.png", "05-code-saisi.png", "06-espace-affilie.png"]
     assert_no_secret([demo_account.password, sandbox.outbox.all()[-1].code], roots=(tmp_path,))
 
 

@@ -17,7 +17,7 @@ def test_home_recognises_itself_and_leads_to_identifier(flow, sandbox):
     assert home.is_here()
     assert not IdentifierScreen(flow).is_here()
     assert isinstance(home.choose_otp(), IdentifierScreen)
-    assert [p.name for p in flow.recorder.shots] == ["01-accueil.png"]
+    assert [p.name for p in flow.recorder.shots] == ["02-accueil.png"]
 
 
 def test_wrong_screen_raises_unexpected_page_with_screenshot(flow, sandbox):

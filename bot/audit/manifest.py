@@ -1,0 +1,47 @@
+"""`manifest.jsonl`: one JSON line per step, each carrying the hash of the line before (a chain),
+and the sha256 of the file it names. Changing, removing, adding or reordering anything shows."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+NAME = "manifest.jsonl"
+GENESIS = "0" * 64
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class ManifestWriter:
+    def __init__(self, folder: Path):
+        self.path = folder / NAME
+        self.seq = 0
+        self.prev = GENESIS
+
+    def append(self, record: dict) -> dict:
+        self.seq += 1
+        line = json.dumps({"seq": self.seq, **record, "prev": self.prev}, ensure_ascii=False, sort_keys=False)
+        with open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+            handle.flush()
+        self.prev = sha256_text(line)
+        return json.loads(line)
+
+
+def read_lines(folder: Path) -> list[str]:
+    return (folder / NAME).read_text(encoding="utf-8").splitlines()
+
+
+def read_records(folder: Path) -> list[dict]:
+    return [json.loads(line) for line in read_lines(folder) if line.strip()]

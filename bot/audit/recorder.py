@@ -1,0 +1,134 @@
+"""The audit folder of one run: `recordings/<account>/<period>/<local time>-<run id>/`.
+
+Every screenshot is full page with the secret fields masked (a password field's bullets reveal
+its length), hashed into the manifest as it is written. On failure: the page's HTML with every
+input value removed, and the browser console errors.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime
+from pathlib import Path
+
+from loguru import logger
+
+from bot import clock
+from bot.audit.manifest import ManifestWriter, sha256_file
+from bot.errors import ConfigError
+from bot.redact import scrub
+
+# Masked on every screenshot, whatever the page.
+SECRET_FIELDS = ("input[type=password]", "input[autocomplete=one-time-code]", "input[inputmode=numeric]",
+                 "input[maxlength='6']")
+# The page's HTML as evidence, minus anything typed or hidden in a form (CSRF tokens included).
+_SANITIZED_HTML = """() => {
+  const copy = document.documentElement.cloneNode(true);
+  copy.querySelectorAll('input').forEach(i => { i.removeAttribute('value'); i.setAttribute('value', ''); });
+  copy.querySelectorAll('textarea').forEach(t => { t.textContent = ''; });
+  copy.querySelectorAll('script').forEach(s => { s.textContent = ''; });
+  return '<!doctype html>\\n' + copy.outerHTML;
+}"""
+_BOXES = """(els) => els.filter(e => e.offsetParent !== null).map(e => {
+  const r = e.getBoundingClientRect();
+  return [Math.round(r.x + scrollX), Math.round(r.y + scrollY), Math.round(r.width), Math.round(r.height)];
+})"""
+
+
+def new_run_id() -> str:
+    return secrets.token_hex(3)
+
+
+class Recorder:
+    def __init__(self, root: Path, account: str = "", period: str = "", *, started: datetime | None = None,
+                 run_id: str | None = None, folder: Path | None = None):
+        self.run_id = run_id or new_run_id()
+        self.started = started or clock.now()
+        self.account = account or "compte"
+        self.period = period or clock.previous_period(self.started)
+        stamp = self.started.strftime("%Y%m%d-%H%M%S")
+        self.folder = folder or Path(root) / _safe(self.account) / self.period / f"{stamp}-{self.run_id}"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"Impossible d'écrire dans le dossier des enregistrements « {root} » ({exc.strerror}). "
+                "Choisissez un dossier accessible avec DAMANCOM_RECORDINGS.") from None
+        self.manifest = ManifestWriter(self.folder)
+        self.shots: list[Path] = []
+        self.console_errors: list[str] = []
+        self.finished = False
+        self.record("debut", outcome="ok", account=self.account, period=self.period, run_id=self.run_id)
+
+    # the manifest --------------------------------------------------------------------
+    def record(self, step: str, *, url: str = "", outcome: str = "ok", file: Path | None = None, **extra) -> dict:
+        entry = {"time": clock.now().isoformat(timespec="milliseconds"), "step": step, "url": url,
+                 "outcome": outcome}
+        if file is not None:
+            entry.update(file=file.name, sha256=sha256_file(file))
+        return self.manifest.append({**entry, **extra})
+
+    def _next_name(self, step: str, suffix: str) -> Path:
+        slug = re.sub(r"[^a-z0-9]+", "-", step.lower()).strip("-") or "ecran"
+        return self.folder / f"{self.manifest.seq + 1:02d}-{slug}{suffix}"
+
+    # screenshots ---------------------------------------------------------------------
+    def watch(self, page) -> None:
+        """Collects console errors from the first page on: they go into the failure evidence."""
+        page.on("console", lambda m: self.console_errors.append(f"console.{m.type}: {m.text}")
+                if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: self.console_errors.append(f"erreur de page : {e}"))
+
+    def screenshot(self, page, step: str, extra_masks=(), outcome: str = "ok") -> Path:
+        path = self._next_name(step, ".png")
+        masks = [page.locator(css) for css in SECRET_FIELDS] + list(extra_masks)
+        boxes = page.locator(", ".join(SECRET_FIELDS)).evaluate_all(_BOXES)
+        page.screenshot(path=str(path), full_page=True, mask=masks, mask_color="#000000", animations="disabled")
+        self.shots.append(path)
+        self.record(step, url=page.url, outcome=outcome, file=path, masked=boxes)
+        logger.debug("Capture d'écran {}", path.name)
+        return path
+
+    def element_screenshot(self, locator, step: str) -> Path:
+        path = self._next_name(step, ".png")
+        locator.screenshot(path=str(path))
+        self.record(step, url=locator.page.url, file=path)
+        return path
+
+    def try_screenshot(self, page, step: str) -> Path | None:
+        """On a failure path: a screenshot if the page still allows one, never a new error."""
+        try:
+            return self.screenshot(page, step, outcome="echec")
+        except Exception as exc:  # noqa: BLE001 - the original failure matters more
+            logger.warning("Capture d'écran impossible ({}) : {}", step, str(exc).splitlines()[0])
+            return None
+
+    def failure_evidence(self, page) -> None:
+        """The page's HTML (input values removed) and the console errors, next to the screenshot."""
+        try:
+            html = self._next_name("echec-page", ".html")
+            html.write_text(scrub(page.evaluate(_SANITIZED_HTML)), encoding="utf-8")
+            self.record("echec-page-html", url=page.url, outcome="echec", file=html)
+        except Exception as exc:  # noqa: BLE001 - a closed page has no HTML left to keep
+            logger.warning("HTML de la page non enregistré : {}", str(exc).splitlines()[0])
+        console = self._next_name("echec-console", ".txt")
+        console.write_text(scrub("\n".join(self.console_errors) or "Aucune erreur dans la console.") + "\n",
+                           encoding="utf-8")
+        self.record("echec-console", outcome="echec", file=console)
+
+    def add_file(self, path: Path, step: str, outcome: str = "ok") -> None:
+        self.record(step, outcome=outcome, file=path)
+
+    # the end ---------------------------------------------------------------------------
+    def finish(self, exit_code: int, message: str, *, reports: list[Path] = (), proof: bool = False) -> dict:
+        """The last line: outcome, exit code, the reports' hashes; `proof` marks a filed declaration."""
+        self.finished = True
+        files = {p.name: sha256_file(p) for p in reports if p.exists()}
+        return self.record("fin", outcome="ok" if exit_code == 0 else "echec", exit_code=int(exit_code),
+                           message=scrub(message), finished=clock.now().isoformat(timespec="seconds"),
+                           reports=files, proof=proof)
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name) or "compte"

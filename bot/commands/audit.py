@@ -1,0 +1,50 @@
+"""`damancom-bot audit verify PATH` and `damancom-bot audit prune`."""
+
+from __future__ import annotations
+
+HELP = "Vérifie un dossier d'exécution (verify) ou applique la durée de conservation (prune)."
+
+
+def add_options(parser) -> None:
+    parser.add_argument("action", choices=["verify", "prune"], help="verify DOSSIER, ou prune")
+    parser.add_argument("path", nargs="?", help="pour verify : le dossier d'une exécution")
+    parser.add_argument("--dry-run", action="store_true", help="pour prune : montre sans supprimer")
+
+
+def run(args, env) -> int:
+    from pathlib import Path
+
+    from bot.errors import InvalidCode
+
+    if args.action == "verify":
+        if not args.path:
+            raise InvalidCode("Indiquez le dossier à vérifier : damancom-bot audit verify recordings/…/…")
+        from bot.audit.verify import verify
+
+        folder = Path(args.path)
+        problems = verify(folder)
+        if not problems:
+            env.say(f"Dossier intact : {folder} (toutes les empreintes et la chaîne du manifeste sont correctes).")
+            return 0
+        env.say(f"Dossier ALTÉRÉ : {folder}")
+        for problem in problems:
+            env.say(f"  - {problem}")
+        return 1
+    return _prune(args, env)
+
+
+def _prune(args, env) -> int:
+    from bot import clock
+    from bot.audit.retention import prune
+    from bot.config import load_settings
+
+    settings = load_settings(env.environ, need_credentials=False)
+    deleted, protected = prune(settings.recordings, settings.retention_months, clock.now(), dry_run=args.dry_run)
+    verb = "serait supprimé" if args.dry_run else "supprimé"
+    for path in deleted:
+        env.say(f"{verb} : {path}")
+    for path in protected:
+        env.say(f"conservé (preuve de déclaration ou marqué CONSERVER) : {path}")
+    env.say(f"{len(deleted)} dossier(s) de plus de {settings.retention_months} mois {verb}(s) ; "
+            f"{len(protected)} conservé(s).")
+    return 0

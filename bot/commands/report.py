@@ -1,0 +1,40 @@
+"""`damancom-bot report [--last | PATH] [--open]`: where a run's report is, rebuilt if needed."""
+
+from __future__ import annotations
+
+HELP = "Affiche (ou ouvre) le rapport HTML et PDF d'une exécution."
+
+
+def add_options(parser) -> None:
+    parser.add_argument("path", nargs="?", help="le dossier d'une exécution")
+    parser.add_argument("--last", action="store_true", help="la dernière exécution (par défaut)")
+    parser.add_argument("--open", action="store_true", help="ouvre le rapport dans le navigateur")
+
+
+def run(args, env) -> int:
+    import webbrowser
+    from pathlib import Path
+
+    from bot.audit.report import HTML_NAME, PDF_NAME
+    from bot.audit.retention import run_folders
+    from bot.config import load_settings
+    from bot.errors import InvalidCode
+
+    settings = load_settings(env.environ, need_credentials=False)
+    if args.path and not args.last:
+        folder = Path(args.path)
+    else:
+        runs = [r for r in run_folders(settings.recordings) if r.started is not None]
+        if not runs:
+            raise InvalidCode(f"Aucune exécution enregistrée dans {settings.recordings}. Lancez d'abord damancom-bot demo.")
+        folder = max(runs, key=lambda r: r.started).path
+    html, pdf = folder / HTML_NAME, folder / PDF_NAME
+    if not html.exists():
+        raise InvalidCode(f"Pas de rapport dans {folder} : l'exécution a été interrompue avant sa fin. "
+                          "Les captures d'écran et le manifeste y sont conservés.")
+    env.say(f"Rapport HTML : {html}")
+    if pdf.exists():
+        env.say(f"Rapport PDF  : {pdf}")
+    if args.open:
+        webbrowser.open(html.resolve().as_uri())
+    return 0
