@@ -11,6 +11,7 @@ import re
 import secrets
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from loguru import logger
 
@@ -41,14 +42,15 @@ def new_run_id() -> str:
 
 
 class Recorder:
-    def __init__(self, root: Path, account: str = "", period: str = "", *, started: datetime | None = None,
-                 run_id: str | None = None, folder: Path | None = None):
+    def __init__(self, root: Path, account: str = "", period: str = "", *,
+                 now: Callable[[], datetime] = clock.now, run_id: str | None = None):
+        self.now = now
         self.run_id = run_id or new_run_id()
-        self.started = started or clock.now()
+        self.started = now()
         self.account = account or "compte"
         self.period = period or clock.previous_period(self.started)
         stamp = self.started.strftime("%Y%m%d-%H%M%S")
-        self.folder = folder or Path(root) / _safe(self.account) / self.period / f"{stamp}-{self.run_id}"
+        self.folder = Path(root) / _safe(self.account) / self.period / f"{stamp}-{self.run_id}"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -63,7 +65,7 @@ class Recorder:
 
     # the manifest --------------------------------------------------------------------
     def record(self, step: str, *, url: str = "", outcome: str = "ok", file: Path | None = None, **extra) -> dict:
-        entry = {"time": clock.now().isoformat(timespec="milliseconds"), "step": step, "url": url,
+        entry = {"time": self.now().isoformat(timespec="milliseconds"), "step": step, "url": url,
                  "outcome": outcome}
         if file is not None:
             entry.update(file=file.name, sha256=sha256_file(file))
@@ -126,7 +128,7 @@ class Recorder:
         self.finished = True
         files = {p.name: sha256_file(p) for p in reports if p.exists()}
         return self.record("fin", outcome="ok" if exit_code == 0 else "echec", exit_code=int(exit_code),
-                           message=scrub(message), finished=clock.now().isoformat(timespec="seconds"),
+                           message=scrub(message), finished=self.now().isoformat(timespec="seconds"),
                            reports=files, proof=proof)
 
 

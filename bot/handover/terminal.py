@@ -43,9 +43,8 @@ class TerminalChannel:
         self._say("Code reçu par SMS (6 chiffres, ou « r » pour le renvoyer) : ", end="")
 
     def _read(self) -> None:
+        # Lines typed ahead (a pipe delivers them all at once) are kept: the next question takes them.
         for line in iter(self.stdin.readline, ""):
-            if not self._asking.is_set():
-                continue
             if line.strip().lower() in RESEND_WORDS:
                 self.mailbox.post(RESEND, self.name)
                 continue

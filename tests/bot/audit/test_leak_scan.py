@@ -1,0 +1,83 @@
+"""Leak scan: after a success and a failure, no file anywhere under the recordings and state dirs
+(text, image metadata, zip members, logs, reports, HTML evidence) holds the password or a code."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import zipfile
+from pathlib import Path
+from urllib.parse import quote_plus
+
+import pytest
+from PIL import Image
+
+from bot.sandbox import Portal, Sandbox
+from bot.sandbox.state import Account
+from tests.bot.commands.bot_process import BotProcess
+from tests.bot.commands.test_handover_ways import sms_code
+from tests.conftest import files_under
+
+PASSWORD = "Zx9-Leak-Canary-Pw-4417"
+
+
+def forms(secret: str) -> list[bytes]:
+    """The ways a secret could be written: raw, form-encoded, JSON-escaped, UTF-16."""
+    return sorted({secret.encode(), quote_plus(secret).encode(), json.dumps(secret)[1:-1].encode(),
+                   secret.encode("utf-16-le")})
+
+
+def scan(roots: tuple[Path, ...], secrets: list[str]) -> list[str]:
+    found = []
+    for path in files_under(*roots):
+        blobs = [path.read_bytes()]
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                blobs += [archive.read(name) for name in archive.namelist()]
+        if path.suffix == ".png":
+            blobs += [str(v).encode() for v in Image.open(path).info.values()]
+        for secret in secrets:
+            if any(form in blob for form in forms(secret) for blob in blobs):
+                found.append(f"{secret!r} in {path}")
+    return found
+
+
+@pytest.fixture
+def canary_sandbox():
+    account = Account("CANARY-1", PASSWORD, "0611223344", "Pharmacie Canari", "5550001")
+    with Sandbox(Portal([account])) as running:
+        yield running
+
+
+def run_login(tmp_path, cli_env, sandbox, typed, **env) -> tuple[BotProcess, list[str]]:
+    """Types `typed(code, attempt)` at the prompt for each SMS attempt; returns the process and all codes."""
+    before = len(sandbox.outbox.all())
+    bot = BotProcess(tmp_path, {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": "CANARY-1",
+                                "DAMANCOM_PASSWORD": PASSWORD, "DAMANCOM_TRACE": "1", **env}, ["login"],
+                     stdin=subprocess.PIPE)
+    code = sms_code(sandbox, after=before)
+    secrets = [code]
+    for attempt in range(2):
+        answer = typed(code, attempt)
+        secrets.append(answer)
+        bot.process.stdin.write(answer + "\n")
+        bot.process.stdin.flush()
+        if answer == code:
+            break
+    return bot, secrets
+
+
+def test_success_and_failure_leave_no_secret(tmp_path, cli_env, canary_sandbox):
+    ok, ok_codes = run_login(tmp_path, cli_env, canary_sandbox, lambda code, attempt: code)
+    assert ok.finish() == 0, ok.err
+    wrong = lambda code, attempt: f"{(int(code) + 1 + attempt) % 10**6:06d}"  # noqa: E731
+    failed, failed_codes = run_login(tmp_path, cli_env, canary_sandbox, wrong)
+    assert failed.finish() == 5, failed.err
+
+    roots = (tmp_path / "recordings", tmp_path / "state")
+    produced = {p.suffix for p in files_under(*roots)}
+    assert {".png", ".jsonl", ".html", ".pdf", ".zip", ".txt", ".log"} <= produced  # every kind was scanned
+    secrets = [PASSWORD, *ok_codes, *failed_codes]
+    assert scan(roots, secrets) == []
+    for text in (ok.out, ok.err, failed.out, failed.err):
+        assert not any(secret in text for secret in secrets)

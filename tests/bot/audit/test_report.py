@@ -1,0 +1,51 @@
+"""The report: opens in Chromium and shows every step; the PDF has pages; `report --last`."""
+
+from __future__ import annotations
+
+import re
+
+from PIL import Image
+
+from bot.audit.manifest import read_records
+from tests.bot.audit.test_verify import run_folder  # noqa: F401 - shared module fixture
+
+
+def test_report_shows_every_step_in_chromium(run_folder, page):  # noqa: F811
+    page.goto((run_folder / "report.html").resolve().as_uri())
+    records = read_records(run_folder)
+    page.get_by_role("heading", name="Rapport d'exécution damancom-bot").wait_for()
+    assert page.get_by_text("PHARMA-DEMO").first.is_visible()
+    assert page.get_by_text("Réussite").is_visible()
+    steps = [r for r in records[1:] if r["step"] != "fin"]
+    assert page.locator(".step").count() == len(steps)
+    for record in steps:
+        assert page.get_by_text(f"{record['seq']}. {record['step']}", exact=False).first.is_visible()
+    shots = [r for r in steps if r.get("file", "").endswith(".png")]
+    assert page.locator(".step img").count() == len(shots)
+    widths = page.locator(".step img").evaluate_all("imgs => imgs.map(i => i.naturalWidth)")
+    assert all(w > 0 for w in widths)  # embedded, so readable offline
+
+
+def test_pdf_has_at_least_one_page(run_folder):  # noqa: F811
+    pdf = (run_folder / "report.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) >= 1
+
+
+def test_report_command_finds_the_last_run(run_folder, run_cli):  # noqa: F811
+    recordings = run_folder.parents[2]
+    result = run_cli("report", "--last", env={"DAMANCOM_RECORDINGS": str(recordings)})
+    assert result.returncode == 0, result.stderr
+    assert f"Rapport HTML : {run_folder / 'report.html'}" in result.stdout
+    assert "Rapport PDF  :" in result.stdout
+
+
+def test_every_screenshot_with_secret_fields_is_masked(run_folder):  # noqa: F811
+    records = read_records(run_folder)
+    code_screens = [r for r in records if r["step"] in ("code-demande", "code-saisi")]
+    assert code_screens and all(len(r["masked"]) == 2 for r in code_screens)  # code and password
+    for record in records:
+        for x, y, w, h in record.get("masked", []):
+            image = Image.open(run_folder / record["file"]).convert("RGB")
+            box = image.crop((x + 2, y + 2, x + w - 2, y + h - 2))
+            assert box.getextrema() == ((0, 0), (0, 0), (0, 0)), f"{record['file']} not masked at {(x, y, w, h)}"

@@ -1,0 +1,45 @@
+"""Retention: old runs go, proofs of filing and folders marked CONSERVER stay, recent runs stay."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.audit.recorder import Recorder
+from bot.audit.retention import KEEP_MARK, months_before, prune
+from bot.clock import TZ
+
+NOW = datetime(2026, 11, 27, 21, 0, tzinfo=TZ)
+
+
+def make_run(root, started: datetime, *, proof: bool = False):
+    recorder = Recorder(root, "PHARMA-1", now=lambda: started)
+    recorder.finish(0, "fin", proof=proof)
+    return recorder.folder
+
+
+def test_prune_keeps_recent_runs_and_proofs(tmp_path, run_cli):
+    old = make_run(tmp_path, datetime(2024, 10, 1, 21, 0, tzinfo=TZ))
+    old_proof = make_run(tmp_path, datetime(2024, 9, 2, 21, 0, tzinfo=TZ), proof=True)
+    old_kept = make_run(tmp_path, datetime(2024, 8, 2, 21, 0, tzinfo=TZ))
+    (old_kept / KEEP_MARK).write_text("")
+    recent = make_run(tmp_path, datetime(2025, 12, 1, 21, 0, tzinfo=TZ))
+
+    deleted, protected = prune(tmp_path, 24, NOW, dry_run=True)
+    assert deleted == [old] and old.exists()
+    deleted, protected = prune(tmp_path, 24, NOW)
+    assert deleted == [old] and not old.exists()
+    assert sorted(protected) == sorted([old_proof, old_kept])
+    assert old_proof.exists() and old_kept.exists() and recent.exists()
+
+
+def test_prune_command_reads_the_retention_setting(tmp_path, run_cli):
+    make_run(tmp_path / "rec", datetime(2026, 1, 5, 21, 0, tzinfo=TZ))
+    result = run_cli("audit", "prune", env={"DAMANCOM_RECORDINGS": str(tmp_path / "rec"),
+                                            "DAMANCOM_RETENTION_MONTHS": "6"})
+    assert result.returncode == 0, result.stderr
+    assert "1 dossier(s) de plus de 6 mois supprimé(s)" in result.stdout
+
+
+def test_months_before():
+    assert months_before(NOW, 24) == datetime(2024, 11, 27, 21, 0, tzinfo=TZ)
+    assert months_before(datetime(2026, 3, 31, tzinfo=TZ), 1).month == 2
