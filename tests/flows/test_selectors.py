@@ -87,7 +87,9 @@ def test_every_selector_resolves_on_the_sandbox(flow, sandbox, demo_account):
           outbox_person(sandbox, demo_account.identifier))
     _assert_all_resolve(page, "interface")
     flow.page.get_by_role("button", name="Se déconnecter").click()
-    _assert_all_resolve(page, "home")  # with its message « Vous êtes déconnecté. »
+    HomeScreen(flow).wait_here()
+    page.get_by_text("Vous êtes déconnecté.").wait_for()
+    _assert_all_resolve(page, "home")  # the message counts as the screen's error/status element
 
     page.goto(sandbox.url + "authentification/eid")
     _assert_all_resolve(page, "eid")
