@@ -37,6 +37,9 @@ class Settings:
     local_page: bool = True
     lockout_after: int = 2
     retention_months: int = 24
+    retries: int = 3  # attempts to reach the portal before the SMS step
+    retry_backoff: float = 5.0
+    run_budget: float = 1200.0  # the whole run, code wait included
     trace: bool = False  # Playwright trace, after login only
 
     def with_(self, **changes) -> "Settings":
@@ -106,6 +109,9 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_pa
         lockout_after=_count(environ, "DAMANCOM_LOCKOUT_AFTER", 2),
         retention_months=_count(environ, "DAMANCOM_RETENTION_MONTHS", 24, high=600),
         trace=_bool(environ, "DAMANCOM_TRACE", False),
+        retries=_count(environ, "DAMANCOM_RETRIES", 3),
+        retry_backoff=_seconds(environ, "DAMANCOM_RETRY_BACKOFF", 5.0),
+        run_budget=_seconds(environ, "DAMANCOM_RUN_BUDGET", 1200.0),
     )
 
 

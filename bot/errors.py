@@ -37,7 +37,17 @@ class CodeNotProvided(BotError):
 
 
 class PortalUnavailable(BotError):
+    """`transient`: worth another try within the same run (connection reset, 502/503/504)."""
+
     exit_code = ExitCode.UNAVAILABLE
+
+    def __init__(self, message: str, *, screenshot: Path | None = None, transient: bool = False):
+        super().__init__(message, screenshot=screenshot)
+        self.transient = transient
+
+
+class SessionLost(PortalUnavailable):
+    """The portal forgot the login session mid-way (after « Valider »)."""
 
 
 class CredentialsRejected(BotError):

@@ -22,6 +22,7 @@ from bot.errors import BotError, BrowserNotFound, CredentialsRejected, Unexpecte
 from bot.exit_codes import ExitCode
 from bot.handover.session import HandOver
 from bot.lockout import AccountLocked, LockoutGuard
+from bot.retry import RetryPolicy
 from flows.context import FlowContext
 from flows.interface import InterfaceSummary
 from flows.login import login, login_eid
@@ -148,12 +149,14 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, browser, labe
     recorder.watch(page)
     tracing = False
     try:
-        ctx = FlowContext(page, recorder, settings.action_timeout, settings.navigation_timeout, settings.selectors_dir)
+        ctx = FlowContext(page, recorder, settings.action_timeout, settings.navigation_timeout, settings.selectors_dir,
+                          deadline=started + settings.run_budget)
+        retry = RetryPolicy(settings.retries, settings.retry_backoff)
         try:
             if settings.auth == "eid":
-                interface = login_eid(ctx, settings.url, person, settings.code_wait)
+                interface = login_eid(ctx, settings.url, person, settings.code_wait, retry)
             else:
-                interface = login(ctx, settings.url, settings.identifier, settings.password, person)
+                interface = login(ctx, settings.url, settings.identifier, settings.password, person, retry=retry)
             if settings.trace:  # only now: a trace records typed values, so never during login
                 context.tracing.start(screenshots=True, snapshots=True)
                 tracing = True

@@ -15,12 +15,13 @@ class HomeScreen(Screen):
         try:
             self.page.goto(url, wait_until="domcontentloaded")
         except PlaywrightError as exc:
+            self.ctx.stop_loading()
             shot = self.ctx.recorder.try_screenshot(self.page, "portail-injoignable")
             first_line = str(exc).splitlines()[0]
             raise PortalUnavailable(
                 f"Le portail {url} ne répond pas ({first_line}). Vérifiez la connexion Internet ; "
                 "si elle fonctionne, le portail est surchargé : réessayez plus tard, de préférence le soir.",
-                screenshot=shot) from None
+                screenshot=shot, transient=True) from None
         screen = wait_for_any(self.ctx, [HomeScreen])
         screen.shot("accueil")
         return screen

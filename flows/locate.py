@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from playwright.sync_api import Locator, Page
@@ -22,16 +23,20 @@ def describe(strategy: dict) -> str:
 
 def build(page: Page, strategy: dict) -> Locator:
     exact = bool(strategy.get("exact", False))
+
+    def words(value: str):  # `regex: true` turns the wording into a case-insensitive pattern
+        return re.compile(value, re.IGNORECASE) if strategy.get("regex") else value
+
     if "role" in strategy:
         if "name" in strategy:
-            return page.get_by_role(strategy["role"], name=strategy["name"], exact=exact)
+            return page.get_by_role(strategy["role"], name=words(strategy["name"]), exact=exact)
         return page.get_by_role(strategy["role"])
     if "label" in strategy:
-        return page.get_by_label(strategy["label"], exact=exact)
+        return page.get_by_label(words(strategy["label"]), exact=exact)
     if "text" in strategy:
-        return page.get_by_text(strategy["text"], exact=exact)
+        return page.get_by_text(words(strategy["text"]), exact=exact)
     if "placeholder" in strategy:
-        return page.get_by_placeholder(strategy["placeholder"], exact=exact)
+        return page.get_by_placeholder(words(strategy["placeholder"]), exact=exact)
     return page.locator(strategy["css"])
 
 

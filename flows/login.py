@@ -7,10 +7,12 @@ from typing import Protocol
 
 from loguru import logger
 
-from bot.errors import CodeNotProvided, CredentialsRejected, UnexpectedPage
+from bot.errors import CodeNotProvided, CredentialsRejected, PortalUnavailable, SessionLost, UnexpectedPage
+from bot.retry import RetryPolicy
 from flows.code_password import PERSON_SUBMITTED, PERSON_TYPED, CodePasswordScreen
 from flows.context import FlowContext
 from flows.home import HomeScreen
+from flows.identifier import IdentifierScreen
 from flows.interface import InterfaceScreen
 from flows.screen import wait_for_any
 
@@ -28,11 +30,40 @@ class Person(Protocol):
 
 
 def login(ctx: FlowContext, url: str, identifier: str, password: str, person: Person,
-          *, max_code_tries: int = MAX_CODE_TRIES) -> InterfaceScreen:
-    logger.info("Ouverture du portail {}", url)
-    home = HomeScreen(ctx).open(url)
-    person.before_sms()
-    identifier_screen = home.choose_otp()
+          *, max_code_tries: int = MAX_CODE_TRIES, retry: RetryPolicy = RetryPolicy()) -> InterfaceScreen:
+    identifier_screen = _reach(ctx, url, retry, person.before_sms, "choose_otp")
+    try:
+        return _with_code(identifier_screen, identifier, password, person, max_code_tries)
+    except SessionLost as lost:
+        # Once, and only once: a new login asks the person for a new code.
+        logger.warning("Session perdue par le portail ({}) : nouvelle connexion, un nouveau code sera demandé.",
+                       lost.message)
+        identifier_screen = _reach(ctx, url, retry, lambda: None, "choose_otp")
+        try:
+            return _with_code(identifier_screen, identifier, password, person, max_code_tries)
+        except SessionLost as again:
+            raise PortalUnavailable(
+                "Le portail a perdu la session deux fois de suite : il est instable. Le bot ne recommence pas ; "
+                "réessayez plus tard, de préférence le soir.", screenshot=again.screenshot) from None
+
+
+def _reach(ctx: FlowContext, url: str, retry: RetryPolicy, before_sms, choice: str):
+    """Home, then the login choice, retrying transient failures (no SMS is involved yet)."""
+    gate_passed = []
+
+    def attempt():
+        logger.info("Ouverture du portail {}", url)
+        home = HomeScreen(ctx).open(url)
+        if not gate_passed:
+            before_sms()
+            gate_passed.append(True)
+        return getattr(home, choice)()
+
+    return retry.run(attempt, ctx.remaining)
+
+
+def _with_code(identifier_screen: IdentifierScreen, identifier: str, password: str, person: Person,
+               max_code_tries: int) -> InterfaceScreen:
     logger.info("Envoi de l'identifiant : le portail envoie un code par SMS.")
     code_screen = identifier_screen.submit_identifier(identifier)
     person.sms_sent()
@@ -68,11 +99,9 @@ def login(ctx: FlowContext, url: str, identifier: str, password: str, person: Pe
     raise AssertionError("unreachable")  # the loop always returns or raises
 
 
-def login_eid(ctx: FlowContext, url: str, person: Person, wait: float) -> InterfaceScreen:
-    logger.info("Ouverture du portail {} (e-ID)", url)
-    home = HomeScreen(ctx).open(url)
-    person.before_sms()
-    eid = home.choose_eid()
+def login_eid(ctx: FlowContext, url: str, person: Person, wait: float,
+              retry: RetryPolicy = RetryPolicy()) -> InterfaceScreen:
+    eid = _reach(ctx, url, retry, person.before_sms, "choose_eid")
     eid.shot("eid-code-qr")
     person.eid_waiting(eid.save_qr())
     try:
@@ -100,7 +129,10 @@ def _attempt_ended(screen) -> None:
     """Back on the identifier screen or home: the portal ended the attempt. Always raises."""
     text = screen.error_text() or ""
     shot = screen.shot("tentative-terminee")
-    if screen.classify(text) == "expired":
+    kind = screen.classify(text)
+    if kind == "session_lost":
+        raise SessionLost(f"« {text} »", screenshot=shot)
+    if kind == "expired":
         raise CodeNotProvided(
             f"Le code a expiré avant d'être validé (« {text} »). Relancez la connexion et saisissez "
             "le nouveau code dès sa réception.", screenshot=shot)

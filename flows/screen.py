@@ -68,7 +68,14 @@ class Screen:
             button.click()
         else:
             fallback_field.press("Enter")
-        self.ctx.wait_new_document()
+        try:
+            self.ctx.wait_new_document()
+        except PlaywrightTimeout:
+            self.ctx.stop_loading()
+            shot = self.ctx.recorder.try_screenshot(self.page, "portail-sans-reponse")
+            raise PortalUnavailable(
+                f"Le portail n'a pas répondu dans le délai ({self.ctx.navigation_timeout:.0f} s) après l'envoi "
+                "du formulaire : il est surchargé. Réessayez plus tard, de préférence le soir.", screenshot=shot) from None
 
 
 def page_title(page) -> str:
@@ -79,13 +86,21 @@ def page_title(page) -> str:
 
 
 def check_status(ctx: FlowContext) -> None:
-    """A 5xx document means the portal is down or overloaded, whatever the page shows."""
+    """A 5xx document, or the browser's own error page, means the portal is down or overloaded,
+    whatever the page shows (Playwright does not raise for a 500)."""
+    ctx.check_budget()
     response = ctx.last_document
+    if ctx.page.url.startswith("chrome-error://"):
+        shot = ctx.recorder.try_screenshot(ctx.page, "portail-injoignable")
+        raise PortalUnavailable(
+            "La connexion au portail a été coupée (aucune page reçue). Il est surchargé ou instable : "
+            "réessayez plus tard, de préférence le soir (après 21 h) ou tôt le matin.", screenshot=shot)
     if response is not None and response.status >= 500:
         shot = ctx.recorder.try_screenshot(ctx.page, "portail-indisponible")
         raise PortalUnavailable(
             f"Le portail répond « erreur {response.status} » ({response.url}) : il est indisponible ou surchargé. "
-            "Réessayez plus tard, de préférence le soir (après 21 h) ou tôt le matin.", screenshot=shot)
+            "Réessayez plus tard, de préférence le soir (après 21 h) ou tôt le matin.", screenshot=shot,
+            transient=response.status in (502, 503, 504))
 
 
 def wait_for_any(ctx: FlowContext, screens: Sequence[type[Screen]], timeout: float | None = None) -> Screen:
@@ -93,19 +108,28 @@ def wait_for_any(ctx: FlowContext, screens: Sequence[type[Screen]], timeout: flo
 
     `timeout` in seconds; the action timeout by default.
     """
+    from flows.unavailable import UnavailableScreen
+
     check_status(ctx)
     candidates = [cls(ctx) for cls in screens]
-    combined = candidates[0].marker()
-    for screen in candidates[1:]:
+    down = UnavailableScreen(ctx)
+    combined = down.marker()
+    for screen in candidates:
         combined = combined.or_(screen.marker())
+    wait = ctx.action_timeout if timeout is None else timeout
     try:
-        combined.first.wait_for(state="visible", timeout=None if timeout is None else timeout * 1000)
+        combined.first.wait_for(state="visible", timeout=min(wait, ctx.remaining()) * 1000)
     except PlaywrightTimeout:
         check_status(ctx)
         raise candidates[0].unexpected(_expected(candidates)) from None
     for screen in candidates:
         if screen.is_here():
             return screen
+    if down.is_here():
+        shot = down.shot("portail-indisponible")
+        notice = " ".join(down.find("notice").inner_text().split())
+        raise PortalUnavailable(f"Le portail affiche « {notice} » : il est indisponible ou en maintenance. "
+                                "Réessayez plus tard, de préférence le soir.", screenshot=shot)
     raise candidates[0].unexpected(_expected(candidates))
 
 

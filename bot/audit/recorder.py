@@ -37,6 +37,9 @@ _BOXES = """(els) => els.filter(e => e.offsetParent !== null).map(e => {
 })"""
 
 
+FAILURE_SHOT_MS = 5000  # a failing page must not hold the run for a full action timeout
+
+
 def new_run_id() -> str:
     return secrets.token_hex(3)
 
@@ -82,11 +85,12 @@ class Recorder:
                 if m.type in ("error", "warning") else None)
         page.on("pageerror", lambda e: self.console_errors.append(f"erreur de page : {e}"))
 
-    def screenshot(self, page, step: str, extra_masks=(), outcome: str = "ok") -> Path:
+    def screenshot(self, page, step: str, extra_masks=(), outcome: str = "ok", timeout: float | None = None) -> Path:
         path = self._next_name(step, ".png")
         masks = [page.locator(css) for css in SECRET_FIELDS] + list(extra_masks)
         boxes = page.locator(", ".join(SECRET_FIELDS)).evaluate_all(_BOXES)
-        page.screenshot(path=str(path), full_page=True, mask=masks, mask_color="#000000", animations="disabled")
+        page.screenshot(path=str(path), full_page=True, mask=masks, mask_color="#000000", animations="disabled",
+                        timeout=timeout)
         self.shots.append(path)
         self.record(step, url=page.url, outcome=outcome, file=path, masked=boxes)
         logger.debug("Capture d'écran {}", path.name)
@@ -99,12 +103,22 @@ class Recorder:
         return path
 
     def try_screenshot(self, page, step: str) -> Path | None:
-        """On a failure path: a screenshot if the page still allows one, never a new error."""
-        try:
-            return self.screenshot(page, step, outcome="echec")
-        except Exception as exc:  # noqa: BLE001 - the original failure matters more
-            logger.warning("Capture d'écran impossible ({}) : {}", step, str(exc).splitlines()[0])
-            return None
+        """On a failure path: a screenshot if the page still allows one, never a new error.
+
+        The browser may be swapping in its own error page: one more try once that has loaded.
+        """
+        for attempt in (1, 2):
+            try:
+                return self.screenshot(page, step, outcome="echec", timeout=FAILURE_SHOT_MS)
+            except Exception as exc:  # noqa: BLE001 - the original failure matters more
+                if attempt == 2:
+                    logger.warning("Capture d'écran impossible ({}) : {}", step, str(exc).splitlines()[0])
+                    return None
+                try:
+                    page.wait_for_load_state("domcontentloaded", timeout=FAILURE_SHOT_MS)
+                except Exception:  # noqa: BLE001
+                    pass
+        return None
 
     def failure_evidence(self, page) -> None:
         """The page's HTML (input values removed) and the console errors, next to the screenshot."""

@@ -12,6 +12,14 @@ def add_options(parser) -> None:
     parser.add_argument("--port", type=int, default=0, help="port d'écoute (par défaut : un port libre)")
     parser.add_argument("--url", help="pour approve : l'adresse du bac à sable (ligne « URL … » au démarrage)")
     parser.add_argument("--identifiant", default="PHARMA-DEMO", help="pour approve : le compte qui approuve")
+    parser.add_argument("--fault", metavar="PANNE",
+                        help="simule une panne : unavailable, maintenance, slow, hang, reset, session-expiry, "
+                             "drift, server-error, busy-hours")
+    parser.add_argument("--slow-seconds", type=float, default=3.0, help="pour slow : délai de chaque réponse (s)")
+    parser.add_argument("--busy-hours", default="08:00-20:00",
+                        help="pour busy-hours : heures d'indisponibilité (heure du Maroc), HH:MM-HH:MM")
+    parser.add_argument("--session-expiry", choices=["once", "always"], default="once",
+                        help="pour session-expiry : une seule fois (par défaut) ou à chaque fois")
 
 
 def run(args, env) -> int:
@@ -19,20 +27,25 @@ def run(args, env) -> int:
         return _approve(args, env)
     from bot.errors import ConfigError
     from bot.sandbox import Portal
+    from bot.sandbox.faults import Faults, parse_hours
     from bot.sandbox.server import SandboxServer
 
     if not 0 <= args.port <= 65535:
         raise ConfigError(f"--port {args.port} : attendu un numéro de port entre 1 et 65535 (ou 0 pour un port libre).")
+    faults = Faults(args.fault, slow_seconds=args.slow_seconds, session_expiry=args.session_expiry,
+                    busy_hours=parse_hours(args.busy_hours) if args.fault == "busy-hours" else None)
     portal = Portal()
     portal.outbox.listeners.append(
         lambda sms: env.say(f"SMS pour {sms.identifier} ({sms.phone}) : code {sms.code}"))
     try:
-        server = SandboxServer(portal, "127.0.0.1", args.port)
+        server = SandboxServer(portal, "127.0.0.1", args.port, faults)
     except OSError as exc:
         raise ConfigError(f"Impossible d'écouter sur le port {args.port} ({exc.strerror}). "
                           "Choisissez un autre port avec --port, ou 0 pour un port libre.") from None
     env.say(f"URL {server.url}")
     env.say("Bac à sable démarré. Comptes : " + ", ".join(portal.accounts) + ". Ctrl-C pour arrêter.")
+    if faults.name:
+        env.say(f"Panne simulée : {faults.name}.")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

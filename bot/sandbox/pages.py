@@ -126,5 +126,19 @@ N° d'affiliation : <strong id="affiliation">{escape(account.affiliation)}</stro
 """)
 
 
+def unavailable() -> str:
+    return layout("Service indisponible", "<h1>Service momentanément indisponible</h1><p>Le portail Damancom "
+                  "connaît une forte affluence. Veuillez réessayer ultérieurement.</p>")
+
+
+def maintenance() -> str:
+    return layout("Maintenance", "<h1>Maintenance en cours</h1><p>Le portail Damancom est en maintenance. "
+                  "Il sera de nouveau accessible dans quelques heures.</p>")
+
+
+def server_error() -> str:
+    return layout("Erreur", "<h1>Erreur interne du serveur</h1><p>Une erreur technique est survenue.</p>")
+
+
 def message(title: str, text: str) -> str:
     return layout(title, f'<h1>{escape(title)}</h1><p>{escape(text)}</p><a class="btn" href="/fr/">Retour à l\'accueil</a>')

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import secrets
+import socket
+import struct
 import threading
 from http import HTTPStatus
 from http.cookies import SimpleCookie
@@ -13,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import segno
 
 from bot.sandbox import pages
+from bot.sandbox.faults import Faults
 from bot.sandbox.state import CodeCheck, Portal, Session
 
 COOKIE = "DAMANCOM_SESSION"
@@ -21,6 +24,34 @@ COOKIE = "DAMANCOM_SESSION"
 class Handler(BaseHTTPRequestHandler):
     server: "SandboxServer"
     protocol_version = "HTTP/1.1"
+
+    def handle_one_request(self) -> None:
+        # Connection-level faults act before any HTTP is read or written.
+        faults = self.server.faults
+        if faults.name == "hang":
+            self.server.stopping.wait()
+            self.close_connection = True
+            return
+        if faults.name == "reset":
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            return
+        super().handle_one_request()
+
+    def _fault_page(self) -> bool:
+        """Whole-portal faults; True when a fault page was sent instead of the real one."""
+        faults, path = self.server.faults, urlsplit(self.path).path
+        if path.startswith("/_sandbox/"):
+            return False
+        if faults.name == "slow":
+            self.server.stopping.wait(faults.slow_seconds)  # the server is slow, not the client
+        if faults.name == "unavailable" or faults.busy_now(self.portal.clock()):
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, pages.unavailable())
+            return True
+        if faults.name == "maintenance":
+            self._send(200, pages.maintenance())
+            return True
+        return False
 
     # plumbing ---------------------------------------------------------------------
     def log_message(self, format, *args):  # noqa: A002 - silence the default stderr access log
@@ -39,6 +70,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: str, *, content_type="text/html; charset=utf-8",
               session: Session | None = None, set_cookie=False, location: str | None = None) -> None:
+        if content_type.startswith("text/html"):
+            body = self.server.faults.drift(body)
         data = body.encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -69,6 +102,8 @@ class Handler(BaseHTTPRequestHandler):
 
     # routes -----------------------------------------------------------------------
     def do_GET(self) -> None:  # noqa: N802
+        if self._fault_page():
+            return
         path = urlsplit(self.path).path
         session, created = self._session(create=True)
         flash, session.flash = session.flash, None
@@ -112,9 +147,11 @@ class Handler(BaseHTTPRequestHandler):
                    session=session, set_cookie=set_cookie)
 
     def do_POST(self) -> None:  # noqa: N802
+        form = self._form()
+        if self._fault_page():
+            return
         path = urlsplit(self.path).path
         session, _ = self._session(create=False)
-        form = self._form()
         if path == "/_sandbox/eid/approve":  # test hook, like /_sandbox/outbox
             return self._json({"approuvees": self.portal.approve_eid(form.get("identifiant", ""))})
         if not self._csrf_ok(session, form):
@@ -138,6 +175,13 @@ class Handler(BaseHTTPRequestHandler):
                     session.csrf, error="Identifiant inconnu. Vérifiez votre saisie."), session=session)
             return self._redirect("/fr/authentification/otp/code", session)
         if path == "/fr/authentification/otp/code":
+            if self.server.faults.name == "server-error":
+                return self._send(HTTPStatus.INTERNAL_SERVER_ERROR, pages.server_error())
+            if self.server.faults.expire_session():
+                self.portal.end_session(session)
+                fresh = self.portal.new_session()
+                fresh.flash = "Votre session a expiré. Veuillez vous reconnecter."
+                return self._redirect("/fr/", fresh, set_cookie=True)
             return self._check_code(session, form)
         if path == "/fr/deconnexion":
             self.portal.end_session(session)
@@ -170,9 +214,15 @@ class SandboxServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, portal: Portal, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, portal: Portal, host: str = "127.0.0.1", port: int = 0, faults: Faults | None = None):
         self.portal = portal
+        self.faults = faults or Faults()
+        self.stopping = threading.Event()  # releases hanging and slow requests at shutdown
         super().__init__((host, port), Handler)
+
+    def shutdown(self) -> None:
+        self.stopping.set()
+        super().shutdown()
 
     @property
     def url(self) -> str:
@@ -183,9 +233,10 @@ class SandboxServer(ThreadingHTTPServer):
 class Sandbox:
     """A sandbox portal served from a background thread: `with Sandbox() as sb: sb.url`."""
 
-    def __init__(self, portal: Portal | None = None, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, portal: Portal | None = None, host: str = "127.0.0.1", port: int = 0,
+                 faults: Faults | None = None):
         self.portal = portal or Portal()
-        self.server = SandboxServer(self.portal, host, port)
+        self.server = SandboxServer(self.portal, host, port, faults)
         self._thread = threading.Thread(target=self.server.serve_forever, name="sandbox", daemon=True)
 
     @property

@@ -60,8 +60,7 @@ def run_login(tmp_path, cli_env, sandbox, typed, **env) -> tuple[BotProcess, lis
     for attempt in range(2):
         answer = typed(code, attempt)
         secrets.append(answer)
-        bot.process.stdin.write(answer + "\n")
-        bot.process.stdin.flush()
+        bot.type(answer)
         if answer == code:
             break
     return bot, secrets

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 from pathlib import Path
 
 from bot.handover import dropbox
 from tests.conftest import BIN
 
+_numbers = itertools.count(1)
+
 
 class BotProcess:
+    """Output goes to files, so the test may keep typing into stdin until the process ends."""
+
     def __init__(self, tmp_path: Path, env: dict, args: list[str], stdin=subprocess.DEVNULL, prefix: list[str] = ()):
         self.tmp_path, self.env = tmp_path, env
+        number = next(_numbers)
+        self._out_path, self._err_path = tmp_path / f"bot-{number}.out", tmp_path / f"bot-{number}.err"
+        self._out, self._err = open(self._out_path, "w+"), open(self._err_path, "w+")
         self.process = subprocess.Popen([*prefix, str(BIN / "damancom-bot"), *args], stdin=stdin,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                        cwd=tmp_path, env=env)
+                                        stdout=self._out, stderr=self._err, text=True, cwd=tmp_path, env=env)
         self.out = self.err = ""
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
@@ -25,11 +32,31 @@ class BotProcess:
     def waiting(self, account: str = "PHARMA-DEMO") -> dict | None:
         return dropbox.read_waiting(dropbox.handover_dir(Path(self.env["DAMANCOM_STATE_DIR"]), account))
 
+    def type(self, text: str) -> None:
+        try:
+            self.process.stdin.write(text + "\n")
+            self.process.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            pass  # the bot has already finished
+
     def finish(self, timeout: float = 120) -> int:
-        self.out, self.err = self.process.communicate(timeout=timeout)
-        return self.process.returncode
+        code = self.process.wait(timeout=timeout)
+        self._collect()
+        return code
+
+    def _collect(self) -> None:
+        for handle in (self._out, self._err):
+            handle.close()
+        self.out = self._out_path.read_text(encoding="utf-8")
+        self.err = self._err_path.read_text(encoding="utf-8")
+        self._out_path.unlink()
+        self._err_path.unlink()
 
     def kill(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
-            self.process.communicate()
+            self.process.wait()
+        if not self._out.closed:
+            self._collect()
+        if self.process.stdin:
+            self.process.stdin.close()

@@ -59,8 +59,8 @@ def artifacts(tmp_path):
 def test_terminal_prompt_through_a_pipe(start, sandbox, demo_account, tmp_path):
     bot = start(stdin=subprocess.PIPE)
     code = sms_code(sandbox)
-    bot.process.stdin.write("12 345\n" + code + "\n")
-    bot.process.stdin.flush()
+    bot.type("12 345")
+    bot.type(code)
     assert bot.finish() == 0, bot.err
     assert "exactement 6 chiffres" in bot.out and "espace affilié atteint" in bot.out
     assert_no_secret([code, demo_account.password], bot.out, bot.err, roots=artifacts(tmp_path))
@@ -152,14 +152,11 @@ def test_unattended_run_goes_on_after_ready(start, sandbox, demo_account, tmp_pa
 def test_resend_is_used_at_most_once(start, sandbox, demo_account):
     bot = start(stdin=subprocess.PIPE, DAMANCOM_LOCAL_PAGE="0")
     sms_code(sandbox)
-    bot.process.stdin.write("r\n")
-    bot.process.stdin.flush()
+    bot.type("r")
     second = sms_code(sandbox, after=1)
-    bot.process.stdin.write("r\n")
-    bot.process.stdin.flush()
+    bot.type("r")
     wait_until(lambda: (bot.waiting() or {}).get("phase") == "code")
-    bot.process.stdin.write(second + "\n")
-    bot.process.stdin.flush()
+    bot.type(second)
     assert bot.finish() == 0, bot.err
     assert len(sandbox.outbox.all()) == 2
     assert "déjà été renvoyé une fois" in bot.out
@@ -169,8 +166,7 @@ def test_lockout_guard_stops_after_two_refusals(start, sandbox, tmp_path):
     for _ in range(2):
         bot = start(stdin=subprocess.PIPE, DAMANCOM_PASSWORD="Wrong-Password-1")
         code = sms_code(sandbox, after=len(sandbox.outbox.all()))
-        bot.process.stdin.write(code + "\n")
-        bot.process.stdin.flush()
+        bot.type(code)
         assert bot.finish() == 5, bot.err
     assert "2e refus consécutif" in bot.err
     sent = len(sandbox.outbox.all())
@@ -181,6 +177,5 @@ def test_lockout_guard_stops_after_two_refusals(start, sandbox, tmp_path):
     unlock = locked.cli("unlock", "--account", "PHARMA-DEMO")
     assert unlock.returncode == 0 and "débloqué (2 refus effacés)" in unlock.stdout
     again = start(stdin=subprocess.PIPE)
-    again.process.stdin.write(sms_code(sandbox, after=sent) + "\n")
-    again.process.stdin.flush()
+    again.type(sms_code(sandbox, after=sent))
     assert again.finish() == 0, again.err

@@ -1,0 +1,65 @@
+"""The fault matrix: each sandbox fault × the exit code it must give × a (generous) bound on wall
+time, with the real bot as a process. A person answers every SMS at once."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.clock import TZ
+from bot.sandbox import Portal, Sandbox
+from bot.sandbox.faults import Faults
+from tests.bot.commands.bot_process import BotProcess
+
+
+def hours_around(offset_h: int, length_h: int) -> tuple:
+    start = datetime.now(TZ) + timedelta(hours=offset_h)
+    end = start + timedelta(hours=length_h)
+    return start.time().replace(second=0, microsecond=0), end.time().replace(second=0, microsecond=0)
+
+
+FAST = {"DAMANCOM_RETRY_BACKOFF": "0.2", "DAMANCOM_TIMEOUT_ACTION": "5"}
+# (id, faults, extra environment, exit code, max seconds, SMS sent)
+MATRIX = [
+    ("aucune", Faults(), {}, 0, 60, 1),
+    ("unavailable", Faults("unavailable"), FAST, 4, 40, 0),
+    ("maintenance", Faults("maintenance"), FAST, 4, 40, 0),
+    ("slow-within-timeouts", Faults("slow", slow_seconds=0.5), {}, 0, 90, 1),
+    ("slow-beyond-timeouts", Faults("slow", slow_seconds=6), {**FAST, "DAMANCOM_TIMEOUT_NAVIGATION": "2",
+                                                             "DAMANCOM_RETRIES": "2"}, 4, 60, 0),
+    ("hang", Faults("hang"), {**FAST, "DAMANCOM_TIMEOUT_NAVIGATION": "2", "DAMANCOM_RETRIES": "2"}, 4, 60, 0),
+    ("reset", Faults("reset"), FAST, 4, 40, 0),
+    ("session-expiry-once", Faults("session-expiry"), FAST, 0, 90, 2),
+    ("session-expiry-always", Faults("session-expiry", session_expiry="always"), FAST, 4, 90, 2),
+    ("drift", Faults("drift"), FAST, 6, 40, 0),
+    ("server-error", Faults("server-error"), FAST, 4, 40, 1),
+    ("busy-hours-now", Faults("busy-hours", busy_hours=hours_around(-1, 2)), FAST, 4, 40, 0),
+    ("busy-hours-later", Faults("busy-hours", busy_hours=hours_around(2, 1)), FAST, 0, 60, 1),
+]
+
+
+@pytest.mark.parametrize("faults, extra, expected, bound, sms", [m[1:] for m in MATRIX], ids=[m[0] for m in MATRIX])
+def test_fault_gives_its_exit_code_in_bounded_time(tmp_path, cli_env, faults, extra, expected, bound, sms):
+    portal = Portal()
+    account = portal.accounts["PHARMA-DEMO"]
+    with Sandbox(portal, faults=faults) as sandbox:
+        env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": account.identifier,
+               "DAMANCOM_PASSWORD": account.password, "DAMANCOM_LOCAL_PAGE": "0", **extra}
+        started = time.monotonic()
+        bot = BotProcess(tmp_path, env, ["login"], stdin=subprocess.PIPE)
+        portal.outbox.listeners.append(lambda message: bot.type(message.code))
+        try:
+            code = bot.finish(timeout=bound + 60)
+        finally:
+            bot.kill()
+        elapsed = time.monotonic() - started
+    assert code == expected, bot.err
+    assert elapsed < bound, f"{elapsed:.1f} s"
+    assert len(portal.outbox.all()) == sms
+    assert "Traceback" not in bot.err
+    if expected:
+        assert f"(code de sortie {expected})" in bot.err
+        assert list((tmp_path / "recordings").rglob("*.png")), "a screenshot of what went wrong"
