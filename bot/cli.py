@@ -11,11 +11,11 @@ from bot.env import Env
 from bot.errors import BotError
 from bot.exit_codes import ExitCode
 
-from bot.commands import audit, demo, login, otp, ready, report, sandbox, unlock
+from bot.commands import audit, demo, doctor, login, otp, ready, report, sandbox, unlock
 
 # Command modules import their heavy dependencies (Playwright, the sandbox) only when they run.
 COMMANDS = {"demo": demo, "login": login, "otp": otp, "ready": ready, "unlock": unlock, "report": report,
-            "audit": audit, "sandbox": sandbox}
+            "audit": audit, "doctor": doctor, "sandbox": sandbox}
 
 _ARGPARSE_FR = [
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),

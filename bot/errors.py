@@ -26,6 +26,22 @@ class BrowserNotFound(ConfigError):
     pass
 
 
+class StorageError(ConfigError):
+    """The disk refused a write (full, read-only, no permission): nothing more can be recorded."""
+
+    @classmethod
+    def from_os(cls, exc: OSError, path) -> "StorageError":
+        import errno
+
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+            what = "le disque est plein"
+            todo = "Libérez de la place (ou choisissez un autre dossier avec DAMANCOM_RECORDINGS), puis relancez."
+        else:
+            what = f"écriture impossible ({exc.strerror})"
+            todo = "Vérifiez les droits du dossier ou choisissez-en un autre avec DAMANCOM_RECORDINGS."
+        return cls(f"Enregistrement impossible dans {path} : {what}. Ce qui a déjà été enregistré est conservé. {todo}")
+
+
 class InvalidCode(BotError):
     """A code typed by a person is not 6 digits; never sent to the portal."""
 
@@ -66,3 +82,9 @@ class UnexpectedPage(BotError):
         if detail:
             text += f" Détail : {detail}"
         super().__init__(text, screenshot=screenshot)
+
+
+class SelectorsNotFound(BotError):
+    """`doctor --live`: elements of the selector files that the portal no longer shows."""
+
+    exit_code = ExitCode.SCREENS_CHANGED

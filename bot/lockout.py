@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.errors import CredentialsRejected
+from bot.errors import ConfigError, CredentialsRejected
 from bot.files import write_atomic
 
 FILE = "lockout.json"
@@ -26,16 +26,17 @@ class LockoutGuard:
 
     def _read(self) -> dict[str, int]:
         try:
-            return {k: int(v) for k, v in json.loads(self.path.read_text(encoding="utf-8")).items()}
+            return {str(k): int(v) for k, v in json.loads(self.path.read_text(encoding="utf-8")).items()}
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError):
-            # An unreadable count must not unlock an account: treat it as locked.
-            return {"*": self.limit}
+        except (OSError, ValueError, AttributeError, TypeError):
+            # An unreadable count must not silently unlock an account: stop and say so.
+            raise ConfigError(
+                f"Le fichier d'état {self.path} est illisible (endommagé). Par prudence le bot ne se connecte pas : "
+                "vérifiez le compte, puis lancez « damancom-bot unlock » pour remettre ce fichier à zéro.") from None
 
     def count(self, account: str) -> int:
-        data = self._read()
-        return max(data.get(account, 0), data.get("*", 0))
+        return self._read().get(account, 0)
 
     def check(self, account: str) -> None:
         failures = self.count(account)
@@ -57,7 +58,11 @@ class LockoutGuard:
             write_atomic(self.path, data)
 
     def unlock(self, account: str) -> int:
-        data = self._read()
-        before = max(data.pop(account, 0), data.pop("*", 0))
+        """Clears the account's count; an unreadable file is started afresh (after a person checked)."""
+        try:
+            data = self._read()
+        except ConfigError:
+            data = {account: self.limit}
+        before = data.pop(account, 0)
         write_atomic(self.path, data)
         return before

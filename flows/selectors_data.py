@@ -13,6 +13,10 @@ from bot.errors import ConfigError
 STRATEGY_KEYS = {"role", "label", "text", "placeholder", "css"}
 
 
+def screen_names(folder: Path | None = None) -> list[str]:
+    return sorted(p.stem for p in (folder or default_folder()).glob("*.yaml"))
+
+
 def default_folder() -> Path:
     packaged = Path(__file__).resolve().parent.parent / "bot" / "_selectors"  # inside an installed wheel
     if packaged.is_dir():
@@ -27,6 +31,7 @@ class ScreenSpec:
     recognise: list[str]
     elements: dict[str, list[dict]]
     absent: list[str] = field(default_factory=list)
+    optional: list[str] = field(default_factory=list)  # shown only sometimes (error messages…)
     messages: dict[str, list[str]] = field(default_factory=dict)
     facts: dict[str, list[str]] = field(default_factory=dict)
     states: dict[str, list[str]] = field(default_factory=dict)
@@ -46,6 +51,7 @@ def load(name: str, folder: Path | None = None) -> ScreenSpec:
         raise ConfigError(f"Le fichier de sélecteurs {path} n'est pas un YAML valide ({exc}). Corrigez-le.") from None
     spec = ScreenSpec(name=name, label=data.get("label", name), recognise=list(data.get("recognise", [])),
                       elements=data.get("elements", {}), absent=list(data.get("absent", [])),
+                      optional=list(data.get("optional", [])),
                       messages=data.get("messages", {}), facts=data.get("facts", {}),
                       states=data.get("states", {}), source=path)
     _validate(spec)
@@ -53,7 +59,7 @@ def load(name: str, folder: Path | None = None) -> ScreenSpec:
 
 
 def _validate(spec: ScreenSpec) -> None:
-    for element in spec.recognise + spec.absent:
+    for element in spec.recognise + spec.absent + spec.optional:
         if element not in spec.elements:
             raise ConfigError(f"{spec.source} : l'élément « {element} » est cité mais n'est pas décrit sous elements.")
     for element, strategies in spec.elements.items():

@@ -17,7 +17,7 @@ from loguru import logger
 
 from bot import clock
 from bot.audit.manifest import ManifestWriter, sha256_file
-from bot.errors import ConfigError
+from bot.errors import ConfigError, StorageError
 from bot.redact import scrub
 
 # Masked on every screenshot, whatever the page.
@@ -72,7 +72,10 @@ class Recorder:
                  "outcome": outcome}
         if file is not None:
             entry.update(file=file.name, sha256=sha256_file(file))
-        return self.manifest.append({**entry, **extra})
+        try:
+            return self.manifest.append({**entry, **extra})
+        except OSError as exc:
+            raise StorageError.from_os(exc, self.folder) from None
 
     def _next_name(self, step: str, suffix: str) -> Path:
         slug = re.sub(r"[^a-z0-9]+", "-", step.lower()).strip("-") or "ecran"
@@ -89,8 +92,12 @@ class Recorder:
         path = self._next_name(step, ".png")
         masks = [page.locator(css) for css in SECRET_FIELDS] + list(extra_masks)
         boxes = page.locator(", ".join(SECRET_FIELDS)).evaluate_all(_BOXES)
-        page.screenshot(path=str(path), full_page=True, mask=masks, mask_color="#000000", animations="disabled",
-                        timeout=timeout)
+        try:
+            page.screenshot(path=str(path), full_page=True, mask=masks, mask_color="#000000",
+                            animations="disabled", timeout=timeout)
+        except OSError as exc:
+            path.unlink(missing_ok=True)  # half a screenshot is no evidence
+            raise StorageError.from_os(exc, self.folder) from None
         self.shots.append(path)
         self.record(step, url=page.url, outcome=outcome, file=path, masked=boxes)
         logger.debug("Capture d'écran {}", path.name)
@@ -110,6 +117,9 @@ class Recorder:
         for attempt in (1, 2):
             try:
                 return self.screenshot(page, step, outcome="echec", timeout=FAILURE_SHOT_MS)
+            except StorageError as exc:  # no room for evidence: say so once, do not insist
+                logger.warning("Capture d'écran impossible ({}) : {}", step, exc.message)
+                return None
             except Exception as exc:  # noqa: BLE001 - the original failure matters more
                 if attempt == 2:
                     logger.warning("Capture d'écran impossible ({}) : {}", step, str(exc).splitlines()[0])
@@ -126,12 +136,15 @@ class Recorder:
             html = self._next_name("echec-page", ".html")
             html.write_text(scrub(page.evaluate(_SANITIZED_HTML)), encoding="utf-8")
             self.record("echec-page-html", url=page.url, outcome="echec", file=html)
-        except Exception as exc:  # noqa: BLE001 - a closed page has no HTML left to keep
+        except Exception as exc:  # noqa: BLE001 - a closed page or a full disk: keep what we have
             logger.warning("HTML de la page non enregistré : {}", str(exc).splitlines()[0])
-        console = self._next_name("echec-console", ".txt")
-        console.write_text(scrub("\n".join(self.console_errors) or "Aucune erreur dans la console.") + "\n",
-                           encoding="utf-8")
-        self.record("echec-console", outcome="echec", file=console)
+        try:
+            console = self._next_name("echec-console", ".txt")
+            console.write_text(scrub("\n".join(self.console_errors) or "Aucune erreur dans la console.") + "\n",
+                               encoding="utf-8")
+            self.record("echec-console", outcome="echec", file=console)
+        except (OSError, StorageError) as exc:
+            logger.warning("Erreurs de console non enregistrées : {}", exc)
 
     def add_file(self, path: Path, step: str, outcome: str = "ok") -> None:
         self.record(step, outcome=outcome, file=path)
@@ -141,9 +154,13 @@ class Recorder:
         """The last line: outcome, exit code, the reports' hashes; `proof` marks a filed declaration."""
         self.finished = True
         files = {p.name: sha256_file(p) for p in reports if p.exists()}
-        return self.record("fin", outcome="ok" if exit_code == 0 else "echec", exit_code=int(exit_code),
-                           message=scrub(message), finished=self.now().isoformat(timespec="seconds"),
-                           reports=files, proof=proof)
+        try:
+            return self.record("fin", outcome="ok" if exit_code == 0 else "echec", exit_code=int(exit_code),
+                               message=scrub(message), finished=self.now().isoformat(timespec="seconds"),
+                               reports=files, proof=proof)
+        except StorageError as exc:  # the run's own error says more; the lines written so far stay valid
+            logger.warning("Ligne de fin du manifeste non écrite : {}", exc.message)
+            return {}
 
 
 def _safe(name: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.errors import ConfigError
 from bot.lockout import AccountLocked, LockoutGuard
 
 
@@ -29,9 +30,11 @@ def test_success_resets_the_count(tmp_path):
     assert guard.count("A") == 0
 
 
-def test_unreadable_count_keeps_accounts_locked(tmp_path):
-    (tmp_path / "lockout.json").write_text("{not json")
-    with pytest.raises(AccountLocked):
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"A": "beaucoup"}', "\x00\x00"])
+def test_corrupted_state_file_is_a_clear_error_until_unlock(tmp_path, content):
+    (tmp_path / "lockout.json").write_text(content)
+    with pytest.raises(ConfigError, match="illisible") as caught:
         LockoutGuard(tmp_path).check("A")
-    LockoutGuard(tmp_path).unlock("A")
+    assert caught.value.exit_code == 2 and "damancom-bot unlock" in caught.value.message
+    assert LockoutGuard(tmp_path).unlock("A") == 2
     LockoutGuard(tmp_path).check("A")

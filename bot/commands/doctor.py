@@ -1,0 +1,69 @@
+"""`damancom-bot doctor [--live]`: checks configuration, browser, folders; --live checks the portal's
+reachable screens against the selector files (nothing is submitted, no SMS is sent)."""
+
+from __future__ import annotations
+
+HELP = "Vérifie l'installation ; avec --live, vérifie les écrans du portail (sans envoyer de SMS)."
+
+
+def add_options(parser) -> None:
+    parser.add_argument("--live", action="store_true",
+                        help="ouvre le portail configuré et vérifie chaque sélecteur sur les écrans accessibles")
+
+
+def run(args, env) -> int:
+    from bot import doctor
+    from bot.config import load_settings
+    from bot.exit_codes import ExitCode
+
+    settings = load_settings(env.environ, need_credentials=False)  # a bad value stops here, exit 2
+    checks = [
+        doctor.Check("configuration", True, f"portail {settings.url}"),
+        doctor.credentials(settings),
+        doctor.writable("dossier d'état", settings.state_dir),
+        doctor.writable("enregistrements", settings.recordings),
+        doctor.selector_files(settings.selectors_dir),
+        doctor.browser(settings),
+    ]
+    for check in checks:
+        mark = "ok " if check.ok else ("!! " if check.blocking else "-- ")
+        env.say(f"{mark} {check.name:<16} {check.detail}")
+    if any(not c.ok and c.blocking for c in checks):
+        env.say("Corrigez les points marqués « !! » puis relancez damancom-bot doctor.")
+        return ExitCode.BAD_INPUT
+    if not args.live:
+        env.say("Tout est prêt. « damancom-bot doctor --live » vérifie aussi les écrans du portail.")
+        return ExitCode.OK
+    return _live(settings, env)
+
+
+def _live(settings, env) -> int:
+    from bot import doctor
+    from bot.audit.recorder import Recorder
+    from bot.errors import SelectorsNotFound
+    from bot.exit_codes import ExitCode
+    from bot.runner import CONTEXT_OPTIONS, started_browser
+    from flows.context import FlowContext
+
+    recorder = Recorder(settings.recordings, settings.account or "diagnostic", "diagnostic")
+    env.say(f"Vérification des écrans de {settings.url} (aucun identifiant n'est envoyé).")
+    with started_browser(settings, headless=True) as browsers:
+        context = browsers.main.new_context(**CONTEXT_OPTIONS)
+        try:
+            ctx = FlowContext(context.new_page(), recorder, settings.action_timeout, settings.navigation_timeout,
+                              settings.selectors_dir)
+            rows = doctor.live(ctx, settings.url)
+        finally:
+            context.close()
+    for line in doctor.table(rows):
+        env.say(line)
+    missing = [f"{r.screen} : {r.element}" for r in rows if r.found_by is None and not r.optional]
+    recorder.finish(ExitCode.SCREENS_CHANGED if missing else ExitCode.OK,
+                    "Éléments introuvables : " + ", ".join(missing) if missing else "Tous les sélecteurs trouvés.")
+    env.say(f"Captures d'écran : {recorder.folder}")
+    if missing:
+        raise SelectorsNotFound(
+            f"Éléments introuvables sur {settings.url} : {' ; '.join(missing)}. Le portail a changé : corrigez "
+            f"les fichiers de selectors/ (ou un dossier DAMANCOM_SELECTORS) d'après les captures de {recorder.folder}.")
+    env.say("Tous les éléments attendus ont été trouvés.")
+    return ExitCode.OK

@@ -1,0 +1,120 @@
+"""`damancom-bot doctor`: is this machine ready, and (with --live) does the portal still look like
+our selector files say? Each check is small and independent; the command prints them all."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import BotError, ConfigError
+from flows import locate, selectors_data
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    blocking: bool = True
+
+
+@dataclass
+class Row:
+    screen: str
+    element: str
+    found_by: str | None  # the strategy that matched; None when nothing did
+    optional: bool = False
+
+
+def writable(label: str, folder: Path) -> Check:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-"):
+            pass
+    except OSError as exc:
+        return Check(label, False, f"{folder} n'est pas accessible en écriture ({exc.strerror}).")
+    return Check(label, True, str(folder))
+
+
+def selector_files(folder: Path | None) -> Check:
+    names = selectors_data.screen_names(folder)
+    try:
+        for name in names:
+            selectors_data.load(name, folder)
+    except ConfigError as exc:
+        return Check("sélecteurs", False, exc.message)
+    return Check("sélecteurs", True, f"{len(names)} fichiers valides ({', '.join(names)})")
+
+
+def credentials(settings) -> Check:
+    missing = [n for n, v in (("DAMANCOM_IDENTIFIER", settings.identifier), ("DAMANCOM_PASSWORD", settings.password))
+               if not v]
+    if missing:
+        return Check("identifiants", False, f"{' et '.join(missing)} vide(s) : nécessaire(s) pour « login ».",
+                     blocking=False)
+    return Check("identifiants", True, f"identifiant {settings.identifier}, mot de passe renseigné")
+
+
+def browser(settings) -> Check:
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    from bot import browser as browsers
+
+    try:
+        with sync_playwright() as playwright:
+            choice = browsers.find(playwright, settings.browser)
+            try:
+                launched = browsers.launch(playwright, choice, headless=True)
+            except PlaywrightError as exc:
+                return Check("navigateur", False, f"{choice.describe()} ne démarre pas : {str(exc).splitlines()[0]}")
+            version = launched.version
+            launched.close()
+    except BotError as exc:
+        return Check("navigateur", False, exc.message)
+    return Check("navigateur", True, f"{choice.describe()}, version {version}")
+
+
+def element_rows(page, screen) -> list[Row]:
+    rows = []
+    spec = screen.spec
+    for element, strategies in spec.elements.items():
+        if element in spec.absent:
+            continue
+        found = locate.resolve(page, strategies)
+        rows.append(Row(spec.label, element, found.describe() if found else None, element in spec.optional))
+    return rows
+
+
+def live(ctx, url: str) -> list[Row]:
+    """Home and the identifier screen: the screens reachable without sending an SMS."""
+    from bot.errors import PortalUnavailable
+    from flows.home import HomeScreen
+    from flows.identifier import IdentifierScreen
+    from flows.screen import check_status
+
+    try:
+        ctx.page.goto(url, wait_until="load")
+    except Exception as exc:  # noqa: BLE001 - any navigation failure means: not reachable
+        ctx.stop_loading()
+        raise PortalUnavailable(f"Le portail {url} ne répond pas ({str(exc).splitlines()[0]}).",
+                                screenshot=ctx.recorder.try_screenshot(ctx.page, "diagnostic-injoignable")) from None
+    check_status(ctx)
+    home = HomeScreen(ctx)
+    home.shot("diagnostic-accueil")
+    rows = element_rows(ctx.page, home)
+    if not home.is_here():  # without the OTP choice, the next screen cannot be reached
+        return rows + [Row(IdentifierScreen(ctx).spec.label, "(écran non atteint)", None)]
+    identifier = home.choose_otp()
+    identifier.shot("diagnostic-identifiant")
+    return rows + element_rows(ctx.page, identifier)
+
+
+def table(rows: list[Row]) -> list[str]:
+    width = max([len(r.screen) for r in rows] + [5])
+    lines = [f"{'Écran':<{width}}  {'Élément':<16}  Trouvé par"]
+    for row in rows:
+        how = row.found_by or ("absent (facultatif)" if row.optional else "INTROUVABLE")
+        lines.append(f"{row.screen:<{width}}  {row.element:<16}  {how}")
+    return lines
