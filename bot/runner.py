@@ -6,6 +6,7 @@ failure evidence and closing line with its reports, and the end-of-run notificat
 
 from __future__ import annotations
 
+import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from bot import browser as browsers
 from bot.audit.recorder import Recorder
 from bot.audit.report import write_reports
 from bot.config import Settings
-from bot.errors import BotError, BrowserNotFound, CredentialsRejected, UnexpectedPage
+from bot.errors import BotError, BrowserNotFound, ConfigError, CredentialsRejected, UnexpectedPage
 from bot.exit_codes import ExitCode
 from bot.handover.session import HandOver
 from bot.lockout import AccountLocked, LockoutGuard
@@ -88,6 +89,34 @@ def run_login(settings: Settings, person: HandOver, recorder: Recorder, *, headl
     """`browser` may be given (tests share one); otherwise one is found and started for this run."""
     guard = guard or LockoutGuard(settings.state_dir, settings.lockout_after)
     try:
+        with account_lock(settings):
+            return _locked_run(settings, person, recorder, headless, browser, guard)
+    finally:
+        person.close()
+
+
+@contextmanager
+def account_lock(settings: Settings):
+    """One run per account at a time, across processes (a scheduled run and a typed `login`)."""
+    from filelock import FileLock, Timeout
+
+    folder = settings.state_dir / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(folder / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', settings.account or 'compte')}.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise ConfigError(f"Une autre connexion est déjà en cours pour le compte {settings.account} "
+                          "(planificateur ou autre terminal). Attendez qu'elle se termine.") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _locked_run(settings: Settings, person: HandOver, recorder: Recorder, headless: bool, browser,
+                guard: LockoutGuard) -> LoginResult:
+    try:
         guard.check(settings.account)
         if browser is None:
             with started_browser(settings, headless=headless) as own:
@@ -109,8 +138,6 @@ def run_login(settings: Settings, person: HandOver, recorder: Recorder, *, headl
         _close_trail(recorder, exc.exit_code, exc.message)  # a failure before the browser: still recorded
         person.notifier.send(f"Damancom : échec de la connexion (code {int(exc.exit_code)})", exc.message)
         raise
-    finally:
-        person.close()
     guard.succeeded(settings.account)
     person.notifier.send("Damancom : connexion réussie",
                          f"Espace affilié atteint pour le compte {settings.account} ({result.seconds:.0f} s). "

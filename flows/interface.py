@@ -19,6 +19,16 @@ class InterfaceSummary:
     affiliation: str | None
     periods: list[tuple[str, str]] = field(default_factory=list)  # (period as shown, state)
 
+    def state_of(self, period: str) -> str | None:
+        """"declared", "to_declare", or None when the period (YYYY-MM) is not listed."""
+        year, month = map(int, period.split("-"))
+        for label, state in self.periods:
+            digits = re.findall(r"\d+", label)
+            numbers = {(int(a), int(b)) for a, b in zip(digits, digits[1:])}
+            if (month, year) in numbers or (year, month) in numbers:
+                return {DECLARED: "declared", TO_DECLARE: "to_declare"}.get(state)
+        return None
+
 
 class InterfaceScreen(Screen):
     name = "interface"

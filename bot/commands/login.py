@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 HELP = "Connexion au vrai portail avec les réglages du fichier .env (code SMS donné par vous)."
 
 
@@ -10,27 +12,52 @@ def add_options(parser) -> None:
                         help="affiche le navigateur : vous pouvez y saisir le code vous-même")
     parser.add_argument("--unattended", action="store_true",
                         help="exécution sans surveillance : demande « damancom-bot ready » avant tout SMS")
+    parser.add_argument("--period", help="la période concernée, AAAA-MM (par défaut : le mois précédent)")
+    parser.add_argument("--result-json", help=argparse.SUPPRESS)  # the scheduler reads the outcome there
 
 
 def run(args, env) -> int:
+    import re
+
     from bot import console
-    from bot.config import load_settings
-    from bot.handover.build import build_handover
     from bot.audit.recorder import Recorder
+    from bot.config import load_settings
+    from bot.errors import BotError, InvalidCode
+    from bot.handover.build import build_handover
     from bot.runner import run_login
 
+    if args.period and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.period):
+        raise InvalidCode(f"--period {args.period} : attendu AAAA-MM, par exemple 2026-10.")
     preview = load_settings(env.environ, need_credentials=False)
     headless = preview.headless and not args.headed
     settings = load_settings(env.environ, need_credentials=True, need_password=headless)
     console.require_display(not headless, env.environ)
-    recorder = Recorder(settings.recordings, settings.account)
-    person = build_handover(settings, env, recorder.run_id, terminal=True, assisted=not headless and settings.auth == "otp",
-                            unattended=args.unattended)
+    recorder = Recorder(settings.recordings, settings.account, args.period or "")
+    person = build_handover(settings, env, recorder.run_id, terminal=not args.unattended,
+                            assisted=not headless and settings.auth == "otp", unattended=args.unattended)
     if settings.auth == "eid":
         env.say(f"Connexion à {settings.url} avec l'Identité Numérique (e-ID).")
     else:
         env.say(f"Connexion à {settings.url} avec l'identifiant {settings.identifier}.")
         env.say("Le portail va envoyer un code à 6 chiffres par SMS au téléphone enregistré à la CNSS.")
-    result = run_login(settings, person, recorder, headless=headless)
+    try:
+        result = run_login(settings, person, recorder, headless=headless)
+    except BotError as exc:
+        _write_result(args.result_json, int(exc.exit_code), None, recorder.folder, exc.message)
+        raise
+    state = result.summary.state_of(recorder.period)
+    _write_result(args.result_json, 0, state, recorder.folder, "Espace affilié atteint.")
     console.login_summary(env, result, sandbox=False)
+    if state == "to_declare":
+        env.say(f"  La période {recorder.period} est « À déclarer » sur le portail.")
     return 0
+
+
+def _write_result(path, exit_code: int, period_state, folder, message: str) -> None:
+    if path:
+        from pathlib import Path
+
+        from bot.files import write_atomic
+
+        write_atomic(Path(path), {"exit_code": exit_code, "period_state": period_state,
+                                  "audit_folder": str(folder), "message": message})

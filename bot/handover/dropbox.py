@@ -46,10 +46,29 @@ def take_file(path: Path) -> dict | None:
 
 
 def read_waiting(folder: Path) -> dict | None:
+    """The run waiting in `folder`, if it is still alive (a killed run leaves its file behind)."""
     try:
-        return json.loads((folder / WAITING).read_text(encoding="utf-8"))
+        info = json.loads((folder / WAITING).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return info if isinstance(info, dict) and _alive(info.get("pid")) else None
+
+
+def _alive(pid) -> bool:
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    if os.name == "nt":
+        return True  # no cheap portable check there; the run removes its file when it ends
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a killed process nobody has reaped yet (a zombie) is not waiting for anything
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 class DropboxChannel:

@@ -1,0 +1,47 @@
+"""One scheduled attempt: `damancom-bot login --unattended` as a child process, its outcome read
+back from a small JSON file. A child process keeps the scheduler alive whatever the browser does."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Outcome:
+    exit_code: int
+    period_state: str | None
+    audit_folder: str | None
+    message: str
+
+
+def run_attempt(period: str, environ: dict[str, str], *, headed: bool = False,
+                timeout: float | None = None) -> Outcome:
+    with tempfile.TemporaryDirectory(prefix="damancom-attempt-") as tmp:
+        result_file = Path(tmp) / "result.json"
+        command = [sys.executable, "-m", "bot", "login", "--unattended", "--period", period,
+                   "--result-json", str(result_file)]
+        if headed:
+            command.append("--headed")
+        try:
+            completed = subprocess.run(command, env=environ, stdin=subprocess.DEVNULL, capture_output=True,
+                                       text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return Outcome(4, None, None, "L'essai a dépassé sa durée maximale et a été arrêté.")
+        try:
+            data = json.loads(result_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            last = (completed.stderr.strip().splitlines() or ["aucun message"])[-2:]
+            return Outcome(completed.returncode or 1, None, None, " ".join(last))
+    return Outcome(int(data["exit_code"]), data.get("period_state"), data.get("audit_folder"), data.get("message", ""))
+
+
+def child_environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("PYTHONIOENCODING", "utf-8")
+    return env

@@ -1,0 +1,175 @@
+"""The ledger (SQLite, state dir): one row per (account, period) and every attempt.
+
+It — not APScheduler's memory — decides what to plan. A `done` period is never attempted
+again; an attempt that never finished (the machine went off mid-run) is closed as interrupted
+at the next start and the period is planned again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from bot.errors import ConfigError
+
+PENDING, IN_PROGRESS, DONE, NEEDS_ATTENTION = "pending", "in_progress", "done", "needs_attention"
+STATE_FR = {PENDING: "en attente", IN_PROGRESS: "en cours", DONE: "faite", NEEDS_ATTENTION: "à vérifier"}
+FILE = "ledger.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS periods (
+  account TEXT NOT NULL, period TEXT NOT NULL, state TEXT NOT NULL, deadline TEXT NOT NULL,
+  next_attempt TEXT, next_reason TEXT, note TEXT, updated TEXT NOT NULL,
+  PRIMARY KEY (account, period));
+CREATE TABLE IF NOT EXISTS attempts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, period TEXT NOT NULL,
+  started TEXT NOT NULL, ended TEXT, exit_code INTEGER, outcome TEXT, message TEXT, audit_folder TEXT);
+CREATE TABLE IF NOT EXISTS notices (
+  account TEXT NOT NULL, period TEXT NOT NULL, kind TEXT NOT NULL, sent TEXT NOT NULL,
+  PRIMARY KEY (account, period, kind));
+"""
+
+
+@dataclass
+class PeriodRow:
+    account: str
+    period: str
+    state: str
+    deadline: datetime
+    next_attempt: datetime | None
+    next_reason: str | None
+    note: str | None
+
+
+@dataclass
+class AttemptRow:
+    id: int
+    started: datetime
+    ended: datetime | None
+    exit_code: int | None
+    outcome: str | None
+    message: str | None
+    audit_folder: str | None
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+class Ledger:
+    def __init__(self, state_dir: Path):
+        self.path = Path(state_dir) / FILE
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = self._connect()
+            try:
+                db.executescript(_SCHEMA)  # commits by itself: outside the transaction helper
+            finally:
+                db.close()
+        except sqlite3.DatabaseError as exc:
+            raise ConfigError(
+                f"Le registre {self.path} est illisible ({exc}). Rien n'a été modifié. Mettez ce fichier de côté "
+                "(renommez-le) et relancez : le bot repartira d'un registre vide ; vérifiez alors sur le portail "
+                "l'état des périodes déjà déclarées.") from None
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA busy_timeout=30000")
+        return db
+
+    @contextmanager
+    def _db(self):
+        """One immediate transaction: concurrent processes (scheduler, `status`) never interleave."""
+        db = self._connect()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            yield db
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        finally:
+            db.close()
+
+    # periods -------------------------------------------------------------------------
+    def ensure(self, account: str, period: str, deadline: datetime, first: datetime, now: datetime) -> PeriodRow:
+        with self._db() as db:
+            db.execute("INSERT OR IGNORE INTO periods VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
+                       (account, period, PENDING, deadline.isoformat(), first.isoformat(), "premier essai prévu",
+                        now.isoformat()))
+        return self.period(account, period)
+
+    def period(self, account: str, period: str) -> PeriodRow | None:
+        with self._db() as db:
+            row = db.execute("SELECT account, period, state, deadline, next_attempt, next_reason, note FROM periods "
+                             "WHERE account=? AND period=?", (account, period)).fetchone()
+        return _period(row) if row else None
+
+    def periods(self, account: str | None = None) -> list[PeriodRow]:
+        query = "SELECT account, period, state, deadline, next_attempt, next_reason, note FROM periods"
+        with self._db() as db:
+            rows = db.execute(query + (" WHERE account=?" if account else "") + " ORDER BY account, period DESC",
+                              (account,) if account else ()).fetchall()
+        return [_period(r) for r in rows]
+
+    def plan(self, account: str, period: str, state: str, when: datetime | None, reason: str, now: datetime,
+             note: str | None = None) -> None:
+        with self._db() as db:
+            current = db.execute("SELECT state FROM periods WHERE account=? AND period=?", (account, period)).fetchone()
+            if current and current[0] == DONE and state != DONE:
+                return  # a done period never goes back
+            db.execute("UPDATE periods SET state=?, next_attempt=?, next_reason=?, note=COALESCE(?, note), updated=? "
+                       "WHERE account=? AND period=?",
+                       (state, when.isoformat() if when else None, reason, note, now.isoformat(), account, period))
+
+    # attempts --------------------------------------------------------------------------
+    def begin(self, account: str, period: str, now: datetime) -> int | None:
+        """Marks the period in progress and opens an attempt; None when it must not run (done, or running)."""
+        with self._db() as db:
+            row = db.execute("SELECT state FROM periods WHERE account=? AND period=?", (account, period)).fetchone()
+            if row is None or row[0] in (DONE, IN_PROGRESS, NEEDS_ATTENTION):
+                return None
+            db.execute("UPDATE periods SET state=?, next_attempt=NULL, next_reason='essai en cours', updated=? "
+                       "WHERE account=? AND period=?", (IN_PROGRESS, now.isoformat(), account, period))
+            cursor = db.execute("INSERT INTO attempts (account, period, started) VALUES (?, ?, ?)",
+                                (account, period, now.isoformat()))
+            return cursor.lastrowid
+
+    def end(self, attempt_id: int, now: datetime, exit_code: int, outcome: str, message: str,
+            audit_folder: str | None) -> None:
+        with self._db() as db:
+            db.execute("UPDATE attempts SET ended=?, exit_code=?, outcome=?, message=?, audit_folder=? WHERE id=?",
+                       (now.isoformat(), exit_code, outcome, message, audit_folder, attempt_id))
+
+    def attempts(self, account: str, period: str, limit: int = 5) -> list[AttemptRow]:
+        with self._db() as db:
+            rows = db.execute("SELECT id, started, ended, exit_code, outcome, message, audit_folder FROM attempts "
+                              "WHERE account=? AND period=? ORDER BY id DESC LIMIT ?", (account, period, limit)).fetchall()
+        return [AttemptRow(r[0], _dt(r[1]), _dt(r[2]), r[3], r[4], r[5], r[6]) for r in rows]
+
+    def recover(self, now: datetime) -> list[tuple[str, str]]:
+        """Closes attempts cut short (crash, power cut) and puts their periods back to pending."""
+        with self._db() as db:
+            cut = db.execute("SELECT id, account, period FROM attempts WHERE ended IS NULL").fetchall()
+            for attempt_id, account, period in cut:
+                db.execute("UPDATE attempts SET ended=?, outcome='interrompu', message=? WHERE id=?",
+                           (now.isoformat(), "Essai interrompu (arrêt de l'ordinateur ou du bot).", attempt_id))
+                db.execute("UPDATE periods SET state=?, next_attempt=?, next_reason=? WHERE account=? AND period=? "
+                           "AND state=?", (PENDING, now.isoformat(), "essai interrompu, repris au redémarrage",
+                                           account, period, IN_PROGRESS))
+        return [(a, p) for _, a, p in cut]
+
+    # notices (reminders, alerts): each sent once --------------------------------------------
+    def notice_once(self, account: str, period: str, kind: str, now: datetime) -> bool:
+        with self._db() as db:
+            cursor = db.execute("INSERT OR IGNORE INTO notices VALUES (?, ?, ?, ?)",
+                                (account, period, kind, now.isoformat()))
+            return cursor.rowcount == 1
+
+
+def _period(row) -> PeriodRow:
+    return PeriodRow(row[0], row[1], row[2], _dt(row[3]), _dt(row[4]), row[5], row[6])

@@ -1,0 +1,147 @@
+"""When to try: the deadline, the off-peak windows, the next attempt after each outcome.
+
+Pure functions of their inputs (time injected), in Africa/Casablanca local time: a window is
+"21:00-23:30 local" whatever Morocco's UTC offset is that day (it changes around Ramadan).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from bot.clock import TZ
+from bot.errors import ConfigError
+from bot.exit_codes import ExitCode
+
+# What the last attempt's outcome means for the period.
+DONE, RETRY, RETRY_TOMORROW, STOP = "done", "retry", "retry-tomorrow", "stop"
+
+
+@dataclass(frozen=True)
+class Plan:
+    first_day: int = 1
+    first_time: time = time(21, 0)
+    windows: tuple[tuple[time, time], ...] = ((time(6, 0), time(7, 30)), (time(21, 0), time(23, 30)))
+    deadline_day: int = 10
+    deadline_time: time = time(23, 59)
+    overrides: dict[str, date] = field(default_factory=dict)  # period → last day without surcharge
+    spacing: timedelta = timedelta(minutes=40)  # between two attempts inside one window
+    jitter: timedelta = timedelta(minutes=10)
+    reminder_days: tuple[int, ...] = (3, 1)
+    reminder_time: time = time(10, 0)
+
+    # the calendar of one period ------------------------------------------------------
+    def first_attempt(self, period: str) -> datetime:
+        year, month = _month_after(period)
+        return datetime.combine(date(year, month, self.first_day), self.first_time, TZ)
+
+    def deadline(self, period: str) -> datetime:
+        if period in self.overrides:
+            return datetime.combine(self.overrides[period], self.deadline_time, TZ)
+        year, month = _month_after(period)
+        return datetime.combine(date(year, month, self.deadline_day), self.deadline_time, TZ)
+
+    def reminders(self, period: str) -> list[tuple[str, datetime]]:
+        end = self.deadline(period)
+        return [(f"J-{d}", datetime.combine(end.date() - timedelta(days=d), self.reminder_time, TZ))
+                for d in self.reminder_days]
+
+    # the next attempt ----------------------------------------------------------------
+    def in_window(self, moment: datetime) -> bool:
+        local = moment.astimezone(TZ)
+        return any(start <= local.time() < end for start, end in self.windows)
+
+    def next_window_start(self, after: datetime) -> datetime:
+        local = after.astimezone(TZ)
+        for day in range(0, 3):
+            current = local.date() + timedelta(days=day)
+            for start, _ in sorted(self.windows):
+                candidate = datetime.combine(current, start, TZ)  # local wall time, today's offset
+                if candidate > local:
+                    return candidate
+        raise AssertionError("no window in three days")
+
+    def next_attempt(self, after: datetime, decision: str, period: str, rng: random.Random) -> datetime | None:
+        """None when the period must not be tried again (done, stop, or no time left)."""
+        if decision in (DONE, STOP):
+            return None
+        jitter = timedelta(seconds=rng.uniform(0, self.jitter.total_seconds()))
+        if decision == RETRY_TOMORROW:
+            start = datetime.combine(after.astimezone(TZ).date() + timedelta(days=1), time(0, 0), TZ)
+            when = self.next_window_start(start) + jitter
+        else:
+            soon = after + self.spacing + jitter
+            when = soon if self.in_window(soon) else self.next_window_start(after) + jitter
+        return when if when <= self.deadline(period) else None
+
+
+def decide(exit_code: int, period_state: str | None) -> tuple[str, str]:
+    """The ledger's reading of a finished attempt: (decision, French reason)."""
+    if exit_code == ExitCode.OK:
+        if period_state == "declared":
+            return DONE, "période déclarée"
+        return RETRY_TOMORROW, "connecté, déclaration à faire"
+    return {
+        ExitCode.UNAVAILABLE: (RETRY, "portail indisponible"),
+        ExitCode.NO_CODE: (RETRY, "personne n'a répondu"),
+        ExitCode.REJECTED: (STOP, "identifiants ou code refusés"),
+        ExitCode.SCREENS_CHANGED: (STOP, "écrans du portail changés"),
+        ExitCode.BAD_INPUT: (STOP, "réglage ou saisie incorrects"),
+    }.get(exit_code, (STOP, "erreur inattendue"))
+
+
+def _month_after(period: str) -> tuple[int, int]:
+    year, month = map(int, period.split("-"))
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def parse_plan(environ) -> Plan:
+    """DAMANCOM_FIRST_ATTEMPT="1 21:00", DAMANCOM_WINDOWS="21:00-23:30,06:00-07:30",
+    DAMANCOM_DEADLINE="10 23:59", DAMANCOM_DEADLINE_OVERRIDES="2025-06=2025-07-17"."""
+    get = lambda name: (environ.get(name) or "").strip()  # noqa: E731
+    plan = Plan()
+    changes = {}
+    if get("DAMANCOM_FIRST_ATTEMPT"):
+        changes["first_day"], changes["first_time"] = _day_time("DAMANCOM_FIRST_ATTEMPT", get("DAMANCOM_FIRST_ATTEMPT"))
+    if get("DAMANCOM_DEADLINE"):
+        changes["deadline_day"], changes["deadline_time"] = _day_time("DAMANCOM_DEADLINE", get("DAMANCOM_DEADLINE"))
+    if get("DAMANCOM_WINDOWS"):
+        changes["windows"] = tuple(_window(w) for w in re.split(r"[,\s]+", get("DAMANCOM_WINDOWS")) if w)
+    if get("DAMANCOM_DEADLINE_OVERRIDES"):
+        changes["overrides"] = dict(_override(o) for o in re.split(r"[,\s]+", get("DAMANCOM_DEADLINE_OVERRIDES")) if o)
+    return Plan(**{**plan.__dict__, **changes})
+
+
+def _clock(text: str) -> time | None:
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+    if match and int(match[1]) < 24 and int(match[2]) < 60:
+        return time(int(match[1]), int(match[2]))
+    return None
+
+
+def _day_time(name: str, raw: str) -> tuple[int, time]:
+    parts = raw.split()
+    if len(parts) == 2 and parts[0].isdigit() and 1 <= int(parts[0]) <= 28 and _clock(parts[1]):
+        return int(parts[0]), _clock(parts[1])
+    raise ConfigError(f"{name} vaut « {raw} » : attendu un jour (1 à 28) et une heure, par exemple « 1 21:00 ».")
+
+
+def _window(raw: str) -> tuple[time, time]:
+    start, _, end = raw.partition("-")
+    if _clock(start) and _clock(end) and _clock(start) < _clock(end):
+        return _clock(start), _clock(end)
+    raise ConfigError(f"DAMANCOM_WINDOWS : plage « {raw} » invalide ; attendu HH:MM-HH:MM dans la même journée, "
+                      "par exemple 21:00-23:30.")
+
+
+def _override(raw: str) -> tuple[str, date]:
+    period, _, day = raw.partition("=")
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}", period):
+            raise ValueError
+        return period, date.fromisoformat(day)
+    except ValueError:
+        raise ConfigError(f"DAMANCOM_DEADLINE_OVERRIDES : « {raw} » invalide ; attendu PÉRIODE=DATE, "
+                          "par exemple 2025-06=2025-07-17.") from None

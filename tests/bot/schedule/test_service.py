@@ -1,0 +1,81 @@
+"""`damancom-bot schedule` as a real process: one per state dir, and a hard kill mid-run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from bot.files import write_atomic
+from bot.handover import dropbox
+from bot.schedule import ledger as L
+from tests.bot.commands.test_handover_ways import wait_until
+from tests.conftest import BIN
+
+
+def start_schedule(tmp_path, env, name: str) -> tuple[subprocess.Popen, Path]:
+    log = tmp_path / f"{name}.log"
+    process = subprocess.Popen([str(BIN / "damancom-bot"), "schedule"], cwd=tmp_path, env=env, stdin=subprocess.DEVNULL,
+                               stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+    return process, log
+
+
+def test_a_second_scheduler_on_the_same_state_dir_refuses(tmp_path, cli_env, run_cli):
+    env = {**cli_env, "DAMANCOM_IDENTIFIER": "PHARMA-1", "DAMANCOM_PASSWORD": "x" * 8,
+           "DAMANCOM_DEADLINE": "1 00:00"}  # nothing due: the first one just waits
+    first, log = start_schedule(tmp_path, env, "premier")
+    try:
+        wait_until(lambda: "Planificateur démarré" in log.read_text())
+        second = subprocess.run([str(BIN / "damancom-bot"), "schedule"], cwd=tmp_path, env=env, capture_output=True,
+                                text=True, timeout=60)
+        assert second.returncode == 2 and "Un planificateur tourne déjà" in second.stderr
+    finally:
+        first.send_signal(signal.SIGINT)
+        first.wait(timeout=30)
+    assert "Planificateur arrêté" in log.read_text()
+
+
+def test_hard_kill_mid_run_replans_and_attempts_once(tmp_path, cli_env, sandbox, demo_account):
+    env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
+           "DAMANCOM_PASSWORD": demo_account.password, "DAMANCOM_LOCAL_PAGE": "0",
+           "DAMANCOM_DEADLINE_OVERRIDES": "2026-10=2099-12-31,2026-11=2099-12-31"}  # the period stays open
+    state = Path(env["DAMANCOM_STATE_DIR"])
+    folder = dropbox.handover_dir(state, demo_account.identifier)
+
+    first, _ = start_schedule(tmp_path, env, "avant")
+    wait_until(lambda: (dropbox.read_waiting(folder) or {}).get("phase") == "ready")  # the run waits for a person
+    os.killpg(first.pid, signal.SIGKILL)  # the machine goes off: scheduler and its run die together
+    first.wait(timeout=30)
+    ledger = L.Ledger(state)
+    period = ledger.periods(demo_account.identifier)[0].period
+    assert ledger.period(demo_account.identifier, period).state == L.IN_PROGRESS
+
+    second, log = start_schedule(tmp_path, env, "apres")
+    try:
+        wait_until(lambda: (dropbox.read_waiting(folder) or {}).get("phase") == "ready")
+        write_atomic(folder / dropbox.READY_FILE, {"at": time.time()})
+        code = wait_until(lambda: sandbox.outbox.all() and sandbox.outbox.all()[-1].code)
+        wait_until(lambda: (dropbox.read_waiting(folder) or {}).get("phase") == "code")
+        write_atomic(folder / dropbox.CODE_FILE, {"code": code, "at": time.time()})
+        wait_until(lambda: ledger.period(demo_account.identifier, period).state == L.PENDING
+                   and ledger.attempts(demo_account.identifier, period)[0].ended is not None, timeout=120)
+    finally:
+        second.send_signal(signal.SIGINT)
+        second.wait(timeout=30)
+    attempts = ledger.attempts(demo_account.identifier, period)
+    assert [a.outcome for a in attempts] == ["connecté, déclaration à faire", "interrompu"]
+    assert len(sandbox.outbox.all()) == 1  # one SMS: the killed run never sent one, the new one did once
+    assert "Essai interrompu pour PHARMA-DEMO" in log.read_text()
+
+
+def test_install_writes_a_systemd_user_unit(tmp_path, run_cli):
+    result = run_cli("schedule", "--install", env={"XDG_CONFIG_HOME": str(tmp_path / "config"),
+                                                   "PATH": "/nonexistent"})  # no systemctl: say what to do
+    unit = tmp_path / "config" / "systemd" / "user" / "damancom-bot.service"
+    assert result.returncode == 0, result.stderr
+    assert unit.exists() and "-m bot schedule" in unit.read_text() and f"WorkingDirectory={tmp_path}" in unit.read_text()
+    assert "systemctl --user enable --now damancom-bot" in result.stdout
+    removed = run_cli("schedule", "--uninstall", env={"XDG_CONFIG_HOME": str(tmp_path / "config"), "PATH": "/nonexistent"})
+    assert removed.returncode == 0 and not unit.exists()
