@@ -40,6 +40,7 @@ class Settings:
     retries: int = 3  # attempts to reach the portal before the SMS step
     retry_backoff: float = 5.0
     run_budget: float = 1200.0  # the whole run, code wait included
+    declare_wait: float = 1800.0  # headed runs: how long the person may take to file by hand
     trace: bool = False  # Playwright trace, after login only
 
     def with_(self, **changes) -> "Settings":
@@ -112,6 +113,7 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_pa
         retries=_count(environ, "DAMANCOM_RETRIES", 3),
         retry_backoff=_seconds(environ, "DAMANCOM_RETRY_BACKOFF", 5.0),
         run_budget=_seconds(environ, "DAMANCOM_RUN_BUDGET", 1200.0),
+        declare_wait=_seconds(environ, "DAMANCOM_DECLARE_WAIT", 1800.0),
     )
 
 

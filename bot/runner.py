@@ -85,12 +85,14 @@ def started_browser(settings: Settings, *, headless: bool) -> Iterator[Browsers]
 
 
 def run_login(settings: Settings, person: HandOver, recorder: Recorder, *, headless: bool,
-              browser=None, guard: LockoutGuard | None = None) -> LoginResult:
-    """`browser` may be given (tests share one); otherwise one is found and started for this run."""
+              browser=None, guard: LockoutGuard | None = None, watch_declaration: bool = False) -> LoginResult:
+    """`browser` may be given (tests share one); otherwise one is found and started for this run.
+    `watch_declaration`: in a headed run, leave the browser to the person while the period is due."""
     guard = guard or LockoutGuard(settings.state_dir, settings.lockout_after)
+    watch = watch_declaration and not headless
     try:
         with account_lock(settings):
-            return _locked_run(settings, person, recorder, headless, browser, guard)
+            return _locked_run(settings, person, recorder, headless, browser, guard, watch)
     finally:
         person.close()
 
@@ -115,14 +117,14 @@ def account_lock(settings: Settings):
 
 
 def _locked_run(settings: Settings, person: HandOver, recorder: Recorder, headless: bool, browser,
-                guard: LockoutGuard) -> LoginResult:
+                guard: LockoutGuard, watch: bool) -> LoginResult:
     try:
         guard.check(settings.account)
         if browser is None:
             with started_browser(settings, headless=headless) as own:
-                result = _audited_run(settings, person, recorder, own.main, own.label, own.printer)
+                result = _audited_run(settings, person, recorder, own.main, own.label, own.printer, watch)
         else:
-            result = _audited_run(settings, person, recorder, browser, "navigateur fourni", lambda: browser)
+            result = _audited_run(settings, person, recorder, browser, "navigateur fourni", lambda: browser, watch)
     except AccountLocked as exc:
         _close_trail(recorder, exc.exit_code, exc.message)
         person.notifier.send("Damancom : connexions suspendues", exc.message)
@@ -145,11 +147,11 @@ def _locked_run(settings: Settings, person: HandOver, recorder: Recorder, headle
     return result
 
 
-def _audited_run(settings, person, recorder: Recorder, browser, label: str, printer) -> LoginResult:
+def _audited_run(settings, person, recorder: Recorder, browser, label: str, printer, watch: bool) -> LoginResult:
     """The run, then the closing line of the audit trail with its reports, whatever happened."""
     outcome = (ExitCode.BUG, "Erreur inattendue dans damancom-bot.")
     try:
-        result = _run(settings, person, recorder, browser, label)
+        result = _run(settings, person, recorder, browser, label, watch)
         outcome = (ExitCode.OK, "Espace affilié atteint.")
         return result
     except BotError as exc:
@@ -169,7 +171,23 @@ def _close_trail(recorder: Recorder, code: int, message: str) -> None:
         recorder.finish(code, message)
 
 
-def _run(settings: Settings, person: HandOver, recorder: Recorder, browser, label: str) -> LoginResult:
+def _hand_over_browser(interface, summary, period: str, person: HandOver, settings: Settings):
+    """« À déclarer » in a headed run: the browser is the person's; the bot watches for « Déclarée »."""
+    label = summary.row_of(period)[0]
+    text = (f"La période {period} est « À déclarer » : la fenêtre du navigateur est à vous pour la déposer. "
+            f"Le bot attend qu'elle apparaisse « Déclarée » dans l'espace affilié "
+            f"(jusqu'à {settings.declare_wait / 60:.0f} min).")
+    person.say(text)
+    person.notifier.send(f"Damancom : déclaration {period} à déposer", text)
+    if interface.wait_declared(label, settings.declare_wait):
+        logger.info("Période {} vue « Déclarée ».", period)
+        return interface.summary()
+    logger.warning("Période {} toujours « À déclarer » à la fin de l'attente.", period)
+    return summary
+
+
+def _run(settings: Settings, person: HandOver, recorder: Recorder, browser, label: str,
+         watch: bool = False) -> LoginResult:
     started = time.monotonic()
     context = browser.new_context(**CONTEXT_OPTIONS)  # never saved: it would hold the session cookies
     page = context.new_page()
@@ -188,6 +206,8 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, browser, labe
                 context.tracing.start(screenshots=True, snapshots=True)
                 tracing = True
             summary = interface.summary()
+            if watch and summary.state_of(recorder.period) == "to_declare":
+                summary = _hand_over_browser(interface, summary, recorder.period, person, settings)
             interface.logout()
         except PlaywrightError as exc:
             # Timeouts and page errors not foreseen by a page object: the screen is not what we expect.

@@ -19,15 +19,20 @@ class InterfaceSummary:
     affiliation: str | None
     periods: list[tuple[str, str]] = field(default_factory=list)  # (period as shown, state)
 
-    def state_of(self, period: str) -> str | None:
-        """"declared", "to_declare", or None when the period (YYYY-MM) is not listed."""
+    def row_of(self, period: str) -> tuple[str, str] | None:
+        """The (label as shown, state) of a period given as YYYY-MM, whatever the portal's format."""
         year, month = map(int, period.split("-"))
         for label, state in self.periods:
             digits = re.findall(r"\d+", label)
             numbers = {(int(a), int(b)) for a, b in zip(digits, digits[1:])}
             if (month, year) in numbers or (year, month) in numbers:
-                return {DECLARED: "declared", TO_DECLARE: "to_declare"}.get(state)
+                return label, state
         return None
+
+    def state_of(self, period: str) -> str | None:
+        """"declared", "to_declare", or None when the period is not listed."""
+        row = self.row_of(period)
+        return {DECLARED: "declared", TO_DECLARE: "to_declare"}.get(row[1]) if row else None
 
 
 class InterfaceScreen(Screen):
@@ -60,6 +65,19 @@ class InterfaceScreen(Screen):
             if any(re.search(p, text.strip(), re.IGNORECASE) for p in self.spec.states.get(kind, [])):
                 return label
         return text
+
+    def wait_declared(self, period_label: str, seconds: float) -> bool:
+        """Headed runs: the person files the declaration in this browser; True once the
+        interface shows the period « Déclarée » (whenever they come back to it)."""
+        declared = [re.compile(p, re.IGNORECASE) for p in self.spec.states.get("declared", [])]
+        row = self.page.get_by_role("row").filter(has_text=period_label)
+        target = row.filter(has=self.page.get_by_role("cell").filter(has_text=declared[0])) if declared else row
+        try:
+            target.first.wait_for(state="visible", timeout=seconds * 1000)
+        except PlaywrightError:
+            return False
+        self.shot("declaration-deposee")
+        return True
 
     def logout(self) -> bool:
         """Best effort: the session ends on the portal's side too. False when no logout control is found."""

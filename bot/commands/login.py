@@ -13,6 +13,9 @@ def add_options(parser) -> None:
     parser.add_argument("--unattended", action="store_true",
                         help="exécution sans surveillance : demande « damancom-bot ready » avant tout SMS")
     parser.add_argument("--period", help="la période concernée, AAAA-MM (par défaut : le mois précédent)")
+    parser.add_argument("--watch-declaration", action="store_true",
+                        help="avec --headed : si la période est « À déclarer », laisse le navigateur pour la "
+                             "déposer et attend qu'elle soit « Déclarée »")
     parser.add_argument("--result-json", help=argparse.SUPPRESS)  # the scheduler reads the outcome there
 
 
@@ -41,7 +44,7 @@ def run(args, env) -> int:
         env.say(f"Connexion à {settings.url} avec l'identifiant {settings.identifier}.")
         env.say("Le portail va envoyer un code à 6 chiffres par SMS au téléphone enregistré à la CNSS.")
     try:
-        result = run_login(settings, person, recorder, headless=headless)
+        result = run_login(settings, person, recorder, headless=headless, watch_declaration=args.watch_declaration)
     except BotError as exc:
         _write_result(args.result_json, int(exc.exit_code), None, recorder.folder, exc.message)
         raise

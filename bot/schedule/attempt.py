@@ -26,8 +26,8 @@ def run_attempt(period: str, environ: dict[str, str], *, headed: bool = False,
         result_file = Path(tmp) / "result.json"
         command = [sys.executable, "-m", "bot", "login", "--unattended", "--period", period,
                    "--result-json", str(result_file)]
-        if headed:
-            command.append("--headed")
+        if headed:  # a person at the screen may file it in the bot's browser
+            command += ["--headed", "--watch-declaration"]
         try:
             completed = subprocess.run(command, env=environ, stdin=subprocess.DEVNULL, capture_output=True,
                                        text=True, timeout=timeout)
@@ -45,3 +45,9 @@ def child_environment() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("PYTHONIOENCODING", "utf-8")
     return env
+
+
+def display_available(environ: dict[str, str]) -> bool:
+    if sys.platform.startswith("linux"):
+        return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
+    return True  # Windows and macOS sessions have a screen

@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.errors import ConfigError
 from bot.notify import Notifier
 from bot.schedule import ledger as L
-from bot.schedule.attempt import Outcome, child_environment, run_attempt
+from bot.schedule.attempt import Outcome, child_environment, display_available, run_attempt
 from bot.schedule.plan import DONE, STOP, Plan, decide
 
 HEARTBEAT = timedelta(minutes=10)
@@ -38,7 +38,9 @@ class Planner:
         self.settings, self.plan, self.ledger, self.notifier = settings, plan, ledger, notifier
         self.account = settings.account
         self.now, self.rng = now, rng or random.Random()
-        self.run = run or (lambda period: run_attempt(period, child_environment(), timeout=settings.run_budget + 120))
+        headed = not settings.headless and display_available(child_environment())
+        self.run = run or (lambda period: run_attempt(period, child_environment(), headed=headed,
+                                                      timeout=settings.run_budget + 120))
 
     # what is due -----------------------------------------------------------------------
     def tick(self) -> list[str]:

@@ -39,6 +39,9 @@ class BotProcess:
         except (BrokenPipeError, ValueError):
             pass  # the bot has already finished
 
+    def output_so_far(self) -> str:
+        return self._out_path.read_text(encoding="utf-8") if self._out_path.exists() else self.out
+
     def finish(self, timeout: float = 120) -> int:
         code = self.process.wait(timeout=timeout)
         self._collect()

@@ -5,6 +5,7 @@ The test reaches the bot's own browser over the DevTools protocol, as a second p
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import sys
@@ -13,7 +14,7 @@ import pytest
 
 from bot import browser as browsers
 from tests.bot.commands.bot_process import BotProcess
-from tests.bot.commands.test_handover_ways import sms_code
+from tests.bot.commands.test_handover_ways import sms_code, wait_until
 from tests.conftest import assert_no_secret
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xvfb: Linux only")
@@ -33,17 +34,17 @@ def headed_bot(tmp_path, cli_env, sandbox, demo_account, playwright):
     wrapper.chmod(0o755)
     started = []
 
-    def start(**env: str) -> BotProcess:
+    def start(*args: str, **env: str) -> BotProcess:
         bot = BotProcess(tmp_path, {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
                                     "DAMANCOM_BROWSER": str(wrapper), "DAMANCOM_LOCAL_PAGE": "0", **env},
-                         ["login", "--headed"], prefix=["xvfb-run", "-a"])
+                         ["login", "--headed", *args], prefix=["xvfb-run", "-a"])
         started.append(bot)
         return bot
 
-    def hands():
+    def hands(where: str = "/authentification/otp/code"):
         """The person's hands: the page the bot opened, reached over DevTools."""
         browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
-        pages = [p for c in browser.contexts for p in c.pages if "/authentification/otp/code" in p.url]
+        pages = [p for c in browser.contexts for p in c.pages if where in p.url]
         assert len(pages) == 1, [p.url for c in browser.contexts for p in c.pages]
         return browser, pages[0]
 
@@ -80,3 +81,22 @@ def test_person_types_only_the_code_and_the_bot_validates(headed_bot, sandbox, d
     assert "espace affilié atteint" in bot.out
     shots = sorted(p.name for p in (tmp_path / "recordings").rglob("*.png"))
     assert any(name.endswith("code-saisi.png") for name in shots)  # the bot clicked « Valider » itself
+
+
+def test_due_period_leaves_the_browser_to_the_person_until_declared(headed_bot, sandbox, demo_account, portal,
+                                                                    tmp_path):
+    start, hands = headed_bot
+    bot = start("--watch-declaration", "--result-json", str(tmp_path / "result.json"),
+                DAMANCOM_PASSWORD=demo_account.password)
+    code = sms_code(sandbox)
+    browser, page = hands()
+    page.get_by_label("Code reçu par SMS").press_sequentially(code)
+    wait_until(lambda: "la fenêtre du navigateur est à vous" in bot.output_so_far())  # the bot hands over
+    due = next(p for p, declared in portal.periods(demo_account) if not declared)
+    demo_account.declared.add(due)  # the person files it on the portal…
+    page.reload()  # …and comes back to the interface
+    browser.close()
+    assert bot.finish() == 0, bot.err
+    assert "la fenêtre du navigateur est à vous" in bot.out
+    assert json.loads((tmp_path / "result.json").read_text())["period_state"] == "declared"
+    assert list((tmp_path / "recordings").rglob("*declaration-deposee.png"))
