@@ -150,20 +150,36 @@ def _locked_run(settings: Settings, person: HandOver, recorder: Recorder, headle
 def _audited_run(settings, person, recorder: Recorder, browser, label: str, printer, watch: bool) -> LoginResult:
     """The run, then the closing line of the audit trail with its reports, whatever happened."""
     outcome = (ExitCode.BUG, "Erreur inattendue dans damancom-bot.")
+    context = browser.new_context(**CONTEXT_OPTIONS)  # never saved: it would hold the session cookies
+    page = context.new_page()
     try:
-        result = _run(settings, person, recorder, browser, label, watch)
+        result = _run(settings, person, recorder, page, label, watch)
         outcome = (ExitCode.OK, "Espace affilié atteint.")
         return result
     except BotError as exc:
         outcome = (exc.exit_code, exc.message)
         raise
     finally:
-        reports = []
+        recorder.finish(outcome[0], outcome[1], reports=_reports(recorder, page, printer, outcome))
+        context.close()
+
+
+def _reports(recorder: Recorder, page, printer, outcome) -> list:
+    """Printed in the run's own page when it can (headless, page still usable), else in a fresh one."""
+    for attempt in ("run", "fresh"):
         try:
-            reports = write_reports(recorder.folder, printer(), outcome)
+            if attempt == "run" and printer() is page.context.browser:
+                return write_reports(recorder.folder, page, outcome)
+            if attempt == "fresh":
+                context = printer().new_context()
+                try:
+                    return write_reports(recorder.folder, context.new_page(), outcome)
+                finally:
+                    context.close()
         except Exception as exc:  # noqa: BLE001 - a report failure must not hide the run's outcome
-            logger.warning("Rapport non produit : {}", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-        recorder.finish(outcome[0], outcome[1], reports=reports)
+            logger.warning("Rapport non produit ({}) : {}", attempt,
+                           str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    return []
 
 
 def _close_trail(recorder: Recorder, code: int, message: str) -> None:
@@ -186,11 +202,10 @@ def _hand_over_browser(interface, summary, period: str, person: HandOver, settin
     return summary
 
 
-def _run(settings: Settings, person: HandOver, recorder: Recorder, browser, label: str,
+def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: str,
          watch: bool = False) -> LoginResult:
     started = time.monotonic()
-    context = browser.new_context(**CONTEXT_OPTIONS)  # never saved: it would hold the session cookies
-    page = context.new_page()
+    context = page.context
     recorder.watch(page)
     tracing = False
     try:
@@ -223,4 +238,3 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, browser, labe
             trace = recorder.folder / "trace.zip"
             context.tracing.stop(path=str(trace))
             recorder.add_file(trace, "trace-apres-connexion")
-        context.close()

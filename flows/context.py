@@ -58,5 +58,5 @@ class FlowContext:
 
     def wait_new_document(self) -> None:
         self.page.wait_for_function(f"() => window.{MARK} === undefined",
-                                    timeout=self.navigation_timeout * 1000, polling=100)
+                                    timeout=self.navigation_timeout * 1000, polling=25)
         self.page.wait_for_load_state("domcontentloaded")

@@ -83,17 +83,13 @@ Les champs du mot de passe et du code sont masqués sur toutes les captures.</p>
 </body></html>"""
 
 
-def write_reports(folder: Path, browser, outcome: tuple[int, str] | None = None) -> list[Path]:
-    """Writes report.html, then prints it to report.pdf with `browser` (a headless Chromium)."""
+def write_reports(folder: Path, page, outcome: tuple[int, str] | None = None) -> list[Path]:
+    """Writes report.html, then prints it to report.pdf in `page` (of a headless Chromium; the
+    run's own page once the run is over: no new page to open)."""
     html_path = folder / HTML_NAME
     html_path.write_text(build_html(folder, outcome), encoding="utf-8")
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.goto(html_path.resolve().as_uri())
-        pdf_path = folder / PDF_NAME
-        page.pdf(path=str(pdf_path), format="A4", print_background=True,
-                 margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"})
-    finally:
-        context.close()
+    page.goto(html_path.resolve().as_uri())
+    pdf_path = folder / PDF_NAME
+    page.pdf(path=str(pdf_path), format="A4", print_background=True,
+             margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"})
     return [html_path, pdf_path]

@@ -237,7 +237,8 @@ class Sandbox:
                  faults: Faults | None = None):
         self.portal = portal or Portal()
         self.server = SandboxServer(self.portal, host, port, faults)
-        self._thread = threading.Thread(target=self.server.serve_forever, name="sandbox", daemon=True)
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="sandbox", daemon=True)
 
     @property
     def url(self) -> str:

@@ -63,7 +63,10 @@ class Outbox:
             self._items.append(sms)
             self._cond.notify_all()
         for listener in self.listeners:
-            listener(sms)
+            try:
+                listener(sms)
+            except Exception:  # noqa: BLE001 - a broken "phone" must not break the portal's reply
+                pass
         return sms
 
     def all(self) -> list[Sms]:
