@@ -85,11 +85,12 @@ def started_browser(settings: Settings, *, headless: bool) -> Iterator[Browsers]
 
 
 def run_login(settings: Settings, person: HandOver, recorder: Recorder, *, headless: bool,
-              browser=None, guard: LockoutGuard | None = None, watch_declaration: bool = False) -> LoginResult:
+              browser=None, guard: LockoutGuard | None = None, task=None) -> LoginResult:
     """`browser` may be given (tests share one); otherwise one is found and started for this run.
-    `watch_declaration`: in a headed run, leave the browser to the person while the period is due."""
+    `task(interface, summary, ctx, person, settings) -> summary` runs once logged in, before logout
+    (filing the declaration, or leaving the browser to the person)."""
     guard = guard or LockoutGuard(settings.state_dir, settings.lockout_after)
-    watch = watch_declaration and not headless
+    watch = task
     try:
         with account_lock(settings):
             return _locked_run(settings, person, recorder, headless, browser, guard, watch)
@@ -117,7 +118,7 @@ def account_lock(settings: Settings):
 
 
 def _locked_run(settings: Settings, person: HandOver, recorder: Recorder, headless: bool, browser,
-                guard: LockoutGuard, watch: bool) -> LoginResult:
+                guard: LockoutGuard, watch) -> LoginResult:
     try:
         guard.check(settings.account)
         if browser is None:
@@ -147,7 +148,7 @@ def _locked_run(settings: Settings, person: HandOver, recorder: Recorder, headle
     return result
 
 
-def _audited_run(settings, person, recorder: Recorder, browser, label: str, printer, watch: bool) -> LoginResult:
+def _audited_run(settings, person, recorder: Recorder, browser, label: str, printer, watch) -> LoginResult:
     """The run, then the closing line of the audit trail with its reports, whatever happened."""
     outcome = (ExitCode.BUG, "Erreur inattendue dans damancom-bot.")
     context = browser.new_context(**CONTEXT_OPTIONS)  # never saved: it would hold the session cookies
@@ -187,8 +188,12 @@ def _close_trail(recorder: Recorder, code: int, message: str) -> None:
         recorder.finish(code, message)
 
 
-def _hand_over_browser(interface, summary, period: str, person: HandOver, settings: Settings):
-    """« À déclarer » in a headed run: the browser is the person's; the bot watches for « Déclarée »."""
+def hand_over_browser(interface, summary, ctx, person: HandOver, settings: Settings):
+    """A task for headed runs: while the period is « À déclarer », the browser is the person's and
+    the bot watches for « Déclarée »."""
+    period = ctx.recorder.period
+    if summary.state_of(period) != "to_declare":
+        return summary
     label = summary.row_of(period)[0]
     text = (f"La période {period} est « À déclarer » : la fenêtre du navigateur est à vous pour la déposer. "
             f"Le bot attend qu'elle apparaisse « Déclarée » dans l'espace affilié "
@@ -202,8 +207,7 @@ def _hand_over_browser(interface, summary, period: str, person: HandOver, settin
     return summary
 
 
-def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: str,
-         watch: bool = False) -> LoginResult:
+def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: str, watch=None) -> LoginResult:
     started = time.monotonic()
     context = page.context
     recorder.watch(page)
@@ -221,8 +225,8 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
                 context.tracing.start(screenshots=True, snapshots=True)
                 tracing = True
             summary = interface.summary()
-            if watch and summary.state_of(recorder.period) == "to_declare":
-                summary = _hand_over_browser(interface, summary, recorder.period, person, settings)
+            if watch is not None:
+                summary = watch(interface, summary, ctx, person, settings)
             interface.logout()
         except PlaywrightError as exc:
             # Timeouts and page errors not foreseen by a page object: the screen is not what we expect.

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 
-from flows.screen import Screen
+from flows.screen import Screen, wait_for_any
 
 DECLARED, TO_DECLARE = "Déclarée", "À déclarer"
 
@@ -78,6 +78,14 @@ class InterfaceScreen(Screen):
             return False
         self.shot("declaration-deposee")
         return True
+
+    def open_period(self, period_label: str):
+        """The period's own page (« Déclarer », or its receipt when declared)."""
+        from flows.declaration import DeclarationScreen
+
+        link = self.page.get_by_role("row").filter(has_text=period_label).get_by_role("link")
+        self.submit(link.first, link.first)
+        return wait_for_any(self.ctx, [DeclarationScreen])
 
     def logout(self) -> bool:
         """Best effort: the session ends on the portal's side too. False when no logout control is found."""

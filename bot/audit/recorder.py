@@ -64,6 +64,7 @@ class Recorder:
         self.shots: list[Path] = []
         self.console_errors: list[str] = []
         self.finished = False
+        self.proof = False  # set when this run filed (or fetched the receipt of) a declaration
         self.record("debut", outcome="ok", account=self.account, period=self.period, run_id=self.run_id)
 
     # the manifest --------------------------------------------------------------------
@@ -150,9 +151,10 @@ class Recorder:
         self.record(step, outcome=outcome, file=path)
 
     # the end ---------------------------------------------------------------------------
-    def finish(self, exit_code: int, message: str, *, reports: list[Path] = (), proof: bool = False) -> dict:
+    def finish(self, exit_code: int, message: str, *, reports: list[Path] = (), proof: bool | None = None) -> dict:
         """The last line: outcome, exit code, the reports' hashes; `proof` marks a filed declaration."""
         self.finished = True
+        proof = self.proof if proof is None else proof
         files = {p.name: sha256_file(p) for p in reports if p.exists()}
         try:
             return self.record("fin", outcome="ok" if exit_code == 0 else "echec", exit_code=int(exit_code),

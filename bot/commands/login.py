@@ -27,7 +27,7 @@ def run(args, env) -> int:
     from bot.config import load_settings
     from bot.errors import BotError, InvalidCode
     from bot.handover.build import build_handover
-    from bot.runner import run_login
+    from bot.runner import hand_over_browser, run_login
 
     if args.period and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.period):
         raise InvalidCode(f"--period {args.period} : attendu AAAA-MM, par exemple 2026-10.")
@@ -44,7 +44,8 @@ def run(args, env) -> int:
         env.say(f"Connexion à {settings.url} avec l'identifiant {settings.identifier}.")
         env.say("Le portail va envoyer un code à 6 chiffres par SMS au téléphone enregistré à la CNSS.")
     try:
-        result = run_login(settings, person, recorder, headless=headless, watch_declaration=args.watch_declaration)
+        task = hand_over_browser if args.watch_declaration and not headless else None
+        result = run_login(settings, person, recorder, headless=headless, task=task)
     except BotError as exc:
         _write_result(args.result_json, int(exc.exit_code), None, recorder.folder, exc.message)
         raise

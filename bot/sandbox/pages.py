@@ -107,12 +107,19 @@ def eid_phone(pending: list, csrf: str, identifier: str) -> str:
     return layout("Identité Numérique (téléphone simulé)", f"<h1>Identité Numérique</h1><ul>{items}</ul>")
 
 
+def _mad(centimes: int) -> str:
+    return f"{centimes / 100:,.2f}".replace(",", " ").replace(".", ",") + " MAD"
+
+
 def interface(account: Account, csrf: str, periods: list[tuple[str, bool]]) -> str:
     rows = "".join(
         f'<tr><td>{p[5:]}/{p[:4]}</td><td class="{"etat-declaree" if done else "etat-a-declarer"}">'
-        f"{STATE_LABELS[done]}</td></tr>"
+        f'{STATE_LABELS[done]}</td><td><a href="/fr/declaration/{p}">{"Accusé de réception" if done and p in account.receipts else ("Consulter" if done else "Déclarer")}</a></td></tr>'
         for p, done in periods
     )
+    due = [(p, r) for p, r in account.receipts.items()]
+    payment = "".join(f"<p>Période {p[5:]}/{p[:4]} : montant dû {_mad(r.amount_due)} (non payé).</p>" for p, r in due) \
+        or "<p>Aucun paiement en attente.</p>"
     return layout("Espace affilié", f"""
 <h1>Espace affilié</h1>
 <p>Raison sociale : <strong id="raison-sociale">{escape(account.employer)}</strong><br>
@@ -120,8 +127,8 @@ N° d'affiliation : <strong id="affiliation">{escape(account.affiliation)}</stro
 <nav><a href="#declaration">Déclaration des salaires</a> · <a href="#telepaiement">Télépaiement</a></nav>
 <h2 id="declaration">Déclaration des salaires</h2>
 <table><caption>Périodes de déclaration</caption>
-<thead><tr><th>Période</th><th>État</th></tr></thead><tbody>{rows}</tbody></table>
-<h2 id="telepaiement">Télépaiement</h2><p>Aucun paiement en attente.</p>
+<thead><tr><th>Période</th><th>État</th><th>Action</th></tr></thead><tbody>{rows}</tbody></table>
+<h2 id="telepaiement">Télépaiement</h2>{payment}
 <form method="post" action="/fr/deconnexion">{_csrf(csrf)}<button type="submit" class="secondaire">Se déconnecter</button></form>
 """)
 
@@ -142,3 +149,61 @@ def server_error() -> str:
 
 def message(title: str, text: str) -> str:
     return layout(title, f'<h1>{escape(title)}</h1><p>{escape(text)}</p><a class="btn" href="/fr/">Retour à l\'accueil</a>')
+
+
+def declaration(period: str, csrf: str, *, errors: list[str] = (), declared: bool = False) -> str:
+    shown = f"{period[5:]}/{period[:4]}"
+    if declared:
+        body = (f'<p>La période {shown} est <strong>Déclarée</strong>.</p>'
+                f'<a class="btn" href="/fr/declaration/{period}/accuse">Accusé de réception</a>')
+    else:
+        body = (f'<p>Période {shown} : <strong>À déclarer</strong>.</p>'
+                f'<p><a href="/fr/declaration/{period}/preetabli">Télécharger le préétabli</a></p>'
+                f'<h2>Déposer un fichier</h2><form method="post" action="/fr/declaration/{period}/depot" '
+                f'enctype="multipart/form-data">{_csrf(csrf)}'
+                '<label for="fichier">Fichier de déclaration (DS_…txt)</label>'
+                '<input id="fichier" name="fichier" type="file" accept=".txt">'
+                '<div><button type="submit">Déposer le fichier</button></div></form>')
+    issues = "".join(f"<li>{escape(e)}</li>" for e in errors)
+    alert = f'<div class="alerte erreur" role="alert">Fichier refusé :<ul>{issues}</ul></div>' if errors else ""
+    return layout("Déclaration des salaires", f"<h1>Déclaration des salaires - {shown}</h1>{alert}{body}"
+                  '<p><a href="/fr/espace-affilie">Retour à l\'espace affilié</a></p>')
+
+
+def confirmation(period: str, csrf: str, totals: dict[str, int]) -> str:
+    from bot.sandbox.state import amount_due
+
+    shown = f"{period[5:]}/{period[:4]}"
+    return layout("Confirmation de la déclaration", f"""
+<h1>Confirmation de la déclaration - {shown}</h1>
+<table><tbody>
+<tr><th>Nombre de salariés</th><td id="nombre-salaries">{totals["employees"]}</td></tr>
+<tr><th>Total des salaires réels</th><td id="total-reel">{_mad(totals["real"])}</td></tr>
+<tr><th>Total des salaires plafonnés</th><td id="total-plafonne">{_mad(totals["capped"])}</td></tr>
+<tr><th>Montant à payer</th><td id="montant">{_mad(amount_due(totals["real"], totals["capped"]))}</td></tr>
+</tbody></table>
+<form method="post" action="/fr/declaration/{period}/valider">{_csrf(csrf)}
+<button type="submit">Valider la déclaration</button></form>
+<p><a href="/fr/declaration/{period}">Annuler</a></p>""")
+
+
+def receipt_page(period: str, account: Account, receipt) -> str:
+    from datetime import datetime
+
+    from bot.clock import TZ
+
+    when = datetime.fromtimestamp(receipt.filed_at, TZ).strftime("%d/%m/%Y à %H:%M:%S")
+    return layout("Accusé de réception", f"""
+<h1>Accusé de réception</h1>
+<p>Déclaration des salaires de la période {period[5:]}/{period[:4]} - {escape(account.employer)}
+(n° d'affiliation {escape(account.affiliation)}).</p>
+<table><tbody>
+<tr><th>Référence</th><td id="reference">{receipt.reference}</td></tr>
+<tr><th>Date de dépôt</th><td id="date-depot">{when}</td></tr>
+<tr><th>Nombre de salariés</th><td>{receipt.employees}</td></tr>
+<tr><th>Total des salaires réels</th><td>{_mad(receipt.total_real)}</td></tr>
+<tr><th>Total des salaires plafonnés</th><td>{_mad(receipt.total_capped)}</td></tr>
+<tr><th>Montant à payer</th><td>{_mad(receipt.amount_due)}</td></tr>
+</tbody></table>
+<p><a href="/fr/declaration/{period}/accuse.txt">Télécharger l'accusé de réception</a></p>
+<p><a href="/fr/espace-affilie">Retour à l'espace affilié</a></p>""")

@@ -13,6 +13,10 @@ EMPLOYEES = [
 ]
 
 
+# Insured people the sandbox "CNSS" knows besides the employer's own: a new employee must be one.
+REGISTERED_ELSEWHERE = {"998877665", "887766554"}
+
+
 def make_preetabli(account: Account, period: str) -> str:
     """`period` as AAAA-MM. LF line ends; CRLF is accepted as well when reading."""
     compact = period.replace("-", "")

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import email.policy
 import json
+import re
 import secrets
 import socket
 import struct
 import threading
 from http import HTTPStatus
 from http.cookies import SimpleCookie
+from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import segno
 
+from bot.ebds.check import check
+from bot.ebds.records import parse
 from bot.sandbox import pages
 from bot.sandbox.faults import Faults
+from bot.sandbox.preetabli import EMPLOYEES, REGISTERED_ELSEWHERE, make_preetabli
 from bot.sandbox.state import CodeCheck, Portal, Session
 
 COOKIE = "DAMANCOM_SESSION"
@@ -90,8 +96,85 @@ class Handler(BaseHTTPRequestHandler):
 
     def _form(self) -> dict[str, str]:
         length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length).decode("utf-8", "replace")
+        body = self.rfile.read(length)
+        kind = self.headers.get("Content-Type", "")
+        if kind.startswith("multipart/form-data"):  # the declaration upload
+            message = BytesParser(policy=email.policy.HTTP).parsebytes(
+                f"Content-Type: {kind}\r\n\r\n".encode() + body)
+            return {part.get_param("name", header="content-disposition"): part.get_payload(decode=True).decode("latin-1")
+                    for part in message.iter_parts()}
+        raw = body.decode("utf-8", "replace")
         return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+
+    # declarations -------------------------------------------------------------------
+    def _period_of(self, session: Session | None, path: str) -> tuple[str, str] | None:
+        match = re.fullmatch(r"/fr/declaration/(\d{4}-\d{2})(/[a-z.]+)?", path)
+        if session is None or session.account is None or not match:
+            return None
+        if match[1] not in dict(self.portal.periods(session.account)):
+            return None
+        return match[1], match[2] or ""
+
+    def _declaration_get(self, session: Session, path: str) -> None:
+        found = self._period_of(session, path)
+        if found is None:
+            session.flash = "Veuillez vous authentifier pour accéder à votre espace."
+            return self._redirect("/fr/", session)
+        period, action = found
+        account = session.account
+        if action == "/preetabli":
+            data = make_preetabli(account, period)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=ascii")
+            self.send_header("Content-Disposition", f'attachment; filename="PREETABLI_{account.affiliation}_'
+                                                    f'{period[5:]}{period[:4]}.txt"')
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data.encode("ascii"))
+            return
+        receipt = account.receipts.get(period)
+        if action in ("/accuse", "/accuse.txt") and receipt is not None:
+            if action == "/accuse.txt":
+                text = (f"CNSS - ACCUSE DE RECEPTION\nReference : {receipt.reference}\nAffilie : {account.affiliation}\n"
+                        f"Periode : {period}\nSalaries : {receipt.employees}\nSalaires reels : {receipt.total_real}\n"
+                        f"Salaires plafonnes : {receipt.total_capped}\nMontant a payer : {receipt.amount_due}\n")
+                return self._send(200, text, content_type="text/plain; charset=utf-8")
+            return self._send(200, pages.receipt_page(period, account, receipt), session=session)
+        declared = dict(self.portal.periods(account))[period]
+        self._send(200, pages.declaration(period, session.csrf, declared=declared), session=session)
+
+    def _declaration_post(self, session: Session, path: str, form: dict[str, str]) -> None:
+        found = self._period_of(session, path)
+        if found is None:
+            return self._forbidden()
+        period, action = found
+        account = session.account
+        if dict(self.portal.periods(account))[period]:
+            return self._redirect(f"/fr/declaration/{period}/accuse", session)
+        if action == "/depot":
+            content = form.get("fichier", "")
+            problems = check(content, preetabli=make_preetabli(account, period), affiliate=account.affiliation,
+                             period=period) if content else []
+            records = parse(content) if content and not problems else []
+            known = {number for number, *_ in EMPLOYEES} | REGISTERED_ELSEWHERE
+            unknown = [r for r in records if r.type == "B04" and r.text("N_Num_Assure")
+                       and r.text("N_Num_Assure") not in known]
+            errors = [str(p) for p in problems[:20]] + [
+                f"ligne {r.line}, enregistrement B04 : le numéro d'immatriculation {r.text('N_Num_Assure')} est inconnu "
+                "de la CNSS." for r in unknown]
+            if not content or errors:
+                return self._send(200, pages.declaration(period, session.csrf, errors=errors or ["Aucun fichier reçu."]),
+                                  session=session)
+            b06 = next(r for r in records if r.type == "B06")
+            session.pending = {"period": period, "employees": b06.number("N_Nbr_Salaries"),
+                               "real": b06.number("N_T_Salaire_Reel"), "capped": b06.number("N_T_Salaire_Plaf")}
+            self.portal.uploads.append((account.identifier, period))
+            return self._send(200, pages.confirmation(period, session.csrf, session.pending), session=session)
+        if action == "/valider" and session.pending and session.pending["period"] == period:
+            self.portal.file(account, period, session.pending)
+            session.pending = None
+            return self._redirect(f"/fr/declaration/{period}/accuse", session)
+        return self._redirect(f"/fr/declaration/{period}", session)
 
     def _csrf_ok(self, session: Session | None, form: dict[str, str]) -> bool:
         return session is not None and secrets.compare_digest(form.get("_csrf", ""), session.csrf)
@@ -132,6 +215,8 @@ class Handler(BaseHTTPRequestHandler):
             identifier = parse_qs(urlsplit(self.path).query).get("identifiant", [next(iter(self.portal.accounts))])[0]
             return self._send(200, pages.eid_phone(self.portal.pending_eid(), session.csrf, identifier),
                               session=session, set_cookie=created)
+        if path.startswith("/fr/declaration/"):
+            return self._declaration_get(session, path)
         if path == "/fr/espace-affilie":
             if session.account is None:
                 session.flash = "Veuillez vous authentifier pour accéder à votre espace."
@@ -160,6 +245,8 @@ class Handler(BaseHTTPRequestHandler):
             count = self.portal.approve_eid(form.get("identifiant", ""), form.get("challenge"))
             text = "Connexion approuvée." if count else "Cette demande n'est plus en attente."
             return self._send(200, pages.message("Identité Numérique", text), session=session)
+        if path.startswith("/fr/declaration/"):
+            return self._declaration_post(session, path, form)
         if path == "/fr/authentification/otp/renvoi":
             if session.attempt is None:
                 return self._redirect("/fr/authentification/otp", session)

@@ -26,6 +26,7 @@ class Account:
     employer: str
     affiliation: str
     declared: set[str] = field(default_factory=set)  # periods filed during this sandbox's life
+    receipts: dict = field(default_factory=dict)  # period → Receipt
 
     @property
     def masked_phone(self) -> str:
@@ -83,6 +84,16 @@ class Outbox:
 
 
 @dataclass
+class Receipt:
+    reference: str
+    filed_at: float
+    employees: int
+    total_real: int  # centimes
+    total_capped: int
+    amount_due: int
+
+
+@dataclass
 class LoginAttempt:
     account: Account
     code: str
@@ -106,6 +117,7 @@ class Session:
     eid: EidChallenge | None = None
     account: Account | None = None  # set once logged in
     flash: str | None = None
+    pending: dict | None = None  # an uploaded, checked declaration awaiting « Valider la déclaration »
 
 
 class CodeCheck(Enum):
@@ -115,6 +127,12 @@ class CodeCheck(Enum):
     EXPIRED = "expired"
     TOO_MANY = "too_many"
     NO_ATTEMPT = "no_attempt"
+
+
+def amount_due(total_real: int, total_capped: int) -> int:
+    """Sandbox contributions (centimes): 13.46 % of capped salaries + 7.97 % of real ones
+    (a simulation, not the CNSS's exact rates)."""
+    return round(total_capped * 0.1346 + total_real * 0.0797)
 
 
 def load_accounts() -> list[Account]:
@@ -132,6 +150,8 @@ class Portal:
         self.outbox = Outbox()
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
+        self.uploads: list[tuple[str, str]] = []  # (identifier, period) of every file accepted
+        self.validation_listeners: list[Callable[[str, str], None]] = []  # tests: the moment of the final click
 
     # sessions -----------------------------------------------------------------
     def new_session(self) -> Session:
@@ -227,6 +247,20 @@ class Portal:
         return (CodeCheck.WRONG_CODE if not code_ok else CodeCheck.WRONG_PASSWORD), left
 
     # declarations ---------------------------------------------------------------
+    def file(self, account: Account, period: str, totals: dict[str, int]) -> Receipt:
+        """« Valider la déclaration »: the period becomes declared, a receipt is issued."""
+        for listener in self.validation_listeners:
+            listener(account.identifier, period)
+        with self._lock:
+            if period in account.receipts:  # validated twice: still one declaration
+                return account.receipts[period]
+            receipt = Receipt(f"AR{account.affiliation}{period.replace('-', '')}{secrets.randbelow(10**6):06d}",
+                              self.clock(), totals["employees"], totals["real"], totals["capped"],
+                              amount_due(totals["real"], totals["capped"]))
+            account.receipts[period] = receipt
+            account.declared.add(period)
+            return receipt
+
     def periods(self, account: Account, count: int = 3) -> list[tuple[str, bool]]:
         """The last `count` monthly periods, newest first, with whether each is declared.
 

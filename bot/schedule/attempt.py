@@ -20,14 +20,19 @@ class Outcome:
     message: str
 
 
-def run_attempt(period: str, environ: dict[str, str], *, headed: bool = False,
-                timeout: float | None = None) -> Outcome:
+def run_attempt(period: str, environ: dict[str, str], *, headed: bool = False, timeout: float | None = None,
+                declaration_file: Path | None = None) -> Outcome:
+    """`declaration_file`: a file waiting in the inbox for this period: file it (`declare`)."""
     with tempfile.TemporaryDirectory(prefix="damancom-attempt-") as tmp:
         result_file = Path(tmp) / "result.json"
-        command = [sys.executable, "-m", "bot", "login", "--unattended", "--period", period,
-                   "--result-json", str(result_file)]
-        if headed:  # a person at the screen may file it in the bot's browser
-            command += ["--headed", "--watch-declaration"]
+        verb = "declare" if declaration_file else "login"
+        command = [sys.executable, "-m", "bot", verb, "--unattended", "--period", period, "--result-json", str(result_file)]
+        if declaration_file:
+            command += ["--file", str(declaration_file)]
+        if headed:
+            command.append("--headed")
+            if not declaration_file:  # a person at the screen may file it in the bot's browser
+                command.append("--watch-declaration")
         try:
             completed = subprocess.run(command, env=environ, stdin=subprocess.DEVNULL, capture_output=True,
                                        text=True, timeout=timeout)

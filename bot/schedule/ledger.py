@@ -16,7 +16,9 @@ from pathlib import Path
 from bot.errors import ConfigError
 
 PENDING, IN_PROGRESS, DONE, NEEDS_ATTENTION = "pending", "in_progress", "done", "needs_attention"
-STATE_FR = {PENDING: "en attente", IN_PROGRESS: "en cours", DONE: "faite", NEEDS_ATTENTION: "à vérifier"}
+SUBMITTING = "submitting"  # the final « Valider la déclaration » may have been clicked: check the portal first
+STATE_FR = {PENDING: "en attente", IN_PROGRESS: "en cours", DONE: "faite", NEEDS_ATTENTION: "à vérifier",
+            SUBMITTING: "dépôt en cours de confirmation"}
 FILE = "ledger.sqlite"
 
 _SCHEMA = """
@@ -67,6 +69,8 @@ class Ledger:
             db = self._connect()
             try:
                 db.executescript(_SCHEMA)  # commits by itself: outside the transaction helper
+                if "receipt" not in {row[1] for row in db.execute("PRAGMA table_info(periods)")}:
+                    db.execute("ALTER TABLE periods ADD COLUMN receipt TEXT")
             finally:
                 db.close()
         except sqlite3.DatabaseError as exc:
@@ -98,7 +102,8 @@ class Ledger:
     # periods -------------------------------------------------------------------------
     def ensure(self, account: str, period: str, deadline: datetime, first: datetime, now: datetime) -> PeriodRow:
         with self._db() as db:
-            db.execute("INSERT OR IGNORE INTO periods VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
+            db.execute("INSERT OR IGNORE INTO periods (account, period, state, deadline, next_attempt, next_reason, "
+                       "updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        (account, period, PENDING, deadline.isoformat(), first.isoformat(), "premier essai prévu",
                         now.isoformat()))
         return self.period(account, period)
@@ -125,6 +130,26 @@ class Ledger:
             db.execute("UPDATE periods SET state=?, next_attempt=?, next_reason=?, note=COALESCE(?, note), updated=? "
                        "WHERE account=? AND period=?",
                        (state, when.isoformat() if when else None, reason, note, now.isoformat(), account, period))
+
+    # filing: exactly once ----------------------------------------------------------------
+    def submitting(self, account: str, period: str, deadline: datetime, now: datetime) -> None:
+        """Written before the final click: after any crash, the next run asks the portal first."""
+        self.ensure(account, period, deadline, now, now)
+        with self._db() as db:
+            db.execute("UPDATE periods SET state=?, next_reason=?, updated=? WHERE account=? AND period=?",
+                       (SUBMITTING, "validation envoyée au portail, accusé attendu", now.isoformat(), account, period))
+
+    def filed(self, account: str, period: str, deadline: datetime, receipt: str, now: datetime) -> None:
+        self.ensure(account, period, deadline, now, now)
+        with self._db() as db:
+            db.execute("UPDATE periods SET state=?, receipt=?, next_attempt=NULL, next_reason=?, updated=? "
+                       "WHERE account=? AND period=?",
+                       (DONE, receipt, f"déclarée, accusé de réception {receipt}", now.isoformat(), account, period))
+
+    def receipt(self, account: str, period: str) -> str | None:
+        with self._db() as db:
+            row = db.execute("SELECT receipt FROM periods WHERE account=? AND period=?", (account, period)).fetchone()
+        return row[0] if row else None
 
     # attempts --------------------------------------------------------------------------
     def begin(self, account: str, period: str, now: datetime) -> int | None:

@@ -17,6 +17,7 @@ from loguru import logger
 
 from bot import clock
 from bot.config import Settings
+from bot.declare import waiting_file
 from bot.errors import ConfigError
 from bot.notify import Notifier
 from bot.schedule import ledger as L
@@ -39,8 +40,9 @@ class Planner:
         self.account = settings.account
         self.now, self.rng = now, rng or random.Random()
         headed = not settings.headless and display_available(child_environment())
-        self.run = run or (lambda period: run_attempt(period, child_environment(), headed=headed,
-                                                      timeout=settings.run_budget + 120))
+        self.run = run or (lambda period: run_attempt(
+            period, child_environment(), headed=headed, timeout=settings.run_budget + 120,
+            declaration_file=waiting_file(settings.state_dir, settings.account, period)))
 
     # what is due -----------------------------------------------------------------------
     def tick(self) -> list[str]:

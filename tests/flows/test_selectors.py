@@ -13,7 +13,8 @@ from flows.home import HomeScreen
 from flows.login import login
 from tests.conftest import outbox_person
 
-SCREENS = ["home", "identifier", "code_password", "interface", "eid", "unavailable"]
+SCREENS = ["home", "identifier", "code_password", "interface", "eid", "unavailable", "declaration", "confirmation",
+           "receipt"]
 # Labels known verbatim on the real portal; every other element must also be found without wording.
 KNOWN_LABELS = {"S'authentifier avec OTP", "Valider"}
 STRUCTURAL_REQUIRED = {("identifier", "identifier"), ("identifier", "submit"), ("code_password", "code"),

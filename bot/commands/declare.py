@@ -1,0 +1,61 @@
+"""`damancom-bot declare --period AAAA-MM [--file F]`: log in and file the declaration, once."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "Dépose la déclaration d'une période (fichier e-BDS vérifié avant l'envoi) et garde l'accusé."
+
+
+def add_options(parser) -> None:
+    parser.add_argument("--period", required=True, help="la période, AAAA-MM")
+    parser.add_argument("--file", help="le fichier DS_….txt (par défaut : celui qui attend dans la boîte de dépôt)")
+    parser.add_argument("--headed", action="store_true", help="affiche le navigateur")
+    parser.add_argument("--unattended", action="store_true", help="sans surveillance (planificateur)")
+    parser.add_argument("--result-json", help=argparse.SUPPRESS)
+
+
+def run(args, env) -> int:
+    import re
+    from pathlib import Path
+
+    from bot import console
+    from bot.audit.recorder import Recorder
+    from bot.commands.login import _write_result
+    from bot.config import load_settings
+    from bot.declare import FilingTask, inbox, waiting_file
+    from bot.errors import BotError, InvalidCode
+    from bot.handover.build import build_handover
+    from bot.runner import run_login
+    from bot.schedule.ledger import Ledger
+    from bot.schedule.plan import parse_plan
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.period):
+        raise InvalidCode(f"--period {args.period} : attendu AAAA-MM, par exemple 2026-10.")
+    settings = load_settings(env.environ, need_credentials=True)
+    path = Path(args.file) if args.file else waiting_file(settings.state_dir, settings.account, args.period)
+    if path is None:
+        raise InvalidCode(f"Aucun fichier de déclaration : indiquez --file, ou déposez-le dans "
+                          f"{inbox(settings.state_dir, settings.account, args.period)}.")
+    if not path.is_file():
+        raise InvalidCode(f"Fichier introuvable : {path}.")
+    headless = settings.headless and not args.headed
+    console.require_display(not headless, env.environ)
+    recorder = Recorder(settings.recordings, settings.account, args.period)
+    person = build_handover(settings, env, recorder.run_id, terminal=not args.unattended,
+                            assisted=not headless and settings.auth == "otp", unattended=args.unattended)
+    task = FilingTask(path, args.period, Ledger(settings.state_dir), parse_plan(env.environ))
+    env.say(f"Déclaration {args.period} avec {path.name} : connexion à {settings.url}.")
+    try:
+        result = run_login(settings, person, recorder, headless=headless, task=task)
+    except BotError as exc:
+        _write_result(args.result_json, int(exc.exit_code), None, recorder.folder, exc.message)
+        raise
+    _write_result(args.result_json, 0, "declared", recorder.folder, f"Accusé de réception {task.receipt}.")
+    console.login_summary(env, result, sandbox=False)
+    if task.already_declared:
+        env.say(f"  La période {args.period} était déjà « Déclarée » : rien n'a été redéposé. "
+                f"Accusé de réception : {task.receipt}.")
+    else:
+        env.say(f"  Déclaration {args.period} déposée. Accusé de réception : {task.receipt}.")
+    return 0

@@ -1,0 +1,111 @@
+"""Filing the declaration after login: préétabli, local check, upload, totals, validate, receipt.
+
+Exactly once: the ledger says « submitting » before the final click and « done » with the receipt
+reference after it. Whatever happened in between, a later run first looks at the portal: a period
+shown « Déclarée » is never uploaded again; its receipt is fetched instead.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from loguru import logger
+
+from bot import clock
+from bot.ebds.check import check
+from bot.ebds.records import parse
+from bot.errors import BotError, CredentialsRejected, InvalidCode, UnexpectedPage
+from bot.exit_codes import ExitCode
+from bot.schedule.ledger import Ledger
+from bot.schedule.plan import Plan
+from flows.declaration import ConfirmationScreen, DeclarationScreen, ReceiptScreen
+
+
+class FileRefusedLocally(InvalidCode):
+    """The file breaks the e-BDS rules: nothing was uploaded (exit 2)."""
+
+
+class FileRefusedByPortal(CredentialsRejected):
+    """The portal's own check refused the file (exit 5: rejected by the portal)."""
+
+
+class TotalsDiffer(BotError):
+    exit_code = ExitCode.SCREENS_CHANGED
+
+
+def inbox(state_dir: Path, account: str, period: str) -> Path:
+    return Path(state_dir) / "inbox" / account / period
+
+
+def waiting_file(state_dir: Path, account: str, period: str) -> Path | None:
+    files = sorted(inbox(state_dir, account, period).glob("*.txt"))
+    return files[-1] if files else None
+
+
+@dataclass
+class FilingTask:
+    """Runs inside a logged-in session (see bot.runner), before logout."""
+
+    file: Path
+    period: str
+    ledger: Ledger
+    plan: Plan
+    receipt: str | None = None
+    already_declared: bool = False
+
+    def __call__(self, interface, summary, ctx, person, settings):
+        recorder, account = ctx.recorder, settings.account
+        deadline = self.plan.deadline(self.period)
+        row = summary.row_of(self.period)
+        if row is None:
+            raise UnexpectedPage(f"la période {self.period} dans l'espace affilié", ctx.page.url, "",
+                                 ctx.recorder.try_screenshot(ctx.page, "periode-absente"))
+        screen = interface.open_period(row[0])
+        if screen.is_declared():  # filed earlier (by us before a crash, or by hand): never upload again
+            self.already_declared = True
+            self._keep_receipt(screen.open_receipt(), recorder, account, deadline)
+            return summary
+        preetabli = screen.download_preetabli(recorder.folder)
+        recorder.add_file(preetabli, "preetabli")
+        copy = recorder.folder / self.file.name
+        shutil.copyfile(self.file, copy)
+        recorder.add_file(copy, "fichier-declaration")
+        text = copy.read_bytes().decode("latin-1")
+        problems = check(text, preetabli=preetabli.read_bytes().decode("latin-1"), affiliate=summary.affiliation,
+                         period=self.period)
+        if problems:
+            listed = " ; ".join(map(str, problems[:5])) + (f" (et {len(problems) - 5} autre(s))" if len(problems) > 5 else "")
+            raise FileRefusedLocally(f"Le fichier {self.file.name} n'est pas conforme, rien n'a été déposé : {listed}. "
+                                     f"Corrigez-le (damancom-bot bds check {self.file.name}) puis relancez.")
+        after = screen.upload(copy)
+        if isinstance(after, DeclarationScreen):
+            shot = after.shot("fichier-refuse")
+            raise FileRefusedByPortal(f"Le portail a refusé le fichier : « {after.refusal()} ». Corrigez-le puis "
+                                      "relancez.", screenshot=shot)
+        assert isinstance(after, ConfirmationScreen)
+        shown = after.totals()
+        b06 = next(r for r in parse(text) if r.type == "B06")
+        mine = {"employees": b06.number("N_Nbr_Salaries"), "real": b06.number("N_T_Salaire_Reel"),
+                "capped": b06.number("N_T_Salaire_Plaf")}
+        after.shot("confirmation")
+        if any(shown[k] != v for k, v in mine.items()):
+            raise TotalsDiffer(f"Les totaux affichés par le portail ({shown}) diffèrent de ceux du fichier ({mine}) : "
+                               "la déclaration n'a pas été validée. Vérifiez le fichier.")
+        self.ledger.submitting(account, self.period, deadline, clock.now())
+        logger.info("Validation de la déclaration {} (montant à payer : {} centimes).", self.period, shown["amount"])
+        self._keep_receipt(after.validate(), recorder, account, deadline)
+        person.notifier.send(f"Damancom : déclaration {self.period} déposée",
+                             f"Accusé de réception {self.receipt}. {mine['employees']} salarié(s), salaires réels "
+                             f"{mine['real'] / 100:.2f} MAD, montant à payer {shown['amount'] / 100:.2f} MAD "
+                             "(le bot ne paie jamais : faites le télépaiement vous-même).")
+        return summary
+
+    def _keep_receipt(self, receipt: ReceiptScreen, recorder, account: str, deadline) -> None:
+        self.receipt = receipt.reference()
+        receipt.shot("accuse-de-reception")
+        recorder.add_file(receipt.save(recorder.folder), "accuse-de-reception-html")
+        recorder.proof = True  # this folder proves a filing: never pruned automatically
+        self.ledger.filed(account, self.period, deadline, self.receipt, clock.now())
+        logger.info("Accusé de réception {} enregistré.", self.receipt)

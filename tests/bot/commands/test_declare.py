@@ -1,0 +1,104 @@
+"""`damancom-bot declare`: préétabli → CSV → file → check → upload → receipt, exactly once."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+
+import pytest
+
+from bot.audit.verify import verify
+from bot.ebds.build import build
+from bot.sandbox.preetabli import make_preetabli
+from bot.schedule import ledger as L
+from tests.bot.commands.bot_process import BotProcess
+from tests.bot.commands.test_handover_ways import wait_until
+
+CSV = ("immatriculation;jours;salaire_brut;situation;nom;cin\n"
+       "112233445;26;4500,00;;;\n223344556;26;8 200,50;;;\n334455667;0;0;CS;;\n{new};10;2000;;ALAOUI SARA;BK123456\n")
+
+
+@pytest.fixture
+def due(portal, demo_account):
+    return next(p for p, declared in portal.periods(demo_account) if not declared)
+
+
+def make_file(tmp_path, account, period, new="998877665", affiliation=None):
+    pre = make_preetabli(account, period)
+    if affiliation:
+        pre = pre.replace(account.affiliation, affiliation)
+    name, content = build(pre, CSV.format(new=new), 600_000)
+    path = tmp_path / name
+    path.write_bytes(content.encode("ascii"))
+    return path
+
+
+def start_declare(tmp_path, cli_env, sandbox, account, period, path, **env) -> BotProcess:
+    bot = BotProcess(tmp_path, {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": account.identifier,
+                                "DAMANCOM_PASSWORD": account.password, "DAMANCOM_LOCAL_PAGE": "0", **env},
+                     ["declare", "--period", period, "--file", str(path)], stdin=subprocess.PIPE)
+    sandbox.portal.outbox.listeners.append(lambda sms: bot.type(sms.code))
+    return bot
+
+
+def test_round_trip_files_once_and_keeps_the_proof(tmp_path, cli_env, sandbox, portal, demo_account, due):
+    path = make_file(tmp_path, demo_account, due)
+    bot = start_declare(tmp_path, cli_env, sandbox, demo_account, due, path)
+    assert bot.finish() == 0, bot.err
+    receipt = demo_account.receipts[due]
+    assert f"Accusé de réception : {receipt.reference}" in bot.out
+    assert portal.uploads == [(demo_account.identifier, due)]
+    folder = next(p.parent for p in (tmp_path / "recordings").rglob("manifest.jsonl"))
+    names = {p.name for p in folder.iterdir()}
+    assert path.name in names and "accuse-de-reception.html" in names
+    assert any(n.startswith("PREETABLI_") for n in names)
+    assert any(n.endswith("accuse-de-reception.png") for n in names)
+    assert verify(folder) == []
+    last = json.loads((folder / "manifest.jsonl").read_text().splitlines()[-1])
+    assert last["proof"] is True  # never pruned automatically
+    ledger = L.Ledger(tmp_path / "state")
+    assert ledger.period(demo_account.identifier, due).state == L.DONE
+    assert ledger.receipt(demo_account.identifier, due) == receipt.reference
+
+
+def test_file_for_another_employer_is_refused_locally(tmp_path, cli_env, sandbox, portal, demo_account, due):
+    path = make_file(tmp_path, demo_account, due, affiliation="7654321")
+    bot = start_declare(tmp_path, cli_env, sandbox, demo_account, due, path)
+    assert bot.finish() == 2, bot.err
+    assert "rien n'a été déposé" in bot.err and "N_Num_Affilie" in bot.err
+    assert portal.uploads == [] and due not in demo_account.declared
+
+
+def test_file_for_another_period_is_refused_locally(tmp_path, cli_env, sandbox, portal, demo_account, due):
+    other = "2020-01"
+    path = make_file(tmp_path, demo_account, other)
+    bot = start_declare(tmp_path, cli_env, sandbox, demo_account, due, path)
+    assert bot.finish() == 2, bot.err
+    assert "L_Periode" in bot.err and portal.uploads == []
+
+
+def test_portal_rejection_is_surfaced_with_its_message(tmp_path, cli_env, sandbox, portal, demo_account, due):
+    path = make_file(tmp_path, demo_account, due, new="555555555")  # unknown to the CNSS
+    bot = start_declare(tmp_path, cli_env, sandbox, demo_account, due, path)
+    assert bot.finish() == 5, bot.err
+    assert "Le portail a refusé le fichier" in bot.err and "555555555 est inconnu de la CNSS" in bot.err
+    assert due not in demo_account.declared
+
+
+def test_killed_right_after_the_final_click_never_files_twice(tmp_path, cli_env, sandbox, portal, demo_account, due):
+    path = make_file(tmp_path, demo_account, due)
+    bot = start_declare(tmp_path, cli_env, sandbox, demo_account, due, path)
+    portal.validation_listeners.append(lambda *_: os.kill(bot.process.pid, signal.SIGKILL))
+    assert bot.finish() == -signal.SIGKILL
+    portal.validation_listeners.clear()
+    ledger = L.Ledger(tmp_path / "state")
+    wait_until(lambda: due in demo_account.declared)
+    assert ledger.period(demo_account.identifier, due).state == L.SUBMITTING
+    again = start_declare(tmp_path, cli_env, sandbox, demo_account, due, path)
+    assert again.finish() == 0, again.err
+    assert "était déjà « Déclarée » : rien n'a été redéposé" in again.out
+    assert portal.uploads == [(demo_account.identifier, due)]  # one upload, one filing
+    assert ledger.period(demo_account.identifier, due).state == L.DONE
+    assert ledger.receipt(demo_account.identifier, due) == demo_account.receipts[due].reference
