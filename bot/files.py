@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 from pathlib import Path
 
@@ -15,3 +16,8 @@ def write_atomic(path: Path, data: dict) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(data, handle)
     os.replace(tmp, path)
+
+
+def safe_name(text: str, default: str = "compte") -> str:
+    """An account name usable as a file or folder name on every system."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", text or "") or default

@@ -6,7 +6,6 @@ failure evidence and closing line with its reports, and the end-of-run notificat
 
 from __future__ import annotations
 
-import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,9 +18,11 @@ from bot import browser as browsers
 from bot.audit.recorder import Recorder
 from bot.audit.report import write_reports
 from bot.config import Settings
-from bot.errors import BotError, BrowserNotFound, ConfigError, CredentialsRejected, UnexpectedPage
+from bot.errors import BotError, BrowserNotFound, CredentialsRejected, UnexpectedPage
+from bot.files import safe_name
 from bot.exit_codes import ExitCode
 from bot.handover.session import HandOver
+from bot.locks import exclusive
 from bot.lockout import AccountLocked, LockoutGuard
 from bot.retry import RetryPolicy
 from flows.context import FlowContext
@@ -98,23 +99,11 @@ def run_login(settings: Settings, person: HandOver, recorder: Recorder, *, headl
         person.close()
 
 
-@contextmanager
 def account_lock(settings: Settings):
     """One run per account at a time, across processes (a scheduled run and a typed `login`)."""
-    from filelock import FileLock, Timeout
-
-    folder = settings.state_dir / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(folder / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', settings.account or 'compte')}.lock"))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise ConfigError(f"Une autre connexion est déjà en cours pour le compte {settings.account} "
-                          "(planificateur ou autre terminal). Attendez qu'elle se termine.") from None
-    try:
-        yield
-    finally:
-        lock.release()
+    return exclusive(settings.state_dir / "locks" / f"{safe_name(settings.account)}.lock",
+                     f"Une autre connexion est déjà en cours pour le compte {settings.account} "
+                     "(planificateur ou autre terminal). Attendez qu'elle se termine.")
 
 
 def _locked_run(settings: Settings, person: HandOver, recorder: Recorder, headless: bool, browser,

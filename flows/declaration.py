@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from bot.redact import scrub
 from flows.screen import Screen, wait_for_any
 
 
@@ -67,5 +68,5 @@ class ReceiptScreen(Screen):
     def save(self, folder: Path) -> Path:
         """The receipt page itself, as the CNSS shows it, next to the screenshots."""
         target = folder / "accuse-de-reception.html"
-        target.write_text(self.page.content(), encoding="utf-8")
+        target.write_text(scrub(self.page.content()), encoding="utf-8")
         return target

@@ -18,6 +18,7 @@ from loguru import logger
 from bot import clock
 from bot.audit.manifest import ManifestWriter, sha256_file
 from bot.errors import ConfigError, StorageError
+from bot.files import safe_name
 from bot.redact import scrub
 
 # Masked on every screenshot, whatever the page.
@@ -53,7 +54,7 @@ class Recorder:
         self.account = account or "compte"
         self.period = period or clock.previous_period(self.started)
         stamp = self.started.strftime("%Y%m%d-%H%M%S")
-        self.folder = Path(root) / _safe(self.account) / self.period / f"{stamp}-{self.run_id}"
+        self.folder = Path(root) / safe_name(self.account) / self.period / f"{stamp}-{self.run_id}"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -163,7 +164,3 @@ class Recorder:
         except StorageError as exc:  # the run's own error says more; the lines written so far stay valid
             logger.warning("Ligne de fin du manifeste non écrite : {}", exc.message)
             return {}
-
-
-def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", name) or "compte"

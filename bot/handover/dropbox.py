@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import threading
 import time
 from datetime import datetime
@@ -15,19 +14,15 @@ from pathlib import Path
 from loguru import logger
 
 from bot.errors import InvalidCode
-from bot.files import write_atomic
+from bot.files import safe_name, write_atomic
 from bot.handover.mailbox import READY, RESEND, Mailbox
 
 WAITING, CODE_FILE, READY_FILE, RESEND_FILE = "waiting.json", "code.json", "ready.json", "resend.json"
 POLL_SECONDS = 0.2
 
 
-def account_key(account: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", account) or "compte"
-
-
 def handover_dir(state_dir: Path, account: str) -> Path:
-    return Path(state_dir) / "handover" / account_key(account)
+    return Path(state_dir) / "handover" / safe_name(account)
 
 
 def take_file(path: Path) -> dict | None:

@@ -18,11 +18,12 @@ from loguru import logger
 from bot import clock
 from bot.config import Settings
 from bot.declare import waiting_file
-from bot.errors import ConfigError
+from bot.locks import exclusive
 from bot.notify import Notifier
 from bot.schedule import ledger as L
 from bot.schedule.attempt import Outcome, child_environment, display_available, run_attempt
-from bot.schedule.plan import DONE, STOP, Plan, decide
+from bot.exit_codes import ExitCode
+from bot.schedule.plan import DONE, RETRY, STOP, Plan, decide
 
 HEARTBEAT = timedelta(minutes=10)
 _SERVICE: "Planner | None" = None  # what the stored APScheduler jobs call back into
@@ -121,7 +122,7 @@ class Planner:
             return
         self.ledger.plan(self.account, period, L.PENDING, when, f"{reason} à {_fmt(ended)}, nouvel essai le {_fmt(when)}",
                          ended, note=outcome.message)
-        if decision != "retry" or outcome.exit_code == 3:
+        if decision != RETRY or outcome.exit_code == ExitCode.NO_CODE:  # quiet when the portal is merely down
             self.notifier.send(f"Damancom : {reason} ({period})",
                                f"{outcome.message} Prochain essai le {_fmt(when)}.")
         _plan_job(self.account, period, when)
@@ -143,17 +144,17 @@ def _plan_job(account: str, period: str, when: datetime) -> None:
 
 def serve(planner: Planner, state_dir: Path, say: Callable[[str], None]) -> None:
     """Runs until interrupted. One scheduler per state dir (OS file lock)."""
+    with exclusive(Path(state_dir) / "scheduler.lock",
+                   f"Un planificateur tourne déjà pour ce dossier d'état ({state_dir}). Un seul à la fois : "
+                   "arrêtez l'autre (ou le service damancom-bot) avant d'en lancer un nouveau."):
+        _serve(planner, state_dir, say)
+
+
+def _serve(planner: Planner, state_dir: Path, say: Callable[[str], None]) -> None:
     global _SERVICE, _scheduler
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.blocking import BlockingScheduler
-    from filelock import FileLock, Timeout
 
-    lock = FileLock(str(Path(state_dir) / "scheduler.lock"))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise ConfigError(f"Un planificateur tourne déjà pour ce dossier d'état ({state_dir}). Un seul à la fois : "
-                          "arrêtez l'autre (ou le service damancom-bot) avant d'en lancer un nouveau.") from None
     try:
         recovered = planner.ledger.recover(planner.now())
         for account, period in recovered:
@@ -169,9 +170,8 @@ def serve(planner: Planner, state_dir: Path, say: Callable[[str], None]) -> None
         for row in planner.ledger.periods(planner.account):
             if row.state == L.PENDING and row.next_attempt is not None:
                 _plan_job(planner.account, row.period, max(row.next_attempt, planner.now()))
-        say(f"Planificateur démarré (heure du Maroc). État : damancom-bot status. Ctrl-C pour arrêter.")
+        say("Planificateur démarré (heure du Maroc). État : damancom-bot status. Ctrl-C pour arrêter.")
         _scheduler.start()
     finally:
         _SERVICE = None
         _scheduler = None
-        lock.release()

@@ -3,7 +3,6 @@ Property-based where the input space is large (codes, configuration values)."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 

@@ -7,10 +7,9 @@ import re
 from PIL import Image
 
 from bot.audit.manifest import read_records
-from tests.bot.audit.test_verify import run_folder  # noqa: F401 - shared module fixture
 
 
-def test_report_shows_every_step_in_chromium(run_folder, page):  # noqa: F811
+def test_report_shows_every_step_in_chromium(run_folder, page):
     page.goto((run_folder / "report.html").resolve().as_uri())
     records = read_records(run_folder)
     page.get_by_role("heading", name="Rapport d'exécution damancom-bot").wait_for()
@@ -26,13 +25,13 @@ def test_report_shows_every_step_in_chromium(run_folder, page):  # noqa: F811
     assert all(w > 0 for w in widths)  # embedded, so readable offline
 
 
-def test_pdf_has_at_least_one_page(run_folder):  # noqa: F811
+def test_pdf_has_at_least_one_page(run_folder):
     pdf = (run_folder / "report.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-")
     assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) >= 1
 
 
-def test_report_command_finds_the_last_run(run_folder, run_cli):  # noqa: F811
+def test_report_command_finds_the_last_run(run_folder, run_cli):
     recordings = run_folder.parents[2]
     result = run_cli("report", "--last", env={"DAMANCOM_RECORDINGS": str(recordings)})
     assert result.returncode == 0, result.stderr
@@ -40,7 +39,7 @@ def test_report_command_finds_the_last_run(run_folder, run_cli):  # noqa: F811
     assert "Rapport PDF  :" in result.stdout
 
 
-def test_every_screenshot_with_secret_fields_is_masked(run_folder):  # noqa: F811
+def test_every_screenshot_with_secret_fields_is_masked(run_folder):
     records = read_records(run_folder)
     code_screens = [r for r in records if r["step"] in ("code-demande", "code-saisi")]
     assert code_screens and all(len(r["masked"]) == 2 for r in code_screens)  # code and password

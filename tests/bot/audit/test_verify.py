@@ -10,23 +10,6 @@ from bot.audit.manifest import NAME
 from bot.audit.verify import verify
 
 
-@pytest.fixture(scope="module")
-def run_folder(tmp_path_factory):
-    """One real demo run, produced once; each test tampers with its own copy."""
-    import os
-    import subprocess
-
-    from tests.conftest import BIN
-
-    root = tmp_path_factory.mktemp("run")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DAMANCOM_")}
-    env.update(DAMANCOM_STATE_DIR=str(root / "state"), DAMANCOM_RECORDINGS=str(root / "recordings"))
-    result = subprocess.run([str(BIN / "damancom-bot"), "demo"], cwd=root, env=env, capture_output=True, text=True,
-                            timeout=180)
-    assert result.returncode == 0, result.stderr
-    return next((root / "recordings").rglob(NAME)).parent
-
-
 @pytest.fixture
 def copy(run_folder, tmp_path):
     target = tmp_path / run_folder.name  # copied elsewhere, as to another machine
