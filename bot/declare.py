@@ -52,6 +52,7 @@ class FilingTask:
     period: str
     ledger: Ledger
     plan: Plan
+    assisted: bool = False  # headed: the person clicks « Valider la déclaration » themselves
     receipt: str | None = None
     already_declared: bool = False
 
@@ -94,8 +95,14 @@ class FilingTask:
             raise TotalsDiffer(f"Les totaux affichés par le portail ({shown}) diffèrent de ceux du fichier ({mine}) : "
                                "la déclaration n'a pas été validée. Vérifiez le fichier.")
         self.ledger.submitting(account, self.period, deadline, clock.now())
-        logger.info("Validation de la déclaration {} (montant à payer : {} centimes).", self.period, shown["amount"])
-        self._keep_receipt(after.validate(), recorder, account, deadline)
+        if self.assisted:
+            person.say(f"Vérifiez les totaux dans la fenêtre du navigateur, puis cliquez vous-même sur « Valider la "
+                       f"déclaration » (le bot attend jusqu'à {settings.declare_wait / 60:.0f} min).")
+            receipt = after.wait_for_person(settings.declare_wait)
+        else:
+            logger.info("Validation de la déclaration {} (montant à payer : {} centimes).", self.period, shown["amount"])
+            receipt = after.validate()
+        self._keep_receipt(receipt, recorder, account, deadline)
         person.notifier.send(f"Damancom : déclaration {self.period} déposée",
                              f"Accusé de réception {self.receipt}. {mine['employees']} salarié(s), salaires réels "
                              f"{mine['real'] / 100:.2f} MAD, montant à payer {shown['amount'] / 100:.2f} MAD "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from bot.errors import CodeNotProvided, UnexpectedPage
 from bot.redact import scrub
 from flows.screen import Screen, wait_for_any
 
@@ -52,6 +53,15 @@ class ConfirmationScreen(Screen):
         text = lambda e: self.find(e).inner_text()  # noqa: E731
         return {"employees": int(re.sub(r"\D", "", text("employees")) or 0), "real": amount(text("total_real")),
                 "capped": amount(text("total_capped")), "amount": amount(text("amount"))}
+
+    def wait_for_person(self, seconds: float) -> "ReceiptScreen":
+        """Headed, assisted filing: the person clicks « Valider la déclaration »; the receipt follows."""
+        try:
+            return wait_for_any(self.ctx, [ReceiptScreen], timeout=seconds)
+        except UnexpectedPage:
+            shot = self.shot("non-validee")
+            raise CodeNotProvided("La déclaration n'a pas été validée dans le délai. Relancez « damancom-bot declare » : "
+                                  "il vérifiera d'abord sur le portail si elle a été déposée.", screenshot=shot) from None
 
     def validate(self) -> "ReceiptScreen":
         """The final click. The caller has already written « submitting » to the ledger."""

@@ -10,7 +10,8 @@ HELP = "Dépose la déclaration d'une période (fichier e-BDS vérifié avant l'
 def add_options(parser) -> None:
     parser.add_argument("--period", required=True, help="la période, AAAA-MM")
     parser.add_argument("--file", help="le fichier DS_….txt (par défaut : celui qui attend dans la boîte de dépôt)")
-    parser.add_argument("--headed", action="store_true", help="affiche le navigateur")
+    parser.add_argument("--headed", action="store_true",
+                        help="affiche le navigateur ; vous cliquez vous-même sur « Valider la déclaration »")
     parser.add_argument("--unattended", action="store_true", help="sans surveillance (planificateur)")
     parser.add_argument("--result-json", help=argparse.SUPPRESS)
 
@@ -44,7 +45,7 @@ def run(args, env) -> int:
     recorder = Recorder(settings.recordings, settings.account, args.period)
     person = build_handover(settings, env, recorder.run_id, terminal=not args.unattended,
                             assisted=not headless and settings.auth == "otp", unattended=args.unattended)
-    task = FilingTask(path, args.period, Ledger(settings.state_dir), parse_plan(env.environ))
+    task = FilingTask(path, args.period, Ledger(settings.state_dir), parse_plan(env.environ), assisted=not headless)
     env.say(f"Déclaration {args.period} avec {path.name} : connexion à {settings.url}.")
     try:
         result = run_login(settings, person, recorder, headless=headless, task=task)

@@ -34,10 +34,10 @@ def headed_bot(tmp_path, cli_env, sandbox, demo_account, playwright):
     wrapper.chmod(0o755)
     started = []
 
-    def start(*args: str, **env: str) -> BotProcess:
+    def start(*args: str, command: str = "login", **env: str) -> BotProcess:
         bot = BotProcess(tmp_path, {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
                                     "DAMANCOM_BROWSER": str(wrapper), "DAMANCOM_LOCAL_PAGE": "0", **env},
-                         ["login", "--headed", *args], prefix=["xvfb-run", "-a"])
+                         [command, "--headed", *args], prefix=["xvfb-run", "-a"])
         started.append(bot)
         return bot
 
@@ -100,3 +100,23 @@ def test_due_period_leaves_the_browser_to_the_person_until_declared(headed_bot, 
     assert "la fenêtre du navigateur est à vous" in bot.out
     assert json.loads((tmp_path / "result.json").read_text())["period_state"] == "declared"
     assert list((tmp_path / "recordings").rglob("*declaration-deposee.png"))
+
+
+def test_headed_filing_stops_at_confirmation_for_the_person(headed_bot, sandbox, demo_account, portal, tmp_path):
+    from tests.bot.commands.test_declare import make_file
+
+    start, hands = headed_bot
+    due = next(p for p, declared in portal.periods(demo_account) if not declared)
+    path = make_file(tmp_path, demo_account, due)
+    bot = start("--period", due, "--file", str(path), command="declare", DAMANCOM_PASSWORD=demo_account.password)
+    code = sms_code(sandbox)
+    browser, page = hands()
+    page.get_by_label("Code reçu par SMS").press_sequentially(code)
+    wait_until(lambda: "cliquez vous-même sur « Valider la déclaration »" in bot.output_so_far())
+    assert due not in demo_account.declared  # the bot did not click
+    browser.close()
+    browser, page = hands("/depot")
+    page.get_by_role("button", name="Valider la déclaration").click()
+    browser.close()
+    assert bot.finish() == 0, bot.err
+    assert f"Accusé de réception : {demo_account.receipts[due].reference}" in bot.out
