@@ -91,10 +91,9 @@ def run_login(settings: Settings, person: HandOver, recorder: Recorder, *, headl
     `task(interface, summary, ctx, person, settings) -> summary` runs once logged in, before logout
     (filing the declaration, or leaving the browser to the person)."""
     guard = guard or LockoutGuard(settings.state_dir, settings.lockout_after)
-    watch = task
     try:
         with account_lock(settings):
-            return _locked_run(settings, person, recorder, headless, browser, guard, watch)
+            return _locked_run(settings, person, recorder, headless, browser, guard, task)
     finally:
         person.close()
 
@@ -107,14 +106,14 @@ def account_lock(settings: Settings):
 
 
 def _locked_run(settings: Settings, person: HandOver, recorder: Recorder, headless: bool, browser,
-                guard: LockoutGuard, watch) -> LoginResult:
+                guard: LockoutGuard, task) -> LoginResult:
     try:
         guard.check(settings.account)
         if browser is None:
             with started_browser(settings, headless=headless) as own:
-                result = _audited_run(settings, person, recorder, own.main, own.label, own.printer, watch)
+                result = _audited_run(settings, person, recorder, own.main, own.label, own.printer, task)
         else:
-            result = _audited_run(settings, person, recorder, browser, "navigateur fourni", lambda: browser, watch)
+            result = _audited_run(settings, person, recorder, browser, "navigateur fourni", lambda: browser, task)
     except AccountLocked as exc:
         _close_trail(recorder, exc.exit_code, exc.message)
         person.notifier.send("Damancom : connexions suspendues", exc.message)
@@ -137,13 +136,13 @@ def _locked_run(settings: Settings, person: HandOver, recorder: Recorder, headle
     return result
 
 
-def _audited_run(settings, person, recorder: Recorder, browser, label: str, printer, watch) -> LoginResult:
+def _audited_run(settings, person, recorder: Recorder, browser, label: str, printer, task) -> LoginResult:
     """The run, then the closing line of the audit trail with its reports, whatever happened."""
     outcome = (ExitCode.BUG, "Erreur inattendue dans damancom-bot.")
     context = browser.new_context(**CONTEXT_OPTIONS)  # never saved: it would hold the session cookies
     page = context.new_page()
     try:
-        result = _run(settings, person, recorder, page, label, watch)
+        result = _run(settings, person, recorder, page, label, task)
         outcome = (ExitCode.OK, "Espace affilié atteint.")
         return result
     except BotError as exc:
@@ -156,20 +155,24 @@ def _audited_run(settings, person, recorder: Recorder, browser, label: str, prin
 
 def _reports(recorder: Recorder, page, printer, outcome) -> list:
     """Printed in the run's own page when it can (headless, page still usable), else in a fresh one."""
-    for attempt in ("run", "fresh"):
+    try:
+        if printer() is page.context.browser:
+            return write_reports(recorder.folder, page, outcome)
+    except Exception as exc:  # noqa: BLE001 - a report failure must not hide the run's outcome
+        _report_failed("page de l'exécution", exc)
+    try:
+        context = printer().new_context()
         try:
-            if attempt == "run" and printer() is page.context.browser:
-                return write_reports(recorder.folder, page, outcome)
-            if attempt == "fresh":
-                context = printer().new_context()
-                try:
-                    return write_reports(recorder.folder, context.new_page(), outcome)
-                finally:
-                    context.close()
-        except Exception as exc:  # noqa: BLE001 - a report failure must not hide the run's outcome
-            logger.warning("Rapport non produit ({}) : {}", attempt,
-                           str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            return write_reports(recorder.folder, context.new_page(), outcome)
+        finally:
+            context.close()
+    except Exception as exc:  # noqa: BLE001
+        _report_failed("nouvelle page", exc)
     return []
+
+
+def _report_failed(where: str, exc: Exception) -> None:
+    logger.warning("Rapport non produit ({}) : {}", where, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
 
 def _close_trail(recorder: Recorder, code: int, message: str) -> None:
@@ -196,7 +199,7 @@ def hand_over_browser(interface, summary, ctx, person: HandOver, settings: Setti
     return summary
 
 
-def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: str, watch=None) -> LoginResult:
+def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: str, task=None) -> LoginResult:
     started = time.monotonic()
     context = page.context
     recorder.watch(page)
@@ -214,8 +217,8 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
                 context.tracing.start(screenshots=True, snapshots=True)
                 tracing = True
             summary = interface.summary()
-            if watch is not None:
-                summary = watch(interface, summary, ctx, person, settings)
+            if task is not None:
+                summary = task(interface, summary, ctx, person, settings)
             interface.logout()
         except PlaywrightError as exc:
             # Timeouts and page errors not foreseen by a page object: the screen is not what we expect.

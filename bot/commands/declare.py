@@ -22,13 +22,13 @@ def run(args, env) -> int:
 
     from bot import console
     from bot.audit.recorder import Recorder
-    from bot.commands.login import _write_result
     from bot.config import load_settings
     from bot.declare import FilingTask, inbox, waiting_file
     from bot.errors import BotError, InvalidCode
     from bot.handover.build import build_handover
     from bot.runner import run_login
     from bot.schedule.ledger import Ledger
+    from bot.schedule.attempt import write_result
     from bot.schedule.plan import parse_plan
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.period):
@@ -50,9 +50,9 @@ def run(args, env) -> int:
     try:
         result = run_login(settings, person, recorder, headless=headless, task=task)
     except BotError as exc:
-        _write_result(args.result_json, int(exc.exit_code), None, recorder.folder, exc.message)
+        write_result(args.result_json, int(exc.exit_code), None, recorder.folder, exc.message)
         raise
-    _write_result(args.result_json, 0, "declared", recorder.folder, f"Accusé de réception {task.receipt}.")
+    write_result(args.result_json, 0, "declared", recorder.folder, f"Accusé de réception {task.receipt}.")
     console.login_summary(env, result, sandbox=False)
     if task.already_declared:
         env.say(f"  La période {args.period} était déjà « Déclarée » : rien n'a été redéposé. "

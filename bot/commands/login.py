@@ -28,6 +28,7 @@ def run(args, env) -> int:
     from bot.errors import BotError, InvalidCode
     from bot.handover.build import build_handover
     from bot.runner import hand_over_browser, run_login
+    from bot.schedule.attempt import write_result
 
     if args.period and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.period):
         raise InvalidCode(f"--period {args.period} : attendu AAAA-MM, par exemple 2026-10.")
@@ -47,21 +48,11 @@ def run(args, env) -> int:
         task = hand_over_browser if args.watch_declaration and not headless else None
         result = run_login(settings, person, recorder, headless=headless, task=task)
     except BotError as exc:
-        _write_result(args.result_json, int(exc.exit_code), None, recorder.folder, exc.message)
+        write_result(args.result_json, int(exc.exit_code), None, recorder.folder, exc.message)
         raise
     state = result.summary.state_of(recorder.period)
-    _write_result(args.result_json, 0, state, recorder.folder, "Espace affilié atteint.")
+    write_result(args.result_json, 0, state, recorder.folder, "Espace affilié atteint.")
     console.login_summary(env, result, sandbox=False)
     if state == "to_declare":
         env.say(f"  La période {recorder.period} est « À déclarer » sur le portail.")
     return 0
-
-
-def _write_result(path, exit_code: int, period_state, folder, message: str) -> None:
-    if path:
-        from pathlib import Path
-
-        from bot.files import write_atomic
-
-        write_atomic(Path(path), {"exit_code": exit_code, "period_state": period_state,
-                                  "audit_folder": str(folder), "message": message})

@@ -8,8 +8,8 @@ import io
 import re
 from dataclasses import dataclass
 
-from bot.ebds.check import _b02_ctr, _b04_ctr, check
-from bot.ebds.layout import NO_PAY_SITUATIONS, SITUATIONS, RECORDS
+from bot.ebds.check import b02_ctr, b04_ctr, check, recap
+from bot.ebds.layout import B03_SUMS, B05_SUMS, NO_PAY_SITUATIONS, RECORDS, SITUATIONS
 from bot.ebds.records import Record, line, parse
 from bot.errors import InvalidCode
 
@@ -90,23 +90,16 @@ def build(preetabli: str, salaries: str, cap: int) -> tuple[str, str]:
         new.append({"N_Num_Affilie": affiliate, "L_Periode": period, "N_Num_Assure": row.number,
                     "L_Nom_Prenom": row.name, "L_Num_CIN": row.cin, "N_Nbr_Jours": pay["N_Jours_Declares"],
                     "N_Sal_Reel": pay["N_Salaire_Reel"], "N_Sal_Plaf": pay["N_Salaire_Plaf"]})
-    lines += [_with_ctr("B02", v, _b02_ctr) for v in b02]
-    b03 = _totals(b02, affiliate, period, {"N_T_Enfants": "N_Enfants", "N_T_AF_A_Payer": "N_AF_A_Payer",
-                                           "N_T_AF_A_Deduire": "N_AF_A_Deduire", "N_T_AF_Net_A_Payer": "N_AF_Net_A_Payer",
-                                           "N_T_Num_Imma": "N_Num_Assure", "N_T_AF_A_Reverser": "N_AF_A_Reverser",
-                                           "N_T_Jours_Declares": "N_Jours_Declares", "N_T_Salaire_Reel": "N_Salaire_Reel",
-                                           "N_T_Salaire_Plaf": "N_Salaire_Plaf"}, "B02", _b02_ctr)
-    lines.append(line("B03", b03))
-    if new:
-        lines += [_with_ctr("B04", v, _b04_ctr) for v in new]
-    else:  # a single empty B04 when there is no new employee
-        lines.append(line("B04", {"N_Num_Affilie": affiliate, "L_Periode": period, "N_Num_Assure": ""}))
-    b05 = _totals(new, affiliate, period, {"N_T_Num_Imma": "N_Num_Assure", "N_T_Jours_Declares": "N_Nbr_Jours",
-                                           "N_T_Salaire_Reel": "N_Sal_Reel", "N_T_Salaire_Plaf": "N_Sal_Plaf"},
-                  "B04", _b04_ctr)
-    lines.append(line("B05", b05))
-    b06 = {k: (b03[k] + b05[k]) if isinstance(b05.get(k), int) else b05[k] for k in b05}
-    lines.append(line("B06", b06))
+    b02_lines = [_with_ctr("B02", v, b02_ctr) for v in b02]
+    b04_lines = [_with_ctr("B04", v, b04_ctr) for v in new]
+    identity = {"N_Num_Affilie": affiliate, "L_Periode": period}
+    b03 = recap(parse("\n".join(b02_lines)), B03_SUMS)
+    b05 = recap(parse("\n".join(b04_lines)), B05_SUMS)
+    lines += b02_lines + [line("B03", {**identity, **b03})]
+    # a single empty B04 when there is no new employee
+    lines += b04_lines or [line("B04", {**identity, "N_Num_Assure": ""})]
+    lines.append(line("B05", {**identity, **b05}))
+    lines.append(line("B06", {**identity, **{k: b03[k] + v for k, v in b05.items()}}))
     content = "\r\n".join(lines) + "\r\n"
     problems = check(content, preetabli=preetabli)
     if problems:  # a bug here, or a préétabli the layout does not describe
@@ -130,15 +123,6 @@ def _with_ctr(record_type: str, values: dict, ctr) -> str:
     probe = parse(line(record_type, values))[0]
     values["S_Ctr"] = ctr(probe)
     return line(record_type, values)
-
-
-def _totals(items: list[dict], affiliate: str, period: str, sums: dict[str, str], record_type: str, ctr) -> dict:
-    records = [parse(_with_ctr(record_type, v, ctr))[0] for v in items]
-    totals = {"N_Num_Affilie": affiliate, "L_Periode": period, "N_Nbr_Salaries": len(items),
-              "N_T_Ctr": sum(r.number("S_Ctr") for r in records)}
-    for total, source in sums.items():
-        totals[total] = sum(r.number(source) for r in records)
-    return totals
 
 
 def _one(records: list[Record], record_type: str) -> Record:

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.ebds.layout import MAX_DAYS, NO_PAY_SITUATIONS, RECORD_LENGTH, RECORDS, SITUATIONS, columns, kind
+from bot.ebds.layout import (B03_SUMS, B05_SUMS, MAX_DAYS, NO_PAY_SITUATIONS, RECORD_LENGTH, RECORDS, SITUATIONS,
+                             columns, kind)
 from bot.ebds.records import Record, parse
 
 _AN_OK = re.compile(r"[A-Z0-9 .,'/&()\-_:+*]*")
@@ -100,12 +101,12 @@ def _check_identity(records, b, affiliate, period, add) -> None:
             add(r, "L_Cat", r.text("L_Cat"), "« B0 » (déclaration principale)")
 
 
-def _b02_ctr(r: Record) -> int:
+def b02_ctr(r: Record) -> int:
     return (r.number("N_Num_Assure") + r.number("N_AF_A_Reverser") + r.number("N_Jours_Declares")
             + r.number("N_Salaire_Reel") + r.number("N_Salaire_Plaf") + SITUATIONS.get(r.text("L_Situation"), 0))
 
 
-def _b04_ctr(r: Record) -> int:
+def b04_ctr(r: Record) -> int:
     return r.number("N_Num_Assure") + r.number("N_Nbr_Jours") + r.number("N_Sal_Reel") + r.number("N_Sal_Plaf")
 
 
@@ -120,13 +121,13 @@ def _check_lines(b02: list[Record], b04: list[Record], add) -> None:
             add(r, "N_Jours_Declares", r.number("N_Jours_Declares"), f"0 jour et 0 salaire en situation {situation}")
         if r.number("N_Salaire_Plaf") > r.number("N_Salaire_Reel"):
             add(r, "N_Salaire_Plaf", r.number("N_Salaire_Plaf"), "au plus le salaire réel")
-        if r.number("S_Ctr") != _b02_ctr(r):
-            add(r, "S_Ctr", r.number("S_Ctr"), f"{_b02_ctr(r)} (somme de contrôle)")
+        if r.number("S_Ctr") != b02_ctr(r):
+            add(r, "S_Ctr", r.number("S_Ctr"), f"{b02_ctr(r)} (somme de contrôle)")
     for r in b04:
         if r.number("N_Nbr_Jours") > MAX_DAYS:
             add(r, "N_Nbr_Jours", r.number("N_Nbr_Jours"), f"au plus {MAX_DAYS} jours")
-        if r.number("S_Ctr") != _b04_ctr(r):
-            add(r, "S_Ctr", r.number("S_Ctr"), f"{_b04_ctr(r)} (somme de contrôle)")
+        if r.number("S_Ctr") != b04_ctr(r):
+            add(r, "S_Ctr", r.number("S_Ctr"), f"{b04_ctr(r)} (somme de contrôle)")
 
 
 def _expect(record: Record | None, name: str, value: int, add, what: str) -> None:
@@ -134,35 +135,27 @@ def _expect(record: Record | None, name: str, value: int, add, what: str) -> Non
         add(record, name, record.number(name), f"{value} ({what})")
 
 
+def recap(lines: list[Record], sums: dict[str, str]) -> dict[str, int]:
+    """What a recap record must hold for these lines."""
+    totals = {total: sum(r.number(source) for r in lines) for total, source in sums.items()}
+    totals["N_Nbr_Salaries"] = len(lines)
+    return totals
+
+
 def _check_totals(b, b04: list[Record], add) -> None:
     b03 = b["B03"][0] if b["B03"] else None
     b05 = b["B05"][0] if b["B05"] else None
     b06 = b["B06"][0] if b["B06"] else None
-    lines = b["B02"]
-    for name, source in (("N_T_Enfants", "N_Enfants"), ("N_T_AF_A_Payer", "N_AF_A_Payer"),
-                         ("N_T_AF_A_Deduire", "N_AF_A_Deduire"), ("N_T_AF_Net_A_Payer", "N_AF_Net_A_Payer"),
-                         ("N_T_Num_Imma", "N_Num_Assure"), ("N_T_AF_A_Reverser", "N_AF_A_Reverser"),
-                         ("N_T_Jours_Declares", "N_Jours_Declares"), ("N_T_Salaire_Reel", "N_Salaire_Reel"),
-                         ("N_T_Salaire_Plaf", "N_Salaire_Plaf")):
-        _expect(b03, name, sum(r.number(source) for r in lines), add, "somme des lignes B02")
-    _expect(b03, "N_Nbr_Salaries", len(lines), add, "nombre de lignes B02")
-    _expect(b03, "N_T_Ctr", sum(r.number("S_Ctr") for r in lines), add, "somme des S_Ctr des B02")
-    for name, source in (("N_T_Num_Imma", "N_Num_Assure"), ("N_T_Jours_Declares", "N_Nbr_Jours"),
-                         ("N_T_Salaire_Reel", "N_Sal_Reel"), ("N_T_Salaire_Plaf", "N_Sal_Plaf"),
-                         ("N_T_Ctr", "S_Ctr")):
-        _expect(b05, name, sum(r.number(source) for r in b04), add, "somme des lignes B04")
-    _expect(b05, "N_Nbr_Salaries", len(b04), add, "nombre de nouveaux salariés B04")
+    of_b02, of_b04 = recap(b["B02"], B03_SUMS), recap(b04, B05_SUMS)
+    b03_why = {"N_Nbr_Salaries": "nombre de lignes B02", "N_T_Ctr": "somme des S_Ctr des B02"}
+    for name, value in of_b02.items():
+        _expect(b03, name, value, add, b03_why.get(name, "somme des lignes B02"))
+    for name, value in of_b04.items():
+        _expect(b05, name, value, add, "nombre de nouveaux salariés B04" if name == "N_Nbr_Salaries"
+                else "somme des lignes B04")
     # B06 against the lines themselves: a wrong B03 is reported once, on B03, not again on B06.
-    sources = {"N_Nbr_Salaries": (None, None), "N_T_Num_Imma": ("N_Num_Assure", "N_Num_Assure"),
-               "N_T_Jours_Declares": ("N_Jours_Declares", "N_Nbr_Jours"),
-               "N_T_Salaire_Reel": ("N_Salaire_Reel", "N_Sal_Reel"), "N_T_Salaire_Plaf": ("N_Salaire_Plaf", "N_Sal_Plaf"),
-               "N_T_Ctr": ("S_Ctr", "S_Ctr")}
-    for name, (in_b02, in_b04) in sources.items():
-        if in_b02 is None:
-            total = len(lines) + len(b04)
-        else:
-            total = sum(r.number(in_b02) for r in lines) + sum(r.number(in_b04) for r in b04)
-        _expect(b06, name, total, add, "B03 + B05")
+    for name, value in of_b04.items():
+        _expect(b06, name, of_b02[name] + value, add, "B03 + B05")
 
 
 def _check_against_preetabli(pre: list[Record], b, add) -> None:

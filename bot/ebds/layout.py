@@ -37,6 +37,15 @@ RECORDS: dict[str, list[tuple[str, int]]] = {
     "B06": _RECAP,
 }
 
+# Recap records: each total and the line field it sums. N_Nbr_Salaries counts the lines.
+B03_SUMS = {"N_T_Enfants": "N_Enfants", "N_T_AF_A_Payer": "N_AF_A_Payer", "N_T_AF_A_Deduire": "N_AF_A_Deduire",
+            "N_T_AF_Net_A_Payer": "N_AF_Net_A_Payer", "N_T_Num_Imma": "N_Num_Assure",
+            "N_T_AF_A_Reverser": "N_AF_A_Reverser", "N_T_Jours_Declares": "N_Jours_Declares",
+            "N_T_Salaire_Reel": "N_Salaire_Reel", "N_T_Salaire_Plaf": "N_Salaire_Plaf", "N_T_Ctr": "S_Ctr"}
+B05_SUMS = {"N_T_Num_Imma": "N_Num_Assure", "N_T_Jours_Declares": "N_Nbr_Jours", "N_T_Salaire_Reel": "N_Sal_Reel",
+            "N_T_Salaire_Plaf": "N_Sal_Plaf", "N_T_Ctr": "S_Ctr"}
+# B06 is B03 + B05 over B05's fields.
+
 # L_Situation codes and their rank (enters B02's control sum). For CS and MS: no days, no salary.
 SITUATIONS = {"": 0, "SO": 1, "DE": 2, "IT": 3, "IL": 4, "AT": 5, "CS": 6, "MS": 7, "MP": 8}
 NO_PAY_SITUATIONS = {"CS", "MS"}

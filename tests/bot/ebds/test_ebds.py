@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ebds.build import BadInput, _b02_ctr, _b04_ctr, build
+from bot.ebds.build import BadInput, build
 from bot.ebds.cap import cap_for, caps
-from bot.ebds.check import check
-from bot.ebds.layout import RECORD_LENGTH, RECORDS, columns
+from bot.ebds.check import b02_ctr, b04_ctr, check, recap
+from bot.ebds.layout import B03_SUMS, B05_SUMS, RECORD_LENGTH, RECORDS, columns
 from bot.ebds.records import line, parse
 from bot.errors import ConfigError
 from bot.sandbox import load_accounts
@@ -42,22 +42,13 @@ def fix_sums(text: str, keep_ctr: bool = False) -> str:
         values = {k: (v.strip() if not k.startswith(("N_", "S_")) else (int(v) if v.strip().isdigit() else v.strip()))
                   for k, v in r.fields.items()}
         if r.type == "B02":
-            values["S_Ctr"] = r.number("S_Ctr") if keep_ctr else _b02_ctr(r)
+            values["S_Ctr"] = r.number("S_Ctr") if keep_ctr else b02_ctr(r)
             b02.append(parse(line("B02", values))[0])
         if r.type == "B04" and r.text("N_Num_Assure"):
-            values["S_Ctr"] = r.number("S_Ctr") if keep_ctr else _b04_ctr(r)
+            values["S_Ctr"] = r.number("S_Ctr") if keep_ctr else b04_ctr(r)
             b04.append(parse(line("B04", values))[0])
         out.append((r.type, values))
-    totals = {}
-    for kind, lines, pairs in (("B03", b02, {"N_T_Enfants": "N_Enfants", "N_T_AF_A_Payer": "N_AF_A_Payer",
-                                            "N_T_AF_A_Deduire": "N_AF_A_Deduire", "N_T_AF_Net_A_Payer": "N_AF_Net_A_Payer",
-                                            "N_T_Num_Imma": "N_Num_Assure", "N_T_AF_A_Reverser": "N_AF_A_Reverser",
-                                            "N_T_Jours_Declares": "N_Jours_Declares", "N_T_Salaire_Reel": "N_Salaire_Reel",
-                                            "N_T_Salaire_Plaf": "N_Salaire_Plaf"}),
-                               ("B05", b04, {"N_T_Num_Imma": "N_Num_Assure", "N_T_Jours_Declares": "N_Nbr_Jours",
-                                            "N_T_Salaire_Reel": "N_Sal_Reel", "N_T_Salaire_Plaf": "N_Sal_Plaf"})):
-        totals[kind] = {t: sum(x.number(s) for x in lines) for t, s in pairs.items()}
-        totals[kind].update(N_Nbr_Salaries=len(lines), N_T_Ctr=sum(x.number("S_Ctr") for x in lines))
+    totals = {"B03": recap(b02, B03_SUMS), "B05": recap(b04, B05_SUMS)}
     totals["B06"] = {k: totals["B03"].get(k, 0) + v for k, v in totals["B05"].items()}
     rebuilt = [line(t, {**v, **totals.get(t, {})}) for t, v in out]
     return "\r\n".join(rebuilt) + "\r\n"
