@@ -20,6 +20,7 @@ from bot.errors import BotError, CredentialsRejected, InvalidCode, UnexpectedPag
 from bot.exit_codes import ExitCode
 from bot.schedule.ledger import Ledger
 from bot.schedule.plan import Plan
+from flows import filing
 from flows.declaration import ConfirmationScreen, DeclarationScreen, ReceiptScreen
 
 
@@ -63,10 +64,10 @@ class FilingTask:
         if row is None:
             raise UnexpectedPage(f"la période {self.period} dans l'espace affilié", ctx.page.url, "",
                                  ctx.recorder.try_screenshot(ctx.page, "periode-absente"))
-        screen = interface.open_period(row[0])
+        screen = filing.open_period(ctx, interface, row[0])
         if screen.is_declared():  # filed earlier (by us before a crash, or by hand): never upload again
             self.already_declared = True
-            self._keep_receipt(screen.open_receipt(), recorder, account, deadline)
+            self._keep_receipt(filing.open_receipt(ctx, screen), recorder, account, deadline)
             return summary
         preetabli = screen.download_preetabli(recorder.folder)
         recorder.add_file(preetabli, "preetabli")
@@ -80,10 +81,11 @@ class FilingTask:
             listed = " ; ".join(map(str, problems[:5])) + (f" (et {len(problems) - 5} autre(s))" if len(problems) > 5 else "")
             raise FileRefusedLocally(f"Le fichier {self.file.name} n'est pas conforme, rien n'a été déposé : {listed}. "
                                      f"Corrigez-le (damancom-bot bds check {self.file.name}) puis relancez.")
-        after = screen.upload(copy)
+        uploaded = filing.upload(ctx, screen, copy)
+        after = uploaded.screen
         if isinstance(after, DeclarationScreen):
             shot = after.shot("fichier-refuse")
-            raise FileRefusedByPortal(f"Le portail a refusé le fichier : « {after.refusal()} ». Corrigez-le puis "
+            raise FileRefusedByPortal(f"Le portail a refusé le fichier : « {uploaded.message} ». Corrigez-le puis "
                                       "relancez.", screenshot=shot)
         assert isinstance(after, ConfirmationScreen)
         shown = after.totals()
@@ -98,10 +100,10 @@ class FilingTask:
         if self.assisted:
             person.say(f"Vérifiez les totaux dans la fenêtre du navigateur, puis cliquez vous-même sur « Valider la "
                        f"déclaration » (le bot attend jusqu'à {settings.declare_wait / 60:.0f} min).")
-            receipt = after.wait_for_person(settings.declare_wait)
+            receipt = filing.person_validates(ctx, after, settings.declare_wait)
         else:
             logger.info("Validation de la déclaration {} (montant à payer : {} centimes).", self.period, shown["amount"])
-            receipt = after.validate()
+            receipt = filing.validate(ctx, after)
         self._keep_receipt(receipt, recorder, account, deadline)
         person.notifier.send(f"Damancom : déclaration {self.period} déposée",
                              f"Accusé de réception {self.receipt}. {mine['employees']} salarié(s), salaires réels "

@@ -89,24 +89,28 @@ def element_rows(page, screen) -> list[Row]:
 
 def live(ctx, url: str) -> list[Row]:
     """Home and the identifier screen: the screens reachable without sending an SMS."""
-    from bot.errors import PortalUnavailable
-    from flows.home import HomeScreen
+    from bot.errors import UnexpectedPage
+    from flows import login
+    from flows.home import EntryScreen, HomeScreen
     from flows.identifier import IdentifierScreen
-    from flows.screen import check_status
+    from flows.portal import open_portal
+    from flows.step import go
 
     try:
-        ctx.page.goto(url, wait_until="load")
-    except Exception as exc:  # noqa: BLE001 - any navigation failure means: not reachable
-        ctx.stop_loading()
-        raise PortalUnavailable(f"Le portail {url} ne répond pas ({str(exc).splitlines()[0]}).",
-                                screenshot=ctx.recorder.try_screenshot(ctx.page, "diagnostic-injoignable")) from None
-    check_status(ctx)
-    home = HomeScreen(ctx)
+        home = open_portal(ctx, url, login.AFTER_OPEN + (IdentifierScreen,))
+    except UnexpectedPage:  # without the OTP choice, the next screen cannot be reached
+        home = HomeScreen(ctx)
+        home.shot("diagnostic-accueil")
+        return element_rows(ctx.page, home) + [Row(IdentifierScreen(ctx).spec.label, "(écran non atteint)", None)]
     home.shot("diagnostic-accueil")
     rows = element_rows(ctx.page, home)
-    if not home.is_here():  # without the OTP choice, the next screen cannot be reached
-        return rows + [Row(IdentifierScreen(ctx).spec.label, "(écran non atteint)", None)]
-    identifier = home.choose_otp()
+    if isinstance(home, EntryScreen):
+        home = go(ctx, home.enter, home, login.AFTER_ENTRY, "l'entrée de l'espace affilié")
+        home.shot("diagnostic-choix")
+        rows += element_rows(ctx.page, home)
+    if isinstance(home, IdentifierScreen):
+        return rows
+    identifier = go(ctx, home.choose_otp, home, login.AFTER_OTP_CHOICE, "« S'authentifier avec OTP »")
     identifier.shot("diagnostic-identifiant")
     return rows + element_rows(ctx.page, identifier)
 

@@ -62,6 +62,11 @@ class PortalUnavailable(BotError):
         self.transient = transient
 
 
+class PortalRefused(PortalUnavailable):
+    """The portal (or what stands in front of it) refused to talk to us at all: a reset connection,
+    a 403 before any screen. Not proof of load: it may block access from abroad."""
+
+
 class SessionLost(PortalUnavailable):
     """The portal forgot the login session mid-way (after « Valider »)."""
 
@@ -82,6 +87,17 @@ class UnexpectedPage(BotError):
         if detail:
             text += f" Détail : {detail}"
         super().__init__(text, screenshot=screenshot)
+
+
+class ScreenDidNotReact(BotError):
+    """After an action nothing happened on screen and no request was pending: not load, a screen
+    the bot does not understand (a button that does nothing, a field it filled in the wrong place)."""
+
+    exit_code = ExitCode.SCREENS_CHANGED
+
+    def __init__(self, message: str, *, url: str = "", title: str = "", screenshot: Path | None = None):
+        super().__init__(message, screenshot=screenshot)
+        self.url, self.title = url, title
 
 
 class SelectorsNotFound(BotError):

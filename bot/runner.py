@@ -27,7 +27,7 @@ from bot.lockout import AccountLocked, LockoutGuard
 from bot.retry import RetryPolicy
 from flows.context import FlowContext
 from flows.interface import InterfaceSummary
-from flows.login import login, login_eid
+from flows.login import login, login_eid, logout
 from flows.screen import page_title
 
 CONTEXT_OPTIONS = {"locale": "fr-FR", "timezone_id": "Africa/Casablanca", "viewport": {"width": 1280, "height": 900}}
@@ -219,7 +219,7 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
             summary = interface.summary()
             if task is not None:
                 summary = task(interface, summary, ctx, person, settings)
-            interface.logout()
+            logout(ctx, interface)
         except PlaywrightError as exc:
             # Timeouts and page errors not foreseen by a page object: the screen is not what we expect.
             shot = recorder.try_screenshot(page, "echec")

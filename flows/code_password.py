@@ -2,42 +2,62 @@
 
 from __future__ import annotations
 
+import re
+from enum import Enum
+
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bot.otp import parse_code
-from flows.context import MARK
-from flows.screen import Screen, wait_for_any
+from flows.screen import Screen
+
+
+class PersonDid(Enum):
+    """What a person working in the browser window did instead of handing a code to the bot."""
+
+    SUBMITTED = "submitted"  # they clicked « Valider » themselves
+    TYPED = "typed"  # they typed the code; the bot clicks « Valider »
 
 
 
-class _Answer:
-    def __init__(self, name: str):
-        self.name = name
-
-    def __repr__(self) -> str:
-        return self.name
-
-
-# What a person working in the page may do instead of handing a code to the bot.
-PERSON_SUBMITTED = _Answer("PERSON_SUBMITTED")  # they clicked « Valider » themselves
-PERSON_TYPED = _Answer("PERSON_TYPED")  # they typed the code; the bot clicks « Valider »
-
-_FIELD = "data-damancom-field"
-# True once the document is gone (the person clicked « Valider »), or, when the bot filled the
-# password itself, once the code field holds 6 digits. Without a configured password the bot
-# never clicks for the person: it cannot know when they have finished typing it.
-_PERSON_DONE = f"""(botSubmits) => {{
-  if (window.{MARK} === undefined) return true;
-  const code = document.querySelector('[{_FIELD}=code]');
-  return botSubmits && !!code && /^\\s*(\\d\\s*){{6}}$/.test(code.value);
+_BOXES = "input[maxlength='1']:not([type=password]):not([type=hidden])"
+_CODE = "data-damancom-champ"
+# The code the person typed: one field, or one box per digit (read in page order).
+_TYPED = f"""() => {{
+  const one = document.querySelector('[{_CODE}=code]');
+  if (!one) return '';
+  if (one.maxLength !== 1) return one.value;
+  return [...document.querySelectorAll("{_BOXES}")].map(b => b.value).join('');
 }}"""
 
 
 class CodePasswordScreen(Screen):
     name = "code_password"
-    _watching = False
     password_prefilled = False
+
+    # the fields, as a person fills them -------------------------------------------------
+    def fill_code(self, code: str) -> Locator:
+        """Types the code into its field, or digit by digit into one box per digit (auto-advance
+        or not). Returns what to mask on screenshots."""
+        field = self.find("code")
+        boxes = self.page.locator(_BOXES).filter(visible=True)
+        if field.get_attribute("maxlength") != "1" or boxes.count() < len(code):
+            field.fill(code)
+            return field
+        boxes.first.click()
+        for digit in code:
+            self.page.keyboard.type(digit)
+        if self._boxes_value(boxes) != code:  # no auto-advance: one box at a time
+            for index, digit in enumerate(code):
+                boxes.nth(index).fill(digit)
+        if self._boxes_value(boxes) != code:
+            raise self.unexpected("les cases du code n'acceptent pas la saisie chiffre par chiffre")
+        return boxes
+
+    @staticmethod
+    def _boxes_value(boxes: Locator) -> str:
+        return "".join(boxes.evaluate_all("els => els.map(e => e.value)"))[:6]
 
     def prefill_password(self, password: str) -> None:
         """Headed runs: the password is in place, so the person only has the code to type."""
@@ -45,76 +65,60 @@ class CodePasswordScreen(Screen):
             self.find("password").fill(password)
             self.password_prefilled = True
 
-    def validate(self, code: str, password: str) -> Screen:
-        """Types the code (and the password when configured), clicks « Valider »; returns the next screen."""
-        code_field, password_field = self.find("code"), self.find("password")
-        code_field.fill(code)
+    def fill(self, code: str, password: str) -> None:
+        code_fields = self.fill_code(code)
+        password_field = self.find("password")
         if password:
             password_field.fill(password)
-        self.shot("code-saisi", [code_field, password_field])
-        self.submit(self.find_optional("submit"), password_field)
-        return self.next_screen()
+        self.shot("code-saisi", [code_fields, password_field])
 
-    def next_screen(self) -> Screen:
-        from flows.home import HomeScreen
-        from flows.identifier import IdentifierScreen
-        from flows.interface import InterfaceScreen
+    def send(self) -> None:
+        self.press(self.find_optional("submit"), self.find("password"), "Valider")
 
-        return wait_for_any(self.ctx, [InterfaceScreen, CodePasswordScreen, IdentifierScreen, HomeScreen])
-
-    def after_person_submitted(self) -> Screen:
-        self.ctx.wait_new_document()
-        return self.next_screen()
-
-    def validate_typed(self) -> Screen:
-        """The person typed the code in the page: check it, then click « Valider » for them."""
-        if self._document_replaced():  # they clicked it in the meantime
-            return self.after_person_submitted()
-        code_field = self.find("code")
-        parse_code(code_field.input_value())  # registers it as a secret; 6 digits already checked
-        self.shot("code-saisi", [code_field, self.find("password")])
+    def masked_phone(self) -> str | None:
+        """« 06 •• •• •• 78 » as the screen shows it, when it does."""
         try:
-            self.submit(self.find_optional("submit"), self.find("password"))
+            text = self.page.locator("body").inner_text(timeout=2000)
         except PlaywrightError:
-            if not self._document_replaced():
-                raise
-        return self.next_screen()
+            return None
+        match = re.search(r"\d{2}(?:\s*[•*xX]{1,2}){3,4}\s*\d{2}", text)
+        return match.group(0) if match else None
 
-    def _document_replaced(self) -> bool:
+    # a person working in the visible browser (headed, assisted runs) -----------------------
+    def watch_person(self, seconds: float) -> PersonDid | None:
+        """Waits up to `seconds` for the person: PersonDid.SUBMITTED once the screen is gone
+        (they clicked « Valider »), PersonDid.TYPED once the code is complete and the bot filled the
+        password itself, None when nothing happened yet. Without a configured password the bot
+        never clicks for the person: it cannot know when they have finished typing it."""
         try:
-            return self.page.evaluate(f"() => window.{MARK} === undefined")
-        except PlaywrightError:  # torn down mid-navigation
-            return True
-
-    def watch_person(self, seconds: float):
-        """Headed, assisted mode: waits up to `seconds` for the person working in the page.
-
-        Returns PERSON_SUBMITTED, PERSON_TYPED, or None when nothing happened yet.
-        """
-        if not self._watching:
-            self.find("code").evaluate(f"el => el.setAttribute('{_FIELD}', 'code')")
-            self.ctx.mark_document()
-            self._watching = True
+            self.find("code").evaluate(f"el => el.setAttribute('{_CODE}', 'code')")
+        except PlaywrightError:
+            return PersonDid.SUBMITTED
         try:
-            self.page.wait_for_function(_PERSON_DONE, arg=self.password_prefilled, timeout=seconds * 1000,
-                                        polling=200)
+            self.page.wait_for_function(
+                f"""(botSubmits) => {{
+                  const one = document.querySelector('[{_CODE}=code]');
+                  if (!one || !one.isConnected || one.offsetParent === null) return true;
+                  return botSubmits && /^\\s*(\\d\\s*){{6}}$/.test(({_TYPED})());
+                }}""", arg=self.password_prefilled, timeout=seconds * 1000, polling=200)
         except PlaywrightTimeout:
             return None
         except PlaywrightError:  # the document went away under us: the person submitted
-            return PERSON_SUBMITTED
-        return PERSON_SUBMITTED if self._document_replaced() else PERSON_TYPED
+            return PersonDid.SUBMITTED
+        return PersonDid.TYPED if self._code_field_shown() else PersonDid.SUBMITTED
 
-    def resend(self) -> bool:
-        """« Renvoyer le code », when the portal offers it. False when it does not."""
-        button = self.find_optional("resend")
-        if button is None:
+    def _code_field_shown(self) -> bool:
+        try:
+            return self.page.locator(f"[{_CODE}=code]").filter(visible=True).count() == 1
+        except PlaywrightError:
             return False
-        self.submit(button, button)
-        wait_for_any(self.ctx, [CodePasswordScreen])
-        self.shot("code-renvoye")
-        return True
 
-    def refusal(self) -> tuple[str | None, str]:
-        """What the portal said after a refused « Valider »: (kind from the selector file, text)."""
-        text = self.error_text() or ""
-        return self.classify(text), text
+    def typed_code(self) -> None:
+        """The person typed the code in the page: check it (and register it as a secret)."""
+        parse_code(self.page.evaluate(_TYPED))
+        self.shot("code-saisi", [self.page.locator(_BOXES), self.find("code"), self.find("password")])
+
+    # after a refusal --------------------------------------------------------------------
+    def refusal(self, message: str) -> str | None:
+        """What the portal's message means: a kind from the selector file, or None."""
+        return self.classify(message) if message else None

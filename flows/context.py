@@ -1,4 +1,5 @@
-"""What every page object needs: the page, the recorder, the timeouts, the selector folder."""
+"""What every page object needs: the page, the recorder, the timeouts, the selector folder, and
+the watchers a step reads (network, portal messages, overlays)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import Page, Response
+from playwright.sync_api import Page
 
 from bot.audit.recorder import Recorder
 from bot.errors import PortalUnavailable
-
-MARK = "__damancomBotDocument"
+from flows.interstitials import Interstitials
+from flows.messages import MessageWatch
+from flows.network import NetworkWatch
 
 
 @dataclass
@@ -22,17 +24,16 @@ class FlowContext:
     navigation_timeout: float = 60.0
     selectors_dir: Path | None = None
     deadline: float | None = None  # time.monotonic() when the whole run's budget is spent
-    last_document: Response | None = field(default=None, repr=False)
+    network: NetworkWatch = field(init=False, repr=False)
+    messages: MessageWatch = field(init=False, repr=False)
+    interstitials: Interstitials = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.page.set_default_timeout(self.action_timeout * 1000)
         self.page.set_default_navigation_timeout(self.navigation_timeout * 1000)
-        self.page.on("response", self._on_response)
-
-    def _on_response(self, response: Response) -> None:
-        request = response.request
-        if request.is_navigation_request() and request.frame == self.page.main_frame:
-            self.last_document = response
+        self.network = NetworkWatch(self.page)
+        self.messages = MessageWatch(self.page, self.selectors_dir)
+        self.interstitials = Interstitials(self.page, self.recorder, self.selectors_dir)
 
     def remaining(self) -> float:
         return float("inf") if self.deadline is None else self.deadline - time.monotonic()
@@ -50,13 +51,3 @@ class FlowContext:
             self.page.context.new_cdp_session(self.page).send("Page.stopLoading")
         except Exception:  # noqa: BLE001 - not Chromium, or already gone: nothing to stop
             pass
-
-    # A submit either replaces the document (classic forms, redirects) or not at all:
-    # a marker on the old window tells the two apart without guessing a delay.
-    def mark_document(self) -> None:
-        self.page.evaluate(f"window.{MARK} = true")
-
-    def wait_new_document(self) -> None:
-        self.page.wait_for_function(f"() => window.{MARK} === undefined",
-                                    timeout=self.navigation_timeout * 1000, polling=25)
-        self.page.wait_for_load_state("domcontentloaded")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.errors import CodeNotProvided, UnexpectedPage
 from bot.redact import scrub
-from flows.screen import Screen, wait_for_any
+from flows.screen import Screen
 
 
 def amount(text: str) -> int:
@@ -31,42 +30,34 @@ class DeclarationScreen(Screen):
         download.save_as(str(target))
         return target
 
-    def upload(self, path: Path) -> Screen:
+    def choose_file(self, path: Path) -> None:
         self.find("file").set_input_files(str(path))
         self.shot("fichier-choisi")
-        self.submit(self.find_optional("upload"), self.find("file"))
-        return wait_for_any(self.ctx, [ConfirmationScreen, DeclarationScreen])
+
+    def send_file(self) -> None:
+        self.press(self.find_optional("upload"), self.find("file"), "Déposer")
 
     def refusal(self) -> str:
         errors = self.find_optional("errors")
         return " ".join(errors.inner_text().split()) if errors else ""
 
-    def open_receipt(self) -> "ReceiptScreen":
-        self.submit(self.find("declared"), self.find("declared"))
-        return wait_for_any(self.ctx, [ReceiptScreen])
+    def click_receipt(self) -> None:
+        self.press(self.find("declared"), self.find("declared"), "Accusé de réception")
 
 
 class ConfirmationScreen(Screen):
     name = "confirmation"
 
     def totals(self) -> dict[str, int]:
-        text = lambda e: self.find(e).inner_text()  # noqa: E731
+        def text(element: str) -> str:
+            return self.find(element).inner_text()
+
         return {"employees": int(re.sub(r"\D", "", text("employees")) or 0), "real": amount(text("total_real")),
                 "capped": amount(text("total_capped")), "amount": amount(text("amount"))}
 
-    def wait_for_person(self, seconds: float) -> "ReceiptScreen":
-        """Headed, assisted filing: the person clicks « Valider la déclaration »; the receipt follows."""
-        try:
-            return wait_for_any(self.ctx, [ReceiptScreen], timeout=seconds)
-        except UnexpectedPage:
-            shot = self.shot("non-validee")
-            raise CodeNotProvided("La déclaration n'a pas été validée dans le délai. Relancez « damancom-bot declare » : "
-                                  "il vérifiera d'abord sur le portail si elle a été déposée.", screenshot=shot) from None
-
-    def validate(self) -> "ReceiptScreen":
+    def click_validate(self) -> None:
         """The final click. The caller has already written « submitting » to the ledger."""
-        self.submit(self.find("validate"), self.find("validate"))
-        return wait_for_any(self.ctx, [ReceiptScreen])
+        self.press(self.find("validate"), self.find("validate"), "Valider la déclaration")
 
 
 class ReceiptScreen(Screen):

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 
-from flows.screen import Screen, wait_for_any
+from flows.screen import Screen
 
 DECLARED, TO_DECLARE = "Déclarée", "À déclarer"
 
@@ -79,23 +78,11 @@ class InterfaceScreen(Screen):
         self.shot("declaration-deposee")
         return True
 
-    def open_period(self, period_label: str):
-        """The period's own page (« Déclarer », or its receipt when declared)."""
-        from flows.declaration import DeclarationScreen
-
+    def click_period(self, period_label: str) -> None:
+        """The period's own page (« Déclarer », or its receipt when declared); see flows/filing.py."""
         link = self.page.get_by_role("row").filter(has_text=period_label).get_by_role("link")
-        self.submit(link.first, link.first)
-        return wait_for_any(self.ctx, [DeclarationScreen])
+        self.press(link.first, link.first, period_label)
 
-    def logout(self) -> bool:
-        """Best effort: the session ends on the portal's side too. False when no logout control is found."""
-        button = self.find_optional("logout")
-        if button is None:
-            return False
-        try:
-            self.submit(button, button)
-            self.ctx.recorder.screenshot(self.page, "deconnexion")
-        except PlaywrightError as exc:
-            logger.warning("Déconnexion incomplète : {}", str(exc).splitlines()[0])
-            return False
-        return True
+    def logout_control(self):
+        """The logout button or link, or None when the screen shows none."""
+        return self.find_optional("logout")

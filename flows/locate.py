@@ -7,6 +7,10 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Locator, Page
 
+# The strategy that matched last time, per list of strategies: tried first next time, so a screen
+# usually costs one round trip per element instead of one per strategy.
+_winners: dict[int, int] = {}
+
 
 @dataclass(frozen=True)
 class Found:
@@ -21,7 +25,7 @@ def describe(strategy: dict) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in strategy.items())
 
 
-def build(page: Page, strategy: dict) -> Locator:
+def build(page: Page | Locator, strategy: dict) -> Locator:
     exact = bool(strategy.get("exact", False))
 
     def words(value: str):  # `regex: true` turns the wording into a case-insensitive pattern
@@ -37,21 +41,55 @@ def build(page: Page, strategy: dict) -> Locator:
         return page.get_by_text(words(strategy["text"]), exact=exact)
     if "placeholder" in strategy:
         return page.get_by_placeholder(words(strategy["placeholder"]), exact=exact)
+    if "near" in strategy:  # a field announced by a caption next to it, with no <label for>
+        return page.locator(near_xpath(strategy["near"]))
     return page.locator(strategy["css"])
 
 
-def any_of(page: Page, strategies: list[dict]) -> Locator:
-    """One locator matching whatever any strategy matches: something to wait on."""
+def near_xpath(caption: str) -> str:
+    """The first field after a short text containing `caption` (case-insensitive)."""
+    lower = caption.lower().replace("'", "")
+    upper_chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZÉÈÊÀÂÔÛÇ"
+    lower_chars = "abcdefghijklmnopqrstuvwxyzéèêàâôûç"
+    text = f"translate(normalize-space(.), '{upper_chars}', '{lower_chars}')"
+    return (f"xpath=(//*[not(self::script or self::style or self::option) and not(*[normalize-space()]) "
+            f"and string-length(normalize-space(.)) < 60 and contains({text}, '{lower}')]"
+            "/following::*[self::input[not(@type='hidden' or @type='submit' or @type='button' or @type='checkbox' "
+            "or @type='radio')] or self::textarea][1])[1]")
+
+
+def any_of_all(page: Page | Locator, strategies: list[dict]) -> Locator:
+    """One locator matching whatever any strategy matches."""
     combined = build(page, strategies[0])
     for strategy in strategies[1:]:
         combined = combined.or_(build(page, strategy))
-    return combined.filter(visible=True).first
+    return combined
+
+
+def any_of(page: Page, strategies: list[dict]) -> Locator:
+    """Something to wait on: the first visible element any strategy matches."""
+    return any_of_all(page, strategies).filter(visible=True).first
 
 
 def resolve(page: Page, strategies: list[dict]) -> Found | None:
     """The first strategy that finds exactly one visible element, right now (no waiting)."""
-    for strategy in strategies:
-        visible = build(page, strategy).filter(visible=True)
-        if visible.count() == 1:
-            return Found(visible, strategy)
+    key = id(strategies)
+    winner = _winners.get(key)
+    if winner is not None:
+        found = _exactly_one(page, strategies, winner)
+        if found is not None:
+            return found
+    if len(strategies) > 1 and any_of_all(page, strategies).filter(visible=True).count() == 0:
+        return None  # nothing at all: one round trip instead of one per strategy
+    for index in range(len(strategies)):
+        if index != winner:
+            found = _exactly_one(page, strategies, index)
+            if found is not None:
+                _winners[key] = index
+                return found
     return None
+
+
+def _exactly_one(page, strategies: list[dict], index: int) -> Found | None:
+    visible = build(page, strategies[index]).filter(visible=True)
+    return Found(visible, strategies[index]) if visible.count() == 1 else None

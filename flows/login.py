@@ -1,5 +1,9 @@
-"""The login paths. OTP: home → « S'authentifier avec OTP » → identifier → code + password →
-« Valider ». e-ID: home → « S'authentifier avec e-ID » → QR code approved on the phone."""
+"""The login paths, and the one table of which screens may follow which action.
+
+OTP: home (→ « Mon compte » when the choice is not on it) → « S'authentifier avec OTP » →
+identifier → code + password → « Valider ». e-ID: home → « S'authentifier avec e-ID » → QR code
+approved on the phone.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,24 @@ from loguru import logger
 
 from bot.errors import CodeNotProvided, CredentialsRejected, PortalUnavailable, SessionLost, UnexpectedPage
 from bot.retry import RetryPolicy
-from flows.code_password import PERSON_SUBMITTED, PERSON_TYPED, CodePasswordScreen
+from flows.code_password import CodePasswordScreen, PersonDid
 from flows.context import FlowContext
-from flows.home import HomeScreen
+from flows.eid import EidScreen
+from flows.home import EntryScreen, HomeScreen
 from flows.identifier import IdentifierScreen
 from flows.interface import InterfaceScreen
-from flows.screen import wait_for_any
+from flows.portal import open_portal
+from flows.step import act, go, wait_for
+
+# Which screens may follow which action (woob's URL → page table, for a portal without URLs).
+AFTER_OPEN = (HomeScreen, EntryScreen)
+AFTER_ENTRY = (HomeScreen,)
+AFTER_OTP_CHOICE = (IdentifierScreen,)
+AFTER_EID_CHOICE = (EidScreen,)
+AFTER_IDENTIFIER = (CodePasswordScreen, IdentifierScreen)
+AFTER_VALIDER = (InterfaceScreen, CodePasswordScreen, IdentifierScreen, HomeScreen)
+AFTER_EID_APPROVAL = (InterfaceScreen, HomeScreen)
+AFTER_LOGOUT = (HomeScreen, EntryScreen)
 
 # The sandbox, like the real portal, ends an attempt after 3 wrong codes; we stop one short.
 MAX_CODE_TRIES = 2
@@ -31,81 +47,111 @@ class Person(Protocol):
 
 def login(ctx: FlowContext, url: str, identifier: str, password: str, person: Person,
           *, max_code_tries: int = MAX_CODE_TRIES, retry: RetryPolicy = RetryPolicy()) -> InterfaceScreen:
-    identifier_screen = _reach(ctx, url, retry, person.before_sms, "choose_otp")
+    identifier_screen = _reach(ctx, url, retry, person.before_sms, eid=False)
     try:
-        return _with_code(identifier_screen, identifier, password, person, max_code_tries)
+        return _with_code(ctx, identifier_screen, identifier, password, person, max_code_tries)
     except SessionLost as lost:
         # Once, and only once: a new login asks the person for a new code.
         logger.warning("Session perdue par le portail ({}) : nouvelle connexion, un nouveau code sera demandé.",
                        lost.message)
-        identifier_screen = _reach(ctx, url, retry, lambda: None, "choose_otp")
+        identifier_screen = _reach(ctx, url, retry, None, eid=False)
         try:
-            return _with_code(identifier_screen, identifier, password, person, max_code_tries)
+            return _with_code(ctx, identifier_screen, identifier, password, person, max_code_tries)
         except SessionLost as again:
             raise PortalUnavailable(
                 "Le portail a perdu la session deux fois de suite : il est instable. Le bot ne recommence pas ; "
                 "réessayez plus tard, de préférence le soir.", screenshot=again.screenshot) from None
 
 
-def _reach(ctx: FlowContext, url: str, retry: RetryPolicy, before_sms, choice: str):
-    """Home, then the login choice, retrying transient failures (no SMS is involved yet)."""
-    gate_passed = []
+def _reach(ctx: FlowContext, url: str, retry: RetryPolicy, before_sms, *, eid: bool):
+    """Home, then the login choice, retrying transient failures (no SMS is involved yet).
+    `before_sms` runs once, after the portal answered and before the choice is made."""
+    gate = [before_sms]
 
     def attempt():
         logger.info("Ouverture du portail {}", url)
-        home = HomeScreen(ctx).open(url)
-        if not gate_passed:
-            before_sms()
-            gate_passed.append(True)
-        return getattr(home, choice)()
+        home = _home(ctx, url)
+        if gate[0] is not None:
+            gate[0]()
+            gate[0] = None
+        if eid:
+            return go(ctx, home.choose_eid, home, AFTER_EID_CHOICE, "« S'authentifier avec e-ID »")
+        return go(ctx, home.choose_otp, home, AFTER_OTP_CHOICE, "« S'authentifier avec OTP »")
 
     return retry.run(attempt, ctx.remaining)
 
 
-def _with_code(identifier_screen: IdentifierScreen, identifier: str, password: str, person: Person,
+def _home(ctx: FlowContext, url: str) -> HomeScreen:
+    screen = open_portal(ctx, url, AFTER_OPEN)
+    screen.shot("accueil")
+    if isinstance(screen, EntryScreen):  # the choice is one click further (« Mon compte »…)
+        entry, wording = screen, []
+        screen = go(ctx, lambda: wording.append(entry.enter()), entry, AFTER_ENTRY, "l'entrée de l'espace affilié")
+        ctx.recorder.record("entree", url=ctx.page.url, via=wording[0] if wording else "?")
+        logger.info("Entrée de l'espace affilié suivie : « {} ».", wording[0] if wording else "?")
+        screen.shot("choix-connexion")
+    return screen
+
+
+def _with_code(ctx: FlowContext, screen: IdentifierScreen, identifier: str, password: str, person: Person,
                max_code_tries: int) -> InterfaceScreen:
     logger.info("Envoi de l'identifiant : le portail envoie un code par SMS.")
-    code_screen = identifier_screen.submit_identifier(identifier)
-    person.sms_sent()
+    screen.fill_identifier(identifier)
+    person.sms_sent()  # from now on a code handed over is kept, even before the next screen shows
+    after = act(ctx, screen.send, expect=AFTER_IDENTIFIER, current=screen, what="l'envoi de l'identifiant")
+    if not isinstance(after.screen, CodePasswordScreen):
+        shown = after.screen or screen
+        shot = shown.shot("identifiant-refuse")
+        raise CredentialsRejected(
+            f"Le portail n'a pas accepté l'identifiant (« {after.message or 'aucun message'} »). "
+            "Vérifiez DAMANCOM_IDENTIFIER dans le fichier .env.", screenshot=shot)
+    code_screen = after.screen
+    code_screen.shot("code-demande")
+    if hasattr(person, "code_screen_shown"):
+        person.code_screen_shown(code_screen.masked_phone())
     for attempt in range(1, max_code_tries + 1):
         code_screen.prefill_password(password)
         code = person.code(code_screen, again=attempt > 1)
-        if code is PERSON_SUBMITTED:
+        if code is PersonDid.SUBMITTED:
             logger.info("Code validé dans la fenêtre du navigateur.")
-            screen = code_screen.after_person_submitted()
-        elif code is PERSON_TYPED:
+            after = act(ctx, None, expect=AFTER_VALIDER, current=code_screen)
+        elif code is PersonDid.TYPED:
             logger.info("Code saisi dans la fenêtre du navigateur, validation en cours.")
-            screen = code_screen.validate_typed()
+            code_screen.typed_code()
+            after = act(ctx, code_screen.send, expect=AFTER_VALIDER, current=code_screen, what="« Valider »")
         else:
             logger.info("Code saisi, validation en cours.")
-            screen = code_screen.validate(code, password)
-        if isinstance(screen, InterfaceScreen):
-            return _arrived(screen)
-        if isinstance(screen, CodePasswordScreen):
-            kind, text = screen.refusal()
-            shot = screen.shot("code-refuse")
-            if kind == "wrong_code" and attempt < max_code_tries:
-                logger.warning("Le portail a refusé le code : {}", text)
-                code_screen = screen
-                continue
+            code_screen.fill(code, password)
+            after = act(ctx, code_screen.send, expect=AFTER_VALIDER, current=code_screen, what="« Valider »")
+        if isinstance(after.screen, InterfaceScreen):
+            return _arrived(after.screen)
+        if isinstance(after.screen, CodePasswordScreen) or after.screen is None:
+            kind = code_screen.refusal(after.message)
+            shot = code_screen.shot("code-refuse")
             if kind == "wrong_password":
                 raise CredentialsRejected(
-                    f"Le portail a refusé le mot de passe (« {text} »). Vérifiez DAMANCOM_PASSWORD avant de "
+                    f"Le portail a refusé le mot de passe (« {after.message} »). Vérifiez DAMANCOM_PASSWORD avant de "
                     "réessayer : plusieurs refus peuvent bloquer le compte.", screenshot=shot)
+            if kind in (None, "wrong_code") and attempt < max_code_tries:
+                logger.warning("Le portail a refusé le code : {}", after.message or "aucun message lisible")
+                if after.screen is not None:
+                    code_screen = after.screen
+                continue
             raise CredentialsRejected(
-                f"Le portail a refusé le code (« {text or 'aucun message'} »). Le bot s'arrête avant la limite "
-                "d'essais du portail ; relancez la connexion pour recevoir un nouveau code.", screenshot=shot)
-        _attempt_ended(screen)
+                f"Le portail a refusé le code (« {after.message or 'aucun message'} »). Le bot s'arrête avant la "
+                "limite d'essais du portail ; relancez la connexion pour recevoir un nouveau code (si le message "
+                "parle aussi du mot de passe, vérifiez DAMANCOM_PASSWORD).", screenshot=shot)
+        _attempt_ended(after.screen, after.message)
     raise AssertionError("unreachable")  # the loop always returns or raises
 
 
 def login_eid(ctx: FlowContext, url: str, person: Person, wait: float,
               retry: RetryPolicy = RetryPolicy()) -> InterfaceScreen:
-    eid = _reach(ctx, url, retry, person.before_sms, "choose_eid")
+    eid = _reach(ctx, url, retry, person.before_sms, eid=True)
     eid.shot("eid-code-qr")
     person.eid_waiting(eid.save_qr())
     try:
-        screen = wait_for_any(ctx, [InterfaceScreen, HomeScreen], timeout=wait)
+        screen = wait_for(ctx, AFTER_EID_APPROVAL, timeout=wait, settle=False)
     except UnexpectedPage:
         if not eid.is_here():
             raise
@@ -115,8 +161,22 @@ def login_eid(ctx: FlowContext, url: str, person: Person, wait: float,
             "l'application « Identité Numérique » à portée de main.", screenshot=shot) from None
     if isinstance(screen, InterfaceScreen):
         return _arrived(screen)
-    _attempt_ended(screen)
+    _attempt_ended(screen, ctx.messages.new())
     raise AssertionError("unreachable")
+
+
+def logout(ctx: FlowContext, interface: InterfaceScreen) -> bool:
+    """Best effort: the session ends on the portal's side too. False when no logout control is found."""
+    control = interface.logout_control()
+    if control is None:
+        return False
+    try:
+        go(ctx, lambda: interface.press(control, control, "Se déconnecter"), interface, AFTER_LOGOUT, "la déconnexion")
+        ctx.recorder.screenshot(ctx.page, "deconnexion")
+    except Exception as exc:  # noqa: BLE001 - a failed logout must not turn a good run into a failure
+        logger.warning("Déconnexion incomplète : {}", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        return False
+    return True
 
 
 def _arrived(screen: InterfaceScreen) -> InterfaceScreen:
@@ -125,9 +185,9 @@ def _arrived(screen: InterfaceScreen) -> InterfaceScreen:
     return screen
 
 
-def _attempt_ended(screen) -> None:
+def _attempt_ended(screen, message: str) -> None:
     """Back on the identifier screen or home: the portal ended the attempt. Always raises."""
-    text = screen.error_text() or ""
+    text = message or screen.error_text() or ""
     shot = screen.shot("tentative-terminee")
     kind = screen.classify(text)
     if kind == "session_lost":

@@ -1,4 +1,7 @@
-"""Base page object: a screen recognises itself from its selector file and finds its elements."""
+"""Base page object: a screen recognises itself from its selector file, finds its elements, acts.
+
+Screens never choose the next screen: the flows (`flows/login.py`, `flows/filing.py`) hold the
+table of which screens may follow which action, and `flows/step.py` waits for them."""
 
 from __future__ import annotations
 
@@ -6,9 +9,9 @@ import re
 from typing import ClassVar, Sequence
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, TimeoutError as PlaywrightTimeout
+from playwright.sync_api import Locator
 
-from bot.errors import PortalUnavailable, UnexpectedPage
+from bot.errors import UnexpectedPage
 from flows import locate, selectors_data
 from flows.context import FlowContext
 
@@ -29,9 +32,6 @@ class Screen:
     def marker(self) -> Locator:
         return locate.any_of(self.page, self.spec.elements[self.spec.recognise[0]])
 
-    def wait_here(self) -> "Screen":
-        return wait_for_any(self.ctx, [type(self)])
-
     # elements -------------------------------------------------------------------
     def find(self, element: str) -> Locator:
         found = locate.resolve(self.page, self.spec.elements[element])
@@ -40,7 +40,9 @@ class Screen:
         return found.locator
 
     def find_optional(self, element: str) -> Locator | None:
-        found = locate.resolve(self.page, self.spec.elements.get(element, [{"css": "#__none__"}]))
+        if element not in self.spec.elements:
+            return None
+        found = locate.resolve(self.page, self.spec.elements[element])
         return found.locator if found else None
 
     def error_text(self) -> str | None:
@@ -53,6 +55,21 @@ class Screen:
                 return kind
         return None
 
+    # acting ---------------------------------------------------------------------
+    def press(self, button: Locator | None, fallback_field: Locator, what: str) -> None:
+        """Clicks `button` once it is enabled (many portals enable it only when the fields are
+        filled), or presses Enter in `fallback_field` when the screen has no button."""
+        if button is None:
+            fallback_field.press("Enter")
+            return
+        try:
+            button.click()
+        except PlaywrightError as exc:
+            if _disabled(button):
+                raise self.unexpected(f"le bouton « {what} » est resté désactivé après la saisie : un champ "
+                                      "n'a sans doute pas été rempli comme le portail l'attend") from None
+            raise self.unexpected(f"clic sur « {what} » impossible ({str(exc).splitlines()[0]})") from None
+
     # recording ------------------------------------------------------------------
     def shot(self, step: str, extra_masks: Sequence[Locator] = ()):
         return self.ctx.recorder.screenshot(self.page, step, extra_masks)
@@ -61,21 +78,12 @@ class Screen:
         shot = self.ctx.recorder.try_screenshot(self.page, f"echec-{self.name}")
         return UnexpectedPage(self.spec.label, self.page.url, page_title(self.page), shot, detail)
 
-    def submit(self, button: Locator | None, fallback_field: Locator) -> None:
-        """Click the submit button (or press Enter in a field) and wait for the next document."""
-        self.ctx.mark_document()
-        if button is not None:
-            button.click()
-        else:
-            fallback_field.press("Enter")
-        try:
-            self.ctx.wait_new_document()
-        except PlaywrightTimeout:
-            self.ctx.stop_loading()
-            shot = self.ctx.recorder.try_screenshot(self.page, "portail-sans-reponse")
-            raise PortalUnavailable(
-                f"Le portail n'a pas répondu dans le délai ({self.ctx.navigation_timeout:.0f} s) après l'envoi "
-                "du formulaire : il est surchargé. Réessayez plus tard, de préférence le soir.", screenshot=shot) from None
+
+def _disabled(button: Locator) -> bool:
+    try:
+        return button.is_disabled(timeout=1000)
+    except PlaywrightError:
+        return False
 
 
 def page_title(page) -> str:
@@ -83,57 +91,3 @@ def page_title(page) -> str:
         return page.title()
     except PlaywrightError:
         return "?"
-
-
-def check_status(ctx: FlowContext) -> None:
-    """A 5xx document, or the browser's own error page, means the portal is down or overloaded,
-    whatever the page shows (Playwright does not raise for a 500)."""
-    ctx.check_budget()
-    response = ctx.last_document
-    if ctx.page.url.startswith("chrome-error://"):
-        shot = ctx.recorder.try_screenshot(ctx.page, "portail-injoignable")
-        raise PortalUnavailable(
-            "La connexion au portail a été coupée (aucune page reçue). Il est surchargé ou instable : "
-            "réessayez plus tard, de préférence le soir (après 21 h) ou tôt le matin.", screenshot=shot)
-    if response is not None and response.status >= 500:
-        shot = ctx.recorder.try_screenshot(ctx.page, "portail-indisponible")
-        raise PortalUnavailable(
-            f"Le portail répond « erreur {response.status} » ({response.url}) : il est indisponible ou surchargé. "
-            "Réessayez plus tard, de préférence le soir (après 21 h) ou tôt le matin.", screenshot=shot,
-            transient=response.status in (502, 503, 504))
-
-
-def wait_for_any(ctx: FlowContext, screens: Sequence[type[Screen]], timeout: float | None = None) -> Screen:
-    """Waits until one of `screens` is on display and returns it (first match in order).
-
-    `timeout` in seconds; the action timeout by default.
-    """
-    from flows.unavailable import UnavailableScreen
-
-    check_status(ctx)
-    candidates = [cls(ctx) for cls in screens]
-    down = UnavailableScreen(ctx)
-    combined = down.marker()
-    for screen in candidates:
-        combined = combined.or_(screen.marker())
-    wait = ctx.action_timeout if timeout is None else timeout
-    try:
-        combined.first.wait_for(state="visible", timeout=min(wait, ctx.remaining()) * 1000)
-    except PlaywrightTimeout:
-        check_status(ctx)
-        raise candidates[0].unexpected(_expected(candidates)) from None
-    for screen in candidates:
-        if screen.is_here():
-            return screen
-    if down.is_here():
-        shot = down.shot("portail-indisponible")
-        notice = " ".join(down.find("notice").inner_text().split())
-        raise PortalUnavailable(f"Le portail affiche « {notice} » : il est indisponible ou en maintenance. "
-                                "Réessayez plus tard, de préférence le soir.", screenshot=shot)
-    raise candidates[0].unexpected(_expected(candidates))
-
-
-def _expected(candidates: Sequence[Screen]) -> str:
-    if len(candidates) == 1:
-        return ""
-    return "écrans possibles : " + ", ".join(s.spec.label for s in candidates)

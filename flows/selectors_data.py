@@ -10,7 +10,7 @@ import yaml
 
 from bot.errors import ConfigError
 
-STRATEGY_KEYS = {"role", "label", "text", "placeholder", "css"}
+STRATEGY_KEYS = {"role", "label", "text", "placeholder", "near", "css"}
 
 
 def screen_names(folder: Path | None = None) -> list[str]:

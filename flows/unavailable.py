@@ -7,3 +7,6 @@ from flows.screen import Screen
 
 class UnavailableScreen(Screen):
     name = "unavailable"
+
+    def text(self) -> str:
+        return " ".join(self.find("notice").inner_text().split())

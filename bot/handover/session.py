@@ -97,9 +97,14 @@ class HandOver:
             f"Le portail vient d'envoyer un code par SMS au téléphone du compte {self.account}. Donnez-le au bot "
             f"avec {self._ways()}. Il faut le donner avant {self._until(self.code_wait)}.")
 
+    def code_screen_shown(self, phone: str | None) -> None:
+        """The code screen is on display; `phone` is the masked number it names, when it does."""
+        if phone:
+            logger.info("Le portail indique avoir envoyé le code au {}.", phone)
+
     def code(self, screen, *, again: bool = False) -> str | None:
         """The next code from whichever channel answers first, or what the person did in the page
-        (PERSON_SUBMITTED, PERSON_TYPED) in headed, assisted runs."""
+        (a flows.code_password.PersonDid) in headed, assisted runs."""
         if again:
             for channel in self.channels:
                 channel.refused()

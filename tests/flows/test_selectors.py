@@ -11,10 +11,12 @@ from flows import locate, selectors_data
 from flows.code_password import CodePasswordScreen
 from flows.home import HomeScreen
 from flows.login import login
+from flows.step import wait_for
 from tests.conftest import outbox_person
+from tests.flows.test_screens import to_code
 
-SCREENS = ["home", "identifier", "code_password", "interface", "eid", "unavailable", "declaration", "confirmation",
-           "receipt"]
+SCREENS = ["home", "entry", "identifier", "code_password", "interface", "eid", "unavailable", "declaration",
+           "confirmation", "receipt", "messages", "interstitials"]
 # Labels known verbatim on the real portal; every other element must also be found without wording.
 KNOWN_LABELS = {"S'authentifier avec OTP", "Valider"}
 STRUCTURAL_REQUIRED = {("identifier", "identifier"), ("identifier", "submit"), ("code_password", "code"),
@@ -77,10 +79,12 @@ def test_every_selector_resolves_on_the_sandbox(flow, sandbox, demo_account):
     page.get_by_role("button", name="Continuer").click()
     assert locate.resolve(page, selectors_data.load("identifier").elements["error"])
 
-    HomeScreen(flow).open(sandbox.url).choose_otp().submit_identifier(demo_account.identifier)
+    code_screen = to_code(flow, sandbox, demo_account.identifier)
     _assert_all_resolve(page, "code_password", skip={"error"})
     _assert_structural_resolve(page, "code_password")
-    CodePasswordScreen(flow).validate("000000", "not-the-password")
+    code_screen.fill("000000", "not-the-password")
+    code_screen.send()
+    page.get_by_role("alert").wait_for()
     _assert_all_resolve(page, "code_password")
 
     page.goto(sandbox.url)
@@ -88,7 +92,7 @@ def test_every_selector_resolves_on_the_sandbox(flow, sandbox, demo_account):
           outbox_person(sandbox, demo_account.identifier))
     _assert_all_resolve(page, "interface", skip={"login_choice"})  # must be absent there
     flow.page.get_by_role("button", name="Se déconnecter").click()
-    HomeScreen(flow).wait_here()
+    wait_for(flow, [HomeScreen])
     page.get_by_text("Vous êtes déconnecté.").wait_for()
     _assert_all_resolve(page, "home")  # the message counts as the screen's error/status element
 

@@ -1,0 +1,223 @@
+"""One step of a flow: act, then wait for what comes next — whatever way the portal builds pages.
+
+After the action the step waits for the first of: an expected next screen; a portal message (the
+same screen, visibly answered); evidence that the portal cannot serve (5xx on a document or an
+XHR/fetch, a broken connection, a maintenance text, a request still pending at the timeout).
+It works the same for a new document per step and for a single-page app: it watches the DOM
+and the network, not the document. A step after which nothing understandable happened is
+exit 6 with its evidence — never « portail surchargé » without proof.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from loguru import logger
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from bot.errors import PortalRefused, PortalUnavailable, ScreenDidNotReact, UnexpectedPage
+from flows.context import FlowContext
+from flows.network import Trouble
+from flows.screen import Screen, page_title
+
+# Installs (once per document) a counter of DOM changes, and says whether the document was
+# replaced since the last look (the mark is a property of the old window object).
+_STATE = """() => {
+  if (window.__dmcMut === undefined) {
+    window.__dmcMut = 0;
+    new MutationObserver(() => { window.__dmcMut++; })
+      .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  }
+  const replaced = window.__dmcDoc === undefined;
+  window.__dmcDoc = true;
+  return {replaced, changes: window.__dmcMut};
+}"""
+_CHANGED = "(n) => window.__dmcMut !== n"
+
+SETTLE = 4.0  # seconds of calm, after a change, before calling an unknown screen unknown
+LONG_POLL = 2.0  # a request older than this does not hold recognition back (long polling)
+
+
+@dataclass
+class After:
+    """What a step led to: a screen (one of the expected ones, maybe the same as before) and the
+    portal's message if it wrote one."""
+
+    screen: Screen | None
+    message: str = ""
+
+
+def act(ctx: FlowContext, action: Callable[[], None] | None, *, expect: Sequence[type[Screen]],
+        current: Screen | None = None, what: str = "", timeout: float | None = None, settle: bool = True) -> After:
+    """Runs `action` (None: only wait, e.g. after a navigation or while a person types), then waits.
+
+    `current` counts as an answer only once the portal visibly reacted (new document or message).
+    `timeout`: how long nothing may happen before giving up (the action timeout by default).
+    `settle=False`: a calm page is no answer yet (a QR code waiting for the phone's approval).
+    """
+    page = ctx.page
+    mark = ctx.network.mark()
+    started = time.monotonic()
+    seen = _state(page)
+    seen_changes = seen["changes"] if seen else -1
+    if action is not None:
+        ctx.interstitials.dismiss()  # a modal over the page would swallow the click
+        ctx.messages.mark()
+        action()
+    quiet = ctx.action_timeout if timeout is None else timeout
+    hard_limit = started + max(ctx.navigation_timeout, quiet)
+    reacted, replaced, calm_since = action is None, False, started
+    while True:
+        ctx.check_budget()
+        _raise_on_trouble(ctx, ctx.network.trouble_since(mark))
+        state = _state(page)
+        now = time.monotonic()
+        if state is None or state["replaced"] or state["changes"] != seen_changes:
+            reacted, calm_since = True, now
+            replaced = replaced or state is None or state["replaced"]
+            seen_changes = state["changes"] if state else -1
+        pending = ctx.network.pending(since=started)
+        stale = [p for p in pending if p.age >= LONG_POLL]
+        if len(stale) == len(pending):  # nothing just sent: what is on screen is worth a look
+            found = _recognise(ctx, expect, current, replaced)
+            if found is not None:
+                return found
+        if now >= hard_limit and stale:
+            raise _no_answer(ctx, stale, what)
+        if not pending or now >= hard_limit:
+            if settle and reacted and now - calm_since >= min(SETTLE, quiet):
+                return _settled(ctx, expect, current)
+            if now - started >= quiet:
+                raise _unknown(ctx, expect, ctx.messages.new()) if reacted else _no_reaction(ctx, expect, what)
+        _wait_change(page, seen_changes, min(0.5, max(0.05, hard_limit - now)))
+
+
+def wait_for(ctx: FlowContext, expect: Sequence[type[Screen]], timeout: float | None = None,
+             settle: bool = True) -> Screen:
+    """Waits for one of `expect` on a page already on its way (after a goto, or a person's click)."""
+    after = act(ctx, None, expect=expect, timeout=timeout, settle=settle)
+    if after.screen is None:
+        raise _unknown(ctx, expect, after.message)
+    return after.screen
+
+
+def go(ctx: FlowContext, action: Callable[[], None], current: Screen, expect: Sequence[type[Screen]],
+       what: str) -> Screen:
+    """An action that must lead to one of `expect`; a message alone is an unexpected answer."""
+    after = act(ctx, action, expect=expect, current=current, what=what)
+    if after.screen is None:
+        raise _unknown(ctx, expect, after.message)
+    return after.screen
+
+
+def _state(page) -> dict | None:
+    try:
+        return page.evaluate(_STATE)
+    except PlaywrightError:  # between two documents
+        return None
+
+
+def _wait_change(page, changes: int, seconds: float) -> None:
+    try:
+        page.wait_for_function(_CHANGED, arg=changes, timeout=seconds * 1000, polling=50)
+    except PlaywrightTimeout:
+        pass
+    except PlaywrightError:  # the document is being replaced: wait for the new one to parse
+        try:
+            page.wait_for_load_state("domcontentloaded", timeout=seconds * 1000)
+        except PlaywrightError:
+            pass
+
+
+def _recognise(ctx: FlowContext, expect: Sequence[type[Screen]], current: Screen | None, replaced: bool) -> After | None:
+    same = type(current) if current is not None else None
+    for cls in expect:
+        if cls is same and not replaced:
+            continue  # the old screen still on display is no answer yet
+        screen = cls(ctx)
+        if screen.is_here():
+            return After(screen, ctx.messages.new() if cls is same or current is None else "")
+    from flows.unavailable import UnavailableScreen
+
+    down = UnavailableScreen(ctx)
+    if down.is_here():
+        raise _portal_says_down(ctx, down.text())
+    if ctx.interstitials.dismiss():
+        return None  # the page under the modal may be the expected one: look again
+    message = ctx.messages.new()
+    if not message:
+        return None
+    if ctx.messages.says_unavailable(message):
+        raise _portal_says_down(ctx, message)
+    if same is not None and same in expect:
+        screen = same(ctx)
+        if screen.is_here():
+            return After(screen, message)  # the same screen, answered with a message (a refusal)
+    return After(None, message) if current is not None else None
+
+
+def _settled(ctx: FlowContext, expect: Sequence[type[Screen]], current: Screen | None) -> After:
+    """The page changed, then stayed calm, and shows nothing expected: the same screen re-drawn
+    without a readable message is still an answer; anything else is a screen the bot does not know."""
+    same = type(current) if current is not None else None
+    if same is not None and same in expect and same(ctx).is_here():
+        return After(same(ctx), ctx.messages.new())
+    raise _unknown(ctx, expect, ctx.messages.new())
+
+
+# the ways a step fails ----------------------------------------------------------------
+def _raise_on_trouble(ctx: FlowContext, trouble: Trouble | None) -> None:
+    if trouble is None:
+        return
+    ctx.stop_loading()
+    if trouble.refused:
+        shot = ctx.recorder.try_screenshot(ctx.page, "portail-refuse")
+        raise PortalRefused(
+            f"Le portail refuse la connexion ({trouble.describe()}). S'il est utilisé depuis l'étranger, il peut "
+            "être bloqué : utilisez une connexion internet au Maroc. Sinon il est peut-être saturé : le bot "
+            "réessaiera plus tard.", screenshot=shot, transient=True)
+    shot = ctx.recorder.try_screenshot(ctx.page, "portail-indisponible")
+    raise PortalUnavailable(
+        f"Le portail répond par une erreur ({trouble.describe()}) : il est indisponible ou surchargé. "
+        "Réessayez plus tard, de préférence le soir (après 21 h) ou tôt le matin.", screenshot=shot,
+        transient=trouble.status in (None, 502, 503, 504))
+
+
+def _portal_says_down(ctx: FlowContext, text: str) -> PortalUnavailable:
+    shot = ctx.recorder.try_screenshot(ctx.page, "portail-indisponible")
+    return PortalUnavailable(f"Le portail affiche « {text} » : il est indisponible ou en maintenance. "
+                             "Réessayez plus tard, de préférence le soir.", screenshot=shot)
+
+
+def _no_answer(ctx: FlowContext, pending, what: str) -> PortalUnavailable:
+    ctx.stop_loading()
+    shot = ctx.recorder.try_screenshot(ctx.page, "portail-sans-reponse")
+    waiting = " ; ".join(p.describe() for p in pending[:3])
+    logger.info("Requêtes sans réponse après {} : {}", what or "l'action", waiting)
+    return PortalUnavailable(
+        f"Le portail n'a pas répondu dans le délai ({ctx.navigation_timeout:.0f} s) après {what or 'l’action'} "
+        f"(requête toujours en attente : {waiting}) : il est surchargé. Réessayez plus tard, de préférence le soir.",
+        screenshot=shot, transient=True)
+
+
+def _no_reaction(ctx: FlowContext, expect: Sequence[type[Screen]], what: str) -> ScreenDidNotReact:
+    shot = ctx.recorder.try_screenshot(ctx.page, "ecran-sans-reaction")
+    ctx.recorder.failure_evidence(ctx.page)
+    labels = ", ".join(cls(ctx).spec.label for cls in expect)
+    return ScreenDidNotReact(
+        f"L'écran n'a pas réagi comme prévu après {what or 'l’action'} : rien n'a changé à l'écran et aucune "
+        f"requête n'est restée en attente (attendu : {labels}). Le portail a peut-être changé ; apprenez-lui le "
+        "chemin avec « damancom-bot learn », ou vérifiez la capture et les sélecteurs.",
+        url=ctx.page.url, title=page_title(ctx.page), screenshot=shot)
+
+
+def _unknown(ctx: FlowContext, expect: Sequence[type[Screen]], message: str = "") -> UnexpectedPage:
+    screens = [cls(ctx) for cls in expect]
+    detail = "" if len(screens) == 1 else "écrans possibles : " + ", ".join(s.spec.label for s in screens)
+    if message:
+        detail = (detail + " ; " if detail else "") + f"le portail dit « {message} »"
+    ctx.recorder.failure_evidence(ctx.page)
+    return screens[0].unexpected(detail)
