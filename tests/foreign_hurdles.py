@@ -42,8 +42,9 @@ class ForeignHurdlesPortal(ThreadingHTTPServer):
     """`with ForeignHurdlesPortal(captcha=True) as p: page.goto(p.url)`.
 
     `p.codes`, `p.code_sent`, `p.failures` (wrong code or password), `p.logged_in` (count),
-    `p.profiles` (profiles chosen), `p.journal` (ordered events: "sms", "code-screen"; `p.timeline` the same with monotonic times),
-    `p.requests` (requests received, including refused ones), `p.advance(s)` moves the clock.
+    `p.profiles` (profiles chosen), `p.journal` (ordered events: "sms", "code-screen"),
+    `p.timeline` (the same with monotonic times), `p.requests` (requests received, including
+    refused ones), `p.captcha_answer`, `p.advance(s)` moves the clock.
     """
 
     daemon_threads = True

@@ -341,3 +341,20 @@ def test_hurdles_slow_code_screen_the_sms_arrives_first(page):
         assert p.journal == ["sms", "code-screen"]
         (_, sent), (_, served) = p.timeline
         assert served - sent >= 0.5  # by construction: the screen waits, the SMS did not
+
+
+def test_hurdles_all_gentle_hurdles_at_once_still_let_a_person_in(page):
+    with ForeignHurdlesPortal(profile_step=True, captcha=True, modal=True, split_code=True,
+                              slow_code_screen=0.2) as p:
+        page.goto(p.url)
+        page.get_by_role("button", name="Fermer").click()
+        page.get_by_role("link", name=OTP).click()
+        page.get_by_role("radio", name="Employeur").check()
+        page.get_by_role("button", name="Continuer").click()
+        hurdles_ask_code(page, p, captcha=p.captcha_answer)
+        for i, digit in enumerate(p.codes[-1], start=1):
+            page.get_by_label(f"Chiffre {i}", exact=True).fill(digit)
+        page.get_by_label("Mot de passe").fill(hurdles.PASSWORD)
+        page.get_by_role("button", name="Valider").click()
+        expect_dashboard(page)
+        assert p.profiles == ["EMPLOYEUR"] and p.logged_in == 1
