@@ -40,7 +40,7 @@ class Interstitials:
                     continue
                 text = " ".join(overlay.inner_text(timeout=2000).split())[:160]
                 name = " ".join(button.inner_text(timeout=2000).split()) or button.get_attribute("aria-label") or "×"
-                self.recorder.screenshot(self.page, "annonce-fermee")
+                self.recorder.screenshot(self.page, "annonce")
                 button.click(timeout=5000)
                 overlay.wait_for(state="hidden", timeout=5000)
             except PlaywrightError as exc:

@@ -1,0 +1,127 @@
+"""The login flow against portals written independently of the sandbox and of the bot: a
+single-page app with a cookie veil and « Mon compte », and a classic portal with hurdles."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.audit.manifest import read_records
+from bot.errors import CredentialsRejected, PortalRefused, PortalUnavailable, ScreenDidNotReact, UnexpectedPage
+from bot.retry import RetryPolicy
+from flows.interface import InterfaceScreen
+from flows.login import login, logout
+from tests import foreign_hurdles, foreign_spa
+from tests.conftest import assert_no_secret
+from tests.support.tiny_portal import TinyPortal
+
+
+class CodeFrom:
+    """A person reading the SMS the foreign portal sent; `wrong_first` mistypes the first code."""
+
+    def __init__(self, portal, wrong_first: bool = False):
+        self.portal, self.wrong_first, self.asked = portal, wrong_first, []
+        self.portal.codes = getattr(portal, "codes", [])
+        self.portal.code_sent = getattr(portal, "code_sent", None)
+
+    def before_sms(self) -> None:
+        pass
+
+    def sms_sent(self) -> None:
+        pass
+
+    def code(self, screen, *, again: bool = False) -> str:
+        assert self.portal.code_sent.wait(10)
+        self.asked.append(again)
+        code = self.portal.codes[-1]
+        return f"{(int(code) + 1) % 10**6:06d}" if self.wrong_first and not again else code
+
+    def eid_waiting(self, qr) -> None:
+        pass
+
+
+def test_single_page_portal_with_cookie_veil_and_mon_compte(flow, tmp_path):
+    with foreign_spa.ForeignSpaPortal(sms_delay=0.5) as portal:
+        person = CodeFrom(portal, wrong_first=True)
+        screen = login(flow, portal.url, foreign_spa.IDENTIFIER, foreign_spa.PASSWORD, person)
+        assert isinstance(screen, InterfaceScreen)
+        assert person.asked == [False, True]  # « Code ou mot de passe incorrect » asked for a new code
+        assert portal.failures == 1 and portal.logged_in
+        summary = screen.summary()
+        assert summary.state_of("2026-10") == "to_declare" and summary.state_of("2026-09") == "declared"
+        assert logout(flow, screen) and portal.logged_out
+    assert flow.recorder.shots
+    assert_no_secret([foreign_spa.PASSWORD, *portal.codes], roots=(tmp_path,))
+
+
+def test_manifest_records_the_closed_banner_and_the_entry_followed(flow):
+    with foreign_spa.ForeignSpaPortal(sms_delay=0) as portal:
+        login(flow, portal.url, foreign_spa.IDENTIFIER, foreign_spa.PASSWORD, CodeFrom(portal))
+    records = read_records(flow.recorder.folder)
+    closed = [r for r in records if r["step"] == "annonce-fermee"]
+    assert closed and "cookies" in closed[0]["overlay"] and closed[0]["button"] in ("Refuser", "Accepter")
+    assert [r["via"] for r in records if r["step"] == "entree"] == ["Mon compte"]
+
+
+def test_classic_portal_with_modal_and_one_box_per_digit(flow, tmp_path):
+    with foreign_hurdles.ForeignHurdlesPortal(modal=True, split_code=True) as portal:
+        screen = login(flow, portal.url, foreign_hurdles.IDENTIFIER, foreign_hurdles.PASSWORD, CodeFrom(portal))
+        assert isinstance(screen, InterfaceScreen) and portal.logged_in == 1
+    assert any(r["step"] == "annonce-fermee" for r in read_records(flow.recorder.folder))
+    assert_no_secret([foreign_hurdles.PASSWORD, *portal.codes], roots=(tmp_path,))
+
+
+def test_wrong_code_message_in_unlisted_markup_asks_for_a_new_code(flow):
+    with foreign_hurdles.ForeignHurdlesPortal() as portal:
+        person = CodeFrom(portal, wrong_first=True)
+        login(flow, portal.url, foreign_hurdles.IDENTIFIER, foreign_hurdles.PASSWORD, person)
+    assert person.asked == [False, True] and portal.failures == 1
+
+
+def test_wrong_password_named_alone_is_blamed_at_once(flow):
+    with foreign_hurdles.ForeignHurdlesPortal() as portal:
+        with pytest.raises(CredentialsRejected, match="mot de passe") as caught:
+            login(flow, portal.url, foreign_hurdles.IDENTIFIER, "Pas-le-bon", CodeFrom(portal))
+    assert portal.failures == 1 and "DAMANCOM_PASSWORD" in caught.value.message
+
+
+@pytest.mark.parametrize("flag", ["forbidden", "reset"])
+def test_a_portal_refusing_the_connection_is_said_as_such(flow, flag):
+    with foreign_hurdles.ForeignHurdlesPortal(**{flag: True}) as portal:
+        with pytest.raises(PortalRefused) as caught:
+            login(flow, portal.url, foreign_hurdles.IDENTIFIER, foreign_hurdles.PASSWORD, CodeFrom(portal),
+                  retry=RetryPolicy(attempts=1))
+    assert "refuse" in caught.value.message and "étranger" in caught.value.message
+    assert "surchargé" not in caught.value.message
+    assert caught.value.exit_code == 4 and caught.value.screenshot is not None
+
+
+def test_an_unknown_extra_screen_is_exit_6_with_evidence(flow):
+    with foreign_hurdles.ForeignHurdlesPortal(profile_step=True) as portal:
+        with pytest.raises(UnexpectedPage) as caught:
+            login(flow, portal.url, foreign_hurdles.IDENTIFIER, foreign_hurdles.PASSWORD, CodeFrom(portal))
+    assert caught.value.exit_code == 6 and caught.value.screenshot.is_file()
+    assert list(flow.recorder.folder.glob("*.html")), "the page's HTML kept as evidence"
+    assert portal.codes == []  # no SMS on a path the bot does not know
+
+
+DEAD_BUTTON = """<!doctype html><html lang="fr"><body><h1>Damancom</h1>
+<button onclick="void 0">S'authentifier avec OTP</button></body></html>"""
+HANGING_BUTTON = """<!doctype html><html lang="fr"><body><h1>Damancom</h1>
+<button onclick="fetch('/api/hang')">S'authentifier avec OTP</button></body></html>"""
+
+
+def test_a_button_that_does_nothing_is_exit_6_not_load(flow):
+    flow.action_timeout = 2
+    with TinyPortal(DEAD_BUTTON) as portal:
+        with pytest.raises(ScreenDidNotReact) as caught:
+            login(flow, portal.url, "X", "Y", CodeFrom(portal))
+    assert caught.value.exit_code == 6 and "n'a pas réagi" in caught.value.message
+    assert caught.value.screenshot.is_file()
+
+
+def test_a_request_left_unanswered_is_load_with_its_evidence(flow):
+    flow.navigation_timeout = 3
+    with TinyPortal(HANGING_BUTTON) as portal:
+        with pytest.raises(PortalUnavailable) as caught:
+            login(flow, portal.url, "X", "Y", CodeFrom(portal), retry=RetryPolicy(attempts=1))
+    assert caught.value.exit_code == 4 and "/api/hang (depuis 3 s)" in caught.value.message
