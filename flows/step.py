@@ -86,7 +86,7 @@ def act(ctx: FlowContext, action: Callable[[], None] | None, *, expect: Sequence
             if found is not None:
                 return found
         if now >= hard_limit and stale:
-            raise _no_answer(ctx, stale, what)
+            raise _no_answer(ctx, stale, what, now - started)
         if not pending or now >= hard_limit:
             if settle and reacted and now - calm_since >= min(SETTLE, quiet):
                 return _settled(ctx, expect, current)
@@ -192,13 +192,13 @@ def _portal_says_down(ctx: FlowContext, text: str) -> PortalUnavailable:
                              "Réessayez plus tard, de préférence le soir.", screenshot=shot)
 
 
-def _no_answer(ctx: FlowContext, pending, what: str) -> PortalUnavailable:
+def _no_answer(ctx: FlowContext, pending, what: str, waited: float) -> PortalUnavailable:
     ctx.stop_loading()
     shot = ctx.recorder.try_screenshot(ctx.page, "portail-sans-reponse")
     waiting = " ; ".join(p.describe() for p in pending[:3])
     logger.info("Requêtes sans réponse après {} : {}", what or "l'action", waiting)
     return PortalUnavailable(
-        f"Le portail n'a pas répondu dans le délai ({ctx.navigation_timeout:.0f} s) après {what or 'l’action'} "
+        f"Le portail n'a pas répondu dans le délai ({waited:.0f} s) après {what or 'l’action'} "
         f"(requête toujours en attente : {waiting}) : il est surchargé. Réessayez plus tard, de préférence le soir.",
         screenshot=shot, transient=True)
 
