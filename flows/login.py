@@ -20,6 +20,7 @@ from flows.home import EntryScreen, HomeScreen
 from flows.identifier import IdentifierScreen
 from flows.interface import InterfaceScreen
 from flows.portal import open_portal
+from flows.question import QuestionScreen
 from flows.step import act, go, wait_for
 
 # Which screens may follow which action (woob's URL → page table, for a portal without URLs).
@@ -34,6 +35,7 @@ AFTER_LOGOUT = (HomeScreen, EntryScreen)
 
 # The sandbox, like the real portal, ends an attempt after 3 wrong codes; we stop one short.
 MAX_CODE_TRIES = 2
+MAX_QUESTIONS = 3  # captchas answered wrongly before giving up
 
 
 class Person(Protocol):
@@ -96,9 +98,17 @@ def _home(ctx: FlowContext, url: str) -> HomeScreen:
 def _with_code(ctx: FlowContext, screen: IdentifierScreen, identifier: str, password: str, person: Person,
                max_code_tries: int) -> InterfaceScreen:
     logger.info("Envoi de l'identifiant : le portail envoie un code par SMS.")
-    screen.fill_identifier(identifier)
-    person.sms_sent()  # from now on a code handed over is kept, even before the next screen shows
-    after = act(ctx, screen.send, expect=AFTER_IDENTIFIER, current=screen, what="l'envoi de l'identifiant")
+    for question_round in range(1, MAX_QUESTIONS + 1):
+        screen.fill_identifier(identifier)
+        asked = _ask_person_if_questioned(ctx, person)
+        person.sms_sent()  # from now on a code handed over is kept, even before the next screen shows
+        after = act(ctx, screen.send, expect=AFTER_IDENTIFIER, current=screen, what="l'envoi de l'identifiant")
+        if asked and isinstance(after.screen, IdentifierScreen) and question_round < MAX_QUESTIONS \
+                and QuestionScreen(ctx).is_here():
+            logger.warning("Réponse à la question du portail refusée ({}) : nouvelle question.", after.message)
+            screen = after.screen
+            continue
+        break
     if not isinstance(after.screen, CodePasswordScreen):
         shown = after.screen or screen
         shot = shown.shot("identifiant-refuse")
@@ -143,6 +153,17 @@ def _with_code(ctx: FlowContext, screen: IdentifierScreen, identifier: str, pass
                 "parle aussi du mot de passe, vérifiez DAMANCOM_PASSWORD).", screenshot=shot)
         _attempt_ended(after.screen, after.message)
     raise AssertionError("unreachable")  # the loop always returns or raises
+
+
+def _ask_person_if_questioned(ctx: FlowContext, person: Person) -> bool:
+    """A captcha next to the identifier: its screenshot goes to the person, who answers it."""
+    question = QuestionScreen(ctx)
+    if not question.is_here():
+        return False
+    if not hasattr(person, "question"):
+        raise question.unexpected("le portail pose une question (captcha) et personne ne peut y répondre")
+    question.answer(person.question(question.picture(), question.prompt(), typed_in_page=question.typed))
+    return True
 
 
 def login_eid(ctx: FlowContext, url: str, person: Person, wait: float,

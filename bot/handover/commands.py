@@ -32,6 +32,8 @@ def find_waiting(env: Env, account: str | None, *, phase: str) -> tuple[str, Pat
     if phase == "code" and info.get("phase") != "code":
         raise InvalidCode("La connexion attend d'abord votre confirmation : aucun SMS n'a encore été demandé. "
                           "Lancez « damancom-bot ready », puis donnez le code reçu.")
+    if phase == "question" and info.get("phase") != "question":
+        raise InvalidCode("La connexion ne pose pas de question en ce moment : rien à répondre.")
     if phase == "ready" and info.get("phase") != "ready":
         raise InvalidCode("La connexion n'attend pas de confirmation : le SMS a déjà été demandé. "
                           "Donnez le code avec « damancom-bot otp CODE ».")

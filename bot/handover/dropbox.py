@@ -18,6 +18,7 @@ from bot.files import safe_name, write_atomic
 from bot.handover.mailbox import READY, RESEND, Mailbox
 
 WAITING, CODE_FILE, READY_FILE, RESEND_FILE = "waiting.json", "code.json", "ready.json", "resend.json"
+ANSWER_FILE = "answer.json"
 POLL_SECONDS = 0.2
 
 
@@ -94,16 +95,26 @@ class DropboxChannel:
 
     def close(self) -> None:
         self._stop.set()
-        for name in (WAITING, CODE_FILE, READY_FILE, RESEND_FILE):  # no code stays on disk
+        for name in (WAITING, CODE_FILE, READY_FILE, RESEND_FILE, ANSWER_FILE):  # no code stays on disk
             (self.folder / name).unlink(missing_ok=True)
 
     def _watch(self) -> None:
         while not self._stop.wait(POLL_SECONDS):
             self._take_code()
+            self._take_answer()
             for file_name, kind in ((READY_FILE, READY), (RESEND_FILE, RESEND)):
                 data = take_file(self.folder / file_name)
                 if data is not None and self._fresh(data, kind):
                     self.mailbox.post(kind, self.name)
+
+    def _take_answer(self) -> None:
+        data = take_file(self.folder / ANSWER_FILE)
+        if data is None or not self._fresh(data, "réponse"):
+            return
+        try:
+            self.mailbox.offer_answer(str(data.get("answer", "")), self.name)
+        except InvalidCode:
+            logger.warning("Réponse déposée par « damancom-bot answer » vide ou trop longue : ignorée.")
 
     def _take_code(self) -> None:
         data = take_file(self.folder / CODE_FILE)

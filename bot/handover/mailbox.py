@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from bot.errors import InvalidCode
 from bot.otp import parse_code
 
-CODE, READY, RESEND, CLOSED = "code", "ready", "resend", "closed"
+CODE, READY, RESEND, ANSWER, CLOSED = "code", "ready", "resend", "answer", "closed"
+MAX_ANSWER = 40  # a captcha answer: a few characters, never a paragraph
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,15 @@ class Mailbox:
         self._post(Delivery(CODE, via, code))
         return code
 
+    def offer_answer(self, raw: str, via: str) -> str:
+        """Posts a person's answer to a portal question (captcha); raises InvalidCode when empty or long."""
+        answer = " ".join((raw or "").split())
+        if not answer or len(answer) > MAX_ANSWER:
+            raise InvalidCode(f"Réponse vide ou trop longue (au plus {MAX_ANSWER} caractères) : recopiez seulement "
+                              "ce que demande l'image.")
+        self._post(Delivery(ANSWER, via, answer))
+        return answer
+
     def post(self, kind: str, via: str) -> None:
         self._post(Delivery(kind, via))
 
@@ -87,4 +97,4 @@ class Mailbox:
             self._items = deque(i for i in self._items if i.kind != kind or i.seq > up_to)
 
 
-__all__ = ["Mailbox", "Delivery", "InvalidCode", "CODE", "READY", "RESEND", "CLOSED"]
+__all__ = ["Mailbox", "Delivery", "InvalidCode", "CODE", "READY", "RESEND", "ANSWER", "CLOSED"]

@@ -10,7 +10,7 @@ from typing import Callable, Protocol
 from loguru import logger
 
 from bot.errors import CodeNotProvided
-from bot.handover.mailbox import CLOSED, CODE, READY, RESEND, Mailbox
+from bot.handover.mailbox import ANSWER, CLOSED, CODE, READY, RESEND, Mailbox
 from bot.notify import Notifier
 from bot.otp import duration_fr
 
@@ -144,6 +144,39 @@ class HandOver:
             channel.open("code", "Un nouveau code a été demandé au portail.")
         logger.info("Nouveau code demandé au portail (renvoi).")
 
+    # a question the portal asks (captcha) ------------------------------------------------
+    def question(self, picture: Path | None, prompt: str, typed_in_page: Callable[[float], str | None] | None = None) -> str:
+        """The person answers what the screen asks (its screenshot goes to every channel); in a
+        visible browser they may also type it in the page itself. Never guessed by the bot."""
+        hint = (f"Le portail pose une question avant d'envoyer le SMS : « {prompt} ». Regardez la capture "
+                f"{picture} et répondez avec « damancom-bot answer TEXTE --account {self.account} »"
+                + (f" ou sur la page {self.local_url}" if self.local_url else "")
+                + (" ou dans la fenêtre du navigateur" if self.assisted else "") + ".")
+        for channel in self.channels:
+            channel.open("question", hint, picture) if _takes_picture(channel) else channel.open("question", hint)
+        if not any(c.name == "terminal" for c in self.channels):
+            self.say(hint)
+        self.notifier.send("Damancom : question du portail", hint, attach=picture)
+        watch = typed_in_page if self.assisted else None
+        until = self.clock() + self.code_wait
+        while (remaining := until - self.clock()) > 0:
+            delivery = self.mailbox.take({ANSWER}, timeout=0 if watch else remaining)
+            if delivery is None and watch is not None:
+                typed = watch(min(1.0, remaining))
+                if typed:
+                    logger.info("Réponse à la question saisie dans la fenêtre du navigateur.")
+                    return typed
+                continue
+            if delivery is None:
+                continue
+            if delivery.kind == CLOSED:
+                break
+            logger.info("Réponse à la question du portail reçue ({}).", delivery.via)
+            return delivery.value
+        raise CodeNotProvided(
+            f"Personne n'a répondu à la question du portail dans le délai ({duration_fr(self.code_wait)}) : aucun SMS "
+            "n'a été demandé. Relancez la connexion quand vous pourrez répondre.")
+
     # e-ID ------------------------------------------------------------------------------
     def eid_waiting(self, qr: Path | None) -> None:
         text = ("Le portail attend votre approbation dans l'application « Identité Numérique » : ouvrez-la et "
@@ -154,3 +187,8 @@ class HandOver:
     def close(self) -> None:
         for channel in self.channels:
             channel.close()
+
+
+def _takes_picture(channel) -> bool:
+    """Channels that can show the question's screenshot take it as a third argument."""
+    return getattr(channel, "shows_pictures", False)

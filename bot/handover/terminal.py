@@ -18,10 +18,12 @@ class TerminalChannel:
         self.mailbox, self.stdin, self.stdout = mailbox, stdin, stdout
         self._asking = threading.Event()
         self._reader: threading.Thread | None = None
+        self.phase = ""
 
     def open(self, phase: str, hint: str = "") -> None:
-        if phase != "code":
+        if phase not in ("code", "question"):
             return  # the ready gate is for unattended runs, which have no terminal
+        self.phase = phase
         if hint:
             self._say(hint)
         self._ask()
@@ -40,11 +42,23 @@ class TerminalChannel:
 
     def _ask(self) -> None:
         self._asking.set()
+        if self.phase == "question":
+            self._say("Réponse à la question du portail : ", end="")
+            return
         self._say("Code reçu par SMS (6 chiffres, ou « r » pour le renvoyer) : ", end="")
 
     def _read(self) -> None:
         # Lines typed ahead (a pipe delivers them all at once) are kept: the next question takes them.
         for line in iter(self.stdin.readline, ""):
+            if self.phase == "question":
+                try:
+                    self.mailbox.offer_answer(line, self.name)
+                    self.phase = ""
+                    self._asking.clear()
+                except InvalidCode as exc:
+                    self._say(exc.message)
+                    self._ask()
+                continue
             if line.strip().lower() in RESEND_WORDS:
                 self.mailbox.post(RESEND, self.name)
                 continue

@@ -23,6 +23,7 @@ _STYLE = ("body{font-family:Arial,sans-serif;max-width:520px;margin:40px auto;pa
 
 class LocalPageChannel:
     name = "page-locale"
+    shows_pictures = True  # a portal question (captcha) is shown with its screenshot
 
     def __init__(self, mailbox: Mailbox, account: str):
         self.mailbox, self.account = mailbox, account
@@ -30,6 +31,8 @@ class LocalPageChannel:
         self.csrf = secrets.token_urlsafe(24)
         self.phase = ""
         self.done_text = ""
+        self.picture = ""  # the question's screenshot, as a data: URL
+        self.changed = threading.Event()  # set whenever the page shows something new (tests wait on it)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True
         self.server.channel = self
@@ -39,8 +42,10 @@ class LocalPageChannel:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/code/{self.token}"
 
-    def open(self, phase: str, hint: str = "") -> None:
+    def open(self, phase: str, hint: str = "", picture=None) -> None:
         self.phase, self.done_text = phase, ""
+        self.picture = _data_url(picture) if phase == "question" else ""
+        self.changed.set()
         if self._thread is None:
             self.mailbox.channel_opened(self.name)
             self._thread = threading.Thread(target=self.server.serve_forever, name="local-page", daemon=True)
@@ -65,6 +70,14 @@ class LocalPageChannel:
                     "Le portail enverra alors un code par SMS.</p>"
                     f'<form method="post">{hidden}<input type="hidden" name="action" value="ready">'
                     "<button>Je suis prêt</button></form>")
+        elif self.phase == "question":
+            image = f'<p><img src="{self.picture}" alt="Capture de l\'écran du portail" style="max-width:100%"></p>' \
+                if self.picture else ""
+            body = (f"<p>Le portail pose une question avant d'envoyer le SMS pour le compte <b>{escape(self.account)}</b>. "
+                    f"Répondez d'après la capture ci-dessous.</p>{image}"
+                    f'<form method="post">{hidden}<input type="hidden" name="action" value="answer">'
+                    '<label for="reponse">Réponse</label><br><input id="reponse" name="reponse" autofocus>'
+                    "<br><button>Envoyer la réponse</button></form>")
         elif self.phase == "code":
             body = (f"<p>Saisissez le code à 6 chiffres reçu par SMS pour le compte <b>{escape(self.account)}</b>.</p>"
                     f'<form method="post">{hidden}<input type="hidden" name="action" value="code">'
@@ -92,6 +105,13 @@ class LocalPageChannel:
         if action == "resend" and self.phase == "code":
             self.mailbox.post(RESEND, self.name)
             return 200, self.render(message="Demande de renvoi transmise : un nouveau SMS va arriver.")
+        if action == "answer" and self.phase == "question":
+            try:
+                self.mailbox.offer_answer(form.get("reponse", ""), self.name)
+            except InvalidCode as exc:
+                return 200, self.render(error=exc.message)
+            self.done_text = "Réponse transmise au bot. Gardez cette page ouverte pour le code SMS."
+            return 200, self.render()
         if action == "code" and self.phase == "code":
             try:
                 self.mailbox.offer_code(form.get("code", ""), self.name)
@@ -100,6 +120,16 @@ class LocalPageChannel:
             self.done_text = "Code transmis au bot. Vous pouvez fermer cette page."
             return 200, self.render()
         return 409, self.render(error="Cette action n'est pas attendue pour le moment.")
+
+
+def _data_url(picture) -> str:
+    import base64
+    from pathlib import Path
+
+    try:
+        return "data:image/png;base64," + base64.b64encode(Path(picture).read_bytes()).decode("ascii")
+    except (OSError, TypeError):
+        return ""
 
 
 def _forbidden() -> str:

@@ -3,15 +3,21 @@ single-page app with a cookie veil and « Mon compte », and a classic portal wi
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from bot.audit.manifest import read_records
+from bot.handover.mailbox import Mailbox
+from bot.handover.session import HandOver
+from bot.handover.webpage import LocalPageChannel
 from bot.errors import CredentialsRejected, PortalRefused, PortalUnavailable, ScreenDidNotReact, UnexpectedPage
 from bot.retry import RetryPolicy
 from flows.interface import InterfaceScreen
 from flows.login import login, logout
 from tests import foreign_hurdles, foreign_spa
 from tests.conftest import assert_no_secret
+from tests.bot.handover.test_webpage import csrf, fetch
 from tests.support.tiny_portal import TinyPortal
 
 
@@ -126,3 +132,47 @@ def test_a_request_left_unanswered_is_load_with_its_evidence(flow):
             login(flow, portal.url, "X", "Y", CodeFrom(portal), retry=RetryPolicy(attempts=1))
     assert caught.value.exit_code == 4 and "requête toujours en attente : GET" in caught.value.message
     assert "/api/hang (depuis" in caught.value.message
+
+
+class PersonAtThePage(threading.Thread):
+    """Plays the person on the local page (real HTTP): answers the question shown there by
+    reading it off the portal, then types the SMS code."""
+
+    def __init__(self, page: LocalPageChannel, portal, wrong_answers: int = 0):
+        super().__init__(daemon=True)
+        self.page, self.portal, self.wrong_answers, self.seen_pictures = page, portal, wrong_answers, 0
+
+    def run(self) -> None:
+        done = set()
+        while self.page.phase != "" or not done:
+            status, html = fetch(self.page.url)
+            if self.page.phase == "question" and "Envoyer la réponse" in html and self.page.picture not in done:
+                done.add(self.page.picture)
+                self.seen_pictures += "data:image/png;base64," in html
+                answer = "ZZZZ" if self.wrong_answers > 0 else self.portal.captcha_answer
+                self.wrong_answers -= 1
+                fetch(self.page.url, {"_csrf": csrf(html), "action": "answer", "reponse": answer})
+            elif self.page.phase == "code" and self.portal.code_sent.wait(0.2) and "Envoyer le code" in html:
+                fetch(self.page.url, {"_csrf": csrf(html), "action": "code", "code": self.portal.codes[-1]})
+                return
+            self.page.changed.wait(0.2)
+            self.page.changed.clear()
+
+
+def test_a_captcha_is_handed_to_the_person_with_its_screenshot(flow, tmp_path):
+    mailbox = Mailbox()
+    local = LocalPageChannel(mailbox, "FOREIGN-1")
+    person = HandOver(mailbox, [local], account="FOREIGN-1", code_wait=30, local_url=local.url)
+    with foreign_hurdles.ForeignHurdlesPortal(captcha=True) as portal:
+        helper = PersonAtThePage(local, portal, wrong_answers=1)
+        helper.start()
+        try:
+            screen = login(flow, portal.url, foreign_hurdles.IDENTIFIER, foreign_hurdles.PASSWORD, person)
+        finally:
+            person.close()
+        helper.join(10)
+    assert isinstance(screen, InterfaceScreen) and portal.logged_in == 1
+    assert helper.seen_pictures == 2  # the wrong answer brought a new question, with its screenshot
+    assert len(portal.codes) == 1  # no SMS until the captcha was answered right
+    assert len(list(flow.recorder.folder.glob("*question-portail.png"))) == 2
+    assert_no_secret([foreign_hurdles.PASSWORD, *portal.codes], roots=(tmp_path,))
