@@ -12,6 +12,8 @@ import pytest
 from bot.handover.dropbox import handover_dir, read_waiting
 from tests.bot.commands.test_handover_ways import wait_until
 from tests.conftest import BIN, assert_no_secret
+from tests.foreign_hurdles import IDENTIFIER, ForeignHurdlesPortal
+from tests.foreign_hurdles import PASSWORD as HURDLES_PASSWORD
 from tests.foreign_portal import PASSWORD, ForeignPortal
 
 
@@ -87,8 +89,11 @@ def unavailable_portal():
     server.server_close()
 
 
+FAST_RETRIES = {"DAMANCOM_RETRY_BACKOFF": "0.2"}
+
+
 def test_portal_answering_503_is_exit_4_with_screenshot(tmp_path, cli_env, unavailable_portal):
-    process = start_login(tmp_path, cli_env, unavailable_portal)
+    process = start_login(tmp_path, cli_env, unavailable_portal, **FAST_RETRIES)
     out, err = process.communicate(timeout=120)
     assert process.returncode == 4, err
     assert "erreur 503" in err and "Réessayez plus tard" in err
@@ -98,7 +103,7 @@ def test_portal_answering_503_is_exit_4_with_screenshot(tmp_path, cli_env, unava
 def test_unreachable_portal_is_exit_4(tmp_path, cli_env):
     with ThreadingHTTPServer(("127.0.0.1", 0), _Unavailable) as closed:
         port = closed.server_address[1]  # bound then closed: nothing listens there
-    process = start_login(tmp_path, cli_env, f"http://127.0.0.1:{port}/fr/")
+    process = start_login(tmp_path, cli_env, f"http://127.0.0.1:{port}/fr/", **FAST_RETRIES)
     out, err = process.communicate(timeout=120)
     assert process.returncode == 4, err
     assert "ne répond pas" in err
@@ -122,3 +127,25 @@ def test_headless_login_on_a_foreign_portal_with_only_the_otp_command(tmp_path, 
             process.kill()
     assert process.returncode == 0, err
     assert "Pharmacie du Test" in out
+
+
+def test_a_code_handed_over_before_the_code_screen_shows_is_kept(tmp_path, cli_env):
+    """The SMS often arrives before a slow portal shows the code screen: `otp` at once must work."""
+    with ForeignHurdlesPortal(slow_code_screen=3) as portal:
+        process = subprocess.Popen([str(BIN / "damancom-bot"), "login"], stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                                   env={**cli_env, "DAMANCOM_URL": portal.url, "DAMANCOM_IDENTIFIER": IDENTIFIER,
+                                        "DAMANCOM_PASSWORD": HURDLES_PASSWORD, "DAMANCOM_LOCAL_PAGE": "0"})
+        try:
+            assert portal.code_sent.wait(60)
+            handed = subprocess.run([str(BIN / "damancom-bot"), "otp", portal.codes[-1]], capture_output=True,
+                                    text=True, cwd=tmp_path, env=cli_env, timeout=60)
+            screen_shown = "code-screen" in portal.journal
+            out, err = process.communicate(timeout=120)
+        finally:
+            process.kill()
+    assert handed.returncode == 0, handed.stderr
+    assert not screen_shown, "the code was handed over before the code screen was served"
+    assert process.returncode == 0, err
+    assert_no_secret([HURDLES_PASSWORD, *portal.codes], out, err, handed.stdout, handed.stderr,
+                     roots=(tmp_path / "recordings", tmp_path / "state"))
