@@ -17,11 +17,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import segno
 
-from bot.ebds.check import check
-from bot.ebds.records import parse
-from bot.sandbox import pages
+from bot.sandbox import filing, pages
 from bot.sandbox.faults import Faults
-from bot.sandbox.preetabli import EMPLOYEES, REGISTERED_ELSEWHERE, make_preetabli
+from bot.sandbox.preetabli import make_preetabli
 from bot.sandbox.state import CodeCheck, Portal, Session
 
 COOKIE = "DAMANCOM_SESSION"
@@ -135,10 +133,8 @@ class Handler(BaseHTTPRequestHandler):
         receipt = account.receipts.get(period)
         if action in ("/accuse", "/accuse.txt") and receipt is not None:
             if action == "/accuse.txt":
-                text = (f"CNSS - ACCUSE DE RECEPTION\nReference : {receipt.reference}\nAffilie : {account.affiliation}\n"
-                        f"Periode : {period}\nSalaries : {receipt.employees}\nSalaires reels : {receipt.total_real}\n"
-                        f"Salaires plafonnes : {receipt.total_capped}\nMontant a payer : {receipt.amount_due}\n")
-                return self._send(200, text, content_type="text/plain; charset=utf-8")
+                return self._send(200, filing.receipt_text(account, period, receipt),
+                                  content_type="text/plain; charset=utf-8")
             return self._send(200, pages.receipt_page(period, account, receipt), session=session)
         declared = dict(self.portal.periods(account))[period]
         self._send(200, pages.declaration(period, session.csrf, declared=declared), session=session)
@@ -152,27 +148,11 @@ class Handler(BaseHTTPRequestHandler):
         if dict(self.portal.periods(account))[period]:
             return self._redirect(f"/fr/declaration/{period}/accuse", session)
         if action == "/depot":
-            content = form.get("fichier", "")
-            problems = check(content, preetabli=make_preetabli(account, period), affiliate=account.affiliation,
-                             period=period) if content else []
-            records = parse(content) if content and not problems else []
-            known = {number for number, *_ in EMPLOYEES} | REGISTERED_ELSEWHERE
-            unknown = [r for r in records if r.type == "B04" and r.text("N_Num_Assure")
-                       and r.text("N_Num_Assure") not in known]
-            errors = [str(p) for p in problems[:20]] + [
-                f"ligne {r.line}, enregistrement B04 : le numéro d'immatriculation {r.text('N_Num_Assure')} est inconnu "
-                "de la CNSS." for r in unknown]
-            if not content or errors:
-                return self._send(200, pages.declaration(period, session.csrf, errors=errors or ["Aucun fichier reçu."]),
-                                  session=session)
-            b06 = next(r for r in records if r.type == "B06")
-            session.pending = {"period": period, "employees": b06.number("N_Nbr_Salaries"),
-                               "real": b06.number("N_T_Salaire_Reel"), "capped": b06.number("N_T_Salaire_Plaf")}
-            self.portal.uploads.append((account.identifier, period))
+            errors = filing.upload(self.portal, session, period, form.get("fichier", ""))
+            if errors:
+                return self._send(200, pages.declaration(period, session.csrf, errors=errors), session=session)
             return self._send(200, pages.confirmation(period, session.csrf, session.pending), session=session)
-        if action == "/valider" and session.pending and session.pending["period"] == period:
-            self.portal.file(account, period, session.pending)
-            session.pending = None
+        if action == "/valider" and filing.validate(self.portal, session, period):
             return self._redirect(f"/fr/declaration/{period}/accuse", session)
         return self._redirect(f"/fr/declaration/{period}", session)
 
