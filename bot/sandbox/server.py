@@ -17,12 +17,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import segno
 
-from bot.sandbox import filing, pages
+from bot.errors import ConfigError
+from bot.sandbox import filing, pages, spa_api
 from bot.sandbox.faults import Faults
 from bot.sandbox.preetabli import make_preetabli
 from bot.sandbox.state import CodeCheck, Portal, Session
 
 COOKIE = "DAMANCOM_SESSION"
+STYLES = ("classic", "spa")  # server-rendered pages with forms, or one page app with a JSON API
+SMS_DELAY = 1.5  # seconds the spa's « send the code » call takes, like an SMS gateway
+TOAST_SECONDS = 6.0  # how long the spa shows a message
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -49,11 +53,18 @@ class Handler(BaseHTTPRequestHandler):
             return False
         if faults.name == "slow":
             self.server.stopping.wait(faults.slow_seconds)  # the server is slow, not the client
+        api = self.server.style == "spa" and path.startswith(spa_api.API)
         if faults.name == "unavailable" or faults.busy_now(self.portal.clock()):
-            self._send(HTTPStatus.SERVICE_UNAVAILABLE, pages.unavailable())
+            if api:
+                spa_api.fault_reply(self, spa_api.UNAVAILABLE)
+            else:
+                self._send(HTTPStatus.SERVICE_UNAVAILABLE, pages.unavailable())
             return True
         if faults.name == "maintenance":
-            self._send(200, pages.maintenance())
+            if api:
+                spa_api.fault_reply(self, spa_api.MAINTENANCE)
+            else:
+                self._send(200, pages.maintenance())
             return True
         return False
 
@@ -102,6 +113,12 @@ class Handler(BaseHTTPRequestHandler):
             return {part.get_param("name", header="content-disposition"): part.get_payload(decode=True).decode("latin-1")
                     for part in message.iter_parts()}
         raw = body.decode("utf-8", "replace")
+        if kind.startswith("application/json"):  # the spa style's API
+            try:
+                data = json.loads(raw or "{}")
+            except ValueError:
+                return {}
+            return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
         return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
 
     # declarations -------------------------------------------------------------------
@@ -169,6 +186,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         path = urlsplit(self.path).path
         session, created = self._session(create=True)
+        if self.server.style == "spa" and spa_api.serves(path):
+            return spa_api.Spa(self, session).get(path, created)
         flash, session.flash = session.flash, None
         if path == "/fr/" and "eid=expire" in urlsplit(self.path).query:
             flash = "La demande e-ID a expiré. Recommencez."
@@ -219,6 +238,10 @@ class Handler(BaseHTTPRequestHandler):
         session, _ = self._session(create=False)
         if path == "/_sandbox/eid/approve":  # test hook, like /_sandbox/outbox
             return self._json({"approuvees": self.portal.approve_eid(form.get("identifiant", ""))})
+        if self.server.style == "spa" and path.startswith(spa_api.API):
+            return spa_api.Spa(self, session).post(path, form)
+        if self.server.style == "spa" and not path.startswith("/_sandbox/"):  # no forms in this style
+            return self._send(HTTPStatus.NOT_FOUND, pages.message("Page introuvable", "Cette page n'existe pas."))
         if not self._csrf_ok(session, form):
             return self._forbidden()
         if path == "/_sandbox/eid/approuver":
@@ -281,9 +304,17 @@ class SandboxServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, portal: Portal, host: str = "127.0.0.1", port: int = 0, faults: Faults | None = None):
+    def __init__(self, portal: Portal, host: str = "127.0.0.1", port: int = 0, faults: Faults | None = None,
+                 style: str = "classic", sms_delay: float = SMS_DELAY, toast_seconds: float = TOAST_SECONDS):
+        if style not in STYLES:
+            raise ConfigError(f"--style {style} : style de portail inconnu. Choix possibles : {', '.join(STYLES)}.")
+        if not sms_delay >= 0:
+            raise ConfigError(f"--sms-delay {sms_delay} : attendu un nombre de secondes positif ou nul.")
+        if not toast_seconds > 0:
+            raise ConfigError(f"Durée d'affichage des messages {toast_seconds} : attendu un nombre de secondes positif.")
         self.portal = portal
         self.faults = faults or Faults()
+        self.style, self.sms_delay, self.toast_seconds = style, sms_delay, toast_seconds
         self.stopping = threading.Event()  # releases hanging and slow requests at shutdown
         super().__init__((host, port), Handler)
 
@@ -301,9 +332,11 @@ class Sandbox:
     """A sandbox portal served from a background thread: `with Sandbox() as sb: sb.url`."""
 
     def __init__(self, portal: Portal | None = None, host: str = "127.0.0.1", port: int = 0,
-                 faults: Faults | None = None):
+                 faults: Faults | None = None, style: str = "classic", sms_delay: float = SMS_DELAY,
+                 toast_seconds: float = TOAST_SECONDS):
         self.portal = portal or Portal()
-        self.server = SandboxServer(self.portal, host, port, faults)
+        self.server = SandboxServer(self.portal, host, port, faults, style=style, sms_delay=sms_delay,
+                                    toast_seconds=toast_seconds)
         self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="sandbox", daemon=True)
 
