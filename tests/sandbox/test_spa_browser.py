@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -294,3 +295,26 @@ def test_drifted_spa_still_works_for_a_person(page, demo_account):
         page.get_by_role("button", name="Confirmer").click()
         expect(page.get_by_role("heading", name="Mon espace employeur")).to_be_visible()
         expect(page.get_by_role("heading", name="Obligations mensuelles")).to_be_visible()
+
+
+def test_portal_falling_over_after_the_shell_loaded_is_a_toast(page, spa_sandbox, demo_account):
+    open_home(page, spa_sandbox.url)
+    page.get_by_role("button", name="S'authentifier avec OTP").click()
+    spa_sandbox.server.faults.name = "unavailable"  # from now on every API call gets a 503
+    page.get_by_placeholder("Votre identifiant").fill(demo_account.identifier)
+    page.get_by_role("button", name="Continuer").click()
+    expect(toast(page, "Service momentanément indisponible")).to_have_class(re.compile("toast-error"))
+    expect(page.get_by_role("button", name="Continuer")).to_be_enabled()  # the person may try again
+    assert spa_sandbox.outbox.all() == []
+
+
+def test_expired_eid_request_goes_home_with_a_toast(page):
+    now = [time.time()]
+    with Sandbox(Portal(clock=lambda: now[0]), style="spa", sms_delay=0) as sandbox:
+        open_home(page, sandbox.url)
+        page.get_by_role("button", name="S'authentifier avec e-ID").click()
+        expect(page.get_by_role("img", name="Code QR e-ID")).to_be_visible()
+        now[0] += 3600
+        expect(toast(page, "La demande e-ID a expiré. Recommencez.")).to_be_visible()
+        expect(page).to_have_url(sandbox.url)
+        expect(page.get_by_role("button", name="S'authentifier avec e-ID")).to_be_visible()
