@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from html import escape
 from importlib import resources
 
@@ -24,9 +25,13 @@ border-radius:50%;animation:tourne .8s linear infinite} @keyframes tourne{to{tra
 """
 
 
+@cache
+def _script() -> str:
+    return resources.files("bot.sandbox").joinpath("spa.js").read_text(encoding="utf-8")
+
+
 def shell(csrf: str, *, toast_seconds: float) -> str:
-    script = resources.files("bot.sandbox").joinpath("spa.js").read_text(encoding="utf-8")
-    script = script.replace("__TOAST_MS__", str(round(toast_seconds * 1000)))
+    script = _script().replace("__TOAST_MS__", str(round(toast_seconds * 1000)))
     return f"""<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>Damancom</title>
 <meta name="csrf-token" content="{escape(csrf)}">

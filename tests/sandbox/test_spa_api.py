@@ -242,6 +242,7 @@ def test_drift_rewrites_the_shell_and_its_script():
         _, body = ApiClient(sandbox.url).shell()
     assert "Connexion par code SMS" in body and "S'authentifier avec OTP" not in body
     assert ">Confirmer<" in body and ">Valider<" not in body and "Poursuivre" in body
+    assert "Chiffre ${i} du code" not in body and "Votre identifiant" not in body and "J'ai compris" not in body
 
 
 def test_slow_sms_step_is_released_at_shutdown():

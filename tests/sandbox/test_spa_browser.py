@@ -286,11 +286,13 @@ def test_faults_on_the_code_check_are_toasts(page, demo_account, fault, toast_te
 
 def test_drifted_spa_still_works_for_a_person(page, demo_account):
     with Sandbox(Portal(), style="spa", sms_delay=0, faults=Faults("drift")) as sandbox:
-        open_home(page, sandbox.url)
+        page.goto(sandbox.url)
+        page.get_by_role("dialog").get_by_role("button", name="D'accord").click()
         page.get_by_role("button", name="Connexion par code SMS").click()
-        page.get_by_placeholder("Votre identifiant").fill(demo_account.identifier)
+        page.get_by_placeholder("Code adhérent").fill(demo_account.identifier)
         page.get_by_role("button", name="Poursuivre").click()
-        type_code(page, sandbox.outbox.wait_for(demo_account.identifier, timeout=5).code)
+        page.get_by_label("Caractère 1", exact=True).click()
+        page.keyboard.type(sandbox.outbox.wait_for(demo_account.identifier, timeout=5).code)
         page.get_by_label("Mot de passe").fill(demo_account.password)
         page.get_by_role("button", name="Confirmer").click()
         expect(page.get_by_role("heading", name="Mon espace employeur")).to_be_visible()
