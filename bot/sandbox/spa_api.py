@@ -3,6 +3,17 @@
 The same `Portal` (accounts, codes, tries, e-ID, declarations) as the classic style; only the way
 the screens reach the browser differs. Every reply is JSON: data, plus `erreur` / `info` (French
 messages the shell shows as toasts) and `suite` (the screen's URL the shell goes to next).
+
+Routes (POST ones need the shell's token in `X-CSRF-Token`, else 403):
+  POST otp {identifiant}            slow (the SMS step) → code screen data | 422 unknown identifier
+  GET  otp/code                     masked phone, validity | 409 no attempt
+  POST otp/code {code, motdepasse}  → interface + new token | 422 wrong code/password | 409 expired, too many
+  POST otp/renvoi                   slow → new code | 422 no more resends
+  POST eid, GET eid/etat            QR svg; en_attente | approuve (+ new token) | expire
+  GET  espace                       the interface's data | 401 not logged in
+  GET  declaration/P, declaration/P/accuse; POST declaration/P/depot (FormData « fichier »),
+       declaration/P/valider        period state and pending totals; refusals (422); receipt
+  POST deconnexion                  a fresh session (new cookie and token)
 """
 
 from __future__ import annotations
