@@ -44,6 +44,13 @@ def sandbox(portal):
 
 
 @pytest.fixture
+def spa_sandbox(portal):
+    """The same portal in the single-page-app style, without the slow SMS step."""
+    with Sandbox(portal, style="spa", sms_delay=0) as running:
+        yield running
+
+
+@pytest.fixture
 def demo_account(portal):
     return portal.accounts["PHARMA-DEMO"]
 

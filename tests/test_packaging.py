@@ -18,7 +18,8 @@ def test_wheel_runs_the_demo_outside_the_checkout(tmp_path):
                    capture_output=True)
     wheel = next((tmp_path / "dist").glob("damancom_bot-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    for data in ("bot/_selectors/home.yaml", "bot/_selectors/code_password.yaml", "bot/sandbox/accounts.yaml"):
+    for data in ("bot/_selectors/home.yaml", "bot/_selectors/code_password.yaml", "bot/sandbox/accounts.yaml",
+                 "bot/sandbox/spa.js"):
         assert data in names
     assert not [n for n in names if n.endswith("selectors.py") or n.startswith("selectors/")]
 

@@ -9,6 +9,8 @@ def add_options(parser) -> None:
     parser.add_argument("--headed", action="store_true", help="affiche la fenêtre du navigateur")
     parser.add_argument("--interactive", action="store_true",
                         help="vous saisissez vous-même le code « envoyé » par le bac à sable")
+    parser.add_argument("--style", default="classic", metavar="STYLE",
+                        help="style du portail simulé : classic (par défaut) ou spa (application d'une seule page)")
 
 
 def run(args, env) -> int:
@@ -26,7 +28,7 @@ def run(args, env) -> int:
     portal = Portal()
     account = next(iter(portal.accounts.values()))
     redact.register(account.password)
-    with Sandbox(portal) as sandbox:
+    with Sandbox(portal, style=args.style) as sandbox:
         settings = settings.with_(url=sandbox.url, identifier=account.identifier, password=account.password,
                                   account=account.identifier, auth="otp", notify=())
         recorder = Recorder(settings.recordings, settings.account)

@@ -20,6 +20,11 @@ def add_options(parser) -> None:
                         help="pour busy-hours : heures d'indisponibilité (heure du Maroc), HH:MM-HH:MM")
     parser.add_argument("--session-expiry", choices=["once", "always"], default="once",
                         help="pour session-expiry : une seule fois (par défaut) ou à chaque fois")
+    parser.add_argument("--style", default="classic", metavar="STYLE",
+                        help="classic (par défaut : une page par écran, formulaires) ou spa (application d'une "
+                             "seule page : API JSON, messages éphémères, code en six cases)")
+    parser.add_argument("--sms-delay", type=float, default=None, metavar="SECONDES",
+                        help="pour --style spa : durée de l'envoi du code par SMS (par défaut 1,5 s)")
 
 
 def run(args, env) -> int:
@@ -28,7 +33,7 @@ def run(args, env) -> int:
     from bot.errors import ConfigError
     from bot.sandbox import Portal
     from bot.sandbox.faults import Faults, parse_hours
-    from bot.sandbox.server import SandboxServer
+    from bot.sandbox.server import SMS_DELAY, SandboxServer
 
     if not 0 <= args.port <= 65535:
         raise ConfigError(f"--port {args.port} : attendu un numéro de port entre 1 et 65535 (ou 0 pour un port libre).")
@@ -38,12 +43,15 @@ def run(args, env) -> int:
     portal.outbox.listeners.append(
         lambda sms: env.say(f"SMS pour {sms.identifier} ({sms.phone}) : code {sms.code}"))
     try:
-        server = SandboxServer(portal, "127.0.0.1", args.port, faults)
+        server = SandboxServer(portal, "127.0.0.1", args.port, faults, style=args.style,
+                               sms_delay=SMS_DELAY if args.sms_delay is None else args.sms_delay)
     except OSError as exc:
         raise ConfigError(f"Impossible d'écouter sur le port {args.port} ({exc.strerror}). "
                           "Choisissez un autre port avec --port, ou 0 pour un port libre.") from None
     env.say(f"URL {server.url}")
     env.say("Bac à sable démarré. Comptes : " + ", ".join(portal.accounts) + ". Ctrl-C pour arrêter.")
+    if args.style != "classic":
+        env.say(f"Style du portail : {args.style}.")
     if faults.name:
         env.say(f"Panne simulée : {faults.name}.")
     try:

@@ -30,6 +30,10 @@ DRIFT = [
     ("Déclaration des salaires", "Obligations mensuelles"),
     ("<table>", '<table class="v2" style="display:block">'),
     ("main{max-width:760px", "main{display:flex;flex-direction:column-reverse;max-width:900px"),
+    # Only in the spa style's shell (its script included): the classic pages have none of these.
+    ('placeholder="Votre identifiant"', 'placeholder="Code adhérent"'),
+    ('aria-label="Chiffre ${i} du code"', 'aria-label="Caractère ${i}"'),
+    ("J'ai compris", "D'accord"),
 ]
 
 

@@ -8,7 +8,7 @@ from bot.sandbox.state import Account
 
 STATE_LABELS = {True: "Déclarée", False: "À déclarer"}
 
-_STYLE = """
+STYLE = """
 body{font-family:Arial,Helvetica,sans-serif;margin:0;background:#f4f6f9;color:#1d2733}
 header{background:#00589c;color:#fff;padding:12px 24px;display:flex;justify-content:space-between}
 header strong{font-size:20px} .banner{background:#fff3cd;color:#6b4e00;padding:6px 24px;font-size:13px}
@@ -31,7 +31,7 @@ def layout(title: str, body: str, *, flash: str | None = None, error: str | None
         alerts += f'<div class="alerte erreur" role="alert">{escape(error)}</div>'
     return f"""<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>{escape(title)} - Damancom</title>
-<style>{_STYLE}</style></head>
+<style>{STYLE}</style></head>
 <body><header><strong>CNSS · Damancom</strong><span>Portail des affiliés</span></header>
 <div class="banner">Bac à sable : simulation locale du portail Damancom, aucune donnée réelle.</div>
 <main>{alerts}{body}</main></body></html>"""
@@ -107,7 +107,7 @@ def eid_phone(pending: list, csrf: str, identifier: str) -> str:
     return layout("Identité Numérique (téléphone simulé)", f"<h1>Identité Numérique</h1><ul>{items}</ul>")
 
 
-def _mad(centimes: int) -> str:
+def mad(centimes: int) -> str:
     return f"{centimes / 100:,.2f}".replace(",", " ").replace(".", ",") + " MAD"
 
 
@@ -118,7 +118,7 @@ def interface(account: Account, csrf: str, periods: list[tuple[str, bool]]) -> s
         for p, done in periods
     )
     due = [(p, r) for p, r in account.receipts.items()]
-    payment = "".join(f"<p>Période {p[5:]}/{p[:4]} : montant dû {_mad(r.amount_due)} (non payé).</p>" for p, r in due) \
+    payment = "".join(f"<p>Période {p[5:]}/{p[:4]} : montant dû {mad(r.amount_due)} (non payé).</p>" for p, r in due) \
         or "<p>Aucun paiement en attente.</p>"
     return layout("Espace affilié", f"""
 <h1>Espace affilié</h1>
@@ -178,21 +178,26 @@ def confirmation(period: str, csrf: str, totals: dict[str, int]) -> str:
 <h1>Confirmation de la déclaration - {shown}</h1>
 <table><tbody>
 <tr><th>Nombre de salariés</th><td id="nombre-salaries">{totals["employees"]}</td></tr>
-<tr><th>Total des salaires réels</th><td id="total-reel">{_mad(totals["real"])}</td></tr>
-<tr><th>Total des salaires plafonnés</th><td id="total-plafonne">{_mad(totals["capped"])}</td></tr>
-<tr><th>Montant à payer</th><td id="montant">{_mad(amount_due(totals["real"], totals["capped"]))}</td></tr>
+<tr><th>Total des salaires réels</th><td id="total-reel">{mad(totals["real"])}</td></tr>
+<tr><th>Total des salaires plafonnés</th><td id="total-plafonne">{mad(totals["capped"])}</td></tr>
+<tr><th>Montant à payer</th><td id="montant">{mad(amount_due(totals["real"], totals["capped"]))}</td></tr>
 </tbody></table>
 <form method="post" action="/fr/declaration/{period}/valider">{_csrf(csrf)}
 <button type="submit">Valider la déclaration</button></form>
 <p><a href="/fr/declaration/{period}">Annuler</a></p>""")
 
 
-def receipt_page(period: str, account: Account, receipt) -> str:
+def filed_at(receipt) -> str:
+    """When a declaration was filed, as the receipt shows it (Moroccan time)."""
     from datetime import datetime
 
     from bot.clock import TZ
 
-    when = datetime.fromtimestamp(receipt.filed_at, TZ).strftime("%d/%m/%Y à %H:%M:%S")
+    return datetime.fromtimestamp(receipt.filed_at, TZ).strftime("%d/%m/%Y à %H:%M:%S")
+
+
+def receipt_page(period: str, account: Account, receipt) -> str:
+    when = filed_at(receipt)
     return layout("Accusé de réception", f"""
 <h1>Accusé de réception</h1>
 <p>Déclaration des salaires de la période {period[5:]}/{period[:4]} - {escape(account.employer)}
@@ -201,9 +206,9 @@ def receipt_page(period: str, account: Account, receipt) -> str:
 <tr><th>Référence</th><td id="reference">{receipt.reference}</td></tr>
 <tr><th>Date de dépôt</th><td id="date-depot">{when}</td></tr>
 <tr><th>Nombre de salariés</th><td>{receipt.employees}</td></tr>
-<tr><th>Total des salaires réels</th><td>{_mad(receipt.total_real)}</td></tr>
-<tr><th>Total des salaires plafonnés</th><td>{_mad(receipt.total_capped)}</td></tr>
-<tr><th>Montant à payer</th><td>{_mad(receipt.amount_due)}</td></tr>
+<tr><th>Total des salaires réels</th><td>{mad(receipt.total_real)}</td></tr>
+<tr><th>Total des salaires plafonnés</th><td>{mad(receipt.total_capped)}</td></tr>
+<tr><th>Montant à payer</th><td>{mad(receipt.amount_due)}</td></tr>
 </tbody></table>
 <p><a href="/fr/declaration/{period}/accuse.txt">Télécharger l'accusé de réception</a></p>
 <p><a href="/fr/espace-affilie">Retour à l'espace affilié</a></p>""")

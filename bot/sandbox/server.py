@@ -17,14 +17,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import segno
 
-from bot.ebds.check import check
-from bot.ebds.records import parse
-from bot.sandbox import pages
+from bot.errors import ConfigError
+from bot.sandbox import filing, pages, spa_api
 from bot.sandbox.faults import Faults
-from bot.sandbox.preetabli import EMPLOYEES, REGISTERED_ELSEWHERE, make_preetabli
+from bot.sandbox.preetabli import make_preetabli
 from bot.sandbox.state import CodeCheck, Portal, Session
 
 COOKIE = "DAMANCOM_SESSION"
+STYLES = ("classic", "spa")  # server-rendered pages with forms, or one page app with a JSON API
+SMS_DELAY = 1.5  # seconds the spa's « send the code » call takes, like an SMS gateway
+TOAST_SECONDS = 6.0  # how long the spa shows a message
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -51,11 +53,18 @@ class Handler(BaseHTTPRequestHandler):
             return False
         if faults.name == "slow":
             self.server.stopping.wait(faults.slow_seconds)  # the server is slow, not the client
+        api = self.server.style == "spa" and path.startswith(spa_api.API)
         if faults.name == "unavailable" or faults.busy_now(self.portal.clock()):
-            self._send(HTTPStatus.SERVICE_UNAVAILABLE, pages.unavailable())
+            if api:
+                spa_api.fault_reply(self, spa_api.UNAVAILABLE)
+            else:
+                self._send(HTTPStatus.SERVICE_UNAVAILABLE, pages.unavailable())
             return True
         if faults.name == "maintenance":
-            self._send(200, pages.maintenance())
+            if api:
+                spa_api.fault_reply(self, spa_api.MAINTENANCE)
+            else:
+                self._send(200, pages.maintenance())
             return True
         return False
 
@@ -104,6 +113,12 @@ class Handler(BaseHTTPRequestHandler):
             return {part.get_param("name", header="content-disposition"): part.get_payload(decode=True).decode("latin-1")
                     for part in message.iter_parts()}
         raw = body.decode("utf-8", "replace")
+        if kind.startswith("application/json"):  # the spa style's API
+            try:
+                data = json.loads(raw or "{}")
+            except ValueError:
+                return {}
+            return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
         return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
 
     # declarations -------------------------------------------------------------------
@@ -135,10 +150,8 @@ class Handler(BaseHTTPRequestHandler):
         receipt = account.receipts.get(period)
         if action in ("/accuse", "/accuse.txt") and receipt is not None:
             if action == "/accuse.txt":
-                text = (f"CNSS - ACCUSE DE RECEPTION\nReference : {receipt.reference}\nAffilie : {account.affiliation}\n"
-                        f"Periode : {period}\nSalaries : {receipt.employees}\nSalaires reels : {receipt.total_real}\n"
-                        f"Salaires plafonnes : {receipt.total_capped}\nMontant a payer : {receipt.amount_due}\n")
-                return self._send(200, text, content_type="text/plain; charset=utf-8")
+                return self._send(200, filing.receipt_text(account, period, receipt),
+                                  content_type="text/plain; charset=utf-8")
             return self._send(200, pages.receipt_page(period, account, receipt), session=session)
         declared = dict(self.portal.periods(account))[period]
         self._send(200, pages.declaration(period, session.csrf, declared=declared), session=session)
@@ -152,27 +165,11 @@ class Handler(BaseHTTPRequestHandler):
         if dict(self.portal.periods(account))[period]:
             return self._redirect(f"/fr/declaration/{period}/accuse", session)
         if action == "/depot":
-            content = form.get("fichier", "")
-            problems = check(content, preetabli=make_preetabli(account, period), affiliate=account.affiliation,
-                             period=period) if content else []
-            records = parse(content) if content and not problems else []
-            known = {number for number, *_ in EMPLOYEES} | REGISTERED_ELSEWHERE
-            unknown = [r for r in records if r.type == "B04" and r.text("N_Num_Assure")
-                       and r.text("N_Num_Assure") not in known]
-            errors = [str(p) for p in problems[:20]] + [
-                f"ligne {r.line}, enregistrement B04 : le numéro d'immatriculation {r.text('N_Num_Assure')} est inconnu "
-                "de la CNSS." for r in unknown]
-            if not content or errors:
-                return self._send(200, pages.declaration(period, session.csrf, errors=errors or ["Aucun fichier reçu."]),
-                                  session=session)
-            b06 = next(r for r in records if r.type == "B06")
-            session.pending = {"period": period, "employees": b06.number("N_Nbr_Salaries"),
-                               "real": b06.number("N_T_Salaire_Reel"), "capped": b06.number("N_T_Salaire_Plaf")}
-            self.portal.uploads.append((account.identifier, period))
+            errors = filing.upload(self.portal, session, period, form.get("fichier", ""))
+            if errors:
+                return self._send(200, pages.declaration(period, session.csrf, errors=errors), session=session)
             return self._send(200, pages.confirmation(period, session.csrf, session.pending), session=session)
-        if action == "/valider" and session.pending and session.pending["period"] == period:
-            self.portal.file(account, period, session.pending)
-            session.pending = None
+        if action == "/valider" and filing.validate(self.portal, session, period):
             return self._redirect(f"/fr/declaration/{period}/accuse", session)
         return self._redirect(f"/fr/declaration/{period}", session)
 
@@ -189,6 +186,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         path = urlsplit(self.path).path
         session, created = self._session(create=True)
+        if self.server.style == "spa" and spa_api.serves(path):
+            return spa_api.Spa(self, session).get(path, created)
         flash, session.flash = session.flash, None
         if path == "/fr/" and "eid=expire" in urlsplit(self.path).query:
             flash = "La demande e-ID a expiré. Recommencez."
@@ -239,6 +238,10 @@ class Handler(BaseHTTPRequestHandler):
         session, _ = self._session(create=False)
         if path == "/_sandbox/eid/approve":  # test hook, like /_sandbox/outbox
             return self._json({"approuvees": self.portal.approve_eid(form.get("identifiant", ""))})
+        if self.server.style == "spa" and path.startswith(spa_api.API):
+            return spa_api.Spa(self, session).post(path, form)
+        if self.server.style == "spa" and not path.startswith("/_sandbox/"):  # no forms in this style
+            return self._send(HTTPStatus.NOT_FOUND, pages.message("Page introuvable", "Cette page n'existe pas."))
         if not self._csrf_ok(session, form):
             return self._forbidden()
         if path == "/_sandbox/eid/approuver":
@@ -301,9 +304,17 @@ class SandboxServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, portal: Portal, host: str = "127.0.0.1", port: int = 0, faults: Faults | None = None):
+    def __init__(self, portal: Portal, host: str = "127.0.0.1", port: int = 0, faults: Faults | None = None,
+                 style: str = "classic", sms_delay: float = SMS_DELAY, toast_seconds: float = TOAST_SECONDS):
+        if style not in STYLES:
+            raise ConfigError(f"--style {style} : style de portail inconnu. Choix possibles : {', '.join(STYLES)}.")
+        if not sms_delay >= 0:
+            raise ConfigError(f"--sms-delay {sms_delay} : attendu un nombre de secondes positif ou nul.")
+        if not toast_seconds > 0:
+            raise ConfigError(f"Durée d'affichage des messages {toast_seconds} : attendu un nombre de secondes positif.")
         self.portal = portal
         self.faults = faults or Faults()
+        self.style, self.sms_delay, self.toast_seconds = style, sms_delay, toast_seconds
         self.stopping = threading.Event()  # releases hanging and slow requests at shutdown
         super().__init__((host, port), Handler)
 
@@ -321,9 +332,11 @@ class Sandbox:
     """A sandbox portal served from a background thread: `with Sandbox() as sb: sb.url`."""
 
     def __init__(self, portal: Portal | None = None, host: str = "127.0.0.1", port: int = 0,
-                 faults: Faults | None = None):
+                 faults: Faults | None = None, style: str = "classic", sms_delay: float = SMS_DELAY,
+                 toast_seconds: float = TOAST_SECONDS):
         self.portal = portal or Portal()
-        self.server = SandboxServer(self.portal, host, port, faults)
+        self.server = SandboxServer(self.portal, host, port, faults, style=style, sms_delay=sms_delay,
+                                    toast_seconds=toast_seconds)
         self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="sandbox", daemon=True)
 
