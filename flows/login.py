@@ -151,7 +151,7 @@ def _with_code(ctx: FlowContext, screen: IdentifierScreen, identifier: str, pass
                 f"Le portail a refusé le code (« {after.message or 'aucun message'} »). Le bot s'arrête avant la "
                 "limite d'essais du portail ; relancez la connexion pour recevoir un nouveau code (si le message "
                 "parle aussi du mot de passe, vérifiez DAMANCOM_PASSWORD).", screenshot=shot)
-        _attempt_ended(after.screen, after.message)
+        _attempt_ended(after.screen, after.message or ctx.messages.wait(1.5))
     raise AssertionError("unreachable")  # the loop always returns or raises
 
 
@@ -182,7 +182,7 @@ def login_eid(ctx: FlowContext, url: str, person: Person, wait: float,
             "l'application « Identité Numérique » à portée de main.", screenshot=shot) from None
     if isinstance(screen, InterfaceScreen):
         return _arrived(screen)
-    _attempt_ended(screen, ctx.messages.new())
+    _attempt_ended(screen, ctx.messages.wait(1.5))
     raise AssertionError("unreachable")
 
 

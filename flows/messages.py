@@ -70,5 +70,17 @@ class MessageWatch:
             return " ".join(seen["messages"])
         return " ".join(seen["lines"][:3]) if 0 < len(seen["lines"]) <= 3 else ""
 
+    def wait(self, seconds: float) -> str:
+        """The portal's new message, waiting up to `seconds` for one (a toast drawn after its screen)."""
+        try:
+            handle = self.page.wait_for_function(
+                f"(args) => {{ const r = ({_NEW})(args); return (r.messages.length || (r.lines.length > 0 "
+                "&& r.lines.length <= 3)) ? r : false; }", arg=[self.selector, self._before],
+                timeout=seconds * 1000, polling=100)
+        except PlaywrightError:
+            return ""
+        seen = handle.json_value()
+        return " ".join(seen["messages"]) if seen["messages"] else " ".join(seen["lines"])
+
     def says_unavailable(self, text: str) -> bool:
         return any(re.search(p, text, re.IGNORECASE) for p in self.spec.messages.get("unavailable", []))

@@ -139,7 +139,7 @@ def _recognise(ctx: FlowContext, expect: Sequence[type[Screen]], current: Screen
             continue  # the old screen still on display is no answer yet
         screen = cls(ctx)
         if screen.is_here():
-            return After(screen, ctx.messages.new() if cls is same or current is None else "")
+            return After(screen, ctx.messages.new() if cls is not expect[0] else "")
     from flows.unavailable import UnavailableScreen
 
     down = UnavailableScreen(ctx)

@@ -37,9 +37,19 @@ def portal() -> Portal:
     return Portal()
 
 
+STYLES = ["classic", "spa"]  # every login, hand-over and fault test runs on both portal styles
+TEST_SMS_DELAY = 0.3  # the spa's slow SMS step, short enough for a fast suite, long enough to be seen
+
+
 @pytest.fixture
-def sandbox(portal):
-    with Sandbox(portal) as running:
+def style() -> str:
+    """Overridden by `@pytest.mark.parametrize("style", STYLES)` where a test must hold for both."""
+    return "classic"
+
+
+@pytest.fixture
+def sandbox(portal, style):
+    with Sandbox(portal, style=style, sms_delay=TEST_SMS_DELAY) as running:
         yield running
 
 

@@ -14,6 +14,9 @@ from flows.interface import DECLARED, TO_DECLARE, InterfaceScreen
 from flows.login import logout
 from flows.portal import open_portal
 from flows.step import act, go, wait_for
+from tests.conftest import STYLES
+
+pytestmark = pytest.mark.parametrize("style", STYLES)
 
 
 def to_identifier(flow, sandbox) -> IdentifierScreen:
@@ -85,7 +88,7 @@ def test_code_screen_reports_refusal_kind(flow, sandbox, demo_account):
     ("Le code a expiré.", "expired"),
     ("Trop de tentatives : authentification annulée.", "too_many"),
 ])
-def test_refusal_classification(flow, message, kind):
+def test_refusal_classification(flow, message, kind, style):
     assert CodePasswordScreen(flow).refusal(message) == kind
 
 
