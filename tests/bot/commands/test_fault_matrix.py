@@ -3,6 +3,7 @@ time, with the real bot as a process. A person answers every SMS at once."""
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import time
 from datetime import datetime, timedelta
@@ -13,6 +14,7 @@ from bot.clock import TZ
 from bot.sandbox import Portal, Sandbox
 from bot.sandbox.faults import Faults
 from tests.bot.commands.bot_process import BotProcess
+from tests.conftest import STYLES, TEST_SMS_DELAY
 
 
 def hours_around(offset_h: int, length_h: int) -> tuple:
@@ -41,11 +43,13 @@ MATRIX = [
 ]
 
 
+@pytest.mark.parametrize("style", STYLES)
 @pytest.mark.parametrize("faults, extra, expected, bound, sms", [m[1:] for m in MATRIX], ids=[m[0] for m in MATRIX])
-def test_fault_gives_its_exit_code_in_bounded_time(tmp_path, cli_env, faults, extra, expected, bound, sms):
+def test_fault_gives_its_exit_code_in_bounded_time(tmp_path, cli_env, faults, extra, expected, bound, sms, style):
     portal = Portal()
     account = portal.accounts["PHARMA-DEMO"]
-    with Sandbox(portal, faults=faults) as sandbox:
+    faults = dataclasses.replace(faults, fired=set())  # one fresh fault per style
+    with Sandbox(portal, faults=faults, style=style, sms_delay=TEST_SMS_DELAY) as sandbox:
         env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": account.identifier,
                "DAMANCOM_PASSWORD": account.password, "DAMANCOM_LOCAL_PAGE": "0", **extra}
         started = time.monotonic()
