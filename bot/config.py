@@ -102,7 +102,7 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_pa
         navigation_timeout=_seconds(environ, "DAMANCOM_TIMEOUT_NAVIGATION", 60.0),
         code_wait=_seconds(environ, "DAMANCOM_CODE_WAIT", 300.0),
         ready_wait=_seconds(environ, "DAMANCOM_READY_WAIT", 900.0),
-        selectors_dir=Path(get("DAMANCOM_SELECTORS")) if get("DAMANCOM_SELECTORS") else None,
+        selectors_dir=Path(get("DAMANCOM_SELECTORS")) if get("DAMANCOM_SELECTORS") else _learned(state_dir(environ)),
         account=get("DAMANCOM_ACCOUNT") or identifier,
         auth=auth,
         notify=tuple(parse_urls(get("DAMANCOM_NOTIFY"))),
@@ -115,6 +115,16 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_pa
         run_budget=_seconds(environ, "DAMANCOM_RUN_BUDGET", 1200.0),
         declare_wait=_seconds(environ, "DAMANCOM_DECLARE_WAIT", 1800.0),
     )
+
+
+def learned_selectors_dir(state: Path) -> Path:
+    """Where `damancom-bot learn` writes when DAMANCOM_SELECTORS is not set."""
+    return Path(state) / "selecteurs-appris"
+
+
+def _learned(state: Path) -> Path | None:
+    folder = learned_selectors_dir(state)
+    return folder if folder.is_dir() else None
 
 
 def state_dir(environ: Mapping[str, str]) -> Path:

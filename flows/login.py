@@ -19,6 +19,7 @@ from flows.eid import EidScreen
 from flows.home import EntryScreen, HomeScreen
 from flows.identifier import IdentifierScreen
 from flows.interface import InterfaceScreen
+from flows import learned
 from flows.portal import open_portal
 from flows.question import QuestionScreen
 from flows.step import act, go, wait_for
@@ -78,9 +79,21 @@ def _reach(ctx: FlowContext, url: str, retry: RetryPolicy, before_sms, *, eid: b
             gate[0] = None
         if eid:
             return go(ctx, home.choose_eid, home, AFTER_EID_CHOICE, "« S'authentifier avec e-ID »")
-        return go(ctx, home.choose_otp, home, AFTER_OTP_CHOICE, "« S'authentifier avec OTP »")
+        return _choose_otp(ctx, home)
 
     return retry.run(attempt, ctx.remaining)
+
+
+def _choose_otp(ctx: FlowContext, home: HomeScreen) -> IdentifierScreen:
+    """« S'authentifier avec OTP », then any extra step the person taught (`damancom-bot learn`)."""
+    steps = learned.after_otp_choice(ctx)
+    screen = go(ctx, home.choose_otp, home, AFTER_OTP_CHOICE + tuple(steps), "« S'authentifier avec OTP »")
+    while isinstance(screen, learned.LearnedClick):
+        ctx.recorder.record("etape-apprise", url=ctx.page.url, via=screen.seen)
+        logger.info("Étape apprise rejouée : « {} ».", screen.seen)
+        remaining = tuple(steps[steps.index(type(screen)) + 1:])
+        screen = go(ctx, screen.click, screen, AFTER_OTP_CHOICE + remaining, f"l'étape apprise « {screen.seen} »")
+    return screen
 
 
 def _home(ctx: FlowContext, url: str) -> HomeScreen:

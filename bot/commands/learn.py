@@ -1,0 +1,79 @@
+"""`damancom-bot learn`: the person shows the bot the way, step by step, in a visible browser."""
+
+from __future__ import annotations
+
+HELP = ("Mode apprentissage : vous faites la connexion à la main dans le navigateur, le bot note les "
+        "éléments utilisés (jamais ce que vous tapez) et s'en sert ensuite.")
+
+STEPS = [
+    "1. Cliquez sur ce qui mène à la connexion par code SMS (« S'authentifier avec OTP » ; avant, « Mon compte » "
+    "ou un autre bouton si le portail le demande ; après, tout écran supplémentaire : profil…).",
+    "2. Tapez votre identifiant dans son champ, puis cliquez sur le bouton qui envoie le code par SMS.",
+    "3. Tapez le code reçu par SMS et votre mot de passe, puis cliquez sur « Valider ».",
+    "Quand l'espace affilié est affiché, le bot enregistre ce qu'il a appris. (Entrée dans ce terminal pour "
+    "terminer plus tôt.)",
+]
+
+
+def add_options(parser) -> None:
+    parser.add_argument("--url", help="l'adresse du portail (par défaut : DAMANCOM_URL)")
+    parser.add_argument("--wait", type=float, default=900, help="durée maximale de la leçon, en secondes")
+
+
+def run(args, env) -> int:
+    import threading
+
+    from playwright.sync_api import Error as PlaywrightError
+
+    from bot import console
+    from bot.audit.recorder import Recorder
+    from bot.config import learned_selectors_dir, load_settings
+    from bot.errors import CodeNotProvided, ConfigError
+    from bot.exit_codes import ExitCode
+    from bot.runner import CONTEXT_OPTIONS, started_browser
+    from flows import learn
+    from flows.context import FlowContext
+    from flows.interface import InterfaceScreen
+
+    settings = load_settings(env.environ, need_credentials=False)
+    if not 10 <= args.wait <= 3600:
+        raise ConfigError(f"--wait {args.wait} : attendu entre 10 et 3600 secondes.")
+    url = args.url or settings.url
+    console.require_display(True, env.environ)
+    folder = settings.selectors_dir or learned_selectors_dir(settings.state_dir)
+    recorder = Recorder(settings.recordings, settings.account or "apprentissage", "apprentissage")
+    done = threading.Event()
+    threading.Thread(target=lambda: (env.stdin.readline(), done.set()), daemon=True).start()
+    with started_browser(settings, headless=False) as browsers:
+        context = browsers.main.new_context(**CONTEXT_OPTIONS)
+        hands = learn.Recorder(context)
+        page = context.new_page()
+        ctx = FlowContext(page, recorder, settings.action_timeout, settings.navigation_timeout, settings.selectors_dir)
+        env.say(f"Mode apprentissage sur {url}. Faites la connexion vous-même dans la fenêtre du navigateur :")
+        for line in STEPS:
+            env.say("  " + line)
+        try:
+            page.goto(url, wait_until="domcontentloaded")
+            waited = 0.0
+            while not done.is_set() and waited < args.wait and not InterfaceScreen(ctx).is_here():
+                try:  # a Playwright wait: wakes up as soon as the page reports a click
+                    page.wait_for_event("console", timeout=1000)
+                except PlaywrightError:
+                    waited += 1
+            if InterfaceScreen(ctx).is_here():
+                recorder.screenshot(page, "apprentissage-espace-affilie")
+        finally:
+            context.close()
+    lesson = learn.lesson_from(hands.events)
+    if not lesson.elements:
+        recorder.finish(ExitCode.NO_CODE, "Rien appris.")
+        raise CodeNotProvided("Aucun clic ni champ n'a été noté : rien n'a été appris. Relancez « damancom-bot learn » "
+                              "et faites la connexion dans la fenêtre du navigateur.")
+    written = learn.write(lesson, folder, None)
+    recorder.finish(ExitCode.OK, f"Appris : {len(lesson.elements)} élément(s), {len(lesson.extra_steps)} étape(s) en plus.")
+    env.say(f"Appris : {', '.join(f'{s}.{e}' for s, e in lesson.elements)}"
+            + (f" ; {len(lesson.extra_steps)} étape(s) supplémentaire(s)" if lesson.extra_steps else "") + ".")
+    env.say(f"Fichiers écrits dans {folder} : {', '.join(p.name for p in written)}.")
+    if not settings.selectors_dir:
+        env.say("La prochaine connexion les utilisera (dossier des sélecteurs appris, ou DAMANCOM_SELECTORS).")
+    return 0
