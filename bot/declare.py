@@ -49,6 +49,8 @@ def waiting_file(state_dir: Path, account: str, period: str) -> Path | None:
 class FilingTask:
     """Runs inside a logged-in session (see bot.runner), before logout."""
 
+    wants_pdf = True  # a filing's report is proof: printed to PDF too
+
     file: Path
     period: str
     ledger: Ledger

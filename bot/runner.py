@@ -149,12 +149,20 @@ def _audited_run(settings, person, recorder: Recorder, browser, label: str, prin
         outcome = (exc.exit_code, exc.message)
         raise
     finally:
-        recorder.finish(outcome[0], outcome[1], reports=_reports(recorder, page, printer, outcome))
+        wants_pdf = bool(getattr(task, "wants_pdf", False))  # filings keep a PDF as proof
+        recorder.finish(outcome[0], outcome[1], reports=_reports(recorder, page, printer, outcome, wants_pdf))
         context.close()
 
 
-def _reports(recorder: Recorder, page, printer, outcome) -> list:
-    """Printed in the run's own page when it can (headless, page still usable), else in a fresh one."""
+def _reports(recorder: Recorder, page, printer, outcome, pdf: bool) -> list:
+    """report.html always; report.pdf for filings, printed in the run's own page when it can
+    (headless, page still usable), else in a fresh one."""
+    if not pdf:
+        try:
+            return write_reports(recorder.folder, None, outcome, pdf=False)
+        except OSError as exc:
+            _report_failed("HTML", exc)
+            return []
     try:
         if printer() is page.context.browser:
             return write_reports(recorder.folder, page, outcome)

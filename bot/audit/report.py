@@ -83,13 +83,21 @@ Les champs du mot de passe et du code sont masqués sur toutes les captures.</p>
 </body></html>"""
 
 
-def write_reports(folder: Path, page, outcome: tuple[int, str] | None = None) -> list[Path]:
-    """Writes report.html, then prints it to report.pdf in `page` (of a headless Chromium; the
-    run's own page once the run is over: no new page to open)."""
+def write_reports(folder: Path, page, outcome: tuple[int, str] | None = None, *, pdf: bool = True) -> list[Path]:
+    """Writes report.html, then (`pdf`) prints it to report.pdf in `page` (of a headless Chromium;
+    the run's own page once the run is over: no new page to open). Filings keep a PDF as proof;
+    a login needs none, and `report --pdf` prints one on demand."""
     html_path = folder / HTML_NAME
     html_path.write_text(build_html(folder, outcome), encoding="utf-8")
+    if not pdf:
+        return [html_path]
+    return [html_path, print_pdf(folder, page)]
+
+
+def print_pdf(folder: Path, page) -> Path:
+    html_path = folder / HTML_NAME
     page.goto(html_path.resolve().as_uri())
     pdf_path = folder / PDF_NAME
     page.pdf(path=str(pdf_path), format="A4", print_background=True,
              margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"})
-    return [html_path, pdf_path]
+    return pdf_path

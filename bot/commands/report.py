@@ -9,6 +9,7 @@ def add_options(parser) -> None:
     parser.add_argument("path", nargs="?", help="le dossier d'une exécution")
     parser.add_argument("--last", action="store_true", help="la dernière exécution (par défaut)")
     parser.add_argument("--open", action="store_true", help="ouvre le rapport dans le navigateur")
+    parser.add_argument("--pdf", action="store_true", help="imprime aussi le rapport en PDF (report.pdf)")
 
 
 def run(args, env) -> int:
@@ -33,8 +34,22 @@ def run(args, env) -> int:
         raise InvalidCode(f"Pas de rapport dans {folder} : l'exécution a été interrompue avant sa fin. "
                           "Les captures d'écran et le manifeste y sont conservés.")
     env.say(f"Rapport HTML : {html}")
+    if args.pdf and not pdf.exists():
+        _print_pdf(folder, settings)
     if pdf.exists():
         env.say(f"Rapport PDF  : {pdf}")
     if args.open:
         webbrowser.open(html.resolve().as_uri())
     return 0
+
+
+def _print_pdf(folder, settings) -> None:
+    from bot.audit.report import print_pdf
+    from bot.runner import started_browser
+
+    with started_browser(settings, headless=True) as browsers:
+        context = browsers.main.new_context()
+        try:
+            print_pdf(folder, context.new_page())
+        finally:
+            context.close()

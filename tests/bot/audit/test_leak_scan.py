@@ -72,6 +72,7 @@ def test_success_and_failure_leave_no_secret(tmp_path, cli_env, canary_sandbox):
     wrong = lambda code, attempt: f"{(int(code) + 1 + attempt) % 10**6:06d}"  # noqa: E731
     failed, failed_codes = run_login(tmp_path, cli_env, canary_sandbox, wrong)
     assert failed.finish() == 5, failed.err
+    assert failed.cli("report", "--last", "--pdf").returncode == 0  # a login keeps no PDF: print one to scan it
 
     roots = (tmp_path / "recordings", tmp_path / "state")
     produced = {p.suffix for p in files_under(*roots)}

@@ -25,8 +25,16 @@ def test_report_shows_every_step_in_chromium(run_folder, page):
     assert all(w > 0 for w in widths)  # embedded, so readable offline
 
 
-def test_pdf_has_at_least_one_page(run_folder):
-    pdf = (run_folder / "report.pdf").read_bytes()
+def test_a_login_keeps_no_pdf_and_report_prints_one_on_demand(run_folder, run_cli, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copie" / "PHARMA-DEMO" / run_folder.parent.name / run_folder.name
+    shutil.copytree(run_folder, copy)
+    assert not (copy / "report.pdf").exists()  # a login is no filing: its report stays HTML
+    result = run_cli("report", str(copy), "--pdf", env={"DAMANCOM_RECORDINGS": str(tmp_path / "copie")})
+    assert result.returncode == 0, result.stderr
+    assert "Rapport PDF  :" in result.stdout
+    pdf = (copy / "report.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-")
     assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) >= 1
 
@@ -36,7 +44,6 @@ def test_report_command_finds_the_last_run(run_folder, run_cli):
     result = run_cli("report", "--last", env={"DAMANCOM_RECORDINGS": str(recordings)})
     assert result.returncode == 0, result.stderr
     assert f"Rapport HTML : {run_folder / 'report.html'}" in result.stdout
-    assert "Rapport PDF  :" in result.stdout
 
 
 def test_every_screenshot_with_secret_fields_is_masked(run_folder):

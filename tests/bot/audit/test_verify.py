@@ -34,8 +34,8 @@ def test_a_changed_byte_is_detected(copy, run_cli):
 
 
 def test_a_removed_file_is_detected(copy):
-    (copy / "report.pdf").unlink()
-    assert verify(copy) == ["Fichier manquant : report.pdf (étape « fin »)."]
+    (copy / "report.html").unlink()
+    assert verify(copy) == ["Fichier manquant : report.html (étape « fin »)."]
 
 
 def test_an_added_file_is_detected(copy):
