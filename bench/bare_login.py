@@ -1,6 +1,6 @@
 """The baseline: a minimal Playwright script doing the bot's clicks and screenshots, nothing else.
 
-Usage: python bench/bare_login.py URL IDENTIFIER OUTDIR  (password in BARE_PASSWORD, code on stdin)
+Usage: python bench/bare_login.py URL IDENTIFIER OUTDIR [classic|spa]  (password in BARE_PASSWORD, code on stdin)
 Prints one JSON line: {"code_at": epoch, "interface_at": epoch}.
 """
 
@@ -27,17 +27,22 @@ def main() -> None:
         browser = p.chromium.launch(headless=True, args=LAUNCH_ARGS, **options)
         page = browser.new_page()
         shot = lambda name: page.screenshot(path=str(out / f"{name}.png"), full_page=True)  # noqa: E731
+        spa = len(sys.argv) > 4 and sys.argv[4] == "spa"
+        otp = page.get_by_role("button" if spa else "link", name="S'authentifier avec OTP")
+        code_field = page.get_by_label("Chiffre 1 du code" if spa else "Code reçu par SMS")
         page.goto(url)
         shot("1")
-        page.get_by_role("link", name="S'authentifier avec OTP").click()
-        page.get_by_label("Identifiant").fill(identifier)
+        if spa:
+            page.get_by_role("button", name="J'ai compris").click()
+        otp.click()
+        (page.get_by_placeholder("Votre identifiant") if spa else page.get_by_label("Identifiant")).fill(identifier)
         shot("2")
         page.get_by_role("button", name="Continuer").click()
-        page.get_by_label("Code reçu par SMS").wait_for()
+        code_field.wait_for()
         shot("3")
         code = sys.stdin.readline().strip()
         code_at = time.time()
-        page.get_by_label("Code reçu par SMS").fill(code)
+        code_field.press_sequentially(code) if spa else code_field.fill(code)
         page.get_by_label("Mot de passe").fill(os.environ["BARE_PASSWORD"])
         shot("4")
         page.get_by_role("button", name="Valider", exact=True).click()
@@ -45,7 +50,7 @@ def main() -> None:
         shot("5")
         interface_at = time.time()
         page.get_by_role("button", name="Se déconnecter").click()
-        page.get_by_role("link", name="S'authentifier avec OTP").wait_for()
+        otp.wait_for()
         shot("6")
         browser.close()
     print(json.dumps({"code_at": code_at, "interface_at": interface_at}))
