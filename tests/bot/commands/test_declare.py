@@ -15,6 +15,7 @@ from bot.sandbox.preetabli import make_preetabli
 from bot.schedule import ledger as L
 from tests.bot.commands.bot_process import BotProcess
 from tests.bot.commands.test_handover_ways import wait_until
+from tests.conftest import STYLES
 
 CSV = ("immatriculation;jours;salaire_brut;situation;nom;cin\n"
        "112233445;26;4500,00;;;\n223344556;26;8 200,50;;;\n334455667;0;0;CS;;\n{new};10;2000;;ALAOUI SARA;BK123456\n")
@@ -43,7 +44,8 @@ def start_declare(tmp_path, cli_env, sandbox, account, period, path, **env) -> B
     return bot
 
 
-def test_round_trip_files_once_and_keeps_the_proof(tmp_path, cli_env, sandbox, portal, demo_account, due):
+@pytest.mark.parametrize("style", STYLES)
+def test_round_trip_files_once_and_keeps_the_proof(tmp_path, cli_env, sandbox, portal, demo_account, due, style):
     path = make_file(tmp_path, demo_account, due)
     bot = start_declare(tmp_path, cli_env, sandbox, demo_account, due, path)
     assert bot.finish() == 0, bot.err
@@ -79,7 +81,8 @@ def test_file_for_another_period_is_refused_locally(tmp_path, cli_env, sandbox, 
     assert "L_Periode" in bot.err and portal.uploads == []
 
 
-def test_portal_rejection_is_surfaced_with_its_message(tmp_path, cli_env, sandbox, portal, demo_account, due):
+@pytest.mark.parametrize("style", STYLES)
+def test_portal_rejection_is_surfaced_with_its_message(tmp_path, cli_env, sandbox, portal, demo_account, due, style):
     path = make_file(tmp_path, demo_account, due, new="555555555")  # unknown to the CNSS
     bot = start_declare(tmp_path, cli_env, sandbox, demo_account, due, path)
     assert bot.finish() == 5, bot.err

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from tests.bot.commands.bot_process import BotProcess
 from tests.bot.commands.test_handover_ways import wait_until
 from tests.bot.test_notify import Inbox
+from tests.conftest import STYLES
 
 
 def start_eid(tmp_path, cli_env, sandbox, **env) -> BotProcess:
@@ -14,7 +17,8 @@ def start_eid(tmp_path, cli_env, sandbox, **env) -> BotProcess:
                                  "DAMANCOM_ACCOUNT": "PHARMA-DEMO", **env}, ["login"])
 
 
-def test_eid_approved_with_the_sandbox_command(tmp_path, cli_env, sandbox, portal):
+@pytest.mark.parametrize("style", STYLES)
+def test_eid_approved_with_the_sandbox_command(tmp_path, cli_env, sandbox, portal, style):
     inbox = Inbox()
     threading.Thread(target=inbox.serve_forever, daemon=True).start()
     bot = start_eid(tmp_path, cli_env, sandbox, DAMANCOM_NOTIFY=inbox.url)
