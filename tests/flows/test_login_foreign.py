@@ -176,3 +176,21 @@ def test_a_captcha_is_handed_to_the_person_with_its_screenshot(flow, tmp_path):
     assert len(portal.codes) == 1  # no SMS until the captcha was answered right
     assert len(list(flow.recorder.folder.glob("*question-portail.png"))) == 2
     assert_no_secret([foreign_hurdles.PASSWORD, *portal.codes], roots=(tmp_path,))
+
+
+CAPTION_AND_DEAD_BUTTON = """<!doctype html><html lang="fr"><body><h1>Damancom</h1><div id="app">
+<button id="otp">S'authentifier avec OTP</button></div><script>
+document.getElementById('otp').onclick = () => { document.getElementById('app').innerHTML =
+  '<div>Rechercher</div><input type="text" id="q">' +
+  '<div class="legende">Identifiant</div><input type="text" id="u"><button disabled>Continuer</button>'; };
+</script></body></html>"""
+
+
+def test_a_field_found_by_its_caption_and_a_button_that_never_enables(flow):
+    flow.action_timeout = 2
+    with TinyPortal(CAPTION_AND_DEAD_BUTTON) as portal:
+        with pytest.raises(UnexpectedPage) as caught:
+            login(flow, portal.url, "PHARMA-7731", "Y", CodeFrom(portal))
+        typed = flow.page.evaluate("() => [document.getElementById('q').value, document.getElementById('u').value]")
+    assert typed == ["", "PHARMA-7731"]  # the field under its caption « Identifiant », not the other one
+    assert "resté désactivé" in caught.value.message and caught.value.exit_code == 6
