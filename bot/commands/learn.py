@@ -43,7 +43,12 @@ def run(args, env) -> int:
     folder = settings.selectors_dir or learned_selectors_dir(settings.state_dir)
     recorder = Recorder(settings.recordings, settings.account or "apprentissage", "apprentissage")
     done = threading.Event()
-    threading.Thread(target=lambda: (env.stdin.readline(), done.set()), daemon=True).start()
+
+    def enter_pressed() -> None:  # a closed input (no terminal) is no « Entrée »
+        if env.stdin.readline():
+            done.set()
+
+    threading.Thread(target=enter_pressed, daemon=True).start()
     with started_browser(settings, headless=False) as browsers:
         context = browsers.main.new_context(**CONTEXT_OPTIONS)
         hands = learn.Recorder(context)

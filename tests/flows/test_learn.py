@@ -15,9 +15,10 @@ from tests.conftest import assert_no_secret
 from tests.flows.test_login_foreign import CodeFrom
 
 
-def walk_by_hand(page, portal) -> None:
+def walk_by_hand(page, portal, open_first: bool = True) -> None:
     """What the person does in the visible browser."""
-    page.goto(portal.url)
+    if open_first:
+        page.goto(portal.url)
     page.get_by_role("link", name="S'authentifier avec OTP").click()
     page.get_by_text("Employeur", exact=True).click()  # the extra screen: a profile choice
     page.get_by_role("button", name="Continuer").click()
