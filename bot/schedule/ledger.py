@@ -228,6 +228,11 @@ class Ledger:
                                 (account, period, kind, now.isoformat()))
             return cursor.rowcount == 1
 
+    def has_notice(self, account: str, period: str, kind: str) -> bool:
+        with self._db() as db:
+            return db.execute("SELECT 1 FROM notices WHERE account=? AND period=? AND kind=?",
+                              (account, period, kind)).fetchone() is not None
+
     def forget_notice(self, account: str, period: str, kind: str) -> None:
         with self._db() as db:
             db.execute("DELETE FROM notices WHERE account=? AND period=? AND kind=?", (account, period, kind))

@@ -118,6 +118,8 @@ class Planner:
         for period in wanted:
             if self.ledger.period(self.account, period) is None:
                 first = self.plan.first_attempt(period)
+                if first < now:  # installed (or extended) late: nothing was missed, start at a good moment
+                    first = now if self.plan.in_window(now) else self.plan.window_before_deadline(now, period) or now
                 self.ledger.ensure(self.account, period, self.plan.deadline(period), first, now)
                 logger.info("Période {} planifiée : premier essai le {}, échéance le {}.", period, _fmt(first),
                             _fmt(self.plan.deadline(period)))
@@ -166,12 +168,13 @@ class Planner:
                                    f"« damancom-bot done --period {row.period} ». Sinon, faites-la au plus vite : "
                                    "des majorations s'appliquent.")
             return
-        for kind, when in self.plan.reminders(row.period):
-            if when <= now and self.ledger.notice_once(self.account, row.period, kind, now):
-                self.notifier.send(f"Damancom : rappel {kind} pour {row.period}",
-                                   f"La déclaration {row.period} du compte {self.account} n'est pas encore faite ; "
-                                   f"échéance le {_fmt(row.deadline)}. "
-                                   + (f"Prochain essai du bot : {_fmt(row.next_attempt)}." if row.next_attempt else ""))
+        fresh = [kind for kind, when in self.plan.reminders(row.period)
+                 if when <= now and self.ledger.notice_once(self.account, row.period, kind, now)]
+        for kind in fresh[-1:]:  # back after days off: only the latest reminder, not J-3 and J-1 at once
+            self.notifier.send(f"Damancom : rappel {kind} pour {row.period}",
+                               f"La déclaration {row.period} du compte {self.account} n'est pas encore faite ; "
+                               f"échéance le {_fmt(row.deadline)}. "
+                               + (f"Prochain essai du bot : {_fmt(row.next_attempt)}." if row.next_attempt else ""))
 
     # attempts ----------------------------------------------------------------------------
     def attempt(self, period: str) -> None:
@@ -231,6 +234,8 @@ class Planner:
                                "« damancom-bot schedule » (la période sera reprise).")
             return None
         when = self.plan.next_attempt(ended, decision, period, self.rng)
+        if decision == RETRY and when is not None and self._last_day_evenings_missed(period, ended):
+            when = min(when, ended + self.plan.spacing)  # the evening will likely be missed again: keep trying now
         if when is None:
             self.ledger.plan(self.account, period, L.NEEDS_ATTENTION, None, "no_slot_left", ended, note=outcome.message)
             self.notifier.send(f"Damancom : plus de créneau pour {period}",
@@ -244,6 +249,11 @@ class Planner:
             return (period, reason, when)
         self.notifier.send(f"Damancom : {say_reason(reason)} ({period})", f"{outcome.message} Prochain essai le {_fmt(when)}.")
         return None
+
+    def _last_day_evenings_missed(self, period: str, now: datetime) -> bool:
+        """The deadline day, and windows were already missed (computer off or asleep at night)."""
+        on_last_day = now.astimezone(clock.TZ).date() == self.plan.deadline(period).astimezone(clock.TZ).date()
+        return on_last_day and self.ledger.has_notice(self.account, period, "allume-le-soir")
 
     def _declared(self, period: str) -> None:
         self.notifier.send(f"Damancom : période {period} déclarée", f"Le portail indique la période {period} "

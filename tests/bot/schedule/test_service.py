@@ -65,7 +65,7 @@ def test_hard_kill_mid_run_replans_and_attempts_once(tmp_path, cli_env, sandbox,
         second.send_signal(signal.SIGINT)
         second.wait(timeout=30)
     attempts = ledger.attempts(demo_account.identifier, period)
-    assert [a.outcome for a in attempts] == ["connecté, déclaration à faire", "interrompu"]
+    assert [a.outcome for a in attempts] == ["to_declare", "interrupted"]
     assert len(sandbox.outbox.all()) == 1  # one SMS: the killed run never sent one, the new one did once
     assert "Essai interrompu pour PHARMA-DEMO" in log.read_text()
 
