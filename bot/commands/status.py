@@ -58,7 +58,7 @@ def _accounts(ledger, scheduler: dict, env) -> dict[str, list]:
             "reason": row.next_reason, "reason_fr": line, "overdue": overdue, "receipt": row.receipt,
             "note": row.note,
             "attempts": [{"started": a.started.isoformat(), "ended": a.ended.isoformat() if a.ended else None,
-                          "exit_code": a.exit_code, "outcome": a.outcome if a.ended else "in_progress",
+                          "exit_code": a.exit_code, "outcome": a.outcome if a.ended else ("in_progress" if running else "interrupted"),
                           "audit_folder": a.audit_folder} for a in attempts]})
     return accounts
 
