@@ -15,7 +15,7 @@ import pytest
 
 from bot.schedule import install
 
-NS = {"t": install.TASK_NS}
+NS = {"t": "http://schemas.microsoft.com/windows/2004/02/mit/task"}
 
 
 class Calls:

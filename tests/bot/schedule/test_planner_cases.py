@@ -14,12 +14,10 @@ from bot import cli
 from bot.clock import TZ
 from bot.config import Settings
 from bot.env import Env
-from bot.errors import AccountBusy, ConfigError, CredentialsRejected, FileRefused
 from bot.exit_codes import ExitCode
 from bot.files import write_atomic
 from bot.handover import dropbox
 from bot.notify import Notifier
-from bot.schedule import heartbeat
 from bot.schedule import ledger as L
 from bot.schedule.attempt import Outcome
 from bot.schedule.plan import Plan, parse_plan
@@ -67,8 +65,14 @@ def titles(planner) -> list[str]:
     return [t for t, _ in planner.notifier.sent]
 
 
+# Names added by this work are imported inside the tests that need them: on the code before it,
+# every other test fails on its behaviour, not on an import.
+
+
 # 1. A busy account lock is not a configuration error --------------------------------------
 def test_busy_account_is_its_own_transient_error():
+    from bot.errors import AccountBusy, ConfigError
+
     assert not issubclass(AccountBusy, ConfigError) and AccountBusy.exit_code == ExitCode.BUSY != ExitCode.BAD_INPUT
 
 
@@ -260,6 +264,7 @@ def test_any_login_that_sees_declared_closes_the_period(tmp_path):
 # 9. File refusals are not refused logins ---------------------------------------------------------
 def test_file_refusals_are_not_credential_refusals():
     from bot.declare import FileRefusedByPortal, FileRefusedLocally
+    from bot.errors import CredentialsRejected, FileRefused
 
     for kind in (FileRefusedByPortal, FileRefusedLocally):
         assert issubclass(kind, FileRefused) and not issubclass(kind, CredentialsRejected)
@@ -268,6 +273,8 @@ def test_file_refusals_are_not_credential_refusals():
 
 # 10. Status tells the truth ---------------------------------------------------------------------
 def test_status_after_a_kill_says_interrupted_and_no_scheduler(tmp_path):
+    from bot.schedule import heartbeat
+
     planner, clock, runs = make(tmp_path, [], at(1, 9))
     planner.tick()
     planner.ledger.begin(ACCOUNT, PERIOD, at(1, 21))
@@ -280,6 +287,8 @@ def test_status_after_a_kill_says_interrupted_and_no_scheduler(tmp_path):
 
 
 def test_status_shows_a_running_scheduler_its_last_tick_and_an_overdue_attempt(tmp_path):
+    from bot.schedule import heartbeat
+
     planner, clock, runs = make(tmp_path, [], at(1, 9))
     planner.tick()
     heartbeat.started(tmp_path, at(1, 9))  # this process plays the scheduler

@@ -13,7 +13,6 @@ from pathlib import Path
 from bot import clock
 from bot.config import load_settings
 from bot.runner import account_lock
-from bot.schedule import heartbeat
 from bot.schedule.plan import parse_plan
 
 from bot.files import write_atomic
@@ -92,6 +91,8 @@ def test_install_writes_a_systemd_user_unit(tmp_path, run_cli):
 
 def test_killed_in_the_code_step_waits_for_the_next_window(tmp_path, cli_env, sandbox, demo_account):
     """`kill -9` of the whole group after the SMS went out: no second SMS minutes later."""
+    from bot.schedule import heartbeat
+
     env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
            "DAMANCOM_PASSWORD": demo_account.password, "DAMANCOM_LOCAL_PAGE": "0",
            "DAMANCOM_WINDOWS": "00:00-23:59",  # due at once, whatever the hour the test runs
