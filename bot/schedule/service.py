@@ -119,7 +119,7 @@ class Planner:
             if self.ledger.period(self.account, period) is None:
                 first = self.plan.first_attempt(period)
                 if first < now:  # installed (or extended) late: nothing was missed, start at a good moment
-                    first = now if self.plan.in_window(now) else self.plan.window_before_deadline(now, period) or now
+                    first = self._good_moment(now, period)
                 self.ledger.ensure(self.account, period, self.plan.deadline(period), first, now)
                 logger.info("Période {} planifiée : premier essai le {}, échéance le {}.", period, _fmt(first),
                             _fmt(self.plan.deadline(period)))
@@ -132,7 +132,7 @@ class Planner:
         self.ledger.set_deadline(self.account, row.period, deadline, now)
         logger.info("Échéance de la période {} : {} (réglage DAMANCOM_DEADLINE_OVERRIDES).", row.period, _fmt(deadline))
         if row.state == L.NEEDS_ATTENTION and row.next_reason in ("deadline_passed", "no_slot_left") and now < deadline:
-            when = now if self.plan.in_window(now) else self.plan.window_before_deadline(now, row.period) or now
+            when = self._good_moment(now, row.period)
             self.ledger.plan(self.account, row.period, L.PENDING, when, "restarted", now)
             self.ledger.forget_notice(self.account, row.period, "echeance")
             _plan_job(self.account, row.period, when)
@@ -269,6 +269,10 @@ class Planner:
                            f"{outcome.message} Le bot réessaie seul aux heures creuses ; prochain essai le "
                            f"{_fmt(daily[0][2])}. Vous ne serez plus prévenu aujourd'hui, sauf si c'est fait.")
 
+    def _good_moment(self, now: datetime, period: str) -> datetime:
+        """Now if inside an off-peak window, else the next window before the deadline, else now."""
+        return now if self.plan.in_window(now) else self.plan.window_before_deadline(now, period) or now
+
     def _after_sms(self, now: datetime, period: str) -> datetime:
         """An SMS went out unanswered (or a filing was cut short): the next window, never at once;
         at once only when no window is left before the deadline."""
@@ -298,8 +302,10 @@ class Planner:
                 lines.append(f"Essai interrompu pour {row.account} / {row.period} après l'envoi du SMS : nouvel "
                              f"essai à la prochaine plage creuse, le {_fmt(when)}.")
             elif row.state == L.IN_PROGRESS:
-                self.ledger.plan(row.account, row.period, L.PENDING, now, "interrupted", now)
-                lines.append(f"Essai interrompu pour {row.account} / {row.period} : il sera refait maintenant.")
+                when = self._good_moment(now, row.period)
+                self.ledger.plan(row.account, row.period, L.PENDING, when, "interrupted", now)
+                lines.append(f"Essai interrompu pour {row.account} / {row.period} : il sera refait "
+                             + ("maintenant." if when == now else f"à la prochaine plage creuse, le {_fmt(when)}."))
             elif row.state == L.NEEDS_ATTENTION and _restartable(row) and now <= self.plan.deadline(row.period):
                 self.ledger.plan(row.account, row.period, L.PENDING, now, "restarted", now)
                 lines.append(f"Période {row.account} / {row.period} reprise ({say_reason(row.next_reason)} "

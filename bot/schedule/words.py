@@ -63,7 +63,8 @@ def period_line(row: L.PeriodRow) -> str:
     if row.next_reason in STOPPED:
         return f"{text} : pas de nouvel essai avant votre intervention (puis relancez « damancom-bot schedule »)"
     if row.next_attempt is not None:
-        if row.next_reason in ("first_planned", "restarted", "verify_submission", "missed"):
+        if row.next_reason in ("first_planned", "restarted", "verify_submission", "missed", "interrupted",
+                               "interrupted_after_sms"):
             return f"{text}, essai le {when(row.next_attempt)}"
         return f"{text} à {when(row.updated)}, nouvel essai le {when(row.next_attempt)}"
     return text

@@ -238,6 +238,16 @@ def test_run_cut_before_the_sms_is_redone_at_once(tmp_path):
     assert planner.tick() == [PERIOD]
 
 
+def test_run_cut_before_the_sms_in_busy_hours_waits_for_the_window(tmp_path):
+    planner, clock, runs = make(tmp_path, [], at(3, 7, 20))
+    planner.ledger.ensure(ACCOUNT, PERIOD, planner.plan.deadline(PERIOD), at(3, 7, 20), at(1, 9))
+    planner.ledger.begin(ACCOUNT, PERIOD, at(3, 7, 20))
+    clock.now = at(3, 14)  # the computer came back in the afternoon
+    planner.recover()
+    assert planner.ledger.period(ACCOUNT, PERIOD).next_attempt == at(3, 21)
+    assert planner.tick() == []
+
+
 # 8. Filed by hand ---------------------------------------------------------------------------------
 def test_done_command_stops_attempts_and_shows_in_status(tmp_path):
     planner, clock, runs = make(tmp_path, [], at(1, 9))
