@@ -60,6 +60,9 @@ def period_line(row: L.PeriodRow) -> str:
         return f"{text}, accusé de réception {row.receipt}"
     if row.next_reason == "declined_stop":
         return f"{text} ; une fois faite : damancom-bot done --period {row.period}"
+    if row.next_reason in ("deadline_passed", "no_slot_left"):
+        return (f"{text} : déposez-la vous-même au plus vite, puis « damancom-bot done --period {row.period} » "
+                "(déjà déposée ? la même commande suffit)")
     if row.next_reason in STOPPED:
         return f"{text} : pas de nouvel essai avant votre intervention (puis relancez « damancom-bot schedule »)"
     if row.next_attempt is not None:
