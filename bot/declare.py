@@ -16,7 +16,7 @@ from loguru import logger
 from bot import clock
 from bot.ebds.check import check
 from bot.ebds.records import parse
-from bot.errors import BotError, CredentialsRejected, InvalidCode, UnexpectedPage
+from bot.errors import BotError, FileRefused, UnexpectedPage
 from bot.exit_codes import ExitCode
 from bot.schedule.ledger import Ledger
 from bot.schedule.plan import Plan
@@ -24,12 +24,14 @@ from flows import filing
 from flows.declaration import ConfirmationScreen, DeclarationScreen, ReceiptScreen
 
 
-class FileRefusedLocally(InvalidCode):
-    """The file breaks the e-BDS rules: nothing was uploaded (exit 2)."""
+class FileRefusedLocally(FileRefused):
+    """The file breaks the e-BDS rules: nothing was uploaded (exit 2: the input is wrong)."""
+
+    exit_code = ExitCode.BAD_INPUT
 
 
-class FileRefusedByPortal(CredentialsRejected):
-    """The portal's own check refused the file (exit 5: rejected by the portal)."""
+class FileRefusedByPortal(FileRefused):
+    """The portal's own check refused the file (exit 5, README); not a refused login."""
 
 
 class TotalsDiffer(BotError):

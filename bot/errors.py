@@ -52,6 +52,22 @@ class CodeNotProvided(BotError):
     exit_code = ExitCode.NO_CODE
 
 
+class PersonDeclined(CodeNotProvided):
+    """The person answered « pas maintenant » (`not_now`: try at the next window) or « stop » (`stop`:
+    they will file by hand; no more attempts for the period)."""
+
+    def __init__(self, message: str, *, reason: str = "not_now", screenshot: Path | None = None):
+        super().__init__(message, screenshot=screenshot)
+        self.reason = reason
+
+
+class AccountBusy(BotError):
+    """Another run holds the account's lock (the scheduler, a `login` typed by hand, an orphaned
+    attempt). Transient, not a configuration error: wait and try again."""
+
+    exit_code = ExitCode.BUSY
+
+
 class PortalUnavailable(BotError):
     """`transient`: worth another try within the same run (connection reset, 502/503/504)."""
 
@@ -72,6 +88,15 @@ class SessionLost(PortalUnavailable):
 
 
 class CredentialsRejected(BotError):
+    """The portal refused the identifier, password or code: counted by the lockout guard."""
+
+    exit_code = ExitCode.REJECTED
+
+
+class FileRefused(BotError):
+    """A declaration file refused (by the portal: exit 5, as documented). Never a refused login:
+    the lockout guard does not count it."""
+
     exit_code = ExitCode.REJECTED
 
 

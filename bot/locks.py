@@ -9,8 +9,8 @@ from bot.errors import ConfigError
 
 
 @contextmanager
-def exclusive(path: Path, refusal: str):
-    """Holds the lock at `path` or refuses at once with `refusal` (French, exit 2): never waits."""
+def exclusive(path: Path, refusal: str, error: type = ConfigError):
+    """Holds the lock at `path` or refuses at once with `error(refusal)` (French): never waits."""
     from filelock import FileLock, Timeout
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -18,7 +18,7 @@ def exclusive(path: Path, refusal: str):
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        raise ConfigError(refusal) from None
+        raise error(refusal) from None
     try:
         yield
     finally:

@@ -18,7 +18,7 @@ from bot import browser as browsers
 from bot.audit.recorder import Recorder
 from bot.audit.report import write_reports
 from bot.config import Settings
-from bot.errors import BotError, BrowserNotFound, CredentialsRejected, UnexpectedPage
+from bot.errors import AccountBusy, BotError, BrowserNotFound, CredentialsRejected, UnexpectedPage
 from bot.files import safe_name
 from bot.exit_codes import ExitCode
 from bot.handover.session import HandOver
@@ -102,7 +102,7 @@ def account_lock(settings: Settings):
     """One run per account at a time, across processes (a scheduled run and a typed `login`)."""
     return exclusive(settings.state_dir / "locks" / f"{safe_name(settings.account)}.lock",
                      f"Une autre connexion est déjà en cours pour le compte {settings.account} "
-                     "(planificateur ou autre terminal). Attendez qu'elle se termine.")
+                     "(planificateur ou autre terminal). Attendez qu'elle se termine.", AccountBusy)
 
 
 def _locked_run(settings: Settings, person: HandOver, recorder: Recorder, headless: bool, browser,

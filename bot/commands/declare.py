@@ -28,7 +28,9 @@ def run(args, env) -> int:
     from bot.handover.build import build_handover
     from bot.runner import run_login
     from bot.schedule.ledger import Ledger
+    from bot import clock
     from bot.schedule.attempt import write_result
+    from bot.schedule.ledger import note_login
     from bot.schedule.plan import parse_plan
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.period):
@@ -50,9 +52,12 @@ def run(args, env) -> int:
     try:
         result = run_login(settings, person, recorder, headless=headless, task=task)
     except BotError as exc:
-        write_result(args.result_json, int(exc.exit_code), None, recorder.folder, exc.message)
+        write_result(args.result_json, int(exc.exit_code), None, recorder.folder, exc.message,
+                     reason=getattr(exc, "reason", None))
         raise
-    write_result(args.result_json, 0, "declared", recorder.folder, f"Accusé de réception {task.receipt}.")
+    note_login(settings.state_dir, settings.account, result.summary, clock.now())
+    write_result(args.result_json, 0, "declared", recorder.folder, f"Accusé de réception {task.receipt}.",
+                 periods=result.summary.periods)
     console.login_summary(env, result, sandbox=False)
     if task.already_declared:
         env.say(f"  La période {args.period} était déjà « Déclarée » : rien n'a été redéposé. "

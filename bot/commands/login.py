@@ -28,7 +28,9 @@ def run(args, env) -> int:
     from bot.errors import BotError, InvalidCode
     from bot.handover.build import build_handover
     from bot.runner import hand_over_browser, run_login
+    from bot import clock
     from bot.schedule.attempt import write_result
+    from bot.schedule.ledger import note_login
 
     if args.period and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.period):
         raise InvalidCode(f"--period {args.period} : attendu AAAA-MM, par exemple 2026-10.")
@@ -48,10 +50,12 @@ def run(args, env) -> int:
         task = hand_over_browser if args.watch_declaration and not headless else None
         result = run_login(settings, person, recorder, headless=headless, task=task)
     except BotError as exc:
-        write_result(args.result_json, int(exc.exit_code), None, recorder.folder, exc.message)
+        write_result(args.result_json, int(exc.exit_code), None, recorder.folder, exc.message,
+                     reason=getattr(exc, "reason", None))
         raise
     state = result.summary.state_of(recorder.period)
-    write_result(args.result_json, 0, state, recorder.folder, "Espace affilié atteint.")
+    note_login(settings.state_dir, settings.account, result.summary, clock.now())
+    write_result(args.result_json, 0, state, recorder.folder, "Espace affilié atteint.", periods=result.summary.periods)
     console.login_summary(env, result, sandbox=False)
     if state == "to_declare":
         env.say(f"  La période {recorder.period} est « À déclarer » sur le portail.")

@@ -22,16 +22,42 @@ def run(args, env) -> int:
         for line in install.uninstall(env.environ):
             env.say(line)
         return 0
-    from bot.config import load_settings
+    from bot import clock
+    from bot.config import load_settings, state_dir
+    from bot.errors import BotError
     from bot.notify import Notifier
+    from bot.schedule import heartbeat
     from bot.schedule.ledger import Ledger
-    from bot.schedule.plan import parse_plan
     from bot.schedule.service import Planner, serve
 
-    settings = load_settings(env.environ, need_credentials=True)
-    planner = Planner(settings, parse_plan(env.environ), Ledger(settings.state_dir), Notifier(list(settings.notify)))
     try:
+        settings = load_settings(env.environ, need_credentials=True)
+        planner = Planner(settings, _plan_source(env.environ), Ledger(settings.state_dir),
+                          Notifier(list(settings.notify)))
         serve(planner, settings.state_dir, env.say)
     except KeyboardInterrupt:
         env.say("Planificateur arrêté. Les essais prévus sont gardés dans le registre.")
+    except BotError as exc:
+        if "Un planificateur tourne déjà" not in exc.message:  # the running one's state stays as it is
+            try:  # `status` says why; the service does not restart on this code (RestartPreventExitStatus)
+                heartbeat.stopped(state_dir(env.environ), clock.now(), int(exc.exit_code), exc.message)
+            except OSError:
+                pass
+        raise
     return 0
+
+
+def _plan_source(environ: dict):
+    """The plan, re-read at every tick: values from `.env` are read again (a deadline override added
+    mid-month applies without a restart); values from the real environment stay as they were."""
+    from dotenv import dotenv_values
+
+    from bot.config import read_environment
+    from bot.schedule.plan import parse_plan
+
+    from pathlib import Path
+
+    env_file = Path(environ.get("DAMANCOM_ENV_FILE", ".env"))
+    from_file = {k: v for k, v in dotenv_values(env_file).items() if v is not None} if env_file.is_file() else {}
+    fixed = {k: v for k, v in environ.items() if from_file.get(k) != v}
+    return lambda: parse_plan(read_environment(fixed))

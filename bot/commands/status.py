@@ -1,8 +1,9 @@
-"""`damancom-bot status [--json]`: what the bot has done and will do, per account and period."""
+"""`damancom-bot status [--json]`: what the bot has done and will do, per account and period, and
+whether a scheduler is running at all (last look, why it stopped, attempts overdue)."""
 
 from __future__ import annotations
 
-HELP = "État des déclarations : derniers essais, prochain essai et pourquoi."
+HELP = "État des déclarations : derniers essais, prochain essai et pourquoi, planificateur actif ou non."
 
 
 def add_options(parser) -> None:
@@ -11,49 +12,92 @@ def add_options(parser) -> None:
 
 def run(args, env) -> int:
     import json
-    from datetime import datetime
 
-    from bot import clock
     from bot.config import state_dir
-    from bot.schedule.ledger import FILE, STATE_FR, Ledger
+    from bot.schedule import heartbeat
+    from bot.schedule.ledger import FILE, Ledger
 
     folder = state_dir(env.environ)
-    if not (folder / FILE).exists():
-        if args.json:
-            env.say(json.dumps({"accounts": []}))
-        else:
-            env.say("Aucune déclaration planifiée pour l'instant. Lancez « damancom-bot schedule ».")
-        return 0
-    ledger = Ledger(folder)
-    accounts: dict[str, list] = {}
-    for row in ledger.periods():
-        attempts = ledger.attempts(row.account, row.period)
-        accounts.setdefault(row.account, []).append({
-            "period": row.period, "state": row.state, "deadline": row.deadline.isoformat(),
-            "next_attempt": row.next_attempt.isoformat() if row.next_attempt else None,
-            "next_reason": row.next_reason, "note": row.note,
-            "attempts": [{"started": a.started.isoformat(), "ended": a.ended.isoformat() if a.ended else None,
-                          "exit_code": a.exit_code, "outcome": a.outcome, "audit_folder": a.audit_folder}
-                         for a in attempts]})
+    scheduler = heartbeat.read(folder)
+    accounts = _accounts(Ledger(folder), scheduler, env) if (folder / FILE).exists() else {}
     if args.json:
-        env.say(json.dumps({"accounts": [{"account": a, "periods": p} for a, p in accounts.items()]},
+        env.say(json.dumps({"scheduler": scheduler, "accounts": [{"account": a, "periods": p} for a, p in accounts.items()]},
                            ensure_ascii=False, indent=2))
         return 0
-
-    def local(iso: str) -> str:
-        return datetime.fromisoformat(iso).astimezone(clock.TZ).strftime("%d/%m/%Y %H:%M")
-
+    _say_scheduler(env, scheduler)
+    if not accounts:
+        env.say("Aucune déclaration planifiée pour l'instant. Lancez « damancom-bot schedule ».")
     for account, periods in accounts.items():
         for p in periods:
-            env.say(f"Compte {account} - période {p['period']} : {STATE_FR[p['state']]} "
-                    f"(échéance {local(p['deadline'])})")
-            for a in p["attempts"]:
-                code = f" (code {a['exit_code']})" if a["exit_code"] is not None else ""
-                env.say(f"  essai du {local(a['started'])} : {a['outcome'] or 'en cours'}{code}")
-            if p["next_attempt"]:
-                env.say(f"  prochain essai : {local(p['next_attempt'])} - {p['next_reason']}")
-            elif p["next_reason"]:
-                env.say(f"  {p['next_reason']}")
-            if p["note"] and p["state"] != "done":
-                env.say(f"  dernier message : {p['note']}")
+            _say_period(env, account, p)
     return 0
+
+
+def _accounts(ledger, scheduler: dict, env) -> dict[str, list]:
+    from bot import clock
+    from bot.schedule import ledger as L
+    from bot.schedule.plan import parse_plan
+    from bot.schedule.words import period_line
+
+    plan = parse_plan(env.environ)
+    now = clock.now()
+    accounts: dict[str, list] = {}
+    for row in ledger.periods():
+        row.deadline = plan.deadline(row.period)  # overrides apply whenever they are read
+        attempts = ledger.attempts(row.account, row.period)
+        running = row.state == L.IN_PROGRESS and scheduler["running"]
+        if row.state == L.IN_PROGRESS and not running:
+            shown_state, line = "interrupted", "essai interrompu : aucun planificateur ne tourne (il sera repris à son démarrage)"
+        else:
+            shown_state, line = row.state, period_line(row)
+        overdue = (row.state == L.PENDING and row.next_attempt is not None
+                   and now - row.next_attempt > plan.grace and now <= row.deadline)
+        accounts.setdefault(row.account, []).append({
+            "period": row.period, "state": shown_state, "deadline": row.deadline.isoformat(),
+            "next_attempt": row.next_attempt.isoformat() if row.next_attempt else None,
+            "reason": row.next_reason, "reason_fr": line, "overdue": overdue, "receipt": row.receipt,
+            "note": row.note,
+            "attempts": [{"started": a.started.isoformat(), "ended": a.ended.isoformat() if a.ended else None,
+                          "exit_code": a.exit_code, "outcome": a.outcome if a.ended else ("in_progress" if running else "interrupted"),
+                          "audit_folder": a.audit_folder} for a in attempts]})
+    return accounts
+
+
+def _say_scheduler(env, scheduler: dict) -> None:
+    from datetime import datetime
+
+    from bot.schedule.words import day
+
+    def local(iso: str | None) -> str:
+        return day(datetime.fromisoformat(iso)) if iso else "jamais"
+
+    if scheduler["running"]:
+        env.say(f"Planificateur : actif (processus {scheduler['pid']}), dernier passage {local(scheduler['last_tick'])}.")
+    elif scheduler["stopped"]:
+        stop = scheduler["stopped"]
+        env.say(f"Planificateur : arrêté le {local(stop['at'])} sur une erreur (code {stop['code']}) : {stop['message']} "
+                "Le service ne le relance pas : corrigez, puis relancez « damancom-bot schedule ».")
+    else:
+        env.say(f"Planificateur : aucun ne tourne (dernier passage {local(scheduler['last_tick'])}). "
+                "Lancez « damancom-bot schedule » ou installez le service (schedule --install).")
+
+
+def _say_period(env, account: str, p: dict) -> None:
+    from datetime import datetime
+
+    from bot.schedule.words import STATE_FR, day, reason
+
+    def local(iso: str) -> str:
+        return day(datetime.fromisoformat(iso))
+
+    state = STATE_FR.get(p["state"], "essai interrompu")
+    env.say(f"Compte {account} - période {p['period']} : {state} (échéance {local(p['deadline'])})")
+    for a in p["attempts"]:
+        code = f" (code {a['exit_code']})" if a["exit_code"] is not None else ""
+        env.say(f"  essai du {local(a['started'])} : {reason(a['outcome'])}{code}")
+    if p["overdue"]:
+        env.say(f"  en retard : l'essai prévu le {local(p['next_attempt'])} n'a pas eu lieu (planificateur arrêté, "
+                "ordinateur éteint ou en veille)")
+    env.say(f"  {p['reason_fr']}")
+    if p["note"] and p["state"] != "done":
+        env.say(f"  dernier message : {p['note']}")

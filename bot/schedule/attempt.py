@@ -18,6 +18,17 @@ class Outcome:
     period_state: str | None
     audit_folder: str | None
     message: str
+    reason: str | None = None  # PersonDeclined: "not_now" or "stop"
+    periods: list | None = None  # every (label, state) the login saw: one login serves every due period
+    sms: bool | None = None  # did the portal send an SMS (None: unknown)
+
+    def state_of(self, period: str) -> str | None:
+        """"declared" / "to_declare" / None for any period the login's summary listed."""
+        if not self.periods:
+            return None
+        from flows.interface import InterfaceSummary
+
+        return InterfaceSummary(None, None, [tuple(p) for p in self.periods]).state_of(period)
 
 
 def run_attempt(period: str, environ: dict[str, str], *, headed: bool = False, timeout: float | None = None,
@@ -43,16 +54,20 @@ def run_attempt(period: str, environ: dict[str, str], *, headed: bool = False, t
         except (OSError, ValueError):
             last = (completed.stderr.strip().splitlines() or ["aucun message"])[-2:]
             return Outcome(completed.returncode or 1, None, None, " ".join(last))
-    return Outcome(int(data["exit_code"]), data.get("period_state"), data.get("audit_folder"), data.get("message", ""))
+    return Outcome(int(data["exit_code"]), data.get("period_state"), data.get("audit_folder"), data.get("message", ""),
+                   reason=data.get("reason"), periods=data.get("periods"))
 
 
-def write_result(path: str | None, exit_code: int, period_state: str | None, folder, message: str) -> None:
-    """The child's side of the contract read by `run_attempt` (`--result-json`)."""
+def write_result(path: str | None, exit_code: int, period_state: str | None, folder, message: str, *,
+                 reason: str | None = None, periods: list | None = None) -> None:
+    """The child's side of the contract read by `run_attempt` (`--result-json`). `reason`: why the
+    person declined (`PersonDeclined.reason`); `periods`: the login summary's (label, state) rows."""
     if path:
         from bot.files import write_atomic
 
         write_atomic(Path(path), {"exit_code": exit_code, "period_state": period_state,
-                                  "audit_folder": str(folder), "message": message})
+                                  "audit_folder": str(folder), "message": message, "reason": reason,
+                                  "periods": [list(p) for p in periods] if periods else None})
 
 
 def child_environment() -> dict[str, str]:

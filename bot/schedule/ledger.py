@@ -2,7 +2,8 @@
 
 It — not APScheduler's memory — decides what to plan. A `done` period is never attempted
 again; an attempt that never finished (the machine went off mid-run) is closed as interrupted
-at the next start and the period is planned again.
+at the next start and the planner decides when to try again (`Planner.recover`).
+Reasons and outcomes are stored as codes (`bot/schedule/words.py` renders them in French).
 """
 
 from __future__ import annotations
@@ -17,9 +18,15 @@ from bot.errors import ConfigError
 
 PENDING, IN_PROGRESS, DONE, NEEDS_ATTENTION = "pending", "in_progress", "done", "needs_attention"
 SUBMITTING = "submitting"  # the final « Valider la déclaration » may have been clicked: check the portal first
-STATE_FR = {PENDING: "en attente", IN_PROGRESS: "en cours", DONE: "faite", NEEDS_ATTENTION: "à vérifier",
-            SUBMITTING: "dépôt en cours de confirmation"}
+MANUAL = "manual"  # the person said they file it themselves: no more attempts
 FILE = "ledger.sqlite"
+
+
+def note_login(state_dir: Path, account: str, summary, now: datetime) -> None:
+    """Called after every successful login: periods seen « Déclarée » stop being attempted.
+    Nothing is created for a person who never used the scheduler."""
+    if (Path(state_dir) / FILE).exists():
+        Ledger(state_dir).seen_on_portal(account, summary, now)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS periods (
@@ -44,6 +51,8 @@ class PeriodRow:
     next_attempt: datetime | None
     next_reason: str | None
     note: str | None
+    updated: datetime | None = None
+    receipt: str | None = None
 
 
 @dataclass
@@ -55,6 +64,8 @@ class AttemptRow:
     outcome: str | None
     message: str | None
     audit_folder: str | None
+    account: str = ""
+    period: str = ""
 
 
 def _dt(text: str | None) -> datetime | None:
@@ -104,18 +115,17 @@ class Ledger:
         with self._db() as db:
             db.execute("INSERT OR IGNORE INTO periods (account, period, state, deadline, next_attempt, next_reason, "
                        "updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       (account, period, PENDING, deadline.isoformat(), first.isoformat(), "premier essai prévu",
+                       (account, period, PENDING, deadline.isoformat(), first.isoformat(), "first_planned",
                         now.isoformat()))
         return self.period(account, period)
 
     def period(self, account: str, period: str) -> PeriodRow | None:
         with self._db() as db:
-            row = db.execute("SELECT account, period, state, deadline, next_attempt, next_reason, note FROM periods "
-                             "WHERE account=? AND period=?", (account, period)).fetchone()
+            row = db.execute(_COLUMNS + " WHERE account=? AND period=?", (account, period)).fetchone()
         return _period(row) if row else None
 
     def periods(self, account: str | None = None) -> list[PeriodRow]:
-        query = "SELECT account, period, state, deadline, next_attempt, next_reason, note FROM periods"
+        query = _COLUMNS
         with self._db() as db:
             rows = db.execute(query + (" WHERE account=?" if account else "") + " ORDER BY account, period DESC",
                               (account,) if account else ()).fetchall()
@@ -125,11 +135,36 @@ class Ledger:
              note: str | None = None) -> None:
         with self._db() as db:
             current = db.execute("SELECT state FROM periods WHERE account=? AND period=?", (account, period)).fetchone()
-            if current and current[0] == DONE and state != DONE:
-                return  # a done period never goes back
+            if current and current[0] == DONE:
+                return  # a done period never goes back, and keeps how it was done (receipt, by hand)
             db.execute("UPDATE periods SET state=?, next_attempt=?, next_reason=?, note=COALESCE(?, note), updated=? "
                        "WHERE account=? AND period=?",
                        (state, when.isoformat() if when else None, reason, note, now.isoformat(), account, period))
+
+    def set_deadline(self, account: str, period: str, deadline: datetime, now: datetime) -> None:
+        """The plan's deadline wins whenever it is read (an override added later)."""
+        with self._db() as db:
+            db.execute("UPDATE periods SET deadline=?, updated=? WHERE account=? AND period=?",
+                       (deadline.isoformat(), now.isoformat(), account, period))
+
+    def declared_elsewhere(self, account: str, period: str, deadline: datetime, now: datetime, reason: str) -> bool:
+        """`filed_by_hand` (`damancom-bot done`) or `seen_declared` (a login saw « Déclarée »).
+        False when the period was already done."""
+        self.ensure(account, period, deadline, now, now)
+        with self._db() as db:
+            cursor = db.execute("UPDATE periods SET state=?, next_attempt=NULL, next_reason=?, updated=? "
+                                "WHERE account=? AND period=? AND state<>?",
+                                (DONE, reason, now.isoformat(), account, period, DONE))
+            return cursor.rowcount == 1
+
+    def seen_on_portal(self, account: str, summary, now: datetime) -> list[str]:
+        """Any login that sees a period « Déclarée » closes it here (filed by hand, or earlier)."""
+        closed = []
+        for row in self.periods(account):
+            if row.state != DONE and summary.state_of(row.period) == "declared":
+                if self.declared_elsewhere(account, row.period, row.deadline, now, "seen_declared"):
+                    closed.append(row.period)
+        return closed
 
     # filing: exactly once ----------------------------------------------------------------
     def submitting(self, account: str, period: str, deadline: datetime, now: datetime) -> None:
@@ -137,14 +172,14 @@ class Ledger:
         self.ensure(account, period, deadline, now, now)
         with self._db() as db:
             db.execute("UPDATE periods SET state=?, next_reason=?, updated=? WHERE account=? AND period=?",
-                       (SUBMITTING, "validation envoyée au portail, accusé attendu", now.isoformat(), account, period))
+                       (SUBMITTING, "submitting", now.isoformat(), account, period))
 
     def filed(self, account: str, period: str, deadline: datetime, receipt: str, now: datetime) -> None:
         self.ensure(account, period, deadline, now, now)
         with self._db() as db:
             db.execute("UPDATE periods SET state=?, receipt=?, next_attempt=NULL, next_reason=?, updated=? "
                        "WHERE account=? AND period=?",
-                       (DONE, receipt, f"déclarée, accusé de réception {receipt}", now.isoformat(), account, period))
+                       (DONE, receipt, "filed", now.isoformat(), account, period))
 
     def receipt(self, account: str, period: str) -> str | None:
         with self._db() as db:
@@ -156,15 +191,15 @@ class Ledger:
         """Marks the period in progress and opens an attempt; None when it must not run (done, or running)."""
         with self._db() as db:
             row = db.execute("SELECT state FROM periods WHERE account=? AND period=?", (account, period)).fetchone()
-            if row is None or row[0] in (DONE, IN_PROGRESS, NEEDS_ATTENTION):
+            if row is None or row[0] in (DONE, IN_PROGRESS, NEEDS_ATTENTION, MANUAL):
                 return None
-            db.execute("UPDATE periods SET state=?, next_attempt=NULL, next_reason='essai en cours', updated=? "
+            db.execute("UPDATE periods SET state=?, next_attempt=NULL, next_reason='in_progress', updated=? "
                        "WHERE account=? AND period=?", (IN_PROGRESS, now.isoformat(), account, period))
             cursor = db.execute("INSERT INTO attempts (account, period, started) VALUES (?, ?, ?)",
                                 (account, period, now.isoformat()))
             return cursor.lastrowid
 
-    def end(self, attempt_id: int, now: datetime, exit_code: int, outcome: str, message: str,
+    def end(self, attempt_id: int, now: datetime, exit_code: int | None, outcome: str, message: str,
             audit_folder: str | None) -> None:
         with self._db() as db:
             db.execute("UPDATE attempts SET ended=?, exit_code=?, outcome=?, message=?, audit_folder=? WHERE id=?",
@@ -172,21 +207,19 @@ class Ledger:
 
     def attempts(self, account: str, period: str, limit: int = 5) -> list[AttemptRow]:
         with self._db() as db:
-            rows = db.execute("SELECT id, started, ended, exit_code, outcome, message, audit_folder FROM attempts "
-                              "WHERE account=? AND period=? ORDER BY id DESC LIMIT ?", (account, period, limit)).fetchall()
-        return [AttemptRow(r[0], _dt(r[1]), _dt(r[2]), r[3], r[4], r[5], r[6]) for r in rows]
+            rows = db.execute(_ATTEMPT_COLUMNS + " WHERE account=? AND period=? ORDER BY id DESC LIMIT ?",
+                              (account, period, limit)).fetchall()
+        return [_attempt(r) for r in rows]
 
-    def recover(self, now: datetime) -> list[tuple[str, str]]:
-        """Closes attempts cut short (crash, power cut) and puts their periods back to pending."""
+    def open_attempts(self) -> list[AttemptRow]:
+        """Attempts begun and never ended: running now, or cut short (crash, power cut, kill)."""
         with self._db() as db:
-            cut = db.execute("SELECT id, account, period FROM attempts WHERE ended IS NULL").fetchall()
-            for attempt_id, account, period in cut:
-                db.execute("UPDATE attempts SET ended=?, outcome='interrompu', message=? WHERE id=?",
-                           (now.isoformat(), "Essai interrompu (arrêt de l'ordinateur ou du bot).", attempt_id))
-                db.execute("UPDATE periods SET state=?, next_attempt=?, next_reason=? WHERE account=? AND period=? "
-                           "AND state=?", (PENDING, now.isoformat(), "essai interrompu, repris au redémarrage",
-                                           account, period, IN_PROGRESS))
-        return [(a, p) for _, a, p in cut]
+            rows = db.execute(_ATTEMPT_COLUMNS + " WHERE ended IS NULL ORDER BY id").fetchall()
+        return [_attempt(r) for r in rows]
+
+    def count_attempts(self, account: str, period: str) -> int:
+        with self._db() as db:
+            return db.execute("SELECT COUNT(*) FROM attempts WHERE account=? AND period=?", (account, period)).fetchone()[0]
 
     # notices (reminders, alerts): each sent once --------------------------------------------
     def notice_once(self, account: str, period: str, kind: str, now: datetime) -> bool:
@@ -195,6 +228,23 @@ class Ledger:
                                 (account, period, kind, now.isoformat()))
             return cursor.rowcount == 1
 
+    def has_notice(self, account: str, period: str, kind: str) -> bool:
+        with self._db() as db:
+            return db.execute("SELECT 1 FROM notices WHERE account=? AND period=? AND kind=?",
+                              (account, period, kind)).fetchone() is not None
+
+    def forget_notice(self, account: str, period: str, kind: str) -> None:
+        with self._db() as db:
+            db.execute("DELETE FROM notices WHERE account=? AND period=? AND kind=?", (account, period, kind))
+
+
+_COLUMNS = "SELECT account, period, state, deadline, next_attempt, next_reason, note, updated, receipt FROM periods"
+_ATTEMPT_COLUMNS = "SELECT id, started, ended, exit_code, outcome, message, audit_folder, account, period FROM attempts"
+
 
 def _period(row) -> PeriodRow:
-    return PeriodRow(row[0], row[1], row[2], _dt(row[3]), _dt(row[4]), row[5], row[6])
+    return PeriodRow(row[0], row[1], row[2], _dt(row[3]), _dt(row[4]), row[5], row[6], _dt(row[7]), row[8])
+
+
+def _attempt(r) -> AttemptRow:
+    return AttemptRow(r[0], _dt(r[1]), _dt(r[2]), r[3], r[4], r[5], r[6], r[7], r[8])

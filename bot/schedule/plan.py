@@ -17,6 +17,9 @@ from bot.exit_codes import ExitCode
 
 # What the last attempt's outcome means for the period.
 DONE, RETRY, RETRY_TOMORROW, STOP = "done", "retry", "retry-tomorrow", "stop"
+WAIT = "wait"  # the account was busy (another run): a little later, nothing failed
+NEXT_WINDOW = "next-window"  # the person said « pas maintenant », or an SMS went out unanswered
+BY_HAND = "by-hand"  # the person said « stop »: they file it themselves
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class Plan:
     jitter: timedelta = timedelta(minutes=10)
     reminder_days: tuple[int, ...] = (3, 1)
     reminder_time: time = time(10, 0)
+    busy_wait: timedelta = timedelta(minutes=15)  # another run holds the account: look again then
+    grace: timedelta = timedelta(minutes=5)  # a job this late was not missed, just slow to wake
 
     # the calendar of one period ------------------------------------------------------
     def first_attempt(self, period: str) -> datetime:
@@ -63,33 +68,67 @@ class Plan:
                     return candidate
         raise AssertionError("no window in three days")
 
+    def window_before_deadline(self, after: datetime, period: str) -> datetime | None:
+        """The next window start after `after` that is still before the period's deadline."""
+        start = self.next_window_start(after)
+        return start if start <= self.deadline(period) else None
+
     def next_attempt(self, after: datetime, decision: str, period: str, rng: random.Random) -> datetime | None:
         """None when the period must not be tried again (done, stop, or no time left)."""
-        if decision in (DONE, STOP):
+        if decision in (DONE, STOP, BY_HAND):
             return None
+        deadline = self.deadline(period)
         jitter = timedelta(seconds=rng.uniform(0, self.jitter.total_seconds()))
         if decision == RETRY_TOMORROW:
             start = datetime.combine(after.astimezone(TZ).date() + timedelta(days=1), time(0, 0), TZ)
             when = self.next_window_start(start) + jitter
+        elif decision == NEXT_WINDOW:
+            when = self.next_window_start(after) + jitter
+        elif decision == WAIT:  # inside the window when there is room, else the next one
+            soon = after + self.busy_wait + jitter
+            when = soon if self.in_window(soon) else self.next_window_start(after) + jitter
         else:
             soon = after + self.spacing + jitter
             when = soon if self.in_window(soon) else self.next_window_start(after) + jitter
-        return when if when <= self.deadline(period) else None
+        if when <= deadline:
+            return when
+        # The preferred moment is past the deadline: any window left before it still counts
+        # (on the 10th at 06:00, the 21:00 window remains).
+        window = self.window_before_deadline(after, period)
+        if window is None:
+            return None
+        return min(window + jitter, deadline)
+
+    def catch_up(self, planned: datetime, now: datetime, period: str) -> datetime | None:
+        """An attempt planned for `planned` was missed (computer off or asleep). Returns when to run
+        it instead: the next window if one remains before the deadline, unless today is the
+        deadline day (the evening may be missed again: try now too); None means « now »."""
+        if now - planned <= self.grace or self.in_window(now):
+            return None
+        window = self.window_before_deadline(now, period)
+        if window is None or now.astimezone(TZ).date() == self.deadline(period).astimezone(TZ).date():
+            return None
+        return window
 
 
-def decide(exit_code: int, period_state: str | None) -> tuple[str, str]:
-    """The ledger's reading of a finished attempt: (decision, French reason)."""
+def decide(exit_code: int, period_state: str | None, reason: str | None = None) -> tuple[str, str]:
+    """The ledger's reading of a finished attempt: (decision, reason code; see `words.py`)."""
     if exit_code == ExitCode.OK:
         if period_state == "declared":
-            return DONE, "période déclarée"
-        return RETRY_TOMORROW, "connecté, déclaration à faire"
+            return DONE, "declared"
+        return RETRY_TOMORROW, "to_declare"
+    if exit_code == ExitCode.NO_CODE and reason == "stop":
+        return BY_HAND, "declined_stop"
+    if exit_code == ExitCode.NO_CODE and reason == "not_now":
+        return NEXT_WINDOW, "declined_not_now"
     return {
-        ExitCode.UNAVAILABLE: (RETRY, "portail indisponible"),
-        ExitCode.NO_CODE: (RETRY, "personne n'a répondu"),
-        ExitCode.REJECTED: (STOP, "identifiants ou code refusés"),
-        ExitCode.SCREENS_CHANGED: (STOP, "écrans du portail changés"),
-        ExitCode.BAD_INPUT: (STOP, "réglage ou saisie incorrects"),
-    }.get(exit_code, (STOP, "erreur inattendue"))
+        ExitCode.UNAVAILABLE: (RETRY, "portal_down"),
+        ExitCode.NO_CODE: (RETRY, "no_code"),
+        ExitCode.BUSY: (WAIT, "busy"),
+        ExitCode.REJECTED: (STOP, "rejected"),
+        ExitCode.SCREENS_CHANGED: (STOP, "screens_changed"),
+        ExitCode.BAD_INPUT: (STOP, "bad_input"),
+    }.get(exit_code, (STOP, "bug"))
 
 
 def _month_after(period: str) -> tuple[int, int]:

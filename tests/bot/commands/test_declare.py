@@ -11,6 +11,7 @@ import pytest
 
 from bot.audit.verify import verify
 from bot.ebds.build import build
+from bot.lockout import LockoutGuard
 from bot.sandbox.preetabli import make_preetabli
 from bot.schedule import ledger as L
 from tests.bot.commands.bot_process import BotProcess
@@ -88,6 +89,7 @@ def test_portal_rejection_is_surfaced_with_its_message(tmp_path, cli_env, sandbo
     assert bot.finish() == 5, bot.err
     assert "Le portail a refusé le fichier" in bot.err and "555555555 est inconnu de la CNSS" in bot.err
     assert due not in demo_account.declared
+    assert LockoutGuard(tmp_path / "state").count(demo_account.identifier) == 0  # a refused file is no refused login
 
 
 def test_killed_right_after_the_final_click_never_files_twice(tmp_path, cli_env, sandbox, portal, demo_account, due):

@@ -81,7 +81,7 @@ def test_compressed_month(tmp_path, cli_env):
         finally:
             person.stop.set()
     outcomes = [a.outcome for a in reversed(ledger.attempts(account.identifier, "2026-10"))]
-    assert outcomes == ["portail indisponible", "connecté, déclaration à faire", "période déclarée"]
+    assert outcomes == ["portal_down", "to_declare", "declared"]
     assert tries[0] == datetime(2026, 11, 1, 10, 0, tzinfo=TZ)
     assert datetime(2026, 11, 1, 21, 0, tzinfo=TZ) <= tries[1] <= datetime(2026, 11, 1, 21, 10, tzinfo=TZ)
     assert datetime(2026, 11, 2, 6, 0, tzinfo=TZ) <= tries[2] <= datetime(2026, 11, 2, 6, 10, tzinfo=TZ)

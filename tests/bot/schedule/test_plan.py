@@ -84,3 +84,18 @@ def test_ramadan_offset_changes_do_not_shift_the_windows(day):
 def test_bad_plan_settings_name_their_variable(name, value):
     with pytest.raises(ConfigError, match=name):
         parse_plan({name: value})
+
+
+def test_on_the_last_day_at_06h_the_evening_window_remains():
+    """Logged in on the 10th at 06:05, not declared yet: not « no slot left », the 21:00 window."""
+    when = PLAN.next_attempt(at(2026, 11, 10, 6, 5), RETRY_TOMORROW, "2026-10", RNG)
+    assert when is not None and at(2026, 11, 10, 21, 0) <= when <= at(2026, 11, 10, 21, 10)
+    late = PLAN.next_attempt(at(2026, 11, 10, 23, 50), RETRY, "2026-10", RNG)
+    assert late is None or late <= PLAN.deadline("2026-10")
+
+
+def test_a_busy_account_is_retried_soon_not_stopped():
+    decision, reason = decide(7, None)
+    assert decision not in (STOP, DONE) and reason == "busy"
+    when = PLAN.next_attempt(at(2026, 11, 3, 21, 5), decision, "2026-10", RNG)
+    assert at(2026, 11, 3, 21, 20) <= when <= at(2026, 11, 3, 21, 30)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import time
+from datetime import datetime
 from pathlib import Path
+
+from bot import clock
+from bot.config import load_settings
+from bot.runner import account_lock
+from bot.schedule.plan import parse_plan
 
 from bot.files import write_atomic
 from bot.handover import dropbox
@@ -40,7 +47,8 @@ def test_a_second_scheduler_on_the_same_state_dir_refuses(tmp_path, cli_env, run
 def test_hard_kill_mid_run_replans_and_attempts_once(tmp_path, cli_env, sandbox, demo_account):
     env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
            "DAMANCOM_PASSWORD": demo_account.password, "DAMANCOM_LOCAL_PAGE": "0",
-           "DAMANCOM_DEADLINE_OVERRIDES": "2026-10=2099-12-31,2026-11=2099-12-31"}  # the period stays open
+           "DAMANCOM_DEADLINE_OVERRIDES": "2026-10=2099-12-31,2026-11=2099-12-31",  # the period stays open
+           "DAMANCOM_WINDOWS": "00:00-23:59"}  # a window now, whatever the hour the test runs
     state = Path(env["DAMANCOM_STATE_DIR"])
     folder = dropbox.handover_dir(state, demo_account.identifier)
 
@@ -65,7 +73,7 @@ def test_hard_kill_mid_run_replans_and_attempts_once(tmp_path, cli_env, sandbox,
         second.send_signal(signal.SIGINT)
         second.wait(timeout=30)
     attempts = ledger.attempts(demo_account.identifier, period)
-    assert [a.outcome for a in attempts] == ["connecté, déclaration à faire", "interrompu"]
+    assert [a.outcome for a in attempts] == ["to_declare", "interrupted"]
     assert len(sandbox.outbox.all()) == 1  # one SMS: the killed run never sent one, the new one did once
     assert "Essai interrompu pour PHARMA-DEMO" in log.read_text()
 
@@ -79,3 +87,49 @@ def test_install_writes_a_systemd_user_unit(tmp_path, run_cli):
     assert "systemctl --user enable --now damancom-bot" in result.stdout
     removed = run_cli("schedule", "--uninstall", env={"XDG_CONFIG_HOME": str(tmp_path / "config"), "PATH": "/nonexistent"})
     assert removed.returncode == 0 and not unit.exists()
+
+
+def test_killed_in_the_code_step_waits_for_the_next_window(tmp_path, cli_env, sandbox, demo_account):
+    """`kill -9` of the whole group after the SMS went out: no second SMS minutes later."""
+    from bot.schedule import heartbeat
+
+    env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
+           "DAMANCOM_PASSWORD": demo_account.password, "DAMANCOM_LOCAL_PAGE": "0",
+           "DAMANCOM_WINDOWS": "00:00-23:59",  # due at once, whatever the hour the test runs
+           "DAMANCOM_DEADLINE_OVERRIDES": "2026-10=2099-12-31,2026-11=2099-12-31"}
+    state = Path(env["DAMANCOM_STATE_DIR"])
+    folder = dropbox.handover_dir(state, demo_account.identifier)
+
+    first, _ = start_schedule(tmp_path, env, "avant")
+    wait_until(lambda: (dropbox.read_waiting(folder) or {}).get("phase") == "ready")
+    write_atomic(folder / dropbox.READY_FILE, {"at": time.time()})
+    wait_until(lambda: (dropbox.read_waiting(folder) or {}).get("phase") == "code")  # the SMS went out
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(timeout=30)
+    assert len(sandbox.outbox.all()) == 1
+
+    second, log = start_schedule(tmp_path, env, "apres")
+    try:
+        wait_until(lambda: "Planificateur démarré" in log.read_text())
+        wait_until(lambda: heartbeat.read(state)["last_tick"] is not None)  # its first tick has looked
+        ledger = L.Ledger(state)
+        row = ledger.periods(demo_account.identifier)[0]
+        assert row.state == L.PENDING and row.next_reason == "interrupted_after_sms"
+        assert row.next_attempt > datetime.now(clock.TZ) and parse_plan(env).in_window(row.next_attempt)
+        assert [a.outcome for a in ledger.attempts(demo_account.identifier, row.period)] == ["interrupted_after_sms"]
+        assert dropbox.read_waiting(folder) is None  # no new run waiting for a person
+    finally:
+        second.send_signal(signal.SIGINT)
+        second.wait(timeout=30)
+    assert len(sandbox.outbox.all()) == 1
+    assert "après l'envoi du SMS" in log.read_text()
+
+
+def test_a_login_while_the_account_is_in_use_is_busy_not_a_configuration_error(tmp_path, cli_env, run_cli):
+    env = {**cli_env, "DAMANCOM_IDENTIFIER": "PHARMA-1", "DAMANCOM_PASSWORD": "x" * 8, "DAMANCOM_LOCAL_PAGE": "0",
+           "DAMANCOM_URL": "http://127.0.0.1:9/fr/"}
+    result_file = tmp_path / "resultat.json"
+    with account_lock(load_settings(env, need_credentials=True)):  # a scheduled run holds the account
+        result = run_cli("login", "--unattended", "--result-json", str(result_file), env=env)
+    assert result.returncode == 7, result.stderr
+    assert "déjà en cours" in result.stderr and json.loads(result_file.read_text())["exit_code"] == 7

@@ -1,0 +1,34 @@
+"""`damancom-bot done --period AAAA-MM`: the person filed it by hand; the bot stops trying."""
+
+from __future__ import annotations
+
+HELP = "Note une période comme déclarée à la main : le planificateur ne la tente plus."
+
+
+def add_options(parser) -> None:
+    parser.add_argument("--period", required=True, help="la période déposée, AAAA-MM")
+    parser.add_argument("--account", help="le compte (par défaut : celui des réglages)")
+
+
+def run(args, env) -> int:
+    import re
+
+    from bot import clock
+    from bot.config import load_settings
+    from bot.errors import InvalidCode
+    from bot.schedule.ledger import Ledger
+    from bot.schedule.plan import parse_plan
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.period):
+        raise InvalidCode(f"--period {args.period} : attendu AAAA-MM, par exemple 2026-10.")
+    settings = load_settings(env.environ, need_credentials=False)
+    account = args.account or settings.account
+    if not account:
+        raise InvalidCode("Quel compte ? Indiquez --account, ou DAMANCOM_IDENTIFIER dans le fichier .env.")
+    ledger = Ledger(settings.state_dir)
+    if ledger.declared_elsewhere(account, args.period, parse_plan(env.environ).deadline(args.period), clock.now(),
+                                 "filed_by_hand"):
+        env.say(f"Période {args.period} du compte {account} notée « déclarée à la main » : le bot ne la tentera plus.")
+    else:
+        env.say(f"La période {args.period} du compte {account} était déjà notée comme faite : rien à changer.")
+    return 0

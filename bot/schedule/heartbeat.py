@@ -1,0 +1,66 @@
+"""`scheduler.json` in the state dir: is a scheduler running, when did it last look, and why did it
+stop. `status` reads it; liveness is the recorded process (pid and start time, through psutil:
+portable, and a reused pid is not mistaken for the scheduler)."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+
+from bot.files import write_atomic
+
+FILE = "scheduler.json"
+
+
+def _read(state_dir: Path) -> dict:
+    try:
+        data = json.loads((Path(state_dir) / FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _me() -> dict:
+    import psutil
+
+    return {"pid": os.getpid(), "created": psutil.Process().create_time()}
+
+
+def started(state_dir: Path, now: datetime) -> None:
+    write_atomic(Path(state_dir) / FILE, {**_me(), "started": now.isoformat(), "last_tick": None, "stopped": None})
+
+
+def ticked(state_dir: Path, now: datetime) -> None:
+    data = _read(state_dir)
+    if data.get("pid") != os.getpid():
+        data = {**_me(), "started": now.isoformat(), "stopped": None}
+    write_atomic(Path(state_dir) / FILE, {**data, "last_tick": now.isoformat()})
+
+
+def stopped(state_dir: Path, now: datetime, code: int, message: str) -> None:
+    """The scheduler ended on an error: `status` tells why (a service no longer restarts it)."""
+    data = _read(state_dir)
+    write_atomic(Path(state_dir) / FILE, {**data, "pid": None, "stopped": {"at": now.isoformat(), "code": code,
+                                                                          "message": message}})
+
+
+def alive(pid, created) -> bool:
+    import psutil
+
+    if not isinstance(pid, int):
+        return False
+    try:
+        process = psutil.Process(pid)
+        return abs(process.create_time() - float(created)) < 1 and process.status() != psutil.STATUS_ZOMBIE
+    except (psutil.Error, TypeError, ValueError):
+        return False
+
+
+def read(state_dir: Path) -> dict:
+    """{"running", "pid", "started", "last_tick", "stopped"} (times ISO, None when unknown)."""
+    data = _read(state_dir)
+    running = alive(data.get("pid"), data.get("created"))
+    return {"running": running, "pid": data.get("pid") if running else None, "started": data.get("started"),
+            "last_tick": data.get("last_tick"), "stopped": data.get("stopped")}

@@ -1,0 +1,73 @@
+"""The ledger stores codes; this is where they become French, for `status` and notifications.
+Times a person reads are in Moroccan time (`bot/clock.py`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot import clock
+from bot.schedule import ledger as L
+
+STATE_FR = {L.PENDING: "en attente", L.IN_PROGRESS: "essai en cours", L.DONE: "faite", L.NEEDS_ATTENTION: "à vérifier",
+            L.SUBMITTING: "dépôt en cours de confirmation", L.MANUAL: "à déposer par vous"}
+
+REASON_FR = {
+    "first_planned": "premier essai prévu",
+    "portal_down": "portail indisponible",
+    "no_code": "personne n'a répondu",
+    "declined_not_now": "vous avez répondu « pas maintenant »",
+    "declined_stop": "vous avez répondu « stop » : vous la déposez vous-même",
+    "to_declare": "connecté, déclaration à faire",
+    "busy": "compte occupé par une autre connexion (planificateur ou terminal)",
+    "interrupted": "essai interrompu (arrêt de l'ordinateur ou du bot)",
+    "interrupted_after_sms": "essai interrompu après l'envoi du SMS",
+    "verify_submission": "dépôt peut-être validé juste avant une coupure : état à vérifier sur le portail",
+    "missed": "essai manqué (ordinateur éteint ou en veille)",
+    "restarted": "repris au redémarrage du planificateur",
+    "rejected": "identifiants ou code refusés",
+    "screens_changed": "écrans du portail changés",
+    "bad_input": "réglage ou saisie incorrects",
+    "bug": "erreur inattendue",
+    "no_slot_left": "plus de créneau avant l'échéance",
+    "deadline_passed": "échéance dépassée",
+    "declared": "période déclarée",
+    "seen_declared": "vue « Déclarée » sur le portail",
+    "filed": "déposée par le bot",
+    "filed_by_hand": "déclarée à la main",
+    "submitting": "validation envoyée au portail, accusé attendu",
+    "in_progress": "essai en cours",
+}
+STOPPED = {"rejected", "screens_changed", "bad_input", "bug"}  # no new try until the person acts
+
+
+def when(moment: datetime | None) -> str:
+    return moment.astimezone(clock.TZ).strftime("%d/%m %H:%M") if moment else "?"
+
+
+def day(moment: datetime) -> str:
+    return moment.astimezone(clock.TZ).strftime("%d/%m/%Y %H:%M")
+
+
+def reason(code: str | None) -> str:
+    """French for a code; text written by an older version is shown as it is."""
+    return REASON_FR.get(code or "", code or "")
+
+
+def period_line(row: L.PeriodRow) -> str:
+    """What happened last and what comes next, in one sentence."""
+    text = reason(row.next_reason)
+    if row.next_reason == "filed" and row.receipt:
+        return f"{text}, accusé de réception {row.receipt}"
+    if row.next_reason == "declined_stop":
+        return f"{text} ; une fois faite : damancom-bot done --period {row.period}"
+    if row.next_reason in ("deadline_passed", "no_slot_left"):
+        return (f"{text} : déposez-la vous-même au plus vite, puis « damancom-bot done --period {row.period} » "
+                "(déjà déposée ? la même commande suffit)")
+    if row.next_reason in STOPPED:
+        return f"{text} : pas de nouvel essai avant votre intervention (puis relancez « damancom-bot schedule »)"
+    if row.next_attempt is not None:
+        if row.next_reason in ("first_planned", "restarted", "verify_submission", "missed", "interrupted",
+                               "interrupted_after_sms"):
+            return f"{text}, essai le {when(row.next_attempt)}"
+        return f"{text} à {when(row.updated)}, nouvel essai le {when(row.next_attempt)}"
+    return text

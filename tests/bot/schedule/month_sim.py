@@ -1,0 +1,183 @@
+"""A month simulated with the real Planner and ledger: injected clock, and a fake attempt runner
+(the planner's own injection point) returning what the bot's child process would return against
+a portal with busy hours and a person who answers the SMS in the evening.
+
+The clock jumps from event to event the way APScheduler wakes the process: planned attempts,
+reminders, the deadline, and power-on moments (a job due while the computer was off runs when it
+comes back). Used by `test_month.py` and `bench/month.py` (the table of the report)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Callable
+
+from bot.clock import TZ
+from bot.config import Settings
+from bot.notify import Notifier
+from bot.schedule import ledger as L
+from bot.schedule.attempt import Outcome
+from bot.schedule.plan import Plan, parse_plan
+from bot.schedule.service import Planner
+
+ACCOUNT = "PHARMA-1"
+PERIOD = "2026-10"
+
+
+def at(day: int, hour: int = 0, minute: int = 0, month: int = 11) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=TZ)
+
+
+def label(period: str) -> str:
+    year, month = period.split("-")
+    return f"{month}/{year}"
+
+
+@dataclass
+class FakePortal:
+    """What the child process meets: busy hours (unavailable, before any SMS), outages, periods
+    declared by hand; a person who answers and files in the bot's browser when it logs in."""
+
+    busy: tuple[time, time] = (time(8, 0), time(20, 0))
+    down_until: datetime | None = None  # a longer outage (maintenance)
+    declared: dict[str, datetime] = field(default_factory=dict)  # period → when filed by hand
+    person_files: bool = True
+    sms: int = 0
+
+    def is_declared(self, period: str, now: datetime) -> bool:
+        return period in self.declared and self.declared[period] <= now
+
+    def attempt(self, period: str, now: datetime, periods: list[str]) -> Outcome:
+        local = now.astimezone(TZ).time()
+        if (self.down_until and now < self.down_until) or self.busy[0] <= local < self.busy[1]:
+            return Outcome(4, None, "/r", "Le portail Damancom est indisponible (surcharge).")
+        self.sms += 1
+        rows = []
+        for p in periods:
+            if not self.is_declared(p, now) and p == period and self.person_files:
+                self.declared[p] = now  # the person files it in the bot's browser window
+            rows.append((label(p), "Déclarée" if self.is_declared(p, now) else "À déclarer"))
+        state = "declared" if self.is_declared(period, now) else "to_declare"
+        return Outcome(0, state, "/r", "Espace affilié atteint.", periods=rows)
+
+
+@dataclass
+class Scenario:
+    name: str
+    start: datetime
+    end: datetime = field(default_factory=lambda: at(20))
+    on: Callable[[datetime], bool] = lambda moment: True  # is the computer on (and awake)?
+    portal: FakePortal = field(default_factory=FakePortal)
+    env: dict = field(default_factory=dict)
+    env_changes: list[tuple[datetime, dict]] = field(default_factory=list)  # `.env` edited mid-month
+    hand_done: datetime | None = None  # `damancom-bot done --period` typed at that moment
+    existing: list[str] = field(default_factory=list)  # periods already in the ledger at the start
+
+
+@dataclass
+class Result:
+    name: str
+    attempts: int
+    sms: int
+    notifications: list[str]
+    states: dict[str, str]
+    reasons: dict[str, str]
+    runs: list[datetime]
+
+
+class _Clock:
+    def __init__(self, start: datetime):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def simulate(scenario: Scenario, state_dir: Path) -> Result:
+    clock = _Clock(scenario.start)
+    env = dict(scenario.env)
+    portal = scenario.portal
+    ledger = L.Ledger(state_dir)
+    runs: list[datetime] = []
+
+    def plan() -> Plan:
+        return parse_plan(env)
+
+    def run(period: str) -> Outcome:
+        runs.append(clock.now)
+        open_periods = [r.period for r in ledger.periods(ACCOUNT) if r.state != L.DONE] or [period]
+        return portal.attempt(period, clock.now, open_periods)
+
+    planner = Planner(Settings(account=ACCOUNT, state_dir=state_dir), plan, ledger, Notifier([]), run=run,
+                      now=clock, rng=random.Random(5))
+    for period in scenario.existing:
+        p = planner.plan
+        ledger.ensure(ACCOUNT, period, p.deadline(period), p.first_attempt(period), scenario.start)
+    changes = sorted(scenario.env_changes, key=lambda c: c[0])
+    while clock.now < scenario.end:
+        while changes and changes[0][0] <= clock.now:
+            env.update(changes.pop(0)[1])
+        if scenario.hand_done and scenario.hand_done <= clock.now:
+            ledger.declared_elsewhere(ACCOUNT, PERIOD, planner.plan.deadline(PERIOD), clock.now, "filed_by_hand")
+            scenario.hand_done = None
+        if scenario.on(clock.now):
+            planner.tick()
+        clock.now = _next_event(scenario, planner, ledger, clock.now)
+    rows = {r.period: r for r in ledger.periods(ACCOUNT)}
+    return Result(scenario.name, sum(ledger.count_attempts(ACCOUNT, p) for p in rows), portal.sms,
+                  [t for t, _ in planner.notifier.sent], {p: r.state for p, r in rows.items()},
+                  {p: r.next_reason for p, r in rows.items()}, runs)
+
+
+def _next_event(scenario: Scenario, planner: Planner, ledger: L.Ledger, now: datetime) -> datetime:
+    """The next moment the process would wake: a planned attempt, a reminder, a deadline, an
+    `.env` edit or `done` typed by hand; postponed to the next power-on when the computer is off."""
+    plan = planner.plan
+    candidates = [scenario.end]
+    for row in ledger.periods(ACCOUNT):
+        if row.next_attempt and row.next_attempt > now:
+            candidates.append(row.next_attempt)
+        candidates += [w for _, w in plan.reminders(row.period) if w > now]
+        candidates.append(plan.deadline(row.period) + timedelta(minutes=1))
+    candidates += [c[0] for c in scenario.env_changes if c[0] > now]
+    if scenario.hand_done:
+        candidates.append(scenario.hand_done)
+    moment = min(c for c in candidates if c > now)
+    if not scenario.on(now) or not scenario.on(moment):  # the heartbeat's first tick after power-on
+        step = now + timedelta(minutes=10) if not scenario.on(now) else moment
+        while not scenario.on(step) and step < scenario.end:
+            step += timedelta(minutes=10)
+        moment = min(step, moment) if not scenario.on(now) else step
+    return moment
+
+
+def daytime_only(moment: datetime) -> bool:
+    return time(9, 0) <= moment.astimezone(TZ).time() < time(18, 0)
+
+
+SCENARIOS: dict[str, Callable[[], Scenario]] = {
+    "allumé 09:00-18:00 seulement": lambda: Scenario("allumé 09:00-18:00 seulement", at(1, 9), on=daytime_only),
+    "éteint du 1er au 9 à 14:00": lambda: Scenario("éteint du 1er au 9 à 14:00", at(1, 0, 5),
+                                                    on=lambda m: m < at(1, 8) or m >= at(9, 14)),
+    "démarré le 11": lambda: Scenario("démarré le 11", at(11, 10)),
+    "deux périodes dues": lambda: Scenario("deux périodes dues", at(1, 9),
+                                           env={"DAMANCOM_DEADLINE_OVERRIDES": "2026-09=2026-11-17"}),
+    "déposée à la main le 3 (done)": lambda: Scenario(
+        "déposée à la main le 3 (done)", at(1, 9), portal=FakePortal(down_until=at(3, 12)), hand_done=at(3, 12, 30)),
+    "déposée à la main le 3 (vue au login)": lambda: Scenario(
+        "déposée à la main le 3 (vue au login)", at(1, 9),
+        portal=FakePortal(down_until=at(3, 12), declared={PERIOD: at(3, 12)}, person_files=False)),
+    "échéance prolongée en cours de mois": lambda: Scenario(
+        "échéance prolongée en cours de mois", at(1, 9), portal=FakePortal(down_until=at(12, 0)),
+        env_changes=[(at(8, 15), {"DAMANCOM_DEADLINE_OVERRIDES": "2026-10=2026-11-17"})]),
+}
+
+
+def table(results: list[Result]) -> str:
+    lines = ["| scénario | essais | SMS | notifications | fin |", "| --- | ---: | ---: | ---: | --- |"]
+    for r in results:
+        end = ", ".join(f"{p} {s} ({r.reasons[p]})" for p, s in sorted(r.states.items()))
+        lines.append(f"| {r.name} | {r.attempts} | {r.sms} | {len(r.notifications)} | {end} |")
+    return "\n".join(lines)
