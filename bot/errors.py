@@ -52,6 +52,15 @@ class CodeNotProvided(BotError):
     exit_code = ExitCode.NO_CODE
 
 
+class PersonDeclined(CodeNotProvided):
+    """The person answered the ready question: « Pas maintenant » (`reason` "not_now": the next window,
+    not a failure) or « stop » (`reason` "stop": no more attempts this period). No SMS was sent."""
+
+    def __init__(self, message: str, *, reason: str):
+        super().__init__(message)
+        self.reason = reason
+
+
 class PortalUnavailable(BotError):
     """`transient`: worth another try within the same run (connection reset, 502/503/504)."""
 

@@ -50,7 +50,8 @@ def run(args, env) -> int:
     try:
         result = run_login(settings, person, recorder, headless=headless, task=task)
     except BotError as exc:
-        write_result(args.result_json, int(exc.exit_code), None, recorder.folder, exc.message)
+        write_result(args.result_json, int(exc.exit_code), None, recorder.folder, exc.message,
+                     reason=getattr(exc, "reason", None))
         raise
     write_result(args.result_json, 0, "declared", recorder.folder, f"Accusé de réception {task.receipt}.")
     console.login_summary(env, result, sandbox=False)

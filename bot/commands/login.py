@@ -48,7 +48,8 @@ def run(args, env) -> int:
         task = hand_over_browser if args.watch_declaration and not headless else None
         result = run_login(settings, person, recorder, headless=headless, task=task)
     except BotError as exc:
-        write_result(args.result_json, int(exc.exit_code), None, recorder.folder, exc.message)
+        write_result(args.result_json, int(exc.exit_code), None, recorder.folder, exc.message,
+                     reason=getattr(exc, "reason", None))
         raise
     state = result.summary.state_of(recorder.period)
     write_result(args.result_json, 0, state, recorder.folder, "Espace affilié atteint.")

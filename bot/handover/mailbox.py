@@ -10,6 +10,8 @@ from bot.errors import InvalidCode
 from bot.otp import parse_code
 
 CODE, READY, RESEND, CLOSED = "code", "ready", "resend", "closed"
+# Answers to the ready question besides READY: try again at the next window / not this period at all.
+NOT_NOW, STOP = "not_now", "stop"
 
 
 @dataclass(frozen=True)
@@ -87,4 +89,4 @@ class Mailbox:
             self._items = deque(i for i in self._items if i.kind != kind or i.seq > up_to)
 
 
-__all__ = ["Mailbox", "Delivery", "InvalidCode", "CODE", "READY", "RESEND", "CLOSED"]
+__all__ = ["Mailbox", "Delivery", "InvalidCode", "CODE", "READY", "RESEND", "CLOSED", "NOT_NOW", "STOP"]

@@ -46,13 +46,15 @@ def run_attempt(period: str, environ: dict[str, str], *, headed: bool = False, t
     return Outcome(int(data["exit_code"]), data.get("period_state"), data.get("audit_folder"), data.get("message", ""))
 
 
-def write_result(path: str | None, exit_code: int, period_state: str | None, folder, message: str) -> None:
-    """The child's side of the contract read by `run_attempt` (`--result-json`)."""
+def write_result(path: str | None, exit_code: int, period_state: str | None, folder, message: str, *,
+                 reason: str | None = None) -> None:
+    """The child's side of the contract read by `run_attempt` (`--result-json`). `reason`: why a
+    person declined the ready question ("not_now" or "stop", see `PersonDeclined`)."""
     if path:
         from bot.files import write_atomic
 
         write_atomic(Path(path), {"exit_code": exit_code, "period_state": period_state,
-                                  "audit_folder": str(folder), "message": message})
+                                  "audit_folder": str(folder), "message": message, "reason": reason})
 
 
 def child_environment() -> dict[str, str]:
