@@ -11,11 +11,11 @@ from bot.env import Env
 from bot.errors import BotError
 from bot.exit_codes import ExitCode
 
-from bot.commands import audit, bds, declare, demo, doctor, login, otp, ready, report, sandbox, schedule, status, unlock
+from bot.commands import audit, bds, declare, demo, doctor, login, otp, ready, report, sandbox, schedule, status, telegram, unlock
 
 # Command modules import their heavy dependencies (Playwright, the sandbox) only when they run.
 COMMANDS = {"demo": demo, "login": login, "declare": declare, "schedule": schedule, "status": status, "otp": otp, "ready": ready, "unlock": unlock, "report": report,
-            "audit": audit, "bds": bds, "doctor": doctor, "sandbox": sandbox}
+            "audit": audit, "bds": bds, "doctor": doctor, "telegram": telegram, "sandbox": sandbox}
 
 _ARGPARSE_FR = [
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),

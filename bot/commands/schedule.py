@@ -23,13 +23,13 @@ def run(args, env) -> int:
             env.say(line)
         return 0
     from bot.config import load_settings
-    from bot.notify import Notifier
+    from bot.notify import build_notifier
     from bot.schedule.ledger import Ledger
     from bot.schedule.plan import parse_plan
     from bot.schedule.service import Planner, serve
 
     settings = load_settings(env.environ, need_credentials=True)
-    planner = Planner(settings, parse_plan(env.environ), Ledger(settings.state_dir), Notifier(list(settings.notify)))
+    planner = Planner(settings, parse_plan(env.environ), Ledger(settings.state_dir), build_notifier(settings))
     try:
         serve(planner, settings.state_dir, env.say)
     except KeyboardInterrupt:
