@@ -235,11 +235,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _reply(self, status: int, body: dict) -> None:
         data = json.dumps(body).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the bot ended during a long poll: nobody is listening any more
 
 
 def _parse(content_type: str, raw: bytes) -> tuple[dict, dict[str, tuple[str, bytes]]]:
