@@ -22,6 +22,11 @@ MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
           "novembre", "décembre")
 
 
+# Messages the budget never silences: the deadline and what needs the person's hand. Callers may say
+# `urgent=True`; these titles are recognised too, so a caller that does not is still heard.
+URGENT_TITLES = ("échéance", "plus de créneau", "rappel J-1", "intervention nécessaire", "connexions suspendues")
+
+
 def parse_urls(raw: str) -> list[str]:
     return [u for u in re.split(r"[\s,]+", raw or "") if u]
 
@@ -90,6 +95,7 @@ class Notifier:
              urgent: bool = False) -> bool:
         """`attach`: files to join (the QR code, the run's report); `urgent`: deadline alerts, past the budget."""
         title, body = scrub(title), scrub(body)
+        urgent = urgent or any(words in title for words in URGENT_TITLES)
         files = [attach] if isinstance(attach, (str, Path)) else [Path(f) for f in attach or ()]
         files = [Path(f) for f in files if Path(f).is_file()]
         to_sink = self.sink is not None and self.sink.accepts(title)
