@@ -45,6 +45,7 @@ class Settings:
     trace: bool = False  # Playwright trace, after login only
     telegram_token: str = ""  # two-way channel with the person's phone (bot/handover/telegram.py)
     telegram_chats: tuple[int, ...] = ()  # the only chats whose answers count
+    telegram_sms_chats: tuple[int, ...] = ()  # channels an SMS-forwarding app posts to: read, never written
     telegram_api: str = "https://api.telegram.org"
     notify_budget: int = 30  # notifications per month, urgent ones aside (bot/notify.py)
 
@@ -138,11 +139,8 @@ def _telegram(environ: Mapping[str, str]) -> dict:
         raise ConfigError("DAMANCOM_TELEGRAM_TOKEN n'a pas la forme d'un jeton de bot Telegram (des chiffres, « : », "
                           "puis une longue suite de lettres). Recopiez celui donné par @BotFather, ou lancez "
                           "« damancom-bot telegram setup ».")
-    ids = [c for c in re.split(r"[\s,;]+", chats) if c]
-    bad = [c for c in ids if not re.fullmatch(r"-?\d{1,20}", c)]
-    if bad:
-        raise ConfigError(f"DAMANCOM_TELEGRAM_CHAT contient « {bad[0]} » : attendu des numéros de discussion séparés "
-                          "par des espaces (par exemple 123456789). « damancom-bot telegram setup » le trouve pour vous.")
+    ids, sms = _chat_ids("DAMANCOM_TELEGRAM_CHAT", chats), _chat_ids("DAMANCOM_TELEGRAM_SMS_CHAT",
+                                                                     get("DAMANCOM_TELEGRAM_SMS_CHAT"))
     if token and not ids:
         raise ConfigError("DAMANCOM_TELEGRAM_CHAT est vide : le bot ne saurait pas à qui écrire. Lancez "
                           "« damancom-bot telegram setup ».")
@@ -154,7 +152,16 @@ def _telegram(environ: Mapping[str, str]) -> dict:
         raise ConfigError(f"DAMANCOM_TELEGRAM_API n'est pas une adresse web valide (« {api} »). Laissez-le vide pour "
                           f"utiliser {DEFAULT_API}.")
     return {"telegram_token": token, "telegram_chats": tuple(int(c) for c in ids),
-            "telegram_api": (api or DEFAULT_API).rstrip("/")}
+            "telegram_sms_chats": tuple(int(c) for c in sms), "telegram_api": (api or DEFAULT_API).rstrip("/")}
+
+
+def _chat_ids(name: str, raw: str) -> list[str]:
+    ids = [c for c in re.split(r"[\s,;]+", raw) if c]
+    bad = [c for c in ids if not re.fullmatch(r"-?\d{1,20}", c)]
+    if bad:
+        raise ConfigError(f"{name} contient « {bad[0]} » : attendu des numéros de discussion séparés par des espaces "
+                          "(par exemple 123456789). « damancom-bot telegram setup » le trouve pour vous.")
+    return ids
 
 
 def state_dir(environ: Mapping[str, str]) -> Path:

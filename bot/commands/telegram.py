@@ -16,6 +16,8 @@ STEPS = """Relier damancom-bot à Telegram (le téléphone vous demandera « Pr�
 def add_options(parser) -> None:
     parser.add_argument("action", choices=["setup", "test"], help="setup : relier ; test : message de test")
     parser.add_argument("--token", help="setup : le jeton donné par @BotFather (sinon il est demandé)")
+    parser.add_argument("--sms", action="store_true",
+                        help="setup : relier aussi le canal où une application transfère les SMS de la CNSS")
     parser.add_argument("--wait", type=float, default=600,
                         help="setup : attente maximale du /start envoyé depuis le téléphone, en secondes")
 
@@ -35,8 +37,9 @@ def _setup(args, env) -> int:
     from bot.handover import telegram_setup
     from bot.handover.telegram_api import DEFAULT_API, BotApi
 
-    env.say(STEPS)
-    token = args.token
+    token = args.token or (env.environ.get("DAMANCOM_TELEGRAM_TOKEN") if args.sms else None)
+    if not args.sms:
+        env.say(STEPS)
     if not token:
         env.stdout.write("Collez ici le jeton : ")
         env.stdout.flush()
@@ -50,6 +53,8 @@ def _setup(args, env) -> int:
     me = telegram_setup.check_token(api)
     name = me.get("username", "")
     env.say(f"Jeton vérifié : votre bot est @{name}.")
+    if args.sms:
+        return _setup_sms(args, env, api, token, name)
     env.say(f"4. Sur le téléphone, ouvrez https://t.me/{name} et appuyez sur « Démarrer » (ou envoyez /start). "
             f"J'attends votre message ({args.wait / 60:.0f} min au plus)…")
     chat = telegram_setup.find_chat(api, args.wait)
@@ -63,6 +68,26 @@ def _setup(args, env) -> int:
     env.say(f"5. Discussion trouvée ({who}, n° {chat['id']}) : DAMANCOM_TELEGRAM_TOKEN et DAMANCOM_TELEGRAM_CHAT "
             f"sont écrits dans {env_file}. Un message de bienvenue vient d'arriver sur le téléphone.")
     env.say("Terminé. « damancom-bot telegram test » envoie un message de test à tout moment.")
+    return 0
+
+
+def _setup_sms(args, env, api, token: str, name: str) -> int:
+    from pathlib import Path
+
+    from bot.errors import ConfigError
+    from bot.handover import telegram_setup
+
+    env.say(f"Dans Telegram, ajoutez @{name} comme administrateur du canal où l'application transfère les SMS "
+            "(avec le droit de supprimer des messages), puis publiez un message dans ce canal. "
+            f"J'attends ({args.wait / 60:.0f} min au plus)…")
+    chat = telegram_setup.find_chat(api, args.wait, kind="channel")
+    if chat is None:
+        raise ConfigError(f"@{name} n'a vu aucune publication de canal dans le délai : vérifiez qu'il est "
+                          "administrateur du canal, publiez-y un message, puis relancez la commande.")
+    env_file = Path(env.environ.get("DAMANCOM_ENV_FILE", ".env"))
+    telegram_setup.write_env(env_file, token, int(chat["id"]), "DAMANCOM_TELEGRAM_SMS_CHAT")
+    env.say(f"Canal trouvé (« {chat.get('title', '?')} », n° {chat['id']}) : DAMANCOM_TELEGRAM_SMS_CHAT est écrit "
+            f"dans {env_file}. Le bot y lira les codes des SMS transférés, sans jamais y écrire.")
     return 0
 
 

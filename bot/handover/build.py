@@ -43,4 +43,5 @@ def _telegram(settings: Settings, mailbox: Mailbox):
     from bot.handover.telegram_api import BotApi
 
     return TelegramChannel(mailbox, BotApi(settings.telegram_token, settings.telegram_api), settings.telegram_chats,
-                           settings.account, ready_wait=settings.ready_wait, code_wait=settings.code_wait)
+                           settings.account, ready_wait=settings.ready_wait, code_wait=settings.code_wait,
+                           sms_chats=settings.telegram_sms_chats)

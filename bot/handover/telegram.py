@@ -75,8 +75,10 @@ class TelegramChannel(_ChatWriter):
     name = "telegram"
 
     def __init__(self, mailbox: Mailbox, api: BotApi, chats: tuple[int, ...], account: str, *,
-                 ready_wait: float = 900, code_wait: float = 300, budget=None, poll: int = POLL_SECONDS):
+                 ready_wait: float = 900, code_wait: float = 300, budget=None, poll: int = POLL_SECONDS,
+                 sms_chats: tuple[int, ...] = ()):
         super().__init__(api, chats)
+        self.sms_chats = tuple(sms_chats)  # where an SMS-forwarding app posts: codes read there, nothing written
         self.mailbox, self.account, self.budget, self.poll = mailbox, account, budget, poll
         self.ready_wait, self.code_wait = ready_wait, code_wait
         self.phase = ""
@@ -197,13 +199,17 @@ class TelegramChannel(_ChatWriter):
                 logger.info("Bouton Telegram d'une discussion non autorisée ({}) : ignoré.", chat)
                 return
             self._button(chat, query)
-        elif "message" in update:
-            message = update["message"]
-            chat = (message.get("chat") or {}).get("id")
-            if chat not in self.chats:
-                logger.info("Message Telegram d'une discussion non autorisée ({}) : ignoré, texte non lu.", chat)
+        else:
+            message = update.get("message") or update.get("channel_post")
+            if message is None:
                 return
-            self._message(chat, message)
+            chat = (message.get("chat") or {}).get("id")
+            if chat in self.chats:
+                self._message(chat, message)
+            elif chat in self.sms_chats:
+                self._forwarded_sms(chat, message)
+            else:
+                logger.info("Message Telegram d'une discussion non autorisée ({}) : ignoré, texte non lu.", chat)
 
     def _button(self, chat: int, query: dict) -> None:
         data = query.get("data", "")
@@ -237,6 +243,16 @@ class TelegramChannel(_ChatWriter):
                          "ready": "Répondez « prêt » quand vous avez votre téléphone, ou « pas maintenant »."}
                         .get(waiting, NOTHING_WAITING), chats=[chat])
 
+    def _forwarded_sms(self, chat: int, message: dict) -> None:
+        """A post in the SMS channel: only a code counts; answers go to the person's chats."""
+        reading = telegram_text.read(message.get("text") or message.get("caption") or "")
+        if reading.kind in ("code", "several"):
+            self._forget(chat, message["message_id"], tell=None)
+        if reading.kind == "code":
+            self._code(None, reading.value)
+        elif reading.kind == "several":
+            self._write("Le SMS transféré contient plusieurs nombres à 6 chiffres : envoyez ici seulement le code.")
+
     def _word(self, chat: int, word: str) -> None:
         with self._lock:
             waiting = self.waiting_for
@@ -263,26 +279,30 @@ class TelegramChannel(_ChatWriter):
             else:
                 self._write(NOTHING_WAITING, chats=[chat])
 
-    def _code(self, chat: int, raw: str) -> None:
+    def _code(self, chat: int | None, raw: str) -> None:
+        """`chat` None: the code came from the SMS channel; the person's chats are told."""
         try:
             self.mailbox.offer_code(raw, self.name)
         except InvalidCode as exc:
-            self._write(exc.message, chats=[chat])
+            self._write(exc.message, chats=[chat] if chat else None)
             return
         with self._lock:
             if self.waiting_for == "code":
                 self._settle("Code reçu.")
                 self.waiting_for = None
-        logger.info("Code reçu par Telegram.")
-        self._write("Code reçu, connexion en cours…", chats=[chat])
+        logger.info("Code reçu par Telegram{}.", "" if chat else " (SMS transféré)")
+        self._write("Code reçu, connexion en cours…" if chat else "SMS transféré reçu, connexion en cours…",
+                    chats=[chat] if chat else None)
 
-    def _forget(self, chat: int, message_id: int) -> None:
+    def _forget(self, chat: int, message_id: int, tell: int | None = -1) -> None:
+        """Deletes the message holding a code; `tell`: the chat to warn when it cannot (-1: that chat)."""
         try:
             self.api.delete_message(chat, message_id)
-        except TelegramFailed as exc:  # older than 48 h, or no right to delete: say so, once
+        except TelegramFailed as exc:  # older than 48 h, or no right to delete
             logger.info("Message Telegram contenant le code non supprimé ({}).", scrub(str(exc)))
-            self._write("Je n'ai pas pu effacer votre message contenant le code : effacez-le vous-même.",
-                        chats=[chat])
+            if tell is not None:
+                self._write("Je n'ai pas pu effacer votre message contenant le code : effacez-le vous-même.",
+                            chats=[chat if tell == -1 else tell])
 
 
 def _until(seconds: float) -> str:

@@ -59,7 +59,7 @@ class BotApi:
         return self.call("getMe")
 
     def get_updates(self, offset: int | None, timeout: int = 0) -> list[dict]:
-        params = {"timeout": timeout, "allowed_updates": ["message", "callback_query"]}
+        params = {"timeout": timeout, "allowed_updates": ["message", "callback_query", "channel_post"]}
         if offset is not None:
             params["offset"] = offset
         return self.call("getUpdates", params, wait=timeout)

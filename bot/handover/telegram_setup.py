@@ -34,16 +34,18 @@ def check_token(api: BotApi) -> dict:
         raise ConfigError(explain(exc)) from None
 
 
-def find_chat(api: BotApi, wait: float, clock=time.monotonic) -> dict | None:
+def find_chat(api: BotApi, wait: float, clock=time.monotonic, kind: str = "private") -> dict | None:
     """The private chat of the latest message sent to the bot (the person's /start), waiting up to
-    `wait` seconds; its updates are then confirmed, so no run later mistakes /start for an answer."""
+    `wait` seconds; its updates are then confirmed, so no run later mistakes /start for an answer.
+    `kind="channel"`: the channel of the latest post the bot saw as its admin (the SMS channel)."""
+    field = "channel_post" if kind == "channel" else "message"
     deadline, offset = clock() + wait, None
     while True:
         try:
             updates = api.get_updates(offset, timeout=int(max(0, min(10, deadline - clock()))))
         except TelegramFailed as exc:
             raise ConfigError(explain(exc)) from None
-        chats = [u["message"]["chat"] for u in updates if (u.get("message") or {}).get("chat", {}).get("type") == "private"]
+        chats = [u[field]["chat"] for u in updates if (u.get(field) or {}).get("chat", {}).get("type") == kind]
         if updates:
             offset = updates[-1]["update_id"] + 1
         if chats:
@@ -53,15 +55,17 @@ def find_chat(api: BotApi, wait: float, clock=time.monotonic) -> dict | None:
             return None
 
 
-def write_env(path: Path, token: str, chat: int) -> None:
+def write_env(path: Path, token: str, chat: int, name: str = "DAMANCOM_TELEGRAM_CHAT") -> None:
+    """Adds `chat` to the variable `name` (keeping the chats already there) and sets the token."""
     from dotenv import dotenv_values, set_key
 
-    known = (dotenv_values(path).get("DAMANCOM_TELEGRAM_CHAT") or "") if path.is_file() else ""
+    known = (dotenv_values(path).get(name) or "") if path.is_file() else ""
     chats = [c for c in known.replace(",", " ").split() if c]
     if str(chat) not in chats:
         chats.append(str(chat))
     set_key(str(path), "DAMANCOM_TELEGRAM_TOKEN", token, quote_mode="never")
-    set_key(str(path), "DAMANCOM_TELEGRAM_CHAT", " ".join(chats), quote_mode="auto")
+    value = " ".join(chats)
+    set_key(str(path), name, value, quote_mode="always" if " " in value else "never")
 
 
 def send_test(api: BotApi, chats: tuple[int, ...], account: str, text: str = "") -> None:

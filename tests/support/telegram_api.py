@@ -76,6 +76,17 @@ class TelegramStandIn(ThreadingHTTPServer):
             self._update({"message": message})
             return message_id
 
+    def channel_post(self, chat_id: int, text: str) -> int:
+        """A post in a channel where the bot is an admin (an SMS-forwarding app's own bot posting there)."""
+        with self.cond:
+            message_id = self._message_id()
+            post = {"message_id": message_id, "date": int(time.time()), "text": text,
+                    "chat": {"id": chat_id, "type": "channel", "title": "SMS CNSS"},
+                    "sender_chat": {"id": chat_id, "type": "channel", "title": "SMS CNSS"}}
+            self.user_messages[(chat_id, message_id)] = post
+            self._update({"channel_post": post})
+            return message_id
+
     def press(self, chat_id: int, data: str, message_id: int | None = None) -> str:
         """Presses the button carrying `data` on the bot's latest message that has it."""
         with self.cond:

@@ -102,3 +102,18 @@ def test_doctor_checks_the_channel(telegram):
     broken = doctor.telegram(settings.with_(telegram_api="http://127.0.0.1:9"))
     assert not broken.ok and broken.blocking and "Telegram injoignable" in broken.detail
     assert doctor.telegram(load_settings({}, need_credentials=False)).ok
+
+
+def test_setup_sms_finds_the_forwarding_channel(tmp_path, telegram):
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"DAMANCOM_TELEGRAM_TOKEN={TOKEN}\nDAMANCOM_TELEGRAM_CHAT=4242\n", encoding="utf-8")
+    telegram.channel_post(-1001234, "essai")
+    code, out, err = cli(tmp_path, ["telegram", "setup", "--sms"], {"DAMANCOM_ENV_FILE": str(env_file),
+                                                                   "DAMANCOM_TELEGRAM_API": telegram.url})
+    assert code == 0, err
+    assert "« SMS CNSS », n° -1001234" in out
+    written = env_file.read_text(encoding="utf-8")
+    assert "DAMANCOM_TELEGRAM_SMS_CHAT=-1001234" in written and "DAMANCOM_TELEGRAM_CHAT=4242" in written
+    settings = load_settings({"DAMANCOM_ENV_FILE": str(env_file), **dict(
+        line.split("=", 1) for line in written.splitlines() if "=" in line)}, need_credentials=False)
+    assert settings.telegram_sms_chats == (-1001234,) and settings.telegram_chats == (4242,)

@@ -215,3 +215,22 @@ def test_client_errors_never_carry_the_token(telegram):
     with pytest.raises(TelegramFailed) as unreachable:
         BotApi(TOKEN, "http://127.0.0.1:9").get_me()
     assert TOKEN not in str(unreachable.value)
+
+
+def test_sms_channel_of_a_forwarding_app_is_read_never_written(telegram):
+    sms_channel, other_channel = -1001234, -1009999
+    mailbox = Mailbox()
+    channel = TelegramChannel(mailbox, BotApi(TOKEN, telegram.url), (ME,), "PHARMA-DEMO", poll=1,
+                              sms_chats=(sms_channel,)).start()
+    try:
+        channel.open("code")
+        telegram.channel_post(other_channel, "Votre code Damancom : 777777")
+        post = telegram.channel_post(sms_channel, "De : CNSS\nVotre code de connexion Damancom est 246810. "
+                                                  "Recu le 27/11/2026 21:05 (+212612345678)")
+        assert mailbox.take({CODE}, timeout=30).value == "246810"
+        reply_to(telegram, "SMS transféré reçu, connexion en cours")
+        assert (sms_channel, post) in telegram.deleted
+        assert mailbox.take({CODE}, timeout=0) is None  # the other channel's post was not read
+        assert telegram.sent(sms_channel) == [] and telegram.sent(other_channel) == []
+    finally:
+        channel.close()
