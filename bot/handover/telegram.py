@@ -86,6 +86,7 @@ class TelegramChannel(_ChatWriter):
         self.question: list[tuple[int, int, str]] = []  # the pending question's messages (chat, id, text)
         self.phone: str | None = None  # the masked number, when the portal's screen gave it
         self.offset: int | None = None
+        self._skipped = False  # until Telegram has answered once, nothing is read: it could be stale
         self._echo = False  # the next notification repeats the question just asked
         self._lock = threading.RLock()
         self._stop = threading.Event()
@@ -96,8 +97,7 @@ class TelegramChannel(_ChatWriter):
         """From the start of the run: a forwarded SMS may arrive before the code question is asked.
         Whatever was sent to the bot before this moment belongs to no run: skipped."""
         try:
-            last = self.api.get_updates(-1, timeout=0)  # also forgets every older update
-            self.offset = last[-1]["update_id"] + 1 if last else None
+            self._skip_older()
         except TelegramFailed as exc:
             logger.warning("Telegram : {} ; nouvel essai en continu pendant la connexion.", scrub(str(exc)))
         self.mailbox.channel_opened(self.name)
@@ -105,10 +105,20 @@ class TelegramChannel(_ChatWriter):
         self._thread.start()
         return self
 
+    def _skip_older(self) -> None:
+        last = self.api.get_updates(-1, timeout=0)  # also makes Telegram forget every older update
+        self.offset = last[-1]["update_id"] + 1 if last else None
+        self._skipped = True
+
     def open(self, phase: str, hint: str = "") -> None:
         if phase not in ("ready", "code"):
             return  # other phases are told through the notifications
         with self._lock:
+            if not self._skipped:  # Telegram was away at the start: older messages must not answer this
+                try:
+                    self._skip_older()
+                except TelegramFailed:
+                    pass
             first = phase != self.phase
             self.phone = telegram_text.masked_phone(hint) or self.phone
             if phase == "ready":
@@ -174,6 +184,8 @@ class TelegramChannel(_ChatWriter):
         failures = 0
         while not self._stop.is_set():
             try:
+                if not self._skipped:
+                    self._skip_older()
                 updates = self.api.get_updates(self.offset, timeout=self.poll)
                 failures = 0
             except TelegramFailed as exc:
@@ -190,6 +202,8 @@ class TelegramChannel(_ChatWriter):
                     self._handle(update)
                 except TelegramFailed as exc:
                     logger.warning("Telegram : réponse non envoyée ({}).", scrub(str(exc)))
+                except Exception as exc:  # noqa: BLE001 - one odd update must not deafen the channel
+                    logger.warning("Telegram : message inattendu ignoré ({}).", type(exc).__name__)
 
     def _handle(self, update: dict) -> None:
         if "callback_query" in update:
@@ -213,8 +227,9 @@ class TelegramChannel(_ChatWriter):
 
     def _button(self, chat: int, query: dict) -> None:
         data = query.get("data", "")
-        with self._lock:
-            waiting = self.waiting_for
+        pressed = (chat, (query.get("message") or {}).get("message_id"))
+        with self._lock:  # a button of an older question (another run's) answers nothing
+            waiting = self.waiting_for if pressed in {(c, m) for c, m, _ in self.question} else None
         if waiting == "ready" and data in ("ready", "not_now"):
             self.api.answer_callback(query["id"], "C'est noté.")
             self._word(chat, data)

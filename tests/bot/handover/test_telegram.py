@@ -234,3 +234,38 @@ def test_sms_channel_of_a_forwarding_app_is_read_never_written(telegram):
         assert telegram.sent(sms_channel) == [] and telegram.sent(other_channel) == []
     finally:
         channel.close()
+
+
+def test_a_button_of_an_older_question_answers_nothing(telegram):
+    old = Mailbox()
+    first = TelegramChannel(old, BotApi(TOKEN, telegram.url), (ME,), "PHARMA-DEMO", poll=1).start()
+    first.open("ready")
+    old_question = reply_to(telegram, "Prêt à recevoir")
+    first.close()
+    mailbox = Mailbox()
+    channel = TelegramChannel(mailbox, BotApi(TOKEN, telegram.url), (ME,), "PHARMA-DEMO", poll=1).start()
+    try:
+        channel.open("ready")
+        stale = telegram.press(ME, "ready", message_id=old_question.message_id)
+        telegram.user_says(ME, "pas maintenant")
+        assert mailbox.take({READY, NOT_NOW}, timeout=30).kind == NOT_NOW
+        assert stale in telegram.answered_callbacks
+    finally:
+        channel.close()
+
+
+def test_telegram_down_at_start_then_back_reads_nothing_older(telegram):
+    """The first answer from Telegram, late, still skips what was sent before it came back."""
+    mailbox = Mailbox()
+    api = BotApi(TOKEN, "http://127.0.0.1:9")  # unreachable at first
+    channel = TelegramChannel(mailbox, api, (ME,), "PHARMA-DEMO", poll=1).start()
+    try:
+        telegram.user_says(ME, "111111")  # stale: sent while the bot could not read
+        api.base = telegram.url
+        channel.open("code")
+        reply_to(telegram, "Code envoyé")
+        telegram.user_says(ME, "222222")
+        assert mailbox.take({CODE}, timeout=60).value in ("222222",)
+        assert mailbox.take({CODE}, timeout=0) is None
+    finally:
+        channel.close()
