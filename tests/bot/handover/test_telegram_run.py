@@ -74,3 +74,15 @@ def test_portal_merely_down_is_quiet_in_unattended_runs(tmp_path, telegram, brow
         assert any(m.method == "sendDocument" and m.file_name == "report.html" for m in telegram.sent())
     else:
         assert telegram.sent() == [] and person.notifier.sent == []
+
+
+def test_outcome_attachments_are_the_report_and_the_pdf_for_a_filing(tmp_path):
+    from bot.runner import run_reports
+
+    recorder = Recorder(tmp_path / "recordings", "PHARMA-DEMO", "2026-10")
+    assert run_reports(recorder) == []  # no report written (yet): nothing to join
+    for name in ("report.html", "report.pdf"):
+        (recorder.folder / name).write_bytes(b"%PDF" if name.endswith("pdf") else b"<html></html>")
+    assert [p.name for p in run_reports(recorder)] == ["report.html"]
+    recorder.proof = True
+    assert [p.name for p in run_reports(recorder)] == ["report.html", "report.pdf"]
