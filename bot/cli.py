@@ -12,12 +12,12 @@ from bot.errors import BotError
 from bot.exit_codes import ExitCode
 
 from bot.commands import (answer, audit, bds, declare, demo, doctor, done, learn, login, otp, ready, report, sandbox,
-                          schedule, status, unlock)
+                          schedule, status, telegram, unlock)
 
 # Command modules import their heavy dependencies (Playwright, the sandbox) only when they run.
 COMMANDS = {"demo": demo, "login": login, "learn": learn, "declare": declare, "schedule": schedule, "status": status,
             "done": done, "otp": otp, "answer": answer, "ready": ready, "unlock": unlock, "report": report,
-            "audit": audit, "bds": bds, "doctor": doctor, "sandbox": sandbox}
+            "audit": audit, "bds": bds, "doctor": doctor, "telegram": telegram, "sandbox": sandbox}
 
 _ARGPARSE_FR = [
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),

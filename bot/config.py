@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping
@@ -42,12 +43,17 @@ class Settings:
     run_budget: float = 1200.0  # the whole run, code wait included
     declare_wait: float = 1800.0  # headed runs: how long the person may take to file by hand
     trace: bool = False  # Playwright trace, after login only
+    telegram_token: str = ""  # two-way channel with the person's phone (bot/handover/telegram.py)
+    telegram_chats: tuple[int, ...] = ()  # the only chats whose answers count
+    telegram_sms_chats: tuple[int, ...] = ()  # channels an SMS-forwarding app posts to: read, never written
+    telegram_api: str = "https://api.telegram.org"
+    notify_budget: int = 30  # notifications per month, urgent ones aside (bot/notify.py)
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
 
     def __repr__(self) -> str:  # never show the password, even in a debugger or a traceback
-        return f"Settings(url={self.url!r}, identifier={self.identifier!r}, password=***)"
+        return f"Settings(url={self.url!r}, identifier={self.identifier!r}, password=***, telegram_token=***)"
 
 
 def read_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -114,6 +120,8 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_pa
         retry_backoff=_seconds(environ, "DAMANCOM_RETRY_BACKOFF", 5.0),
         run_budget=_seconds(environ, "DAMANCOM_RUN_BUDGET", 1200.0),
         declare_wait=_seconds(environ, "DAMANCOM_DECLARE_WAIT", 1800.0),
+        notify_budget=_count(environ, "DAMANCOM_NOTIFY_BUDGET", 30, high=1000),
+        **_telegram(environ),
     )
 
 
@@ -125,6 +133,45 @@ def learned_selectors_dir(state: Path) -> Path:
 def _learned(state: Path) -> Path | None:
     folder = learned_selectors_dir(state)
     return folder if folder.is_dir() else None
+
+
+TELEGRAM_TOKEN_RE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
+
+
+def _telegram(environ: Mapping[str, str]) -> dict:
+    """DAMANCOM_TELEGRAM_TOKEN, _CHAT (one or more chat ids), _API (base URL, for a local stand-in)."""
+    from bot.handover.telegram_api import DEFAULT_API
+
+    get = lambda name: (environ.get(name) or "").strip()  # noqa: E731
+    token, chats, api = get("DAMANCOM_TELEGRAM_TOKEN"), get("DAMANCOM_TELEGRAM_CHAT"), get("DAMANCOM_TELEGRAM_API")
+    redact.register(token)
+    if token and not TELEGRAM_TOKEN_RE.fullmatch(token):
+        raise ConfigError("DAMANCOM_TELEGRAM_TOKEN n'a pas la forme d'un jeton de bot Telegram (des chiffres, « : », "
+                          "puis une longue suite de lettres). Recopiez celui donné par @BotFather, ou lancez "
+                          "« damancom-bot telegram setup ».")
+    ids, sms = _chat_ids("DAMANCOM_TELEGRAM_CHAT", chats), _chat_ids("DAMANCOM_TELEGRAM_SMS_CHAT",
+                                                                     get("DAMANCOM_TELEGRAM_SMS_CHAT"))
+    if token and not ids:
+        raise ConfigError("DAMANCOM_TELEGRAM_CHAT est vide : le bot ne saurait pas à qui écrire. Lancez "
+                          "« damancom-bot telegram setup ».")
+    if ids and not token:
+        raise ConfigError("DAMANCOM_TELEGRAM_CHAT est indiqué mais DAMANCOM_TELEGRAM_TOKEN est vide. Lancez "
+                          "« damancom-bot telegram setup ».")
+    parts = urlsplit(api or DEFAULT_API)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"DAMANCOM_TELEGRAM_API n'est pas une adresse web valide (« {api} »). Laissez-le vide pour "
+                          f"utiliser {DEFAULT_API}.")
+    return {"telegram_token": token, "telegram_chats": tuple(int(c) for c in ids),
+            "telegram_sms_chats": tuple(int(c) for c in sms), "telegram_api": (api or DEFAULT_API).rstrip("/")}
+
+
+def _chat_ids(name: str, raw: str) -> list[str]:
+    ids = [c for c in re.split(r"[\s,;]+", raw) if c]
+    bad = [c for c in ids if not re.fullmatch(r"-?\d{1,20}", c)]
+    if bad:
+        raise ConfigError(f"{name} contient « {bad[0]} » : attendu des numéros de discussion séparés par des espaces "
+                          "(par exemple 123456789). « damancom-bot telegram setup » le trouve pour vous.")
+    return ids
 
 
 def state_dir(environ: Mapping[str, str]) -> Path:

@@ -56,6 +56,21 @@ def credentials(settings) -> Check:
     return Check("identifiants", True, f"identifiant {settings.identifier}, mot de passe renseigné")
 
 
+def telegram(settings) -> Check:
+    """The two-way channel with the phone, when configured: the token works (no message is sent)."""
+    if not settings.telegram_token:
+        return Check("telegram", True, "non configuré (facultatif : damancom-bot telegram setup)", blocking=False)
+    from bot.handover.telegram_api import BotApi, TelegramFailed
+    from bot.handover.telegram_setup import explain
+
+    try:
+        me = BotApi(settings.telegram_token, settings.telegram_api, timeout=10).get_me()
+    except TelegramFailed as exc:
+        return Check("telegram", False, explain(exc))
+    return Check("telegram", True, f"bot @{me.get('username', '?')}, {len(settings.telegram_chats)} discussion(s) "
+                                   "autorisée(s) ; « damancom-bot telegram test » envoie un message")
+
+
 def browser(settings) -> Check:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright

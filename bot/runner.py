@@ -127,13 +127,33 @@ def _locked_run(settings: Settings, person: HandOver, recorder: Recorder, headle
         raise
     except BotError as exc:
         _close_trail(recorder, exc.exit_code, exc.message)  # a failure before the browser: still recorded
-        person.notifier.send(f"Damancom : échec de la connexion (code {int(exc.exit_code)})", exc.message)
+        if not quiet_failure(exc, person):
+            person.notifier.send(f"Damancom : échec de la connexion (code {int(exc.exit_code)})", exc.message,
+                                 attach=run_reports(recorder))
         raise
     guard.succeeded(settings.account)
     person.notifier.send("Damancom : connexion réussie",
                          f"Espace affilié atteint pour le compte {settings.account} ({result.seconds:.0f} s). "
-                         f"Rapport : {recorder.folder}")
+                         f"Rapport : {recorder.folder}", attach=run_reports(recorder))
     return result
+
+
+def quiet_failure(exc: BotError, person: HandOver) -> bool:
+    """Unattended runs say nothing when the portal is merely down (the scheduler tries again and
+    keeps count), nor when no SMS was sent because nobody answered or the person declined (they
+    were asked; the scheduler tells them when it tries next)."""
+    if not getattr(person, "unattended", False):
+        return False
+    no_sms = getattr(person, "sms_at", None) is None
+    return exc.exit_code == ExitCode.UNAVAILABLE or (exc.exit_code == ExitCode.NO_CODE and no_sms)
+
+
+def run_reports(recorder: Recorder) -> list:
+    """What goes with the outcome message: the report (HTML), and its PDF when the run filed a declaration."""
+    from bot.audit.report import HTML_NAME, PDF_NAME
+
+    names = [HTML_NAME, PDF_NAME] if recorder.proof else [HTML_NAME]
+    return [recorder.folder / name for name in names if (recorder.folder / name).is_file()]
 
 
 def _audited_run(settings, person, recorder: Recorder, browser, label: str, printer, task) -> LoginResult:

@@ -30,7 +30,7 @@ def run(args, env) -> int:
     redact.register(account.password)
     with Sandbox(portal, style=args.style) as sandbox:
         settings = settings.with_(url=sandbox.url, identifier=account.identifier, password=account.password,
-                                  account=account.identifier, auth="otp", notify=())
+                                  account=account.identifier, auth="otp", notify=(), telegram_token="")
         recorder = Recorder(settings.recordings, settings.account)
         if args.interactive:
             portal.outbox.listeners.append(lambda sms: _show_sms(env, sms))

@@ -24,6 +24,7 @@ def run(args, env) -> int:
         doctor.writable("enregistrements", settings.recordings),
         doctor.selector_files(settings.selectors_dir),
         doctor.browser(settings),
+        doctor.telegram(settings),
     ]
     for check in checks:
         mark = "ok " if check.ok else ("!! " if check.blocking else "-- ")

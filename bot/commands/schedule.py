@@ -25,15 +25,14 @@ def run(args, env) -> int:
     from bot import clock
     from bot.config import load_settings, state_dir
     from bot.errors import BotError
-    from bot.notify import Notifier
+    from bot.notify import build_notifier
     from bot.schedule import heartbeat
     from bot.schedule.ledger import Ledger
     from bot.schedule.service import Planner, serve
 
     try:
         settings = load_settings(env.environ, need_credentials=True)
-        planner = Planner(settings, _plan_source(env.environ), Ledger(settings.state_dir),
-                          Notifier(list(settings.notify)))
+        planner = Planner(settings, _plan_source(env.environ), Ledger(settings.state_dir), build_notifier(settings))
         serve(planner, settings.state_dir, env.say)
     except KeyboardInterrupt:
         env.say("Planificateur arrêté. Les essais prévus sont gardés dans le registre.")

@@ -9,7 +9,7 @@ from bot.handover.mailbox import Mailbox
 from bot.handover.session import HandOver
 from bot.handover.terminal import TerminalChannel
 from bot.handover.webpage import LocalPageChannel
-from bot.notify import Notifier
+from bot.notify import Notifier, build_notifier
 
 
 def build_handover(settings: Settings, env: Env, run_id: str, *, terminal: bool, assisted: bool = False,
@@ -24,6 +24,24 @@ def build_handover(settings: Settings, env: Env, run_id: str, *, terminal: bool,
     channels.append(DropboxChannel(mailbox, handover_dir(settings.state_dir, settings.account), run_id, local_url))
     if terminal and not unattended:
         channels.append(TerminalChannel(mailbox, env.stdin, env.stdout))
+    telegram = _telegram(settings, mailbox)
+    if telegram is not None:
+        channels.append(telegram)
+    notifier = notifier or build_notifier(settings, sink=telegram)
+    if telegram is not None:
+        telegram.budget = notifier.budget  # its « prêt ? » question counts like a notification
+        telegram.start()
     return HandOver(mailbox, channels, account=settings.account, code_wait=settings.code_wait,
                     ready_wait=settings.ready_wait, unattended=unattended, assisted=assisted,
-                    notifier=notifier or Notifier(list(settings.notify)), say=env.say, local_url=local_url)
+                    notifier=notifier, say=env.say, local_url=local_url)
+
+
+def _telegram(settings: Settings, mailbox: Mailbox):
+    if not settings.telegram_token:
+        return None
+    from bot.handover.telegram import TelegramChannel
+    from bot.handover.telegram_api import BotApi
+
+    return TelegramChannel(mailbox, BotApi(settings.telegram_token, settings.telegram_api), settings.telegram_chats,
+                           settings.account, ready_wait=settings.ready_wait, code_wait=settings.code_wait,
+                           sms_chats=settings.telegram_sms_chats)

@@ -11,6 +11,8 @@ from bot.otp import parse_code
 
 CODE, READY, RESEND, ANSWER, CLOSED = "code", "ready", "resend", "answer", "closed"
 MAX_ANSWER = 40  # a captcha answer: a few characters, never a paragraph
+# Answers to the ready question besides READY: try again at the next window / not this period at all.
+NOT_NOW, STOP = "not_now", "stop"
 
 
 @dataclass(frozen=True)
@@ -97,4 +99,4 @@ class Mailbox:
             self._items = deque(i for i in self._items if i.kind != kind or i.seq > up_to)
 
 
-__all__ = ["Mailbox", "Delivery", "InvalidCode", "CODE", "READY", "RESEND", "ANSWER", "CLOSED"]
+__all__ = ["Mailbox", "Delivery", "InvalidCode", "CODE", "READY", "RESEND", "ANSWER", "CLOSED", "NOT_NOW", "STOP"]

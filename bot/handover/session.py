@@ -9,8 +9,8 @@ from typing import Callable, Protocol
 
 from loguru import logger
 
-from bot.errors import CodeNotProvided
-from bot.handover.mailbox import ANSWER, CLOSED, CODE, READY, RESEND, Mailbox
+from bot.errors import CodeNotProvided, PersonDeclined
+from bot.handover.mailbox import ANSWER, CLOSED, CODE, NOT_NOW, READY, RESEND, STOP, Mailbox
 from bot.notify import Notifier
 from bot.otp import duration_fr
 
@@ -67,11 +67,17 @@ class HandOver:
             f"par SMS. Quand vous avez votre téléphone, confirmez avec {how}. Sans réponse avant "
             f"{self._until(self.ready_wait)}, aucun SMS ne sera demandé.")
         self.say(f"En attente de votre confirmation ({how}).")
-        delivery = self.mailbox.take({READY}, timeout=self.ready_wait)
+        delivery = self.mailbox.take({READY, NOT_NOW, STOP}, timeout=self.ready_wait)
         if delivery is None or delivery.kind == CLOSED:
             raise CodeNotProvided(
                 f"Personne n'a confirmé sa présence dans le délai ({duration_fr(self.ready_wait)}) : aucun SMS "
                 "n'a été demandé. Le bot réessaiera plus tard.")
+        if delivery.kind == NOT_NOW:
+            raise PersonDeclined("Vous avez répondu « Pas maintenant » : aucun SMS n'a été demandé. Le bot "
+                                 "réessaiera au prochain créneau.", reason="not_now")
+        if delivery.kind == STOP:
+            raise PersonDeclined("Vous avez demandé d'arrêter : aucun SMS n'a été demandé et le bot ne réessaiera "
+                                 "plus pour cette période. Faites la déclaration vous-même.", reason="stop")
         logger.info("Présence confirmée ({}).", delivery.via)
         self._cutoff = self.mailbox.mark()
 
@@ -101,6 +107,9 @@ class HandOver:
         """The code screen is on display; `phone` is the masked number it names, when it does."""
         if phone:
             logger.info("Le portail indique avoir envoyé le code au {}.", phone)
+            for channel in self.channels:
+                if hasattr(channel, "phone_known"):
+                    channel.phone_known(phone)
 
     def code(self, screen, *, again: bool = False) -> str | None:
         """The next code from whichever channel answers first, or what the person did in the page
