@@ -117,7 +117,7 @@ class TelegramChannel(_ChatWriter):
                 self.question = self._write("Le portail pose une question avant d'envoyer le SMS (image ci-dessous) : "
                                             "répondez ici avec ce qu'elle demande (par exemple les caractères "
                                             "de l'image).")
-                self.phase, self.waiting_for, self._echo = phase, phase, True
+                self.phase, self.waiting_for = phase, phase  # the notification that follows carries the picture
             return
         if phase not in ("ready", "code"):
             return  # other phases are told through the notifications
