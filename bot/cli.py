@@ -67,12 +67,17 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
     args = build_parser().parse_args(argv)
     from bot import logs
 
+    # Before anything reads the configuration (which holds the password): the scrubbing console
+    # sink replaces loguru's default one, and no thread may print a traceback of its own.
+    logs.setup(None, console=env.stderr, verbose=args.verbose)
+    _quiet_threads()
     log_file = None
     try:
-        from bot.config import read_environment, state_dir
+        from bot.config import read_environment, usable_state_dir
 
         env.environ = read_environment(env.environ)
-        log_file = logs.setup(state_dir(env.environ), console=env.stderr, verbose=args.verbose)
+        log_file = logs.setup(usable_state_dir(env.environ), console=env.stderr, verbose=args.verbose)
+        _start_of_command(env.environ)
         return int(args.run(args, env))
     except BotError as exc:
         return _report(env, exc.exit_code, exc.message, getattr(exc, "screenshot", None))
@@ -81,10 +86,34 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
     except Exception:  # noqa: BLE001 - the one place where a bug becomes a message instead of a traceback
         from loguru import logger
 
+        # The traceback (scrubbed, no variable values) goes to the file only; the console sink prints messages.
         logger.opt(exception=True).debug("Erreur inattendue")
         where = f" Le détail est dans le journal {log_file}." if log_file else ""
         return _report(env, ExitCode.BUG, f"Erreur inattendue dans damancom-bot.{where} "
                                           "Signalez-la avec ce journal (il ne contient ni mot de passe ni code).")
+
+
+def _quiet_threads() -> None:
+    """A failing thread (a local page hang-up, a notifier) goes to the log, never to the screen."""
+    import threading
+
+    def hook(args) -> None:
+        if args.exc_type is SystemExit:
+            return
+        from loguru import logger
+
+        logger.opt(exception=(args.exc_type, args.exc_value, args.exc_traceback)).debug(
+            "Erreur dans une tâche de fond ({})", getattr(args.thread, "name", "?"))
+
+    threading.excepthook = hook
+
+
+def _start_of_command(environ: dict[str, str]) -> None:
+    """Housekeeping every command does first: codes dropped for runs that are gone are deleted."""
+    from bot.config import state_dir
+    from bot.handover.dropbox import sweep_stale
+
+    sweep_stale(state_dir(environ))
 
 
 def _report(env: Env, code: int, message: str, screenshot=None) -> int:

@@ -52,13 +52,21 @@ class Settings:
 
 def read_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The process environment over the `.env` file (DAMANCOM_ENV_FILE, default ./.env)."""
-    from dotenv import dotenv_values
+    from bot import envfile
 
     environ = dict(os.environ if environ is None else environ)
-    env_file = Path(environ.get("DAMANCOM_ENV_FILE", ".env"))
-    if "DAMANCOM_ENV_FILE" in environ and not env_file.is_file():
+    redact.register(environ.get("DAMANCOM_PASSWORD"))  # before anything can fail and print it
+    named = (environ.get("DAMANCOM_ENV_FILE") or "").strip()
+    env_file = Path(named or ".env")
+    try:
+        present = env_file.exists()
+    except (OSError, ValueError):
+        raise ConfigError(f"DAMANCOM_ENV_FILE ne désigne pas un chemin utilisable (« {named[:200]} »). "
+                          "Corrigez le chemin.") from None
+    if named and not present:
         raise ConfigError(f"DAMANCOM_ENV_FILE désigne « {env_file} », qui n'existe pas. Corrigez le chemin.")
-    merged = {k: v for k, v in dotenv_values(env_file).items() if v is not None} if env_file.is_file() else {}
+    merged = envfile.values(env_file) if present else {}
+    redact.register(merged.get("DAMANCOM_PASSWORD"))
     merged.update(environ)
     return merged
 
@@ -125,6 +133,26 @@ def state_dir(environ: Mapping[str, str]) -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("damancom-bot", appauthor=False))
+
+
+def usable_state_dir(environ: Mapping[str, str]) -> Path:
+    """The state dir, created owner-only; a path that cannot be a folder is a setting to fix (exit 2)."""
+    from bot.files import private_dir
+
+    path = state_dir(environ)
+    try:
+        if path.exists() and not path.is_dir():
+            raise ConfigError(f"DAMANCOM_STATE_DIR désigne « {path} », qui n'est pas un dossier. "
+                              "Indiquez un dossier (il sera créé s'il n'existe pas).")
+        private_dir(path)
+        probe = path / f".write-test-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or "chemin invalide"
+        raise ConfigError(f"Le dossier d'état « {path} » n'est pas utilisable ({why}). "
+                          "Vérifiez ses droits ou choisissez-en un autre avec DAMANCOM_STATE_DIR.") from None
+    return path
 
 
 def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:

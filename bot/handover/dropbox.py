@@ -13,12 +13,14 @@ from pathlib import Path
 
 from loguru import logger
 
+from bot.clock import TZ
 from bot.errors import InvalidCode
 from bot.files import safe_name, write_atomic
 from bot.handover.mailbox import READY, RESEND, Mailbox
 
 WAITING, CODE_FILE, READY_FILE, RESEND_FILE = "waiting.json", "code.json", "ready.json", "resend.json"
 POLL_SECONDS = 0.2
+CODE_TTL = 300.0  # the portal's SMS codes die after about 5 minutes: a dropped code never outlives that
 
 
 def handover_dir(state_dir: Path, account: str) -> Path:
@@ -47,6 +49,32 @@ def read_waiting(folder: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return info if isinstance(info, dict) and _alive(info.get("pid")) else None
+
+
+def sweep_stale(state_dir: Path, clock=time.time) -> int:
+    """Deletes dropped codes that no run will take: older than CODE_TTL, or whose run is gone
+    (killed while waiting). Run at the start of every command; returns how many were deleted."""
+    root = Path(state_dir) / "handover"
+    removed = 0
+    try:
+        folders = [d for d in root.iterdir() if d.is_dir()] if root.is_dir() else []
+    except OSError:
+        return 0
+    for folder in folders:
+        alive = read_waiting(folder) is not None
+        for path in [folder / CODE_FILE, *folder.glob(f".{CODE_FILE}.*")]:
+            try:
+                age = clock() - path.stat().st_mtime
+            except OSError:
+                continue
+            # `.code.json.*` (being written or taken) is a second's business: older, its writer died.
+            stale = age > CODE_TTL or not alive if path.name == CODE_FILE else age > 5
+            if stale:
+                path.unlink(missing_ok=True)
+                removed += 1
+    if removed:
+        logger.info("{} code(s) déposé(s) et jamais pris supprimé(s) (expirés ou connexion arrêtée).", removed)
+    return removed
 
 
 def _alive(pid) -> bool:
@@ -115,9 +143,15 @@ class DropboxChannel:
             logger.warning("Code déposé par « damancom-bot otp » mal formé : ignoré.")
 
     def _fresh(self, data: dict, what: str) -> bool:
-        delivered = float(data.get("at", 0))
+        try:
+            delivered = float(data.get("at", 0))
+        except (TypeError, ValueError):
+            delivered = 0.0
+        if what == "code" and self.clock() - delivered > CODE_TTL:
+            logger.warning("Code déposé il y a plus de {} min : expiré, ignoré.", int(CODE_TTL // 60))
+            return False
         if delivered < self.since:
-            when = datetime.fromtimestamp(delivered).strftime("%H:%M:%S")
+            when = datetime.fromtimestamp(delivered, TZ).strftime("%H:%M:%S")
             logger.warning("Dépôt « {} » de {} ignoré : il précède la demande en cours.", what, when)
             return False
         return True
