@@ -98,8 +98,8 @@ class DropboxChannel:
     name = "otp-commande"
 
     def __init__(self, mailbox: Mailbox, folder: Path, run_id: str, local_url: str | None = None,
-                 clock=time.time):
-        self.mailbox, self.folder, self.run_id = mailbox, folder, run_id
+                 clock=time.time, account: str = ""):
+        self.mailbox, self.folder, self.run_id, self.account = mailbox, folder, run_id, account
         self.local_url = local_url
         self.clock = clock
         self.since = 0.0
@@ -110,7 +110,7 @@ class DropboxChannel:
     def open(self, phase: str, hint: str = "") -> None:
         self.phase, self.since = phase, self.clock()
         # Anything dropped before this moment answered an older request: refuse it.
-        write_atomic(self.folder / WAITING, {"run_id": self.run_id, "pid": os.getpid(), "phase": phase,
+        write_atomic(self.folder / WAITING, {"run_id": self.run_id, "pid": os.getpid(), "phase": phase, "account": self.account,
                                              "since": self.since, "local_url": self.local_url})
         if self._thread is None:
             self.mailbox.channel_opened(self.name)
