@@ -36,6 +36,7 @@ class HandOver:
         self.sms_at: float | None = None
         self.resent = False
         self._cutoff = 0  # deliveries up to this mark answered nothing the portal still accepts
+        self._tried: set[str] = set()  # codes already given to the portal: never a second try for one code
         if assisted:  # the browser window is a channel too: the person may type there
             mailbox.channel_opened("navigateur")
 
@@ -122,6 +123,11 @@ class HandOver:
             if delivery.kind == RESEND:
                 self._resend(screen, delivery.seq)
                 continue
+            if delivery.value in self._tried:  # the same code twice (a reload, two channels): one try only
+                logger.info("Code déjà essayé, de nouveau reçu ({}) : ignoré.", delivery.via)
+                self.say("Ce code a déjà été essayé : donnez le nouveau code reçu par SMS.")
+                continue
+            self._tried.add(delivery.value)
             logger.info("Code reçu ({}).", delivery.via)
             return delivery.value
 
