@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping
@@ -74,10 +75,7 @@ def read_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]
 def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_password: bool = True) -> Settings:
     """`need_password=False` when the person may type it in a visible browser window."""
     get = lambda name: (environ.get(name) or "").strip()  # noqa: E731
-    url = get("DAMANCOM_URL") or DEFAULT_URL
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"DAMANCOM_URL n'est pas une adresse web valide (« {url} »). Exemple : {DEFAULT_URL}")
+    url = portal_url(environ)
 
     identifier = get("DAMANCOM_IDENTIFIER")
     password = environ.get("DAMANCOM_PASSWORD") or ""
@@ -106,11 +104,11 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_pa
         browser=browser,
         recordings=Path(get("DAMANCOM_RECORDINGS") or "recordings"),
         state_dir=state_dir(environ),
-        action_timeout=_seconds(environ, "DAMANCOM_TIMEOUT_ACTION", 30.0),
+        action_timeout=_seconds(environ, "DAMANCOM_TIMEOUT_ACTION", 30.0),  # at least 1 s: see _seconds
         navigation_timeout=_seconds(environ, "DAMANCOM_TIMEOUT_NAVIGATION", 60.0),
         code_wait=_seconds(environ, "DAMANCOM_CODE_WAIT", 300.0),
         ready_wait=_seconds(environ, "DAMANCOM_READY_WAIT", 900.0),
-        selectors_dir=Path(get("DAMANCOM_SELECTORS")) if get("DAMANCOM_SELECTORS") else None,
+        selectors_dir=_folder(environ, "DAMANCOM_SELECTORS"),
         account=get("DAMANCOM_ACCOUNT") or identifier,
         auth=auth,
         notify=tuple(parse_urls(get("DAMANCOM_NOTIFY"))),
@@ -119,7 +117,7 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_pa
         retention_months=_count(environ, "DAMANCOM_RETENTION_MONTHS", 24, high=600),
         trace=_bool(environ, "DAMANCOM_TRACE", False),
         retries=_count(environ, "DAMANCOM_RETRIES", 3),
-        retry_backoff=_seconds(environ, "DAMANCOM_RETRY_BACKOFF", 5.0),
+        retry_backoff=_seconds(environ, "DAMANCOM_RETRY_BACKOFF", 5.0, low=0.1),
         run_budget=_seconds(environ, "DAMANCOM_RUN_BUDGET", 1200.0),
         declare_wait=_seconds(environ, "DAMANCOM_DECLARE_WAIT", 1800.0),
     )
@@ -133,6 +131,21 @@ def state_dir(environ: Mapping[str, str]) -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("damancom-bot", appauthor=False))
+
+
+def _folder(environ: Mapping[str, str], name: str) -> Path | None:
+    """A folder the person must have created (the bot never invents one for them)."""
+    raw = (environ.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        ok = Path(raw).is_dir()
+    except (OSError, ValueError):
+        ok = False
+    if not ok:
+        raise ConfigError(f"{name} désigne « {raw[:200]} », qui n'est pas un dossier existant. "
+                          "Corrigez le chemin, ou videz la variable pour utiliser les sélecteurs du bot.")
+    return Path(raw)
 
 
 def usable_state_dir(environ: Mapping[str, str]) -> Path:
@@ -170,19 +183,76 @@ def _count(environ: Mapping[str, str], name: str, default: int, high: int = 10) 
     raw = (environ.get(name) or "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= high:
-        raise ConfigError(f"{name} vaut « {raw} » : attendu un nombre entier entre 1 et {high}.")
+    # Not str.isdigit(): « ² » passes it and int() refuses it. ASCII digits only.
+    if not re.fullmatch(r"[0-9]{1,6}", raw) or not 1 <= int(raw) <= high:
+        raise ConfigError(f"{name} vaut « {raw[:40]} » : attendu un nombre entier entre 1 et {high}.")
     return int(raw)
 
 
-def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
+def _seconds(environ: Mapping[str, str], name: str, default: float, low: float = 1.0) -> float:
+    """A duration between `low` (a timeout of 1e-7 s is a typo, not a setting) and 24 hours."""
     raw = (environ.get(name) or "").strip().replace(",", ".")
     if not raw:
         return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 < value <= 24 * 3600:
-        raise ConfigError(f"{name} vaut « {raw} » : attendu un nombre de secondes positif (par exemple 30).")
+    value = float(raw) if re.fullmatch(r"[0-9]{1,6}(\.[0-9]{0,6})?|\.[0-9]{1,6}", raw) else -1.0
+    if not low <= value <= 24 * 3600:
+        lowest = f"{low:g}".replace(".", ",")
+        raise ConfigError(f"{name} vaut « {raw[:40]} » : attendu un nombre de secondes entre {lowest} et 86400 "
+                          "(par exemple 30).")
     return value
+
+
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+_METADATA_NAMES = {"metadata", "metadata.google.internal", "metadata.goog", "instance-data"}
+_warned_blank_url = False
+
+
+def portal_url(environ: Mapping[str, str]) -> str:
+    """DAMANCOM_URL, checked: https (http only for this computer), no credentials inside, no
+    address that cannot be a portal (link-local, cloud metadata, unspecified, multicast).
+    The URL itself is quoted only once its credentials are known to be absent."""
+    global _warned_blank_url
+    raw = environ.get("DAMANCOM_URL")
+    url = (raw or "").strip()
+    if not url:
+        if raw is not None and not _warned_blank_url:
+            from loguru import logger
+
+            _warned_blank_url = True
+            logger.warning("DAMANCOM_URL est vide : le vrai portail Damancom ({}) est utilisé.", DEFAULT_URL)
+        return DEFAULT_URL
+    example = f"Exemple : {DEFAULT_URL}"
+    try:
+        parts = urlsplit(url)
+        has_credentials = "@" in parts.netloc
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        raise ConfigError(f"DAMANCOM_URL n'est pas une adresse web valide (crochets, port ou caractères). {example}") from None
+    if has_credentials:
+        raise ConfigError("DAMANCOM_URL contient un identifiant ou un mot de passe (avant « @ ») : retirez-les. "
+                          "Les identifiants se mettent dans DAMANCOM_IDENTIFIER et DAMANCOM_PASSWORD.")
+    shown = url[:200]
+    if parts.scheme.lower() not in ("http", "https") or not host or any(ch.isspace() for ch in url):
+        raise ConfigError(f"DAMANCOM_URL n'est pas une adresse web valide (« {shown} »). {example}")
+    if port == 0:
+        raise ConfigError(f"DAMANCOM_URL : le port 0 n'est pas valide (« {shown} »). Ports possibles : 1 à 65535.")
+    address = _ip(host)
+    loopback = host.lower() in _LOOPBACK_NAMES or (address is not None and address.is_loopback)
+    if parts.scheme.lower() == "http" and not loopback:
+        raise ConfigError(f"DAMANCOM_URL doit commencer par https:// (« {shown} ») : le mot de passe ne doit "
+                          "jamais circuler en clair. http:// n'est accepté que pour cet ordinateur (127.0.0.1).")
+    if host.lower() in _METADATA_NAMES or (address is not None and not loopback and (
+            address.is_link_local or address.is_unspecified or address.is_multicast or address.is_reserved
+            or (address.version == 6 and address.ipv4_mapped is not None))):
+        raise ConfigError(f"DAMANCOM_URL désigne une adresse qui ne peut pas être un portail (« {shown} » : "
+                          f"adresse locale de lien, de métadonnées ou non routable). {example}")
+    return url
+
+
+def _ip(host: str):
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        return None

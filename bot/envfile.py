@@ -68,8 +68,17 @@ def _not_text(path: Path) -> ConfigError:
 
 
 def values(path: Path) -> dict[str, str]:
-    """The variables of the file at `path` (which exists)."""
+    """The variables of the file at `path` (which exists). A line python-dotenv cannot read is
+    named in French (its own warning is English and would quote nothing useful)."""
+    import logging
+
     from dotenv import dotenv_values
+    from dotenv.parser import parse_stream
+    from loguru import logger
 
     text = decode(read_bytes(path), path)
+    bad = [b.original.line for b in parse_stream(io.StringIO(text)) if b.error]
+    for line in bad:
+        logger.warning("Ligne {} du fichier {} illisible : ignorée (attendu NOM=valeur).", line, path)
+    logging.getLogger("dotenv.main").setLevel(logging.ERROR)
     return {str(k): v for k, v in dotenv_values(stream=io.StringIO(text)).items() if v is not None}

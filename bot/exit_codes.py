@@ -11,3 +11,4 @@ class ExitCode(IntEnum):
     UNAVAILABLE = 4  # portal unavailable or overloaded: retry later
     REJECTED = 5  # credentials or code rejected by the portal
     SCREENS_CHANGED = 6  # the portal's screens are not what we expect
+    ALTERED = 7  # `audit verify`: the run folder does not match its manifest, ledger or timestamp

@@ -21,7 +21,16 @@ def run(args, env) -> int:
             raise InvalidCode("Indiquez le dossier à vérifier : damancom-bot audit verify recordings/…/…")
         from bot.audit.verify import verify
 
+        from bot.exit_codes import ExitCode
+
         folder = Path(args.path)
+        try:
+            is_run = (folder / "manifest.jsonl").is_file()
+        except (OSError, ValueError):
+            is_run = False
+        if not is_run:
+            raise InvalidCode(f"« {str(folder)[:200]} » n'est pas un dossier d'exécution (aucun fichier manifest.jsonl). "
+                              "Indiquez un dossier de recordings/<compte>/<période>/.")
         problems = verify(folder)
         if not problems:
             env.say(f"Dossier intact : {folder} (toutes les empreintes et la chaîne du manifeste sont correctes).")
@@ -29,7 +38,7 @@ def run(args, env) -> int:
         env.say(f"Dossier ALTÉRÉ : {folder}")
         for problem in problems:
             env.say(f"  - {problem}")
-        return 1
+        return ExitCode.ALTERED
     return _prune(args, env)
 
 
