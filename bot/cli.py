@@ -71,6 +71,7 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
     # sink replaces loguru's default one, and no thread may print a traceback of its own.
     logs.setup(None, console=env.stderr, verbose=args.verbose)
     _quiet_threads()
+    _private_files()
     log_file = None
     try:
         from bot.config import read_environment, usable_state_dir
@@ -139,6 +140,15 @@ def _quiet_threads() -> None:
             "Erreur dans une tâche de fond ({})", getattr(args.thread, "name", "?"))
 
     threading.excepthook = hook
+
+
+def _private_files() -> None:
+    """Every file and folder this process creates (logs, ledger, screenshots, receipts, trace.zip
+    with its session cookie, and those written by SQLite or Playwright) is the owner's only."""
+    import os
+
+    if os.name == "posix":
+        os.umask(0o077)
 
 
 def _start_of_command(environ: dict[str, str]) -> None:

@@ -18,7 +18,7 @@ from loguru import logger
 from bot import clock
 from bot.audit.manifest import ManifestWriter, sha256_file
 from bot.errors import ConfigError, StorageError
-from bot.files import safe_name
+from bot.files import make_private, private_dir, safe_name
 from bot.redact import scrub
 
 # Masked on every screenshot, whatever the page.
@@ -56,7 +56,8 @@ class Recorder:
         stamp = self.started.strftime("%Y%m%d-%H%M%S")
         self.folder = Path(root) / safe_name(self.account) / self.period / f"{stamp}-{self.run_id}"
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            for level in (Path(root), self.folder.parent.parent, self.folder.parent, self.folder):
+                private_dir(level)
         except OSError as exc:
             raise ConfigError(
                 f"Impossible d'écrire dans le dossier des enregistrements « {root} » ({exc.strerror}). "
@@ -148,8 +149,9 @@ class Recorder:
         except (OSError, StorageError) as exc:
             logger.warning("Erreurs de console non enregistrées : {}", exc)
 
-    def add_file(self, path: Path, step: str, outcome: str = "ok") -> None:
-        self.record(step, outcome=outcome, file=path)
+    def add_file(self, path: Path, step: str, outcome: str = "ok", **extra) -> None:
+        make_private(path)  # written by Playwright or a page object: trace.zip holds the session cookie
+        self.record(step, outcome=outcome, file=path, **extra)
 
     # the end ---------------------------------------------------------------------------
     def finish(self, exit_code: int, message: str, *, reports: list[Path] = (), proof: bool | None = None) -> dict:

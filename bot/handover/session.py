@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Callable, Protocol
 
 from loguru import logger
 
+from bot import clock
 from bot.errors import CodeNotProvided
 from bot.handover.mailbox import CLOSED, CODE, READY, RESEND, Mailbox
 from bot.notify import Notifier
@@ -49,7 +50,8 @@ class HandOver:
 
     @staticmethod
     def _until(seconds: float) -> str:
-        return (datetime.now() + timedelta(seconds=seconds)).strftime("%H:%M")
+        """A time a person reads: Morocco's (the portal's), whatever the machine's zone."""
+        return (clock.now() + timedelta(seconds=seconds)).strftime("%H:%M") + " (heure du Maroc)"
 
     # the ready gate ------------------------------------------------------------------
     def before_sms(self) -> None:
