@@ -43,6 +43,7 @@ class Settings:
     run_budget: float = 1200.0  # the whole run, code wait included
     declare_wait: float = 1800.0  # headed runs: how long the person may take to file by hand
     trace: bool = False  # Playwright trace, after login only
+    tsa_url: str | None = None  # RFC 3161 authority stamping each run's final line; None: no stamp
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
@@ -120,6 +121,7 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_pa
         retry_backoff=_seconds(environ, "DAMANCOM_RETRY_BACKOFF", 5.0, low=0.1),
         run_budget=_seconds(environ, "DAMANCOM_RUN_BUDGET", 1200.0),
         declare_wait=_seconds(environ, "DAMANCOM_DECLARE_WAIT", 1800.0),
+        tsa_url=tsa_url(environ, url),
     )
 
 
@@ -247,6 +249,30 @@ def portal_url(environ: Mapping[str, str]) -> str:
         raise ConfigError(f"DAMANCOM_URL désigne une adresse qui ne peut pas être un portail (« {shown} » : "
                           f"adresse locale de lien, de métadonnées ou non routable). {example}")
     return url
+
+
+def tsa_url(environ: Mapping[str, str], portal: str) -> str | None:
+    """DAMANCOM_TSA_URL: on by default for the real portal, off for this computer's sandbox (and so
+    for tests) unless set; « 0 » turns it off. The answer is signed, so plain http is acceptable."""
+    from bot.audit.timestamp import DEFAULT_TSA
+
+    raw = (environ.get("DAMANCOM_TSA_URL") or "").strip()
+    if raw.lower() in _FALSE:
+        return None
+    if not raw:
+        host = (urlsplit(portal).hostname or "").lower()
+        address = _ip(host)
+        local = host in _LOOPBACK_NAMES or (address is not None and address.is_loopback)
+        return None if local else DEFAULT_TSA
+    try:
+        parts = urlsplit(raw)
+        ok = parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:
+        ok = False
+    if not ok or "@" in raw or any(ch.isspace() for ch in raw):
+        raise ConfigError("DAMANCOM_TSA_URL n'est pas une adresse d'autorité d'horodatage valide "
+                          f"(attendu http(s)://…, sans identifiant ; 0 pour désactiver). Exemple : {DEFAULT_TSA}")
+    return raw
 
 
 def _ip(host: str):

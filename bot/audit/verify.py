@@ -23,7 +23,7 @@ TIMESTAMP_NAME = "manifest.tsr"  # RFC 3161 answer for the final line's hash, be
 # Files beside the manifest that it cannot list (they are made after its last line).
 UNLISTED_OK: set[str] = {TIMESTAMP_NAME}
 TIMESTAMP_STEP = "horodatage"  # the line written after « fin » when no timestamp could be had
-FIN_TO_STAMP = timedelta(minutes=10)  # a real run asks for its timestamp within seconds of its last line
+FIN_TO_STAMP = timedelta(minutes=2)  # a run asks for its stamp right after its last line (10 s timeout)
 _PERIOD = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])|diagnostic")
 
 
@@ -38,7 +38,7 @@ def verify(folder: Path, **options) -> list[str]:
     return examine(folder, **options).problems
 
 
-def examine(folder: Path, *, ledger_dir: Path | None = None, trusted_tsa: list | None = None) -> Verdict:
+def examine(folder: Path, *, ledger_dir: Path | None = None, trusted: list | None = None) -> Verdict:
     folder = Path(folder)
     verdict = Verdict()
     problems = verdict.problems
@@ -62,7 +62,7 @@ def examine(folder: Path, *, ledger_dir: Path | None = None, trusted_tsa: list |
     _times(records, problems)
     if ledger_dir is not None:
         _ledger(folder, records, fin, Path(ledger_dir), problems, verdict.notes)
-    _timestamp(folder, records, fin, lines, problems, verdict.notes, trusted_tsa)
+    _timestamp(folder, records, fin, lines, problems, verdict.notes, trusted)
     return verdict
 
 
@@ -233,6 +233,8 @@ def _timestamp(folder: Path, records: list[dict], fin: dict | None, lines: list[
     if ended is not None and not timedelta(0) <= stamp.time - ended <= FIN_TO_STAMP:
         problems.append(f"L'horodatage date du {stamp.shown_time}, la fin du manifeste de {ended:%d/%m/%Y %H:%M:%S} : "
                         "les heures du manifeste ont été modifiées.")
+    if trusted and not stamp.trusted:
+        problems.append(f"Horodatage signé par une autorité autre que celle de DAMANCOM_TSA_CERT : {stamp.authority}.")
     notes.append(f"Horodaté le {stamp.shown_time} par {stamp.authority}"
                  + (" (autorité reconnue)." if stamp.trusted else
                     " : vérifiez que cette autorité est bien celle configurée (DAMANCOM_TSA_CERT)."))
