@@ -69,24 +69,96 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
     args = build_parser().parse_args(argv)
     from bot import logs
 
+    # Before anything reads the configuration (which holds the password): the scrubbing console
+    # sink replaces loguru's default one, and no thread may print a traceback of its own.
+    logs.setup(None, console=env.stderr, verbose=args.verbose)
+    _quiet_threads()
+    _private_files()
     log_file = None
     try:
-        from bot.config import read_environment, state_dir
+        from bot.config import read_environment, usable_state_dir
 
         env.environ = read_environment(env.environ)
-        log_file = logs.setup(state_dir(env.environ), console=env.stderr, verbose=args.verbose)
+        log_file = logs.setup(usable_state_dir(env.environ), console=env.stderr, verbose=args.verbose)
+        _start_of_command(env.environ)
         return int(args.run(args, env))
     except BotError as exc:
         return _report(env, exc.exit_code, exc.message, getattr(exc, "screenshot", None))
     except KeyboardInterrupt:
         return _report(env, 130, "Interrompu à votre demande. Rien n'a été envoyé après l'interruption.")
-    except Exception:  # noqa: BLE001 - the one place where a bug becomes a message instead of a traceback
+    except OSError as exc:
+        if exc.errno not in _FILE_ERRNOS or exc.filename is None:
+            return _unexpected(env, log_file)
+        # A path the system refuses (too long, not a folder, no right, disk full) is the machine's
+        # setting, not a bug: exit 2, the path named; the traceback goes to the log for whoever asks.
         from loguru import logger
 
-        logger.opt(exception=True).debug("Erreur inattendue")
-        where = f" Le détail est dans le journal {log_file}." if log_file else ""
-        return _report(env, ExitCode.BUG, f"Erreur inattendue dans damancom-bot.{where} "
-                                          "Signalez-la avec ce journal (il ne contient ni mot de passe ni code).")
+        logger.opt(exception=True).debug("Erreur de fichier")
+        shown = str(exc.filename)
+        shown = shown if len(shown) <= 120 else shown[:60] + "…" + shown[-40:]
+        return _report(env, ExitCode.BAD_INPUT, f"Opération impossible sur le fichier « {shown} » : "
+                       f"{_FILE_ERRNOS[exc.errno]}. Vérifiez le chemin indiqué (et DAMANCOM_RECORDINGS, "
+                       "DAMANCOM_STATE_DIR), ou libérez de la place sur le disque.")
+    except Exception:  # noqa: BLE001 - the one place where a bug becomes a message instead of a traceback
+        return _unexpected(env, log_file)
+
+
+def _unexpected(env: Env, log_file) -> int:
+    from loguru import logger
+
+    # The traceback (scrubbed, no variable values) goes to the file only; the console sink prints messages.
+    logger.opt(exception=True).debug("Erreur inattendue")
+    where = f" Le détail est dans le journal {log_file}." if log_file else ""
+    return _report(env, ExitCode.BUG, f"Erreur inattendue dans damancom-bot.{where} "
+                                      "Signalez-la avec ce journal (il ne contient ni mot de passe ni code).")
+
+
+def _file_errnos() -> dict[int, str]:
+    import errno
+
+    names = {"ENAMETOOLONG": "nom ou chemin trop long", "ENOENT": "chemin introuvable",
+             "ENOTDIR": "une partie du chemin n'est pas un dossier", "EISDIR": "c'est un dossier",
+             "EACCES": "accès refusé", "EPERM": "opération non permise", "ENOSPC": "le disque est plein",
+             "EDQUOT": "quota du disque atteint", "EROFS": "disque en lecture seule", "ELOOP": "liens en boucle",
+             "EEXIST": "le fichier existe déjà", "EIO": "erreur de lecture ou d'écriture du disque",
+             "EINVAL": "nom de fichier invalide", "EFBIG": "fichier trop gros", "EMLINK": "trop de liens",
+             "ENOTEMPTY": "dossier non vide", "EBUSY": "fichier utilisé par un autre programme"}
+    return {getattr(errno, name): text for name, text in names.items() if hasattr(errno, name)}
+
+
+_FILE_ERRNOS = _file_errnos()
+
+
+def _quiet_threads() -> None:
+    """A failing thread (a local page hang-up, a notifier) goes to the log, never to the screen."""
+    import threading
+
+    def hook(args) -> None:
+        if args.exc_type is SystemExit:
+            return
+        from loguru import logger
+
+        logger.opt(exception=(args.exc_type, args.exc_value, args.exc_traceback)).debug(
+            "Erreur dans une tâche de fond ({})", getattr(args.thread, "name", "?"))
+
+    threading.excepthook = hook
+
+
+def _private_files() -> None:
+    """Every file and folder this process creates (logs, ledger, screenshots, receipts, trace.zip
+    with its session cookie, and those written by SQLite or Playwright) is the owner's only."""
+    import os
+
+    if os.name == "posix":
+        os.umask(0o077)
+
+
+def _start_of_command(environ: dict[str, str]) -> None:
+    """Housekeeping every command does first: codes dropped for runs that are gone are deleted."""
+    from bot.config import state_dir
+    from bot.handover.dropbox import sweep_stale
+
+    sweep_stale(state_dir(environ))
 
 
 def _report(env: Env, code: int, message: str, screenshot=None) -> int:

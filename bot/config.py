@@ -48,6 +48,7 @@ class Settings:
     telegram_sms_chats: tuple[int, ...] = ()  # channels an SMS-forwarding app posts to: read, never written
     telegram_api: str = "https://api.telegram.org"
     notify_budget: int = 30  # notifications per month, urgent ones aside (bot/notify.py)
+    tsa_url: str | None = None  # RFC 3161 authority stamping each run's final line; None: no stamp
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
@@ -58,13 +59,21 @@ class Settings:
 
 def read_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The process environment over the `.env` file (DAMANCOM_ENV_FILE, default ./.env)."""
-    from dotenv import dotenv_values
+    from bot import envfile
 
     environ = dict(os.environ if environ is None else environ)
-    env_file = Path(environ.get("DAMANCOM_ENV_FILE", ".env"))
-    if "DAMANCOM_ENV_FILE" in environ and not env_file.is_file():
+    redact.register(environ.get("DAMANCOM_PASSWORD"))  # before anything can fail and print it
+    named = (environ.get("DAMANCOM_ENV_FILE") or "").strip()
+    env_file = Path(named or ".env")
+    try:
+        present = env_file.exists()
+    except (OSError, ValueError):
+        raise ConfigError(f"DAMANCOM_ENV_FILE ne désigne pas un chemin utilisable (« {named[:200]} »). "
+                          "Corrigez le chemin.") from None
+    if named and not present:
         raise ConfigError(f"DAMANCOM_ENV_FILE désigne « {env_file} », qui n'existe pas. Corrigez le chemin.")
-    merged = {k: v for k, v in dotenv_values(env_file).items() if v is not None} if env_file.is_file() else {}
+    merged = envfile.values(env_file) if present else {}
+    redact.register(merged.get("DAMANCOM_PASSWORD"))
     merged.update(environ)
     return merged
 
@@ -72,10 +81,7 @@ def read_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]
 def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_password: bool = True) -> Settings:
     """`need_password=False` when the person may type it in a visible browser window."""
     get = lambda name: (environ.get(name) or "").strip()  # noqa: E731
-    url = get("DAMANCOM_URL") or DEFAULT_URL
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"DAMANCOM_URL n'est pas une adresse web valide (« {url} »). Exemple : {DEFAULT_URL}")
+    url = portal_url(environ)
 
     identifier = get("DAMANCOM_IDENTIFIER")
     password = environ.get("DAMANCOM_PASSWORD") or ""
@@ -104,11 +110,11 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_pa
         browser=browser,
         recordings=Path(get("DAMANCOM_RECORDINGS") or "recordings"),
         state_dir=state_dir(environ),
-        action_timeout=_seconds(environ, "DAMANCOM_TIMEOUT_ACTION", 30.0),
+        action_timeout=_seconds(environ, "DAMANCOM_TIMEOUT_ACTION", 30.0),  # at least 1 s: see _seconds
         navigation_timeout=_seconds(environ, "DAMANCOM_TIMEOUT_NAVIGATION", 60.0),
         code_wait=_seconds(environ, "DAMANCOM_CODE_WAIT", 300.0),
         ready_wait=_seconds(environ, "DAMANCOM_READY_WAIT", 900.0),
-        selectors_dir=Path(get("DAMANCOM_SELECTORS")) if get("DAMANCOM_SELECTORS") else _learned(state_dir(environ)),
+        selectors_dir=_folder(environ, "DAMANCOM_SELECTORS") or _learned(state_dir(environ)),
         account=get("DAMANCOM_ACCOUNT") or identifier,
         auth=auth,
         notify=tuple(parse_urls(get("DAMANCOM_NOTIFY"))),
@@ -117,11 +123,12 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_pa
         retention_months=_count(environ, "DAMANCOM_RETENTION_MONTHS", 24, high=600),
         trace=_bool(environ, "DAMANCOM_TRACE", False),
         retries=_count(environ, "DAMANCOM_RETRIES", 3),
-        retry_backoff=_seconds(environ, "DAMANCOM_RETRY_BACKOFF", 5.0),
+        retry_backoff=_seconds(environ, "DAMANCOM_RETRY_BACKOFF", 5.0, low=0.1),
         run_budget=_seconds(environ, "DAMANCOM_RUN_BUDGET", 1200.0),
         declare_wait=_seconds(environ, "DAMANCOM_DECLARE_WAIT", 1800.0),
         notify_budget=_count(environ, "DAMANCOM_NOTIFY_BUDGET", 30, high=1000),
         **_telegram(environ),
+        tsa_url=tsa_url(environ, url),
     )
 
 
@@ -184,6 +191,41 @@ def state_dir(environ: Mapping[str, str]) -> Path:
     return Path(user_data_dir("damancom-bot", appauthor=False))
 
 
+def _folder(environ: Mapping[str, str], name: str) -> Path | None:
+    """A folder the person must have created (the bot never invents one for them)."""
+    raw = (environ.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        ok = Path(raw).is_dir()
+    except (OSError, ValueError):
+        ok = False
+    if not ok:
+        raise ConfigError(f"{name} désigne « {raw[:200]} », qui n'est pas un dossier existant. "
+                          "Corrigez le chemin, ou videz la variable pour utiliser les sélecteurs du bot.")
+    return Path(raw)
+
+
+def usable_state_dir(environ: Mapping[str, str]) -> Path:
+    """The state dir, created owner-only; a path that cannot be a folder is a setting to fix (exit 2)."""
+    from bot.files import private_dir
+
+    path = state_dir(environ)
+    try:
+        if path.exists() and not path.is_dir():
+            raise ConfigError(f"DAMANCOM_STATE_DIR désigne « {path} », qui n'est pas un dossier. "
+                              "Indiquez un dossier (il sera créé s'il n'existe pas).")
+        private_dir(path)
+        probe = path / f".write-test-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or "chemin invalide"
+        raise ConfigError(f"Le dossier d'état « {path} » n'est pas utilisable ({why}). "
+                          "Vérifiez ses droits ou choisissez-en un autre avec DAMANCOM_STATE_DIR.") from None
+    return path
+
+
 def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
     raw = (environ.get(name) or "").strip().lower()
     if not raw:
@@ -199,19 +241,100 @@ def _count(environ: Mapping[str, str], name: str, default: int, high: int = 10) 
     raw = (environ.get(name) or "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= high:
-        raise ConfigError(f"{name} vaut « {raw} » : attendu un nombre entier entre 1 et {high}.")
+    # Not str.isdigit(): « ² » passes it and int() refuses it. ASCII digits only.
+    if not re.fullmatch(r"[0-9]{1,6}", raw) or not 1 <= int(raw) <= high:
+        raise ConfigError(f"{name} vaut « {raw[:40]} » : attendu un nombre entier entre 1 et {high}.")
     return int(raw)
 
 
-def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
+def _seconds(environ: Mapping[str, str], name: str, default: float, low: float = 1.0) -> float:
+    """A duration between `low` (a timeout of 1e-7 s is a typo, not a setting) and 24 hours."""
     raw = (environ.get(name) or "").strip().replace(",", ".")
     if not raw:
         return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 < value <= 24 * 3600:
-        raise ConfigError(f"{name} vaut « {raw} » : attendu un nombre de secondes positif (par exemple 30).")
+    value = float(raw) if re.fullmatch(r"[0-9]{1,6}(\.[0-9]{0,6})?|\.[0-9]{1,6}", raw) else -1.0
+    if not low <= value <= 24 * 3600:
+        lowest = f"{low:g}".replace(".", ",")
+        raise ConfigError(f"{name} vaut « {raw[:40]} » : attendu un nombre de secondes entre {lowest} et 86400 "
+                          "(par exemple 30).")
     return value
+
+
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+_METADATA_NAMES = {"metadata", "metadata.google.internal", "metadata.goog", "instance-data"}
+_warned_blank_url = False
+
+
+def portal_url(environ: Mapping[str, str]) -> str:
+    """DAMANCOM_URL, checked: https (http only for this computer), no credentials inside, no
+    address that cannot be a portal (link-local, cloud metadata, unspecified, multicast).
+    The URL itself is quoted only once its credentials are known to be absent."""
+    global _warned_blank_url
+    raw = environ.get("DAMANCOM_URL")
+    url = (raw or "").strip()
+    if not url:
+        if raw is not None and not _warned_blank_url:
+            from loguru import logger
+
+            _warned_blank_url = True
+            logger.warning("DAMANCOM_URL est vide : le vrai portail Damancom ({}) est utilisé.", DEFAULT_URL)
+        return DEFAULT_URL
+    example = f"Exemple : {DEFAULT_URL}"
+    try:
+        parts = urlsplit(url)
+        has_credentials = "@" in parts.netloc
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        raise ConfigError(f"DAMANCOM_URL n'est pas une adresse web valide (crochets, port ou caractères). {example}") from None
+    if has_credentials:
+        raise ConfigError("DAMANCOM_URL contient un identifiant ou un mot de passe (avant « @ ») : retirez-les. "
+                          "Les identifiants se mettent dans DAMANCOM_IDENTIFIER et DAMANCOM_PASSWORD.")
+    shown = url[:200]
+    if parts.scheme.lower() not in ("http", "https") or not host or any(ch.isspace() for ch in url):
+        raise ConfigError(f"DAMANCOM_URL n'est pas une adresse web valide (« {shown} »). {example}")
+    if port == 0:
+        raise ConfigError(f"DAMANCOM_URL : le port 0 n'est pas valide (« {shown} »). Ports possibles : 1 à 65535.")
+    address = _ip(host)
+    loopback = host.lower() in _LOOPBACK_NAMES or (address is not None and address.is_loopback)
+    if parts.scheme.lower() == "http" and not loopback:
+        raise ConfigError(f"DAMANCOM_URL doit commencer par https:// (« {shown} ») : le mot de passe ne doit "
+                          "jamais circuler en clair. http:// n'est accepté que pour cet ordinateur (127.0.0.1).")
+    if host.lower() in _METADATA_NAMES or (address is not None and not loopback and (
+            address.is_link_local or address.is_unspecified or address.is_multicast or address.is_reserved
+            or (address.version == 6 and address.ipv4_mapped is not None))):
+        raise ConfigError(f"DAMANCOM_URL désigne une adresse qui ne peut pas être un portail (« {shown} » : "
+                          f"adresse locale de lien, de métadonnées ou non routable). {example}")
+    return url
+
+
+def tsa_url(environ: Mapping[str, str], portal: str) -> str | None:
+    """DAMANCOM_TSA_URL: on by default for the real portal, off for this computer's sandbox (and so
+    for tests) unless set; « 0 » turns it off. The answer is signed, so plain http is acceptable."""
+    from bot.audit.timestamp import DEFAULT_TSA
+
+    raw = (environ.get("DAMANCOM_TSA_URL") or "").strip()
+    if raw.lower() in _FALSE:
+        return None
+    if not raw:
+        host = (urlsplit(portal).hostname or "").lower()
+        address = _ip(host)
+        local = host in _LOOPBACK_NAMES or (address is not None and address.is_loopback)
+        return None if local else DEFAULT_TSA
+    try:
+        parts = urlsplit(raw)
+        ok = parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:
+        ok = False
+    if not ok or "@" in raw or any(ch.isspace() for ch in raw):
+        raise ConfigError("DAMANCOM_TSA_URL n'est pas une adresse d'autorité d'horodatage valide "
+                          f"(attendu http(s)://…, sans identifiant ; 0 pour désactiver). Exemple : {DEFAULT_TSA}")
+    return raw
+
+
+def _ip(host: str):
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        return None

@@ -118,7 +118,7 @@ class FilingTask:
     def _keep_receipt(self, receipt: ReceiptScreen, recorder, account: str, deadline) -> None:
         self.receipt = receipt.reference()
         receipt.shot("accuse-de-reception")
-        recorder.add_file(receipt.save(recorder.folder), "accuse-de-reception-html")
+        recorder.add_file(receipt.save(recorder.folder), "accuse-de-reception-html", reference=self.receipt)
         recorder.proof = True  # this folder proves a filing: never pruned automatically
         self.ledger.filed(account, self.period, deadline, self.receipt, clock.now())
         logger.info("Accusé de réception {} enregistré.", self.receipt)

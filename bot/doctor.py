@@ -37,6 +37,33 @@ def writable(label: str, folder: Path) -> Check:
     return Check(label, True, str(folder))
 
 
+def private_modes(*roots: Path) -> Check:
+    """Folders 0700 and files 0600 under the bot's folders: nobody else on this computer may read
+    the logs, the ledger, the receipts or a trace (it holds the session cookie)."""
+    import os
+    import stat
+
+    if os.name != "posix":
+        return Check("droits", True, "non vérifiés sous Windows (les dossiers de l'utilisateur y sont déjà privés)",
+                     blocking=False)
+    exposed = []
+    for root in roots:
+        if not root.exists():
+            continue
+        for path in [root, *root.rglob("*")]:
+            try:
+                mode = path.lstat().st_mode
+            except OSError:
+                continue
+            if not stat.S_ISLNK(mode) and mode & 0o077:
+                exposed.append(path)
+    if exposed:
+        shown = ", ".join(str(p) for p in exposed[:3]) + (f" et {len(exposed) - 3} autre(s)" if len(exposed) > 3 else "")
+        return Check("droits", False, f"lisibles par d'autres utilisateurs de cet ordinateur : {shown}. "
+                     f"Corrigez avec : chmod -R go-rwx {' '.join(str(r) for r in roots if r.exists())}")
+    return Check("droits", True, "dossiers et fichiers du bot réservés à votre compte (0700/0600)")
+
+
 def selector_files(folder: Path | None) -> Check:
     names = selectors_data.screen_names(folder)
     try:

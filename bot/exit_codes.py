@@ -12,3 +12,4 @@ class ExitCode(IntEnum):
     REJECTED = 5  # credentials or code rejected by the portal
     SCREENS_CHANGED = 6  # the portal's screens are not what we expect
     BUSY = 7  # another run holds this account (scheduler, other terminal): wait, nothing is wrong
+    ALTERED = 8  # `audit verify`: the run folder does not match its manifest, ledger or timestamp

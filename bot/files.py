@@ -1,16 +1,47 @@
-"""Small file helpers shared by the state-dir users."""
+"""Small file helpers shared by the state-dir users.
+
+Everything the bot keeps (state, logs, ledger, recordings, traces with session cookies) is the
+owner's alone: folders 0700, files 0600, whatever the umask. Windows has no such modes (its
+per-user folders are already private): there the chmod calls are skipped quietly.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
-import re
 import os
+import re
 from pathlib import Path
+
+POSIX = os.name == "posix"
+MAX_NAME = 80  # characters kept from a name; longer ones get a short digest (file systems stop at 255 bytes)
+
+
+def private_dir(path: Path) -> Path:
+    """Creates `path` (and parents) if needed; the folder itself is made owner-only."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private(path)  # also when it already existed (created by an older version, umask 022)
+    return path
+
+
+def private_opener(path, flags: int) -> int:
+    """`open(..., opener=private_opener)`: a new file is created 0600, not 0644."""
+    return os.open(path, flags, 0o600)
+
+
+def make_private(path: Path) -> None:
+    """Owner-only mode for a file written by a library that does not take a mode (SQLite, Playwright)."""
+    if POSIX:
+        try:
+            os.chmod(path, 0o700 if Path(path).is_dir() else 0o600)
+        except OSError:
+            pass
 
 
 def write_atomic(path: Path, data: dict) -> None:
     """Readers see the old content or the new one, never half a file; private permissions."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -19,5 +50,17 @@ def write_atomic(path: Path, data: dict) -> None:
 
 
 def safe_name(text: str, default: str = "compte") -> str:
-    """An account name usable as a file or folder name on every system."""
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", text or "") or default
+    """An account name usable as a file or folder name on every system (and never too long)."""
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", text or "") or default
+    if name in (".", ".."):
+        name = name.replace(".", "_")
+    if len(name) > MAX_NAME:
+        name = name[:MAX_NAME - 13] + "-" + hashlib.sha256(name.encode()).hexdigest()[:12]
+    return name
+
+
+def key_name(*parts: str) -> str:
+    """A file name for a key made of several values (portal identifier and portal URL): readable
+    start, digest of the whole so two keys never share a file."""
+    digest = hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{safe_name(parts[0])[:40]}-{digest}"

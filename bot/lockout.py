@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bot.errors import ConfigError, CredentialsRejected
 from bot.files import write_atomic
@@ -17,6 +18,14 @@ FILE = "lockout.json"
 
 class AccountLocked(CredentialsRejected):
     pass
+
+
+def portal_key(settings) -> str:
+    """Who the portal counts failures and SMS for: the identifier on that portal, not the alias
+    (DAMANCOM_ACCOUNT) a person gave it. Two aliases of one identifier share one lock and one count."""
+    parts = urlsplit(settings.url)
+    origin = f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}{f':{parts.port}' if parts.port else ''}"
+    return f"{settings.identifier or settings.account}@{origin}"
 
 
 class LockoutGuard:
@@ -38,8 +47,10 @@ class LockoutGuard:
     def count(self, account: str) -> int:
         return self._read().get(account, 0)
 
-    def check(self, account: str) -> None:
+    def check(self, account: str, shown: str | None = None) -> None:
+        """`account` is the key (see `portal_key`); `shown` the name the person knows it by."""
         failures = self.count(account)
+        account = shown or account
         if failures >= self.limit:
             raise AccountLocked(
                 f"Connexions suspendues pour le compte {account} : {failures} refus consécutifs du portail. "

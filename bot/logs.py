@@ -14,6 +14,7 @@ from typing import TextIO
 
 from loguru import logger
 
+from bot.files import private_dir, private_opener
 from bot.redact import scrub
 
 LOG_NAME = "damancom-bot.log"
@@ -37,19 +38,23 @@ def _console_format(record) -> str:
 
 
 def setup(state_dir: Path | None, *, console: TextIO | None = None, verbose: bool = False) -> Path | None:
-    """Configure sinks; returns the log file path (None when the state dir is unusable)."""
+    """Configure sinks; returns the log file path (None when the state dir is unusable).
+
+    Called once with `state_dir=None` before anything reads the configuration: from then on no
+    record can reach the screen with a traceback or a variable's value (loguru's default sink
+    would print both)."""
     logger.remove()
     logger.configure(patcher=_patch)
     logger.add(console or sys.stderr, level="DEBUG" if verbose else "INFO", format=_console_format,
-               colorize=False, backtrace=False, diagnose=False)
+               colorize=False, backtrace=False, diagnose=False, catch=True)
     if state_dir is None:
         return None
     log_file = Path(state_dir) / "logs" / LOG_NAME
     try:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        logger.warning("Impossible de créer le dossier des journaux {} : journal sur la console seulement.", log_file.parent)
+        private_dir(log_file.parent)
+        logger.add(log_file, level="DEBUG", format=_file_format, rotation="1 MB", retention=10,
+                   encoding="utf-8", backtrace=False, diagnose=False, enqueue=False, opener=private_opener)
+    except (OSError, ValueError):
+        logger.warning("Impossible d'écrire le journal dans {} : journal sur la console seulement.", log_file.parent)
         return None
-    logger.add(log_file, level="DEBUG", format=_file_format, rotation="1 MB", retention=10,
-               encoding="utf-8", backtrace=False, diagnose=False, enqueue=False)
     return log_file

@@ -19,11 +19,11 @@ from bot.audit.recorder import Recorder
 from bot.audit.report import write_reports
 from bot.config import Settings
 from bot.errors import AccountBusy, BotError, BrowserNotFound, CredentialsRejected, UnexpectedPage
-from bot.files import safe_name
+from bot.files import key_name
 from bot.exit_codes import ExitCode
 from bot.handover.session import HandOver
 from bot.locks import exclusive
-from bot.lockout import AccountLocked, LockoutGuard
+from bot.lockout import AccountLocked, LockoutGuard, portal_key
 from bot.retry import RetryPolicy
 from flows.context import FlowContext
 from flows.interface import InterfaceSummary
@@ -99,8 +99,8 @@ def run_login(settings: Settings, person: HandOver, recorder: Recorder, *, headl
 
 
 def account_lock(settings: Settings):
-    """One run per account at a time, across processes (a scheduled run and a typed `login`)."""
-    return exclusive(settings.state_dir / "locks" / f"{safe_name(settings.account)}.lock",
+    """One run per portal identifier at a time, across processes and aliases (a scheduled run and a typed `login`)."""
+    return exclusive(settings.state_dir / "locks" / f"{key_name(portal_key(settings))}.lock",
                      f"Une autre connexion est déjà en cours pour le compte {settings.account} "
                      "(planificateur ou autre terminal). Attendez qu'elle se termine.", AccountBusy)
 
@@ -108,7 +108,7 @@ def account_lock(settings: Settings):
 def _locked_run(settings: Settings, person: HandOver, recorder: Recorder, headless: bool, browser,
                 guard: LockoutGuard, task) -> LoginResult:
     try:
-        guard.check(settings.account)
+        guard.check(portal_key(settings), settings.account)
         if browser is None:
             with started_browser(settings, headless=headless) as own:
                 result = _audited_run(settings, person, recorder, own.main, own.label, own.printer, task)
@@ -119,7 +119,7 @@ def _locked_run(settings: Settings, person: HandOver, recorder: Recorder, headle
         person.notifier.send("Damancom : connexions suspendues", exc.message)
         raise
     except CredentialsRejected as exc:
-        count = guard.rejected(settings.account)
+        count = guard.rejected(portal_key(settings))
         if count >= guard.limit:
             exc.message += (f" C'est le {count}e refus consécutif : le bot ne se connectera plus à ce compte avant "
                             f"« damancom-bot unlock --account {settings.account} ».")
@@ -131,7 +131,7 @@ def _locked_run(settings: Settings, person: HandOver, recorder: Recorder, headle
             person.notifier.send(f"Damancom : échec de la connexion (code {int(exc.exit_code)})", exc.message,
                                  attach=run_reports(recorder))
         raise
-    guard.succeeded(settings.account)
+    guard.succeeded(portal_key(settings))
     person.notifier.send("Damancom : connexion réussie",
                          f"Espace affilié atteint pour le compte {settings.account} ({result.seconds:.0f} s). "
                          f"Rapport : {recorder.folder}", attach=run_reports(recorder))

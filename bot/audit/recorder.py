@@ -7,6 +7,7 @@ input value removed, and the browser console errors.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 from datetime import datetime
@@ -18,7 +19,7 @@ from loguru import logger
 from bot import clock
 from bot.audit.manifest import ManifestWriter, sha256_file
 from bot.errors import ConfigError, StorageError
-from bot.files import safe_name
+from bot.files import make_private, private_dir, safe_name
 from bot.redact import scrub
 
 # Masked on every screenshot, whatever the page.
@@ -47,8 +48,9 @@ def new_run_id() -> str:
 
 class Recorder:
     def __init__(self, root: Path, account: str = "", period: str = "", *,
-                 now: Callable[[], datetime] = clock.now, run_id: str | None = None):
+                 now: Callable[[], datetime] = clock.now, run_id: str | None = None, tsa_url: str | None = None):
         self.now = now
+        self.tsa_url = tsa_url
         self.run_id = run_id or new_run_id()
         self.started = now()
         self.account = account or "compte"
@@ -56,7 +58,8 @@ class Recorder:
         stamp = self.started.strftime("%Y%m%d-%H%M%S")
         self.folder = Path(root) / safe_name(self.account) / self.period / f"{stamp}-{self.run_id}"
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            for level in (Path(root), self.folder.parent.parent, self.folder.parent, self.folder):
+                private_dir(level)
         except OSError as exc:
             raise ConfigError(
                 f"Impossible d'écrire dans le dossier des enregistrements « {root} » ({exc.strerror}). "
@@ -66,7 +69,8 @@ class Recorder:
         self.console_errors: list[str] = []
         self.finished = False
         self.proof = False  # set when this run filed (or fetched the receipt of) a declaration
-        self.record("debut", outcome="ok", account=self.account, period=self.period, run_id=self.run_id)
+        identity = {"account": self.account, "period": self.period, "run_id": self.run_id}
+        self.record("debut", outcome="ok", **identity, **({"tsa": tsa_url} if tsa_url else {}))
 
     # the manifest --------------------------------------------------------------------
     def record(self, step: str, *, url: str = "", outcome: str = "ok", file: Path | None = None, **extra) -> dict:
@@ -148,8 +152,9 @@ class Recorder:
         except (OSError, StorageError) as exc:
             logger.warning("Erreurs de console non enregistrées : {}", exc)
 
-    def add_file(self, path: Path, step: str, outcome: str = "ok") -> None:
-        self.record(step, outcome=outcome, file=path)
+    def add_file(self, path: Path, step: str, outcome: str = "ok", **extra) -> None:
+        make_private(path)  # written by Playwright or a page object: trace.zip holds the session cookie
+        self.record(step, outcome=outcome, file=path, **extra)
 
     # the end ---------------------------------------------------------------------------
     def finish(self, exit_code: int, message: str, *, reports: list[Path] = (), proof: bool | None = None) -> dict:
@@ -158,9 +163,32 @@ class Recorder:
         proof = self.proof if proof is None else proof
         files = {p.name: sha256_file(p) for p in reports if p.exists()}
         try:
-            return self.record("fin", outcome="ok" if exit_code == 0 else "echec", exit_code=int(exit_code),
+            line = self.record("fin", outcome="ok" if exit_code == 0 else "echec", exit_code=int(exit_code),
                                message=scrub(message), finished=self.now().isoformat(timespec="seconds"),
                                reports=files, proof=proof)
         except StorageError as exc:  # the run's own error says more; the lines written so far stay valid
             logger.warning("Ligne de fin du manifeste non écrite : {}", exc.message)
             return {}
+        if self.tsa_url:
+            self._stamp()
+        return line
+
+    def _stamp(self) -> None:
+        """Anchors the final line's hash (hence every line and file) outside this computer."""
+        from bot.audit import timestamp
+        from bot.audit.verify import TIMESTAMP_NAME, TIMESTAMP_STEP
+
+        try:
+            answer = timestamp.request(self.tsa_url, bytes.fromhex(self.manifest.prev))
+            target = self.folder / TIMESTAMP_NAME
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(answer)
+            logger.debug("Horodatage RFC 3161 enregistré ({}).", self.tsa_url)
+        except (timestamp.TimestampUnavailable, OSError) as exc:
+            reason = str(exc) if isinstance(exc, timestamp.TimestampUnavailable) else (exc.strerror or "écriture")
+            logger.warning("Horodatage impossible : {}. Le dossier reste vérifiable, sans date prouvée.", reason)
+            try:
+                self.record(TIMESTAMP_STEP, outcome="indisponible", tsa=self.tsa_url, message=scrub(reason))
+            except StorageError:
+                pass

@@ -8,6 +8,7 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
+from bot import clock
 from bot.audit.manifest import read_records
 from bot.exit_codes import ExitCode
 
@@ -30,8 +31,8 @@ pre{white-space:pre-wrap;background:#f4f6f9;padding:8px}"""
 
 def _when(iso: str) -> str:
     try:
-        return datetime.fromisoformat(iso).strftime("%d/%m/%Y %H:%M:%S (UTC%z)")
-    except ValueError:
+        return datetime.fromisoformat(iso).astimezone(clock.TZ).strftime("%d/%m/%Y %H:%M:%S (heure du Maroc, UTC%z)")
+    except (TypeError, ValueError):
         return iso
 
 

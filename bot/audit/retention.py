@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.audit.manifest import NAME, read_records
 
+RECEIPT_FILE = "accuse-de-reception.html"  # flows/declaration.py: ReceiptScreen.save
 KEEP_MARK = "CONSERVER"  # a person may drop this file into a folder to keep it forever
 
 
@@ -29,11 +30,20 @@ def run_folders(root: Path) -> list[RunFolder]:
         try:
             records = read_records(manifest.parent)
             started = datetime.fromisoformat(records[0]["time"])
-            proof = any(r.get("proof") for r in records)
-        except (OSError, ValueError, KeyError, IndexError):
+            if started.tzinfo is None:
+                raise ValueError("naive time")
+            proof = any(_proves_filing(r) for r in records)
+        except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
             started, proof = None, False  # unreadable: never deleted automatically
+        # A receipt on disk is proof whatever the manifest says (a run killed after the receipt has no final line).
+        proof = proof or (manifest.parent / RECEIPT_FILE).exists()
         found.append(RunFolder(manifest.parent, started, proof))
     return found
+
+
+def _proves_filing(record) -> bool:
+    return bool(record.get("proof") or record.get("reference")
+                or str(record.get("step", "")).startswith("accuse-de-reception"))
 
 
 def months_before(moment: datetime, months: int) -> datetime:

@@ -19,17 +19,33 @@ def run(args, env) -> int:
     if args.action == "verify":
         if not args.path:
             raise InvalidCode("Indiquez le dossier à vérifier : damancom-bot audit verify recordings/…/…")
-        from bot.audit.verify import verify
+        from bot.audit.verify import TIMESTAMP_NAME, examine
+
+        from bot.exit_codes import ExitCode
 
         folder = Path(args.path)
-        problems = verify(folder)
-        if not problems:
-            env.say(f"Dossier intact : {folder} (toutes les empreintes et la chaîne du manifeste sont correctes).")
-            return 0
-        env.say(f"Dossier ALTÉRÉ : {folder}")
-        for problem in problems:
-            env.say(f"  - {problem}")
-        return 1
+        try:
+            is_run = (folder / "manifest.jsonl").is_file()
+        except (OSError, ValueError):
+            is_run = False
+        if not is_run:
+            raise InvalidCode(f"« {str(folder)[:200]} » n'est pas un dossier d'exécution (aucun fichier manifest.jsonl). "
+                              "Indiquez un dossier de recordings/<compte>/<période>/.")
+        from bot.audit.timestamp import load_trusted
+        from bot.config import state_dir
+
+        verdict = examine(folder, ledger_dir=state_dir(env.environ),
+                          trusted=load_trusted((env.environ.get("DAMANCOM_TSA_CERT") or "").strip()))
+        if not verdict.problems:
+            env.say(f"Dossier intact : {folder} (empreintes, chaîne du manifeste, identité de l'exécution"
+                    + (", horodatage" if (folder / TIMESTAMP_NAME).exists() else "") + " vérifiés).")
+        else:
+            env.say(f"Dossier ALTÉRÉ : {folder}")
+            for problem in verdict.problems:
+                env.say(f"  - {problem}")
+        for note in verdict.notes:
+            env.say(f"  · {note}")
+        return ExitCode.ALTERED if verdict.problems else ExitCode.OK
     return _prune(args, env)
 
 

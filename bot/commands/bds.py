@@ -27,6 +27,19 @@ def _read(path: str, what: str) -> str:
         raise InvalidCode(f"{what} « {path} » illisible ({exc.strerror}).") from None
 
 
+def _target(out, name: str):
+    from bot.errors import InvalidCode
+
+    try:
+        is_dir, exists = out.is_dir(), out.exists()
+    except (OSError, ValueError):
+        is_dir, exists = False, False
+    if not is_dir:
+        what = "n'est pas un dossier" if exists else "n'existe pas"
+        raise InvalidCode(f"--out « {str(out)[:200]} » {what} : indiquez un dossier existant où écrire la déclaration.")
+    return out / name
+
+
 def run(args, env) -> int:
     from pathlib import Path
 
@@ -59,7 +72,12 @@ def run(args, env) -> int:
         raise InvalidCode(f"« {args.preetabli} » n'est pas un préétabli (pas d'enregistrement A01).")
     name, content = build(preetabli, _read(args.salaries, "Fichier des salaires"),
                           cap_for(header.text("L_Periode"), caps(env.environ)))
-    target = Path(args.out) / name
-    target.write_bytes(content.encode("ascii"))
+    target = _target(Path(args.out), name)
+    try:
+        target.write_bytes(content.encode("ascii"))
+    except OSError as exc:
+        from bot.errors import StorageError
+
+        raise StorageError(f"Impossible d'écrire {target} ({exc.strerror}). Choisissez un autre dossier avec --out.") from None
     env.say(f"Déclaration écrite et vérifiée : {target}")
     return 0

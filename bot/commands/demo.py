@@ -15,7 +15,7 @@ def add_options(parser) -> None:
 
 def run(args, env) -> int:
     from bot import console, redact
-    from bot.config import load_settings
+    from bot.config import load_settings, tsa_url
     from bot.handover.build import build_handover
     from bot.handover.outbox import OutboxChannel
     from bot.audit.recorder import Recorder
@@ -30,8 +30,9 @@ def run(args, env) -> int:
     redact.register(account.password)
     with Sandbox(portal, style=args.style) as sandbox:
         settings = settings.with_(url=sandbox.url, identifier=account.identifier, password=account.password,
-                                  account=account.identifier, auth="otp", notify=(), telegram_token="")
-        recorder = Recorder(settings.recordings, settings.account)
+                                  account=account.identifier, auth="otp", notify=(), telegram_token="",
+                                  tsa_url=tsa_url(env.environ, sandbox.url))  # off unless DAMANCOM_TSA_URL is set
+        recorder = Recorder(settings.recordings, settings.account, tsa_url=settings.tsa_url)
         if args.interactive:
             portal.outbox.listeners.append(lambda sms: _show_sms(env, sms))
             person = build_handover(settings, env, recorder.run_id, terminal=True, assisted=not headless)

@@ -22,6 +22,7 @@ def run(args, env) -> int:
         doctor.credentials(settings),
         doctor.writable("dossier d'état", settings.state_dir),
         doctor.writable("enregistrements", settings.recordings),
+        doctor.private_modes(settings.state_dir, settings.recordings),
         doctor.selector_files(settings.selectors_dir),
         doctor.browser(settings),
         doctor.telegram(settings),

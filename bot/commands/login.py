@@ -38,7 +38,7 @@ def run(args, env) -> int:
     headless = preview.headless and not args.headed
     settings = load_settings(env.environ, need_credentials=True, need_password=headless)
     console.require_display(not headless, env.environ)
-    recorder = Recorder(settings.recordings, settings.account, args.period or "")
+    recorder = Recorder(settings.recordings, settings.account, args.period or "", tsa_url=settings.tsa_url)
     person = build_handover(settings, env, recorder.run_id, terminal=not args.unattended,
                             assisted=not headless and settings.auth == "otp", unattended=args.unattended)
     if settings.auth == "eid":

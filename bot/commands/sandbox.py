@@ -35,6 +35,8 @@ def run(args, env) -> int:
     from bot.sandbox.faults import Faults, parse_hours
     from bot.sandbox.server import SMS_DELAY, SandboxServer
 
+    if not 0 <= args.slow_seconds <= 600:  # also refuses nan (every comparison with nan is false)
+        raise ConfigError(f"--slow-seconds {args.slow_seconds} : attendu un nombre de secondes entre 0 et 600.")
     if not 0 <= args.port <= 65535:
         raise ConfigError(f"--port {args.port} : attendu un numéro de port entre 1 et 65535 (ou 0 pour un port libre).")
     faults = Faults(args.fault, slow_seconds=args.slow_seconds, session_expiry=args.session_expiry,

@@ -12,13 +12,16 @@ def add_options(parser) -> None:
 def run(args, env) -> int:
     from bot.config import load_settings
     from bot.errors import ConfigError
-    from bot.lockout import LockoutGuard
+    from bot.lockout import LockoutGuard, portal_key
 
     settings = load_settings(env.environ, need_credentials=False)
     account = args.account or settings.account
     if not account:
         raise ConfigError("Indiquez le compte : damancom-bot unlock --account IDENTIFIANT.")
-    before = LockoutGuard(settings.state_dir, settings.lockout_after).unlock(account)
+    guard = LockoutGuard(settings.state_dir, settings.lockout_after)
+    # The count is kept per identifier on the portal; `--account` may name the alias or the identifier.
+    named = settings if account == settings.account else settings.with_(identifier=account, account=account)
+    before = guard.unlock(portal_key(named)) + guard.unlock(account)  # the latter: counts kept by older versions
     if before:
         env.say(f"Compte {account} débloqué ({before} refus effacés) : le bot pourra de nouveau se connecter.")
     else:

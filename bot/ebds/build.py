@@ -43,12 +43,12 @@ def read_salaries(text: str) -> list[Row]:
     for number, raw in enumerate(reader, start=2):
         item = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
         where = f"ligne {number} du fichier des salaires"
-        if not re.fullmatch(r"\d{1,9}", item["immatriculation"]):
+        if not re.fullmatch(r"[0-9]{1,9}", item["immatriculation"]):
             raise BadInput(f"{where} : immatriculation « {item['immatriculation']} » invalide (jusqu'à 9 chiffres).")
-        if not re.fullmatch(r"\d{1,2}", item["jours"]):
+        if not re.fullmatch(r"[0-9]{1,2}", item["jours"]):
             raise BadInput(f"{where} : nombre de jours « {item['jours']} » invalide.")
         amount = item["salaire_brut"].replace(" ", "").replace("\u00a0", "").replace(",", ".")
-        if not re.fullmatch(r"\d+(\.\d{1,2})?", amount):
+        if not re.fullmatch(r"[0-9]{1,9}(\.[0-9]{1,2})?", amount):
             raise BadInput(f"{where} : salaire « {item['salaire_brut']} » invalide (exemple : 4500,00).")
         situation = item.get("situation", "").upper()
         if situation not in SITUATIONS:

@@ -19,8 +19,8 @@ def caps(environ: Mapping[str, str]) -> dict[str, int]:
     for item in re.split(r"[,\s]+", (environ.get("DAMANCOM_SALARY_CAPS") or "").strip()):
         if not item:
             continue
-        match = re.fullmatch(r"(\d{4}-\d{2})=(\d+(?:[.,]\d{1,2})?)", item)
-        if not match:
+        match = re.fullmatch(r"([0-9]{4}-(?:0[1-9]|1[0-2]))=([0-9]{1,7}(?:[.,][0-9]{1,2})?)", item)
+        if not match or float(match[2].replace(",", ".")) <= 0:
             raise ConfigError(f"DAMANCOM_SALARY_CAPS : « {item} » invalide ; attendu AAAA-MM=MONTANT, "
                               "par exemple 2002-01=6000.")
         table[match[1]] = round(float(match[2].replace(",", ".")) * 100)

@@ -63,7 +63,7 @@ def _check_format(record: Record, add) -> None:
         return
     for name, value in record.fields.items():
         shown = value.strip() or value
-        if kind(name) == "N" and value.strip() and not value.isdigit():
+        if kind(name) == "N" and value.strip() and not (value.isascii() and value.isdigit()):
             add(record, name, shown, "des chiffres seulement, cadrés à droite avec des zéros")
         elif kind(name) == "D" and value.strip():
             if not _is_date(value):
@@ -75,7 +75,7 @@ def _check_format(record: Record, add) -> None:
 def _is_date(value: str) -> bool:
     try:
         date(int(value[:4]), int(value[4:6]), int(value[6:8]))
-        return value.isdigit()
+        return value.isascii() and value.isdigit()
     except ValueError:
         return False
 

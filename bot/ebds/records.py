@@ -20,7 +20,7 @@ class Record:
 
     def number(self, name: str) -> int:
         value = self.fields[name].strip()
-        return int(value) if value.isdigit() else 0
+        return int(value) if value.isascii() and value.isdigit() else 0  # « ² » passes isdigit()
 
 
 def parse(text: str) -> list[Record]:

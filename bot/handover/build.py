@@ -21,7 +21,8 @@ def build_handover(settings: Settings, env: Env, run_id: str, *, terminal: bool,
         page = LocalPageChannel(mailbox, settings.account)
         channels.append(page)
         local_url = page.url
-    channels.append(DropboxChannel(mailbox, handover_dir(settings.state_dir, settings.account), run_id, local_url))
+    channels.append(DropboxChannel(mailbox, handover_dir(settings.state_dir, settings.account), run_id, local_url,
+                                   account=settings.account))
     if terminal and not unattended:
         channels.append(TerminalChannel(mailbox, env.stdin, env.stdout))
     telegram = _telegram(settings, mailbox)

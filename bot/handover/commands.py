@@ -15,15 +15,21 @@ ACK_SECONDS = 3.0  # how long to wait to tell the person their code was taken
 
 
 def find_waiting(env: Env, account: str | None, *, phase: str) -> tuple[str, Path, dict]:
+    """The run a code (or « ready ») is for. With a default account configured (DAMANCOM_ACCOUNT,
+    else DAMANCOM_IDENTIFIER) only that account's run takes it: a code typed for one account must
+    never spend a try of another's. Without one, only when exactly one run waits."""
     root = state_dir(env.environ) / "handover"
     if account is None:
-        account = env.environ.get("DAMANCOM_ACCOUNT") or None
+        account = (env.environ.get("DAMANCOM_ACCOUNT") or env.environ.get("DAMANCOM_IDENTIFIER") or "").strip() or None
     if account is None:
-        waiting = [d for d in root.glob("*") if dropbox.read_waiting(d)] if root.is_dir() else []
+        waiting = [d for d in sorted(root.glob("*")) if dropbox.read_waiting(d)] if root.is_dir() else []
         if len(waiting) > 1:
-            names = ", ".join(sorted(d.name for d in waiting))
+            names = ", ".join(_account_of(d) for d in waiting)
             raise ConfigError(f"Plusieurs connexions attendent ({names}) : précisez --account.")
-        account = waiting[0].name if waiting else env.environ.get("DAMANCOM_IDENTIFIER", "")
+        if not waiting:
+            raise InvalidCode("Aucune connexion n'attend de code en ce moment. "
+                              "Lancez d'abord la connexion (damancom-bot login), puis donnez le code.")
+        account = _account_of(waiting[0])
     folder = dropbox.handover_dir(state_dir(env.environ), account)
     info = dropbox.read_waiting(folder)
     if info is None:
@@ -38,6 +44,11 @@ def find_waiting(env: Env, account: str | None, *, phase: str) -> tuple[str, Pat
         raise InvalidCode("La connexion n'attend pas de confirmation : le SMS a déjà été demandé. "
                           "Donnez le code avec « damancom-bot otp CODE ».")
     return account, folder, info
+
+
+def _account_of(folder: Path) -> str:
+    info = dropbox.read_waiting(folder) or {}
+    return str(info.get("account") or folder.name)
 
 
 def deliver(path: Path, data: dict, clock=time.time) -> bool:

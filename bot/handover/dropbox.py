@@ -13,6 +13,7 @@ from pathlib import Path
 
 from loguru import logger
 
+from bot.clock import TZ
 from bot.errors import InvalidCode
 from bot.files import safe_name, write_atomic
 from bot.handover.mailbox import READY, RESEND, Mailbox
@@ -20,6 +21,7 @@ from bot.handover.mailbox import READY, RESEND, Mailbox
 WAITING, CODE_FILE, READY_FILE, RESEND_FILE = "waiting.json", "code.json", "ready.json", "resend.json"
 ANSWER_FILE = "answer.json"
 POLL_SECONDS = 0.2
+CODE_TTL = 300.0  # the portal's SMS codes die after about 5 minutes: a dropped code never outlives that
 
 
 def handover_dir(state_dir: Path, account: str) -> Path:
@@ -50,6 +52,32 @@ def read_waiting(folder: Path) -> dict | None:
     return info if isinstance(info, dict) and _alive(info.get("pid")) else None
 
 
+def sweep_stale(state_dir: Path, clock=time.time) -> int:
+    """Deletes dropped codes that no run will take: older than CODE_TTL, or whose run is gone
+    (killed while waiting). Run at the start of every command; returns how many were deleted."""
+    root = Path(state_dir) / "handover"
+    removed = 0
+    try:
+        folders = [d for d in root.iterdir() if d.is_dir()] if root.is_dir() else []
+    except OSError:
+        return 0
+    for folder in folders:
+        alive = read_waiting(folder) is not None
+        for path in [folder / CODE_FILE, *folder.glob(f".{CODE_FILE}.*")]:
+            try:
+                age = clock() - path.stat().st_mtime
+            except OSError:
+                continue
+            # `.code.json.*` (being written or taken) is a second's business: older, its writer died.
+            stale = age > CODE_TTL or not alive if path.name == CODE_FILE else age > 5
+            if stale:
+                path.unlink(missing_ok=True)
+                removed += 1
+    if removed:
+        logger.info("{} code(s) déposé(s) et jamais pris supprimé(s) (expirés ou connexion arrêtée).", removed)
+    return removed
+
+
 def _alive(pid) -> bool:
     if not isinstance(pid, int) or pid <= 0:
         return False
@@ -71,8 +99,8 @@ class DropboxChannel:
     name = "otp-commande"
 
     def __init__(self, mailbox: Mailbox, folder: Path, run_id: str, local_url: str | None = None,
-                 clock=time.time):
-        self.mailbox, self.folder, self.run_id = mailbox, folder, run_id
+                 clock=time.time, account: str = ""):
+        self.mailbox, self.folder, self.run_id, self.account = mailbox, folder, run_id, account
         self.local_url = local_url
         self.clock = clock
         self.since = 0.0
@@ -83,7 +111,7 @@ class DropboxChannel:
     def open(self, phase: str, hint: str = "") -> None:
         self.phase, self.since = phase, self.clock()
         # Anything dropped before this moment answered an older request: refuse it.
-        write_atomic(self.folder / WAITING, {"run_id": self.run_id, "pid": os.getpid(), "phase": phase,
+        write_atomic(self.folder / WAITING, {"run_id": self.run_id, "pid": os.getpid(), "phase": phase, "account": self.account,
                                              "since": self.since, "local_url": self.local_url})
         if self._thread is None:
             self.mailbox.channel_opened(self.name)
@@ -126,9 +154,15 @@ class DropboxChannel:
             logger.warning("Code déposé par « damancom-bot otp » mal formé : ignoré.")
 
     def _fresh(self, data: dict, what: str) -> bool:
-        delivered = float(data.get("at", 0))
+        try:
+            delivered = float(data.get("at", 0))
+        except (TypeError, ValueError):
+            delivered = 0.0
+        if what == "code" and self.clock() - delivered > CODE_TTL:
+            logger.warning("Code déposé il y a plus de {} min : expiré, ignoré.", int(CODE_TTL // 60))
+            return False
         if delivered < self.since:
-            when = datetime.fromtimestamp(delivered).strftime("%H:%M:%S")
+            when = datetime.fromtimestamp(delivered, TZ).strftime("%H:%M:%S")
             logger.warning("Dépôt « {} » de {} ignoré : il précède la demande en cours.", what, when)
             return False
         return True

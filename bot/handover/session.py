@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Callable, Protocol
 
 from loguru import logger
 
+from bot import clock
 from bot.errors import CodeNotProvided, PersonDeclined
 from bot.handover.mailbox import ANSWER, CLOSED, CODE, NOT_NOW, READY, RESEND, STOP, Mailbox
 from bot.notify import Notifier
@@ -36,6 +37,7 @@ class HandOver:
         self.sms_at: float | None = None
         self.resent = False
         self._cutoff = 0  # deliveries up to this mark answered nothing the portal still accepts
+        self._tried: set[str] = set()  # codes already given to the portal: never a second try for one code
         if assisted:  # the browser window is a channel too: the person may type there
             mailbox.channel_opened("navigateur")
 
@@ -48,7 +50,8 @@ class HandOver:
 
     @staticmethod
     def _until(seconds: float) -> str:
-        return (datetime.now() + timedelta(seconds=seconds)).strftime("%H:%M")
+        """A time a person reads: Morocco's (the portal's), whatever the machine's zone."""
+        return (clock.now() + timedelta(seconds=seconds)).strftime("%H:%M") + " (heure du Maroc)"
 
     # the ready gate ------------------------------------------------------------------
     def before_sms(self) -> None:
@@ -136,6 +139,11 @@ class HandOver:
             if delivery.kind == RESEND:
                 self._resend(screen, delivery.seq)
                 continue
+            if delivery.value in self._tried:  # the same code twice (a reload, two channels): one try only
+                logger.info("Code déjà essayé, de nouveau reçu ({}) : ignoré.", delivery.via)
+                self.say("Ce code a déjà été essayé : donnez le nouveau code reçu par SMS.")
+                continue
+            self._tried.add(delivery.value)
             logger.info("Code reçu ({}).", delivery.via)
             return delivery.value
 

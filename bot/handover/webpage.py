@@ -1,20 +1,28 @@
 """A small French page on 127.0.0.1 where the person types the code (or says « Je suis prêt »).
 
-Reachable only at a URL carrying a one-time token; anything else gets 403. Forms carry a CSRF
-token, and the Host header must be the loopback address (no DNS rebinding). The server stops as
-soon as the run stops waiting.
+Reachable only at a URL carrying a one-time token; anything else gets 403 before a byte of the
+body is read. Forms carry a CSRF token, and the Host header must be the loopback address (no DNS
+rebinding). Once a code is taken the form is closed (410) until the portal asks for a new one, and
+a code already given is never sent twice (a reload, a double click): a try is never spent twice on
+one code. The server stops as soon as the run stops waiting.
 """
 
 from __future__ import annotations
 
 import secrets
 import threading
+from http import HTTPStatus
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from loguru import logger
+
 from bot.errors import InvalidCode
 from bot.handover.mailbox import READY, RESEND, Mailbox
+from bot.otp import parse_code
+
+MAX_BODY = 4096  # the form is a few dozen bytes
 
 _STYLE = ("body{font-family:Arial,sans-serif;max-width:520px;margin:40px auto;padding:0 16px;color:#1d2733}"
           "input{font-size:28px;letter-spacing:6px;width:9em;padding:6px}button{font-size:18px;padding:10px 18px;"
@@ -33,8 +41,9 @@ class LocalPageChannel:
         self.done_text = ""
         self.picture = ""  # the question's screenshot, as a data: URL
         self.changed = threading.Event()  # set whenever the page shows something new (tests wait on it)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.server.daemon_threads = True
+        self.given: set[str] = set()  # codes already handed to the run (memory only, never written)
+        self._lock = threading.Lock()  # two POSTs at once (a double click) are handled one after the other
+        self.server = _QuietServer(("127.0.0.1", 0), _Handler)
         self.server.channel = self
         self._thread: threading.Thread | None = None
 
@@ -97,7 +106,13 @@ class LocalPageChannel:
     def handle_post(self, form: dict[str, str]) -> tuple[int, str]:
         if not secrets.compare_digest(form.get("_csrf", ""), self.csrf):
             return 403, _forbidden()
+        with self._lock:
+            return self._handle(form)
+
+    def _handle(self, form: dict[str, str]) -> tuple[int, str]:
         action = form.get("action")
+        if self.done_text or not self.phase:  # the form was answered (or the run stopped waiting): closed
+            return 410, self.render(message="Votre réponse a déjà été transmise : rien n'a été renvoyé.")
         if action == "ready" and self.phase == "ready":
             self.mailbox.post(READY, self.name)
             self.done_text = "Merci : le bot demande le code. Gardez cette page ouverte pour le saisir."
@@ -114,9 +129,14 @@ class LocalPageChannel:
             return 200, self.render()
         if action == "code" and self.phase == "code":
             try:
-                self.mailbox.offer_code(form.get("code", ""), self.name)
+                code = parse_code(form.get("code", ""))
             except InvalidCode as exc:
                 return 200, self.render(error=exc.message)
+            if code in self.given:
+                return 200, self.render(error="Ce code a déjà été transmis (et refusé par le portail) : il n'est pas "
+                                              "renvoyé. Saisissez le nouveau code reçu par SMS.")
+            self.given.add(code)
+            self.mailbox.offer_code(code, self.name)
             self.done_text = "Code transmis au bot. Vous pouvez fermer cette page."
             return 200, self.render()
         return 409, self.render(error="Cette action n'est pas attendue pour le moment.")
@@ -135,6 +155,16 @@ def _data_url(picture) -> str:
 def _forbidden() -> str:
     return ('<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Accès refusé</title></head>'
             "<body><h1>Accès refusé</h1><p>Utilisez le lien exact envoyé par le bot.</p></body></html>")
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up mid-request is ordinary: one quiet log line, no traceback on stderr."""
+        import sys
+
+        logger.debug("Page locale : requête interrompue ({}).", sys.exc_info()[0].__name__ if sys.exc_info()[0] else "?")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -165,8 +195,16 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, self.server.channel.render())
 
     def do_POST(self):  # noqa: N802
-        length = int(self.headers.get("Content-Length") or 0)
-        form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode("utf-8", "replace")).items()}
-        if not self._allowed():
+        if not self._allowed():  # before reading a byte of the body
+            self.close_connection = True
             return self._send(403, _forbidden())
+        raw = (self.headers.get("Content-Length") or "0").strip()
+        if not (raw.isascii() and raw.isdecimal()):
+            self.close_connection = True
+            return self._send(HTTPStatus.BAD_REQUEST, _forbidden())
+        if int(raw) > MAX_BODY:
+            self.close_connection = True
+            return self._send(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, _forbidden())
+        body = self.rfile.read(int(raw))
+        form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
         self._send(*self.server.channel.handle_post(form))

@@ -162,7 +162,7 @@ def _clock(text: str) -> time | None:
 
 def _day_time(name: str, raw: str) -> tuple[int, time]:
     parts = raw.split()
-    if len(parts) == 2 and parts[0].isdigit() and 1 <= int(parts[0]) <= 28 and _clock(parts[1]):
+    if len(parts) == 2 and parts[0].isascii() and parts[0].isdigit() and 1 <= int(parts[0]) <= 28 and _clock(parts[1]):
         return int(parts[0]), _clock(parts[1])
     raise ConfigError(f"{name} vaut « {raw} » : attendu un jour (1 à 28) et une heure, par exemple « 1 21:00 ».")
 

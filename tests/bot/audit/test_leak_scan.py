@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import urllib.error
 import zipfile
 from pathlib import Path
 from urllib.parse import quote_plus
@@ -81,3 +82,52 @@ def test_success_and_failure_leave_no_secret(tmp_path, cli_env, canary_sandbox):
     assert scan(roots, secrets) == []
     for text in (ok.out, ok.err, failed.out, failed.err):
         assert not any(secret in text for secret in secrets)
+
+
+ACCENTED = "Zx9-Léak-Cänary-€-4418"  # only readable if the .env's encoding is understood
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16"])
+def test_non_utf8_env_timestamp_and_page_dedup_leave_no_secret(tmp_path, cli_env, encoding, tsa):
+    """The red-team's new cases: the password in a Notepad-ANSI or PowerShell .env, a timestamped
+    run, the same wrong code given twice on the local page (one try), then the right one."""
+    import re
+    import urllib.parse
+    import urllib.request
+
+    from tests.bot.commands.test_handover_ways import wait_until
+
+    account = Account("CANARY-2", ACCENTED, "0611223355", "Pharmacie Canari", "5550002")
+    with Sandbox(Portal([account])) as sandbox:
+        (tmp_path / ".env").write_bytes(f"DAMANCOM_IDENTIFIER=CANARY-2\nDAMANCOM_PASSWORD={ACCENTED}\n".encode(encoding))
+        env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_TRACE": "1", "DAMANCOM_TSA_URL": tsa.url}
+        bot = BotProcess(tmp_path, env, ["login", "--unattended"])
+        try:
+            folder = Path(env["DAMANCOM_STATE_DIR"]) / "handover" / "CANARY-2"
+            page = wait_until(lambda: (json.loads((folder / "waiting.json").read_text()) if (folder / "waiting.json").exists()
+                                       else {}).get("local_url"))
+
+            def post(data):
+                html = urllib.request.urlopen(page, timeout=10).read().decode()
+                token = re.search(r'name="_csrf" value="([^"]+)"', html).group(1)
+                body = urllib.parse.urlencode({"_csrf": token, **data}).encode()
+                try:
+                    return urllib.request.urlopen(urllib.request.Request(page, data=body), timeout=10).read().decode()
+                except urllib.error.HTTPError as exc:
+                    return exc.read().decode()
+
+            post({"action": "ready"})
+            code = sms_code(sandbox)
+            wrong = f"{(int(code) + 1) % 10**6:06d}"
+            wait_until(lambda: 'name="code"' in urllib.request.urlopen(page, timeout=10).read().decode())
+            post({"action": "code", "code": wrong})
+            wait_until(lambda: 'name="code"' in urllib.request.urlopen(page, timeout=10).read().decode())  # refused, reopened
+            assert "déjà été transmis" in post({"action": "code", "code": wrong})  # a reload: not a second try
+            post({"action": "code", "code": code})
+            assert bot.finish() == 0, bot.err
+        finally:
+            bot.kill()
+    roots = (tmp_path / "recordings", tmp_path / "state")
+    assert list((tmp_path / "recordings").rglob("manifest.tsr")) and list((tmp_path / "recordings").rglob("trace.zip"))
+    assert scan(roots, [ACCENTED, code, wrong]) == []
+    assert all(s not in bot.out + bot.err for s in (ACCENTED, code, wrong))

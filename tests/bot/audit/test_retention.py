@@ -43,3 +43,16 @@ def test_prune_command_reads_the_retention_setting(tmp_path, run_cli):
 def test_months_before():
     assert months_before(NOW, 24) == datetime(2024, 11, 27, 21, 0, tzinfo=TZ)
     assert months_before(datetime(2026, 3, 31, tzinfo=TZ), 1).month == 2
+
+
+def test_a_killed_run_holding_a_receipt_is_never_pruned(tmp_path):
+    """Killed after the receipt, before its last line: no « proof » in the manifest, still a proof."""
+    started = datetime(2024, 1, 5, 21, 0, tzinfo=TZ)
+    with_line = Recorder(tmp_path, "PHARMA-1", now=lambda: started)
+    receipt = with_line.folder / "accuse-de-reception.html"
+    receipt.write_text("<p>AR-1</p>", encoding="utf-8")
+    with_line.add_file(receipt, "accuse-de-reception-html", reference="AR-1")  # then killed: no « fin »
+    file_only = Recorder(tmp_path, "PHARMA-2", now=lambda: started)
+    (file_only.folder / "accuse-de-reception.html").write_text("<p>AR-2</p>", encoding="utf-8")  # killed mid-record
+    deleted, protected = prune(tmp_path, 24, NOW)
+    assert deleted == [] and sorted(protected) == sorted([with_line.folder, file_only.folder])

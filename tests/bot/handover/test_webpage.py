@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from bot.handover.mailbox import CODE, READY, Mailbox
+from bot.handover.mailbox import CODE, READY, RESEND, Mailbox
 from bot.handover.webpage import LocalPageChannel
 
 
@@ -87,3 +87,69 @@ def test_page_is_closed_when_the_wait_ends(page):
     page.close()
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(url, timeout=2)
+
+
+def test_the_same_code_twice_is_one_try_and_the_form_closes_once_a_code_is_taken(page):
+    token = csrf(fetch(page.url)[1])
+    status, html = fetch(page.url, {"_csrf": token, "action": "code", "code": "111111"})
+    assert status == 200 and "Code transmis au bot" in html
+    # a double click, a reload re-posting the form, a « renvoi » after the code was taken: closed
+    for form in ({"action": "code", "code": "111111"}, {"action": "code", "code": "222222"}, {"action": "resend"}):
+        status, html = fetch(page.url, {"_csrf": token, **form})
+        assert status == 410 and "déjà été transmise" in html
+    assert "Code transmis au bot" in fetch(page.url)[1] and 'name="code"' not in fetch(page.url)[1]
+    assert page.mailbox.take({CODE}, timeout=0).value == "111111"
+    assert page.mailbox.take({CODE, RESEND}, timeout=0) is None
+    page.refused()  # the portal refused it: the form reopens, but that code is not sent again
+    status, html = fetch(page.url, {"_csrf": token, "action": "code", "code": "111 111"})
+    assert status == 200 and "déjà été transmis" in html and page.mailbox.take({CODE}, timeout=0) is None
+    fetch(page.url, {"_csrf": token, "action": "code", "code": "333333"})
+    assert page.mailbox.take({CODE}, timeout=0).value == "333333"
+
+
+def test_two_channels_giving_the_same_code_spend_one_try():
+    from bot.handover.session import HandOver
+
+    box = Mailbox()
+    box.channel_opened("x")
+    person = HandOver(box, [], account="A", code_wait=5)
+    person.sms_at = person.clock()
+    box.offer_code("444444", "terminal")
+    box.offer_code("444444", "page-locale")
+    box.offer_code("555555", "otp-commande")
+    assert person.code(None) == "444444"
+    assert person.code(None, again=True) == "555555"
+
+
+def raw_post(page, headers: dict[str, str], body: bytes = b"", path: str | None = None) -> int:
+    import http.client
+
+    port = page.server.server_address[1]
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection.putrequest("POST", path or urllib.parse.urlsplit(page.url).path, skip_host=True, skip_accept_encoding=True)
+    for name, value in headers.items():
+        connection.putheader(name, value)
+    connection.endheaders()
+    if body:
+        connection.send(body)
+    try:
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_token_and_host_are_checked_before_the_body_and_the_body_is_bounded(page, capfd):
+    host = f"127.0.0.1:{page.server.server_address[1]}"
+    # 50 MB announced but never sent: refused at once from the headers (the server does not wait for it)
+    assert raw_post(page, {"Host": host, "Content-Length": str(50_000_000)}, path="/code/wrong") == 403
+    assert raw_post(page, {"Host": "evil.example", "Content-Length": str(50_000_000)}) == 403
+    assert raw_post(page, {"Host": host, "Content-Length": str(50_000_000)}) == 413
+    for bad in ("-1", "abc", "1e3", "²"):
+        assert raw_post(page, {"Host": host, "Content-Length": bad}) == 400
+    import socket
+
+    with socket.create_connection(page.server.server_address) as sock:  # hangs up mid-request
+        sock.sendall(b"POST " + urllib.parse.urlsplit(page.url).path.encode() + b" HTTP/1.1\r\nHost: " + host.encode()
+                     + b"\r\nContent-Length: 100\r\n\r\n_csrf=")
+    assert fetch(page.url)[0] == 200  # still serving
+    assert "Traceback" not in capfd.readouterr().err
