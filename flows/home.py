@@ -20,9 +20,11 @@ class EntryScreen(Screen):
 
     name = "entry"
 
-    def enter(self) -> str:
-        """Follows the way in; returns its wording for the audit trail."""
+    def wording(self) -> str:
+        """What the way in says (« Mon compte »…), for the audit trail."""
         link = self.find("entry")
-        wording = " ".join(link.inner_text().split()) or link.get_attribute("aria-label") or "?"
-        self.press(link, link, wording)
-        return wording
+        return " ".join(link.inner_text().split()) or link.get_attribute("aria-label") or "?"
+
+    def enter(self) -> None:
+        link = self.find("entry")
+        self.press(link, link, "Mon compte")

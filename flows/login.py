@@ -100,10 +100,10 @@ def _home(ctx: FlowContext, url: str) -> HomeScreen:
     screen = open_portal(ctx, url, AFTER_OPEN)
     screen.shot("accueil")
     if isinstance(screen, EntryScreen):  # the choice is one click further (« Mon compte »…)
-        entry, wording = screen, []
-        screen = go(ctx, lambda: wording.append(entry.enter()), entry, AFTER_ENTRY, "l'entrée de l'espace affilié")
-        ctx.recorder.record("entree", url=ctx.page.url, via=wording[0] if wording else "?")
-        logger.info("Entrée de l'espace affilié suivie : « {} ».", wording[0] if wording else "?")
+        wording = screen.wording()
+        screen = go(ctx, screen.enter, screen, AFTER_ENTRY, f"l'entrée « {wording} »")
+        ctx.recorder.record("entree", url=ctx.page.url, via=wording)
+        logger.info("Entrée de l'espace affilié suivie : « {} ».", wording)
         screen.shot("choix-connexion")
     return screen
 
