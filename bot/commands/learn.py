@@ -22,6 +22,7 @@ def add_options(parser) -> None:
 
 def run(args, env) -> int:
     import threading
+    from pathlib import Path
 
     from playwright.sync_api import Error as PlaywrightError
 
@@ -35,6 +36,13 @@ def run(args, env) -> int:
     from flows.context import FlowContext
     from flows.interface import InterfaceScreen
 
+    wanted = (env.environ.get("DAMANCOM_SELECTORS") or "").strip()
+    if wanted:  # learning is how that folder comes to exist
+        try:
+            Path(wanted).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"DAMANCOM_SELECTORS désigne « {wanted} », qui ne peut pas être créé ({exc.strerror}). "
+                              "Choisissez un autre dossier.") from None
     settings = load_settings(env.environ, need_credentials=False)
     if not 10 <= args.wait <= 3600:
         raise ConfigError(f"--wait {args.wait} : attendu entre 10 et 3600 secondes.")
