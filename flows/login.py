@@ -68,15 +68,16 @@ def login(ctx: FlowContext, url: str, identifier: str, password: str, person: Pe
 
 def _reach(ctx: FlowContext, url: str, retry: RetryPolicy, before_sms, *, eid: bool):
     """Home, then the login choice, retrying transient failures (no SMS is involved yet).
-    `before_sms` runs once, after the portal answered and before the choice is made."""
-    gate = [before_sms]
+    `before_sms` runs once, after the portal first answered and before the choice is made."""
+    gate_passed = before_sms is None
 
     def attempt():
+        nonlocal gate_passed
         logger.info("Ouverture du portail {}", url)
         home = _home(ctx, url)
-        if gate[0] is not None:
-            gate[0]()
-            gate[0] = None
+        if not gate_passed:
+            before_sms()
+            gate_passed = True
         if eid:
             return go(ctx, home.choose_eid, home, AFTER_EID_CHOICE, "« S'authentifier avec e-ID »")
         return _choose_otp(ctx, home)
