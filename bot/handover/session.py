@@ -46,6 +46,8 @@ class HandOver:
         ways = [f"« damancom-bot otp CODE --account {self.account} » dans un terminal"]
         if self.local_url:
             ways.append(f"la page {self.local_url}")
+        if any(c.name == "telegram" for c in self.channels):
+            ways.append("un message au bot Telegram (le code, ou le SMS transféré)")
         return " ou ".join(ways)
 
     @staticmethod
