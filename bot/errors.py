@@ -18,8 +18,14 @@ class BotError(Exception):
         super().__init__(self.message)
 
 
-class ConfigError(BotError):
+class BadInput(BotError):
+    """What the person gave is wrong (an option, a file, a value): nothing was sent (exit 2)."""
+
     exit_code = ExitCode.BAD_INPUT
+
+
+class ConfigError(BadInput):
+    """A setting (`.env`, environment, a folder) is wrong or unusable."""
 
 
 class BrowserNotFound(ConfigError):
@@ -42,10 +48,8 @@ class StorageError(ConfigError):
         return cls(f"Enregistrement impossible dans {path} : {what}. Ce qui a déjà été enregistré est conservé. {todo}")
 
 
-class InvalidCode(BotError):
+class InvalidCode(BadInput):
     """A code typed by a person is not 6 digits; never sent to the portal."""
-
-    exit_code = ExitCode.BAD_INPUT
 
 
 class CodeNotProvided(BotError):

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from bot.exit_codes import ExitCode
+
 HELP = "Fichiers e-BDS : vérifie une déclaration (check) ou la construit depuis le préétabli (build)."
 
 
@@ -19,16 +21,16 @@ def add_options(parser) -> None:
 def _read(path: str, what: str) -> str:
     from pathlib import Path
 
-    from bot.errors import InvalidCode
+    from bot.errors import BadInput
 
     try:
         return Path(path).read_bytes().decode("latin-1")  # e-BDS files are plain ASCII; never fail on a byte
     except OSError as exc:
-        raise InvalidCode(f"{what} « {path} » illisible ({exc.strerror}).") from None
+        raise BadInput(f"{what} « {path} » illisible ({exc.strerror}).") from None
 
 
 def _target(out, name: str):
-    from bot.errors import InvalidCode
+    from bot.errors import BadInput
 
     try:
         is_dir, exists = out.is_dir(), out.exists()
@@ -36,21 +38,21 @@ def _target(out, name: str):
         is_dir, exists = False, False
     if not is_dir:
         what = "n'est pas un dossier" if exists else "n'existe pas"
-        raise InvalidCode(f"--out « {str(out)[:200]} » {what} : indiquez un dossier existant où écrire la déclaration.")
+        raise BadInput(f"--out « {str(out)[:200]} » {what} : indiquez un dossier existant où écrire la déclaration.")
     return out / name
 
 
 def run(args, env) -> int:
     from pathlib import Path
 
-    from bot.errors import InvalidCode
+    from bot.errors import BadInput
 
     preetabli = _read(args.preetabli, "Préétabli") if args.preetabli else None
     if args.action == "check":
         from bot.ebds.check import check
 
         if not args.file:
-            raise InvalidCode("Indiquez le fichier à vérifier : damancom-bot bds check DS_1234567_102026.txt")
+            raise BadInput("Indiquez le fichier à vérifier : damancom-bot bds check DS_1234567_102026.txt")
         problems = check(_read(args.file, "Fichier"), preetabli=preetabli, affiliate=args.affiliate,
                          period=args.period)
         if not problems:
@@ -59,17 +61,17 @@ def run(args, env) -> int:
         env.say(f"{len(problems)} problème(s) dans {args.file} :")
         for problem in problems:
             env.say(f"  - {problem}")
-        return 2
+        return ExitCode.BAD_INPUT
     from bot.ebds.build import build
     from bot.ebds.cap import cap_for, caps
     from bot.ebds.records import parse
 
     if not preetabli or not args.salaries:
-        raise InvalidCode("Indiquez le préétabli et les salaires : damancom-bot bds build --preetabli FICHIER "
+        raise BadInput("Indiquez le préétabli et les salaires : damancom-bot bds build --preetabli FICHIER "
                           "--salaries salaires.csv")
     header = next((r for r in parse(preetabli) if r.type == "A01"), None)
     if header is None:
-        raise InvalidCode(f"« {args.preetabli} » n'est pas un préétabli (pas d'enregistrement A01).")
+        raise BadInput(f"« {args.preetabli} » n'est pas un préétabli (pas d'enregistrement A01).")
     name, content = build(preetabli, _read(args.salaries, "Fichier des salaires"),
                           cap_for(header.text("L_Periode"), caps(env.environ)))
     target = _target(Path(args.out), name)

@@ -24,7 +24,7 @@ def run(args, env) -> int:
     from bot.audit.recorder import Recorder
     from bot.config import load_settings
     from bot.declare import FilingTask, inbox, waiting_file
-    from bot.errors import BotError, InvalidCode
+    from bot.errors import BotError, BadInput
     from bot.handover.build import build_handover
     from bot.runner import run_login
     from bot.schedule.ledger import Ledger
@@ -34,14 +34,14 @@ def run(args, env) -> int:
     from bot.schedule.plan import parse_plan
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.period):
-        raise InvalidCode(f"--period {args.period} : attendu AAAA-MM, par exemple 2026-10.")
+        raise BadInput(f"--period {args.period} : attendu AAAA-MM, par exemple 2026-10.")
     settings = load_settings(env.environ, need_credentials=True)
     path = Path(args.file) if args.file else waiting_file(settings.state_dir, settings.account, args.period)
     if path is None:
-        raise InvalidCode(f"Aucun fichier de déclaration : indiquez --file, ou déposez-le dans "
+        raise BadInput(f"Aucun fichier de déclaration : indiquez --file, ou déposez-le dans "
                           f"{inbox(settings.state_dir, settings.account, args.period)}.")
     if not path.is_file():
-        raise InvalidCode(f"Fichier introuvable : {path}.")
+        raise BadInput(f"Fichier introuvable : {path}.")
     headless = settings.headless and not args.headed
     console.require_display(not headless, env.environ)
     recorder = Recorder(settings.recordings, settings.account, args.period, tsa_url=settings.tsa_url)

@@ -25,7 +25,7 @@ def run(args, env) -> int:
     from bot import console
     from bot.audit.recorder import Recorder
     from bot.config import load_settings
-    from bot.errors import BotError, InvalidCode
+    from bot.errors import BotError, BadInput
     from bot.handover.build import build_handover
     from bot.runner import hand_over_browser, run_login
     from bot import clock
@@ -33,7 +33,7 @@ def run(args, env) -> int:
     from bot.schedule.ledger import note_login
 
     if args.period and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.period):
-        raise InvalidCode(f"--period {args.period} : attendu AAAA-MM, par exemple 2026-10.")
+        raise BadInput(f"--period {args.period} : attendu AAAA-MM, par exemple 2026-10.")
     preview = load_settings(env.environ, need_credentials=False)
     headless = preview.headless and not args.headed
     settings = load_settings(env.environ, need_credentials=True, need_password=headless)

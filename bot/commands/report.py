@@ -19,7 +19,7 @@ def run(args, env) -> int:
     from bot.audit.report import HTML_NAME, PDF_NAME
     from bot.audit.retention import run_folders
     from bot.config import load_settings
-    from bot.errors import InvalidCode
+    from bot.errors import BadInput
 
     settings = load_settings(env.environ, need_credentials=False)
     if args.path and not args.last:
@@ -27,11 +27,11 @@ def run(args, env) -> int:
     else:
         runs = [r for r in run_folders(settings.recordings) if r.started is not None]
         if not runs:
-            raise InvalidCode(f"Aucune exécution enregistrée dans {settings.recordings}. Lancez d'abord damancom-bot demo.")
+            raise BadInput(f"Aucune exécution enregistrée dans {settings.recordings}. Lancez d'abord damancom-bot demo.")
         folder = max(runs, key=lambda r: r.started).path
     html, pdf = folder / HTML_NAME, folder / PDF_NAME
     if not html.exists():
-        raise InvalidCode(f"Pas de rapport dans {folder} : l'exécution a été interrompue avant sa fin. "
+        raise BadInput(f"Pas de rapport dans {folder} : l'exécution a été interrompue avant sa fin. "
                           "Les captures d'écran et le manifeste y sont conservés.")
     env.say(f"Rapport HTML : {html}")
     if args.pdf and not pdf.exists():

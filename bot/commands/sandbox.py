@@ -84,4 +84,6 @@ def _approve(args, env) -> int:
     except (urllib.error.URLError, OSError, ValueError, KeyError) as exc:
         raise PortalUnavailable(f"Le bac à sable {args.url} ne répond pas ({exc}). Vérifiez l'adresse.") from None
     env.say(f"{count} demande(s) e-ID approuvée(s) pour {args.identifiant}.")
-    return 0 if count else 3
+    from bot.exit_codes import ExitCode
+
+    return ExitCode.OK if count else ExitCode.NO_CODE

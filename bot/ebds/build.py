@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from bot.ebds.check import b02_ctr, b04_ctr, check, recap
 from bot.ebds.layout import B03_SUMS, B05_SUMS, NO_PAY_SITUATIONS, RECORDS, SITUATIONS
 from bot.ebds.records import Record, line, parse
-from bot.errors import InvalidCode
+from bot.errors import BadInput as _BadInput
 
 COLUMNS = ("immatriculation", "jours", "salaire_brut", "situation", "nom", "cin")
 
 
-class BadInput(InvalidCode):
+class BadInput(_BadInput):
     """A CSV or préétabli the bot cannot turn into a valid declaration (exit 2)."""
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.config import state_dir
 from bot.env import Env
-from bot.errors import ConfigError, InvalidCode
+from bot.errors import BadInput, ConfigError
 from bot.files import write_atomic
 from bot.handover import dropbox
 
@@ -27,21 +27,21 @@ def find_waiting(env: Env, account: str | None, *, phase: str) -> tuple[str, Pat
             names = ", ".join(_account_of(d) for d in waiting)
             raise ConfigError(f"Plusieurs connexions attendent ({names}) : précisez --account.")
         if not waiting:
-            raise InvalidCode("Aucune connexion n'attend de code en ce moment. "
+            raise BadInput("Aucune connexion n'attend de code en ce moment. "
                               "Lancez d'abord la connexion (damancom-bot login), puis donnez le code.")
         account = _account_of(waiting[0])
     folder = dropbox.handover_dir(state_dir(env.environ), account)
     info = dropbox.read_waiting(folder)
     if info is None:
-        raise InvalidCode(f"Aucune connexion n'attend en ce moment pour le compte « {account or '?'} ». "
+        raise BadInput(f"Aucune connexion n'attend en ce moment pour le compte « {account or '?'} ». "
                           "Lancez d'abord la connexion (damancom-bot login), puis donnez le code.")
     if phase == "code" and info.get("phase") != "code":
-        raise InvalidCode("La connexion attend d'abord votre confirmation : aucun SMS n'a encore été demandé. "
+        raise BadInput("La connexion attend d'abord votre confirmation : aucun SMS n'a encore été demandé. "
                           "Lancez « damancom-bot ready », puis donnez le code reçu.")
     if phase == "question" and info.get("phase") != "question":
-        raise InvalidCode("La connexion ne pose pas de question en ce moment : rien à répondre.")
+        raise BadInput("La connexion ne pose pas de question en ce moment : rien à répondre.")
     if phase == "ready" and info.get("phase") != "ready":
-        raise InvalidCode("La connexion n'attend pas de confirmation : le SMS a déjà été demandé. "
+        raise BadInput("La connexion n'attend pas de confirmation : le SMS a déjà été demandé. "
                           "Donnez le code avec « damancom-bot otp CODE ».")
     return account, folder, info
 

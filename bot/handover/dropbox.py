@@ -14,7 +14,7 @@ from pathlib import Path
 from loguru import logger
 
 from bot.clock import TZ
-from bot.errors import InvalidCode
+from bot.errors import BadInput, InvalidCode
 from bot.files import safe_name, write_atomic
 from bot.handover.mailbox import READY, RESEND, Mailbox
 
@@ -141,7 +141,7 @@ class DropboxChannel:
             return
         try:
             self.mailbox.offer_answer(str(data.get("answer", "")), self.name)
-        except InvalidCode:
+        except BadInput:
             logger.warning("Réponse déposée par « damancom-bot answer » vide ou trop longue : ignorée.")
 
     def _take_code(self) -> None:

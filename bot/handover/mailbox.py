@@ -6,7 +6,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 
-from bot.errors import InvalidCode
+from bot.errors import BadInput, InvalidCode
 from bot.otp import parse_code
 
 CODE, READY, RESEND, ANSWER, CLOSED = "code", "ready", "resend", "answer", "closed"
@@ -53,10 +53,10 @@ class Mailbox:
         return code
 
     def offer_answer(self, raw: str, via: str) -> str:
-        """Posts a person's answer to a portal question (captcha); raises InvalidCode when empty or long."""
+        """Posts a person's answer to a portal question (captcha); raises BadInput when empty or long."""
         answer = " ".join((raw or "").split())
         if not answer or len(answer) > MAX_ANSWER:
-            raise InvalidCode(f"Réponse vide ou trop longue (au plus {MAX_ANSWER} caractères) : recopiez seulement "
+            raise BadInput(f"Réponse vide ou trop longue (au plus {MAX_ANSWER} caractères) : recopiez seulement "
                               "ce que demande l'image.")
         self._post(Delivery(ANSWER, via, answer))
         return answer

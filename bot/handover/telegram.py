@@ -15,7 +15,7 @@ from pathlib import Path
 
 from loguru import logger
 
-from bot.errors import InvalidCode
+from bot.errors import BadInput, InvalidCode
 from bot.handover import telegram_text
 from bot.handover.mailbox import NOT_NOW, READY, RESEND, STOP, Mailbox
 from bot.handover.telegram_api import BotApi, TelegramFailed
@@ -328,7 +328,7 @@ class TelegramChannel(_ChatWriter):
     def _answer(self, chat: int, text: str) -> None:
         try:
             self.mailbox.offer_answer(text, self.name)
-        except InvalidCode as exc:
+        except BadInput as exc:
             self._write(exc.message, chats=[chat])
             return
         with self._lock:

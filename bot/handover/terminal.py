@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import TextIO
 
-from bot.errors import InvalidCode
+from bot.errors import BadInput, InvalidCode
 from bot.handover.mailbox import RESEND, Mailbox
 
 RESEND_WORDS = {"r", "renvoyer", "renvoi"}
@@ -55,7 +55,7 @@ class TerminalChannel:
                     self.mailbox.offer_answer(line, self.name)
                     self.phase = ""
                     self._asking.clear()
-                except InvalidCode as exc:
+                except BadInput as exc:
                     self._say(exc.message)
                     self._ask()
                 continue

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from loguru import logger
 
-from bot.errors import InvalidCode
+from bot.errors import BadInput, InvalidCode
 from bot.handover.mailbox import READY, RESEND, Mailbox
 from bot.otp import parse_code
 
@@ -123,7 +123,7 @@ class LocalPageChannel:
         if action == "answer" and self.phase == "question":
             try:
                 self.mailbox.offer_answer(form.get("reponse", ""), self.name)
-            except InvalidCode as exc:
+            except BadInput as exc:
                 return 200, self.render(error=exc.message)
             self.done_text = "Réponse transmise au bot. Gardez cette page ouverte pour le code SMS."
             return 200, self.render()
