@@ -124,7 +124,7 @@ def element_rows(page, screen) -> list[Row]:
     for element, strategies in spec.elements.items():
         if element in spec.absent:
             continue
-        found = locate.resolve(page, strategies)
+        found = locate.resolve(page, strategies, remember=False)  # the first strategy in file order
         rows.append(Row(spec.label, element, found.describe() if found else None, element in spec.optional))
     return rows
 

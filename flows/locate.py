@@ -71,10 +71,11 @@ def any_of(page: Page, strategies: list[dict]) -> Locator:
     return any_of_all(page, strategies).filter(visible=True).first
 
 
-def resolve(page: Page, strategies: list[dict]) -> Found | None:
-    """The first strategy that finds exactly one visible element, right now (no waiting)."""
+def resolve(page: Page, strategies: list[dict], *, remember: bool = True) -> Found | None:
+    """The first strategy that finds exactly one visible element, right now (no waiting).
+    `remember`: try last time's winner first (a run); False reports the first in file order (doctor)."""
     key = id(strategies)
-    winner = _winners.get(key)
+    winner = _winners.get(key) if remember else None
     if winner is not None:
         found = _exactly_one(page, strategies, winner)
         if found is not None:
@@ -85,7 +86,8 @@ def resolve(page: Page, strategies: list[dict]) -> Found | None:
         if index != winner:
             found = _exactly_one(page, strategies, index)
             if found is not None:
-                _winners[key] = index
+                if remember:
+                    _winners[key] = index
                 return found
     return None
 
