@@ -85,6 +85,8 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
         where = f" Le détail est dans le journal {log_file}." if log_file else ""
         return _report(env, ExitCode.BUG, f"Erreur inattendue dans damancom-bot.{where} "
                                           "Signalez-la avec ce journal (il ne contient ni mot de passe ni code).")
+    finally:
+        logs.close()  # the log file is not left open: main may run again in this process (tests)
 
 
 def _report(env: Env, code: int, message: str, screenshot=None) -> int:

@@ -15,7 +15,7 @@ from PIL import Image
 from bot.sandbox import Portal, Sandbox
 from bot.sandbox.state import Account
 from tests.bot.commands.bot_process import BotProcess
-from tests.bot.commands.test_handover_ways import sms_code
+from tests.support.waiting import sms_code
 from tests.conftest import files_under
 
 PASSWORD = "Zx9-Leak-Canary-Pw-4417"

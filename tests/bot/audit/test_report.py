@@ -33,7 +33,7 @@ def test_pdf_has_at_least_one_page(run_folder):
 
 def test_report_command_finds_the_last_run(run_folder, run_cli):
     recordings = run_folder.parents[2]
-    result = run_cli("report", "--last", env={"DAMANCOM_RECORDINGS": str(recordings)})
+    result = run_cli("report", "--last", env={"DAMANCOM_RECORDINGS": str(recordings)}, process=True)
     assert result.returncode == 0, result.stderr
     assert f"Rapport HTML : {run_folder / 'report.html'}" in result.stdout
     assert "Rapport PDF  :" in result.stdout

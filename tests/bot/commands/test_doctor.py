@@ -7,7 +7,7 @@ from bot.sandbox.faults import Faults
 
 
 def test_doctor_without_live_checks_the_machine(run_cli):
-    result = run_cli("doctor")
+    result = run_cli("doctor", process=True)
     assert result.returncode == 0, result.stdout + result.stderr
     for name in ("configuration", "dossier d'état", "enregistrements", "sélecteurs", "navigateur"):
         assert any(line.startswith("ok ") and name in line for line in result.stdout.splitlines()), name

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from tests.bot.commands.bot_process import BotProcess
-from tests.bot.commands.test_handover_ways import wait_until
+from tests.support.waiting import wait_until
 from tests.bot.test_notify import Inbox
 
 

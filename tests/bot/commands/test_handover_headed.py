@@ -14,7 +14,7 @@ import pytest
 
 from bot import browser as browsers
 from tests.bot.commands.bot_process import BotProcess
-from tests.bot.commands.test_handover_ways import sms_code, wait_until
+from tests.support.waiting import sms_code, wait_until
 from tests.conftest import assert_no_secret
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xvfb: Linux only")

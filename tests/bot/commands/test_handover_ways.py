@@ -6,7 +6,6 @@ import json
 import re
 import subprocess
 import threading
-import time
 import urllib.parse
 import urllib.request
 
@@ -15,6 +14,7 @@ import pytest
 from tests.bot.commands.bot_process import BotProcess
 from tests.bot.test_notify import Inbox
 from tests.conftest import assert_no_secret
+from tests.support.waiting import sms_code, wait_until
 
 
 @pytest.fixture
@@ -35,21 +35,6 @@ def start(tmp_path, login_env):
     yield run
     for bot in started:
         bot.kill()
-
-
-def wait_until(predicate, timeout: float = 60):
-    """Polls a condition outside any page (files, the sandbox's memory), never a fixed delay."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
-
-
-def sms_code(sandbox, after: int = 0) -> str:
-    return wait_until(lambda: len(sandbox.outbox.all()) > after and sandbox.outbox.all()[-1].code)
 
 
 def artifacts(tmp_path):

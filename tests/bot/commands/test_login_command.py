@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bot.handover.dropbox import handover_dir, read_waiting
-from tests.bot.commands.test_handover_ways import wait_until
+from tests.support.waiting import wait_until
 from tests.conftest import BIN, assert_no_secret
 from tests.foreign_hurdles import IDENTIFIER, ForeignHurdlesPortal
 from tests.foreign_hurdles import PASSWORD as HURDLES_PASSWORD

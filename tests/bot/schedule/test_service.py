@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.files import write_atomic
 from bot.handover import dropbox
 from bot.schedule import ledger as L
-from tests.bot.commands.test_handover_ways import wait_until
+from tests.support.waiting import wait_until
 from tests.conftest import BIN
 
 
