@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import threading
 from pathlib import Path
@@ -101,10 +102,11 @@ def test_portal_answering_503_is_exit_4_with_screenshot(tmp_path, cli_env, unava
 
 
 def test_unreachable_portal_is_exit_4(tmp_path, cli_env):
-    with ThreadingHTTPServer(("127.0.0.1", 0), _Unavailable) as closed:
-        port = closed.server_address[1]  # bound then closed: nothing listens there
-    process = start_login(tmp_path, cli_env, f"http://127.0.0.1:{port}/fr/", **FAST_RETRIES)
-    out, err = process.communicate(timeout=120)
+    with socket.socket() as held:  # bound, never listening: connections are refused, and as long
+        held.bind(("127.0.0.1", 0))  # as it is held no other test (another xdist worker) can listen there
+        port = held.getsockname()[1]
+        process = start_login(tmp_path, cli_env, f"http://127.0.0.1:{port}/fr/", **FAST_RETRIES)
+        out, err = process.communicate(timeout=120)
     assert process.returncode == 4, err
     assert "ne répond pas" in err
 
