@@ -6,6 +6,7 @@ The test reaches the bot's own browser over the DevTools protocol, as a second p
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import sys
@@ -18,6 +19,11 @@ from tests.support.waiting import sms_code, wait_until
 from tests.conftest import assert_no_secret
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xvfb: Linux only")
+
+
+# `xvfb-run -a` looks for a free display from :99 and two runs started together may pick the same
+# one (the second fails): each test process (xdist worker) starts its search elsewhere.
+XVFB = ["xvfb-run", "-a", "-n", str(100 + os.getpid() % 400 * 10)]
 
 
 @pytest.fixture
@@ -37,7 +43,7 @@ def headed_bot(tmp_path, cli_env, sandbox, demo_account, playwright):
     def start(*args: str, command: str = "login", **env: str) -> BotProcess:
         bot = BotProcess(tmp_path, {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
                                     "DAMANCOM_BROWSER": str(wrapper), "DAMANCOM_LOCAL_PAGE": "0", **env},
-                         [command, "--headed", *args], prefix=["xvfb-run", "-a"])
+                         [command, "--headed", *args], prefix=XVFB)
         started.append(bot)
         return bot
 
