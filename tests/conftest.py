@@ -18,6 +18,7 @@ from bot.handover.outbox import OutboxChannel
 from bot.handover.session import HandOver
 from bot.audit.recorder import Recorder
 from bot.sandbox import Portal, Sandbox
+from flows import locate
 from flows.context import FlowContext
 from tests.support.in_process import run_main
 
@@ -31,8 +32,11 @@ hypothesis_settings.load_profile("suite")
 
 @pytest.fixture(autouse=True)
 def fresh_process_state():
-    """What the bot keeps per process starts empty for every test: secrets to mask, log sinks."""
+    """What the bot keeps per process starts empty for every test: secrets to mask, log sinks, the
+    selector strategy that won last (another test's portal style would change which one is tried
+    and reported first)."""
     redact.forget_all()
+    locate._winners.clear()
     yield
     logger.remove()
     redact.forget_all()
