@@ -101,6 +101,8 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
                        "DAMANCOM_STATE_DIR), ou libérez de la place sur le disque.")
     except Exception:  # noqa: BLE001 - the one place where a bug becomes a message instead of a traceback
         return _unexpected(env, log_file)
+    finally:
+        logs.close()  # the log file is not left open: main may run again in this process (tests)
 
 
 def _unexpected(env: Env, log_file) -> int:

@@ -37,6 +37,11 @@ def _console_format(record) -> str:
     return "{message}\n"
 
 
+def close() -> None:
+    """Removes every sink (closing the log file), so `cli.main` can run again in the same process."""
+    logger.remove()
+
+
 def setup(state_dir: Path | None, *, console: TextIO | None = None, verbose: bool = False) -> Path | None:
     """Configure sinks; returns the log file path (None when the state dir is unusable).
 

@@ -20,6 +20,12 @@ def register(value: str | None) -> None:
             _secrets.add(value)
 
 
+def forget_all() -> None:
+    """Drops every registered secret: for a process that runs the bot more than once (the tests)."""
+    with _lock:
+        _secrets.clear()
+
+
 def scrub(text: str) -> str:
     if not text:
         return text

@@ -90,8 +90,11 @@ class CodePasswordScreen(Screen):
         (they clicked « Valider »), PersonDid.TYPED once the code is complete and the bot filled the
         password itself, None when nothing happened yet. Without a configured password the bot
         never clicks for the person: it cannot know when they have finished typing it."""
+        field = self.find_optional("code")
+        if field is None:  # the person was quicker than the bot: the screen is already gone
+            return PersonDid.SUBMITTED
         try:
-            self.find("code").evaluate(f"el => el.setAttribute('{_CODE}', 'code')")
+            field.evaluate(f"el => el.setAttribute('{_CODE}', 'code')")
         except PlaywrightError:
             return PersonDid.SUBMITTED
         try:

@@ -8,16 +8,38 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+from loguru import logger
 
 from bot import browser as browsers
+from bot import redact
 from bot.handover.mailbox import Mailbox
 from bot.handover.outbox import OutboxChannel
 from bot.handover.session import HandOver
 from bot.audit.recorder import Recorder
 from bot.sandbox import Portal, Sandbox
+from flows import locate
 from flows.context import FlowContext
+from tests.support.in_process import run_main
 
 BIN = Path(sys.executable).parent
+
+# A loaded machine (parallel workers, other people's browsers) may pause any example for seconds:
+# Hypothesis's 200 ms deadline would then fail a correct test.
+hypothesis_settings.register_profile("suite", deadline=None)
+hypothesis_settings.load_profile("suite")
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_state():
+    """What the bot keeps per process starts empty for every test: secrets to mask, log sinks, the
+    selector strategy that won last (another test's portal style would change which one is tried
+    and reported first)."""
+    redact.forget_all()
+    locate._winners.clear()
+    yield
+    logger.remove()
+    redact.forget_all()
 
 
 @pytest.fixture(scope="session")
@@ -113,9 +135,15 @@ def cli_env(tmp_path) -> dict[str, str]:
 
 @pytest.fixture
 def run_cli(tmp_path, cli_env):
-    def run(*args: str, input: str | None = None, env: dict | None = None, timeout: float = 120):
+    """`damancom-bot *args` in this process (`bot.cli.main`); `process=True` for a real process,
+    kept for one test per command (the installed entry point, a fresh interpreter)."""
+    def run(*args: str, input: str | None = None, env: dict | None = None, timeout: float = 120,
+            process: bool = False):
+        environ = {**cli_env, **(env or {})}
+        if not process:
+            return run_main(list(args), environ=environ, cwd=tmp_path, input=input)
         return subprocess.run([str(BIN / "damancom-bot"), *args], input=input, capture_output=True, text=True,
-                              cwd=tmp_path, env={**cli_env, **(env or {})}, timeout=timeout)
+                              cwd=tmp_path, env=environ, timeout=timeout)
     return run
 
 

@@ -11,7 +11,7 @@ from bot.errors import ConfigError
 from bot.sandbox import Portal, Sandbox
 from bot.sandbox.faults import Faults, parse_hours
 from tests.bot.commands.test_declare import make_file
-from tests.bot.commands.test_handover_ways import wait_until
+from tests.support.waiting import wait_until
 from tests.sandbox.spa_client import ApiClient
 
 

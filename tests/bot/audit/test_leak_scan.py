@@ -16,7 +16,7 @@ from PIL import Image
 from bot.sandbox import Portal, Sandbox
 from bot.sandbox.state import Account
 from tests.bot.commands.bot_process import BotProcess
-from tests.bot.commands.test_handover_ways import sms_code
+from tests.support.waiting import sms_code
 from tests.conftest import files_under
 
 PASSWORD = "Zx9-Leak-Canary-Pw-4417"
@@ -95,7 +95,7 @@ def test_non_utf8_env_timestamp_and_page_dedup_leave_no_secret(tmp_path, cli_env
     import urllib.parse
     import urllib.request
 
-    from tests.bot.commands.test_handover_ways import wait_until
+    from tests.support.waiting import wait_until
 
     account = Account("CANARY-2", ACCENTED, "0611223355", "Pharmacie Canari", "5550002")
     with Sandbox(Portal([account])) as sandbox:

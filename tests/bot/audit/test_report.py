@@ -41,7 +41,7 @@ def test_a_login_keeps_no_pdf_and_report_prints_one_on_demand(run_folder, run_cl
 
 def test_report_command_finds_the_last_run(run_folder, run_cli):
     recordings = run_folder.parents[2]
-    result = run_cli("report", "--last", env={"DAMANCOM_RECORDINGS": str(recordings)})
+    result = run_cli("report", "--last", env={"DAMANCOM_RECORDINGS": str(recordings)}, process=True)
     assert result.returncode == 0, result.stderr
     assert f"Rapport HTML : {run_folder / 'report.html'}" in result.stdout
 

@@ -19,7 +19,7 @@ def copy(run_folder, tmp_path):
 
 def test_intact_folder_passes_even_when_copied(copy, run_cli):
     assert verify(copy) == []
-    result = run_cli("audit", "verify", str(copy))
+    result = run_cli("audit", "verify", str(copy), process=True)
     assert result.returncode == 0 and "Dossier intact" in result.stdout
 
 

@@ -15,8 +15,8 @@ from bot.lockout import LockoutGuard
 from bot.sandbox.preetabli import make_preetabli
 from bot.schedule import ledger as L
 from tests.bot.commands.bot_process import BotProcess
-from tests.bot.commands.test_handover_ways import wait_until
 from tests.conftest import STYLES
+from tests.support.waiting import wait_until
 
 CSV = ("immatriculation;jours;salaire_brut;situation;nom;cin\n"
        "112233445;26;4500,00;;;\n223344556;26;8 200,50;;;\n334455667;0;0;CS;;\n{new};10;2000;;ALAOUI SARA;BK123456\n")

@@ -12,7 +12,7 @@ DEMO_PASSWORD = load_accounts()[0].password
 
 
 def test_demo_exits_0_with_summary_and_screenshots(run_cli, tmp_path):
-    result = run_cli("demo")
+    result = run_cli("demo", process=True)
     assert result.returncode == 0, result.stderr
     assert "Connexion réussie au portail simulé (bac à sable) : espace affilié atteint." in result.stdout
     assert "Pharmacie Al Amal - n° d'affiliation 1234567" in result.stdout

@@ -7,7 +7,7 @@ from bot.sandbox.faults import Faults
 
 
 def test_doctor_without_live_checks_the_machine(run_cli):
-    result = run_cli("doctor")
+    result = run_cli("doctor", process=True)
     assert result.returncode == 0, result.stdout + result.stderr
     for name in ("configuration", "dossier d'état", "enregistrements", "sélecteurs", "navigateur"):
         assert any(line.startswith("ok ") and name in line for line in result.stdout.splitlines()), name
@@ -42,6 +42,7 @@ def test_doctor_live_on_a_drifted_portal_lists_what_is_missing(run_cli, tmp_path
 
 
 def test_doctor_live_on_an_unreachable_portal_is_exit_4(run_cli):
-    result = run_cli("doctor", "--live", env={"DAMANCOM_URL": "http://127.0.0.1:9/fr/", "DAMANCOM_RETRIES": "1"})
+    result = run_cli("doctor", "--live", env={"DAMANCOM_URL": "http://127.0.0.1:9/fr/", "DAMANCOM_RETRIES": "1",
+                                              "DAMANCOM_RETRY_BACKOFF": "0.1"})
     assert result.returncode == 4, result.stdout + result.stderr
     assert "ne répond pas" in result.stderr

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from tests.bot.commands.bot_process import BotProcess
-from tests.bot.commands.test_handover_ways import wait_until
+from tests.support.waiting import wait_until
 from tests.bot.test_notify import Inbox
 from tests.conftest import STYLES
 

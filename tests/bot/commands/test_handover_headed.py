@@ -6,47 +6,36 @@ The test reaches the bot's own browser over the DevTools protocol, as a second p
 from __future__ import annotations
 
 import json
-import shutil
-import socket
 import sys
 
 import pytest
 
-from bot import browser as browsers
 from tests.bot.commands.bot_process import BotProcess
-from tests.bot.commands.test_handover_ways import sms_code, wait_until
+from tests.support.waiting import sms_code, wait_until
 from tests.conftest import assert_no_secret
+from tests.support.devtools import XVFB, devtools_browser
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xvfb: Linux only")
 
 
 @pytest.fixture
 def headed_bot(tmp_path, cli_env, sandbox, demo_account, playwright):
-    if not shutil.which("xvfb-run"):
-        pytest.fail("xvfb-run est nécessaire pour ce test (sudo apt-get install xvfb) ; .ci/run l'installe.")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    choice = browsers.choose(None, managed_path=playwright.chromium.executable_path)
-    executable = choice.value if choice.how == "executable" else playwright.chromium.executable_path
-    wrapper = tmp_path / "chromium-with-devtools"
-    wrapper.write_text(f'#!/bin/sh\nexec "{executable}" --remote-debugging-port={port} "$@"\n')
-    wrapper.chmod(0o755)
+    wrapper, port = devtools_browser(tmp_path, playwright)
     started = []
 
     def start(*args: str, command: str = "login", **env: str) -> BotProcess:
         bot = BotProcess(tmp_path, {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
                                     "DAMANCOM_BROWSER": str(wrapper), "DAMANCOM_LOCAL_PAGE": "0", **env},
-                         [command, "--headed", *args], prefix=["xvfb-run", "-a"])
+                         [command, "--headed", *args], prefix=XVFB)
         started.append(bot)
         return bot
 
     def hands(where: str = "/authentification/otp/code"):
-        """The person's hands: the page the bot opened, reached over DevTools."""
+        """The person's hands: the page the bot opened, reached over DevTools, once it shows `where`
+        (the SMS may arrive before the screen asking for it)."""
         browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
-        pages = [p for c in browser.contexts for p in c.pages if where in p.url]
-        assert len(pages) == 1, [p.url for c in browser.contexts for p in c.pages]
-        return browser, pages[0]
+        page = wait_until(lambda: next((p for c in browser.contexts for p in c.pages if where in p.url), None))
+        return browser, page
 
     yield start, hands
     for bot in started:

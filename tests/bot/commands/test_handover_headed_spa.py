@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.bot.commands.test_handover_headed import headed_bot  # noqa: F401 - the fixture
-from tests.bot.commands.test_handover_ways import sms_code
+from tests.support.waiting import sms_code
 from tests.conftest import assert_no_secret
 
 pytestmark = pytest.mark.parametrize("style", ["spa"])

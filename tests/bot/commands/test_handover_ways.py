@@ -6,15 +6,16 @@ import json
 import re
 import subprocess
 import threading
-import time
 import urllib.parse
 import urllib.request
 
 import pytest
 
+from bot.lockout import LockoutGuard
 from tests.bot.commands.bot_process import BotProcess
 from tests.bot.test_notify import Inbox
 from tests.conftest import assert_no_secret
+from tests.support.waiting import sms_code, wait_until
 
 
 @pytest.fixture
@@ -35,21 +36,6 @@ def start(tmp_path, login_env):
     yield run
     for bot in started:
         bot.kill()
-
-
-def wait_until(predicate, timeout: float = 60):
-    """Polls a condition outside any page (files, the sandbox's memory), never a fixed delay."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
-
-
-def sms_code(sandbox, after: int = 0) -> str:
-    return wait_until(lambda: len(sandbox.outbox.all()) > after and sandbox.outbox.all()[-1].code)
 
 
 def artifacts(tmp_path):
@@ -155,26 +141,25 @@ def test_resend_is_used_at_most_once(start, sandbox, demo_account):
     bot.type("r")
     second = sms_code(sandbox, after=1)
     bot.type("r")
-    wait_until(lambda: (bot.waiting() or {}).get("phase") == "code")
+    wait_until(lambda: "déjà été renvoyé une fois" in bot.output_so_far())  # the second « r » is refused
     bot.type(second)
     assert bot.finish() == 0, bot.err
     assert len(sandbox.outbox.all()) == 2
-    assert "déjà été renvoyé une fois" in bot.out
 
 
-def test_lockout_guard_stops_after_two_refusals(start, sandbox, tmp_path):
-    for _ in range(2):
-        bot = start(stdin=subprocess.PIPE, DAMANCOM_PASSWORD="Wrong-Password-1")
-        code = sms_code(sandbox, after=len(sandbox.outbox.all()))
-        bot.type(code)
-        assert bot.finish() == 5, bot.err
+def test_lockout_guard_stops_after_two_refusals(start, sandbox, tmp_path, run_cli, login_env):
+    """Two real runs (refused, then allowed after unlock); the refused-at-once run is in-process."""
+    LockoutGuard(tmp_path / "state").rejected("PHARMA-DEMO")  # the first refusal, left by an earlier run
+    bot = start(stdin=subprocess.PIPE, DAMANCOM_PASSWORD="Wrong-Password-1")
+    bot.type(sms_code(sandbox))
+    assert bot.finish() == 5, bot.err
     assert "2e refus consécutif" in bot.err
     sent = len(sandbox.outbox.all())
-    locked = start(DAMANCOM_PASSWORD="Wrong-Password-1")
-    assert locked.finish() == 5
-    assert "Connexions suspendues pour le compte PHARMA-DEMO" in locked.err and "damancom-bot unlock" in locked.err
+    locked = run_cli("login", env={**login_env, "DAMANCOM_PASSWORD": "Wrong-Password-1"})
+    assert locked.returncode == 5, locked.stderr
+    assert "Connexions suspendues pour le compte PHARMA-DEMO" in locked.stderr and "damancom-bot unlock" in locked.stderr
     assert len(sandbox.outbox.all()) == sent  # refused before any SMS
-    unlock = locked.cli("unlock", "--account", "PHARMA-DEMO")
+    unlock = run_cli("unlock", "--account", "PHARMA-DEMO")
     assert unlock.returncode == 0 and "débloqué (2 refus effacés)" in unlock.stdout
     again = start(stdin=subprocess.PIPE)
     again.type(sms_code(sandbox, after=sent))

@@ -3,18 +3,16 @@ with an extra profile screen over DevTools; the command writes what it learned."
 
 from __future__ import annotations
 
-import shutil
-import socket
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from bot import browser as browsers
 from tests.bot.commands.bot_process import BotProcess
-from tests.bot.commands.test_handover_ways import wait_until
+from tests.support.waiting import wait_until
 from tests.conftest import assert_no_secret
+from tests.support.devtools import XVFB, devtools_browser
 from tests.flows.test_learn import walk_by_hand
 from tests import foreign_hurdles
 
@@ -22,19 +20,10 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xv
 
 
 def test_learn_writes_selector_files_from_the_persons_walk(tmp_path, cli_env, playwright):
-    if not shutil.which("xvfb-run"):
-        pytest.fail("xvfb-run est nécessaire pour ce test (sudo apt-get install xvfb) ; .ci/run l'installe.")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    choice = browsers.choose(None, managed_path=playwright.chromium.executable_path)
-    executable = choice.value if choice.how == "executable" else playwright.chromium.executable_path
-    wrapper = tmp_path / "chromium-with-devtools"
-    wrapper.write_text(f'#!/bin/sh\nexec "{executable}" --remote-debugging-port={port} "$@"\n')
-    wrapper.chmod(0o755)
+    wrapper, port = devtools_browser(tmp_path, playwright)
     with foreign_hurdles.ForeignHurdlesPortal(profile_step=True) as portal:
         bot = BotProcess(tmp_path, {**cli_env, "DAMANCOM_BROWSER": str(wrapper)}, ["learn", "--url", portal.url],
-                         prefix=["xvfb-run", "-a"])
+                         prefix=XVFB)
         try:
             wait_until(lambda: "Faites la connexion vous-même" in bot.output_so_far(), timeout=60)
             browser = wait_until(lambda: _connect(playwright, port), timeout=30)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import threading
 from pathlib import Path
@@ -10,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bot.handover.dropbox import handover_dir, read_waiting
-from tests.bot.commands.test_handover_ways import wait_until
+from tests.support.waiting import wait_until
 from tests.conftest import BIN, assert_no_secret
 from tests.foreign_hurdles import IDENTIFIER, ForeignHurdlesPortal
 from tests.foreign_hurdles import PASSWORD as HURDLES_PASSWORD
@@ -58,12 +59,16 @@ def test_timeout_while_filling_password_leaks_nothing(tmp_path, cli_env):
     assert_no_secret([PASSWORD, code], out, err, roots=(tmp_path / "recordings", tmp_path / "state"))
 
 
-def test_wrong_identifier_is_exit_5(tmp_path, cli_env):
+def login_in_process(run_cli, url: str, **extra: str):
+    return run_cli("login", env={"DAMANCOM_URL": url, "DAMANCOM_IDENTIFIER": "FOREIGN-1", "DAMANCOM_PASSWORD": PASSWORD,
+                                 **extra})
+
+
+def test_wrong_identifier_is_exit_5(run_cli):
     with ForeignPortal() as portal:
-        process = start_login(tmp_path, cli_env, portal.url, DAMANCOM_IDENTIFIER="NOBODY-9")
-        out, err = process.communicate(timeout=120)
-    assert process.returncode == 5
-    assert "Utilisateur introuvable." in err and "DAMANCOM_IDENTIFIER" in err
+        result = login_in_process(run_cli, portal.url, DAMANCOM_IDENTIFIER="NOBODY-9")
+    assert result.returncode == 5, result.stderr
+    assert "Utilisateur introuvable." in result.stderr and "DAMANCOM_IDENTIFIER" in result.stderr
     assert portal.codes == []
 
 
@@ -92,21 +97,20 @@ def unavailable_portal():
 FAST_RETRIES = {"DAMANCOM_RETRY_BACKOFF": "0.2"}
 
 
-def test_portal_answering_503_is_exit_4_with_screenshot(tmp_path, cli_env, unavailable_portal):
-    process = start_login(tmp_path, cli_env, unavailable_portal, **FAST_RETRIES)
-    out, err = process.communicate(timeout=120)
-    assert process.returncode == 4, err
-    assert "erreur 503" in err and "Réessayez plus tard" in err
+def test_portal_answering_503_is_exit_4_with_screenshot(tmp_path, run_cli, unavailable_portal):
+    result = login_in_process(run_cli, unavailable_portal, **FAST_RETRIES)
+    assert result.returncode == 4, result.stderr
+    assert "erreur 503" in result.stderr and "Réessayez plus tard" in result.stderr
     assert list((tmp_path / "recordings").rglob("*portail-indisponible.png"))
 
 
-def test_unreachable_portal_is_exit_4(tmp_path, cli_env):
-    with ThreadingHTTPServer(("127.0.0.1", 0), _Unavailable) as closed:
-        port = closed.server_address[1]  # bound then closed: nothing listens there
-    process = start_login(tmp_path, cli_env, f"http://127.0.0.1:{port}/fr/", **FAST_RETRIES)
-    out, err = process.communicate(timeout=120)
-    assert process.returncode == 4, err
-    assert "ne répond pas" in err
+def test_unreachable_portal_is_exit_4(run_cli):
+    with socket.socket() as held:  # bound, never listening: connections are refused, and as long
+        held.bind(("127.0.0.1", 0))  # as it is held no other test (another xdist worker) can listen there
+        port = held.getsockname()[1]
+        result = login_in_process(run_cli, f"http://127.0.0.1:{port}/fr/", **FAST_RETRIES)
+    assert result.returncode == 4, result.stderr
+    assert "ne répond pas" in result.stderr
 
 
 def test_headless_login_on_a_foreign_portal_with_only_the_otp_command(tmp_path, cli_env):

@@ -133,7 +133,7 @@ def test_layout_table_is_consistent():
 def test_bds_commands(tmp_path, run_cli):
     (tmp_path / "pre.txt").write_text(PRE)
     (tmp_path / "salaires.csv").write_text(CSV)
-    built = run_cli("bds", "build", "--preetabli", "pre.txt", "--salaries", "salaires.csv")
+    built = run_cli("bds", "build", "--preetabli", "pre.txt", "--salaries", "salaires.csv", process=True)
     assert built.returncode == 0, built.stderr
     assert run_cli("bds", "check", "DS_1234567_102026.txt", "--preetabli", "pre.txt").returncode == 0
     broken = set_field((tmp_path / "DS_1234567_102026.txt").read_text(), 3, "N_Jours_Declares", "27")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import threading
 
 from bot.handover.mailbox import CLOSED, CODE, RESEND, Mailbox
 from bot.handover.terminal import TerminalChannel
@@ -31,7 +33,21 @@ def test_end_of_input_closes_the_channel():
     assert box.take({CODE}, timeout=5).kind == CLOSED
 
 
-def test_ready_phase_does_not_prompt():
-    box, out = Mailbox(), io.StringIO()
-    TerminalChannel(box, io.StringIO("123456\n"), out).open("ready")
-    assert out.getvalue() == "" and box.take({CODE}, timeout=0) is None
+def readers() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name == "code-prompt"}
+
+
+def test_ready_phase_neither_prompts_nor_reads():
+    """The ready gate is for unattended runs: the keyboard is not read (a line typed then would be
+    taken as a code). A reader blocks on the empty pipe, so if one were started it is seen alive."""
+    read_end, write_end = os.pipe()
+    with open(read_end, encoding="utf-8") as stdin, open(write_end, "w", encoding="utf-8") as keyboard:
+        box, out, before = Mailbox(), io.StringIO(), readers()
+        channel = TerminalChannel(box, stdin, out)
+        channel.open("ready")
+        assert readers() == before and out.getvalue() == ""
+        channel.open("code")  # the same probe sees the reader of the code phase
+        assert len(readers() - before) == 1 and "Code reçu par SMS" in out.getvalue()
+        keyboard.write("123456\n")
+        keyboard.flush()
+        assert box.take({CODE}, timeout=5).value == "123456"

@@ -110,7 +110,7 @@ def test_status_json_shape(tmp_path, run_cli):
     planner, clock, runs = make(tmp_path / "state", [Outcome(4, None, "/r/1", "Portail indisponible.")],
                                 datetime(2026, 11, 3, 21, 2, tzinfo=TZ))
     planner.tick()
-    result = run_cli("status", "--json", env={"DAMANCOM_STATE_DIR": str(tmp_path / "state")})
+    result = run_cli("status", "--json", env={"DAMANCOM_STATE_DIR": str(tmp_path / "state")}, process=True)
     data = json.loads(result.stdout)
     period = data["accounts"][0]["periods"][0]
     assert data["accounts"][0]["account"] == "PHARMA-1"

@@ -18,7 +18,7 @@ from bot.schedule.plan import parse_plan
 from bot.files import write_atomic
 from bot.handover import dropbox
 from bot.schedule import ledger as L
-from tests.bot.commands.test_handover_ways import wait_until
+from tests.support.waiting import wait_until
 from tests.conftest import BIN
 
 
