@@ -121,6 +121,19 @@ class CodePasswordScreen(Screen):
         parse_code(self.page.evaluate(_TYPED))
         self.shot("code-saisi", [self.page.locator(_BOXES), self.find("code"), self.find("password")])
 
+    def resend(self) -> bool:
+        """« Renvoyer le code », when the portal offers it: False when it does not. The portal stays
+        on this screen (a new document or a message says the new SMS went out)."""
+        from flows.step import act
+
+        button = self.find_optional("resend")
+        if button is None:
+            return False
+        act(self.ctx, lambda: self.press(button, button, "Renvoyer le code"), expect=[CodePasswordScreen],
+            current=self, what="« Renvoyer le code »")
+        self.shot("code-renvoye")
+        return True
+
     # after a refusal --------------------------------------------------------------------
     def refusal(self, message: str) -> str | None:
         """What the portal's message means: a kind from the selector file, or None."""

@@ -8,13 +8,14 @@ import subprocess
 import threading
 import urllib.parse
 import urllib.request
+from types import SimpleNamespace
 
 import pytest
 
-from bot.lockout import LockoutGuard
+from bot.lockout import LockoutGuard, portal_key
 from tests.bot.commands.bot_process import BotProcess
 from tests.bot.test_notify import Inbox
-from tests.conftest import assert_no_secret
+from tests.conftest import STYLES, assert_no_secret
 from tests.support.waiting import sms_code, wait_until
 
 
@@ -52,7 +53,8 @@ def test_terminal_prompt_through_a_pipe(start, sandbox, demo_account, tmp_path):
     assert_no_secret([code, demo_account.password], bot.out, bot.err, roots=artifacts(tmp_path))
 
 
-def test_otp_command_from_another_terminal(start, sandbox, demo_account, tmp_path):
+@pytest.mark.parametrize("style", STYLES)
+def test_otp_command_from_another_terminal(style, start, sandbox, demo_account, tmp_path):
     bot = start(DAMANCOM_LOCAL_PAGE="0")  # stdin closed: `otp` is the only way left
     code = sms_code(sandbox)
     wait_until(lambda: (bot.waiting() or {}).get("phase") == "code")
@@ -135,7 +137,8 @@ def test_unattended_run_goes_on_after_ready(start, sandbox, demo_account, tmp_pa
     assert bot.finish() == 0, bot.err
 
 
-def test_resend_is_used_at_most_once(start, sandbox, demo_account):
+@pytest.mark.parametrize("style", STYLES)
+def test_resend_is_used_at_most_once(start, sandbox, demo_account, style):
     bot = start(stdin=subprocess.PIPE, DAMANCOM_LOCAL_PAGE="0")
     sms_code(sandbox)
     bot.type("r")
@@ -149,7 +152,8 @@ def test_resend_is_used_at_most_once(start, sandbox, demo_account):
 
 def test_lockout_guard_stops_after_two_refusals(start, sandbox, tmp_path, run_cli, login_env):
     """Two real runs (refused, then allowed after unlock); the refused-at-once run is in-process."""
-    LockoutGuard(tmp_path / "state").rejected("PHARMA-DEMO")  # the first refusal, left by an earlier run
+    key = portal_key(SimpleNamespace(url=sandbox.url, identifier="PHARMA-DEMO", account="PHARMA-DEMO"))
+    LockoutGuard(tmp_path / "state").rejected(key)  # the first refusal, left by an earlier run
     bot = start(stdin=subprocess.PIPE, DAMANCOM_PASSWORD="Wrong-Password-1")
     bot.type(sms_code(sandbox))
     assert bot.finish() == 5, bot.err
@@ -159,7 +163,7 @@ def test_lockout_guard_stops_after_two_refusals(start, sandbox, tmp_path, run_cl
     assert locked.returncode == 5, locked.stderr
     assert "Connexions suspendues pour le compte PHARMA-DEMO" in locked.stderr and "damancom-bot unlock" in locked.stderr
     assert len(sandbox.outbox.all()) == sent  # refused before any SMS
-    unlock = run_cli("unlock", "--account", "PHARMA-DEMO")
+    unlock = run_cli("unlock", "--account", "PHARMA-DEMO", env=login_env)
     assert unlock.returncode == 0 and "débloqué (2 refus effacés)" in unlock.stdout
     again = start(stdin=subprocess.PIPE)
     again.type(sms_code(sandbox, after=sent))

@@ -103,7 +103,7 @@ def test_killed_in_the_code_step_waits_for_the_next_window(tmp_path, cli_env, sa
     first, _ = start_schedule(tmp_path, env, "avant")
     wait_until(lambda: (dropbox.read_waiting(folder) or {}).get("phase") == "ready")
     write_atomic(folder / dropbox.READY_FILE, {"at": time.time()})
-    wait_until(lambda: (dropbox.read_waiting(folder) or {}).get("phase") == "code")  # the SMS went out
+    wait_until(lambda: sandbox.outbox.all())  # the SMS went out
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(timeout=30)
     assert len(sandbox.outbox.all()) == 1
