@@ -77,6 +77,7 @@ def test_every_selector_resolves_on_the_sandbox(flow, sandbox, demo_account):
     _assert_structural_resolve(page, "identifier")
     page.get_by_label("Identifiant").fill("NOBODY")
     page.get_by_role("button", name="Continuer").click()
+    page.get_by_text("Identifiant inconnu").wait_for()  # the refusal's new document, not the old one
     assert locate.resolve(page, selectors_data.load("identifier").elements["error"])
 
     code_screen = to_code(flow, sandbox, demo_account.identifier)
