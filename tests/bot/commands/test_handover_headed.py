@@ -80,7 +80,7 @@ def test_due_period_leaves_the_browser_to_the_person_until_declared(headed_bot, 
     code = sms_code(sandbox)
     browser, page = hands()
     page.get_by_label("Code reçu par SMS").press_sequentially(code)
-    wait_until(lambda: "la fenêtre du navigateur est à vous" in bot.output_so_far())  # the bot hands over
+    wait_until(lambda: "la fenêtre du navigateur est à vous" in bot.output_so_far(), timeout=180)  # the bot hands over
     due = next(p for p, declared in portal.periods(demo_account) if not declared)
     demo_account.declared.add(due)  # the person files it on the portal…
     page.reload()  # …and comes back to the interface
@@ -101,7 +101,7 @@ def test_headed_filing_stops_at_confirmation_for_the_person(headed_bot, sandbox,
     code = sms_code(sandbox)
     browser, page = hands()
     page.get_by_label("Code reçu par SMS").press_sequentially(code)
-    wait_until(lambda: "cliquez vous-même sur « Valider la déclaration »" in bot.output_so_far())
+    wait_until(lambda: "cliquez vous-même sur « Valider la déclaration »" in bot.output_so_far(), timeout=180)
     assert due not in demo_account.declared  # the bot did not click
     browser.close()
     browser, page = hands("/depot")
