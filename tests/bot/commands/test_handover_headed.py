@@ -12,7 +12,7 @@ import pytest
 
 from tests.bot.commands.bot_process import BotProcess
 from tests.support.waiting import sms_code, wait_until
-from tests.conftest import assert_no_secret
+from tests.conftest import STYLES, assert_no_secret
 from tests.support.devtools import XVFB, devtools_browser
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xvfb: Linux only")
@@ -42,12 +42,19 @@ def headed_bot(tmp_path, cli_env, sandbox, demo_account, playwright):
         bot.kill()
 
 
-def test_person_types_code_and_password_and_clicks_valider(headed_bot, sandbox, demo_account, tmp_path):
+def code_field(page, style: str):
+    """Where a person types the code: one field (classic), or the first of six boxes (spa: the page
+    moves on to the next box by itself)."""
+    return page.get_by_label("Chiffre 1 du code" if style == "spa" else "Code reçu par SMS")
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_person_types_code_and_password_and_clicks_valider(headed_bot, sandbox, demo_account, tmp_path, style):
     start, hands = headed_bot
     bot = start()  # no password configured: the person types it too
     code = sms_code(sandbox)
     browser, page = hands()
-    page.get_by_label("Code reçu par SMS").press_sequentially(code)
+    code_field(page, style).press_sequentially(code)
     page.get_by_label("Mot de passe").press_sequentially(demo_account.password)
     page.get_by_role("button", name="Valider", exact=True).click()
     browser.close()
@@ -57,14 +64,15 @@ def test_person_types_code_and_password_and_clicks_valider(headed_bot, sandbox, 
                      roots=(tmp_path / "recordings", tmp_path / "state"))
 
 
-def test_person_types_only_the_code_and_the_bot_validates(headed_bot, sandbox, demo_account, tmp_path):
+@pytest.mark.parametrize("style", STYLES)
+def test_person_types_only_the_code_and_the_bot_validates(headed_bot, sandbox, demo_account, tmp_path, style):
     start, hands = headed_bot
     bot = start(DAMANCOM_PASSWORD=demo_account.password)
     code = sms_code(sandbox)
     browser, page = hands()
     page.get_by_label("Mot de passe").wait_for()
-    page.wait_for_function("() => document.querySelector('#motdepasse').value.length > 0")  # the bot filled it
-    page.get_by_label("Code reçu par SMS").press_sequentially(code)
+    page.wait_for_function("() => document.querySelector('input[type=password]').value.length > 0")  # the bot filled it
+    code_field(page, style).press_sequentially(code)
     browser.close()
     assert bot.finish() == 0, bot.err
     assert "espace affilié atteint" in bot.out
