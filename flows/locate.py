@@ -66,11 +66,6 @@ def any_of_all(page: Page | Locator, strategies: list[dict]) -> Locator:
     return combined
 
 
-def any_of(page: Page, strategies: list[dict]) -> Locator:
-    """Something to wait on: the first visible element any strategy matches."""
-    return any_of_all(page, strategies).filter(visible=True).first
-
-
 def resolve(page: Page, strategies: list[dict], *, remember: bool = True) -> Found | None:
     """The first strategy that finds exactly one visible element, right now (no waiting).
     `remember`: try last time's winner first (a run); False reports the first in file order (doctor)."""

@@ -29,9 +29,6 @@ class Screen:
         present = all(locate.resolve(self.page, self.spec.elements[e]) for e in self.spec.recognise)
         return present and not any(locate.resolve(self.page, self.spec.elements[e]) for e in self.spec.absent)
 
-    def marker(self) -> Locator:
-        return locate.any_of(self.page, self.spec.elements[self.spec.recognise[0]])
-
     # elements -------------------------------------------------------------------
     def find(self, element: str) -> Locator:
         found = locate.resolve(self.page, self.spec.elements[element])
