@@ -28,7 +28,7 @@ from flows.step import act, go, wait_for
 AFTER_OPEN = (HomeScreen, EntryScreen)
 AFTER_ENTRY = (HomeScreen,)
 AFTER_OTP_CHOICE = (IdentifierScreen,)
-AFTER_EID_CHOICE = (EidScreen,)
+AFTER_EID_CHOICE = (EidScreen, InterfaceScreen)  # approved on the phone before the QR was even seen
 AFTER_IDENTIFIER = (CodePasswordScreen, IdentifierScreen)
 AFTER_VALIDER = (InterfaceScreen, CodePasswordScreen, IdentifierScreen, HomeScreen)
 AFTER_EID_APPROVAL = (InterfaceScreen, HomeScreen)
@@ -183,6 +183,8 @@ def _ask_person_if_questioned(ctx: FlowContext, person: Person) -> bool:
 def login_eid(ctx: FlowContext, url: str, person: Person, wait: float,
               retry: RetryPolicy = RetryPolicy()) -> InterfaceScreen:
     eid = _reach(ctx, url, retry, person.before_sms, eid=True)
+    if isinstance(eid, InterfaceScreen):  # the phone was quicker than the bot: nothing left to show
+        return _arrived(eid)
     eid.shot("eid-code-qr")
     person.eid_waiting(eid.save_qr())
     try:
