@@ -88,7 +88,10 @@ def test_due_period_leaves_the_browser_to_the_person_until_declared(headed_bot, 
     code = sms_code(sandbox)
     browser, page = hands()
     page.get_by_label("Code reçu par SMS").press_sequentially(code)
-    wait_until(lambda: "la fenêtre du navigateur est à vous" in bot.output_so_far(), timeout=180)  # the bot hands over
+    # the bot hands over (or has stopped: then say why at once)
+    wait_until(lambda: "la fenêtre du navigateur est à vous" in bot.output_so_far() or bot.process.poll() is not None,
+               timeout=180)
+    assert bot.process.poll() is None, bot.finish() and bot.err
     due = next(p for p, declared in portal.periods(demo_account) if not declared)
     demo_account.declared.add(due)  # the person files it on the portal…
     page.reload()  # …and comes back to the interface
