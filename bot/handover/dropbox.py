@@ -14,7 +14,7 @@ from pathlib import Path
 from loguru import logger
 
 from bot.clock import TZ
-from bot.errors import BadInput, InvalidCode
+from bot.errors import BadInput
 from bot.files import safe_name, write_atomic
 from bot.handover.mailbox import READY, RESEND, Mailbox
 
@@ -136,22 +136,22 @@ class DropboxChannel:
                     self.mailbox.post(kind, self.name)
 
     def _take_answer(self) -> None:
-        data = take_file(self.folder / ANSWER_FILE)
-        if data is None or not self._fresh(data, "réponse"):
-            return
-        try:
-            self.mailbox.offer_answer(str(data.get("answer", "")), self.name)
-        except BadInput:
-            logger.warning("Réponse déposée par « damancom-bot answer » vide ou trop longue : ignorée.")
+        self._take(ANSWER_FILE, "answer", self.mailbox.offer_answer, "réponse",
+                   "Réponse déposée par « damancom-bot answer » vide ou trop longue : ignorée.")
 
     def _take_code(self) -> None:
-        data = take_file(self.folder / CODE_FILE)
-        if data is None or not self._fresh(data, "code"):
+        self._take(CODE_FILE, "code", self.mailbox.offer_code, "code",
+                   "Code déposé par « damancom-bot otp » mal formé : ignoré.")
+
+    def _take(self, file_name: str, key: str, offer, what: str, refused: str) -> None:
+        """Claims a dropped value, checks it is fresh, and offers it to the run (`offer` validates)."""
+        data = take_file(self.folder / file_name)
+        if data is None or not self._fresh(data, what):
             return
         try:
-            self.mailbox.offer_code(str(data.get("code", "")), self.name)
-        except InvalidCode:
-            logger.warning("Code déposé par « damancom-bot otp » mal formé : ignoré.")
+            offer(str(data.get(key, "")), self.name)
+        except BadInput:  # a malformed code is bad input too
+            logger.warning(refused)
 
     def _fresh(self, data: dict, what: str) -> bool:
         try:
