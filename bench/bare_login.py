@@ -14,7 +14,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from bot.browser import LAUNCH_ARGS, choose
+from bot.run.browser import LAUNCH_ARGS, choose
 
 
 def main() -> None:

@@ -7,12 +7,28 @@ import re
 import sys
 
 from bot import __version__
+from bot.commands import (
+    answer,
+    audit,
+    bds,
+    declare,
+    demo,
+    doctor,
+    done,
+    learn,
+    login,
+    otp,
+    ready,
+    report,
+    sandbox,
+    schedule,
+    status,
+    telegram,
+    unlock,
+)
 from bot.env import Env
 from bot.errors import BotError
 from bot.exit_codes import ExitCode
-
-from bot.commands import (answer, audit, bds, declare, demo, doctor, done, learn, login, otp, ready, report, sandbox,
-                          schedule, status, telegram, unlock)
 
 # Command modules import their heavy dependencies (Playwright, the sandbox) only when they run.
 COMMANDS = {"demo": demo, "login": login, "learn": learn, "declare": declare, "schedule": schedule, "status": status,
@@ -67,7 +83,7 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
 
     env = env or Env(environ=dict(os.environ))
     args = build_parser().parse_args(argv)
-    from bot import logs
+    from bot.output import logs
 
     # Before anything reads the configuration (which holds the password): the scrubbing console
     # sink replaces loguru's default one, and no thread may print a traceback of its own.
@@ -76,7 +92,7 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
     _private_files()
     log_file = None
     try:
-        from bot.config import read_environment, usable_state_dir
+        from bot.settings.config import read_environment, usable_state_dir
 
         env.environ = read_environment(env.environ)
         log_file = logs.setup(usable_state_dir(env.environ), console=env.stderr, verbose=args.verbose)
@@ -157,8 +173,8 @@ def _private_files() -> None:
 
 def _start_of_command(environ: dict[str, str]) -> None:
     """Housekeeping every command does first: codes dropped for runs that are gone are deleted."""
-    from bot.config import state_dir
     from bot.handover.dropbox import sweep_stale
+    from bot.settings.config import state_dir
 
     sweep_stale(state_dir(environ))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.exit_codes import ExitCode
-from bot.redact import scrub
+from bot.output.redact import scrub
 
 
 class BotError(Exception):

@@ -9,7 +9,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from bot.otp import parse_code
+from bot.handover.code import parse_code
 from flows.screen import Screen
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.redact import scrub
+from bot.output.redact import scrub
 from flows.screen import Screen
 
 

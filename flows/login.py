@@ -11,15 +11,21 @@ from typing import Protocol
 
 from loguru import logger
 
-from bot.errors import CodeNotProvided, CredentialsRejected, PortalUnavailable, SessionLost, UnexpectedPage
-from bot.retry import RetryPolicy
+from bot.errors import (
+    CodeNotProvided,
+    CredentialsRejected,
+    PortalUnavailable,
+    SessionLost,
+    UnexpectedPage,
+)
+from bot.run.retry import RetryPolicy
+from flows import learned
 from flows.code_password import CodePasswordScreen, PersonDid
 from flows.context import FlowContext
 from flows.eid import EidScreen
 from flows.home import EntryScreen, HomeScreen
 from flows.identifier import IdentifierScreen
 from flows.interface import InterfaceScreen
-from flows import learned
 from flows.portal import open_portal
 from flows.question import QuestionScreen
 from flows.step import act, go, wait_for

@@ -18,7 +18,12 @@ from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from bot.errors import PortalRefused, PortalUnavailable, ScreenDidNotReact, UnexpectedPage
+from bot.errors import (
+    PortalRefused,
+    PortalUnavailable,
+    ScreenDidNotReact,
+    UnexpectedPage,
+)
 from flows.context import FlowContext
 from flows.network import Trouble
 from flows.screen import Screen, page_title

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 from loguru import logger
 
-from bot import browser as browsers
-from bot import redact
+from bot.audit.recorder import Recorder
 from bot.handover.mailbox import Mailbox
 from bot.handover.outbox import OutboxChannel
 from bot.handover.session import HandOver
-from bot.audit.recorder import Recorder
+from bot.output import redact
+from bot.run import browser as browsers
 from bot.sandbox import Portal, Sandbox
 from flows import locate
 from flows.context import FlowContext

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, TimeoutError as PlaywrightTimeout, expect
+from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests import foreign_hurdles as hurdles
 from tests import foreign_spa as spa

@@ -16,11 +16,11 @@ from typing import Callable
 
 from loguru import logger
 
-from bot import clock
 from bot.audit.manifest import ManifestWriter, sha256_file
 from bot.errors import ConfigError, StorageError
-from bot.files import make_private, private_dir, safe_name
-from bot.redact import scrub
+from bot.output.redact import scrub
+from bot.system import clock
+from bot.system.files import make_private, private_dir, safe_name
 
 # Masked on every screenshot, whatever the page.
 SECRET_FIELDS = ("input[type=password]", "input[autocomplete=one-time-code]", "input[inputmode=numeric]",

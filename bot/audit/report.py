@@ -8,9 +8,9 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from bot import clock
 from bot.audit.manifest import read_records
 from bot.exit_codes import ExitCode
+from bot.system import clock
 
 HTML_NAME, PDF_NAME = "report.html", "report.pdf"
 OUTCOMES = {

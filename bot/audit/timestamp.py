@@ -17,9 +17,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from asn1crypto import algos, cms, tsp
+from asn1crypto import algos, tsp
 
-from bot import clock
+from bot.system import clock
 
 DEFAULT_TSA = "http://timestamp.digicert.com"  # free, public, answers over plain HTTP (the answer is signed)
 TIMEOUT = 10.0

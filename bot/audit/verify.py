@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.audit.manifest import GENESIS, NAME, sha256_file, sha256_text
-from bot.files import safe_name
+from bot.system.files import safe_name
 
 TIMESTAMP_NAME = "manifest.tsr"  # RFC 3161 answer for the final line's hash, beside the manifest
 # Files beside the manifest that it cannot list (they are made after its last line).
@@ -151,7 +151,7 @@ def _identity(folder: Path, records: list[dict], problems: list[str], notes: lis
     except ValueError:
         named = None
     if named is None or started is None or not timedelta(0) <= started.replace(tzinfo=None) - named <= timedelta(seconds=5):
-        problems.append(f"L'heure du nom du dossier ne correspond pas à l'heure de début du manifeste "
+        problems.append("L'heure du nom du dossier ne correspond pas à l'heure de début du manifeste "
                         "(dossier renommé, ou heures modifiées).")
     if _PERIOD.fullmatch(folder.parent.name):  # inside recordings/<account>/<period>/
         if folder.parent.name != period:

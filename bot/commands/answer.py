@@ -12,7 +12,7 @@ def add_options(parser) -> None:
 
 def run(args, env) -> int:
     from bot.handover import dropbox
-    from bot.handover.commands import deliver, find_waiting
+    from bot.handover.client import deliver, find_waiting
     from bot.handover.mailbox import Mailbox
 
     answer = Mailbox().offer_answer(args.answer, "commande")  # refused here, before any run sees it

@@ -20,7 +20,6 @@ def run(args, env) -> int:
         if not args.path:
             raise InvalidCode("Indiquez le dossier à vérifier : damancom-bot audit verify recordings/…/…")
         from bot.audit.verify import TIMESTAMP_NAME, examine
-
         from bot.exit_codes import ExitCode
 
         folder = Path(args.path)
@@ -32,7 +31,7 @@ def run(args, env) -> int:
             raise InvalidCode(f"« {str(folder)[:200]} » n'est pas un dossier d'exécution (aucun fichier manifest.jsonl). "
                               "Indiquez un dossier de recordings/<compte>/<période>/.")
         from bot.audit.timestamp import load_trusted
-        from bot.config import state_dir
+        from bot.settings.config import state_dir
 
         verdict = examine(folder, ledger_dir=state_dir(env.environ),
                           trusted=load_trusted((env.environ.get("DAMANCOM_TSA_CERT") or "").strip()))
@@ -50,9 +49,9 @@ def run(args, env) -> int:
 
 
 def _prune(args, env) -> int:
-    from bot import clock
     from bot.audit.retention import prune
-    from bot.config import load_settings
+    from bot.settings.config import load_settings
+    from bot.system import clock
 
     settings = load_settings(env.environ, need_credentials=False)
     deleted, protected = prune(settings.recordings, settings.retention_months, clock.now(), dry_run=args.dry_run)

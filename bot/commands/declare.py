@@ -20,18 +20,17 @@ def run(args, env) -> int:
     import re
     from pathlib import Path
 
-    from bot import console
     from bot.audit.recorder import Recorder
-    from bot.config import load_settings
-    from bot.declare import FilingTask, inbox, waiting_file
-    from bot.errors import BotError, BadInput
+    from bot.errors import BadInput, BotError
     from bot.handover.build import build_handover
-    from bot.runner import run_login
-    from bot.schedule.ledger import Ledger
-    from bot import clock
+    from bot.ledger.ledger import Ledger, note_login
+    from bot.output import console
+    from bot.run.filing_task import FilingTask, inbox, waiting_file
+    from bot.run.runner import run_login
     from bot.schedule.attempt import write_result
-    from bot.schedule.ledger import note_login
     from bot.schedule.plan import parse_plan
+    from bot.settings.config import load_settings
+    from bot.system import clock
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.period):
         raise BadInput(f"--period {args.period} : attendu AAAA-MM, par exemple 2026-10.")

@@ -14,13 +14,13 @@ def add_options(parser) -> None:
 
 
 def run(args, env) -> int:
-    from bot import console, redact
-    from bot.config import load_settings, tsa_url
+    from bot.audit.recorder import Recorder
     from bot.handover.build import build_handover
     from bot.handover.outbox import OutboxChannel
-    from bot.audit.recorder import Recorder
-    from bot.runner import run_login
+    from bot.output import console, redact
+    from bot.run.runner import run_login
     from bot.sandbox import Portal, Sandbox
+    from bot.settings.config import load_settings, tsa_url
 
     settings = load_settings(env.environ, need_credentials=False)
     headless = settings.headless and not args.headed

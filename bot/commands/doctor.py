@@ -12,20 +12,20 @@ def add_options(parser) -> None:
 
 
 def run(args, env) -> int:
-    from bot import doctor
-    from bot.config import load_settings
     from bot.exit_codes import ExitCode
+    from bot.run import doctor_checks
+    from bot.settings.config import load_settings
 
     settings = load_settings(env.environ, need_credentials=False)  # a bad value stops here, exit 2
     checks = [
-        doctor.Check("configuration", True, f"portail {settings.url}"),
-        doctor.credentials(settings),
-        doctor.writable("dossier d'état", settings.state_dir),
-        doctor.writable("enregistrements", settings.recordings),
-        doctor.private_modes(settings.state_dir, settings.recordings),
-        doctor.selector_files(settings.selectors_dir),
-        doctor.browser(settings),
-        doctor.telegram(settings),
+        doctor_checks.Check("configuration", True, f"portail {settings.url}"),
+        doctor_checks.credentials(settings),
+        doctor_checks.writable("dossier d'état", settings.state_dir),
+        doctor_checks.writable("enregistrements", settings.recordings),
+        doctor_checks.private_modes(settings.state_dir, settings.recordings),
+        doctor_checks.selector_files(settings.selectors_dir),
+        doctor_checks.browser(settings),
+        doctor_checks.telegram(settings),
     ]
     for check in checks:
         mark = "ok " if check.ok else ("!! " if check.blocking else "-- ")
@@ -40,11 +40,11 @@ def run(args, env) -> int:
 
 
 def _live(settings, env) -> int:
-    from bot import doctor
     from bot.audit.recorder import Recorder
     from bot.errors import SelectorsNotFound
     from bot.exit_codes import ExitCode
-    from bot.runner import CONTEXT_OPTIONS, started_browser
+    from bot.run import doctor_checks
+    from bot.run.runner import CONTEXT_OPTIONS, started_browser
     from flows.context import FlowContext
 
     recorder = Recorder(settings.recordings, settings.account or "diagnostic", "diagnostic")
@@ -54,10 +54,10 @@ def _live(settings, env) -> int:
         try:
             ctx = FlowContext(context.new_page(), recorder, settings.action_timeout, settings.navigation_timeout,
                               settings.selectors_dir)
-            rows = doctor.live(ctx, settings.url)
+            rows = doctor_checks.live(ctx, settings.url)
         finally:
             context.close()
-    for line in doctor.table(rows):
+    for line in doctor_checks.table(rows):
         env.say(line)
     missing = [f"{r.screen} : {r.element}" for r in rows if r.found_by is None and not r.optional]
     recorder.finish(ExitCode.SCREENS_CHANGED if missing else ExitCode.OK,

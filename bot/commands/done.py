@@ -13,11 +13,11 @@ def add_options(parser) -> None:
 def run(args, env) -> int:
     import re
 
-    from bot import clock
-    from bot.config import load_settings
     from bot.errors import InvalidCode
-    from bot.schedule.ledger import Ledger
+    from bot.ledger.ledger import Ledger
     from bot.schedule.plan import parse_plan
+    from bot.settings.config import load_settings
+    from bot.system import clock
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.period):
         raise InvalidCode(f"--period {args.period} : attendu AAAA-MM, par exemple 2026-10.")

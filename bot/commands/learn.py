@@ -26,12 +26,12 @@ def run(args, env) -> int:
 
     from playwright.sync_api import Error as PlaywrightError
 
-    from bot import console
     from bot.audit.recorder import Recorder
-    from bot.config import learned_selectors_dir, load_settings
     from bot.errors import CodeNotProvided, ConfigError
     from bot.exit_codes import ExitCode
-    from bot.runner import CONTEXT_OPTIONS, started_browser
+    from bot.output import console
+    from bot.run.runner import CONTEXT_OPTIONS, started_browser
+    from bot.settings.config import learned_selectors_dir, load_settings
     from flows import learn
     from flows.context import FlowContext
     from flows.interface import InterfaceScreen

@@ -22,15 +22,15 @@ def add_options(parser) -> None:
 def run(args, env) -> int:
     import re
 
-    from bot import console
     from bot.audit.recorder import Recorder
-    from bot.config import load_settings
-    from bot.errors import BotError, BadInput
+    from bot.errors import BadInput, BotError
     from bot.handover.build import build_handover
-    from bot.runner import hand_over_browser, run_login
-    from bot import clock
+    from bot.ledger.ledger import note_login
+    from bot.output import console
+    from bot.run.runner import hand_over_browser, run_login
     from bot.schedule.attempt import write_result
-    from bot.schedule.ledger import note_login
+    from bot.settings.config import load_settings
+    from bot.system import clock
 
     if args.period and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.period):
         raise BadInput(f"--period {args.period} : attendu AAAA-MM, par exemple 2026-10.")

@@ -14,13 +14,13 @@ def add_options(parser) -> None:
 def run(args, env) -> int:
     from bot.errors import InvalidCode
     from bot.handover import dropbox
-    from bot.handover.commands import deliver, find_waiting
+    from bot.handover.client import deliver, find_waiting
 
     if args.code is None and not args.resend:
         raise InvalidCode("Indiquez le code reçu par SMS : damancom-bot otp 123456 (ou --resend pour le renvoyer).")
     code = None
     if args.code is not None:
-        from bot.otp import parse_code
+        from bot.handover.code import parse_code
 
         code = parse_code(args.code)  # refused here, before any run sees it
     account, folder, waiting = find_waiting(env, args.account, phase="code")

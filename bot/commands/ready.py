@@ -11,7 +11,7 @@ def add_options(parser) -> None:
 
 def run(args, env) -> int:
     from bot.handover import dropbox
-    from bot.handover.commands import deliver, find_waiting
+    from bot.handover.client import deliver, find_waiting
 
     account, folder, _ = find_waiting(env, args.account, phase="ready")
     deliver(folder / dropbox.READY_FILE, {})

@@ -18,8 +18,8 @@ def run(args, env) -> int:
 
     from bot.audit.report import HTML_NAME, PDF_NAME
     from bot.audit.retention import run_folders
-    from bot.config import load_settings
     from bot.errors import BadInput
+    from bot.settings.config import load_settings
 
     settings = load_settings(env.environ, need_credentials=False)
     if args.path and not args.last:
@@ -45,7 +45,7 @@ def run(args, env) -> int:
 
 def _print_pdf(folder, settings) -> None:
     from bot.audit.report import print_pdf
-    from bot.runner import started_browser
+    from bot.run.runner import started_browser
 
     with started_browser(settings, headless=True) as browsers:
         context = browsers.main.new_context()

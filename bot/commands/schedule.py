@@ -22,13 +22,13 @@ def run(args, env) -> int:
         for line in install.uninstall(env.environ):
             env.say(line)
         return 0
-    from bot import clock
-    from bot.config import load_settings, state_dir
     from bot.errors import BotError
-    from bot.notify import build_notifier
+    from bot.ledger.ledger import Ledger
+    from bot.output.notify import build_notifier
     from bot.schedule import heartbeat
-    from bot.schedule.ledger import Ledger
     from bot.schedule.service import Planner, serve
+    from bot.settings.config import load_settings, state_dir
+    from bot.system import clock
 
     try:
         settings = load_settings(env.environ, need_credentials=True)
@@ -49,12 +49,12 @@ def run(args, env) -> int:
 def _plan_source(environ: dict):
     """The plan, re-read at every tick: values from `.env` are read again (a deadline override added
     mid-month applies without a restart); values from the real environment stay as they were."""
+    from pathlib import Path
+
     from dotenv import dotenv_values
 
-    from bot.config import read_environment
     from bot.schedule.plan import parse_plan
-
-    from pathlib import Path
+    from bot.settings.config import read_environment
 
     env_file = Path(environ.get("DAMANCOM_ENV_FILE", ".env"))
     from_file = {k: v for k, v in dotenv_values(env_file).items() if v is not None} if env_file.is_file() else {}

@@ -13,9 +13,9 @@ def add_options(parser) -> None:
 def run(args, env) -> int:
     import json
 
-    from bot.config import state_dir
+    from bot.ledger.ledger import FILE, Ledger
     from bot.schedule import heartbeat
-    from bot.schedule.ledger import FILE, Ledger
+    from bot.settings.config import state_dir
 
     folder = state_dir(env.environ)
     scheduler = heartbeat.read(folder)
@@ -34,10 +34,10 @@ def run(args, env) -> int:
 
 
 def _accounts(ledger, scheduler: dict, env) -> dict[str, list]:
-    from bot import clock
-    from bot.schedule import ledger as L
+    from bot.ledger import ledger as L
+    from bot.ledger.words import period_line
     from bot.schedule.plan import parse_plan
-    from bot.schedule.words import period_line
+    from bot.system import clock
 
     plan = parse_plan(env.environ)
     now = clock.now()
@@ -66,7 +66,7 @@ def _accounts(ledger, scheduler: dict, env) -> dict[str, list]:
 def _say_scheduler(env, scheduler: dict) -> None:
     from datetime import datetime
 
-    from bot.schedule.words import day
+    from bot.ledger.words import day
 
     def local(iso: str | None) -> str:
         return day(datetime.fromisoformat(iso)) if iso else "jamais"
@@ -85,7 +85,7 @@ def _say_scheduler(env, scheduler: dict) -> None:
 def _say_period(env, account: str, p: dict) -> None:
     from datetime import datetime
 
-    from bot.schedule.words import STATE_FR, day, reason
+    from bot.ledger.words import STATE_FR, day, reason
 
     def local(iso: str) -> str:
         return day(datetime.fromisoformat(iso))

@@ -31,11 +31,11 @@ def run(args, env) -> int:
 def _setup(args, env) -> int:
     from pathlib import Path
 
-    from bot import redact
-    from bot.config import TELEGRAM_TOKEN_RE
     from bot.errors import ConfigError
     from bot.handover import telegram_setup
     from bot.handover.telegram_api import DEFAULT_API, BotApi
+    from bot.output import redact
+    from bot.settings.config import TELEGRAM_TOKEN_RE
 
     token = args.token or (env.environ.get("DAMANCOM_TELEGRAM_TOKEN") if args.sms else None)
     if not args.sms:
@@ -92,10 +92,10 @@ def _setup_sms(args, env, api, token: str, name: str) -> int:
 
 
 def _test(env) -> int:
-    from bot.config import load_settings
     from bot.errors import ConfigError
     from bot.handover import telegram_setup
     from bot.handover.telegram_api import BotApi
+    from bot.settings.config import load_settings
 
     settings = load_settings(env.environ, need_credentials=False)
     if not settings.telegram_token:

@@ -10,9 +10,9 @@ def add_options(parser) -> None:
 
 
 def run(args, env) -> int:
-    from bot.config import load_settings
     from bot.errors import ConfigError
-    from bot.lockout import LockoutGuard, portal_key
+    from bot.run.lockout import LockoutGuard, portal_key
+    from bot.settings.config import load_settings
 
     settings = load_settings(env.environ, need_credentials=False)
     account = args.account or settings.account

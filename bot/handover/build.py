@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from bot.config import Settings
 from bot.env import Env
 from bot.handover.dropbox import DropboxChannel, handover_dir
 from bot.handover.mailbox import Mailbox
 from bot.handover.session import HandOver
 from bot.handover.terminal import TerminalChannel
 from bot.handover.webpage import LocalPageChannel
-from bot.notify import Notifier, build_notifier
+from bot.output.notify import Notifier, build_notifier
+from bot.settings.config import Settings
 
 
 def build_handover(settings: Settings, env: Env, run_id: str, *, terminal: bool, assisted: bool = False,

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from loguru import logger
 
-from bot.clock import TZ
 from bot.errors import BadInput
-from bot.files import safe_name, write_atomic
 from bot.handover.mailbox import READY, RESEND, Mailbox
+from bot.system.clock import TZ
+from bot.system.files import safe_name, write_atomic
 
 WAITING, CODE_FILE, READY_FILE, RESEND_FILE = "waiting.json", "code.json", "ready.json", "resend.json"
 ANSWER_FILE = "answer.json"

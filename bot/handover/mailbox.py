@@ -7,7 +7,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from bot.errors import BadInput, InvalidCode
-from bot.otp import parse_code
+from bot.handover.code import parse_code
 
 CODE, READY, RESEND, ANSWER, CLOSED = "code", "ready", "resend", "answer", "closed"
 MAX_ANSWER = 40  # a captcha answer: a few characters, never a paragraph

@@ -9,11 +9,20 @@ from typing import Callable, Protocol
 
 from loguru import logger
 
-from bot import clock
 from bot.errors import CodeNotProvided, PersonDeclined
-from bot.handover.mailbox import ANSWER, CLOSED, CODE, NOT_NOW, READY, RESEND, STOP, Mailbox
-from bot.notify import Notifier
-from bot.otp import duration_fr
+from bot.handover.code import duration_fr
+from bot.handover.mailbox import (
+    ANSWER,
+    CLOSED,
+    CODE,
+    NOT_NOW,
+    READY,
+    RESEND,
+    STOP,
+    Mailbox,
+)
+from bot.output.notify import Notifier
+from bot.system import clock
 
 
 class Channel(Protocol):

@@ -19,7 +19,7 @@ from bot.errors import BadInput, InvalidCode
 from bot.handover import telegram_text
 from bot.handover.mailbox import NOT_NOW, READY, RESEND, STOP, Mailbox
 from bot.handover.telegram_api import BotApi, TelegramFailed
-from bot.redact import scrub
+from bot.output.redact import scrub
 
 POLL_SECONDS = 2  # the long-poll timeout: also how long close() may leave the thread running
 MAX_TEXT = 4000  # Telegram's limit is 4096 characters
@@ -54,7 +54,7 @@ class _ChatWriter:
                     ok = False
         return ok
 
-    # the notification sink (bot.notify.Sink) ------------------------------------------
+    # the notification sink (bot.output.notify.Sink) ------------------------------------------
     def accepts(self, title: str) -> bool:
         return True
 

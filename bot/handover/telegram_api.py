@@ -3,7 +3,7 @@
 Why not a library: python-telegram-bot and aiogram are asyncio-only, and pyTelegramBotAPI takes its
 server address from a module-wide global; the bot needs eight methods, a custom base URL (a local
 stand-in in tests) and a thread that stops promptly. The token is part of every URL: it is
-registered with `bot.redact` by the settings and never put in an exception text here.
+registered with `bot.output.redact` by the settings and never put in an exception text here.
 """
 
 from __future__ import annotations

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import secrets
 import threading
-from http import HTTPStatus
 from html import escape
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from loguru import logger
 
 from bot.errors import BadInput, InvalidCode
+from bot.handover.code import parse_code
 from bot.handover.mailbox import READY, RESEND, Mailbox
-from bot.otp import parse_code
 
 MAX_BODY = 4096  # the form is a few dozen bytes
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, time as dtime
+from datetime import datetime
+from datetime import time as dtime
 
-from bot.clock import TZ
 from bot.errors import ConfigError
+from bot.system.clock import TZ
 
 NAMES = ("unavailable", "maintenance", "slow", "hang", "reset", "session-expiry", "drift", "server-error",
          "busy-hours")

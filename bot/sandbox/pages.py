@@ -191,7 +191,7 @@ def filed_at(receipt) -> str:
     """When a declaration was filed, as the receipt shows it (Moroccan time)."""
     from datetime import datetime
 
-    from bot.clock import TZ
+    from bot.system.clock import TZ
 
     return datetime.fromtimestamp(receipt.filed_at, TZ).strftime("%d/%m/%Y à %H:%M:%S")
 

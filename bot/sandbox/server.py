@@ -9,9 +9,9 @@ import secrets
 import socket
 import struct
 import threading
+from email.parser import BytesParser
 from http import HTTPStatus
 from http.cookies import SimpleCookie
-from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 

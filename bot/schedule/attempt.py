@@ -63,7 +63,7 @@ def write_result(path: str | None, exit_code: int, period_state: str | None, fol
     """The child's side of the contract read by `run_attempt` (`--result-json`). `reason`: why the
     person declined (`PersonDeclined.reason`); `periods`: the login summary's (label, state) rows."""
     if path:
-        from bot.files import write_atomic
+        from bot.system.files import write_atomic
 
         write_atomic(Path(path), {"exit_code": exit_code, "period_state": period_state,
                                   "audit_folder": str(folder), "message": message, "reason": reason,

@@ -9,7 +9,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from bot.files import write_atomic
+from bot.system.files import write_atomic
 
 FILE = "scheduler.json"
 

@@ -147,7 +147,7 @@ def _install_systemd(environ, workdir: Path, run: Runner) -> list[str]:
 
 
 def task_file(environ) -> Path:
-    from bot.config import state_dir
+    from bot.settings.config import state_dir
 
     return state_dir(environ) / f"{NAME}-task.xml"
 

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from bot.clock import TZ
 from bot.errors import ConfigError
 from bot.exit_codes import ExitCode
+from bot.system.clock import TZ
 
 # What the last attempt's outcome means for the period.
 DONE, RETRY, RETRY_TOMORROW, STOP = "done", "retry", "retry-tomorrow", "stop"

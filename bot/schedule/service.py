@@ -19,19 +19,25 @@ from typing import Callable
 
 from loguru import logger
 
-from bot import clock
-from bot.config import Settings
-from bot.declare import waiting_file
 from bot.errors import BotError
-from bot.exit_codes import ExitCode
-from bot.locks import exclusive
-from bot.notify import Notifier
+from bot.ledger import ledger as L
+from bot.ledger.words import STOPPED
+from bot.ledger.words import reason as say_reason
+from bot.ledger.words import when as _fmt
+from bot.output.notify import Notifier
+from bot.run.filing_task import waiting_file
 from bot.schedule import heartbeat
-from bot.schedule import ledger as L
-from bot.schedule.attempt import Outcome, child_environment, display_available, run_attempt
+from bot.schedule.attempt import (
+    Outcome,
+    child_environment,
+    display_available,
+    run_attempt,
+)
 from bot.schedule.interrupted import sms_triggered
 from bot.schedule.plan import BY_HAND, DONE, RETRY, STOP, Plan, decide
-from bot.schedule.words import STOPPED, reason as say_reason, when as _fmt
+from bot.settings.config import Settings
+from bot.system import clock
+from bot.system.locks import exclusive
 
 HEARTBEAT = timedelta(minutes=10)
 _SERVICE: "Planner | None" = None  # what the stored APScheduler jobs call back into

@@ -7,13 +7,14 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.audit.manifest import read_records
 from bot.audit.verify import verify
-from bot.config import load_settings
 from bot.errors import ConfigError, InvalidCode
-from bot.otp import parse_code
+from bot.handover.code import parse_code
+from bot.settings.config import load_settings
 from tests.conftest import BIN
 
 SUPPORT = Path(__file__).resolve().parents[1] / "support" / "diskfull"

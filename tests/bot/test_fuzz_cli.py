@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.cli import main
 from bot.env import Env
@@ -111,19 +112,19 @@ ARGVS = st.one_of(
 
 @contextmanager
 def no_browser():
-    import bot.runner
+    import bot.run.runner
 
     @contextmanager
     def unavailable(settings, *, headless):
         raise PortalUnavailable("Navigateur remplacé pour le test de robustesse : portail indisponible.")
         yield
 
-    saved = bot.runner.started_browser
-    bot.runner.started_browser = unavailable
+    saved = bot.run.runner.started_browser
+    bot.run.runner.started_browser = unavailable
     try:
         yield
     finally:
-        bot.runner.started_browser = saved
+        bot.run.runner.started_browser = saved
 
 
 def run(argv: list[str], environ: dict[str, str]) -> tuple[int, str]:
@@ -137,9 +138,9 @@ def run(argv: list[str], environ: dict[str, str]) -> tuple[int, str]:
 
 @pytest.fixture
 def quiet_doctor(monkeypatch):
-    from bot import doctor
+    from bot.run import doctor_checks
 
-    monkeypatch.setattr(doctor, "browser", lambda settings: doctor.Check("navigateur", True, "(test)"))
+    monkeypatch.setattr(doctor_checks, "browser", lambda settings: doctor_checks.Check("navigateur", True, "(test)"))
     monkeypatch.chdir(ROOT)
 
 

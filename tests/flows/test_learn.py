@@ -12,23 +12,7 @@ from flows.interface import InterfaceScreen
 from flows.login import login
 from tests import foreign_hurdles
 from tests.conftest import assert_no_secret
-from tests.flows.test_login_foreign import CodeFrom
-
-
-def walk_by_hand(page, portal, open_first: bool = True) -> None:
-    """What the person does in the visible browser."""
-    if open_first:
-        page.goto(portal.url)
-    page.get_by_role("link", name="S'authentifier avec OTP").click()
-    page.get_by_text("Employeur", exact=True).click()  # the extra screen: a profile choice
-    page.get_by_role("button", name="Continuer").click()
-    page.get_by_label("Identifiant").fill(foreign_hurdles.IDENTIFIER)
-    page.get_by_role("button", name="Recevoir le code par SMS").click()
-    assert portal.code_sent.wait(10)
-    page.get_by_label("Code reçu par SMS").fill(portal.codes[-1])
-    page.get_by_label("Mot de passe").fill(foreign_hurdles.PASSWORD)
-    page.get_by_role("button", name="Valider").click()
-    page.get_by_text("Déconnexion").wait_for()
+from tests.support.people import CodeFrom, walk_by_hand
 
 
 def test_learned_way_through_an_extra_screen_is_replayed(context, page, recorder, tmp_path):

@@ -8,8 +8,13 @@ from bot.errors import CodeNotProvided, CredentialsRejected
 from bot.sandbox import Portal, Sandbox
 from flows.interface import InterfaceScreen
 from flows.login import login
-from tests.conftest import ScriptedPerson, assert_no_secret, outbox_person
-from tests.conftest import STYLES, TEST_SMS_DELAY
+from tests.conftest import (
+    STYLES,
+    TEST_SMS_DELAY,
+    ScriptedPerson,
+    assert_no_secret,
+    outbox_person,
+)
 
 pytestmark = pytest.mark.parametrize("style", STYLES)
 

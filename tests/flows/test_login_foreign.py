@@ -8,41 +8,24 @@ import threading
 import pytest
 
 from bot.audit.manifest import read_records
+from bot.errors import (
+    CredentialsRejected,
+    PortalRefused,
+    PortalUnavailable,
+    ScreenDidNotReact,
+    UnexpectedPage,
+)
 from bot.handover.mailbox import Mailbox
 from bot.handover.session import HandOver
 from bot.handover.webpage import LocalPageChannel
-from bot.errors import CredentialsRejected, PortalRefused, PortalUnavailable, ScreenDidNotReact, UnexpectedPage
-from bot.retry import RetryPolicy
+from bot.run.retry import RetryPolicy
 from flows.interface import InterfaceScreen
 from flows.login import login, logout
 from tests import foreign_hurdles, foreign_spa
 from tests.conftest import assert_no_secret
-from tests.bot.handover.test_webpage import csrf, fetch
+from tests.support.local_page import csrf, fetch
+from tests.support.people import CodeFrom
 from tests.support.tiny_portal import TinyPortal
-
-
-class CodeFrom:
-    """A person reading the SMS the foreign portal sent; `wrong_first` mistypes the first code."""
-
-    def __init__(self, portal, wrong_first: bool = False):
-        self.portal, self.wrong_first, self.asked = portal, wrong_first, []
-        self.portal.codes = getattr(portal, "codes", [])
-        self.portal.code_sent = getattr(portal, "code_sent", None)
-
-    def before_sms(self) -> None:
-        pass
-
-    def sms_sent(self) -> None:
-        pass
-
-    def code(self, screen, *, again: bool = False) -> str:
-        assert self.portal.code_sent.wait(10)
-        self.asked.append(again)
-        code = self.portal.codes[-1]
-        return f"{(int(code) + 1) % 10**6:06d}" if self.wrong_first and not again else code
-
-    def eid_waiting(self, qr) -> None:
-        pass
 
 
 def test_single_page_portal_with_cookie_veil_and_mon_compte(flow, tmp_path):

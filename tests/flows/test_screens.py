@@ -15,19 +15,9 @@ from flows.login import logout
 from flows.portal import open_portal
 from flows.step import act, go, wait_for
 from tests.conftest import STYLES
+from tests.support.screens import to_code, to_identifier
 
 pytestmark = pytest.mark.parametrize("style", STYLES)
-
-
-def to_identifier(flow, sandbox) -> IdentifierScreen:
-    home = open_portal(flow, sandbox.url, flow_table.AFTER_OPEN)
-    return go(flow, home.choose_otp, home, flow_table.AFTER_OTP_CHOICE, "OTP")
-
-
-def to_code(flow, sandbox, identifier: str) -> CodePasswordScreen:
-    screen = to_identifier(flow, sandbox)
-    screen.fill_identifier(identifier)
-    return go(flow, screen.send, screen, flow_table.AFTER_IDENTIFIER, "identifiant")
 
 
 def test_home_recognises_itself_and_leads_to_identifier(flow, sandbox):

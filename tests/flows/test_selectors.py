@@ -8,12 +8,11 @@ import pytest
 
 from bot.errors import ConfigError
 from flows import locate, selectors_data
-from flows.code_password import CodePasswordScreen
 from flows.home import HomeScreen
 from flows.login import login
 from flows.step import wait_for
 from tests.conftest import outbox_person
-from tests.flows.test_screens import to_code
+from tests.support.screens import to_code
 
 SCREENS = ["home", "entry", "identifier", "code_password", "interface", "eid", "unavailable", "declaration",
            "confirmation", "receipt", "messages", "interstitials", "question"]

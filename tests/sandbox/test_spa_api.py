@@ -10,9 +10,9 @@ import pytest
 from bot.errors import ConfigError
 from bot.sandbox import Portal, Sandbox
 from bot.sandbox.faults import Faults, parse_hours
-from tests.bot.commands.test_declare import make_file
-from tests.support.waiting import wait_until
 from tests.sandbox.spa_client import ApiClient
+from tests.support.declaration_files import make_file
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from bot.sandbox import Portal, Sandbox
 from bot.sandbox.faults import Faults
-from tests.bot.commands.test_declare import make_file
+from tests.support.declaration_files import make_file
 
 
 def digit(page, n: int):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import browser as browsers
+from bot.run import browser as browsers
 
 # `xvfb-run -a` looks for a free display from :99 and two runs started together may pick the same
 # one (the second fails): each test process (xdist worker) starts its search elsewhere.

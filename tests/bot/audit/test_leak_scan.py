@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import urllib.error
 import zipfile
 from pathlib import Path
 from urllib.parse import quote_plus
@@ -16,8 +15,8 @@ from PIL import Image
 from bot.sandbox import Portal, Sandbox
 from bot.sandbox.state import Account
 from tests.bot.commands.bot_process import BotProcess
-from tests.support.waiting import sms_code
 from tests.conftest import files_under
+from tests.support.waiting import sms_code
 
 PASSWORD = "Zx9-Leak-Canary-Pw-4417"
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.audit.recorder import Recorder
 from bot.audit.retention import KEEP_MARK, months_before, prune
-from bot.clock import TZ
+from bot.system.clock import TZ
 
 NOW = datetime(2026, 11, 27, 21, 0, tzinfo=TZ)
 

@@ -132,8 +132,8 @@ def test_limits_a_full_rewrite_without_timestamp_passes_but_says_nothing_is_prov
 
 def test_limits_a_rewrite_restamped_at_once_passes_without_the_ledger(stamped_run, tmp_path, tsa):
     """Not detected by the folder alone within the 2 minutes after the run: shown by the ledger."""
-    from bot import clock
-    from bot.schedule.ledger import Ledger
+    from bot.ledger.ledger import Ledger
+    from bot.system import clock
 
     copy = place(stamped_run, tmp_path)
     first = records(copy)[0]
@@ -179,8 +179,8 @@ def test_an_unreachable_authority_is_written_in_the_manifest(tmp_path, tsa):
 
 
 def test_a_receipt_reference_is_checked_against_the_ledger(tmp_path):
-    from bot import clock
-    from bot.schedule.ledger import Ledger
+    from bot.ledger.ledger import Ledger
+    from bot.system import clock
 
     recorder = Recorder(tmp_path / "rec", "PHARMA-1", "2026-10")
     receipt = recorder.folder / "accuse-de-reception.html"
@@ -195,7 +195,7 @@ def test_a_receipt_reference_is_checked_against_the_ledger(tmp_path):
 
 
 def test_the_real_portal_is_stamped_by_default_the_sandbox_not_unless_set():
-    from bot.config import load_settings
+    from bot.settings.config import load_settings
 
     assert load_settings({}, need_credentials=False).tsa_url == timestamp.DEFAULT_TSA
     assert load_settings({"DAMANCOM_URL": "http://127.0.0.1:9/fr/"}, need_credentials=False).tsa_url is None

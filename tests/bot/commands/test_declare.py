@@ -10,31 +10,17 @@ import subprocess
 import pytest
 
 from bot.audit.verify import verify
-from bot.ebds.build import build
-from bot.lockout import LockoutGuard
-from bot.sandbox.preetabli import make_preetabli
-from bot.schedule import ledger as L
+from bot.ledger import ledger as L
+from bot.run.lockout import LockoutGuard
 from tests.bot.commands.bot_process import BotProcess
 from tests.conftest import STYLES
+from tests.support.declaration_files import make_file
 from tests.support.waiting import wait_until
-
-CSV = ("immatriculation;jours;salaire_brut;situation;nom;cin\n"
-       "112233445;26;4500,00;;;\n223344556;26;8 200,50;;;\n334455667;0;0;CS;;\n{new};10;2000;;ALAOUI SARA;BK123456\n")
 
 
 @pytest.fixture
 def due(portal, demo_account):
     return next(p for p, declared in portal.periods(demo_account) if not declared)
-
-
-def make_file(tmp_path, account, period, new="998877665", affiliation=None):
-    pre = make_preetabli(account, period)
-    if affiliation:
-        pre = pre.replace(account.affiliation, affiliation)
-    name, content = build(pre, CSV.format(new=new), 600_000)
-    path = tmp_path / name
-    path.write_bytes(content.encode("ascii"))
-    return path
 
 
 def start_declare(tmp_path, cli_env, sandbox, account, period, path, **env) -> BotProcess:

@@ -7,9 +7,9 @@ import threading
 import pytest
 
 from tests.bot.commands.bot_process import BotProcess
-from tests.support.waiting import wait_until
-from tests.bot.test_notify import Inbox
 from tests.conftest import STYLES
+from tests.support.inbox import Inbox
+from tests.support.waiting import wait_until
 
 
 def start_eid(tmp_path, cli_env, sandbox, **env) -> BotProcess:

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.clock import TZ
 from bot.sandbox import Portal, Sandbox
 from bot.sandbox.faults import Faults
+from bot.system.clock import TZ
 from tests.bot.commands.bot_process import BotProcess
 from tests.conftest import STYLES, TEST_SMS_DELAY
 

@@ -11,9 +11,9 @@ import sys
 import pytest
 
 from tests.bot.commands.bot_process import BotProcess
-from tests.support.waiting import sms_code, wait_until
 from tests.conftest import STYLES, assert_no_secret
 from tests.support.devtools import XVFB, devtools_browser
+from tests.support.waiting import sms_code, wait_until
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xvfb: Linux only")
 
@@ -103,7 +103,7 @@ def test_due_period_leaves_the_browser_to_the_person_until_declared(headed_bot, 
 
 
 def test_headed_filing_stops_at_confirmation_for_the_person(headed_bot, sandbox, demo_account, portal, tmp_path):
-    from tests.bot.commands.test_declare import make_file
+    from tests.support.declaration_files import make_file
 
     start, hands = headed_bot
     due = next(p for p, declared in portal.periods(demo_account) if not declared)

@@ -12,10 +12,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.lockout import LockoutGuard, portal_key
+from bot.run.lockout import LockoutGuard, portal_key
 from tests.bot.commands.bot_process import BotProcess
-from tests.bot.test_notify import Inbox
 from tests.conftest import STYLES, assert_no_secret
+from tests.support.inbox import Inbox
 from tests.support.waiting import sms_code, wait_until
 
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests import foreign_hurdles
 from tests.bot.commands.bot_process import BotProcess
-from tests.support.waiting import wait_until
 from tests.conftest import assert_no_secret
 from tests.support.devtools import XVFB, devtools_browser
-from tests.flows.test_learn import walk_by_hand
-from tests import foreign_hurdles
+from tests.support.people import walk_by_hand
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xvfb: Linux only")
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import socket
 import subprocess
 import threading
-from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
 from bot.handover.dropbox import handover_dir, read_waiting
-from tests.support.waiting import wait_until
 from tests.conftest import BIN, assert_no_secret
 from tests.foreign_hurdles import IDENTIFIER, ForeignHurdlesPortal
 from tests.foreign_hurdles import PASSWORD as HURDLES_PASSWORD
 from tests.foreign_portal import PASSWORD, ForeignPortal
+from tests.support.waiting import wait_until
 
 
 def start_login(tmp_path, cli_env, url: str, **extra: str) -> subprocess.Popen:

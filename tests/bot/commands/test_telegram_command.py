@@ -6,10 +6,10 @@ import io
 
 import pytest
 
-from bot import doctor
 from bot.cli import main
-from bot.config import load_settings
 from bot.env import Env
+from bot.run import doctor_checks
+from bot.settings.config import load_settings
 from tests.support.telegram_api import TOKEN, TelegramStandIn
 
 ME = 4242
@@ -86,7 +86,7 @@ def test_bad_telegram_settings_name_their_variable(environ, words):
 
 
 def test_settings_register_the_token_as_a_secret():
-    from bot.redact import scrub
+    from bot.output.redact import scrub
 
     settings = load_settings({"DAMANCOM_TELEGRAM_TOKEN": TOKEN, "DAMANCOM_TELEGRAM_CHAT": "42, -100123"},
                              need_credentials=False)
@@ -97,11 +97,11 @@ def test_settings_register_the_token_as_a_secret():
 def test_doctor_checks_the_channel(telegram):
     settings = load_settings({"DAMANCOM_TELEGRAM_TOKEN": TOKEN, "DAMANCOM_TELEGRAM_CHAT": "42",
                               "DAMANCOM_TELEGRAM_API": telegram.url}, need_credentials=False)
-    check = doctor.telegram(settings)
+    check = doctor_checks.telegram(settings)
     assert check.ok and "@damancom_test_bot" in check.detail
-    broken = doctor.telegram(settings.with_(telegram_api="http://127.0.0.1:9"))
+    broken = doctor_checks.telegram(settings.with_(telegram_api="http://127.0.0.1:9"))
     assert not broken.ok and broken.blocking and "Telegram injoignable" in broken.detail
-    assert doctor.telegram(load_settings({}, need_credentials=False)).ok
+    assert doctor_checks.telegram(load_settings({}, need_credentials=False)).ok
 
 
 def test_setup_sms_finds_the_forwarding_channel(tmp_path, telegram):

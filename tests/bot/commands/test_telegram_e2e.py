@@ -8,9 +8,9 @@ import json
 import pytest
 
 from tests.bot.commands.bot_process import BotProcess
-from tests.bot.commands.test_handover_ways import artifacts, sms_code
 from tests.conftest import assert_no_secret
 from tests.support.telegram_api import TOKEN, TelegramStandIn
+from tests.support.waiting import sms_code
 
 ME, STRANGER = 4242, 666
 
@@ -49,7 +49,7 @@ def everything_sent(telegram) -> list[str]:
 
 
 def scan(telegram, bot, tmp_path, secrets) -> None:
-    assert_no_secret([*secrets, TOKEN], *everything_sent(telegram), bot.out, bot.err, roots=artifacts(tmp_path))
+    assert_no_secret([*secrets, TOKEN], *everything_sent(telegram), bot.out, bot.err, roots=(tmp_path / "recordings", tmp_path / "state"))
 
 
 def test_attended_login_answered_from_the_chat(start, sandbox, demo_account, telegram, tmp_path):

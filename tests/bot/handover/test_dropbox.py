@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from bot.files import write_atomic
 from bot.handover import dropbox
 from bot.handover.mailbox import CODE, READY, Mailbox
+from bot.system.files import write_atomic
 
 
 def open_channel(tmp_path, phase="code"):

@@ -7,14 +7,14 @@ from datetime import datetime
 
 import pytest
 
-from bot.clock import TZ
 from bot.errors import PersonDeclined
 from bot.handover import telegram_text
 from bot.handover.mailbox import CODE, NOT_NOW, READY, RESEND, STOP, Mailbox
 from bot.handover.session import HandOver
 from bot.handover.telegram import TelegramChannel
 from bot.handover.telegram_api import BotApi, TelegramFailed
-from bot.notify import Budget, Notifier
+from bot.output.notify import Budget, Notifier
+from bot.system.clock import TZ
 from tests.support.telegram_api import TOKEN, TelegramStandIn
 
 ME, STRANGER = 4242, 666

@@ -8,13 +8,13 @@ import threading
 import pytest
 
 from bot.audit.recorder import Recorder
-from bot.config import load_settings
 from bot.env import Env
 from bot.errors import PersonDeclined, PortalUnavailable
 from bot.handover.build import build_handover
-from bot.runner import run_login
+from bot.run.runner import run_login
 from bot.sandbox import Portal, Sandbox
 from bot.sandbox.faults import Faults
+from bot.settings.config import load_settings
 from tests.support.telegram_api import TOKEN, TelegramStandIn
 
 ME = 4242
@@ -77,7 +77,7 @@ def test_portal_merely_down_is_quiet_in_unattended_runs(tmp_path, telegram, brow
 
 
 def test_outcome_attachments_are_the_report_and_the_pdf_for_a_filing(tmp_path):
-    from bot.runner import run_reports
+    from bot.run.runner import run_reports
 
     recorder = Recorder(tmp_path / "recordings", "PHARMA-DEMO", "2026-10")
     assert run_reports(recorder) == []  # no report written (yet): nothing to join

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -11,6 +10,7 @@ import pytest
 
 from bot.handover.mailbox import CODE, READY, RESEND, Mailbox
 from bot.handover.webpage import LocalPageChannel
+from tests.support.local_page import csrf, fetch
 
 
 @pytest.fixture
@@ -19,21 +19,6 @@ def page():
     channel.open("code")
     yield channel
     channel.close()
-
-
-def fetch(url: str, data: dict | None = None, host: str | None = None) -> tuple[int, str]:
-    request = urllib.request.Request(url, data=urllib.parse.urlencode(data).encode() if data is not None else None)
-    if host:
-        request.add_header("Host", host)
-    try:
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
-
-
-def csrf(html: str) -> str:
-    return re.search(r'name="_csrf" value="([^"]+)"', html).group(1)
 
 
 def test_page_with_token_shows_the_code_form(page):

@@ -14,13 +14,13 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Callable
 
-from bot.clock import TZ
-from bot.config import Settings
-from bot.notify import Notifier
-from bot.schedule import ledger as L
+from bot.ledger import ledger as L
+from bot.output.notify import Notifier
 from bot.schedule.attempt import Outcome
 from bot.schedule.plan import Plan, parse_plan
 from bot.schedule.service import Planner
+from bot.settings.config import Settings
+from bot.system.clock import TZ
 
 ACCOUNT = "PHARMA-1"
 PERIOD = "2026-10"

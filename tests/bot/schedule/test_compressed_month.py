@@ -6,20 +6,21 @@ from __future__ import annotations
 import random
 import threading
 import time
-from datetime import datetime, time as dtime
+from datetime import datetime
+from datetime import time as dtime
 from pathlib import Path
 
-from bot.clock import TZ
-from bot.config import load_settings
-from bot.files import write_atomic
 from bot.handover import dropbox
-from bot.notify import Notifier
+from bot.ledger import ledger as L
+from bot.output.notify import Notifier
 from bot.sandbox import Portal, Sandbox
 from bot.sandbox.faults import Faults
-from bot.schedule import ledger as L
 from bot.schedule.attempt import run_attempt
 from bot.schedule.plan import parse_plan
 from bot.schedule.service import Planner
+from bot.settings.config import load_settings
+from bot.system.clock import TZ
+from bot.system.files import write_atomic
 
 
 class SimulatedClock:

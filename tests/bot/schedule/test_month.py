@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import TZ
-from bot.schedule import ledger as L
+from bot.ledger import ledger as L
+from bot.system.clock import TZ
 from tests.bot.schedule.month_sim import PERIOD, SCENARIOS, at, simulate
 
 EVENING, MORNING = ((21, 0), (23, 30)), ((6, 0), (7, 30))

@@ -7,9 +7,17 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from bot.clock import TZ
 from bot.errors import ConfigError
-from bot.schedule.plan import DONE, RETRY, RETRY_TOMORROW, STOP, Plan, decide, parse_plan
+from bot.schedule.plan import (
+    DONE,
+    RETRY,
+    RETRY_TOMORROW,
+    STOP,
+    Plan,
+    decide,
+    parse_plan,
+)
+from bot.system.clock import TZ
 
 PLAN = Plan()
 RNG = random.Random(7)

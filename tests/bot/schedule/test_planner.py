@@ -6,14 +6,14 @@ import json
 import random
 from datetime import datetime, timedelta
 
-from bot.clock import TZ
-from bot.config import Settings
-from bot.notify import Notifier
-from bot.schedule import ledger as L
+from bot.ledger import ledger as L
+from bot.ledger.words import period_line
+from bot.output.notify import Notifier
 from bot.schedule.attempt import Outcome
 from bot.schedule.plan import Plan
 from bot.schedule.service import Planner
-from bot.schedule.words import period_line
+from bot.settings.config import Settings
+from bot.system.clock import TZ
 
 
 class Clock:

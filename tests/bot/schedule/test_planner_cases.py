@@ -11,17 +11,17 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot import cli
-from bot.clock import TZ
-from bot.config import Settings
 from bot.env import Env
 from bot.exit_codes import ExitCode
-from bot.files import write_atomic
 from bot.handover import dropbox
-from bot.notify import Notifier
-from bot.schedule import ledger as L
+from bot.ledger import ledger as L
+from bot.output.notify import Notifier
 from bot.schedule.attempt import Outcome
 from bot.schedule.plan import Plan, parse_plan
 from bot.schedule.service import Planner
+from bot.settings.config import Settings
+from bot.system.clock import TZ
+from bot.system.files import write_atomic
 from flows.interface import InterfaceSummary
 
 ACCOUNT, PERIOD = "PHARMA-1", "2026-10"
@@ -273,8 +273,8 @@ def test_any_login_that_sees_declared_closes_the_period(tmp_path):
 
 # 9. File refusals are not refused logins ---------------------------------------------------------
 def test_file_refusals_are_not_credential_refusals():
-    from bot.declare import FileRefusedByPortal, FileRefusedLocally
     from bot.errors import CredentialsRejected, FileRefused
+    from bot.run.filing_task import FileRefusedByPortal, FileRefusedLocally
 
     for kind in (FileRefusedByPortal, FileRefusedLocally):
         assert issubclass(kind, FileRefused) and not issubclass(kind, CredentialsRejected)

@@ -10,16 +10,15 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from bot import clock
-from bot.config import load_settings
-from bot.runner import account_lock
-from bot.schedule.plan import parse_plan
-
-from bot.files import write_atomic
 from bot.handover import dropbox
-from bot.schedule import ledger as L
-from tests.support.waiting import wait_until
+from bot.ledger import ledger as L
+from bot.run.runner import account_lock
+from bot.schedule.plan import parse_plan
+from bot.settings.config import load_settings
+from bot.system import clock
+from bot.system.files import write_atomic
 from tests.conftest import BIN
+from tests.support.waiting import wait_until
 
 
 def start_schedule(tmp_path, env, name: str) -> tuple[subprocess.Popen, Path]:

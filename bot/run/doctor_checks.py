@@ -102,7 +102,7 @@ def browser(settings) -> Check:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    from bot import browser as browsers
+    from bot.run import browser as browsers
 
     try:
         with sync_playwright() as playwright:

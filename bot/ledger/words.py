@@ -1,12 +1,12 @@
 """The ledger stores codes; this is where they become French, for `status` and notifications.
-Times a person reads are in Moroccan time (`bot/clock.py`)."""
+Times a person reads are in Moroccan time (`bot/system/clock.py`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot import clock
-from bot.schedule import ledger as L
+from bot.ledger import ledger as L
+from bot.system import clock
 
 STATE_FR = {L.PENDING: "en attente", L.IN_PROGRESS: "essai en cours", L.DONE: "faite", L.NEEDS_ATTENTION: "à vérifier",
             L.SUBMITTING: "dépôt en cours de confirmation", L.MANUAL: "à déposer par vous"}

@@ -13,13 +13,13 @@ from pathlib import Path
 
 from loguru import logger
 
-from bot import clock
 from bot.ebds.check import check
 from bot.ebds.records import parse
 from bot.errors import BotError, FileRefused, UnexpectedPage
 from bot.exit_codes import ExitCode
-from bot.schedule.ledger import Ledger
+from bot.ledger.ledger import Ledger
 from bot.schedule.plan import Plan
+from bot.system import clock
 from flows import filing
 from flows.declaration import ConfirmationScreen, DeclarationScreen, ReceiptScreen
 
@@ -49,7 +49,7 @@ def waiting_file(state_dir: Path, account: str, period: str) -> Path | None:
 
 @dataclass
 class FilingTask:
-    """Runs inside a logged-in session (see bot.runner), before logout."""
+    """Runs inside a logged-in session (see bot.run.runner), before logout."""
 
     wants_pdf = True  # a filing's report is proof: printed to PDF too
 

@@ -14,17 +14,23 @@ from typing import Iterator
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 
-from bot import browser as browsers
 from bot.audit.recorder import Recorder
 from bot.audit.report import write_reports
-from bot.config import Settings
-from bot.errors import AccountBusy, BotError, BrowserNotFound, CredentialsRejected, UnexpectedPage
-from bot.files import key_name
+from bot.errors import (
+    AccountBusy,
+    BotError,
+    BrowserNotFound,
+    CredentialsRejected,
+    UnexpectedPage,
+)
 from bot.exit_codes import ExitCode
 from bot.handover.session import HandOver
-from bot.locks import exclusive
-from bot.lockout import AccountLocked, LockoutGuard, portal_key
-from bot.retry import RetryPolicy
+from bot.run import browser as browsers
+from bot.run.lockout import AccountLocked, LockoutGuard, portal_key
+from bot.run.retry import RetryPolicy
+from bot.settings.config import Settings
+from bot.system.files import key_name
+from bot.system.locks import exclusive
 from flows.context import FlowContext
 from flows.interface import InterfaceSummary
 from flows.login import login, login_eid, logout

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Protocol
 
 from loguru import logger
 
-from bot.redact import scrub
+from bot.output.redact import scrub
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
@@ -44,7 +44,7 @@ class Budget:
     FILE = "notifications.json"
 
     def __init__(self, state_dir: Path, limit: int, now: Callable[[], datetime] | None = None):
-        from bot import clock
+        from bot.system import clock
 
         self.path, self.limit, self.now = Path(state_dir) / self.FILE, limit, now or clock.now
 
@@ -63,7 +63,7 @@ class Budget:
             count = int(data.get("count", 0)) if data.get("month") == month else 0
             if count >= self.limit and not urgent:
                 return False, ""
-            from bot.files import write_atomic
+            from bot.system.files import write_atomic
 
             write_atomic(self.path, {"month": month, "count": count + 1})
         if count + 1 == self.limit and not urgent:

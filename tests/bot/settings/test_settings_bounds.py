@@ -7,9 +7,9 @@ import io
 import pytest
 
 from bot.cli import main
-from bot.config import load_settings
 from bot.env import Env
 from bot.errors import ConfigError
+from bot.settings.config import load_settings
 
 
 def run(argv, environ, tmp_path):
@@ -112,11 +112,9 @@ def test_bds_build_out_to_a_missing_folder_or_a_file_is_exit_2(tmp_path):
 
 
 def test_a_superscript_digit_in_an_ebds_number_field_is_a_finding_not_a_crash():
-    from bot.ebds.records import parse
-    from tests.bot.ebds.test_ebds import PRE, problems_of, set_field
     from bot.ebds.build import build
-
-    from tests.bot.ebds.test_ebds import CSV
+    from bot.ebds.records import parse
+    from tests.bot.ebds.test_ebds import CSV, PRE, problems_of, set_field
 
     text = build(PRE, CSV, 600_000)[1]
     broken = set_field(text, 3, "N_Jours_Declares", "2²")

@@ -6,7 +6,7 @@ import io
 
 from loguru import logger
 
-from bot import logs, redact
+from bot.output import logs, redact
 
 
 def test_secrets_are_scrubbed_from_messages_and_tracebacks(tmp_path):

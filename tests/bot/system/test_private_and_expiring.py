@@ -11,12 +11,12 @@ import time
 
 import pytest
 
-from bot import clock
 from bot.cli import main
 from bot.env import Env
-from bot.files import write_atomic
 from bot.handover import dropbox
 from bot.handover.mailbox import CODE, Mailbox
+from bot.system import clock
+from bot.system.files import write_atomic
 from tests.conftest import BIN
 
 
@@ -89,10 +89,10 @@ def test_a_run_under_umask_022_leaves_only_owner_only_files_and_doctor_checks_it
     state, recordings = tmp_path / "state", tmp_path / "recordings"
     assert list(recordings.rglob("trace.zip")) and list((state / "logs").glob("*.log"))
     assert exposed(state, recordings) == []
-    from bot import doctor
+    from bot.run import doctor_checks
 
-    assert doctor.private_modes(state, recordings).ok
+    assert doctor_checks.private_modes(state, recordings).ok
     leaked = next(recordings.rglob("*.png"))
     leaked.chmod(0o644)
-    check = doctor.private_modes(state, recordings)
+    check = doctor_checks.private_modes(state, recordings)
     assert not check.ok and leaked.name in check.detail and "chmod -R go-rwx" in check.detail

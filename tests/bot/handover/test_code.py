@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot import redact
 from bot.errors import InvalidCode
-from bot.otp import duration_fr, parse_code
+from bot.handover.code import duration_fr, parse_code
+from bot.output import redact
 
 
 @pytest.mark.parametrize("raw, code", [("123456", "123456"), (" 123 456 \n", "123456"), ("0 0 0 0 0 1", "000001"),

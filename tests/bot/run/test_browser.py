@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.browser import BrowserChoice, choose
 from bot.errors import BrowserNotFound, ConfigError
+from bot.run.browser import BrowserChoice, choose
 
 MANAGED = "/home/u/.cache/ms-playwright/chromium-1/chrome-linux/chrome"
 WIN_ENV = {"PROGRAMFILES": r"C:\Program Files", "PROGRAMFILES(X86)": r"C:\Program Files (x86)"}

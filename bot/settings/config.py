@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
 
-from bot import redact
 from bot.errors import ConfigError
-from bot.notify import parse_urls
+from bot.output import redact
+from bot.output.notify import parse_urls
 
 DEFAULT_URL = "https://www.damancom.ma/fr/"
 _TRUE = {"1", "true", "oui", "yes", "on", "vrai"}
@@ -47,7 +47,7 @@ class Settings:
     telegram_chats: tuple[int, ...] = ()  # the only chats whose answers count
     telegram_sms_chats: tuple[int, ...] = ()  # channels an SMS-forwarding app posts to: read, never written
     telegram_api: str = "https://api.telegram.org"
-    notify_budget: int = 30  # notifications per month, urgent ones aside (bot/notify.py)
+    notify_budget: int = 30  # notifications per month, urgent ones aside (bot/output/notify.py)
     tsa_url: str | None = None  # RFC 3161 authority stamping each run's final line; None: no stamp
 
     def with_(self, **changes) -> "Settings":
@@ -59,7 +59,7 @@ class Settings:
 
 def read_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The process environment over the `.env` file (DAMANCOM_ENV_FILE, default ./.env)."""
-    from bot import envfile
+    from bot.settings import envfile
 
     environ = dict(os.environ if environ is None else environ)
     redact.register(environ.get("DAMANCOM_PASSWORD"))  # before anything can fail and print it
@@ -99,7 +99,7 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_pa
 
     browser = get("DAMANCOM_BROWSER") or None
     if browser:
-        from bot.browser import from_override
+        from bot.run.browser import from_override
 
         from_override(browser)
     return Settings(
@@ -208,7 +208,7 @@ def _folder(environ: Mapping[str, str], name: str) -> Path | None:
 
 def usable_state_dir(environ: Mapping[str, str]) -> Path:
     """The state dir, created owner-only; a path that cannot be a folder is a setting to fix (exit 2)."""
-    from bot.files import private_dir
+    from bot.system.files import private_dir
 
     path = state_dir(environ)
     try:

@@ -3,7 +3,7 @@
 It — not APScheduler's memory — decides what to plan. A `done` period is never attempted
 again; an attempt that never finished (the machine went off mid-run) is closed as interrupted
 at the next start and the planner decides when to try again (`Planner.recover`).
-Reasons and outcomes are stored as codes (`bot/schedule/words.py` renders them in French).
+Reasons and outcomes are stored as codes (`bot/ledger/words.py` renders them in French).
 """
 
 from __future__ import annotations

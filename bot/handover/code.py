@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot import redact
 from bot.errors import InvalidCode
+from bot.output import redact
 
 CODE_RE = re.compile(r"\d{6}")
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import redact
-from bot.config import DEFAULT_URL, load_settings, read_environment, state_dir
 from bot.errors import ConfigError
+from bot.output import redact
+from bot.settings.config import DEFAULT_URL, load_settings, read_environment, state_dir
 
 CREDS = {"DAMANCOM_IDENTIFIER": "PHARMA-1", "DAMANCOM_PASSWORD": "Pw-config-1234"}
 

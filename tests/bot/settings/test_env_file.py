@@ -10,8 +10,8 @@ import subprocess
 import pytest
 
 from bot.cli import main
-from bot.config import read_environment
 from bot.env import Env
+from bot.settings.config import read_environment
 from tests.conftest import BIN, assert_no_secret
 
 PASSWORD = "Sécr3t-€nv-Pässwörd"

@@ -9,13 +9,13 @@ import os
 import pytest
 
 from bot.cli import main
-from bot.config import load_settings
 from bot.env import Env
 from bot.errors import BotError
-from bot.files import write_atomic
 from bot.handover import dropbox
-from bot.lockout import AccountLocked, LockoutGuard, portal_key
-from bot.runner import account_lock
+from bot.run.lockout import AccountLocked, LockoutGuard, portal_key
+from bot.run.runner import account_lock
+from bot.settings.config import load_settings
+from bot.system.files import write_atomic
 
 
 def settings(tmp_path, alias, identifier="1234567", url="https://www.damancom.ma/fr/"):
@@ -47,7 +47,7 @@ def test_without_a_default_account_a_single_waiting_run_is_named(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     state = tmp_path / "state"
     folder = waiting_run(state, "PHARMA-B")
-    monkeypatch.setattr("bot.handover.commands.ACK_SECONDS", 0.05)
+    monkeypatch.setattr("bot.handover.client.ACK_SECONDS", 0.05)
     code, text = otp(["123456"], {"DAMANCOM_STATE_DIR": str(state)})
     assert code == 0 and "compte PHARMA-B" in text
     assert (folder / dropbox.CODE_FILE).exists()

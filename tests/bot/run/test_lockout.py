@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import ConfigError
-from bot.lockout import AccountLocked, LockoutGuard
+from bot.run.lockout import AccountLocked, LockoutGuard
 
 
 def test_refuses_at_the_limit_until_unlocked(tmp_path):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bot.config import state_dir
 from bot.env import Env
 from bot.errors import BadInput, ConfigError
-from bot.files import write_atomic
 from bot.handover import dropbox
+from bot.settings.config import state_dir
+from bot.system.files import write_atomic
 
 ACK_SECONDS = 3.0  # how long to wait to tell the person their code was taken
 

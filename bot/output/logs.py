@@ -14,8 +14,8 @@ from typing import TextIO
 
 from loguru import logger
 
-from bot.files import private_dir, private_opener
-from bot.redact import scrub
+from bot.output.redact import scrub
+from bot.system.files import private_dir, private_opener
 
 LOG_NAME = "damancom-bot.log"
 

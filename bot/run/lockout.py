@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.errors import ConfigError, CredentialsRejected
-from bot.files import write_atomic
+from bot.system.files import write_atomic
 
 FILE = "lockout.json"
 

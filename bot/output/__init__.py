@@ -1,0 +1,1 @@
+"""What the bot writes for people: console lines, logs, notifications, and the scrubbing of secrets."""

@@ -1,0 +1,1 @@
+"""Settings: the environment, `.env` and their bounds."""

@@ -1,0 +1,1 @@
+"""The operating system's side: Moroccan time, private files, cross-process locks."""
