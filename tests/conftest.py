@@ -30,6 +30,9 @@ hypothesis_settings.register_profile("suite", deadline=None)
 hypothesis_settings.load_profile("suite")
 
 
+pytest_plugins = ["tests.support.devtools"]  # x_display
+
+
 @pytest.fixture(autouse=True)
 def fresh_process_state():
     """What the bot keeps per process starts empty for every test: secrets to mask, log sinks, the

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from loguru import logger
+from playwright.sync_api import Error as PlaywrightError
 
 from bot.audit.manifest import ManifestWriter, sha256_file
 from bot.errors import ConfigError, StorageError
@@ -99,8 +100,7 @@ class Recorder:
         masks = [page.locator(css) for css in SECRET_FIELDS] + list(extra_masks)
         boxes = page.locator(", ".join(SECRET_FIELDS)).evaluate_all(_BOXES)
         try:
-            page.screenshot(path=str(path), full_page=True, mask=masks, mask_color="#000000",
-                            animations="disabled", timeout=timeout)
+            self._capture(page, path, masks, timeout)
         except OSError as exc:
             path.unlink(missing_ok=True)  # half a screenshot is no evidence
             raise StorageError.from_os(exc, self.folder) from None
@@ -108,6 +108,21 @@ class Recorder:
         self.record(step, url=page.url, outcome=outcome, file=path, masked=boxes)
         logger.debug("Capture d'écran {}", path.name)
         return path
+
+    @staticmethod
+    def _capture(page, path: Path, masks, timeout: float | None) -> None:
+        """A visible window not yet painted (just opened, or under another one) refuses a capture
+        (« Unable to capture screenshot »): bring it to the front and try once more."""
+        for attempt in (1, 2):
+            try:
+                page.screenshot(path=str(path), full_page=True, mask=masks, mask_color="#000000",
+                                animations="disabled", timeout=timeout)
+                return
+            except PlaywrightError as exc:
+                if attempt == 2 or "captureScreenshot" not in str(exc):
+                    raise
+                logger.debug("Capture refusée par le navigateur, nouvel essai : {}", str(exc).splitlines()[0])
+                page.bring_to_front()
 
     def element_screenshot(self, locator, step: str) -> Path:
         path = self._next_name(step, ".png")

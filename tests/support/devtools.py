@@ -1,26 +1,42 @@
-"""The bot's own browser with DevTools open on a free port, so a test can be the person's hands in a
-visible window (under Xvfb)."""
+"""A visible window for the bot (one Xvfb per test process) and the bot's own browser with DevTools
+open on a free port, so a test can be the person's hands in that window."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import socket
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from bot.run import browser as browsers
 
-# `xvfb-run -a` looks for a free display from :99 and two runs started together may pick the same
-# one (the second fails): each test process (xdist worker) starts its search elsewhere.
-XVFB = ["xvfb-run", "-a", "-n", str(100 + os.getpid() % 400 * 10)]
+
+@pytest.fixture(scope="session")
+def x_display() -> str:
+    """`DISPLAY` of an Xvfb server started once for this test process. `-displayfd` lets the server
+    pick a free display itself: `xvfb-run -a` per bot raced with other workers for the same one."""
+    xvfb = shutil.which("Xvfb")
+    if not xvfb:
+        pytest.fail("Xvfb est nécessaire pour ce test (sudo apt-get install xvfb) ; .ci/run l'installe.")
+    read, write = os.pipe()
+    server = subprocess.Popen([xvfb, "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+                              pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as announced:
+        number = announced.readline().strip()  # written once the server accepts clients
+    if not number:
+        server.kill()
+        pytest.fail(f"Xvfb s'est arrêté au démarrage (code {server.wait()}).")
+    yield f":{number}"
+    server.terminate()
+    server.wait(timeout=10)
 
 
 def devtools_browser(tmp_path: Path, playwright) -> tuple[Path, int]:
     """A launcher for DAMANCOM_BROWSER that opens DevTools on a free port: (launcher, port)."""
-    if not shutil.which("xvfb-run"):
-        pytest.fail("xvfb-run est nécessaire pour ce test (sudo apt-get install xvfb) ; .ci/run l'installe.")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -12,21 +12,22 @@ import pytest
 
 from tests.bot.commands.bot_process import BotProcess
 from tests.conftest import STYLES, assert_no_secret
-from tests.support.devtools import XVFB, devtools_browser
+from tests.support.devtools import devtools_browser
 from tests.support.waiting import sms_code, wait_until
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xvfb: Linux only")
 
 
 @pytest.fixture
-def headed_bot(tmp_path, cli_env, sandbox, demo_account, playwright):
+def headed_bot(tmp_path, cli_env, sandbox, demo_account, playwright, x_display):
     wrapper, port = devtools_browser(tmp_path, playwright)
     started = []
 
     def start(*args: str, command: str = "login", **env: str) -> BotProcess:
         bot = BotProcess(tmp_path, {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
-                                    "DAMANCOM_BROWSER": str(wrapper), "DAMANCOM_LOCAL_PAGE": "0", **env},
-                         [command, "--headed", *args], prefix=XVFB)
+                                    "DAMANCOM_BROWSER": str(wrapper), "DAMANCOM_LOCAL_PAGE": "0", "DISPLAY": x_display,
+                                    **env},
+                         [command, "--headed", *args])
         started.append(bot)
         return bot
 
@@ -52,7 +53,7 @@ def code_field(page, style: str):
 def test_person_types_code_and_password_and_clicks_valider(headed_bot, sandbox, demo_account, tmp_path, style):
     start, hands = headed_bot
     bot = start()  # no password configured: the person types it too
-    code = sms_code(sandbox)
+    code = sms_code(sandbox, bot=bot)
     browser, page = hands()
     code_field(page, style).press_sequentially(code)
     page.get_by_label("Mot de passe").press_sequentially(demo_account.password)
@@ -68,7 +69,7 @@ def test_person_types_code_and_password_and_clicks_valider(headed_bot, sandbox, 
 def test_person_types_only_the_code_and_the_bot_validates(headed_bot, sandbox, demo_account, tmp_path, style):
     start, hands = headed_bot
     bot = start(DAMANCOM_PASSWORD=demo_account.password)
-    code = sms_code(sandbox)
+    code = sms_code(sandbox, bot=bot)
     browser, page = hands()
     page.get_by_label("Mot de passe").wait_for()
     page.wait_for_function("() => document.querySelector('input[type=password]').value.length > 0")  # the bot filled it
@@ -85,12 +86,15 @@ def test_due_period_leaves_the_browser_to_the_person_until_declared(headed_bot, 
     start, hands = headed_bot
     bot = start("--watch-declaration", "--result-json", str(tmp_path / "result.json"),
                 DAMANCOM_PASSWORD=demo_account.password)
-    code = sms_code(sandbox)
+    code = sms_code(sandbox, bot=bot)
     browser, page = hands()
     page.get_by_label("Code reçu par SMS").press_sequentially(code)
     # the bot hands over (or has stopped: then say why at once)
-    wait_until(lambda: "la fenêtre du navigateur est à vous" in bot.output_so_far() or bot.process.poll() is not None,
-               timeout=180)
+    try:
+        wait_until(lambda: "la fenêtre du navigateur est à vous" in bot.output_so_far() or bot.process.poll() is not None,
+                   timeout=180)
+    except AssertionError:
+        raise AssertionError(f"the bot never handed over the window:\n{bot.output_so_far()}\n{bot._err_path.read_text()}")
     assert bot.process.poll() is None, bot.finish() and bot.err
     due = next(p for p, declared in portal.periods(demo_account) if not declared)
     demo_account.declared.add(due)  # the person files it on the portal…
@@ -109,7 +113,7 @@ def test_headed_filing_stops_at_confirmation_for_the_person(headed_bot, sandbox,
     due = next(p for p, declared in portal.periods(demo_account) if not declared)
     path = make_file(tmp_path, demo_account, due)
     bot = start("--period", due, "--file", str(path), command="declare", DAMANCOM_PASSWORD=demo_account.password)
-    code = sms_code(sandbox)
+    code = sms_code(sandbox, bot=bot)
     browser, page = hands()
     page.get_by_label("Code reçu par SMS").press_sequentially(code)
     wait_until(lambda: "cliquez vous-même sur « Valider la déclaration »" in bot.output_so_far(), timeout=180)

@@ -12,18 +12,18 @@ import yaml
 from tests import foreign_hurdles
 from tests.bot.commands.bot_process import BotProcess
 from tests.conftest import assert_no_secret
-from tests.support.devtools import XVFB, devtools_browser
+from tests.support.devtools import devtools_browser
 from tests.support.people import walk_by_hand
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xvfb: Linux only")
 
 
-def test_learn_writes_selector_files_from_the_persons_walk(tmp_path, cli_env, playwright):
+def test_learn_writes_selector_files_from_the_persons_walk(tmp_path, cli_env, playwright, x_display):
     wrapper, port = devtools_browser(tmp_path, playwright)
     with foreign_hurdles.ForeignHurdlesPortal(profile_step=True) as portal:
-        bot = BotProcess(tmp_path, {**cli_env, "DAMANCOM_BROWSER": str(wrapper)}, ["learn", "--url", portal.url],
-                         prefix=XVFB)
+        bot = BotProcess(tmp_path, {**cli_env, "DAMANCOM_BROWSER": str(wrapper), "DISPLAY": x_display},
+                         ["learn", "--url", portal.url])
         try:
             wait_until(lambda: "Faites la connexion vous-même" in bot.output_so_far(), timeout=60)
             browser = wait_until(lambda: _connect(playwright, port), timeout=30)
