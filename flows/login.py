@@ -7,7 +7,7 @@ approved on the phone.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Callable, Protocol
 
 from loguru import logger
 
@@ -75,20 +75,27 @@ def login(ctx: FlowContext, url: str, identifier: str, password: str, person: Pe
 def _reach(ctx: FlowContext, url: str, retry: RetryPolicy, before_sms, *, eid: bool):
     """Home, then the login choice, retrying transient failures (no SMS is involved yet).
     `before_sms` runs once, after the portal first answered and before the choice is made."""
-    gate_passed = before_sms is None
+    gate = _once(before_sms)
 
     def attempt():
-        nonlocal gate_passed
         logger.info("Ouverture du portail {}", url)
         home = _home(ctx, url)
-        if not gate_passed:
-            before_sms()
-            gate_passed = True
+        gate()
         if eid:
             return go(ctx, home.choose_eid, home, AFTER_EID_CHOICE, "« S'authentifier avec e-ID »")
         return _choose_otp(ctx, home)
 
     return retry.run(attempt, ctx.remaining)
+
+
+def _once(action: Callable[[], None] | None) -> Callable[[], None]:
+    """`action` (or nothing) on the first call only: a retried attempt does not ask the person twice."""
+    calls = iter([action] if action else [])
+
+    def call() -> None:
+        for first in calls:  # empty after the first call
+            first()
+    return call
 
 
 def _choose_otp(ctx: FlowContext, home: HomeScreen) -> IdentifierScreen:

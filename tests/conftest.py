@@ -30,7 +30,7 @@ hypothesis_settings.register_profile("suite", deadline=None)
 hypothesis_settings.load_profile("suite")
 
 
-pytest_plugins = ["tests.support.devtools"]  # x_display
+pytest_plugins = ["tests.support.devtools"]  # x_display, shared_chromium
 
 
 @pytest.fixture(autouse=True)
@@ -129,10 +129,12 @@ class ScriptedPerson:
 
 
 @pytest.fixture
-def cli_env(tmp_path) -> dict[str, str]:
-    """Environment for a CLI subprocess: its own state and recordings dirs, no stray .env."""
+def cli_env(tmp_path, shared_chromium) -> dict[str, str]:
+    """Environment for a CLI run: its own state and recordings dirs, no stray .env, and the test
+    process's shared Chromium (a test about finding or starting a browser sets its own)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DAMANCOM_")}
-    env.update(DAMANCOM_STATE_DIR=str(tmp_path / "state"), DAMANCOM_RECORDINGS=str(tmp_path / "recordings"))
+    env.update(DAMANCOM_STATE_DIR=str(tmp_path / "state"), DAMANCOM_RECORDINGS=str(tmp_path / "recordings"),
+               DAMANCOM_BROWSER=shared_chromium)
     return env
 
 

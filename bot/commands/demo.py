@@ -37,7 +37,8 @@ def run(args, env) -> int:
             portal.outbox.listeners.append(lambda sms: _show_sms(env, sms))
             person = build_handover(settings, env, recorder.run_id, terminal=True, assisted=not headless)
         else:
-            phone = lambda mailbox: OutboxChannel(mailbox, portal.outbox, account.identifier, settings.code_wait)  # noqa: E731
+            def phone(mailbox):  # the sandbox's phone hands its code straight to the run
+                return OutboxChannel(mailbox, portal.outbox, account.identifier, settings.code_wait)
             person = build_handover(settings.with_(local_page=False), env, recorder.run_id, terminal=False,
                                     extra=(phone,))
         env.say(f"Démonstration : portail simulé sur {sandbox.url} (compte {account.identifier}).")

@@ -1,6 +1,7 @@
 """Finding and launching a Chromium-family browser.
 
-Order: DAMANCOM_BROWSER (channel, executable path or ws:// endpoint); Playwright's own
+Order: DAMANCOM_BROWSER (channel, executable path, ws:// Playwright server or http:// DevTools
+endpoint of a Chromium already running); Playwright's own
 Chromium; an installed Google Chrome or Microsoft Edge; the system's Chromium.
 """
 
@@ -31,7 +32,7 @@ INSTALL_HINT = (
 
 @dataclass(frozen=True)
 class BrowserChoice:
-    how: str  # "managed", "channel", "executable" or "remote"
+    how: str  # "managed", "channel", "executable", "remote" or "devtools"
     value: str | None = None
 
     def describe(self) -> str:
@@ -40,6 +41,7 @@ class BrowserChoice:
             "channel": f"navigateur installé ({self.value})",
             "executable": f"navigateur {self.value}",
             "remote": f"serveur Playwright distant {self.value}",
+            "devtools": f"navigateur déjà ouvert (DevTools {self.value})",
         }[self.how]
 
 
@@ -61,13 +63,15 @@ def from_override(override: str, exists: Callable[[str], bool] = os.path.exists)
     """DAMANCOM_BROWSER, checked when the configuration is read: before anything is opened."""
     if override.startswith(("ws://", "wss://")):
         return BrowserChoice("remote", override)
+    if override.startswith(("http://", "https://")):  # a Chromium started with --remote-debugging-port
+        return BrowserChoice("devtools", override)
     if override in CHANNELS:
         return BrowserChoice("channel", override)
     if exists(override):
         return BrowserChoice("executable", override)
     raise ConfigError(
         f"DAMANCOM_BROWSER vaut « {override} » : ce n'est ni un canal connu (chrome, msedge…), "
-        "ni un fichier existant, ni une adresse ws://. Corrigez la valeur ou supprimez-la.")
+        "ni un fichier existant, ni une adresse ws:// ou http://. Corrigez la valeur ou supprimez-la.")
 
 
 def choose(override: str | None, *, managed_path: str | None, platform: str = sys.platform,
@@ -94,6 +98,8 @@ def launch(playwright, choice: BrowserChoice, *, headless: bool):
     chromium = playwright.chromium
     if choice.how == "remote":
         return chromium.connect(choice.value)
+    if choice.how == "devtools":  # the run gets its own context; closing disconnects, the browser stays
+        return chromium.connect_over_cdp(choice.value)
     options = {"headless": headless, "args": LAUNCH_ARGS}
     if choice.how == "channel":
         options["channel"] = choice.value

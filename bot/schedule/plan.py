@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from bot.errors import ConfigError
 from bot.exit_codes import ExitCode
+from bot.settings.config import reader
 from bot.system.clock import TZ
 
 # What the last attempt's outcome means for the period.
@@ -139,8 +140,7 @@ def _month_after(period: str) -> tuple[int, int]:
 def parse_plan(environ) -> Plan:
     """DAMANCOM_FIRST_ATTEMPT="1 21:00", DAMANCOM_WINDOWS="21:00-23:30,06:00-07:30",
     DAMANCOM_DEADLINE="10 23:59", DAMANCOM_DEADLINE_OVERRIDES="2025-06=2025-07-17"."""
-    get = lambda name: (environ.get(name) or "").strip()  # noqa: E731
-    plan = Plan()
+    get = reader(environ)
     changes = {}
     if get("DAMANCOM_FIRST_ATTEMPT"):
         changes["first_day"], changes["first_time"] = _day_time("DAMANCOM_FIRST_ATTEMPT", get("DAMANCOM_FIRST_ATTEMPT"))
@@ -150,7 +150,7 @@ def parse_plan(environ) -> Plan:
         changes["windows"] = tuple(_window(w) for w in re.split(r"[,\s]+", get("DAMANCOM_WINDOWS")) if w)
     if get("DAMANCOM_DEADLINE_OVERRIDES"):
         changes["overrides"] = dict(_override(o) for o in re.split(r"[,\s]+", get("DAMANCOM_DEADLINE_OVERRIDES")) if o)
-    return Plan(**{**plan.__dict__, **changes})
+    return Plan(**changes)
 
 
 def _clock(text: str) -> time | None:

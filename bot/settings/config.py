@@ -6,7 +6,7 @@ import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
@@ -57,6 +57,13 @@ class Settings:
         return f"Settings(url={self.url!r}, identifier={self.identifier!r}, password=***, telegram_token=***)"
 
 
+def reader(environ: Mapping[str, str]) -> Callable[[str], str]:
+    """A variable's value, stripped; "" when unset or blank."""
+    def get(name: str) -> str:
+        return (environ.get(name) or "").strip()
+    return get
+
+
 def read_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The process environment over the `.env` file (DAMANCOM_ENV_FILE, default ./.env)."""
     from bot.settings import envfile
@@ -80,7 +87,7 @@ def read_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]
 
 def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_password: bool = True) -> Settings:
     """`need_password=False` when the person may type it in a visible browser window."""
-    get = lambda name: (environ.get(name) or "").strip()  # noqa: E731
+    get = reader(environ)
     url = portal_url(environ)
 
     identifier = get("DAMANCOM_IDENTIFIER")
@@ -149,7 +156,7 @@ def _telegram(environ: Mapping[str, str]) -> dict:
     """DAMANCOM_TELEGRAM_TOKEN, _CHAT (one or more chat ids), _API (base URL, for a local stand-in)."""
     from bot.handover.telegram_api import DEFAULT_API
 
-    get = lambda name: (environ.get(name) or "").strip()  # noqa: E731
+    get = reader(environ)
     token, chats, api = get("DAMANCOM_TELEGRAM_TOKEN"), get("DAMANCOM_TELEGRAM_CHAT"), get("DAMANCOM_TELEGRAM_API")
     redact.register(token)
     if token and not TELEGRAM_TOKEN_RE.fullmatch(token):

@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,30 @@ def devtools_browser(tmp_path: Path, playwright) -> tuple[Path, int]:
     wrapper.write_text(f'#!/bin/sh\nexec "{executable}" --remote-debugging-port={port} "$@"\n')
     wrapper.chmod(0o755)
     return wrapper, port
+
+
+@pytest.fixture(scope="session")
+def shared_chromium(playwright, tmp_path_factory) -> str:
+    """One headless Chromium per test process, reached over DevTools (`DAMANCOM_BROWSER=http://…`):
+    each bot run the tests start gets its own context in it instead of starting a browser (about a
+    second of CPU each, on a machine where CPU is what the suite waits for)."""
+    choice = browsers.choose(None, managed_path=playwright.chromium.executable_path)
+    executable = choice.value if choice.how == "executable" else playwright.chromium.executable_path
+    profile = tmp_path_factory.mktemp("shared-chromium")
+    process = subprocess.Popen([executable, "--headless=new", "--remote-debugging-port=0", f"--user-data-dir={profile}",
+                                "--no-first-run", "--no-default-browser-check", "--hide-scrollbars", "--mute-audio",
+                                *browsers.LAUNCH_ARGS, "about:blank"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    announced = profile / "DevToolsActivePort"  # written once DevTools listens: port, then path
+    deadline = time.monotonic() + 60
+    while not (announced.exists() and announced.read_text().strip()):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"Chromium partagé : pas de port DevTools (code {process.poll()}).")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{announced.read_text().split()[0]}"
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
