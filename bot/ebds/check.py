@@ -120,6 +120,9 @@ def _check_format(record: Record, found: Findings) -> None:
         bad_fields.add(name)
         found.add(record, name or f"colonne {column}", f"le caractère {_describe(char)} en colonne {column}",
                   "du texte ASCII imprimable (lettres majuscules, chiffres, espaces)")
+    if not raw:
+        found.add(record, "type", "ligne vide", "un enregistrement B00 à B06 (aucune ligne vide)")
+        return
     if len(raw) != RECORD_LENGTH:  # [CDC] every record is exactly 260 characters
         found.add(record, "longueur", len(raw), f"{RECORD_LENGTH} caractères")
         return

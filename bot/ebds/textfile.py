@@ -27,7 +27,8 @@ def not_text(text: str) -> tuple[str, str] | None:
         return f"{_megabytes(len(text))}", f"au plus {_megabytes(MAX_BYTES)} (un fichier de déclaration est bien plus petit)"
     sample = text[:_SAMPLE]
     odd = len(_NOT_TEXT.findall(sample))
-    if "\x00" in sample or (sample and odd > len(sample) // 10):
+    # A stray NUL or accent is a finding with its line and column; a PDF, a ZIP or UTF-16 is not text.
+    if sample and (odd > len(sample) // 10 or sample.count("\x00") > len(sample) // 100):
         return (f"un contenu binaire ({odd} caractère(s) non imprimable(s) sur les {len(sample)} premiers)",
                 "un fichier texte (le fichier DS_….txt produit par le logiciel de paie, pas un PDF, un ZIP ni un Excel)")
     return None
