@@ -14,6 +14,11 @@ from bot.ebds.layout import RECORDS, columns
 KEEP = 1000  # findings kept per kind; the rest are only counted
 
 
+def _printable(text: str) -> str:
+    """Control bytes never reach a console (a NUL or an escape sequence in a message)."""
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
 @dataclass(frozen=True)
 class Problem:
     line: int
@@ -45,11 +50,11 @@ class Findings:
         if len(kept) >= KEEP:
             setattr(self, more, getattr(self, more) + 1)
             return
-        shown = str(found)
+        shown = _printable(str(found))
         if len(shown) > 80:
             shown = shown[:80] + "…"
         kept.append(Problem(line if line is not None else (record.line if record else 0),
-                            record.type if record else "", name, shown, expected, warning))
+                            _printable(record.type) if record else "", name, shown, expected, warning))
 
     def keep(self, problem: Problem) -> None:
         kept, more = (self.warnings, "more_warnings") if problem.warning else (self.errors, "more_errors")
