@@ -63,11 +63,20 @@ def inspect(text: str, *, preetabli: str | None = None, affiliate: str | None = 
         for problem in check_preetabli(pre):
             found.keep(problem)
         _check_against_preetabli(pre, b, found)
+    sums = {"B02": dict.fromkeys(B03_SUMS, 0), "B04": dict.fromkeys(B05_SUMS, 0)}
     for record in b["B02"] + new_ones:
-        _apply(rules.LINE_RULES, record, context, found)
+        record.remember()  # each field is read once for all the rules and the totals, then forgotten
+        try:
+            _apply(rules.LINE_RULES, record, context, found)
+            total = sums[record.type]
+            for name, source in (B03_SUMS if record.type == "B02" else B05_SUMS).items():
+                total[name] += record.number(source)
+        finally:
+            record.forget()
     _check_placeholders(placeholders, new_ones, found)
     _check_duplicates(b["B02"], new_ones, found)
-    _check_totals(b, new_ones, found)
+    _check_totals(b, {**sums["B02"], "N_Nbr_Salaries": len(b["B02"])},
+                  {**sums["B04"], "N_Nbr_Salaries": len(new_ones)}, found)
     return found
 
 
@@ -129,6 +138,12 @@ def _check_format(record: Record, found: Findings) -> None:
     if record.type not in RECORDS or not record.type.startswith("B"):
         found.add(record, "type", record.type or "ligne vide", "un enregistrement B00 à B06")
         return
+    if not bad_fields and _WELL_FORMED[record.type].fullmatch(raw):  # the usual case, in one regex
+        for name in _DATES[record.type]:
+            start, end = OFFSETS[record.type][name]
+            if raw[start:end].strip() and not _is_date(raw[start:end]):
+                found.add(record, name, raw[start:end].strip(), "une date AAAAMMJJ")
+        return
     for name, (start, end) in OFFSETS[record.type].items():
         if name in bad_fields:
             continue
@@ -155,6 +170,28 @@ def _check_format(record: Record, found: Findings) -> None:
                           + (", tiret" if "-" in allowed else "") + f") ; caractère(s) refusé(s) : « {wrong} »")
             elif text and text[0] == " ":  # [CDC] AN fields are left-aligned
                 found.add(record, name, value.strip(), "un texte cadré à gauche (espaces à droite seulement)")
+
+
+def _well_formed(record_type: str) -> re.Pattern:
+    """One regex for a line whose every field has the right shape (dates are then checked apart)."""
+    parts = [re.escape(record_type)]
+    for name, length in RECORDS[record_type]:
+        field_kind = kind(name)
+        if field_kind == "filler":
+            parts.append(f" {{{length}}}")
+        elif field_kind == "N":
+            blank = f"| {{{length}}}" if (record_type, name) == ("B04", "N_Num_Assure") else ""
+            parts.append(f"(?:[0-9]{{{length}}}{blank})")
+        elif field_kind == "D":
+            parts.append(f"(?:[0-9]{{{length}}}| {{{length}}})")
+        else:
+            allowed = "".join(re.escape(c) for c in CHARACTERS.get((record_type, name), TEXT_CHARACTERS))
+            parts.append(f"(?:(?! )[{allowed}]{{{length}}}| {{{length}}})")
+    return re.compile("".join(parts))
+
+
+_WELL_FORMED = {t: _well_formed(t) for t in RECORDS}
+_DATES = {t: [name for name, _ in fields if kind(name) == "D"] for t, fields in RECORDS.items()}
 
 
 def _describe(char: str) -> str:
@@ -307,12 +344,11 @@ def _expect(record: Record | None, name: str, value: int, found: Findings, what:
                   f"{value} ({what})")
 
 
-def _check_totals(b, b04: list[Record], found: Findings) -> None:
+def _check_totals(b, of_b02: dict[str, int], of_b04: dict[str, int], found: Findings) -> None:
     """[CDC] every N_T_* is the sum of its lines, N_T_Ctr the sum of S_Ctr, B06 = B03 + B05."""
     b03 = b["B03"][0] if b["B03"] else None
     b05 = b["B05"][0] if b["B05"] else None
     b06 = b["B06"][0] if b["B06"] else None
-    of_b02, of_b04 = recap(b["B02"], B03_SUMS), recap(b04, B05_SUMS)
     b03_why = {"N_Nbr_Salaries": "nombre de lignes B02", "N_T_Ctr": "somme des S_Ctr des B02"}
     for name, value in of_b02.items():
         _expect(b03, name, value, found, b03_why.get(name, "somme des lignes B02"))

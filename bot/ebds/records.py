@@ -13,12 +13,14 @@ from bot.ebds.translit import to_portal
 
 
 class Record:
-    __slots__ = ("line", "type", "raw")
+    __slots__ = ("line", "type", "raw", "memo", "texts")
 
     def __init__(self, line: int, type: str, raw: str):
         self.line = line  # 1-based line number in the file
         self.type = type
         self.raw = raw
+        self.memo: dict | None = None  # numbers and texts already read, while the checker works on this line
+        self.texts: dict | None = None
 
     @property
     def fields(self) -> dict[str, str]:
@@ -30,15 +32,33 @@ class Record:
         return self.raw[start:end]
 
     def text(self, name: str) -> str:
+        if self.texts is not None:
+            return self.texts[name]
         return self.field(name).strip()
 
     def number(self, name: str) -> int:
-        value = self.field(name).strip()
-        # ASCII digits only: « ² » passes str.isdigit() and int() then raises.
-        return int(value) if value.isascii() and value.isdigit() else 0
+        if self.memo is not None:
+            return self.memo[name]
+        return _number(self.field(name))
+
+    def remember(self) -> None:
+        """Reads every field once (numbers as int, text stripped) until `forget`: the checker's many
+        rules then cost a dictionary look-up each."""
+        raw, offsets = self.raw, OFFSETS[self.type]
+        self.texts = {name: raw[start:end].strip() for name, (start, end) in offsets.items()}
+        self.memo = {name: int(text) if text.isascii() and text.isdigit() else 0 for name, text in self.texts.items()}
+
+    def forget(self) -> None:
+        self.memo = self.texts = None
 
     def __repr__(self) -> str:
         return f"Record({self.line}, {self.type!r})"
+
+
+def _number(value: str) -> int:
+    value = value.strip()
+    # ASCII digits only: « ² » passes str.isdigit() and int() then raises.
+    return int(value) if value.isascii() and value.isdigit() else 0
 
 
 def lines_of(text: str) -> list[str]:
