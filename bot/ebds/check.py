@@ -58,7 +58,9 @@ def inspect(text: str, *, preetabli: str | None = None, affiliate: str | None = 
     new_ones = [r for r in b["B04"] if r not in placeholders]
     cap = _cap(wanted_period, caps, found, b)
     context = {"cap": cap, "b02_ctr": b02_ctr, "b04_ctr": b04_ctr}
-    if preetabli is not None:
+    if preetabli is not None and not_text(preetabli):
+        found.add(None, "préétabli", not_text(preetabli)[0], "un préétabli : " + not_text(preetabli)[1], line=0)
+    elif preetabli is not None:
         pre = parse(preetabli)
         for problem in check_preetabli(pre):
             found.keep(problem)

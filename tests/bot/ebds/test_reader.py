@@ -63,3 +63,8 @@ def test_cli_check_refuses_a_huge_file_before_reading_it_and_caps_its_output(tmp
     result = run_cli("bds", "check", "vides.txt")
     assert result.returncode == 2 and len(result.stdout.splitlines()) < 60
     assert "autre(s) problème(s) non affiché(s)" in result.stdout
+
+
+def test_a_binary_preetabli_is_one_finding():
+    found = inspect(CASE.content, preetabli=os.urandom(10_000).decode("latin-1"))
+    assert found.error_count == 1 and "préétabli" in str(found.errors[0])
