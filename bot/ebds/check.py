@@ -79,6 +79,11 @@ def inspect(text: str, *, preetabli: str | None = None, affiliate: str | None = 
     _check_duplicates(b["B02"], new_ones, found)
     _check_totals(b, {**sums["B02"], "N_Nbr_Salaries": len(b["B02"])},
                   {**sums["B04"], "N_Nbr_Salaries": len(new_ones)}, found)
+    # In file order, the préétabli's own problems first; a warning on a line already in error is noise.
+    found.errors.sort(key=lambda p: (not p.record.startswith("A"), p.line))
+    wrong_lines = {p.line for p in found.errors if not p.record.startswith("A")}
+    found.warnings = [w for w in found.warnings if w.line not in wrong_lines]
+    found.warnings.sort(key=lambda p: p.line)
     return found
 
 

@@ -30,6 +30,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"ligne {self.line}, enregistrement {self.record or '?'}" if self.line else "fichier"
+        if self.record.startswith("A") and self.record in RECORDS:
+            where = "préétabli, " + where
         if self.field and self.record in RECORDS and self.field in dict(RECORDS[self.record]):
             first, last = columns(self.record, self.field)
             where += f", champ {self.field} (colonnes {first}-{last})"
