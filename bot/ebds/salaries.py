@@ -68,13 +68,16 @@ def _header_key(name: str) -> str:
 def read_salaries(data: bytes | str) -> Salaries:
     text, encoding = (data, "texte") if isinstance(data, str) else decode(data)
     text = text.lstrip("\ufeff")
+    hint = re.match(r"sep=(.)\r?\n", text)  # Excel's « sep=; » first line names the separator
+    if hint:
+        text = text[hint.end():]
     first = next((l for l in text.splitlines() if l.strip()), "")
     counts = {sep: first.count(sep) for sep in ";,\t"}
-    separator = max(counts, key=lambda s: (counts[s], s == ";"))
+    separator = hint[1] if hint else max(counts, key=lambda s: (counts[s], s == ";"))
     expected = f"colonnes attendues : {';'.join(COLUMNS)} (situation, nom et cin facultatifs)"
     if not first:
         raise BadSalaries(f"Le fichier des salaires est vide ; {expected}.")
-    if counts[separator] == 0:
+    if first.count(separator) == 0:
         raise BadSalaries(f"Le fichier des salaires n'a qu'une colonne (« {first[:60]} ») : séparez les colonnes par "
                           f"« ; » ou « , » ; {expected}.")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
@@ -111,6 +114,9 @@ def read_salaries(data: bytes | str) -> Salaries:
 def _row(number: int, item: dict[str, str], changes: list[str]) -> Row:
     where = f"Ligne {number} du fichier des salaires"
     immatriculation = item["immatriculation"].replace(" ", "")
+    if re.fullmatch(r"[0-9]+([.,][0-9]+)?[eE]\+?[0-9]+", immatriculation):
+        raise BadSalaries(f"{where} : immatriculation « {item['immatriculation'][:40]} » écrite en notation "
+                          "scientifique par le tableur : mettez la colonne au format Texte et saisissez les 9 chiffres.")
     if not re.fullmatch(r"[0-9]{1,9}", immatriculation):
         too_long = re.fullmatch(r"[0-9]{10,}", immatriculation)
         raise BadSalaries(f"{where} : immatriculation « {item['immatriculation'][:40]} » invalide ("

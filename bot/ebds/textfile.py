@@ -45,5 +45,9 @@ def read_limited(path: str | Path, what: str) -> bytes:
         return path.read_bytes()
     except IsADirectoryError:
         raise FileNotUsable(f"{what} « {path} » est un dossier : indiquez un fichier.") from None
+    except FileNotFoundError:
+        raise FileNotUsable(f"{what} « {path} » introuvable : vérifiez le chemin.") from None
+    except PermissionError:
+        raise FileNotUsable(f"{what} « {path} » illisible : accès refusé (fichier ouvert ailleurs, ou droits).") from None
     except OSError as exc:
         raise FileNotUsable(f"{what} « {path} » illisible ({exc.strerror or exc}).") from None

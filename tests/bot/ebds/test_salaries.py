@@ -60,6 +60,13 @@ def test_bad_rows_are_refused_with_their_line(rows, message):
         build_declaration(CASE.preetabli, csv(*rows), 600_000)
 
 
+def test_excel_habits_sep_line_and_scientific_notation():
+    built = build_declaration(CASE.preetabli, ("sep=;\r\n" + csv(*ROWS)).encode("cp1252"), 600_000)
+    assert b04_names(built.content) == ["HELENE NUNEZ-AIT"]
+    with pytest.raises(BadInput, match="notation scientifique"):
+        build_declaration(CASE.preetabli, csv(ROWS[0].replace(ROWS[0].split(";")[0], "1,12E+08")), 600_000)
+
+
 def test_one_column_or_empty_csv_is_a_clear_refusal():
     with pytest.raises(BadInput, match="n'a qu'une colonne"):
         build_declaration(CASE.preetabli, "immatriculation\n112233445\n", 600_000)
@@ -97,6 +104,8 @@ def test_cli_build_lists_changes_and_refuses_bad_csv_with_exit_2(tmp_path, run_c
     assert result.returncode == 2 and "--out « absent » n'existe pas" in result.stdout + result.stderr
     result = run_cli("bds", "check", str(next((tmp_path / "sortie").iterdir())), "--preetabli", "pre.txt")
     assert result.returncode == 0 and "Fichier conforme" in result.stdout
+    result = run_cli("bds", "check", "absent.txt")
+    assert result.returncode == 2 and "« absent.txt » introuvable" in result.stdout + result.stderr
 
 
 def test_make_preetabli_matches_the_layout():
