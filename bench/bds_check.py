@@ -93,7 +93,7 @@ def main() -> None:
             ("45 Mo d'octets aléatoires", ["bds", "check", "garbage-45.bin"]),
             ("45 Mo de lignes B02", ["bds", "check", "b02-45.txt"]),
         ]
-        print(f"| cas | taille | durée (s) | mémoire max (Mio) | code | lignes affichées |")
+        print("| cas | taille | durée (s) | mémoire max (Mio) | code | lignes affichées |")
         print("| --- | --- | --- | --- | --- | --- |")
         for label, args in cases:
             size = (here / args[2]).stat().st_size / 1024 / 1024

@@ -34,19 +34,19 @@ def _money(centimes: int) -> str: return f"{centimes / 100:,.2f} MAD".replace(",
 def _if(condition: bool, found, expected: str): return (found, expected) if condition else None
 
 
-def _key(doubled: str, plain: str) -> int:
+def check_key(doubled: str, plain: str) -> int:
     unit = (sum(int(c) for c in doubled) * 2 + sum(int(c) for c in plain)) % 10
     return 0 if unit == 0 else 10 - unit
 
 
 def affiliate_key_ok(number: str) -> bool:
     """[ODOO] affiliation number C1..C7: C7 = 10 - units of ((C2+C4+C6)×2 + C1+C3+C5), 0 for 10."""
-    return not (len(number) == 7 and number.isascii() and number.isdigit()) or _key(number[1:6:2], number[0:6:2]) == int(number[6])
+    return not (len(number) == 7 and number.isascii() and number.isdigit()) or check_key(number[1:6:2], number[0:6:2]) == int(number[6])
 
 
 def insured_key(first_eight: str) -> int:
     """[ODOO] insured number C1..C9: C9 = 10 - units of ((C2+C4+C6+C8)×2 + C3+C5+C7), 0 for 10 (C1 not used)."""
-    return _key(first_eight[1:8:2], first_eight[2:8:2])
+    return check_key(first_eight[1:8:2], first_eight[2:8:2])
 
 
 def insured_key_ok(number: str) -> bool:

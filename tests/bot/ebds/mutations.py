@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from bot.ebds.build import build_declaration
 from bot.ebds.check import b02_ctr, b04_ctr, inspect, recap
-from bot.ebds.layout import B03_SUMS, B05_SUMS, OFFSETS, kind
+from bot.ebds.layout import B03_SUMS, B05_SUMS, OFFSETS
 from bot.ebds.records import Record, line, lines_of, parse
-from bot.ebds.rules import _key, insured_key
+from bot.ebds.rules import check_key, insured_key
 
 CAP = 600_000
 DIGITS = "0123456789"
@@ -69,7 +69,7 @@ def pay(draw, situation: str) -> tuple[int, int]:
 @st.composite
 def cases(draw) -> Case:
     six = draw(st.text(DIGITS, min_size=6, max_size=6))
-    affiliate = six + str(_key(six[1::2], six[0::2]))
+    affiliate = six + str(check_key(six[1::2], six[0::2]))
     period = f"{draw(st.integers(2003, 2035))}{draw(st.integers(1, 12)):02d}"
     numbers = draw(st.lists(insured_numbers(), min_size=1, max_size=6, unique=True))
     employees, rows = [], []
