@@ -52,6 +52,12 @@ def run(args, env) -> int:
     from bot.ebds.cap import caps
     from bot.errors import BadInput
 
+    import re
+
+    if args.period and not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", args.period):
+        raise BadInput(f"--period « {args.period[:20]} » invalide : attendu AAAA-MM, par exemple 2026-10.")
+    if args.affiliate and not re.fullmatch(r"[0-9]{7}", args.affiliate):
+        raise BadInput(f"--affiliate « {args.affiliate[:20]} » invalide : attendu les 7 chiffres du numéro d'affiliation.")
     preetabli = _read(args.preetabli, "Préétabli") if args.preetabli else None
     if args.action == "check":
         from bot.ebds.check import inspect

@@ -44,3 +44,16 @@ def test_every_mutation_kind_is_refused_or_warned(mutation):
     assert verdict != "accepté" and any(mutation.mention in m for m in messages), (verdict, messages)
     expected = "averti" if "(avertissement)" in mutation.kind else "refusé"
     assert verdict == expected, messages
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(st.lists(st.tuples(st.integers(0, 10_000), st.characters(codec="latin-1")), max_size=8),
+       st.text(max_size=300))
+def test_random_edits_and_garbage_never_crash(edits, garbage):
+    case = built(sample_case())
+    text = list(case.content)
+    for position, char in edits:
+        text[position % len(text)] = char
+    for content in ("".join(text), garbage, case.content + garbage):
+        found = inspect(content, preetabli=case.preetabli)
+        assert all(isinstance(str(p), str) for p in found.errors + found.warnings)

@@ -68,3 +68,10 @@ def test_cli_check_refuses_a_huge_file_before_reading_it_and_caps_its_output(tmp
 def test_a_binary_preetabli_is_one_finding():
     found = inspect(CASE.content, preetabli=os.urandom(10_000).decode("latin-1"))
     assert found.error_count == 1 and "préétabli" in str(found.errors[0])
+
+
+def test_cli_refuses_a_malformed_period_or_affiliate(tmp_path, run_cli):
+    (tmp_path / "DS.txt").write_text(CASE.content)
+    for option, value in (("--period", "2026/10"), ("--affiliate", "12345")):
+        result = run_cli("bds", "check", "DS.txt", option, value)
+        assert result.returncode == 2 and f"{option} « {value} » invalide" in result.stdout + result.stderr
