@@ -59,7 +59,8 @@ def inspect(text: str, *, preetabli: str | None = None, affiliate: str | None = 
     cap = _cap(wanted_period, caps, found, b)
     context = {"cap": cap, "b02_ctr": b02_ctr, "b04_ctr": b04_ctr}
     if preetabli is not None and not_text(preetabli):
-        found.add(None, "préétabli", not_text(preetabli)[0], "un préétabli : " + not_text(preetabli)[1], line=0)
+        found.add(None, "contenu", not_text(preetabli)[0], "un préétabli : " + not_text(preetabli)[1], line=0,
+                  in_preetabli=True)
     elif preetabli is not None:
         pre = parse(preetabli)
         for problem in check_preetabli(pre):
@@ -80,8 +81,8 @@ def inspect(text: str, *, preetabli: str | None = None, affiliate: str | None = 
     _check_totals(b, {**sums["B02"], "N_Nbr_Salaries": len(b["B02"])},
                   {**sums["B04"], "N_Nbr_Salaries": len(new_ones)}, found)
     # In file order, the préétabli's own problems first; a warning on a line already in error is noise.
-    found.errors.sort(key=lambda p: (not p.record.startswith("A"), p.line))
-    wrong_lines = {p.line for p in found.errors if not p.record.startswith("A")}
+    found.errors.sort(key=lambda p: (not p.in_preetabli, p.line))
+    wrong_lines = {p.line for p in found.errors if not p.in_preetabli}
     found.warnings = [w for w in found.warnings if w.line not in wrong_lines]
     found.warnings.sort(key=lambda p: p.line)
     return found
@@ -89,10 +90,15 @@ def inspect(text: str, *, preetabli: str | None = None, affiliate: str | None = 
 
 # --- the préétabli itself --------------------------------------------------------------------------
 
+class _PreetabliFindings(Findings):
+    def add(self, *args, **kwargs) -> None:
+        super().add(*args, in_preetabli=True, **kwargs)
+
+
 def check_preetabli(pre: list[Record]) -> list[Problem]:
     """A préétabli we can trust: one A00, one A01, its A02s, and an A03 recap that adds up [CDC].
     A missing A03, or an A02 dropped from the file, would let an employee silently vanish."""
-    found = Findings()
+    found = _PreetabliFindings()
     for record in pre:
         if len(record.raw) != RECORD_LENGTH:
             found.add(record, "longueur", len(record.raw), f"{RECORD_LENGTH} caractères (préétabli)")

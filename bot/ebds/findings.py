@@ -27,10 +27,11 @@ class Problem:
     found: str
     expected: str
     warning: bool = False
+    in_preetabli: bool = False  # a line of the préétabli, not of the declaration
 
     def __str__(self) -> str:
         where = f"ligne {self.line}, enregistrement {self.record or '?'}" if self.line else "fichier"
-        if self.record.startswith("A") and self.record in RECORDS:
+        if self.in_preetabli:
             where = "préétabli, " + where
         if self.field and self.record in RECORDS and self.field in dict(RECORDS[self.record]):
             first, last = columns(self.record, self.field)
@@ -47,7 +48,8 @@ class Findings:
     more_errors: int = 0  # found but not kept
     more_warnings: int = 0
 
-    def add(self, record, name: str, found, expected: str, *, warning: bool = False, line: int | None = None) -> None:
+    def add(self, record, name: str, found, expected: str, *, warning: bool = False, line: int | None = None,
+            in_preetabli: bool = False) -> None:
         kept, more = (self.warnings, "more_warnings") if warning else (self.errors, "more_errors")
         if len(kept) >= KEEP:
             setattr(self, more, getattr(self, more) + 1)
@@ -56,7 +58,7 @@ class Findings:
         if len(shown) > 80:
             shown = shown[:80] + "…"
         kept.append(Problem(line if line is not None else (record.line if record else 0),
-                            _printable(record.type) if record else "", name, shown, expected, warning))
+                            _printable(record.type) if record else "", name, shown, expected, warning, in_preetabli))
 
     def keep(self, problem: Problem) -> None:
         kept, more = (self.warnings, "more_warnings") if problem.warning else (self.errors, "more_errors")

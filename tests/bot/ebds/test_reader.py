@@ -67,7 +67,7 @@ def test_cli_check_refuses_a_huge_file_before_reading_it_and_caps_its_output(tmp
 
 def test_a_binary_preetabli_is_one_finding():
     found = inspect(CASE.content, preetabli=os.urandom(10_000).decode("latin-1"))
-    assert found.error_count == 1 and "préétabli" in str(found.errors[0])
+    assert found.error_count == 1 and str(found.errors[0]).startswith("préétabli, fichier, contenu : trouvé « un contenu binaire")
 
 
 def test_cli_refuses_a_malformed_period_or_affiliate(tmp_path, run_cli):
