@@ -402,7 +402,10 @@ def table(per_kind: int = 20) -> str:
         counts = {"refusé": 0, "averti": 0, "accepté": 0}
         named = 0
         for _ in range(per_kind):
-            verdict, messages = outcome(mutation, built(cases().example()))
+            case = built(cases().example())
+            base = inspect(case.content, preetabli=case.preetabli)
+            assert not base.errors and not base.warnings, "a random declaration should check clean"
+            verdict, messages = outcome(mutation, case)
             counts[verdict] += 1
             named += any(mutation.mention in m for m in messages)
         rows.append(f"| {mutation.kind} | {counts['refusé']} | {counts['averti']} | {counts['accepté']} | "
