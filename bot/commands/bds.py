@@ -20,9 +20,13 @@ def add_options(parser) -> None:
 
 
 def _read(path: str, what: str) -> str:
-    from bot.ebds.textfile import read_limited
+    from bot.ebds.textfile import FileNotUsable, not_text, read_limited
 
-    return read_limited(path, what).decode("latin-1")  # e-BDS files are plain ASCII; never fail on a byte
+    data = read_limited(path, what)
+    refusal = not_text(data[:65536].decode("latin-1"))  # before decoding it all: garbage costs no memory
+    if refusal:
+        raise FileNotUsable(f"{what} « {path} » refusé : {refusal[0]} ; attendu {refusal[1]}.")
+    return data.decode("latin-1")  # e-BDS files are plain ASCII; never fail on a byte
 
 
 def _target(out, name: str):

@@ -59,6 +59,9 @@ def test_cli_check_refuses_a_huge_file_before_reading_it_and_caps_its_output(tmp
         f.truncate(MAX_BYTES + 1)  # sparse: never read
     result = run_cli("bds", "check", "enorme.txt")
     assert result.returncode == 2 and "au plus 50,0 Mo" in result.stdout + result.stderr
+    (tmp_path / "image.pdf").write_bytes(os.urandom(100_000))
+    result = run_cli("bds", "check", "image.pdf")
+    assert result.returncode == 2 and "contenu binaire" in result.stdout + result.stderr
     (tmp_path / "vides.txt").write_bytes(CASE.content.replace("\r\n", "\r\n" * 5000, 1).encode("ascii"))
     result = run_cli("bds", "check", "vides.txt")
     assert result.returncode == 2 and len(result.stdout.splitlines()) < 60
