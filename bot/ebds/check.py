@@ -54,8 +54,9 @@ def inspect(text: str, *, preetabli: str | None = None, affiliate: str | None = 
     _check_order(records, found)
     b = {t: [r for r in records if r.type == t] for t in _ORDER}
     wanted_period = _check_identity(records, b, affiliate, period, found)
-    placeholders = [r for r in b["B04"] if not r.field("N_Num_Assure").strip()]
-    new_ones = [r for r in b["B04"] if r not in placeholders]
+    placeholders, new_ones = [], []
+    for r in b["B04"]:
+        (new_ones if r.field("N_Num_Assure").strip() else placeholders).append(r)
     cap = _cap(wanted_period, caps, found, b)
     context = {"cap": cap, "b02_ctr": b02_ctr, "b04_ctr": b04_ctr}
     if preetabli is not None and not_text(preetabli):

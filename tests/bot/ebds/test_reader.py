@@ -78,3 +78,13 @@ def test_cli_refuses_a_malformed_period_or_affiliate(tmp_path, run_cli):
     for option, value in (("--period", "2026/10"), ("--affiliate", "12345")):
         result = run_cli("bds", "check", "DS.txt", option, value)
         assert result.returncode == 2 and f"{option} « {value} » invalide" in result.stdout + result.stderr
+
+
+def test_many_empty_b04_stay_linear_and_bounded():
+    """Every line a (wrong) empty B04: one finding per line, kept to the bound, counted."""
+    lines = CASE.content.split("\r\n")
+    empty = next(l for l in lines if l.startswith("B04"))
+    empty = empty[:16] + " " * 9 + empty[25:]
+    text = "\r\n".join(lines[:-4] + [empty] * 10_000 + lines[-3:])
+    found = inspect(text)
+    assert len(found.errors) == KEEP and found.error_count > 10_000

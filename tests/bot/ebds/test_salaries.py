@@ -39,6 +39,12 @@ def test_comma_separator_with_quoted_or_dotted_amounts():
     assert [r.number("N_Salaire_Reel") for r in parse(built.content) if r.type == "B02"] == [820050, 0, 240000]
 
 
+def test_header_as_typed_in_a_spreadsheet():
+    header = "Immatriculation;Jours;Salaire Brut;Situation;Nom;CIN\n"
+    built = build_declaration(CASE.preetabli, csv(*ROWS, header=header).encode("cp1252"), 600_000)
+    assert b04_names(built.content) == ["HELENE NUNEZ-AIT"]
+
+
 def test_transliteration_is_deterministic_and_listed():
     row = ROWS[3].replace("Hélène Ñúñez-Aït", "Œdipe Straße O’Brien").replace("BK123456", "bk 12-34")
     built = build_declaration(CASE.preetabli, csv(*ROWS[:3], row), 600_000)
