@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.exit_codes import ExitCode
 
 HELP = "Fichiers e-BDS : vérifie une déclaration (check) ou la construit depuis le préétabli (build)."
+SHOWN = 50  # messages printed per kind; the rest are counted
 
 
 def add_options(parser) -> None:
@@ -19,14 +20,13 @@ def add_options(parser) -> None:
 
 
 def _read(path: str, what: str) -> str:
-    from pathlib import Path
+    from bot.ebds.textfile import FileNotUsable, not_text, read_limited
 
-    from bot.errors import BadInput
-
-    try:
-        return Path(path).read_bytes().decode("latin-1")  # e-BDS files are plain ASCII; never fail on a byte
-    except OSError as exc:
-        raise BadInput(f"{what} « {path} » illisible ({exc.strerror}).") from None
+    data = read_limited(path, what)
+    refusal = not_text(data[:65536].decode("latin-1"))  # before decoding it all: garbage costs no memory
+    if refusal:
+        raise FileNotUsable(f"{what} « {path} » refusé : {refusal[0]} ; attendu {refusal[1]}.")
+    return data.decode("latin-1")  # e-BDS files are plain ASCII; never fail on a byte
 
 
 def _target(out, name: str):
@@ -42,41 +42,67 @@ def _target(out, name: str):
     return out / name
 
 
+def _say_list(env, items: list, more: int, what: str) -> None:
+    for item in items[:SHOWN]:
+        env.say(f"  - {item}")
+    hidden = len(items) - min(len(items), SHOWN) + more
+    if hidden:
+        env.say(f"  … et {hidden} autre(s) {what} non affiché(s).")
+
+
 def run(args, env) -> int:
     from pathlib import Path
 
+    from bot.ebds.cap import caps
     from bot.errors import BadInput
 
+    import re
+
+    if args.period and not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", args.period):
+        raise BadInput(f"--period « {args.period[:20]} » invalide : attendu AAAA-MM, par exemple 2026-10.")
+    if args.affiliate and not re.fullmatch(r"[0-9]{7}", args.affiliate):
+        raise BadInput(f"--affiliate « {args.affiliate[:20]} » invalide : attendu les 7 chiffres du numéro d'affiliation.")
     preetabli = _read(args.preetabli, "Préétabli") if args.preetabli else None
     if args.action == "check":
-        from bot.ebds.check import check
+        from bot.ebds.check import inspect
 
         if not args.file:
             raise BadInput("Indiquez le fichier à vérifier : damancom-bot bds check DS_1234567_102026.txt")
-        problems = check(_read(args.file, "Fichier"), preetabli=preetabli, affiliate=args.affiliate,
-                         period=args.period)
-        if not problems:
+        found = inspect(_read(args.file, "Fichier"), preetabli=preetabli, affiliate=args.affiliate,
+                        period=args.period, caps=caps(env.environ))
+        if found.warning_count:
+            env.say(f"{found.warning_count} avertissement(s) dans {args.file} (à vérifier ; ils n'empêchent pas l'envoi) :")
+            _say_list(env, [str(w) for w in found.warnings], found.more_warnings, "avertissement(s)")
+        if not found.error_count:
             env.say(f"Fichier conforme : {args.file}" + (" (et cohérent avec le préétabli)." if preetabli else "."))
             return 0
-        env.say(f"{len(problems)} problème(s) dans {args.file} :")
-        for problem in problems:
-            env.say(f"  - {problem}")
+        env.say(f"{found.error_count} problème(s) dans {args.file} :")
+        _say_list(env, [str(p) for p in found.errors], found.more_errors, "problème(s)")
         return ExitCode.BAD_INPUT
-    from bot.ebds.build import build
-    from bot.ebds.cap import cap_for, caps
+    from bot.ebds.build import build_declaration
+    from bot.ebds.cap import cap_for
     from bot.ebds.records import parse
+    from bot.ebds.textfile import read_limited
 
     if not preetabli or not args.salaries:
         raise BadInput("Indiquez le préétabli et les salaires : damancom-bot bds build --preetabli FICHIER "
-                          "--salaries salaires.csv")
-    header = next((r for r in parse(preetabli) if r.type == "A01"), None)
+                       "--salaries salaires.csv")
+    header = next((r for r in parse(preetabli) if r.type == "A01" and len(r.raw) == 260), None)
     if header is None:
         raise BadInput(f"« {args.preetabli} » n'est pas un préétabli (pas d'enregistrement A01).")
-    name, content = build(preetabli, _read(args.salaries, "Fichier des salaires"),
-                          cap_for(header.text("L_Periode"), caps(env.environ)))
-    target = _target(Path(args.out), name)
+    target = _target(Path(args.out), "")  # a missing --out is said before any work
+    built = build_declaration(preetabli, read_limited(args.salaries, "Fichier des salaires"),
+                              cap_for(header.text("L_Periode"), caps(env.environ)))
+    target = _target(Path(args.out), built.name)
+    env.say(f"Fichier des salaires lu en {built.encoding}.")
+    if built.changes:
+        env.say(f"{len(built.changes)} nom(s) ou CIN écrit(s) dans l'alphabet du portail (A-Z, 0-9, espace, tiret) :")
+        _say_list(env, built.changes, 0, "changement(s)")
+    if built.warnings:
+        env.say(f"{len(built.warnings)} avertissement(s) (à vérifier ; ils n'empêchent pas l'envoi) :")
+        _say_list(env, [str(w) for w in built.warnings], 0, "avertissement(s)")
     try:
-        target.write_bytes(content.encode("ascii"))
+        target.write_bytes(built.content.encode("ascii"))
     except OSError as exc:
         from bot.errors import StorageError
 

@@ -3,68 +3,45 @@ payroll software. The result is checked before it is returned: it never writes a
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from dataclasses import dataclass
 
-from bot.ebds.check import b02_ctr, b04_ctr, check, recap
-from bot.ebds.layout import B03_SUMS, B05_SUMS, NO_PAY_SITUATIONS, RECORDS, SITUATIONS
+from bot.ebds.check import Problem, b02_ctr, b04_ctr, check_preetabli, inspect, recap
+from bot.ebds.layout import B03_SUMS, B05_SUMS, NO_PAY_SITUATIONS, RECORDS
 from bot.ebds.records import Record, line, parse
-from bot.errors import BadInput as _BadInput
+from bot.ebds.rules import LEAVING, ZERO_PAY_MP
+from bot.ebds.salaries import COLUMNS, BadSalaries, Row, read_salaries  # noqa: F401 (COLUMNS re-exported)
 
-COLUMNS = ("immatriculation", "jours", "salaire_brut", "situation", "nom", "cin")
 
-
-class BadInput(_BadInput):
-    """A CSV or préétabli the bot cannot turn into a valid declaration (exit 2)."""
+BadInput = BadSalaries  # a CSV or préétabli the bot cannot turn into a valid declaration (exit 2)
 
 
 @dataclass
-class Row:
-    line: int
-    number: str
-    days: int
-    salary: int  # centimes
-    situation: str
-    name: str
-    cin: str
+class Built:
+    name: str  # DS_<affilie>_<MMAAAA>.txt
+    content: str
+    changes: list[str]  # every name or CIN put into the portal's alphabet
+    warnings: list[Problem]  # suspicious but legal: shown, not refused
+    encoding: str  # of the salaries CSV, as found
 
 
-def read_salaries(text: str) -> list[Row]:
-    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text.strip() else "a;b", delimiters=";,\t")
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    missing = [c for c in COLUMNS[:3] if c not in header]
-    if missing:
-        raise BadInput(f"Le fichier des salaires n'a pas les colonnes {', '.join(missing)} ; colonnes attendues : "
-                       f"{', '.join(COLUMNS)} (situation, nom et cin facultatifs).")
-    rows = []
-    for number, raw in enumerate(reader, start=2):
-        item = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
-        where = f"ligne {number} du fichier des salaires"
-        if not re.fullmatch(r"[0-9]{1,9}", item["immatriculation"]):
-            raise BadInput(f"{where} : immatriculation « {item['immatriculation']} » invalide (jusqu'à 9 chiffres).")
-        if not re.fullmatch(r"[0-9]{1,2}", item["jours"]):
-            raise BadInput(f"{where} : nombre de jours « {item['jours']} » invalide.")
-        amount = item["salaire_brut"].replace(" ", "").replace("\u00a0", "").replace(",", ".")
-        if not re.fullmatch(r"[0-9]{1,9}(\.[0-9]{1,2})?", amount):
-            raise BadInput(f"{where} : salaire « {item['salaire_brut']} » invalide (exemple : 4500,00).")
-        situation = item.get("situation", "").upper()
-        if situation not in SITUATIONS:
-            raise BadInput(f"{where} : situation « {situation} » inconnue ; codes : vide, "
-                           + ", ".join(k for k in SITUATIONS if k) + ".")
-        rows.append(Row(number, item["immatriculation"].zfill(9), int(item["jours"]), round(float(amount) * 100),
-                        situation, item.get("nom", ""), item.get("cin", "")))
-    return rows
-
-
-def build(preetabli: str, salaries: str, cap: int) -> tuple[str, str]:
+def build(preetabli: str, salaries: bytes | str, cap: int) -> tuple[str, str]:
     """Returns (file name DS_<affilie>_<MMAAAA>.txt, content)."""
+    built = build_declaration(preetabli, salaries, cap)
+    return built.name, built.content
+
+
+def build_declaration(preetabli: str, salaries: bytes | str, cap: int) -> Built:
     pre = parse(preetabli)
     a00, a01 = _one(pre, "A00"), _one(pre, "A01")
+    broken = check_preetabli(pre)
+    if broken:  # without its A03 recap, an employee dropped from the préétabli would vanish silently
+        raise BadInput("Le préétabli n'est pas complet ou pas cohérent, rien n'a été construit : "
+                       + " ; ".join(map(str, broken[:5])) + ". Téléchargez-le à nouveau depuis Damancom.")
     employees = [r for r in pre if r.type == "A02"]
-    rows = {r.number: r for r in read_salaries(salaries)}
+    table = read_salaries(salaries)
+    known = {e.text("N_Num_Assure") for e in employees}
+    rows: dict[str, Row] = {row.number: row for row in table.rows if row.number in known}  # no duplicates (CSV check)
+    new_rows = [row for row in table.rows if row.number not in known]
     affiliate, period = a01.text("N_Num_Affilie"), a01.text("L_Periode")
     lines = [line("B00", {"N_Identif_Transfert": a00.text("N_Identif_Transfert"), "L_Cat": "B0"}),
              line("B01", {name: a01.fields[name] for name, _ in RECORDS["A01"]})]
@@ -79,10 +56,12 @@ def build(preetabli: str, salaries: str, cap: int) -> tuple[str, str]:
         values.update({k: employee.fields[k] for k in ("N_Num_Affilie", "L_Periode", "N_Num_Assure", "L_Nom_Prenom",
                                                         "N_Enfants", "N_AF_A_Payer", "N_AF_A_Deduire",
                                                         "N_AF_Net_A_Payer")})
-        values.update(N_AF_A_Reverser=0, L_Situation=row.situation)
+        # [IMPL] a leaver's (SO) or a deceased's (DE) net allowance of the month goes back to the CNSS
+        reverser = employee.number("N_AF_Net_A_Payer") if row.situation in LEAVING else 0
+        values.update(N_AF_A_Reverser=reverser, L_Situation=row.situation)
         b02.append(values)
     new = []
-    for row in rows.values():
+    for row in new_rows:
         if not row.name or not row.cin:
             raise BadInput(f"Ligne {row.line} du fichier des salaires : {row.number} n'est pas dans le préétabli ; "
                            "pour un nouveau salarié, indiquez son nom et son CIN.")
@@ -101,14 +80,14 @@ def build(preetabli: str, salaries: str, cap: int) -> tuple[str, str]:
     lines.append(line("B05", {**identity, **b05}))
     lines.append(line("B06", {**identity, **{k: b03[k] + v for k, v in b05.items()}}))
     content = "\r\n".join(lines) + "\r\n"
-    problems = check(content, preetabli=preetabli)
-    if problems:  # a bug here, or a préétabli the layout does not describe
-        raise BadInput("La déclaration construite n'est pas valide : " + " ; ".join(map(str, problems[:5])))
-    return f"DS_{affiliate}_{period[4:]}{period[:4]}.txt", content
+    found = inspect(content, preetabli=preetabli, caps={"0000-01": cap})
+    if found.errors:  # a bug here, or a préétabli the layout does not describe
+        raise BadInput("La déclaration construite n'est pas valide : " + " ; ".join(map(str, found.errors[:5])))
+    return Built(f"DS_{affiliate}_{period[4:]}{period[:4]}.txt", content, table.changes, found.warnings, table.encoding)
 
 
 def _pay(row: Row, cap: int) -> dict[str, int]:
-    if row.situation in NO_PAY_SITUATIONS:
+    if row.situation in NO_PAY_SITUATIONS | ZERO_PAY_MP:
         if row.days or row.salary:
             raise BadInput(f"Ligne {row.line} du fichier des salaires : en situation {row.situation}, jours et "
                            "salaire doivent être à 0.")

@@ -52,6 +52,29 @@ NO_PAY_SITUATIONS = {"CS", "MS"}
 MAX_DAYS = 26
 
 
+# Where each field sits in its line: record type → field → (start, end) as Python slice bounds.
+OFFSETS: dict[str, dict[str, tuple[int, int]]] = {}
+for _type, _fields in RECORDS.items():
+    _start, OFFSETS[_type] = 3, {}
+    for _name, _length in _fields:
+        OFFSETS[_type][_name] = (_start, _start + _length)
+        _start += _length
+
+# Characters allowed in text (AN) fields. The layout says « upper case, no accents »; public payroll
+# implementations restrict names and CIN to A-Z, 0-9 and space. We keep the hyphen in names (compound
+# names, « NUNEZ-AIT »), and the usual address punctuation elsewhere.
+NAME_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -"
+CIN_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+TEXT_CHARACTERS = NAME_CHARACTERS + ".,'/&()_:+*"
+# Names typed by the employer (B04) are held to the strict set; B02 repeats the préétabli's own text.
+CHARACTERS = {("B04", "L_Nom_Prenom"): NAME_CHARACTERS, ("B04", "L_Num_CIN"): CIN_CHARACTERS}
+
+# Insured-number conventions in B04 (public payroll implementations, after the CNSS specification):
+# a new employee not yet registered is declared with 000000000 and a CIN; occasional workers with
+# 999999999.
+NOT_YET_REGISTERED, OCCASIONAL = "000000000", "999999999"
+
+
 def kind(field: str) -> str:
     if field == "filler":
         return "filler"

@@ -96,32 +96,6 @@ def test_a_state_dir_that_is_a_file_is_exit_2(tmp_path):
         assert code == 2 and "Traceback" not in text and str(blocker) in text
 
 
-def test_bds_build_out_to_a_missing_folder_or_a_file_is_exit_2(tmp_path):
-    from bot.sandbox import load_accounts
-    from bot.sandbox.preetabli import make_preetabli
-
-    (tmp_path / "pre.txt").write_text(make_preetabli(load_accounts()[0], "2026-10"), encoding="latin-1")
-    from tests.bot.ebds.test_ebds import CSV
-
-    (tmp_path / "s.csv").write_text(CSV, encoding="utf-8")
-    (tmp_path / "fichier").write_text("")
-    for out in (tmp_path / "absent", tmp_path / "fichier", tmp_path / ("x" * 300)):
-        code, text = run(["bds", "build", "--preetabli", str(tmp_path / "pre.txt"), "--salaries",
-                          str(tmp_path / "s.csv"), "--out", str(out)], {}, tmp_path)
-        assert code == 2 and "--out" in text, text
-
-
-def test_a_superscript_digit_in_an_ebds_number_field_is_a_finding_not_a_crash():
-    from bot.ebds.build import build
-    from bot.ebds.records import parse
-    from tests.bot.ebds.test_ebds import CSV, PRE, problems_of, set_field
-
-    text = build(PRE, CSV, 600_000)[1]
-    broken = set_field(text, 3, "N_Jours_Declares", "2²")
-    assert parse(broken)[2].number("N_Jours_Declares") == 0
-    assert any("N_Jours_Declares" in p for p in problems_of(broken))
-
-
 @pytest.mark.parametrize("content", [b'{"seq": 1, "step": "d\xe9but"}\n', b'{"seq": "1", "file": ["a"], "reports": [1]}\n',
                                      b"[1, 2]\n", b""])
 def test_a_malformed_manifest_is_reported_not_a_crash(tmp_path, content):
