@@ -351,7 +351,6 @@ def serve(planner: Planner, state_dir: Path, say: Callable[[str], None]) -> None
 
 def _serve(planner: Planner, state_dir: Path, say: Callable[[str], None]) -> None:
     global _SERVICE, _scheduler
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     try:
@@ -359,9 +358,10 @@ def _serve(planner: Planner, state_dir: Path, say: Callable[[str], None]) -> Non
         for line in planner.recover():
             say(line)
         _SERVICE = planner
+        # Jobs live in memory: at every start the ledger re-plans each pending period (below), so a
+        # persistent job store would only keep a second, possibly stale, copy of the plan.
         _scheduler = BlockingScheduler(
             timezone=clock.TZ,
-            jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{Path(state_dir) / 'jobs.sqlite'}")},
             # Never drop a late run (default grace is 1 s); the ledger makes running twice harmless.
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1})
         _scheduler.add_job(_tick_job, "interval", seconds=HEARTBEAT.total_seconds(), id="battement",

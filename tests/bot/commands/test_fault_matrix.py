@@ -1,11 +1,12 @@
-"""The fault matrix: each sandbox fault × the exit code it must give × a (generous) bound on wall
-time, with the real bot as a process. A person answers every SMS at once."""
+"""The fault matrix: each sandbox fault × the exit code it must give, with the real bot as a
+process; a person answers every SMS at once. The bot must end by itself: a run still going after
+four times its expected duration is a hang and fails. How fast it ends is measured in `bench/`,
+not asserted here (a loaded machine is slower, not wrong)."""
 
 from __future__ import annotations
 
 import dataclasses
 import subprocess
-import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -24,7 +25,7 @@ def hours_around(offset_h: int, length_h: int) -> tuple:
 
 
 FAST = {"DAMANCOM_RETRY_BACKOFF": "0.2", "DAMANCOM_TIMEOUT_ACTION": "5"}
-# (id, faults, extra environment, exit code, max seconds, SMS sent)
+# (id, faults, extra environment, exit code, expected seconds at most on an idle machine, SMS sent)
 MATRIX = [
     ("aucune", Faults(), {}, 0, 60, 1),
     ("unavailable", Faults("unavailable"), FAST, 4, 40, 0),
@@ -45,23 +46,20 @@ MATRIX = [
 
 @pytest.mark.parametrize("style", STYLES)
 @pytest.mark.parametrize("faults, extra, expected, bound, sms", [m[1:] for m in MATRIX], ids=[m[0] for m in MATRIX])
-def test_fault_gives_its_exit_code_in_bounded_time(tmp_path, cli_env, faults, extra, expected, bound, sms, style):
+def test_fault_gives_its_exit_code_and_the_bot_ends(tmp_path, cli_env, faults, extra, expected, bound, sms, style):
     portal = Portal()
     account = portal.accounts["PHARMA-DEMO"]
     faults = dataclasses.replace(faults, fired=set())  # one fresh fault per style
     with Sandbox(portal, faults=faults, style=style, sms_delay=TEST_SMS_DELAY) as sandbox:
         env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": account.identifier,
                "DAMANCOM_PASSWORD": account.password, "DAMANCOM_LOCAL_PAGE": "0", **extra}
-        started = time.monotonic()
         bot = BotProcess(tmp_path, env, ["login"], stdin=subprocess.PIPE)
         portal.outbox.listeners.append(lambda message: bot.type(message.code))
         try:
-            code = bot.finish(timeout=bound + 60)
+            code = bot.finish(timeout=4 * bound)  # TimeoutExpired: the bot hangs
         finally:
             bot.kill()
-        elapsed = time.monotonic() - started
     assert code == expected, bot.err
-    assert elapsed < bound, f"{elapsed:.1f} s"
     assert len(portal.outbox.all()) == sms
     assert "Traceback" not in bot.err
     if expected:
