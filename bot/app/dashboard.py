@@ -1,0 +1,86 @@
+"""The dashboard's memory: where the bot's files are, the tokens of this session, the runs it
+started, the last file checked, the doctor's results, and the notes shown after a button."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from pathlib import Path
+
+from bot.app import overview
+from bot.app.jobs import Jobs
+from bot.system import localweb
+
+
+class Dashboard:
+    def __init__(self, environ: dict[str, str], cwd: Path):
+        from bot.settings.config import load_settings
+
+        self.environ, self.cwd = environ, Path(cwd)
+        settings = load_settings(environ, need_credentials=False)
+        self.state_dir = settings.state_dir
+        self.recordings = Path(self.cwd, settings.recordings) if not settings.recordings.is_absolute() \
+            else settings.recordings
+        self.token, self.csrf = localweb.new_token(), localweb.new_token()
+        self.jobs = Jobs(environ, self.cwd, self.state_dir / "tableau-de-bord")
+        self.pending: dict | None = None  # the last declaration file checked (not yet filed)
+        self.doctor: dict = {}
+        self.given: set = set()  # codes already handed over (memory only, never written)
+        self.notes: dict[str, tuple[str, str]] = {}
+        self._note_ids = itertools.count(1)
+        self.lock = threading.Lock()  # one button at a time (a double click is handled after the first)
+
+    @property
+    def prefix(self) -> str:
+        return f"/app/{self.token}"
+
+    @property
+    def account(self) -> str:
+        from bot.app.settings_form import account_name
+
+        return account_name(self.environ)
+
+    def env_file(self) -> Path:
+        from bot.app.settings_form import env_file
+
+        return env_file(self.environ, self.cwd)
+
+    def has_password(self) -> bool:
+        from bot.app.settings_form import password_for_child
+
+        return bool(self.environ.get("DAMANCOM_PASSWORD")) or bool(password_for_child(self.environ))
+
+    def child_secrets(self) -> dict[str, str]:
+        from bot.app.settings_form import password_for_child
+
+        return password_for_child(self.environ)
+
+    def note(self, kind: str, text: str) -> str:
+        number = str(next(self._note_ids))
+        self.notes[number] = (kind, text)
+        return number
+
+    def default_period(self) -> str:
+        from bot.system import clock
+
+        return clock.previous_period(clock.now())
+
+    def scheduler(self) -> dict:
+        from bot.schedule import heartbeat
+
+        return heartbeat.read(self.state_dir)
+
+    def scheduler_line(self) -> str:
+        from html import escape
+
+        running = self.scheduler().get("running")
+        text = ("Planificateur actif : les essais ont lieu aux heures creuses." if running else
+                "Aucun planificateur ne tourne : les essais prévus n'auront pas lieu (lancez « damancom-bot schedule » "
+                "ou installez-le avec « damancom-bot schedule --install »).")
+        return f'<p class="{"ok" if running else "discret"}">{escape(text)}</p>'
+
+    def periods(self) -> list[overview.PeriodView]:
+        return overview.periods(self.state_dir, self.environ, bool(self.scheduler().get("running")))
+
+    def reports(self) -> list[overview.ReportView]:
+        return overview.reports(self.recordings)
