@@ -31,11 +31,13 @@ class ReportView:
     receipt: str | None
 
 
-def periods(state_dir: Path, environ, scheduler_running: bool) -> list[PeriodView]:
+def periods(state_dir: Path, environ, scheduler_running: bool, now=None) -> list[PeriodView]:
     from bot.ledger import ledger as L
     from bot.ledger.words import STATE_FR, day, period_line
     from bot.schedule.plan import parse_plan
+    from bot.system import clock
 
+    now = now or clock.now()
     if not (Path(state_dir) / L.FILE).exists():
         return []
     plan = parse_plan(environ)
@@ -46,11 +48,11 @@ def periods(state_dir: Path, environ, scheduler_running: bool) -> list[PeriodVie
             state, line = "essai interrompu", "aucun planificateur ne tourne : l'essai sera repris à son démarrage"
         else:
             state, line = STATE_FR.get(row.state, row.state), period_line(row)
-        shown.append(PeriodView(row.account, row.period, state, _why(row, line), day(row.deadline), row.receipt))
+        shown.append(PeriodView(row.account, row.period, state, why(row, line, now), day(row.deadline), row.receipt))
     return shown
 
 
-def _why(row, line: str) -> str:
+def why(row, line: str, now) -> str:
     """« prochain essai ce soir à 21 h 04 : le portail est surchargé en journée » when the next try
     waits for the evening window; the ledger's own sentence otherwise."""
     from bot.system import clock
@@ -58,7 +60,7 @@ def _why(row, line: str) -> str:
     if row.next_attempt is None or row.state not in ("pending",):
         return line
     moment = row.next_attempt.astimezone(clock.TZ)
-    today = clock.now().astimezone(clock.TZ).date()
+    today = now.astimezone(clock.TZ).date()
     hour = f"{moment.hour} h {moment.minute:02d}"
     if moment.date() == today:
         when = f"ce soir à {hour}" if moment.hour >= 18 else f"aujourd'hui à {hour}"
@@ -66,17 +68,21 @@ def _why(row, line: str) -> str:
         when = f"demain {'matin ' if moment.hour < 12 else ''}à {hour}"
     else:
         when = f"le {moment.strftime('%d/%m')} à {hour}"
-    why = {"first_planned": "premier essai du mois, hors des heures chargées",
-           "portal_down": "le portail était indisponible ; il est surchargé en journée",
-           "no_code": "personne n'a donné le code au dernier essai",
-           "declined_not_now": "vous avez répondu « pas maintenant »",
-           "busy": "une autre connexion utilisait le compte",
-           "to_declare": "connecté, la déclaration reste à déposer"}.get(row.next_reason or "")
-    if why is None:
+    because = {"first_planned": "premier essai du mois",
+               "portal_down": "le portail était indisponible",
+               "no_code": "personne n'a donné le code au dernier essai",
+               "declined_not_now": "vous avez répondu « pas maintenant »",
+               "busy": "une autre connexion utilisait le compte",
+               "to_declare": "connecté, la déclaration reste à déposer",
+               "missed": "l'essai prévu a été manqué (ordinateur éteint ou en veille)",
+               "restarted": "repris au redémarrage du planificateur"}.get(row.next_reason or "")
+    off_peak = moment.hour >= 18 or moment.hour < 8
+    if because is None:
         return f"prochain essai {when} ({line})"
-    if row.next_reason == "first_planned" or moment.hour >= 18 or moment.hour < 8:
-        why += "" if "surchargé" in why else " ; le portail est surchargé en journée"
-    return f"prochain essai {when} : {why}"
+    if off_peak and row.next_reason in ("first_planned", "portal_down", "missed", "restarted"):
+        # Why the bot waits for that hour rather than trying now: the seed's one hard-won fact.
+        return f"prochain essai {when} : le portail est surchargé en journée ({because})"
+    return f"prochain essai {when} : {because}"
 
 
 def reports(recordings: Path, limit: int = 6) -> list[ReportView]:

@@ -26,6 +26,7 @@ def save(form: dict[str, str], environ: dict[str, str], cwd: Path) -> list[str]:
 
     from bot.settings import secrets
     from bot.settings.config import TELEGRAM_TOKEN_RE
+    from bot.system.files import make_private
 
     identifier = form.get("identifiant", "").strip()
     password = form.get("mot_de_passe", "")
@@ -42,6 +43,12 @@ def save(form: dict[str, str], environ: dict[str, str], cwd: Path) -> list[str]:
     if chat and not re.fullmatch(r"-?\d{1,20}", chat):
         raise BadInput("Le numéro de discussion Telegram est un nombre, par exemple 123456789.")
     done = []
+    if password:  # first: a keyring that refuses leaves every setting as it was
+        name = (environ.get("DAMANCOM_ACCOUNT") or "").strip() or identifier or account_name(environ)
+        if not name:
+            raise BadInput("Indiquez aussi l'identifiant : le mot de passe est rangé sous ce nom.")
+        secrets.store(name, password)
+        done.append(f"Mot de passe du compte {name} rangé dans le trousseau de l'ordinateur (pas dans un fichier).")
     path = env_file(environ, cwd)
     try:
         if identifier:
@@ -56,14 +63,10 @@ def save(form: dict[str, str], environ: dict[str, str], cwd: Path) -> list[str]:
             environ["DAMANCOM_TELEGRAM_CHAT"] = " ".join(
                 sorted({*environ.get("DAMANCOM_TELEGRAM_CHAT", "").replace(",", " ").split(), chat}))
             done.append(f"Telegram enregistré dans {path} (discussion {chat}).")
+        if path.exists():
+            make_private(path)  # it may hold the password too (an older setup)
     except OSError as exc:
         raise ConfigError(f"Le fichier de réglages « {path} » ne peut pas être écrit ({exc.strerror}).") from None
-    if password:
-        name = account_name(environ)
-        if not name:
-            raise BadInput("Indiquez d'abord l'identifiant : le mot de passe est rangé sous ce nom.")
-        secrets.store(name, password)
-        done.append(f"Mot de passe du compte {name} rangé dans le trousseau de l'ordinateur (pas dans un fichier).")
     if not done:
         raise BadInput("Rien à enregistrer : remplissez au moins un champ.")
     return done

@@ -18,7 +18,7 @@ def _keyring():
     from keyring.backends import fail
 
     backend = keyring.get_keyring()
-    if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 1) <= 0:
+    if isinstance(backend, fail.Keyring):
         raise KeyringUnavailable("Aucun trousseau de mots de passe n'est disponible sur cet ordinateur : gardez le "
                                  "mot de passe dans le fichier .env (DAMANCOM_PASSWORD).")
     return keyring
