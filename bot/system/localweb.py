@@ -5,6 +5,7 @@ and the dashboard (`bot/app/`)."""
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from http import HTTPStatus
@@ -26,6 +27,8 @@ def same(given: str, expected: str) -> bool:
 
 class QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    # On Windows SO_REUSEADDR lets a second program take a port already listening: never there.
+    allow_reuse_address = os.name != "nt"
 
     def handle_error(self, request, client_address) -> None:
         """A client that hangs up mid-request is ordinary: one quiet log line, no traceback on stderr."""
