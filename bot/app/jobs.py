@@ -16,6 +16,7 @@ from bot.errors import BadInput
 from bot.system.files import private_dir
 
 VERB_FR = {"login": "connexion", "declare": "dépôt de la déclaration"}
+DONE_FR = {"login": "réussie", "declare": "réussi"}
 
 
 @dataclass

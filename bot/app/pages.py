@@ -9,7 +9,7 @@ import time
 from html import escape
 
 from bot.app import progress
-from bot.app.jobs import VERB_FR
+from bot.app.jobs import DONE_FR, VERB_FR
 
 LIVE = ("attente", "direct", "periodes", "rapports", "verifications")
 
@@ -106,7 +106,7 @@ def live_run(app) -> str:
         if job.running:
             status = f"<p>En cours : {escape(what)} pour le compte {escape(job.account)}.</p>"
         elif job.exit_code == 0:
-            status = f'<p class="ok">Terminé : {escape(what)} réussi. {escape(job.last_line)}</p>'
+            status = f'<p class="ok">Terminé : {escape(what)} {DONE_FR.get(job.verb, "réussi")}. {escape(job.last_line)}</p>'
         else:
             status = f'<p class="ko">Échec : {escape(what)}. {escape(job.last_line)}</p>'
         folder = progress.audit_folder(app.recordings, job.account, since=job.started)
@@ -194,11 +194,11 @@ def settings(app) -> str:
     env = app.environ
     identifier = escape(env.get("DAMANCOM_IDENTIFIER", ""))
     telegram = "configuré" if env.get("DAMANCOM_TELEGRAM_TOKEN") else "non configuré"
-    password = "renseigné" if app.has_password() else "non renseigné"
+    password = "déjà renseigné" if app.has_password() else "non renseigné"
     inner = (f'<label for="identifiant">Identifiant Damancom</label><input id="identifiant" name="identifiant" '
              f'value="{identifier}" autocomplete="username">'
-             f'<label for="mot_de_passe">Mot de passe Damancom ({password} ; rangé dans le trousseau de '
-             'l\'ordinateur)</label><input id="mot_de_passe" name="mot_de_passe" type="password" '
+             f'<label for="mot_de_passe">Mot de passe Damancom ({password} ; un nouveau est rangé dans le '
+             'trousseau de l\'ordinateur, jamais dans un fichier)</label><input id="mot_de_passe" name="mot_de_passe" type="password" '
              'autocomplete="new-password">'
              f'<label for="telegram_jeton">Telegram ({telegram}) : jeton du bot</label>'
              '<input id="telegram_jeton" name="telegram_jeton" autocomplete="off" size="50">'

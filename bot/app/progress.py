@@ -14,8 +14,19 @@ CODE_VALIDITY = dropbox.CODE_TTL  # the portal's SMS codes die after about 5 min
 PHASE_FR = {"ready": "attend votre confirmation avant d'envoyer le SMS", "code": "attend le code reçu par SMS",
             "question": "attend votre réponse à une question du portail"}
 
-_STEP_FR = {"debut": "Début", "fin": "Fin", "accuse-de-reception": "Accusé de réception", "deconnexion": "Déconnexion",
-            "entree": "Entrée sur le portail", "annonce-fermee": "Annonce fermée", "confirmation": "Totaux affichés"}
+_STEP_FR = {"debut": "Début", "fin": "Fin", "accueil": "Page d'accueil du portail", "choix-connexion": "Choix « OTP »",
+            "identifiant": "Identifiant saisi", "identifiant-refuse": "Identifiant refusé",
+            "code-demande": "SMS envoyé par le portail", "code-saisi": "Code et mot de passe saisis",
+            "code-refuse": "Code refusé par le portail", "code-renvoye": "Nouveau code demandé",
+            "espace-affilie": "Espace affilié atteint", "deconnexion": "Déconnexion",
+            "question-portail": "Question du portail", "eid-code-qr": "Code QR e-ID", "eid-non-approuve": "e-ID non approuvée",
+            "fichier-choisi": "Fichier choisi", "fichier-refuse": "Fichier refusé par le portail",
+            "confirmation": "Totaux affichés par le portail", "non-validee": "Déclaration non validée",
+            "declaration-deposee": "Déclaration déposée", "accuse-de-reception": "Accusé de réception",
+            "accuse-de-reception-html": "Accusé de réception enregistré", "tentative-terminee": "Essai terminé",
+            "entree": "Entrée sur le portail", "annonce-fermee": "Annonce fermée", "annonce": "Annonce du portail",
+            "portail-indisponible": "Portail indisponible", "portail-injoignable": "Portail injoignable",
+            "duree-depassee": "Durée dépassée"}
 
 
 def step_title(step: str) -> str:

@@ -117,7 +117,7 @@ def test_settings_go_to_env_and_the_password_to_the_keyring(page, dashboard, tmp
         page.get_by_role("button", name="Enregistrer les réglages").click()
         expect(page.get_by_role("status")).to_contain_text("rangé dans le trousseau")
         assert keyring.data == {("damancom-bot", "PHARMA-DEMO"): PASSWORD}
-        expect(page.get_by_label(re.compile("Mot de passe Damancom \\(renseigné"))).to_be_empty()
+        expect(page.get_by_label(re.compile("Mot de passe Damancom \\(déjà renseigné"))).to_be_empty()
         expect(page.get_by_label("Identifiant Damancom")).to_have_value("PHARMA-DEMO")
         html = page.content()
     env_text = (tmp_path / ".env").read_text(encoding="utf-8")
