@@ -125,7 +125,8 @@ def _run_doctor(app) -> None:
     from bot.settings.config import load_settings
 
     try:
-        checks = doctor_checks.all_checks(load_settings(app.environ, need_credentials=False))
+        environ = {**app.environ, **app.child_secrets()}  # a password in the keyring counts as given
+        checks = doctor_checks.all_checks(load_settings(environ, need_credentials=False))
         found = [(c.name, c.ok, c.blocking, c.detail) for c in checks]
     except BotError as exc:
         found = [("configuration", False, True, exc.message)]

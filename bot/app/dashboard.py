@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from pathlib import Path
 
 from bot.app import overview
 from bot.app.jobs import Jobs
 from bot.system import localweb
+
+PERIODS_EVERY = 3.0  # seconds
 
 
 class Dashboard:
@@ -28,6 +31,8 @@ class Dashboard:
         self.given: set = set()  # codes already handed over (memory only, never written)
         self.notes: dict[str, tuple[str, str]] = {}
         self._note_ids = itertools.count(1)
+        self._periods: tuple[float, list] | None = None
+        self._job_seen = None
         self.lock = threading.Lock()  # one button at a time (a double click is handled after the first)
 
     @property
@@ -80,7 +85,19 @@ class Dashboard:
         return f'<p class="{"ok" if running else "discret"}">{escape(text)}</p>'
 
     def periods(self) -> list[overview.PeriodView]:
-        return overview.periods(self.state_dir, self.environ, bool(self.scheduler().get("running")))
+        """Read again at most every few seconds: the page polls every second, the ledger is shared
+        with the scheduler (each read is a short SQLite transaction)."""
+        now = time.monotonic()
+        if self._periods is None or now - self._periods[0] > PERIODS_EVERY or self.jobs_changed():
+            self._periods = (now, overview.periods(self.state_dir, self.environ, bool(self.scheduler().get("running"))))
+        return self._periods[1]
+
+    def jobs_changed(self) -> bool:
+        """A run started here just ended: its outcome shows at once, not a few seconds later."""
+        job = self.jobs.current()
+        seen = (id(job), job.running) if job else None
+        changed, self._job_seen = seen != self._job_seen, seen
+        return changed
 
     def reports(self) -> list[overview.ReportView]:
         return overview.reports(self.recordings)

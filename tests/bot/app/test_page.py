@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from bot.app.overview import why
 from bot.handover.dropbox import DropboxChannel, handover_dir
-from bot.handover.mailbox import CODE, READY, RESEND, Mailbox
+from bot.handover.mailbox import ANSWER, CODE, READY, RESEND, Mailbox
 from bot.ledger import ledger as L
 from bot.system import clock
 from tests.conftest import assert_no_secret
@@ -91,6 +91,11 @@ def test_a_waiting_run_gets_ready_and_code_from_the_dashboard(page, dashboard, t
         expect(page.get_by_role("status")).to_contain_text("Demande de renvoi")
         assert mailbox.take({RESEND}, timeout=5).kind == RESEND
         assert mailbox.take({CODE}, timeout=0.5) is None
+        channel.open("question")  # a captcha before the SMS: the answer goes the same way
+        page.get_by_label("Réponse").fill("x7k2p")
+        page.get_by_role("button", name="Envoyer la réponse").click()
+        expect(page.get_by_role("status")).to_contain_text("Réponse transmise")
+        assert mailbox.take({ANSWER}, timeout=5).value == "x7k2p"
     finally:
         channel.close()
     expect(page.locator("#attente")).to_be_empty()  # the run stopped waiting: the box goes away by itself
