@@ -17,13 +17,14 @@ PERIODS_EVERY = 3.0  # seconds
 
 class Dashboard:
     def __init__(self, environ: dict[str, str], cwd: Path):
-        from bot.settings.config import load_settings
+        from bot.settings.config import state_dir
 
         self.environ, self.cwd = environ, Path(cwd)
-        settings = load_settings(environ, need_credentials=False)
-        self.state_dir = settings.state_dir
-        self.recordings = Path(self.cwd, settings.recordings) if not settings.recordings.is_absolute() \
-            else settings.recordings
+        # Read as the bot reads them, but a bad setting elsewhere must not keep the page from opening:
+        # the page is where it gets fixed (`config_problem`).
+        self.state_dir = state_dir(environ)
+        recordings = Path((environ.get("DAMANCOM_RECORDINGS") or "").strip() or "recordings")
+        self.recordings = recordings if recordings.is_absolute() else self.cwd / recordings
         self.token, self.csrf = localweb.new_token(), localweb.new_token()
         self.jobs = Jobs(environ, self.cwd, self.state_dir / "tableau-de-bord")
         self.pending: dict | None = None  # the last declaration file checked (not yet filed)
@@ -34,6 +35,17 @@ class Dashboard:
         self._periods: tuple[float, list] | None = None
         self._job_seen = None
         self.lock = threading.Lock()  # one button at a time (a double click is handled after the first)
+
+    def config_problem(self) -> str:
+        """The French sentence of a setting every command would refuse, or ""."""
+        from bot.errors import BotError
+        from bot.settings.config import load_settings
+
+        try:
+            load_settings({**self.environ, **self.child_secrets()}, need_credentials=False)
+        except BotError as exc:
+            return exc.message
+        return ""
 
     @property
     def prefix(self) -> str:

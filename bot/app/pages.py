@@ -28,6 +28,9 @@ def page(app, note: tuple[str, str] | None) -> str:
     if note:
         kind, text = note
         flash = f'<p class="note{" erreur" if kind == "erreur" else ""}" role="{"alert" if kind == "erreur" else "status"}">{escape(text)}</p>'
+    problem = app.config_problem()
+    if problem:
+        flash += f'<p class="note erreur" role="alert">Réglage à corriger : {escape(problem)}</p>'
     parts = {name: section(app, name) for name in LIVE}
     live = "".join(f'<section id="{n}" data-sig="{signature(parts[n])}" aria-live="polite">{parts[n]}</section>'
                    for n in LIVE[:2])

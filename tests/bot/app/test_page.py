@@ -206,3 +206,19 @@ def test_login_needs_an_identifier_first(page, dashboard, button):
     page.goto(dashboard.url)
     page.get_by_role("button", name=button).click()
     expect(page.get_by_role("alert")).to_contain_text("Indiquez d'abord votre identifiant Damancom")
+
+
+def test_a_bad_setting_is_shown_and_fixed_from_the_page(page, app_environ, tmp_path):
+    from bot.app.dashboard import Dashboard
+    from bot.app.server import DashboardServer
+
+    app_environ["DAMANCOM_TELEGRAM_TOKEN"] = "pas-un-jeton"  # every command refuses it (exit 2)
+    board = Dashboard(app_environ, tmp_path)
+    with DashboardServer(board) as server:
+        page.goto(server.url)
+        expect(page.get_by_role("alert")).to_contain_text("Réglage à corriger : DAMANCOM_TELEGRAM_TOKEN")
+        page.get_by_label(re.compile("jeton du bot")).fill("123456789:" + "B" * 35)
+        page.get_by_label("Telegram : numéro de la discussion").fill("42")
+        page.get_by_role("button", name="Enregistrer les réglages").click()
+        expect(page.get_by_role("status")).to_contain_text("Telegram enregistré")
+        expect(page.get_by_text("Réglage à corriger")).to_have_count(0)
