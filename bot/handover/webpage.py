@@ -13,7 +13,6 @@ import threading
 from html import escape
 from urllib.parse import parse_qs, urlsplit
 
-
 from bot.errors import BadInput, InvalidCode
 from bot.handover.code import parse_code
 from bot.handover.mailbox import READY, RESEND, Mailbox
@@ -153,8 +152,7 @@ def _forbidden() -> str:
     return localweb.FORBIDDEN
 
 
-class _QuietServer(localweb.QuietServer):
-    pass
+_QuietServer = localweb.QuietServer
 
 
 class _Handler(localweb.GuardedHandler):

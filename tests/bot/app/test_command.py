@@ -24,7 +24,7 @@ def test_the_real_command_serves_the_page_until_stopped(cli_env, tmp_path):
         process = subprocess.Popen([str(BIN / "damancom-bot"), "app", "--no-browser"], stdout=sink,
                                    stderr=subprocess.STDOUT, cwd=tmp_path, env=cli_env, text=True)
     try:
-        url = wait_until(lambda: re.search(r"http://127\.0\.0\.1:\d+/app/\S+/", out.read_text()), timeout=60).group(0)
+        url = wait_until(lambda: re.search(r"http://127\.0\.0\.1:\d+/app/\S+/", out.read_text()), timeout=120).group(0)
         status, html = fetch(url)
         assert status == 200 and "<h1>damancom-bot : tableau de bord</h1>" in html
         assert fetch(re.sub(r"/app/\S+/", "/app/autre/", url))[0] == 403
