@@ -18,7 +18,6 @@ from bot.system import clock
 from tests.conftest import assert_no_secret
 from tests.support.declaration_files import make_file
 from tests.support.memory_keyring import memory_keyring
-from tests.support.waiting import wait_until
 
 PASSWORD = "Mot-De-Passe-Tres-Secret-42"
 
