@@ -9,6 +9,7 @@ import sys
 from bot import __version__
 from bot.commands import (
     answer,
+    app,
     audit,
     bds,
     declare,
@@ -33,7 +34,8 @@ from bot.exit_codes import ExitCode
 # Command modules import their heavy dependencies (Playwright, the sandbox) only when they run.
 COMMANDS = {"demo": demo, "login": login, "learn": learn, "declare": declare, "schedule": schedule, "status": status,
             "done": done, "otp": otp, "answer": answer, "ready": ready, "unlock": unlock, "report": report,
-            "audit": audit, "bds": bds, "doctor": doctor, "telegram": telegram, "sandbox": sandbox}
+            "audit": audit, "bds": bds, "doctor": doctor, "telegram": telegram, "sandbox": sandbox,
+            "app": app}
 
 _ARGPARSE_FR = [
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),

@@ -17,16 +17,7 @@ def run(args, env) -> int:
     from bot.settings.config import load_settings
 
     settings = load_settings(env.environ, need_credentials=False)  # a bad value stops here, exit 2
-    checks = [
-        doctor_checks.Check("configuration", True, f"portail {settings.url}"),
-        doctor_checks.credentials(settings),
-        doctor_checks.writable("dossier d'état", settings.state_dir),
-        doctor_checks.writable("enregistrements", settings.recordings),
-        doctor_checks.private_modes(settings.state_dir, settings.recordings),
-        doctor_checks.selector_files(settings.selectors_dir),
-        doctor_checks.browser(settings),
-        doctor_checks.telegram(settings),
-    ]
+    checks = doctor_checks.all_checks(settings)
     for check in checks:
         mark = "ok " if check.ok else ("!! " if check.blocking else "-- ")
         env.say(f"{mark} {check.name:<16} {check.detail}")

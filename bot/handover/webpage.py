@@ -9,18 +9,14 @@ one code. The server stops as soon as the run stops waiting.
 
 from __future__ import annotations
 
-import secrets
 import threading
 from html import escape
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
-
-from loguru import logger
 
 from bot.errors import BadInput, InvalidCode
 from bot.handover.code import parse_code
 from bot.handover.mailbox import READY, RESEND, Mailbox
+from bot.system import localweb
 
 MAX_BODY = 4096  # the form is a few dozen bytes
 
@@ -35,8 +31,8 @@ class LocalPageChannel:
 
     def __init__(self, mailbox: Mailbox, account: str):
         self.mailbox, self.account = mailbox, account
-        self.token = secrets.token_urlsafe(24)
-        self.csrf = secrets.token_urlsafe(24)
+        self.token = localweb.new_token()
+        self.csrf = localweb.new_token()
         self.phase = ""
         self.done_text = ""
         self.picture = ""  # the question's screenshot, as a data: URL
@@ -104,7 +100,7 @@ class LocalPageChannel:
                 f"<body><h1>damancom-bot</h1>{notes}{body}</body></html>")
 
     def handle_post(self, form: dict[str, str]) -> tuple[int, str]:
-        if not secrets.compare_digest(form.get("_csrf", ""), self.csrf):
+        if not localweb.same(form.get("_csrf", ""), self.csrf):
             return 403, _forbidden()
         with self._lock:
             return self._handle(form)
@@ -153,58 +149,26 @@ def _data_url(picture) -> str:
 
 
 def _forbidden() -> str:
-    return ('<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Accès refusé</title></head>'
-            "<body><h1>Accès refusé</h1><p>Utilisez le lien exact envoyé par le bot.</p></body></html>")
+    return localweb.FORBIDDEN
 
 
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address) -> None:
-        """A client that hangs up mid-request is ordinary: one quiet log line, no traceback on stderr."""
-        import sys
-
-        logger.debug("Page locale : requête interrompue ({}).", sys.exc_info()[0].__name__ if sys.exc_info()[0] else "?")
+_QuietServer = localweb.QuietServer
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: ThreadingHTTPServer
-
-    def log_message(self, *args):  # the URL holds the token: keep it out of stderr
-        pass
-
+class _Handler(localweb.GuardedHandler):
     def _allowed(self) -> bool:
-        channel = self.server.channel
-        host_ok = self.headers.get("Host", "") == f"127.0.0.1:{self.server.server_address[1]}"
-        return host_ok and secrets.compare_digest(urlsplit(self.path).path, f"/code/{channel.token}")
-
-    def _send(self, status: int, html: str) -> None:
-        data = html.encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("Referrer-Policy", "no-referrer")
-        self.send_header("X-Frame-Options", "DENY")
-        self.end_headers()
-        self.wfile.write(data)
+        return self.host_ok() and localweb.same(urlsplit(self.path).path, f"/code/{self.server.channel.token}")
 
     def do_GET(self):  # noqa: N802
         if not self._allowed():
-            return self._send(403, _forbidden())
-        self._send(200, self.server.channel.render())
+            return self.send(403, _forbidden())
+        self.send(200, self.server.channel.render())
 
     def do_POST(self):  # noqa: N802
         if not self._allowed():  # before reading a byte of the body
-            self.close_connection = True
-            return self._send(403, _forbidden())
-        raw = (self.headers.get("Content-Length") or "0").strip()
-        if not (raw.isascii() and raw.isdecimal()):
-            self.close_connection = True
-            return self._send(HTTPStatus.BAD_REQUEST, _forbidden())
-        if int(raw) > MAX_BODY:
-            self.close_connection = True
-            return self._send(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, _forbidden())
-        body = self.rfile.read(int(raw))
+            return self.refuse()
+        body = self.read_body(MAX_BODY)
+        if body is None:
+            return
         form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
-        self._send(*self.server.channel.handle_post(form))
+        self.send(*self.server.channel.handle_post(form))

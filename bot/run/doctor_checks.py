@@ -27,6 +27,20 @@ class Row:
     optional: bool = False
 
 
+def all_checks(settings) -> list[Check]:
+    """What `doctor` (and the dashboard) checks on this machine, in order."""
+    return [
+        Check("configuration", True, f"portail {settings.url}"),
+        credentials(settings),
+        writable("dossier d'état", settings.state_dir),
+        writable("enregistrements", settings.recordings),
+        private_modes(settings.state_dir, settings.recordings),
+        selector_files(settings.selectors_dir),
+        browser(settings),
+        telegram(settings),
+    ]
+
+
 def writable(label: str, folder: Path) -> Check:
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,180 @@
+"""What each button of the dashboard does. Each returns the French sentence shown after it, or raises
+a BotError whose message is shown instead. The code, « ready » and answers go through the dropbox,
+exactly as `damancom-bot otp` / `ready` / `answer` typed in another terminal would."""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+from bot.errors import BadInput
+from bot.handover import dropbox
+
+_PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def _waiting(app, form: dict[str, str], phase: str):
+    from bot.env import Env
+    from bot.handover.client import find_waiting
+
+    account = form.get("compte", "").strip() or None
+    return find_waiting(Env(environ=app.environ), account, phase=phase)
+
+
+def ready(app, form: dict[str, str]) -> str:
+    from bot.handover.client import deliver
+
+    account, folder, _ = _waiting(app, form, "ready")
+    deliver(folder / dropbox.READY_FILE, {})
+    return f"Présence confirmée pour le compte {account} : le portail envoie le code par SMS. Saisissez-le ci-dessous."
+
+
+def code(app, form: dict[str, str]) -> str:
+    from bot.handover.client import deliver
+    from bot.handover.code import parse_code
+
+    given = parse_code(form.get("code", ""))  # refused here, before any run sees it
+    account, folder, info = _waiting(app, form, "code")
+    key = (account, str(info.get("run_id")), given)
+    if key in app.given:  # a reload or a double click must never spend a try twice on one code
+        raise BadInput("Ce code a déjà été transmis (et refusé par le portail) : il n'est pas renvoyé. "
+                       "Saisissez le nouveau code reçu par SMS.")
+    app.given.add(key)
+    taken = deliver(folder / dropbox.CODE_FILE, {"code": given})
+    return (f"Code remis à la connexion du compte {account}." if taken else
+            f"Code déposé pour le compte {account} : la connexion le prendra dès qu'elle le pourra.")
+
+
+def resend(app, form: dict[str, str]) -> str:
+    from bot.handover.client import deliver
+
+    account, folder, _ = _waiting(app, form, "code")
+    deliver(folder / dropbox.RESEND_FILE, {})
+    return f"Demande de renvoi du code transmise pour le compte {account} : un nouveau SMS va arriver."
+
+
+def answer(app, form: dict[str, str]) -> str:
+    from bot.handover.client import deliver
+
+    text = form.get("reponse", "").strip()
+    if not text or len(text) > 64:
+        raise BadInput("Tapez la réponse lue sur la capture (64 caractères au plus).")
+    account, folder, _ = _waiting(app, form, "question")
+    deliver(folder / dropbox.ANSWER_FILE, {"answer": text})
+    return f"Réponse transmise à la connexion du compte {account}."
+
+
+def login(app, form: dict[str, str]) -> str:
+    period = _period(form.get("periode", ""), required=False)
+    _need_identifier(app)
+    app.jobs.start("login", app.account, period, env_extra=app.child_secrets())
+    return ("Connexion lancée : le portail va envoyer un code par SMS au téléphone enregistré à la CNSS. "
+            "Saisissez-le dans la case « Code reçu par SMS » dès qu'il apparaît.")
+
+
+def upload(app, fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> str:
+    """Keeps the file in the period's inbox and checks it locally: nothing is sent, no SMS."""
+    from bot.ebds.check import check
+    from bot.run.filing_task import inbox
+    from bot.system.files import private_dir, private_opener, safe_name
+
+    period = _period(fields.get("periode", ""), required=True)
+    name, content = files.get("fichier", ("", b""))
+    if not name or not content:
+        raise BadInput("Choisissez le fichier de déclaration (DS_….txt) à déposer.")
+    account = _need_identifier(app)
+    text = content.decode("latin-1")  # e-BDS files are plain ASCII; never fail on a byte
+    problems = [str(p) for p in check(text, period=period)]
+    app.pending = {"period": period, "path": None, "name": Path(name).name, "problems": problems,
+                   "totals": None if problems else _totals(text)}
+    if problems:  # a refused file is not kept: the scheduler must never pick it up from the inbox
+        raise BadInput(f"Le fichier {Path(name).name} a {len(problems)} problème(s) : rien n'a été envoyé, aucun "
+                       "SMS demandé. Corrigez-le puis déposez-le de nouveau.")
+    target = private_dir(inbox(app.state_dir, account, period)) / (safe_name(Path(name).stem) + ".txt")
+    with open(target, "wb", opener=private_opener) as handle:
+        handle.write(content)
+    app.pending["path"] = target
+    return f"Fichier {Path(name).name} vérifié : conforme. Vérifiez les totaux, puis confirmez le dépôt."
+
+
+def declare(app, form: dict[str, str]) -> str:
+    pending = app.pending
+    period = _period(form.get("periode", ""), required=True)
+    if not pending or pending["period"] != period or pending["problems"]:
+        raise BadInput("Déposez d'abord un fichier conforme pour cette période : il est vérifié avant toute connexion.")
+    _need_identifier(app)
+    app.jobs.start("declare", app.account, period, extra=("--file", str(pending["path"])),
+                   env_extra=app.child_secrets())
+    app.pending = None
+    return (f"Dépôt de la déclaration {period} lancé : le portail va envoyer un code par SMS. Saisissez-le dans la "
+            "case « Code reçu par SMS ».")
+
+
+def doctor(app, form: dict[str, str]) -> str:
+    if app.doctor.get("running"):
+        return "Vérifications déjà en cours."
+    app.doctor = {"running": True, "checks": []}
+    threading.Thread(target=_run_doctor, args=(app,), name="app-doctor", daemon=True).start()
+    return "Vérifications lancées : les résultats s'affichent dans quelques secondes."
+
+
+def _run_doctor(app) -> None:
+    from bot.errors import BotError
+    from bot.run import doctor_checks
+    from bot.settings.config import load_settings
+
+    try:
+        environ = {**app.environ, **app.child_secrets()}  # a password in the keyring counts as given
+        checks = doctor_checks.all_checks(load_settings(environ, need_credentials=False))
+        found = [(c.name, c.ok, c.blocking, c.detail) for c in checks]
+    except BotError as exc:
+        found = [("configuration", False, True, exc.message)]
+    except Exception:  # noqa: BLE001 - a check that crashes is shown as one, not as a dead page
+        from loguru import logger
+
+        logger.opt(exception=True).debug("Vérifications du tableau de bord")
+        found = [("vérifications", False, True, "Erreur inattendue : le détail est dans le journal du bot.")]
+    app.doctor = {"running": False, "checks": found}
+
+
+def settings(app, form: dict[str, str]) -> str:
+    from bot.app import settings_form
+
+    return " ".join(settings_form.save(form, app.environ, app.cwd))
+
+
+def _period(raw: str, *, required: bool) -> str:
+    raw = raw.strip()
+    if not raw and not required:
+        return ""
+    if not _PERIOD.fullmatch(raw):
+        raise BadInput("Période attendue sous la forme AAAA-MM, par exemple 2026-10.")
+    return raw
+
+
+def _need_identifier(app) -> str:
+    if not app.account:
+        raise BadInput("Indiquez d'abord votre identifiant Damancom dans « Réglages ».")
+    return app.account
+
+
+def _totals(text: str) -> dict[str, str]:
+    from bot.ebds.records import parse
+
+    b06 = next((r for r in parse(text) if r.type == "B06"), None)
+    if b06 is None:
+        return {}
+    return {"salariés": str(b06.number("N_Nbr_Salaries")), "salaires réels": money(b06.number("N_T_Salaire_Reel")),
+            "salaires plafonnés": money(b06.number("N_T_Salaire_Plaf"))}
+
+
+def money(centimes: int) -> str:
+    """« 3 010,16 MAD »: how a pharmacist reads an amount (narrow no-break space between thousands)."""
+    whole, cents = divmod(abs(int(centimes)), 100)
+    grouped = f"{whole:,}".replace(",", "\u202f")
+    return f"{'-' if centimes < 0 else ''}{grouped},{cents:02d} MAD"
+
+
+HANDLERS = {"pret": ready, "code": code, "renvoyer": resend, "reponse": answer, "connexion": login,
+            "deposer": declare, "verifier": doctor, "reglages": settings}

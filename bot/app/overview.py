@@ -1,0 +1,142 @@
+"""What the dashboard shows, gathered from the bot's own records: the ledger's periods with their
+French « what next and why » (`bot/ledger/words.py`), and the latest reports and receipts found in
+the recordings folder. Plain data; `pages.py` turns it into HTML."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.audit.report import HTML_NAME, PDF_NAME
+
+
+@dataclass
+class PeriodView:
+    account: str
+    period: str
+    state: str  # French
+    next_line: str  # what happens next and why, French
+    deadline: str
+    receipt: str | None
+
+
+@dataclass
+class ReportView:
+    account: str
+    period: str
+    started: str  # « 27/11/2026 21:04 »
+    outcome: str  # French
+    files: list[tuple[str, str]]  # (label, path relative to the recordings folder)
+    receipt: str | None
+
+
+def periods(state_dir: Path, environ, scheduler_running: bool, now=None) -> list[PeriodView]:
+    from bot.ledger import ledger as L
+    from bot.ledger.words import STATE_FR, day, period_line
+    from bot.schedule.plan import parse_plan
+    from bot.system import clock
+
+    now = now or clock.now()
+    if not (Path(state_dir) / L.FILE).exists():
+        return []
+    plan = parse_plan(environ)
+    shown = []
+    for row in L.Ledger(state_dir).periods():
+        row.deadline = plan.deadline(row.period)
+        if row.state == L.IN_PROGRESS and not scheduler_running:
+            state, line = "essai interrompu", "aucun planificateur ne tourne : l'essai sera repris à son démarrage"
+        else:
+            state, line = STATE_FR.get(row.state, row.state), period_line(row)
+        shown.append(PeriodView(row.account, row.period, state, why(row, line, now), day(row.deadline), row.receipt))
+    return shown
+
+
+def why(row, line: str, now) -> str:
+    """« prochain essai ce soir à 21 h 04 : le portail est surchargé en journée » when the next try
+    waits for the evening window; the ledger's own sentence otherwise."""
+    from bot.system import clock
+
+    if row.next_attempt is None or row.state not in ("pending",):
+        return line
+    moment = row.next_attempt.astimezone(clock.TZ)
+    today = now.astimezone(clock.TZ).date()
+    hour = f"{moment.hour} h {moment.minute:02d}"
+    if moment.date() == today:
+        when = f"ce soir à {hour}" if moment.hour >= 18 else f"aujourd'hui à {hour}"
+    elif (moment.date() - today).days == 1:
+        when = f"demain {'matin ' if moment.hour < 12 else ''}à {hour}"
+    else:
+        when = f"le {moment.strftime('%d/%m')} à {hour}"
+    because = {"first_planned": "premier essai du mois",
+               "portal_down": "le portail était indisponible",
+               "no_code": "personne n'a donné le code au dernier essai",
+               "declined_not_now": "vous avez répondu « pas maintenant »",
+               "busy": "une autre connexion utilisait le compte",
+               "to_declare": "connecté, la déclaration reste à déposer",
+               "missed": "l'essai prévu a été manqué (ordinateur éteint ou en veille)",
+               "restarted": "repris au redémarrage du planificateur"}.get(row.next_reason or "")
+    off_peak = moment.hour >= 18 or moment.hour < 8
+    if because is None:
+        return f"prochain essai {when} ({line})"
+    if off_peak and row.next_reason in ("first_planned", "portal_down", "missed", "restarted"):
+        # Why the bot waits for that hour rather than trying now: the seed's one hard-won fact.
+        return f"prochain essai {when} : le portail est surchargé en journée ({because})"
+    return f"prochain essai {when} : {because}"
+
+
+def reports(recordings: Path, limit: int = 6) -> list[ReportView]:
+    """The latest runs that left a report or a receipt (diagnostics of `doctor --live` aside)."""
+    from bot.ledger.words import day
+
+    root = Path(recordings)
+    if not root.is_dir():
+        return []
+    folders = [f for f in root.glob("*/*/*") if f.is_dir() and (f / "manifest.jsonl").exists()]
+    folders.sort(key=lambda f: f.name[:15], reverse=True)
+    shown = []
+    for folder in folders:
+        files = [(label, name) for label, name in (("rapport (PDF)", PDF_NAME), ("rapport (page)", HTML_NAME))
+                 if (folder / name).is_file()]
+        first, last = _ends(folder)
+        if first.get("period") is None or folder.parent.parent.name == "diagnostic":
+            continue
+        receipt = last.get("reference") if last else None
+        receipts = sorted(folder.glob("*accuse*.html"))
+        if receipts:
+            files.append(("accusé de réception", receipts[-1].name))
+            receipt = receipt or _receipt_reference(folder)
+        if not files:
+            continue
+        from datetime import datetime
+
+        try:
+            started = day(datetime.fromisoformat(first["time"]))
+        except (KeyError, ValueError):
+            started = folder.name[:15]
+        outcome = ("réussi" if last.get("outcome") == "ok" else "échoué") if last.get("step") == "fin" else "en cours"
+        shown.append(ReportView(str(first.get("account", "")), str(first.get("period", "")), started, outcome,
+                                [(label, str((folder / name).relative_to(root).as_posix())) for label, name in files],
+                                receipt))
+        if len(shown) >= limit:
+            break
+    return shown
+
+
+def _ends(folder: Path) -> tuple[dict, dict]:
+    try:
+        lines = (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+        return json.loads(lines[0]), json.loads(lines[-1])
+    except (OSError, ValueError, IndexError):
+        return {}, {}
+
+
+def _receipt_reference(folder: Path) -> str | None:
+    try:
+        for line in (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            if record.get("reference"):
+                return str(record["reference"])
+    except (OSError, ValueError):
+        return None
+    return None

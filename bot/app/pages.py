@@ -1,0 +1,241 @@
+"""The dashboard's HTML, in French: one page of sections. The live ones (`LIVE`) are also served as
+fragments to the page's script, which swaps a section only when its content changed (a code being
+typed is never wiped) and counts the code's validity down every second."""
+
+from __future__ import annotations
+
+import re
+import time
+from html import escape
+
+from bot.app import progress
+from bot.app.jobs import DONE_FR, VERB_FR
+
+LIVE = ("attente", "direct", "periodes", "rapports", "verifications")
+
+STYLE = """body{font-family:Arial,Helvetica,sans-serif;max-width:980px;margin:20px auto;padding:0 16px;color:#1d2733}
+h1{font-size:26px}h2{font-size:20px;border-bottom:1px solid #cdd5df;padding-bottom:4px;margin-top:28px}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e3e8ee;padding:6px;text-align:left;vertical-align:top}
+button{font-size:16px;padding:8px 16px;margin:6px 8px 6px 0;cursor:pointer}
+input{font-size:16px;padding:6px}input.code{font-size:28px;letter-spacing:6px;width:8em}
+.note{padding:10px;border-radius:4px;background:#e7f4ea;color:#1c5a2b}.erreur{background:#fbe9e7;color:#8a1c13}
+.attente{border:2px solid #d9822b;border-radius:6px;padding:12px;margin:10px 0;background:#fff8ef}
+.ok{color:#1c7a33}.ko{color:#8a1c13}.discret{color:#5b6773;font-size:14px}label{display:block;margin-top:8px}"""
+
+
+def page(app, note: tuple[str, str] | None) -> str:
+    flash = ""
+    if note:
+        kind, text = note
+        flash = f'<p class="note{" erreur" if kind == "erreur" else ""}" role="{"alert" if kind == "erreur" else "status"}">{escape(text)}</p>'
+    problem = app.config_problem()
+    if problem:
+        flash += f'<p class="note erreur" role="alert">Réglage à corriger : {escape(problem)}</p>'
+    parts = {name: section(app, name) for name in LIVE}
+    live = "".join(f'<section id="{n}" data-sig="{signature(parts[n])}" aria-live="polite">{parts[n]}</section>'
+                   for n in LIVE[:2])
+    later = "".join(f'<section id="{n}" data-sig="{signature(parts[n])}">{parts[n]}</section>' for n in LIVE[2:])
+    return (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>damancom-bot : tableau de bord</title>'
+            f'<meta name="viewport" content="width=device-width"><style>{STYLE}</style></head><body>'
+            f"<h1>damancom-bot : tableau de bord</h1>{flash}{live}"
+            f'<section id="actions">{actions(app)}</section>{later}<section id="reglages">{settings(app)}</section>'
+            f'<p class="discret">Cette page ne fonctionne que sur cet ordinateur ; fermez-la quand vous avez fini '
+            f'(le bot continue sans elle).</p><script src="{app.prefix}/app.js"></script></body></html>')
+
+
+def section(app, name: str) -> str:
+    return {"attente": waiting, "direct": live_run, "periodes": periods, "rapports": reports,
+            "verifications": checks}[name](app)
+
+
+def signature(html: str) -> str:
+    """Changes only when the section's content does: the ticking countdown text is left out."""
+    import hashlib
+
+    return hashlib.sha1(_COUNTDOWN.sub(r"\1", html).encode("utf-8")).hexdigest()[:16]
+
+
+_COUNTDOWN = re.compile(r'(data-expires="[^"]*">)[^<]*')
+
+
+def _form(app, action: str, inner: str, extra: str = "") -> str:
+    return (f'<form method="post" action="{app.prefix}/action/{action}"{extra}>'
+            f'<input type="hidden" name="_csrf" value="{app.csrf}">{inner}</form>')
+
+
+def waiting(app) -> str:
+    runs = progress.waiting_runs(app.state_dir)
+    if not runs:
+        return ""
+    parts = []
+    for run in runs:
+        account = escape(run["account"])
+        hidden = f'<input type="hidden" name="compte" value="{account}">'
+        head = f"<p><b>La connexion du compte {account} {progress.PHASE_FR.get(run['phase'], 'attend')}.</b></p>"
+        if run["phase"] == "ready":
+            body = ("<p>Le portail enverra un code par SMS au téléphone enregistré à la CNSS dès que vous confirmez.</p>"
+                    + _form(app, "pret", hidden + "<button>Je suis prêt</button>"))
+        elif run["phase"] == "code":
+            body = (f'<p class="compte-a-rebours" data-expires="{run["expires"]:.0f}">'
+                    f"{_remaining(run['expires'])}</p>"
+                    + _form(app, "code", hidden + '<label for="code">Code reçu par SMS</label>'
+                            '<input id="code" class="code" name="code" autocomplete="one-time-code" inputmode="numeric" '
+                            'maxlength="7" autofocus><button>Envoyer le code</button>')
+                    + _form(app, "renvoyer", hidden + "<button>Je n'ai pas reçu le SMS : renvoyer le code</button>"))
+        elif run["phase"] == "question":
+            body = ("<p>Répondez d'après la capture envoyée par le bot (notification ou terminal).</p>"
+                    + _form(app, "reponse", hidden + '<label for="reponse">Réponse</label>'
+                            '<input id="reponse" name="reponse"><button>Envoyer la réponse</button>'))
+        else:
+            body = ""
+        parts.append(f'<div class="attente">{head}{body}</div>')
+    return "<h2>Le bot a besoin de vous</h2>" + "".join(parts)
+
+
+def _remaining(expires: float) -> str:
+    left = int(expires - time.time())
+    if left <= 0:
+        return "Le code envoyé a probablement expiré : demandez-en un nouveau."
+    return f"Code valable encore {left // 60} min {left % 60:02d} s."
+
+
+def live_run(app) -> str:
+    job = app.jobs.current()
+    runs = progress.waiting_runs(app.state_dir)
+    if job is None and not runs:
+        return ""
+    if job is not None:
+        what = VERB_FR.get(job.verb, job.verb) + (f" ({job.period})" if job.period else "")
+        if job.running:
+            status = f"<p>En cours : {escape(what)} pour le compte {escape(job.account)}.</p>"
+        elif job.exit_code == 0:
+            status = f'<p class="ok">Terminé : {escape(what)} {DONE_FR.get(job.verb, "réussi")}. {escape(job.last_line)}</p>'
+        else:
+            status = f'<p class="ko">Échec : {escape(what)}. {escape(job.last_line)}</p>'
+        folder = progress.audit_folder(app.recordings, job.account, since=job.started)
+    else:
+        run = runs[0]
+        status = f"<p>Connexion en cours pour le compte {escape(run['account'])}.</p>"
+        folder = progress.audit_folder(app.recordings, run["account"], run_id=run["run_id"])
+    found = progress.steps(folder)
+    rows = "".join(f'<li class="{"ok" if s["outcome"] == "ok" else "ko"}">{escape(s["time"])} — {escape(s["title"])}'
+                   f'{(" : " + escape(s["message"])) if s["message"] else ""}</li>' for s in found)
+    steps = f'<ol class="etapes">{rows}</ol>' if rows else "<p class=\"discret\">Démarrage…</p>"
+    return f"<h2>Connexion en direct</h2>{status}{steps}"
+
+
+def periods(app) -> str:
+    rows = app.periods()
+    if not rows:
+        table = ("<p>Aucune déclaration suivie pour l'instant. Le planificateur (« damancom-bot schedule ») les "
+                 "ajoute chaque mois ; vous pouvez aussi vous connecter ou déposer ci-dessous.</p>")
+    else:
+        body = "".join(f"<tr><td>{escape(r.account)}</td><td>{escape(r.period)}</td><td>{escape(r.state)}</td>"
+                       f"<td>{escape(r.next_line)}</td><td>{escape(r.deadline)}</td></tr>" for r in rows)
+        table = ("<table><thead><tr><th>Compte</th><th>Période</th><th>État</th><th>Et ensuite</th>"
+                 f"<th>Échéance</th></tr></thead><tbody>{body}</tbody></table>")
+    return f"<h2>Déclarations</h2>{app.scheduler_line()}{table}"
+
+
+def actions(app) -> str:
+    login = _form(app, "connexion", "<button>Se connecter maintenant</button>")
+    upload = _form(app, "fichier",
+                   f'<label for="periode">Période (AAAA-MM)</label><input id="periode" name="periode" '
+                   f'value="{escape(app.default_period())}" pattern="\\d{{4}}-\\d{{2}}" required>'
+                   '<label for="fichier">Fichier de déclaration (DS_….txt)</label>'
+                   '<input id="fichier" type="file" name="fichier" accept=".txt" required>'
+                   "<br><button>Vérifier le fichier</button>", ' enctype="multipart/form-data"')
+    pending = app.pending
+    check = ""
+    if pending and pending["problems"]:
+        items = "".join(f"<li>{escape(p)}</li>" for p in pending["problems"][:20])
+        check = (f'<div class="attente"><p class="ko">Fichier {escape(pending["name"])} refusé par la vérification '
+                 f"locale (rien n'a été envoyé, aucun SMS) :</p><ul>{items}</ul></div>")
+    elif pending:
+        totals = "".join(f"<li>{escape(k)} : {escape(v)}</li>" for k, v in (pending["totals"] or {}).items())
+        check = (f'<div class="attente"><p class="ok">Fichier {escape(pending["name"])} conforme pour la période '
+                 f'{escape(pending["period"])}.</p><ul>{totals}</ul><p>Confirmer le dépôt ? Le bot se connecte '
+                 "(un SMS est envoyé), dépose le fichier, compare les totaux affichés par le portail et garde "
+                 "l'accusé de réception.</p>"
+                 + _form(app, "deposer", f'<input type="hidden" name="periode" value="{escape(pending["period"])}">'
+                         "<button>Déposer la déclaration</button>") + "</div>")
+    who = (f"pour le compte <b>{escape(app.account)}</b>" if app.account else
+           "(indiquez d'abord votre identifiant dans « Réglages »)")
+    return (f"<h2>Agir maintenant</h2><p>Connexion au portail {who} ; un code arrive par SMS et se saisit "
+            f"ici.</p>{login}<h3>Déposer une déclaration</h3><p>Le fichier est vérifié sur cet ordinateur avant "
+            f"toute connexion : un fichier refusé ne coûte aucun SMS.</p>{upload}{check}")
+
+
+def reports(app) -> str:
+    found = app.reports()
+    if not found:
+        return "<h2>Accusés et rapports</h2><p>Aucun rapport pour l'instant.</p>"
+    rows = "".join(
+        f"<tr><td>{escape(r.started)}</td><td>{escape(r.account)}</td><td>{escape(r.period)}</td>"
+        f"<td>{escape(r.outcome)}</td><td>{escape(r.receipt or '')}</td><td>"
+        + " · ".join(f'<a href="{app.prefix}/fichier/{escape(path)}" target="_blank" rel="noopener">{escape(label)}</a>'
+                     for label, path in r.files) + "</td></tr>" for r in found)
+    return ("<h2>Accusés et rapports</h2><table><thead><tr><th>Date</th><th>Compte</th><th>Période</th><th>Résultat</th>"
+            f"<th>Accusé de réception</th><th>Ouvrir</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+def checks(app) -> str:
+    state = app.doctor
+    button = _form(app, "verifier", "<button>Vérifier l'installation</button>")
+    if state.get("running"):
+        body = "<p>Vérifications en cours…</p>"
+    elif state.get("checks"):
+        body = "<ul>" + "".join(
+            f'<li class="{"ok" if ok else ("ko" if blocking else "discret")}">{"✓" if ok else ("✗" if blocking else "–")} '
+            f"<b>{escape(name)}</b> : {escape(detail)}</li>" for name, ok, blocking, detail in state["checks"]) + "</ul>"
+    else:
+        body = "<p>Le navigateur, les dossiers, les sélecteurs et Telegram sont vérifiés à la demande.</p>"
+    return f"<h2>Vérifications (doctor)</h2>{body}{button}"
+
+
+def settings(app) -> str:
+    env = app.environ
+    identifier = escape(env.get("DAMANCOM_IDENTIFIER", ""))
+    telegram = "configuré" if env.get("DAMANCOM_TELEGRAM_TOKEN") else "non configuré"
+    password = "déjà renseigné" if app.has_password() else "non renseigné"
+    inner = (f'<label for="identifiant">Identifiant Damancom</label><input id="identifiant" name="identifiant" '
+             f'value="{identifier}" autocomplete="username">'
+             f'<label for="mot_de_passe">Mot de passe Damancom ({password} ; un nouveau est rangé dans le '
+             'trousseau de l\'ordinateur, jamais dans un fichier)</label><input id="mot_de_passe" name="mot_de_passe" type="password" '
+             'autocomplete="new-password">'
+             f'<label for="telegram_jeton">Telegram ({telegram}) : jeton du bot</label>'
+             '<input id="telegram_jeton" name="telegram_jeton" autocomplete="off" size="50">'
+             '<label for="telegram_discussion">Telegram : numéro de la discussion</label>'
+             '<input id="telegram_discussion" name="telegram_discussion" inputmode="numeric">'
+             "<br><button>Enregistrer les réglages</button>")
+    return (f"<h2>Réglages</h2><p class=\"discret\">Fichier de réglages : {escape(str(app.env_file()))}. "
+            "Les champs laissés vides ne changent rien.</p>" + _form(app, "reglages", inner))
+
+
+SCRIPT = """(() => {
+  const prefix = document.currentScript.src.replace(/\\/app\\.js$/, '');
+  function countdown() {
+    for (const el of document.querySelectorAll('[data-expires]')) {
+      const left = Math.floor(Number(el.dataset.expires) - Date.now() / 1000);
+      el.textContent = left <= 0 ? 'Le code envoyé a probablement expiré : demandez-en un nouveau.'
+        : 'Code valable encore ' + Math.floor(left / 60) + ' min ' + String(left % 60).padStart(2, '0') + ' s.';
+    }
+  }
+  async function poll() {
+    try {
+      const reply = await fetch(prefix + '/etat.json', {cache: 'no-store'});
+      if (reply.ok) {
+        const data = await reply.json();
+        for (const [name, part] of Object.entries(data.sections)) {
+          const el = document.getElementById(name);
+          if (el && el.dataset.sig !== part.sig) { el.innerHTML = part.html; el.dataset.sig = part.sig; }
+        }
+        document.body.dataset.polled = String(Number(document.body.dataset.polled || 0) + 1);
+        countdown();
+      }
+    } catch (e) { /* the dashboard was closed: keep the last view */ }
+    setTimeout(poll, 1000);
+  }
+  setInterval(countdown, 1000);
+  poll();
+})();"""

@@ -1,0 +1,83 @@
+"""A run's progress as the dashboard shows it: the steps of its audit folder's manifest, and the
+hand-over it waits for (the dropbox's waiting file), with the SMS code's remaining validity."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.handover import dropbox
+from bot.system.files import safe_name
+
+CODE_VALIDITY = dropbox.CODE_TTL  # the portal's SMS codes die after about 5 minutes
+
+PHASE_FR = {"ready": "attend votre confirmation avant d'envoyer le SMS", "code": "attend le code reçu par SMS",
+            "question": "attend votre réponse à une question du portail"}
+
+_STEP_FR = {"debut": "Début", "fin": "Fin", "accueil": "Page d'accueil du portail", "choix-connexion": "Choix « OTP »",
+            "identifiant": "Identifiant saisi", "identifiant-refuse": "Identifiant refusé",
+            "code-demande": "SMS envoyé par le portail", "code-saisi": "Code et mot de passe saisis",
+            "code-refuse": "Code refusé par le portail", "code-renvoye": "Nouveau code demandé",
+            "espace-affilie": "Espace affilié atteint", "deconnexion": "Déconnexion",
+            "question-portail": "Question du portail", "eid-code-qr": "Code QR e-ID", "eid-non-approuve": "e-ID non approuvée",
+            "fichier-choisi": "Fichier choisi", "fichier-refuse": "Fichier refusé par le portail",
+            "confirmation": "Totaux affichés par le portail", "non-validee": "Déclaration non validée",
+            "declaration-deposee": "Déclaration déposée", "accuse-de-reception": "Accusé de réception",
+            "accuse-de-reception-html": "Accusé de réception enregistré", "tentative-terminee": "Essai terminé",
+            "entree": "Entrée sur le portail", "annonce-fermee": "Annonce fermée", "annonce": "Annonce du portail",
+            "portail-indisponible": "Portail indisponible", "portail-injoignable": "Portail injoignable",
+            "duree-depassee": "Durée dépassée"}
+
+
+def step_title(step: str) -> str:
+    return _STEP_FR.get(step) or step.replace("-", " ").replace("_", " ").capitalize()
+
+
+def waiting_runs(state_dir: Path) -> list[dict]:
+    """Every run waiting for a person right now (a killed run's stale file does not count)."""
+    root = Path(state_dir) / "handover"
+    runs = []
+    for folder in sorted(root.iterdir()) if root.is_dir() else []:
+        info = dropbox.read_waiting(folder) if folder.is_dir() else None
+        if info:
+            account = str(info.get("account") or folder.name)
+            since = float(info.get("since") or 0)
+            runs.append({"account": account, "phase": info.get("phase", ""), "run_id": info.get("run_id", ""),
+                         "since": since, "expires": since + CODE_VALIDITY if info.get("phase") == "code" else None})
+    return runs
+
+
+def audit_folder(recordings: Path, account: str, run_id: str = "", since: float = 0.0) -> Path | None:
+    """The audit folder of a run: by its id when known, else the newest one begun after `since`."""
+    root = Path(recordings) / safe_name(account)
+    if not root.is_dir():
+        return None
+    if run_id:
+        found = sorted(root.glob(f"*/*-{safe_name(run_id)}"))
+        if found:
+            return found[-1]
+    candidates = [f for f in root.glob("*/*") if f.is_dir() and (f / "manifest.jsonl").exists()]
+    candidates = [f for f in candidates if f.stat().st_mtime >= since - 1]
+    return max(candidates, key=lambda f: f.name[:15], default=None)
+
+
+def steps(folder: Path | None) -> list[dict]:
+    """The manifest's lines as (number, title, outcome); unreadable lines are skipped (a run writing)."""
+    if folder is None:
+        return []
+    try:
+        lines = (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    shown = []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if record.get("step") in ("debut",) or str(record.get("step", "")).startswith("echec-"):
+            continue
+        shown.append({"title": step_title(str(record.get("step", ""))), "outcome": record.get("outcome", ""),
+                      "time": str(record.get("time", ""))[11:19], "final": record.get("step") == "fin",
+                      "message": record.get("message", "") if record.get("step") == "fin" else ""})
+    return shown

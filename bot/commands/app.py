@@ -1,0 +1,50 @@
+"""`damancom-bot app`: the local dashboard, opened in the default browser; `--install-shortcut`
+puts an icon for it on the desktop and in the applications menu."""
+
+from __future__ import annotations
+
+HELP = "Ouvre le tableau de bord dans votre navigateur (sur cet ordinateur seulement)."
+
+
+def add_options(parser) -> None:
+    parser.add_argument("--no-browser", action="store_true",
+                        help="n'ouvre pas le navigateur : affiche seulement l'adresse de la page")
+    parser.add_argument("--install-shortcut", action="store_true",
+                        help="crée un raccourci « Damancom - tableau de bord » sur le bureau et dans le menu")
+
+
+def run(args, env) -> int:
+    import os
+    from pathlib import Path
+
+    from bot.errors import ConfigError
+
+    if args.install_shortcut:
+        from bot.app import shortcut
+
+        for target in shortcut.install(env.environ, Path.cwd()):
+            env.say(f"Raccourci créé : {target}")
+        return 0
+    from bot.app.dashboard import Dashboard
+    from bot.app.server import DashboardServer
+
+    raw = (env.environ.get("DAMANCOM_APP_PORT") or "").strip()
+    if raw and not (raw.isascii() and raw.isdecimal() and 1024 <= int(raw) <= 65535):
+        raise ConfigError(f"DAMANCOM_APP_PORT vaut « {raw[:20]} » : attendu un numéro de port entre 1024 et 65535.")
+    try:
+        server = DashboardServer(Dashboard(env.environ, Path(os.getcwd())), int(raw or 0))
+    except OSError:
+        raise ConfigError(f"Le port {raw} est déjà utilisé : choisissez-en un autre (DAMANCOM_APP_PORT) ou "
+                          "videz la variable.") from None
+    env.say(f"Tableau de bord : {server.url}")
+    env.say("Gardez cette fenêtre ouverte tant que vous utilisez la page ; Ctrl+C pour arrêter.")
+    if not args.no_browser:
+        import webbrowser
+
+        if not webbrowser.open(server.url):
+            env.say("Le navigateur ne s'est pas ouvert : copiez l'adresse ci-dessus dans votre navigateur.")
+    try:
+        server.serve_forever()
+    finally:
+        server.stop()
+    return 0

@@ -1,0 +1,79 @@
+"""A real run followed live from the dashboard: the button starts `damancom-bot` as a child process
+against the sandbox, the code the sandbox's phone received is typed in the dashboard's box. Two
+bot processes in all (each costs seconds): a login, and a declaration checked then filed."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from bot.ledger.ledger import Ledger
+from tests.conftest import assert_no_secret
+from tests.support.declaration_files import make_file
+from tests.support.waiting import sms_code
+
+
+@pytest.fixture
+def app_environ(cli_env, sandbox, demo_account):
+    return {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
+            "DAMANCOM_PASSWORD": demo_account.password}
+
+
+def _type_code(page, dashboard, sandbox, after: int = 0) -> str:
+    box = page.get_by_label("Code reçu par SMS")
+    try:  # appears by itself once the portal has sent the SMS (a loaded machine: a generous bound)
+        expect(box).to_be_visible(timeout=150_000)
+    except AssertionError:
+        job = dashboard.dashboard.jobs.current()
+        raise AssertionError(f"no code box; the run said: {job.output.read_text() if job else 'no run'}") from None
+    expect(page.locator(".compte-a-rebours")).to_contain_text("Code valable encore")
+    code = sms_code(sandbox, after)
+    box.fill(code)
+    page.get_by_role("button", name="Envoyer le code", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Code remis à la connexion du compte PHARMA-DEMO")
+    return code
+
+
+def test_login_followed_live_with_the_code_typed_in_the_dashboard(page, dashboard, sandbox, demo_account, tmp_path):
+    page.goto(dashboard.url)
+    page.get_by_role("button", name="Se connecter maintenant").click()
+    expect(page.get_by_role("status")).to_contain_text("Connexion lancée")
+    live = page.locator("#direct")
+    expect(live).to_contain_text("En cours : connexion pour le compte PHARMA-DEMO")
+    code = _type_code(page, dashboard, sandbox)
+    expect(live).to_contain_text("Terminé : connexion réussie", timeout=150_000)
+    expect(live.locator("ol.etapes li").last).to_contain_text("Fin")
+    assert live.locator("ol.etapes li").count() >= 4  # the steps were listed as the run went
+    expect(page.locator("#attente")).to_be_empty()
+    expect(page.locator("#rapports")).to_contain_text("réussi")
+    assert_no_secret([code, demo_account.password], page.content(),
+                     roots=(tmp_path / "recordings", tmp_path / "state"))
+
+
+def test_a_declaration_checked_then_filed_from_the_dashboard(page, dashboard, sandbox, demo_account, portal, tmp_path):
+    period = "2026-10"
+    page.goto(dashboard.url)
+    page.get_by_label("Période (AAAA-MM)").fill(period)
+    page.get_by_label("Fichier de déclaration (DS_….txt)").set_input_files(make_file(tmp_path, demo_account, period))
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    expect(page.get_by_role("status")).to_contain_text("conforme")
+    assert sandbox.outbox.all() == []  # checked before any login: no SMS yet
+    page.get_by_role("button", name="Déposer la déclaration").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Dépôt de la déclaration {period} lancé")
+    code = _type_code(page, dashboard, sandbox)
+    live = page.locator("#direct")
+    expect(live).to_contain_text(f"Terminé : dépôt de la déclaration ({period}) réussi", timeout=150_000)
+    expect(live).to_contain_text("Accusé de réception")
+    row = page.locator("#rapports").get_by_role("row", name=re.compile(period)).first
+    link = row.get_by_role("link", name="rapport (PDF)")
+    base = dashboard.url.split("/app/")[0]
+    pdf = page.request.get(base + link.get_attribute("href"))
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+    receipt = Ledger(tmp_path / "state").receipt("PHARMA-DEMO", period)
+    assert receipt
+    expect(row).to_contain_text(receipt)
+    expect(page.locator("#periodes").get_by_role("row", name=re.compile(period))).to_contain_text("faite")
+    assert_no_secret([code, demo_account.password], page.content(),
+                     roots=(tmp_path / "recordings", tmp_path / "state"))
