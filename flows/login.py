@@ -142,6 +142,9 @@ def _with_code(ctx: FlowContext, screen: IdentifierScreen, identifier: str, pass
     for attempt in range(1, max_code_tries + 1):
         code_screen.prefill_password(password)
         code = person.code(code_screen, again=attempt > 1)
+        # who handed the code, and how: the report's first page says it (never the code itself)
+        ctx.recorder.record("code-remis", via="navigateur" if isinstance(code, PersonDid)
+                            else getattr(person, "code_via", "") or "inconnu")
         if code is PersonDid.SUBMITTED:
             logger.info("Code validé dans la fenêtre du navigateur.")
             after = act(ctx, None, expect=AFTER_VALIDER, current=code_screen)

@@ -68,8 +68,8 @@ class Screen:
             raise self.unexpected(f"clic sur « {what} » impossible ({str(exc).splitlines()[0]})") from None
 
     # recording ------------------------------------------------------------------
-    def shot(self, step: str, extra_masks: Sequence[Locator] = ()):
-        return self.ctx.recorder.screenshot(self.page, step, extra_masks)
+    def shot(self, step: str, extra_masks: Sequence[Locator] = (), **extra):
+        return self.ctx.recorder.screenshot(self.page, step, extra_masks, **extra)
 
     def unexpected(self, detail: str = "") -> UnexpectedPage:
         shot = self.ctx.recorder.try_screenshot(self.page, f"echec-{self.name}")

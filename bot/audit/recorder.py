@@ -48,7 +48,8 @@ def new_run_id() -> str:
 
 class Recorder:
     def __init__(self, root: Path, account: str = "", period: str = "", *,
-                 now: Callable[[], datetime] = clock.now, run_id: str | None = None, tsa_url: str | None = None):
+                 now: Callable[[], datetime] = clock.now, run_id: str | None = None, tsa_url: str | None = None,
+                 kind: str = "connexion"):
         self.now = now
         self.tsa_url = tsa_url
         self.run_id = run_id or new_run_id()
@@ -69,7 +70,8 @@ class Recorder:
         self.console_errors: list[str] = []
         self.finished = False
         self.proof = False  # set when this run filed (or fetched the receipt of) a declaration
-        identity = {"account": self.account, "period": self.period, "run_id": self.run_id}
+        # `kind` (« connexion », « declaration ») tells the report what the run was for
+        identity = {"account": self.account, "period": self.period, "run_id": self.run_id, "kind": kind}
         self.record("debut", outcome="ok", **identity, **({"tsa": tsa_url} if tsa_url else {}))
 
     # the manifest --------------------------------------------------------------------
@@ -94,7 +96,21 @@ class Recorder:
                 if m.type in ("error", "warning") else None)
         page.on("pageerror", lambda e: self.console_errors.append(f"erreur de page : {e}"))
 
-    def screenshot(self, page, step: str, extra_masks=(), outcome: str = "ok", timeout: float | None = None) -> Path:
+    def screenshot(self, page, step: str, extra_masks=(), outcome: str = "ok", timeout: float | None = None,
+                   **extra) -> Path:
+        """A masked full-page screenshot; `extra` goes into its manifest line (totals read on screen…).
+        A browser hiccup (« Protocol error ») gets one more try before it counts."""
+        from playwright.sync_api import Error as PlaywrightError, TimeoutError as PlaywrightTimeout
+
+        try:
+            return self._screenshot(page, step, extra_masks, outcome, timeout, extra)
+        except PlaywrightTimeout:
+            raise  # a page that does not settle would only double the wait
+        except PlaywrightError as exc:
+            logger.debug("Capture d'écran à refaire ({}) : {}", step, str(exc).splitlines()[0] if str(exc) else exc)
+        return self._screenshot(page, step, extra_masks, outcome, timeout, extra)
+
+    def _screenshot(self, page, step: str, extra_masks, outcome: str, timeout: float | None, extra: dict) -> Path:
         path = self._next_name(step, ".png")
         masks = [page.locator(css) for css in SECRET_FIELDS] + list(extra_masks)
         boxes = page.locator(", ".join(SECRET_FIELDS)).evaluate_all(_BOXES)
@@ -105,7 +121,7 @@ class Recorder:
             path.unlink(missing_ok=True)  # half a screenshot is no evidence
             raise StorageError.from_os(exc, self.folder) from None
         self.shots.append(path)
-        self.record(step, url=page.url, outcome=outcome, file=path, masked=boxes)
+        self.record(step, url=page.url, outcome=outcome, file=path, masked=boxes, **extra)
         logger.debug("Capture d'écran {}", path.name)
         return path
 
@@ -122,7 +138,7 @@ class Recorder:
         """
         for attempt in (1, 2):
             try:
-                return self.screenshot(page, step, outcome="echec", timeout=FAILURE_SHOT_MS)
+                return self._screenshot(page, step, (), "echec", FAILURE_SHOT_MS, {})
             except StorageError as exc:  # no room for evidence: say so once, do not insist
                 logger.warning("Capture d'écran impossible ({}) : {}", step, exc.message)
                 return None
@@ -157,14 +173,17 @@ class Recorder:
         self.record(step, outcome=outcome, file=path, **extra)
 
     # the end ---------------------------------------------------------------------------
-    def finish(self, exit_code: int, message: str, *, reports: list[Path] = (), proof: bool | None = None) -> dict:
-        """The last line: outcome, exit code, the reports' hashes; `proof` marks a filed declaration."""
+    def finish(self, exit_code: int, message: str, *, reports: list[Path] = (), proof: bool | None = None,
+               ended: datetime | None = None) -> dict:
+        """The last line: outcome, exit code, the reports' hashes; `proof` marks a filed declaration.
+        `ended` is the end time the reports already show (they are written before this line)."""
         self.finished = True
+        ended = ended or self.now()
         proof = self.proof if proof is None else proof
         files = {p.name: sha256_file(p) for p in reports if p.exists()}
         try:
             line = self.record("fin", outcome="ok" if exit_code == 0 else "echec", exit_code=int(exit_code),
-                               message=scrub(message), finished=self.now().isoformat(timespec="seconds"),
+                               message=scrub(message), finished=ended.isoformat(timespec="seconds"),
                                reports=files, proof=proof)
         except StorageError as exc:  # the run's own error says more; the lines written so far stay valid
             logger.warning("Ligne de fin du manifeste non écrite : {}", exc.message)

@@ -43,7 +43,8 @@ def run(args, env) -> int:
         raise BadInput(f"Fichier introuvable : {path}.")
     headless = settings.headless and not args.headed
     console.require_display(not headless, env.environ)
-    recorder = Recorder(settings.recordings, settings.account, args.period, tsa_url=settings.tsa_url)
+    recorder = Recorder(settings.recordings, settings.account, args.period, tsa_url=settings.tsa_url,
+                        kind="declaration")
     person = build_handover(settings, env, recorder.run_id, terminal=not args.unattended,
                             assisted=not headless and settings.auth == "otp", unattended=args.unattended)
     task = FilingTask(path, args.period, Ledger(settings.state_dir), parse_plan(env.environ), assisted=not headless)

@@ -26,6 +26,17 @@ class Delivery:
         return f"Delivery({self.kind!r}, via={self.via!r})"
 
 
+# How a code, an answer or « prêt » came in, as a person reads it (the names are the channels' own).
+HOW_FR = {"terminal": "tapé dans le terminal", "otp-commande": "donné avec la commande « damancom-bot otp »",
+          "page-locale": "saisi dans la page locale du navigateur", "telegram": "envoyé au bot Telegram",
+          "bac-a-sable": "lu automatiquement (SMS simulé du portail d'essai)",
+          "navigateur": "saisi dans la fenêtre du navigateur"}
+
+
+def channel_fr(via: str) -> str:
+    return HOW_FR.get(via, via or "inconnu")
+
+
 class Mailbox:
     def __init__(self) -> None:
         self._cond = threading.Condition()

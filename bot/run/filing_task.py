@@ -18,10 +18,12 @@ from bot.ebds.records import parse
 from bot.errors import BotError, FileRefused, UnexpectedPage
 from bot.exit_codes import ExitCode
 from bot.ledger.ledger import Ledger
+from bot.output.french import money
 from bot.schedule.plan import Plan
 from bot.system import clock
 from flows import filing
 from flows.declaration import ConfirmationScreen, DeclarationScreen, ReceiptScreen
+from flows.interface import DECLARED, InterfaceSummary
 
 
 class FileRefusedLocally(FileRefused):
@@ -72,7 +74,7 @@ class FilingTask:
         if screen.is_declared():  # filed earlier (by us before a crash, or by hand): never upload again
             self.already_declared = True
             self._keep_receipt(filing.open_receipt(ctx, screen), recorder, account, deadline)
-            return summary
+            return filed(summary, self.period)
         preetabli = screen.download_preetabli(recorder.folder)
         recorder.add_file(preetabli, "preetabli")
         copy = recorder.folder / self.file.name
@@ -96,24 +98,33 @@ class FilingTask:
         b06 = next(r for r in parse(text) if r.type == "B06")
         mine = {"employees": b06.number("N_Nbr_Salaries"), "real": b06.number("N_T_Salaire_Reel"),
                 "capped": b06.number("N_T_Salaire_Plaf")}
-        after.shot("confirmation")
+        after.shot("confirmation", totals=shown)  # the report's first page shows them as money
         if any(shown[k] != v for k, v in mine.items()):
             raise TotalsDiffer(f"Les totaux affichés par le portail ({shown}) diffèrent de ceux du fichier ({mine}) : "
                                "la déclaration n'a pas été validée. Vérifiez le fichier.")
         self.ledger.submitting(account, self.period, deadline, clock.now())
+        recorder.record("validation", assisted=self.assisted)  # from here on the filing may have happened
         if self.assisted:
             person.say(f"Vérifiez les totaux dans la fenêtre du navigateur, puis cliquez vous-même sur « Valider la "
                        f"déclaration » (le bot attend jusqu'à {settings.declare_wait / 60:.0f} min).")
             receipt = filing.person_validates(ctx, after, settings.declare_wait)
         else:
-            logger.info("Validation de la déclaration {} (montant à payer : {} centimes).", self.period, shown["amount"])
+            logger.info("Validation de la déclaration {} (montant à payer : {}).", self.period, money(shown["amount"]))
             receipt = filing.validate(ctx, after)
         self._keep_receipt(receipt, recorder, account, deadline)
         person.notifier.send(f"Damancom : déclaration {self.period} déposée",
                              f"Accusé de réception {self.receipt}. {mine['employees']} salarié(s), salaires réels "
-                             f"{mine['real'] / 100:.2f} MAD, montant à payer {shown['amount'] / 100:.2f} MAD "
+                             f"{money(mine['real'])}, montant à payer {money(shown['amount'])} "
                              "(le bot ne paie jamais : faites le télépaiement vous-même).")
-        return summary
+        return filed(summary, self.period)
+
+    @property
+    def outcome(self) -> str | None:
+        """The run's closing sentence, once there is a receipt."""
+        if not self.receipt:
+            return None
+        done = "était déjà déposée" if self.already_declared else "déposée"
+        return f"Déclaration {self.period} {done} ; accusé de réception {self.receipt}."
 
     def _keep_receipt(self, receipt: ReceiptScreen, recorder, account: str, deadline) -> None:
         self.receipt = receipt.reference()
@@ -122,3 +133,11 @@ class FilingTask:
         recorder.proof = True  # this folder proves a filing: never pruned automatically
         self.ledger.filed(account, self.period, deadline, self.receipt, clock.now())
         logger.info("Accusé de réception {} enregistré.", self.receipt)
+
+
+def filed(summary: InterfaceSummary, period: str) -> InterfaceSummary:
+    """The summary read before filing, with the period now « Déclarée »: the end-of-run lines must
+    not show « À déclarer » next to « déposée »."""
+    row = summary.row_of(period)
+    periods = [(label, DECLARED if (label, state) == row else state) for label, state in summary.periods]
+    return InterfaceSummary(summary.employer, summary.affiliation, periods)

@@ -169,35 +169,37 @@ def _audited_run(settings, person, recorder: Recorder, browser, label: str, prin
     page = context.new_page()
     try:
         result = _run(settings, person, recorder, page, label, task)
-        outcome = (ExitCode.OK, "Espace affilié atteint.")
+        outcome = (ExitCode.OK, getattr(task, "outcome", None) or "Espace affilié atteint.")
         return result
     except BotError as exc:
         outcome = (exc.exit_code, exc.message)
         raise
     finally:
         wants_pdf = bool(getattr(task, "wants_pdf", False))  # filings keep a PDF as proof
-        recorder.finish(outcome[0], outcome[1], reports=_reports(recorder, page, printer, outcome, wants_pdf))
+        ended = recorder.now()  # the reports show the same end time as the manifest's last line
+        recorder.finish(outcome[0], outcome[1], ended=ended,
+                        reports=_reports(recorder, page, printer, outcome, wants_pdf, ended))
         context.close()
 
 
-def _reports(recorder: Recorder, page, printer, outcome, pdf: bool) -> list:
+def _reports(recorder: Recorder, page, printer, outcome, pdf: bool, ended) -> list:
     """report.html always; report.pdf for filings, printed in the run's own page when it can
     (headless, page still usable), else in a fresh one."""
     if not pdf:
         try:
-            return write_reports(recorder.folder, None, outcome, pdf=False)
+            return write_reports(recorder.folder, None, outcome, pdf=False, ended=ended)
         except OSError as exc:
             _report_failed("HTML", exc)
             return []
     try:
         if printer() is page.context.browser:
-            return write_reports(recorder.folder, page, outcome)
+            return write_reports(recorder.folder, page, outcome, ended=ended)
     except Exception as exc:  # noqa: BLE001 - a report failure must not hide the run's outcome
         _report_failed("page de l'exécution", exc)
     try:
         context = printer().new_context()
         try:
-            return write_reports(recorder.folder, context.new_page(), outcome)
+            return write_reports(recorder.folder, context.new_page(), outcome, ended=ended)
         finally:
             context.close()
     except Exception as exc:  # noqa: BLE001
@@ -251,6 +253,7 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
                 context.tracing.start(screenshots=True, snapshots=True)
                 tracing = True
             summary = interface.summary()
+            recorder.record("espace-lu", employer=summary.employer or "", affiliation=summary.affiliation or "")
             if task is not None:
                 summary = task(interface, summary, ctx, person, settings)
             logout(ctx, interface)

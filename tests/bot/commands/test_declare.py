@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 
@@ -50,6 +51,26 @@ def test_round_trip_files_once_and_keeps_the_proof(tmp_path, cli_env, sandbox, p
     ledger = L.Ledger(tmp_path / "state")
     assert ledger.period(demo_account.identifier, due).state == L.DONE
     assert ledger.receipt(demo_account.identifier, due) == receipt.reference
+    assert_report_states_the_filing(folder, receipt.reference, bot.out)
+
+
+def assert_report_states_the_filing(folder, reference: str, out: str) -> None:
+    """Page 1 says it all (filed, receipt, money, who handed the code); then numbered steps; the
+    end-of-run lines do not contradict each other."""
+    from tests.support.pdf_text import pages
+
+    text = pages(folder / "report.pdf")
+    first = text[0]
+    assert ": DÉPOSÉE" in first and reference in first, first
+    assert re.search(r"Montant à payer \d{1,3}( \d{3})*,\d\d MAD", first) and "centimes" not in first
+    assert "heure du Maroc" in first.split("Fin", 1)[1][:60]  # « Fin » filled, not « — »
+    assert "PHARMA-DEMO" in first and "Code SMS remis tapé dans le terminal" in first
+    assert "Étape" not in first  # the first page is the summary alone
+    assert text[1].startswith("Étapes Étape 1 — Page d'accueil du portail")
+    numbers = [int(n) for n in re.findall(r"Étape (\d+) —", " ".join(text))]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 7
+    assert "Annexe" in text[-1] and "B06" in text[-1] and "SHA-256" in text[-1]
+    assert not re.search(r"\d{2}/\d{4} À déclarer", out), out  # the summary shows the period filed
 
 
 def test_file_for_another_employer_is_refused_locally(tmp_path, cli_env, sandbox, portal, demo_account, due):
