@@ -208,6 +208,27 @@ class HandOver:
             f"Personne n'a répondu à la question du portail dans le délai ({duration_fr(self.code_wait)}) : aucun SMS "
             "n'a été demandé. Relancez la connexion quand vous pourrez répondre.")
 
+    # the final click -------------------------------------------------------------------
+    def confirm(self, totals: str) -> bool:
+        """Attended runs, once the portal shows the totals: « Confirmer le dépôt ? » on the terminal.
+        Only « oui » files; anything else, no answer in time, or no terminal to answer on, does not."""
+        terminal = next((c for c in self.channels if c.name == "terminal"), None)
+        if terminal is None or not terminal.can_read():
+            self.say("Personne ne peut confirmer le dépôt dans ce terminal : rien n'est validé. "
+                     "Relancez avec --sans-confirmation pour déposer sans question.")
+            return False
+        self.say(totals)
+        terminal.open("confirm")
+        until = self.clock() + self.code_wait
+        while (remaining := until - self.clock()) > 0:
+            delivery = self.mailbox.take({ANSWER}, timeout=remaining)
+            if delivery is None:
+                continue
+            if delivery.kind == CLOSED:
+                return False
+            return delivery.value.strip().lower() in ("oui", "o")
+        return False
+
     # e-ID ------------------------------------------------------------------------------
     def eid_waiting(self, qr: Path | None) -> None:
         text = ("Le portail attend votre approbation dans l'application « Identité Numérique » : ouvrez-la et "

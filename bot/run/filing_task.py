@@ -15,7 +15,7 @@ from loguru import logger
 
 from bot.ebds.check import check
 from bot.ebds.records import parse
-from bot.errors import BotError, FileRefused, UnexpectedPage
+from bot.errors import BotError, FileRefused, PersonDeclined, UnexpectedPage
 from bot.exit_codes import ExitCode
 from bot.ledger.ledger import Ledger
 from bot.output.french import money
@@ -49,6 +49,19 @@ def waiting_file(state_dir: Path, account: str, period: str) -> Path | None:
     return files[-1] if files else None
 
 
+def check_locally(file: Path, period: str, text: str | None = None, *, preetabli: str | None = None,
+                  affiliate: str | None = None) -> None:
+    """The e-BDS rules, on this computer. Before login (no préétabli, no affiliation yet): a bad
+    file costs no SMS. After login, again with the préétabli and the affiliation read on the portal."""
+    if text is None:
+        text = file.read_bytes().decode("latin-1")
+    problems = check(text, preetabli=preetabli, affiliate=affiliate, period=period)
+    if problems:
+        listed = " ; ".join(map(str, problems[:5])) + (f" (et {len(problems) - 5} autre(s))" if len(problems) > 5 else "")
+        raise FileRefusedLocally(f"Le fichier {file.name} n'est pas conforme, rien n'a été déposé : {listed}. "
+                                 f"Corrigez-le (damancom-bot bds check {file.name}) puis relancez.")
+
+
 @dataclass
 class FilingTask:
     """Runs inside a logged-in session (see bot.run.runner), before logout."""
@@ -60,6 +73,7 @@ class FilingTask:
     ledger: Ledger
     plan: Plan
     assisted: bool = False  # headed: the person clicks « Valider la déclaration » themselves
+    confirm: bool = False  # attended, headless: « Confirmer le dépôt ? » once the totals are shown
     receipt: str | None = None
     already_declared: bool = False
 
@@ -81,12 +95,8 @@ class FilingTask:
         shutil.copyfile(self.file, copy)
         recorder.add_file(copy, "fichier-declaration")
         text = copy.read_bytes().decode("latin-1")
-        problems = check(text, preetabli=preetabli.read_bytes().decode("latin-1"), affiliate=summary.affiliation,
-                         period=self.period)
-        if problems:
-            listed = " ; ".join(map(str, problems[:5])) + (f" (et {len(problems) - 5} autre(s))" if len(problems) > 5 else "")
-            raise FileRefusedLocally(f"Le fichier {self.file.name} n'est pas conforme, rien n'a été déposé : {listed}. "
-                                     f"Corrigez-le (damancom-bot bds check {self.file.name}) puis relancez.")
+        check_locally(self.file, self.period, text, preetabli=preetabli.read_bytes().decode("latin-1"),
+                      affiliate=summary.affiliation)
         uploaded = filing.upload(ctx, screen, copy)
         after = uploaded.screen
         if isinstance(after, DeclarationScreen):
@@ -102,6 +112,9 @@ class FilingTask:
         if any(shown[k] != v for k, v in mine.items()):
             raise TotalsDiffer(f"Les totaux affichés par le portail ({shown}) diffèrent de ceux du fichier ({mine}) : "
                                "la déclaration n'a pas été validée. Vérifiez le fichier.")
+        if self.confirm and not self.assisted and not person.confirm(self._totals_text(shown)):
+            raise PersonDeclined(f"Dépôt annulé à votre demande : la déclaration {self.period} n'a pas été validée "
+                                 "(rien n'a été déposé).", reason="not_now")
         self.ledger.submitting(account, self.period, deadline, clock.now())
         recorder.record("validation", assisted=self.assisted)  # from here on the filing may have happened
         if self.assisted:
@@ -117,6 +130,10 @@ class FilingTask:
                              f"{money(mine['real'])}, montant à payer {money(shown['amount'])} "
                              "(le bot ne paie jamais : faites le télépaiement vous-même).")
         return filed(summary, self.period)
+
+    def _totals_text(self, shown: dict) -> str:
+        return (f"Le portail affiche pour {self.period} : {shown['employees']} salarié(s), salaires réels "
+                f"{money(shown['real'])}, plafonnés {money(shown['capped'])}, montant à payer {money(shown['amount'])}.")
 
     @property
     def outcome(self) -> str | None:
