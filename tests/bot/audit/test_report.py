@@ -57,3 +57,20 @@ def test_every_screenshot_with_secret_fields_is_masked(run_folder):
             image = Image.open(run_folder / record["file"]).convert("RGB")
             box = image.crop((x + 2, y + 2, x + w - 2, y + h - 2))
             assert box.getextrema() == ((0, 0), (0, 0), (0, 0)), f"{record['file']} not masked at {(x, y, w, h)}"
+
+
+def test_report_last_skips_doctor_live_folders(tmp_path, run_cli):
+    import json
+
+    def folder(period: str, time: str):
+        path = tmp_path / "rec" / "PHARMA-DEMO" / period / f"{time[:10]}-abc"
+        path.mkdir(parents=True)
+        (path / "manifest.jsonl").write_text(json.dumps({"seq": 1, "time": time, "step": "debut"}) + "\n")
+        return path
+
+    run = folder("2026-10", "2026-11-02T21:00:00+01:00")
+    (run / "report.html").write_text("<html></html>")
+    folder("diagnostic", "2026-11-03T09:00:00+01:00")  # newer, no report
+    result = run_cli("report", "--last", env={"DAMANCOM_RECORDINGS": str(tmp_path / "rec")})
+    assert result.returncode == 0, result.stderr
+    assert str(run / "report.html") in result.stdout
