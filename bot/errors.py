@@ -104,6 +104,12 @@ class FileRefused(BotError):
     exit_code = ExitCode.REJECTED
 
 
+class BrowserFailed(BotError):
+    """The browser itself failed (closed, crashed, « Protocol error »): the portal is not at fault."""
+
+    exit_code = ExitCode.BROWSER_FAILED
+
+
 class UnexpectedPage(BotError):
     exit_code = ExitCode.SCREENS_CHANGED
 

@@ -19,6 +19,7 @@ from bot.audit.report import write_reports
 from bot.errors import (
     AccountBusy,
     BotError,
+    BrowserFailed,
     BrowserNotFound,
     CredentialsRejected,
     UnexpectedPage,
@@ -27,6 +28,7 @@ from bot.exit_codes import ExitCode
 from bot.handover.session import HandOver
 from bot.run import browser as browsers
 from bot.run.lockout import AccountLocked, LockoutGuard, portal_key
+from bot.run.playwright_errors import browser_failed, first_line, in_french
 from bot.run.retry import RetryPolicy
 from bot.settings.config import Settings
 from bot.system.files import key_name
@@ -179,7 +181,10 @@ def _audited_run(settings, person, recorder: Recorder, browser, label: str, prin
         ended = recorder.now()  # the reports show the same end time as the manifest's last line
         recorder.finish(outcome[0], outcome[1], ended=ended,
                         reports=_reports(recorder, page, printer, outcome, wants_pdf, ended))
-        context.close()
+        try:
+            context.close()
+        except PlaywrightError as exc:  # a browser already gone: the run's own outcome matters more
+            logger.debug("Fermeture du contexte : {}", first_line(exc))
 
 
 def _reports(recorder: Recorder, page, printer, outcome, pdf: bool, ended) -> list:
@@ -258,10 +263,14 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
                 summary = task(interface, summary, ctx, person, settings)
             logout(ctx, interface)
         except PlaywrightError as exc:
+            logger.debug("Erreur de Playwright : {}", first_line(exc))  # its English stays in the log
+            if browser_failed(exc):  # the browser broke off: no screen to blame, nothing to change
+                raise BrowserFailed("Le navigateur s'est arrêté ou ne répond plus pendant l'exécution : ce n'est pas "
+                                    "le portail. Réessayez ; si cela se répète, lancez « damancom-bot doctor ».") from None
             # Timeouts and page errors not foreseen by a page object: the screen is not what we expect.
             shot = recorder.try_screenshot(page, "echec")
             recorder.failure_evidence(page)
-            raise UnexpectedPage("étape suivante", page.url, page_title(page), shot, str(exc).splitlines()[0]) from None
+            raise UnexpectedPage("étape suivante", page.url, page_title(page), shot, in_french(exc)) from None
         except BotError:
             recorder.failure_evidence(page)
             raise
