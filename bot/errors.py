@@ -39,11 +39,13 @@ class StorageError(ConfigError):
     def from_os(cls, exc: OSError, path) -> "StorageError":
         import errno
 
+        from bot.output.system_fr import why
+
         if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
             what = "le disque est plein"
             todo = "Libérez de la place (ou choisissez un autre dossier avec DAMANCOM_RECORDINGS), puis relancez."
         else:
-            what = f"écriture impossible ({exc.strerror})"
+            what = f"écriture impossible ({why(exc)})"
             todo = "Vérifiez les droits du dossier ou choisissez-en un autre avec DAMANCOM_RECORDINGS."
         return cls(f"Enregistrement impossible dans {path} : {what}. Ce qui a déjà été enregistré est conservé. {todo}")
 

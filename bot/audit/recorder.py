@@ -19,6 +19,7 @@ from loguru import logger
 from bot.audit.manifest import ManifestWriter, sha256_file
 from bot.errors import ConfigError, StorageError
 from bot.output.redact import scrub
+from bot.output.system_fr import why
 from bot.system import clock
 from bot.system.files import make_private, private_dir, safe_name
 
@@ -63,7 +64,7 @@ class Recorder:
                 private_dir(level)
         except OSError as exc:
             raise ConfigError(
-                f"Impossible d'écrire dans le dossier des enregistrements « {root} » ({exc.strerror}). "
+                f"Impossible d'écrire dans le dossier des enregistrements « {root} » ({why(exc)}). "
                 "Choisissez un dossier accessible avec DAMANCOM_RECORDINGS.") from None
         self.manifest = ManifestWriter(self.folder)
         self.shots: list[Path] = []
@@ -205,7 +206,7 @@ class Recorder:
                 handle.write(answer)
             logger.debug("Horodatage RFC 3161 enregistré ({}).", self.tsa_url)
         except (timestamp.TimestampUnavailable, OSError) as exc:
-            reason = str(exc) if isinstance(exc, timestamp.TimestampUnavailable) else (exc.strerror or "écriture")
+            reason = str(exc) if isinstance(exc, timestamp.TimestampUnavailable) else why(exc)
             logger.warning("Horodatage impossible : {}. Le dossier reste vérifiable, sans date prouvée.", reason)
             try:
                 self.record(TIMESTAMP_STEP, outcome="indisponible", tsa=self.tsa_url, message=scrub(reason))

@@ -26,7 +26,9 @@ def _read(path: str, what: str) -> str:
     try:
         return Path(path).read_bytes().decode("latin-1")  # e-BDS files are plain ASCII; never fail on a byte
     except OSError as exc:
-        raise BadInput(f"{what} « {path} » illisible ({exc.strerror}).") from None
+        from bot.output.system_fr import why
+
+        raise BadInput(f"{what} « {path} » illisible ({why(exc)}).") from None
 
 
 def _target(out, name: str):
@@ -79,7 +81,8 @@ def run(args, env) -> int:
         target.write_bytes(content.encode("ascii"))
     except OSError as exc:
         from bot.errors import StorageError
+        from bot.output.system_fr import why
 
-        raise StorageError(f"Impossible d'écrire {target} ({exc.strerror}). Choisissez un autre dossier avec --out.") from None
+        raise StorageError(f"Impossible d'écrire {target} ({why(exc)}). Choisissez un autre dossier avec --out.") from None
     env.say(f"Déclaration écrite et vérifiée : {target}")
     return 0

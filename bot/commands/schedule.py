@@ -34,8 +34,9 @@ def run(args, env) -> int:
         settings = load_settings(env.environ, need_credentials=True)
         planner = Planner(settings, _plan_source(env.environ), Ledger(settings.state_dir), build_notifier(settings))
         serve(planner, settings.state_dir, env.say)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # exit 130 like every interrupted command (README)
         env.say("Planificateur arrêté. Les essais prévus sont gardés dans le registre.")
+        return 130
     except BotError as exc:
         if "Un planificateur tourne déjà" not in exc.message:  # the running one's state stays as it is
             try:  # `status` says why; the service does not restart on this code (RestartPreventExitStatus)

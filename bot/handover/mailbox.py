@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.errors import BadInput, InvalidCode
 from bot.handover.code import parse_code
+from bot.system.waiting import slices
 
 CODE, READY, RESEND, ANSWER, CLOSED = "code", "ready", "resend", "answer", "closed"
 MAX_ANSWER = 40  # a captcha answer: a few characters, never a paragraph
@@ -100,7 +101,9 @@ class Mailbox:
         with self._cond:
             found = pop()
             if found is None and timeout > 0:
-                self._cond.wait_for(lambda: any(i.kind in wanted for i in self._items), timeout=timeout)
+                for step in slices(timeout):  # never one long wait: Ctrl-C must get through on Windows
+                    if self._cond.wait_for(lambda: any(i.kind in wanted for i in self._items), timeout=step):
+                        break
                 found = pop()
             return found
 

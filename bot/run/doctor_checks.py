@@ -33,7 +33,9 @@ def writable(label: str, folder: Path) -> Check:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-"):
             pass
     except OSError as exc:
-        return Check(label, False, f"{folder} n'est pas accessible en écriture ({exc.strerror}).")
+        from bot.output.system_fr import why
+
+        return Check(label, False, f"{folder} n'est pas accessible en écriture ({why(exc)}).")
     return Check(label, True, str(folder))
 
 

@@ -176,6 +176,9 @@ def _audited_run(settings, person, recorder: Recorder, browser, label: str, prin
     except BotError as exc:
         outcome = (exc.exit_code, exc.message)
         raise
+    except KeyboardInterrupt:  # Ctrl-C: the trail still ends, with its report, before the French message
+        outcome = (130, "Interrompu à votre demande (Ctrl-C ou fenêtre fermée).")
+        raise
     finally:
         wants_pdf = bool(getattr(task, "wants_pdf", False))  # filings keep a PDF as proof
         ended = recorder.now()  # the reports show the same end time as the manifest's last line
@@ -183,7 +186,7 @@ def _audited_run(settings, person, recorder: Recorder, browser, label: str, prin
                         reports=_reports(recorder, page, printer, outcome, wants_pdf, ended))
         try:
             context.close()
-        except PlaywrightError as exc:  # a browser already gone: the run's own outcome matters more
+        except Exception as exc:  # noqa: BLE001 - a browser already gone: the run's own outcome matters more
             logger.debug("Fermeture du contexte : {}", first_line(exc))
 
 

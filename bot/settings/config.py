@@ -220,7 +220,9 @@ def usable_state_dir(environ: Mapping[str, str]) -> Path:
         probe.touch()
         probe.unlink()
     except (OSError, ValueError) as exc:
-        why = getattr(exc, "strerror", None) or "chemin invalide"
+        from bot.output.system_fr import why as system_why
+
+        why = system_why(exc)
         raise ConfigError(f"Le dossier d'état « {path} » n'est pas utilisable ({why}). "
                           "Vérifiez ses droits ou choisissez-en un autre avec DAMANCOM_STATE_DIR.") from None
     return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import threading
@@ -153,3 +154,33 @@ def test_a_code_handed_over_before_the_code_screen_shows_is_kept(tmp_path, cli_e
     assert process.returncode == 0, err
     assert_no_secret([HURDLES_PASSWORD, *portal.codes], out, err, handed.stdout, handed.stderr,
                      roots=(tmp_path / "recordings", tmp_path / "state"))
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="Ctrl-C to a process group is POSIX; Windows: see test_waiting")
+def test_ctrl_c_while_waiting_for_the_code_ends_cleanly(tmp_path, cli_env, sandbox, demo_account):
+    """Ctrl-C reaches the bot, its driver and Chrome (one process group, as in a terminal): a French
+    message, exit 130, a closed trail with its report, and no English from Playwright or asyncio."""
+    import json
+    import signal
+
+    env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
+           "DAMANCOM_PASSWORD": demo_account.password, "DAMANCOM_LOCAL_PAGE": "0"}
+    process = subprocess.Popen([str(BIN / "damancom-bot"), "login"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env, start_new_session=True)
+    try:
+        wait_until(lambda: sandbox.outbox.all())  # the SMS is sent: the bot waits for the code
+        wait_until(lambda: (read_waiting(handover_dir(tmp_path / "state", demo_account.identifier)) or {})
+                   .get("phase") == "code")
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, err
+    assert "Interrompu à votre demande" in err
+    for noise in ("Future exception", "Traceback", "Exception", "Error", "driver"):
+        assert noise not in err + out, noise
+    manifest = next((tmp_path / "recordings").rglob("manifest.jsonl"))
+    last = json.loads(manifest.read_text().splitlines()[-1])
+    assert last["step"] == "fin" and last["exit_code"] == 130
+    assert (manifest.parent / "report.html").exists()
