@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from bot.ebds.check import b02_ctr, b04_ctr, check, recap
-from bot.ebds.layout import B03_SUMS, B05_SUMS, NO_PAY_SITUATIONS, RECORDS, SITUATIONS
+from bot.ebds.layout import B03_SUMS, B05_SUMS, NO_PAY_SITUATIONS, RECORDS, SITUATIONS, situations_fr
 from bot.ebds.records import Record, line, parse
 from bot.errors import BadInput as _BadInput
 
@@ -52,8 +52,7 @@ def read_salaries(text: str) -> list[Row]:
             raise BadInput(f"{where} : salaire « {item['salaire_brut']} » invalide (exemple : 4500,00).")
         situation = item.get("situation", "").upper()
         if situation not in SITUATIONS:
-            raise BadInput(f"{where} : situation « {situation} » inconnue ; codes : vide, "
-                           + ", ".join(k for k in SITUATIONS if k) + ".")
+            raise BadInput(f"{where} : situation « {situation} » inconnue ; codes possibles : {situations_fr()}.")
         rows.append(Row(number, item["immatriculation"].zfill(9), int(item["jours"]), round(float(amount) * 100),
                         situation, item.get("nom", ""), item.get("cin", "")))
     return rows

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.ebds.layout import (B03_SUMS, B05_SUMS, MAX_DAYS, NO_PAY_SITUATIONS, RECORD_LENGTH, RECORDS, SITUATIONS,
-                             columns, kind)
+                             columns, kind, situations_fr)
 from bot.ebds.records import Record, parse
 
 _AN_OK = re.compile(r"[A-Z0-9 .,'/&()\-_:+*]*")
@@ -114,7 +114,7 @@ def _check_lines(b02: list[Record], b04: list[Record], add) -> None:
     for r in b02:
         situation = r.text("L_Situation")
         if situation not in SITUATIONS:
-            add(r, "L_Situation", situation, "un code de situation connu (vide, " + ", ".join(k for k in SITUATIONS if k) + ")")
+            add(r, "L_Situation", situation, f"un code de situation connu : {situations_fr()}")
         if r.number("N_Jours_Declares") > MAX_DAYS:
             add(r, "N_Jours_Declares", r.number("N_Jours_Declares"), f"au plus {MAX_DAYS} jours")
         if situation in NO_PAY_SITUATIONS and (r.number("N_Jours_Declares") or r.number("N_Salaire_Reel")):

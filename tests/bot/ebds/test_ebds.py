@@ -141,3 +141,11 @@ def test_bds_commands(tmp_path, run_cli):
     result = run_cli("bds", "check", "bad.txt", "--preetabli", "pre.txt")
     assert result.returncode == 2 and "problème(s) dans bad.txt" in result.stdout
     assert "N_Jours_Declares (colonnes 112-113)" in result.stdout
+
+
+def test_an_unknown_situation_lists_the_codes_with_their_meaning(tmp_path):
+    from bot.ebds.layout import SITUATIONS, situations_fr
+
+    words = situations_fr()
+    assert all(f"{code} (" in words for code in SITUATIONS if code)
+    assert "SO (sorti de l'entreprise)" in words and "CS (congé sans solde)" in words
