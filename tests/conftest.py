@@ -129,7 +129,8 @@ class ScriptedPerson:
 def cli_env(tmp_path) -> dict[str, str]:
     """Environment for a CLI subprocess: its own state and recordings dirs, no stray .env."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DAMANCOM_")}
-    env.update(DAMANCOM_STATE_DIR=str(tmp_path / "state"), DAMANCOM_RECORDINGS=str(tmp_path / "recordings"))
+    env.update(DAMANCOM_STATE_DIR=str(tmp_path / "state"), DAMANCOM_RECORDINGS=str(tmp_path / "recordings"),
+               DAMANCOM_CONFIG_DIR=str(tmp_path / "config"))  # never the developer's own settings
     return env
 
 

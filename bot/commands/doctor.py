@@ -14,19 +14,24 @@ def add_options(parser) -> None:
 def run(args, env) -> int:
     from bot.exit_codes import ExitCode
     from bot.run import doctor_checks
-    from bot.settings.config import load_settings
+    from bot.settings.config import config_dir, env_files, load_settings
 
     settings = load_settings(env.environ, need_credentials=False)  # a bad value stops here, exit 2
+    files = env_files(env.environ)
     checks = [
         doctor_checks.Check("configuration", True, f"portail {settings.url}"),
+        doctor_checks.Check("réglages", True, " puis ".join(str(f.resolve()) for f in files) if files else
+                            f"aucun fichier .env (ni ici, ni dans {config_dir(env.environ)})", blocking=False),
         doctor_checks.credentials(settings),
         doctor_checks.writable("dossier d'état", settings.state_dir),
         doctor_checks.writable("enregistrements", settings.recordings),
+        doctor_checks.synced_folder("synchronisation", settings.recordings, env.environ),
         doctor_checks.private_modes(settings.state_dir, settings.recordings),
         doctor_checks.selector_files(settings.selectors_dir),
         doctor_checks.browser(settings),
         doctor_checks.telegram(settings),
     ]
+    checks = [c for c in checks if c is not None]
     for check in checks:
         mark = "ok " if check.ok else ("!! " if check.blocking else "-- ")
         env.say(f"{mark} {check.name:<16} {check.detail}")

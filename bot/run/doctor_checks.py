@@ -39,6 +39,20 @@ def writable(label: str, folder: Path) -> Check:
     return Check(label, True, str(folder))
 
 
+def synced_folder(label: str, folder: Path, environ) -> Check | None:
+    """OneDrive (and the like) lock files while syncing them and copy recordings to the cloud:
+    a warning when a folder of ours lies inside one."""
+    resolved = str(folder.resolve()).lower()
+    roots = [environ.get(name) for name in ("OneDrive", "OneDriveConsumer", "OneDriveCommercial")]
+    inside = any(r and resolved.startswith(str(Path(r).resolve()).lower()) for r in roots) or any(
+        part.lower().startswith(("onedrive", "dropbox", "google drive")) for part in folder.resolve().parts)
+    if not inside:
+        return None
+    return Check(label, False, f"{folder} est dans un dossier synchronisé (OneDrive…) : les fichiers peuvent y être "
+                 "verrouillés pendant la synchronisation. Videz DAMANCOM_RECORDINGS pour utiliser le dossier par "
+                 "défaut.", blocking=False)
+
+
 def private_modes(*roots: Path) -> Check:
     """Folders 0700 and files 0600 under the bot's folders: nobody else on this computer may read
     the logs, the ledger, the receipts or a trace (it holds the session cookie)."""

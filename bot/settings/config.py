@@ -57,23 +57,51 @@ class Settings:
         return f"Settings(url={self.url!r}, identifier={self.identifier!r}, password=***, telegram_token=***)"
 
 
+def config_dir(environ: Mapping[str, str]) -> Path:
+    """Where the person's settings live whatever the current folder: DAMANCOM_CONFIG_DIR, else the
+    platform's user config folder (%LOCALAPPDATA%\\damancom-bot on Windows, ~/.config/damancom-bot)."""
+    explicit = (environ.get("DAMANCOM_CONFIG_DIR") or "").strip()
+    if explicit:
+        return Path(explicit)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("damancom-bot", appauthor=False))
+
+
+def env_files(environ: Mapping[str, str]) -> list[Path]:
+    """The settings files read, weakest first: the user's config folder's `.env`, then `./.env`
+    (so `damancom-bot` works from any folder); DAMANCOM_ENV_FILE, when set, alone."""
+    named = (environ.get("DAMANCOM_ENV_FILE") or "").strip()
+    if named:
+        try:
+            present = Path(named).exists()
+        except (OSError, ValueError):
+            raise ConfigError(f"DAMANCOM_ENV_FILE ne désigne pas un chemin utilisable (« {named[:200]} »). "
+                              "Corrigez le chemin.") from None
+        if not present:
+            raise ConfigError(f"DAMANCOM_ENV_FILE désigne « {named[:200]} », qui n'existe pas. Corrigez le chemin.")
+        return [Path(named)]
+    found = []
+    for candidate in (config_dir(environ) / ".env", Path(".env")):
+        try:
+            if candidate.is_file() and candidate.resolve() not in [f.resolve() for f in found]:
+                found.append(candidate)
+        except (OSError, ValueError):
+            continue  # an unusable folder is no settings file
+    return found
+
+
 def read_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The process environment over the `.env` file (DAMANCOM_ENV_FILE, default ./.env)."""
+    """The process environment over `./.env` over the user's config `.env` (see `env_files`)."""
     from bot.settings import envfile
 
     environ = dict(os.environ if environ is None else environ)
     redact.register(environ.get("DAMANCOM_PASSWORD"))  # before anything can fail and print it
-    named = (environ.get("DAMANCOM_ENV_FILE") or "").strip()
-    env_file = Path(named or ".env")
-    try:
-        present = env_file.exists()
-    except (OSError, ValueError):
-        raise ConfigError(f"DAMANCOM_ENV_FILE ne désigne pas un chemin utilisable (« {named[:200]} »). "
-                          "Corrigez le chemin.") from None
-    if named and not present:
-        raise ConfigError(f"DAMANCOM_ENV_FILE désigne « {env_file} », qui n'existe pas. Corrigez le chemin.")
-    merged = envfile.values(env_file) if present else {}
-    redact.register(merged.get("DAMANCOM_PASSWORD"))
+    merged: dict[str, str] = {}
+    for env_file in env_files(environ):
+        values = envfile.values(env_file)
+        redact.register(values.get("DAMANCOM_PASSWORD"))
+        merged.update(values)
     merged.update(environ)
     return merged
 
@@ -108,7 +136,7 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_pa
         password=password,
         headless=_bool(environ, "DAMANCOM_HEADLESS", True),
         browser=browser,
-        recordings=Path(get("DAMANCOM_RECORDINGS") or "recordings"),
+        recordings=recordings_dir(environ),
         state_dir=state_dir(environ),
         action_timeout=_seconds(environ, "DAMANCOM_TIMEOUT_ACTION", 30.0),  # at least 1 s: see _seconds
         navigation_timeout=_seconds(environ, "DAMANCOM_TIMEOUT_NAVIGATION", 60.0),
@@ -189,6 +217,13 @@ def state_dir(environ: Mapping[str, str]) -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("damancom-bot", appauthor=False))
+
+
+def recordings_dir(environ: Mapping[str, str]) -> Path:
+    """DAMANCOM_RECORDINGS, else `recordings` in the user's data folder: never the current folder,
+    which on Windows is often the Desktop or Documents, synced (and locked) by OneDrive."""
+    explicit = (environ.get("DAMANCOM_RECORDINGS") or "").strip()
+    return Path(explicit) if explicit else state_dir(environ) / "recordings"
 
 
 def _folder(environ: Mapping[str, str], name: str) -> Path | None:

@@ -17,7 +17,7 @@ def test_defaults():
     settings = load_settings({}, need_credentials=False)
     assert settings.url == DEFAULT_URL and settings.headless is True
     assert settings.action_timeout == 30 and settings.navigation_timeout == 60 and settings.code_wait == 300
-    assert settings.recordings == Path("recordings")
+    assert settings.recordings == settings.state_dir / "recordings"  # the user's data folder, never the current one
 
 
 def test_values_are_parsed():
