@@ -116,12 +116,18 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
         env.environ = read_environment(env.environ)
         log_file = logs.setup(usable_state_dir(env.environ), console=env.stderr, verbose=args.verbose)
         _start_of_command(env.environ)
-        return int(args.run(args, env))
+        from bot.system.stop_signals import stopping_cleanly
+
+        with stopping_cleanly():  # the console window closing ends like Ctrl-C: trail closed, exit 130
+            return int(args.run(args, env))
     except BotError as exc:
         return _report(env, exc.exit_code, exc.message, getattr(exc, "screenshot", None), verbose=args.verbose)
-    except KeyboardInterrupt:
-        return _report(env, INTERRUPTED, "Interrompu à votre demande. Rien n'a été envoyé après l'interruption.",
-                       verbose=args.verbose)
+    except KeyboardInterrupt as exc:
+        from bot.system.stop_signals import StopRequested
+
+        why = "Arrêt demandé (fenêtre fermée ou arrêt du système)" if isinstance(exc, StopRequested) else \
+            "Interrompu à votre demande"
+        return _report(env, INTERRUPTED, f"{why}. Rien n'a été envoyé après l'interruption.", verbose=args.verbose)
     except OSError as exc:
         if exc.errno not in _FILE_ERRNOS or exc.filename is None:
             return _unexpected(env, log_file, args.verbose)

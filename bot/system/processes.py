@@ -27,3 +27,23 @@ def alive(pid, created=None) -> bool:
         return process.status() != psutil.STATUS_ZOMBIE
     except (psutil.Error, TypeError, ValueError):
         return False
+
+
+def kill_tree(pid: int, wait: float = 5.0) -> list[int]:
+    """Kills a process and everything it started (Playwright's driver, Chrome and its helpers): a
+    timed-out attempt must not leave a browser running. Children first are listed, then all die."""
+    import psutil
+
+    try:
+        parent = psutil.Process(pid)
+        family = parent.children(recursive=True) + [parent]
+    except psutil.Error:
+        return []
+    for process in family:
+        try:
+            process.kill()
+        except psutil.Error:
+            pass
+    psutil.wait_procs(family, timeout=wait)
+    return [p.pid for p in family]
+

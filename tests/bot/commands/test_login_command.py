@@ -184,3 +184,28 @@ def test_ctrl_c_while_waiting_for_the_code_ends_cleanly(tmp_path, cli_env, sandb
     last = json.loads(manifest.read_text().splitlines()[-1])
     assert last["step"] == "fin" and last["exit_code"] == 130
     assert (manifest.parent / "report.html").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="SIGHUP is POSIX; Windows' SIGBREAK takes the same path")
+def test_the_terminal_closing_still_closes_the_trail(tmp_path, cli_env, sandbox, demo_account):
+    """A closing terminal sends SIGHUP (Windows: the console's close event, SIGBREAK): exit 130 and
+    a last manifest line, as for Ctrl-C."""
+    import json
+    import signal
+
+    env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
+           "DAMANCOM_PASSWORD": demo_account.password, "DAMANCOM_LOCAL_PAGE": "0"}
+    process = subprocess.Popen([str(BIN / "damancom-bot"), "login"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env)
+    try:
+        wait_until(lambda: (read_waiting(handover_dir(tmp_path / "state", demo_account.identifier)) or {})
+                   .get("phase") == "code")
+        process.send_signal(signal.SIGHUP)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, err
+    assert "Arrêt demandé (fenêtre fermée" in err and "Traceback" not in err
+    last = json.loads(next((tmp_path / "recordings").rglob("manifest.jsonl")).read_text().splitlines()[-1])
+    assert last["step"] == "fin" and last["exit_code"] == 130
