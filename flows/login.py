@@ -18,6 +18,7 @@ from bot.errors import (
     SessionLost,
     UnexpectedPage,
 )
+from bot.run.playwright_errors import first_line, in_french
 from bot.run.retry import RetryPolicy
 from flows import learned
 from flows.code_password import CodePasswordScreen, PersonDid
@@ -220,7 +221,8 @@ def logout(ctx: FlowContext, interface: InterfaceScreen) -> bool:
         go(ctx, lambda: interface.press(control, control, "Se déconnecter"), interface, AFTER_LOGOUT, "la déconnexion")
         ctx.recorder.screenshot(ctx.page, "deconnexion")
     except Exception as exc:  # noqa: BLE001 - a failed logout must not turn a good run into a failure
-        logger.warning("Déconnexion incomplète : {}", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        logger.debug("Déconnexion : {}", first_line(exc))
+        logger.warning("Déconnexion incomplète : {}.", in_french(exc))
         return False
     return True
 

@@ -20,6 +20,7 @@ from bot.audit.manifest import ManifestWriter, sha256_file
 from bot.errors import ConfigError, StorageError
 from bot.output.redact import scrub
 from bot.output.system_fr import why
+from bot.run.playwright_errors import first_line, in_french
 from bot.system import clock
 from bot.system.files import make_private, private_dir, safe_name
 
@@ -145,7 +146,8 @@ class Recorder:
                 return None
             except Exception as exc:  # noqa: BLE001 - the original failure matters more
                 if attempt == 2:
-                    logger.warning("Capture d'écran impossible ({}) : {}", step, str(exc).splitlines()[0])
+                    logger.debug("Capture d'écran : {}", first_line(exc))
+                    logger.warning("Capture d'écran impossible ({}) : {}.", step, in_french(exc))
                     return None
                 try:
                     page.wait_for_load_state("domcontentloaded", timeout=FAILURE_SHOT_MS)
@@ -160,7 +162,8 @@ class Recorder:
             html.write_text(scrub(page.evaluate(_SANITIZED_HTML)), encoding="utf-8")
             self.record("echec-page-html", url=page.url, outcome="echec", file=html)
         except Exception as exc:  # noqa: BLE001 - a closed page or a full disk: keep what we have
-            logger.warning("HTML de la page non enregistré : {}", str(exc).splitlines()[0])
+            logger.debug("HTML de la page : {}", first_line(exc))
+            logger.warning("HTML de la page non enregistré : {}.", in_french(exc))
         try:
             console = self._next_name("echec-console", ".txt")
             console.write_text(scrub("\n".join(self.console_errors) or "Aucune erreur dans la console.") + "\n",

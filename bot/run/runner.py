@@ -26,6 +26,7 @@ from bot.errors import (
 )
 from bot.exit_codes import ExitCode
 from bot.handover.session import HandOver
+from bot.output.system_fr import why
 from bot.run import browser as browsers
 from bot.run.lockout import AccountLocked, LockoutGuard, portal_key
 from bot.run.playwright_errors import browser_failed, first_line, in_french
@@ -83,7 +84,7 @@ def started_browser(settings: Settings, *, headless: bool) -> Iterator[Browsers]
             browser = browsers.launch(playwright, choice, headless=headless)
         except PlaywrightError as exc:
             raise BrowserNotFound(
-                f"Le navigateur choisi ({choice.describe()}) n'a pas pu démarrer : {str(exc).splitlines()[0]}. "
+                f"Le navigateur choisi ({choice.describe()}) n'a pas pu démarrer ({in_french(exc)}). "
                 + browsers.INSTALL_HINT) from None
         logger.debug("Navigateur : {}", choice.describe())
         own = Browsers(playwright, choice, browser, headless)
@@ -216,7 +217,8 @@ def _reports(recorder: Recorder, page, printer, outcome, pdf: bool, ended) -> li
 
 
 def _report_failed(where: str, exc: Exception) -> None:
-    logger.warning("Rapport non produit ({}) : {}", where, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    logger.debug("Rapport non produit ({}) : {}", where, first_line(exc))
+    logger.warning("Rapport non produit ({}) : {}.", where, why(exc) if isinstance(exc, OSError) else in_french(exc))
 
 
 def _close_trail(recorder: Recorder, code: int, message: str) -> None:
