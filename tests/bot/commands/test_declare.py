@@ -101,6 +101,10 @@ def test_confirmation_after_the_totals_non_files_nothing_oui_files(tmp_path, cli
     bot.type("non")
     assert bot.finish() == 3, bot.err
     assert "Dépôt annulé à votre demande" in bot.err and due not in demo_account.declared
+    from tests.support.pdf_text import pages
+
+    declined = next((tmp_path / "recordings").rglob("report.pdf"))
+    assert ": NON DÉPOSÉE" in pages(declined)[0]  # the report says it plainly
     again = start_declare(tmp_path, cli_env, sandbox, demo_account, due, path, confirm=True)
     wait_until(lambda: "Confirmer le dépôt ?" in again.output_so_far(), timeout=60)
     again.type("oui")
@@ -121,6 +125,10 @@ def test_a_period_already_done_is_said_without_login_and_verifier_looks(tmp_path
     assert looked.finish() == 0, looked.err
     assert "était déjà « Déclarée » : rien n'a été redéposé" in looked.out
     assert portal.uploads == [(demo_account.identifier, due)]
+    from tests.support.pdf_text import pages
+
+    newest = max((tmp_path / "recordings").rglob("report.pdf"), key=lambda p: p.parent.name)
+    assert ": DÉJÀ DÉPOSÉE (accusé de réception récupéré)" in pages(newest)[0]
 
 
 @pytest.mark.parametrize("style", STYLES)
