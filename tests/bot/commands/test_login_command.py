@@ -69,7 +69,7 @@ def test_wrong_identifier_is_exit_5(run_cli):
     with ForeignPortal() as portal:
         result = login_in_process(run_cli, portal.url, DAMANCOM_IDENTIFIER="NOBODY-9")
     assert result.returncode == 5, result.stderr
-    assert "Utilisateur introuvable." in result.stderr and "DAMANCOM_IDENTIFIER" in result.stderr
+    assert "Utilisateur introuvable." in result.stderr and "le réglage « identifiant »" in result.stderr
     assert portal.codes == []
 
 
