@@ -40,15 +40,26 @@ COMMANDS = {"demo": demo, "login": login, "learn": learn, "declare": declare, "s
 _ARGPARSE_FR = [
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
     (r"unrecognized arguments: (.*)", r"arguments non reconnus : \1"),
-    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", r"\1 : choix invalide \2 (choix possibles : \3)"),
+    (r"argument (\S+): invalid choice: '?(.*?)'? \(choose from (.*)\)",
+     lambda m: f"« {m[2]} » n'est pas possible pour {m[1]} (possibles : {m[3].replace(chr(39), '')})"),
     (r"argument (\S+): invalid (\w+) value: (.*)", r"\1 : valeur invalide \3"),
     (r"argument (\S+): expected one argument", r"\1 : une valeur est attendue"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"\1 ne va pas avec \2"),
+    (r"argument (\S+): ignored explicit argument (.*)", r"\1 : valeur en trop \2"),
 ]
+# What an option's value is, as its placeholder in --help (« --period AAAA-MM »), by destination.
+METAVARS = {"period": "AAAA-MM", "file": "FICHIER", "account": "COMPTE", "preetabli": "FICHIER",
+            "salaries": "FICHIER", "out": "DOSSIER", "affiliate": "NUMÉRO", "url": "ADRESSE", "wait": "SECONDES",
+            "port": "PORT", "identifiant": "IDENTIFIANT", "slow_seconds": "SECONDES", "busy_hours": "HH:MM-HH:MM",
+            "token": "JETON", "path": "DOSSIER", "code": "CODE", "text": "TEXTE", "answer": "RÉPONSE",
+            "folder": "DOSSIER", "months": "MOIS", "style": "STYLE"}
 
 
 class _Formatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, prefix or "utilisation : ")
+        # argparse asks for an empty prefix when it builds a sub-command's name: keep it empty,
+        # or every sub-command's usage starts « utilisation : utilisation : »
+        super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
 
 
 class FrenchParser(argparse.ArgumentParser):
@@ -57,6 +68,13 @@ class FrenchParser(argparse.ArgumentParser):
         self._positionals.title = "arguments"
         self._optionals.title = "options"
         self.add_argument("-h", "--help", action="help", help="affiche cette aide et quitte")
+
+    def add_argument(self, *args, **kwargs):
+        takes_value = kwargs.get("action") in (None, "store", "append") and "choices" not in kwargs
+        if takes_value and "metavar" not in kwargs:
+            dest = kwargs.get("dest") or args[-1].lstrip("-").replace("-", "_")
+            kwargs["metavar"] = METAVARS.get(dest, "VALEUR")
+        return super().add_argument(*args, **kwargs)
 
     def error(self, message):
         for pattern, french in _ARGPARSE_FR:
@@ -91,6 +109,7 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
     # sink replaces loguru's default one, and no thread may print a traceback of its own.
     logs.setup(None, console=env.stderr, verbose=args.verbose)
     _quiet_threads()
+    _quiet_asyncio()
     _private_files()
     log_file = None
     try:
@@ -99,14 +118,21 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
         env.environ = read_environment(env.environ)
         log_file = logs.setup(usable_state_dir(env.environ), console=env.stderr, verbose=args.verbose)
         _start_of_command(env.environ)
-        return int(args.run(args, env))
+        from bot.system.stop_signals import stopping_cleanly
+
+        with stopping_cleanly():  # the console window closing ends like Ctrl-C: trail closed, exit 130
+            return int(args.run(args, env))
     except BotError as exc:
-        return _report(env, exc.exit_code, exc.message, getattr(exc, "screenshot", None))
-    except KeyboardInterrupt:
-        return _report(env, 130, "Interrompu à votre demande. Rien n'a été envoyé après l'interruption.")
+        return _report(env, exc.exit_code, exc.message, getattr(exc, "screenshot", None), verbose=args.verbose)
+    except KeyboardInterrupt as exc:
+        from bot.system.stop_signals import StopRequested
+
+        why = "Arrêt demandé (fenêtre fermée ou arrêt du système)" if isinstance(exc, StopRequested) else \
+            "Interrompu à votre demande"
+        return _report(env, INTERRUPTED, f"{why}. Rien n'a été envoyé après l'interruption.", verbose=args.verbose)
     except OSError as exc:
         if exc.errno not in _FILE_ERRNOS or exc.filename is None:
-            return _unexpected(env, log_file)
+            return _unexpected(env, log_file, args.verbose)
         # A path the system refuses (too long, not a folder, no right, disk full) is the machine's
         # setting, not a bug: exit 2, the path named; the traceback goes to the log for whoever asks.
         from loguru import logger
@@ -116,37 +142,25 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
         shown = shown if len(shown) <= 120 else shown[:60] + "…" + shown[-40:]
         return _report(env, ExitCode.BAD_INPUT, f"Opération impossible sur le fichier « {shown} » : "
                        f"{_FILE_ERRNOS[exc.errno]}. Vérifiez le chemin indiqué (et DAMANCOM_RECORDINGS, "
-                       "DAMANCOM_STATE_DIR), ou libérez de la place sur le disque.")
+                       "DAMANCOM_STATE_DIR), ou libérez de la place sur le disque.", verbose=args.verbose)
     except Exception:  # noqa: BLE001 - the one place where a bug becomes a message instead of a traceback
-        return _unexpected(env, log_file)
+        return _unexpected(env, log_file, args.verbose)
     finally:
         logs.close()  # the log file is not left open: main may run again in this process (tests)
 
 
-def _unexpected(env: Env, log_file) -> int:
+def _unexpected(env: Env, log_file, verbose: bool = False) -> int:
     from loguru import logger
 
     # The traceback (scrubbed, no variable values) goes to the file only; the console sink prints messages.
     logger.opt(exception=True).debug("Erreur inattendue")
     where = f" Le détail est dans le journal {log_file}." if log_file else ""
     return _report(env, ExitCode.BUG, f"Erreur inattendue dans damancom-bot.{where} "
-                                      "Signalez-la avec ce journal (il ne contient ni mot de passe ni code).")
+                                      "Signalez-la avec ce journal (il ne contient ni mot de passe ni code).",
+                   verbose=verbose)
 
 
-def _file_errnos() -> dict[int, str]:
-    import errno
-
-    names = {"ENAMETOOLONG": "nom ou chemin trop long", "ENOENT": "chemin introuvable",
-             "ENOTDIR": "une partie du chemin n'est pas un dossier", "EISDIR": "c'est un dossier",
-             "EACCES": "accès refusé", "EPERM": "opération non permise", "ENOSPC": "le disque est plein",
-             "EDQUOT": "quota du disque atteint", "EROFS": "disque en lecture seule", "ELOOP": "liens en boucle",
-             "EEXIST": "le fichier existe déjà", "EIO": "erreur de lecture ou d'écriture du disque",
-             "EINVAL": "nom de fichier invalide", "EFBIG": "fichier trop gros", "EMLINK": "trop de liens",
-             "ENOTEMPTY": "dossier non vide", "EBUSY": "fichier utilisé par un autre programme"}
-    return {getattr(errno, name): text for name, text in names.items() if hasattr(errno, name)}
-
-
-_FILE_ERRNOS = _file_errnos()
+from bot.output.system_fr import FILE_ERRNOS as _FILE_ERRNOS  # noqa: E402
 
 
 def _quiet_threads() -> None:
@@ -162,6 +176,23 @@ def _quiet_threads() -> None:
             "Erreur dans une tâche de fond ({})", getattr(args.thread, "name", "?"))
 
     threading.excepthook = hook
+
+
+def _quiet_asyncio() -> None:
+    """Playwright's driver, stopped by Ctrl-C, leaves futures whose errors asyncio prints in
+    English at exit (« Future exception was never retrieved »): they go to the log only."""
+    import logging
+
+    class ToLog(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            from loguru import logger
+
+            logger.debug("asyncio : {}", record.getMessage().splitlines()[0] if record.getMessage() else "")
+
+    for name in ("asyncio", "playwright"):
+        std = logging.getLogger(name)
+        std.handlers[:] = [ToLog()]
+        std.propagate = False
 
 
 def _private_files() -> None:
@@ -181,10 +212,29 @@ def _start_of_command(environ: dict[str, str]) -> None:
     sweep_stale(state_dir(environ))
 
 
-def _report(env: Env, code: int, message: str, screenshot=None) -> int:
-    env.stderr.write(f"Erreur : {message}\n")
+INTERRUPTED = 130  # Ctrl-C, or the console window closed (README)
+# The settings a pharmacist meets, named in words; the variable itself is for --verbose and the log.
+SETTING_WORDS = {"DAMANCOM_IDENTIFIER": "le réglage « identifiant »", "DAMANCOM_PASSWORD": "le réglage « mot de passe »",
+                 "DAMANCOM_URL": "le réglage « adresse du portail »", "DAMANCOM_ACCOUNT": "le réglage « compte »",
+                 "DAMANCOM_RECORDINGS": "le réglage « dossier des enregistrements »",
+                 "DAMANCOM_STATE_DIR": "le réglage « dossier d'état »"}
+
+
+def for_person(message: str) -> str:
+    """The message without the variable names a pharmacist does not need to read."""
+    for name, words in SETTING_WORDS.items():
+        message = re.sub(rf"\b{name}\b", words, message)
+    return message[:1].upper() + message[1:] if message.startswith("le réglage") else message
+
+
+def _report(env: Env, code: int, message: str, screenshot=None, *, verbose: bool = False) -> int:
+    from loguru import logger
+
+    logger.debug("Fin de la commande (code de sortie {}) : {}", int(code), message)
+    env.stderr.write(f"Erreur : {message if verbose else for_person(message)}\n")
     if screenshot:
         env.stderr.write(f"Capture d'écran : {screenshot}\n")
-    env.stderr.write(f"(code de sortie {int(code)})\n")
+    if verbose:
+        env.stderr.write(f"(code de sortie {int(code)})\n")
     env.stderr.flush()
     return int(code)

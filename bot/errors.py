@@ -39,11 +39,13 @@ class StorageError(ConfigError):
     def from_os(cls, exc: OSError, path) -> "StorageError":
         import errno
 
+        from bot.output.system_fr import why
+
         if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
             what = "le disque est plein"
             todo = "Libérez de la place (ou choisissez un autre dossier avec DAMANCOM_RECORDINGS), puis relancez."
         else:
-            what = f"écriture impossible ({exc.strerror})"
+            what = f"écriture impossible ({why(exc)})"
             todo = "Vérifiez les droits du dossier ou choisissez-en un autre avec DAMANCOM_RECORDINGS."
         return cls(f"Enregistrement impossible dans {path} : {what}. Ce qui a déjà été enregistré est conservé. {todo}")
 
@@ -102,6 +104,12 @@ class FileRefused(BotError):
     the lockout guard does not count it."""
 
     exit_code = ExitCode.REJECTED
+
+
+class BrowserFailed(BotError):
+    """The browser itself failed (closed, crashed, « Protocol error »): the portal is not at fault."""
+
+    exit_code = ExitCode.BROWSER_FAILED
 
 
 class UnexpectedPage(BotError):

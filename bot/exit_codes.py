@@ -13,3 +13,4 @@ class ExitCode(IntEnum):
     SCREENS_CHANGED = 6  # the portal's screens are not what we expect
     BUSY = 7  # another run holds this account (scheduler, other terminal): wait, nothing is wrong
     ALTERED = 8  # `audit verify`: the run folder does not match its manifest, ledger or timestamp
+    BROWSER_FAILED = 9  # the browser crashed or broke off (not the portal): retry later

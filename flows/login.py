@@ -18,6 +18,7 @@ from bot.errors import (
     SessionLost,
     UnexpectedPage,
 )
+from bot.run.playwright_errors import first_line, in_french
 from bot.run.retry import RetryPolicy
 from flows import learned
 from flows.code_password import CodePasswordScreen, PersonDid
@@ -149,6 +150,9 @@ def _with_code(ctx: FlowContext, screen: IdentifierScreen, identifier: str, pass
     for attempt in range(1, max_code_tries + 1):
         code_screen.prefill_password(password)
         code = person.code(code_screen, again=attempt > 1)
+        # who handed the code, and how: the report's first page says it (never the code itself)
+        ctx.recorder.record("code-remis", via="navigateur" if isinstance(code, PersonDid)
+                            else getattr(person, "code_via", "") or "inconnu")
         if code is PersonDid.SUBMITTED:
             logger.info("Code validé dans la fenêtre du navigateur.")
             after = act(ctx, None, expect=AFTER_VALIDER, current=code_screen)
@@ -224,7 +228,8 @@ def logout(ctx: FlowContext, interface: InterfaceScreen) -> bool:
         go(ctx, lambda: interface.press(control, control, "Se déconnecter"), interface, AFTER_LOGOUT, "la déconnexion")
         ctx.recorder.screenshot(ctx.page, "deconnexion")
     except Exception as exc:  # noqa: BLE001 - a failed logout must not turn a good run into a failure
-        logger.warning("Déconnexion incomplète : {}", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        logger.debug("Déconnexion : {}", first_line(exc))
+        logger.warning("Déconnexion incomplète : {}.", in_french(exc))
         return False
     return True
 

@@ -12,6 +12,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator
 
 from bot.errors import UnexpectedPage
+from bot.run.playwright_errors import in_french
 from flows import locate, selectors_data
 from flows.context import FlowContext
 
@@ -65,11 +66,11 @@ class Screen:
             if _disabled(button):
                 raise self.unexpected(f"le bouton « {what} » est resté désactivé après la saisie : un champ "
                                       "n'a sans doute pas été rempli comme le portail l'attend") from None
-            raise self.unexpected(f"clic sur « {what} » impossible ({str(exc).splitlines()[0]})") from None
+            raise self.unexpected(f"clic sur « {what} » impossible ({in_french(exc)})") from None
 
     # recording ------------------------------------------------------------------
-    def shot(self, step: str, extra_masks: Sequence[Locator] = ()):
-        return self.ctx.recorder.screenshot(self.page, step, extra_masks)
+    def shot(self, step: str, extra_masks: Sequence[Locator] = (), **extra):
+        return self.ctx.recorder.screenshot(self.page, step, extra_masks, **extra)
 
     def unexpected(self, detail: str = "") -> UnexpectedPage:
         shot = self.ctx.recorder.try_screenshot(self.page, f"echec-{self.name}")

@@ -134,7 +134,8 @@ def cli_env(tmp_path, shared_chromium) -> dict[str, str]:
     process's shared Chromium (a test about finding or starting a browser sets its own)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DAMANCOM_")}
     env.update(DAMANCOM_STATE_DIR=str(tmp_path / "state"), DAMANCOM_RECORDINGS=str(tmp_path / "recordings"),
-               DAMANCOM_BROWSER=shared_chromium)
+               DAMANCOM_BROWSER=shared_chromium,
+               DAMANCOM_CONFIG_DIR=str(tmp_path / "config"))  # never the developer's own settings
     return env
 
 

@@ -35,4 +35,4 @@ def test_wheel_runs_the_demo_outside_the_checkout(tmp_path):
                             capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stderr
     assert "espace affilié atteint" in result.stdout
-    assert len(list((elsewhere / "recordings").rglob("*.png"))) >= 4
+    assert len(list((tmp_path / "state" / "recordings").rglob("*.png"))) >= 4  # the data folder, not the cwd

@@ -104,7 +104,8 @@ def declare(app, form: dict[str, str]) -> str:
     if not pending or pending["period"] != period or pending["problems"]:
         raise BadInput("Déposez d'abord un fichier conforme pour cette période : il est vérifié avant toute connexion.")
     _need_identifier(app)
-    app.jobs.start("declare", app.account, period, extra=("--file", str(pending["path"])),
+    # the person saw the local check's totals and clicked « Déposer la déclaration »: that is the confirmation
+    app.jobs.start("declare", app.account, period, extra=("--file", str(pending["path"]), "--sans-confirmation"),
                    env_extra=app.child_secrets())
     app.pending = None
     return (f"Dépôt de la déclaration {period} lancé : le portail va envoyer un code par SMS. Saisissez-le dans la "
@@ -126,7 +127,7 @@ def _run_doctor(app) -> None:
 
     try:
         environ = {**app.environ, **app.child_secrets()}  # a password in the keyring counts as given
-        checks = doctor_checks.all_checks(load_settings(environ, need_credentials=False))
+        checks = doctor_checks.all_checks(load_settings(environ, need_credentials=False), environ)
         found = [(c.name, c.ok, c.blocking, c.detail) for c in checks]
     except BotError as exc:
         found = [("configuration", False, True, exc.message)]

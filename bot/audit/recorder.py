@@ -20,6 +20,8 @@ from playwright.sync_api import Error as PlaywrightError
 from bot.audit.manifest import ManifestWriter, sha256_file
 from bot.errors import ConfigError, StorageError
 from bot.output.redact import scrub
+from bot.output.system_fr import why
+from bot.run.playwright_errors import first_line, in_french
 from bot.system import clock
 from bot.system.files import make_private, private_dir, safe_name
 
@@ -49,7 +51,8 @@ def new_run_id() -> str:
 
 class Recorder:
     def __init__(self, root: Path, account: str = "", period: str = "", *,
-                 now: Callable[[], datetime] = clock.now, run_id: str | None = None, tsa_url: str | None = None):
+                 now: Callable[[], datetime] = clock.now, run_id: str | None = None, tsa_url: str | None = None,
+                 kind: str = "connexion"):
         self.now = now
         self.tsa_url = tsa_url
         self.run_id = run_id or new_run_id()
@@ -63,14 +66,15 @@ class Recorder:
                 private_dir(level)
         except OSError as exc:
             raise ConfigError(
-                f"Impossible d'écrire dans le dossier des enregistrements « {root} » ({exc.strerror}). "
+                f"Impossible d'écrire dans le dossier des enregistrements « {root} » ({why(exc)}). "
                 "Choisissez un dossier accessible avec DAMANCOM_RECORDINGS.") from None
         self.manifest = ManifestWriter(self.folder)
         self.shots: list[Path] = []
         self.console_errors: list[str] = []
         self.finished = False
         self.proof = False  # set when this run filed (or fetched the receipt of) a declaration
-        identity = {"account": self.account, "period": self.period, "run_id": self.run_id}
+        # `kind` (« connexion », « declaration ») tells the report what the run was for
+        identity = {"account": self.account, "period": self.period, "run_id": self.run_id, "kind": kind}
         self.record("debut", outcome="ok", **identity, **({"tsa": tsa_url} if tsa_url else {}))
 
     # the manifest --------------------------------------------------------------------
@@ -95,7 +99,21 @@ class Recorder:
                 if m.type in ("error", "warning") else None)
         page.on("pageerror", lambda e: self.console_errors.append(f"erreur de page : {e}"))
 
-    def screenshot(self, page, step: str, extra_masks=(), outcome: str = "ok", timeout: float | None = None) -> Path:
+    def screenshot(self, page, step: str, extra_masks=(), outcome: str = "ok", timeout: float | None = None,
+                   **extra) -> Path:
+        """A masked full-page screenshot; `extra` goes into its manifest line (totals read on screen…).
+        A browser hiccup (« Protocol error ») gets one more try before it counts."""
+        from playwright.sync_api import Error as PlaywrightError, TimeoutError as PlaywrightTimeout
+
+        try:
+            return self._screenshot(page, step, extra_masks, outcome, timeout, extra)
+        except PlaywrightTimeout:
+            raise  # a page that does not settle would only double the wait
+        except PlaywrightError as exc:
+            logger.debug("Capture d'écran à refaire ({}) : {}", step, str(exc).splitlines()[0] if str(exc) else exc)
+        return self._screenshot(page, step, extra_masks, outcome, timeout, extra)
+
+    def _screenshot(self, page, step: str, extra_masks, outcome: str, timeout: float | None, extra: dict) -> Path:
         path = self._next_name(step, ".png")
         masks = [page.locator(css) for css in SECRET_FIELDS] + list(extra_masks)
         boxes = page.locator(", ".join(SECRET_FIELDS)).evaluate_all(_BOXES)
@@ -105,7 +123,7 @@ class Recorder:
             path.unlink(missing_ok=True)  # half a screenshot is no evidence
             raise StorageError.from_os(exc, self.folder) from None
         self.shots.append(path)
-        self.record(step, url=page.url, outcome=outcome, file=path, masked=boxes)
+        self.record(step, url=page.url, outcome=outcome, file=path, masked=boxes, **extra)
         logger.debug("Capture d'écran {}", path.name)
         return path
 
@@ -137,13 +155,14 @@ class Recorder:
         """
         for attempt in (1, 2):
             try:
-                return self.screenshot(page, step, outcome="echec", timeout=FAILURE_SHOT_MS)
+                return self._screenshot(page, step, (), "echec", FAILURE_SHOT_MS, {})
             except StorageError as exc:  # no room for evidence: say so once, do not insist
                 logger.warning("Capture d'écran impossible ({}) : {}", step, exc.message)
                 return None
             except Exception as exc:  # noqa: BLE001 - the original failure matters more
                 if attempt == 2:
-                    logger.warning("Capture d'écran impossible ({}) : {}", step, str(exc).splitlines()[0])
+                    logger.debug("Capture d'écran : {}", first_line(exc))
+                    logger.warning("Capture d'écran impossible ({}) : {}.", step, in_french(exc))
                     return None
                 try:
                     page.wait_for_load_state("domcontentloaded", timeout=FAILURE_SHOT_MS)
@@ -158,7 +177,8 @@ class Recorder:
             html.write_text(scrub(page.evaluate(_SANITIZED_HTML)), encoding="utf-8")
             self.record("echec-page-html", url=page.url, outcome="echec", file=html)
         except Exception as exc:  # noqa: BLE001 - a closed page or a full disk: keep what we have
-            logger.warning("HTML de la page non enregistré : {}", str(exc).splitlines()[0])
+            logger.debug("HTML de la page : {}", first_line(exc))
+            logger.warning("HTML de la page non enregistré : {}.", in_french(exc))
         try:
             console = self._next_name("echec-console", ".txt")
             console.write_text(scrub("\n".join(self.console_errors) or "Aucune erreur dans la console.") + "\n",
@@ -172,14 +192,17 @@ class Recorder:
         self.record(step, outcome=outcome, file=path, **extra)
 
     # the end ---------------------------------------------------------------------------
-    def finish(self, exit_code: int, message: str, *, reports: list[Path] = (), proof: bool | None = None) -> dict:
-        """The last line: outcome, exit code, the reports' hashes; `proof` marks a filed declaration."""
+    def finish(self, exit_code: int, message: str, *, reports: list[Path] = (), proof: bool | None = None,
+               ended: datetime | None = None) -> dict:
+        """The last line: outcome, exit code, the reports' hashes; `proof` marks a filed declaration.
+        `ended` is the end time the reports already show (they are written before this line)."""
         self.finished = True
+        ended = ended or self.now()
         proof = self.proof if proof is None else proof
         files = {p.name: sha256_file(p) for p in reports if p.exists()}
         try:
             line = self.record("fin", outcome="ok" if exit_code == 0 else "echec", exit_code=int(exit_code),
-                               message=scrub(message), finished=self.now().isoformat(timespec="seconds"),
+                               message=scrub(message), finished=ended.isoformat(timespec="seconds"),
                                reports=files, proof=proof)
         except StorageError as exc:  # the run's own error says more; the lines written so far stay valid
             logger.warning("Ligne de fin du manifeste non écrite : {}", exc.message)
@@ -201,7 +224,7 @@ class Recorder:
                 handle.write(answer)
             logger.debug("Horodatage RFC 3161 enregistré ({}).", self.tsa_url)
         except (timestamp.TimestampUnavailable, OSError) as exc:
-            reason = str(exc) if isinstance(exc, timestamp.TimestampUnavailable) else (exc.strerror or "écriture")
+            reason = str(exc) if isinstance(exc, timestamp.TimestampUnavailable) else why(exc)
             logger.warning("Horodatage impossible : {}. Le dossier reste vérifiable, sans date prouvée.", reason)
             try:
                 self.record(TIMESTAMP_STEP, outcome="indisponible", tsa=self.tsa_url, message=scrub(reason))

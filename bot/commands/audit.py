@@ -27,6 +27,9 @@ def run(args, env) -> int:
             is_run = (folder / "manifest.jsonl").is_file()
         except (OSError, ValueError):
             is_run = False
+        if not is_run and not _exists(folder):  # a typo in the path: nothing was altered
+            raise InvalidCode(f"Le dossier « {str(folder)[:200]} » n'existe pas. Vérifiez le chemin (la commande "
+                              "« damancom-bot report --last » montre celui de la dernière exécution).")
         if not is_run:
             raise InvalidCode(f"« {str(folder)[:200]} » n'est pas un dossier d'exécution (aucun fichier manifest.jsonl). "
                               "Indiquez un dossier de recordings/<compte>/<période>/.")
@@ -63,3 +66,10 @@ def _prune(args, env) -> int:
     env.say(f"{len(deleted)} dossier(s) de plus de {settings.retention_months} mois {verb}(s) ; "
             f"{len(protected)} conservé(s).")
     return 0
+
+
+def _exists(path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False

@@ -105,7 +105,8 @@ def run(args, env) -> int:
         target.write_bytes(built.content.encode("ascii"))
     except OSError as exc:
         from bot.errors import StorageError
+        from bot.output.system_fr import why
 
-        raise StorageError(f"Impossible d'écrire {target} ({exc.strerror}). Choisissez un autre dossier avec --out.") from None
+        raise StorageError(f"Impossible d'écrire {target} ({why(exc)}). Choisissez un autre dossier avec --out.") from None
     env.say(f"Déclaration écrite et vérifiée : {target}")
     return 0

@@ -17,7 +17,7 @@ def run(args, env) -> int:
     from bot.settings.config import load_settings
 
     settings = load_settings(env.environ, need_credentials=False)  # a bad value stops here, exit 2
-    checks = doctor_checks.all_checks(settings)
+    checks = doctor_checks.all_checks(settings, env.environ)
     for check in checks:
         mark = "ok " if check.ok else ("!! " if check.blocking else "-- ")
         env.say(f"{mark} {check.name:<16} {check.detail}")

@@ -41,7 +41,9 @@ def run(args, env) -> int:
         try:
             Path(wanted).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise ConfigError(f"DAMANCOM_SELECTORS désigne « {wanted} », qui ne peut pas être créé ({exc.strerror}). "
+            from bot.output.system_fr import why
+
+            raise ConfigError(f"DAMANCOM_SELECTORS désigne « {wanted} », qui ne peut pas être créé ({why(exc)}). "
                               "Choisissez un autre dossier.") from None
     settings = load_settings(env.environ, need_credentials=False)
     if not 10 <= args.wait <= 3600:

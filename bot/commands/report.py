@@ -6,13 +6,14 @@ HELP = "Affiche (ou ouvre) le rapport HTML et PDF d'une exécution."
 
 
 def add_options(parser) -> None:
-    parser.add_argument("path", nargs="?", help="le dossier d'une exécution")
+    parser.add_argument("path", nargs="?", metavar="DOSSIER", help="le dossier d'une exécution")
     parser.add_argument("--last", action="store_true", help="la dernière exécution (par défaut)")
     parser.add_argument("--open", action="store_true", help="ouvre le rapport dans le navigateur")
     parser.add_argument("--pdf", action="store_true", help="imprime aussi le rapport en PDF (report.pdf)")
 
 
 def run(args, env) -> int:
+    import re
     import webbrowser
     from pathlib import Path
 
@@ -25,7 +26,10 @@ def run(args, env) -> int:
     if args.path and not args.last:
         folder = Path(args.path)
     else:
-        runs = [r for r in run_folders(settings.recordings) if r.started is not None]
+        # `doctor --live` and `learn` keep their folders under « diagnostic » / « apprentissage »:
+        # they are no run of a period, and have no report
+        runs = [r for r in run_folders(settings.recordings)
+                if r.started is not None and re.fullmatch(r"\d{4}-\d{2}", r.path.parent.name)]
         if not runs:
             raise BadInput(f"Aucune exécution enregistrée dans {settings.recordings}. Lancez d'abord damancom-bot demo.")
         folder = max(runs, key=lambda r: r.started).path

@@ -48,7 +48,9 @@ def run(args, env) -> int:
         server = SandboxServer(portal, "127.0.0.1", args.port, faults, style=args.style,
                                sms_delay=SMS_DELAY if args.sms_delay is None else args.sms_delay)
     except OSError as exc:
-        raise ConfigError(f"Impossible d'écouter sur le port {args.port} ({exc.strerror}). "
+        from bot.output.system_fr import why
+
+        raise ConfigError(f"Impossible d'écouter sur le port {args.port} ({why(exc)}). "
                           "Choisissez un autre port avec --port, ou 0 pour un port libre.") from None
     env.say(f"URL {server.url}")
     env.say("Bac à sable démarré. Comptes : " + ", ".join(portal.accounts) + ". Ctrl-C pour arrêter.")

@@ -34,8 +34,9 @@ def run(args, env) -> int:
         settings = load_settings(env.environ, need_credentials=True)
         planner = Planner(settings, _plan_source(env.environ), Ledger(settings.state_dir), build_notifier(settings))
         serve(planner, settings.state_dir, env.say)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # exit 130 like every interrupted command (README)
         env.say("Planificateur arrêté. Les essais prévus sont gardés dans le registre.")
+        return 130
     except BotError as exc:
         if "Un planificateur tourne déjà" not in exc.message:  # the running one's state stays as it is
             try:  # `status` says why; the service does not restart on this code (RestartPreventExitStatus)
@@ -49,14 +50,13 @@ def run(args, env) -> int:
 def _plan_source(environ: dict):
     """The plan, re-read at every tick: values from `.env` are read again (a deadline override added
     mid-month applies without a restart); values from the real environment stay as they were."""
-    from pathlib import Path
-
     from dotenv import dotenv_values
 
     from bot.schedule.plan import parse_plan
-    from bot.settings.config import read_environment
+    from bot.settings.config import env_files, read_environment
 
-    env_file = Path(environ.get("DAMANCOM_ENV_FILE", ".env"))
-    from_file = {k: v for k, v in dotenv_values(env_file).items() if v is not None} if env_file.is_file() else {}
+    from_file = {}
+    for env_file in env_files(environ):
+        from_file.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
     fixed = {k: v for k, v in environ.items() if from_file.get(k) != v}
     return lambda: parse_plan(read_environment(fixed))

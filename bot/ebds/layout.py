@@ -49,6 +49,17 @@ B05_SUMS = {"N_T_Num_Imma": "N_Num_Assure", "N_T_Jours_Declares": "N_Nbr_Jours",
 # L_Situation codes and their rank (enters B02's control sum). For CS and MS: no days, no salary.
 SITUATIONS = {"": 0, "SO": 1, "DE": 2, "IT": 3, "IL": 4, "AT": 5, "CS": 6, "MS": 7, "MP": 8}
 NO_PAY_SITUATIONS = {"CS", "MS"}
+# What each code means, for messages. The certain ones are worded; for IT, IL and MS the CNSS's
+# e-BDS specification (« Cahier des charges … Mode Echange de Fichiers ») is the reference to read.
+SITUATION_WORDS = {"SO": "sorti de l'entreprise", "DE": "décédé", "IT": "interruption de travail (voir le cahier des "
+                   "charges e-BDS)", "IL": "voir le cahier des charges e-BDS", "AT": "accident du travail",
+                   "CS": "congé sans solde", "MS": "sans salaire ce mois (voir le cahier des charges e-BDS)",
+                   "MP": "maladie professionnelle"}
+
+
+def situations_fr() -> str:
+    """« vide (présent et payé), SO (sorti de l'entreprise), DE (décédé), … »"""
+    return "vide (salarié présent), " + ", ".join(f"{code} ({SITUATION_WORDS[code]})" for code in SITUATIONS if code)
 MAX_DAYS = 26
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Callable, NamedTuple
 
-from bot.ebds.layout import MAX_DAYS, NO_PAY_SITUATIONS, NOT_YET_REGISTERED, OCCASIONAL, SITUATIONS
+from bot.ebds.layout import MAX_DAYS, NO_PAY_SITUATIONS, NOT_YET_REGISTERED, OCCASIONAL, SITUATIONS, situations_fr
 
 DAYS = {"B02": "N_Jours_Declares", "B04": "N_Nbr_Jours"}
 REAL = {"B02": "N_Salaire_Reel", "B04": "N_Sal_Reel"}
@@ -56,7 +56,7 @@ def insured_key_ok(number: str) -> bool:
 
 
 LINE_RULES = [
-    Rule(("B02",), "L_Situation", lambda r, c: _if(_situation(r) not in SITUATIONS, _situation(r), "un code de situation connu (vide, " + ", ".join(k for k in SITUATIONS if k) + ")"), False, "[CDC] L_Situation codes"),
+    Rule(("B02",), "L_Situation", lambda r, c: _if(_situation(r) not in SITUATIONS, _situation(r), "un code de situation connu : " + situations_fr()), False, "[CDC] L_Situation codes"),
     Rule(("B02", "B04"), DAYS, lambda r, c: _if(_days(r) > MAX_DAYS, _days(r), f"au plus {MAX_DAYS} jours"), False, "[CDC] 26 days at most"),
     Rule(("B02",), DAYS, lambda r, c: _if(_situation(r) in NO_PAY_SITUATIONS and (_days(r) or _real(r)), _days(r), f"0 jour et 0 salaire en situation {_situation(r)}"), False, "[CDC] CS and MS: days and salaries zero"),
     Rule(("B02",), DAYS, lambda r, c: _if(_situation(r) in ZERO_PAY_MP and (_days(r) or _real(r)), _days(r), f"0 jour et 0 salaire en situation {_situation(r)} (maladie professionnelle)"), False, "[IMPL] MP with 0 days and 0 salary"),

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from bot.ebds.layout import NOT_YET_REGISTERED, OCCASIONAL, SITUATIONS
+from bot.ebds.layout import NOT_YET_REGISTERED, OCCASIONAL, SITUATIONS, situations_fr
 from bot.ebds.translit import to_portal
 from bot.errors import BadInput as _BadInput
 
@@ -128,8 +128,7 @@ def _row(number: int, item: dict[str, str], changes: list[str]) -> Row:
         raise BadSalaries(f"{where} : salaire « {item['salaire_brut'][:30]} » invalide (exemple : 4500,00).")
     situation = item.get("situation", "").upper()
     if situation not in SITUATIONS:
-        raise BadSalaries(f"{where} : situation « {situation[:10]} » inconnue ; codes : vide, "
-                          + ", ".join(k for k in SITUATIONS if k) + ".")
+        raise BadSalaries(f"{where} : situation « {situation[:10]} » inconnue ; codes possibles : {situations_fr()}.")
     name = _portal(item.get("nom", ""), "-", number, "nom", changes)
     if len(name) > NAME_LENGTH:
         raise BadSalaries(f"{where} : nom de {len(name)} caractères, {NAME_LENGTH} au plus ; abrégez-le.")

@@ -16,7 +16,8 @@ from loguru import logger
 from bot.errors import BadInput
 from bot.handover.mailbox import READY, RESEND, Mailbox
 from bot.system.clock import TZ
-from bot.system.files import safe_name, write_atomic
+from bot.system.files import replace_retrying, safe_name, write_atomic
+from bot.system.processes import alive, me
 
 WAITING, CODE_FILE, READY_FILE, RESEND_FILE = "waiting.json", "code.json", "ready.json", "resend.json"
 ANSWER_FILE = "answer.json"
@@ -32,7 +33,7 @@ def take_file(path: Path) -> dict | None:
     """Atomically claims and deletes `path`; None when absent (or claimed by someone else)."""
     claimed = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.taken")
     try:
-        os.replace(path, claimed)
+        replace_retrying(path, claimed)  # an antivirus reading the fresh file holds it for a moment
     except FileNotFoundError:
         return None
     try:
@@ -49,7 +50,8 @@ def read_waiting(folder: Path) -> dict | None:
         info = json.loads((folder / WAITING).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return info if isinstance(info, dict) and _alive(info.get("pid")) else None
+    # the process table, on every system (no « always alive » on Windows): pid and start time
+    return info if isinstance(info, dict) and alive(info.get("pid"), info.get("created")) else None
 
 
 def sweep_stale(state_dir: Path, clock=time.time) -> int:
@@ -78,23 +80,6 @@ def sweep_stale(state_dir: Path, clock=time.time) -> int:
     return removed
 
 
-def _alive(pid) -> bool:
-    if not isinstance(pid, int) or pid <= 0:
-        return False
-    if os.name == "nt":
-        return True  # no cheap portable check there; the run removes its file when it ends
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a killed process nobody has reaped yet (a zombie) is not waiting for anything
-        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
 class DropboxChannel:
     name = "otp-commande"
 
@@ -111,7 +96,7 @@ class DropboxChannel:
     def open(self, phase: str, hint: str = "") -> None:
         self.phase, self.since = phase, self.clock()
         # Anything dropped before this moment answered an older request: refuse it.
-        write_atomic(self.folder / WAITING, {"run_id": self.run_id, "pid": os.getpid(), "phase": phase, "account": self.account,
+        write_atomic(self.folder / WAITING, {"run_id": self.run_id, **me(), "phase": phase, "account": self.account,
                                              "since": self.since, "local_url": self.local_url})
         if self._thread is None:
             self.mailbox.channel_opened(self.name)

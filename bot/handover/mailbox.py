@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.errors import BadInput, InvalidCode
 from bot.handover.code import parse_code
+from bot.system.waiting import slices
 
 CODE, READY, RESEND, ANSWER, CLOSED = "code", "ready", "resend", "answer", "closed"
 MAX_ANSWER = 40  # a captcha answer: a few characters, never a paragraph
@@ -24,6 +25,17 @@ class Delivery:
 
     def __repr__(self) -> str:  # a code must not show up in a log or a traceback
         return f"Delivery({self.kind!r}, via={self.via!r})"
+
+
+# How a code, an answer or « prêt » came in, as a person reads it (the names are the channels' own).
+HOW_FR = {"terminal": "tapé dans le terminal", "otp-commande": "donné avec la commande « damancom-bot otp »",
+          "page-locale": "saisi dans la page locale du navigateur", "telegram": "envoyé au bot Telegram",
+          "bac-a-sable": "lu automatiquement (SMS simulé du portail d'essai)",
+          "navigateur": "saisi dans la fenêtre du navigateur"}
+
+
+def channel_fr(via: str) -> str:
+    return HOW_FR.get(via, via or "inconnu")
 
 
 class Mailbox:
@@ -89,7 +101,9 @@ class Mailbox:
         with self._cond:
             found = pop()
             if found is None and timeout > 0:
-                self._cond.wait_for(lambda: any(i.kind in wanted for i in self._items), timeout=timeout)
+                for step in slices(timeout):  # never one long wait: Ctrl-C must get through on Windows
+                    if self._cond.wait_for(lambda: any(i.kind in wanted for i in self._items), timeout=step):
+                        break
                 found = pop()
             return found
 

@@ -20,6 +20,7 @@ from bot.handover.mailbox import (
     RESEND,
     STOP,
     Mailbox,
+    channel_fr,
 )
 from bot.output.notify import Notifier
 from bot.system import clock
@@ -47,6 +48,7 @@ class HandOver:
         self.resent = False
         self._cutoff = 0  # deliveries up to this mark answered nothing the portal still accepts
         self._tried: set[str] = set()  # codes already given to the portal: never a second try for one code
+        self.code_via = ""  # the channel that handed the last code over (« terminal », « telegram »…)
         if assisted:  # the browser window is a channel too: the person may type there
             mailbox.channel_opened("navigateur")
 
@@ -92,7 +94,7 @@ class HandOver:
         if delivery.kind == STOP:
             raise PersonDeclined("Vous avez demandé d'arrêter : aucun SMS n'a été demandé et le bot ne réessaiera "
                                  "plus pour cette période. Faites la déclaration vous-même.", reason="stop")
-        logger.info("Présence confirmée ({}).", delivery.via)
+        logger.info("Présence confirmée : {}.", channel_fr(delivery.via))
         self._cutoff = self.mailbox.mark()
 
     # the code --------------------------------------------------------------------------
@@ -151,11 +153,12 @@ class HandOver:
                 self._resend(screen, delivery.seq)
                 continue
             if delivery.value in self._tried:  # the same code twice (a reload, two channels): one try only
-                logger.info("Code déjà essayé, de nouveau reçu ({}) : ignoré.", delivery.via)
+                logger.info("Code déjà essayé, de nouveau reçu ({}) : ignoré.", channel_fr(delivery.via))
                 self.say("Ce code a déjà été essayé : donnez le nouveau code reçu par SMS.")
                 continue
             self._tried.add(delivery.value)
-            logger.info("Code reçu ({}).", delivery.via)
+            self.code_via = delivery.via  # the channel's name, for the report
+            logger.info("Code reçu : {}.", channel_fr(delivery.via))
             return delivery.value
 
     def _resend(self, screen, requested_at: int) -> None:
@@ -199,11 +202,32 @@ class HandOver:
                 continue
             if delivery.kind == CLOSED:
                 break
-            logger.info("Réponse à la question du portail reçue ({}).", delivery.via)
+            logger.info("Réponse à la question du portail reçue : {}.", channel_fr(delivery.via))
             return delivery.value
         raise CodeNotProvided(
             f"Personne n'a répondu à la question du portail dans le délai ({duration_fr(self.code_wait)}) : aucun SMS "
             "n'a été demandé. Relancez la connexion quand vous pourrez répondre.")
+
+    # the final click -------------------------------------------------------------------
+    def confirm(self, totals: str) -> bool:
+        """Attended runs, once the portal shows the totals: « Confirmer le dépôt ? » on the terminal.
+        Only « oui » files; anything else, no answer in time, or no terminal to answer on, does not."""
+        terminal = next((c for c in self.channels if c.name == "terminal"), None)
+        if terminal is None or not terminal.can_read():
+            self.say("Personne ne peut confirmer le dépôt dans ce terminal : rien n'est validé. "
+                     "Relancez avec --sans-confirmation pour déposer sans question.")
+            return False
+        self.say(totals)
+        terminal.open("confirm")
+        until = self.clock() + self.code_wait
+        while (remaining := until - self.clock()) > 0:
+            delivery = self.mailbox.take({ANSWER}, timeout=remaining)
+            if delivery is None:
+                continue
+            if delivery.kind == CLOSED:
+                return False
+            return delivery.value.strip().lower() in ("oui", "o")
+        return False
 
     # e-ID ------------------------------------------------------------------------------
     def eid_waiting(self, qr: Path | None) -> None:

@@ -21,7 +21,7 @@ class TerminalChannel:
         self.phase = ""
 
     def open(self, phase: str, hint: str = "") -> None:
-        if phase not in ("code", "question"):
+        if phase not in ("code", "question", "confirm"):
             return  # the ready gate is for unattended runs, which have no terminal
         self.phase = phase
         if hint:
@@ -33,6 +33,10 @@ class TerminalChannel:
             self._reader = threading.Thread(target=self._read, name="code-prompt", daemon=True)
             self._reader.start()
 
+    def can_read(self) -> bool:
+        """False once the input has reached its end (nothing more can be typed)."""
+        return self._reader is None or self._reader.is_alive()
+
     def refused(self) -> None:
         self._say("Le portail a refusé ce code. Vérifiez le SMS et saisissez le code à nouveau.")
         self._ask()
@@ -42,17 +46,23 @@ class TerminalChannel:
 
     def _ask(self) -> None:
         self._asking.set()
+        # Each prompt ends its line: what is printed next (a log line, a code typed in another
+        # terminal) never lands after it.
         if self.phase == "question":
-            self._say("Réponse à la question du portail : ", end="")
+            self._say("Réponse à la question du portail (tapez-la puis Entrée) :")
             return
-        self._say("Code reçu par SMS (6 chiffres, ou « r » pour le renvoyer) : ", end="")
+        if self.phase == "confirm":
+            self._say("Confirmer le dépôt ? Tapez « oui » pour valider la déclaration, « non » pour l'annuler :")
+            return
+        self._say("Code reçu par SMS (6 chiffres, ou « r » pour le renvoyer), puis Entrée :")
 
     def _read(self) -> None:
         # Lines typed ahead (a pipe delivers them all at once) are kept: the next question takes them.
         for line in iter(self.stdin.readline, ""):
-            if self.phase == "question":
+            if self.phase in ("question", "confirm"):
                 try:
-                    self.mailbox.offer_answer(line, self.name)
+                    answer = line if line.strip() or self.phase != "confirm" else "non"
+                    self.mailbox.offer_answer(answer, self.name)
                     self.phase = ""
                     self._asking.clear()
                 except BadInput as exc:

@@ -14,6 +14,7 @@ STATE_FR = {L.PENDING: "en attente", L.IN_PROGRESS: "essai en cours", L.DONE: "f
 REASON_FR = {
     "first_planned": "premier essai prévu",
     "portal_down": "portail indisponible",
+    "browser_failed": "le navigateur a échoué (pas le portail)",
     "no_code": "personne n'a répondu",
     "declined_not_now": "vous avez répondu « pas maintenant »",
     "declined_stop": "vous avez répondu « stop » : vous la déposez vous-même",

@@ -7,6 +7,7 @@ texts from Playwright quote what was typed).
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -18,6 +19,26 @@ from bot.output.redact import scrub
 from bot.system.files import private_dir, private_opener
 
 LOG_NAME = "damancom-bot.log"
+MAX_BYTES = 2 * 1024 * 1024
+KEEP = 5  # damancom-bot.1.log … damancom-bot.5.log
+
+
+def rotate(log_file: Path) -> bool:
+    """At start-up only, when the file has grown past MAX_BYTES: .log → .1.log → … (oldest dropped).
+    Another process still writing to it (Windows refuses the rename) means not now: a later command
+    will rotate it. Returns whether it rotated."""
+    try:
+        if log_file.stat().st_size < MAX_BYTES:
+            return False
+        older = [log_file.with_name(f"{log_file.stem}.{n}{log_file.suffix}") for n in range(1, KEEP + 1)]
+        older[-1].unlink(missing_ok=True)
+        for newer, older_one in zip(reversed(older[:-1]), reversed(older[1:])):
+            if newer.exists():
+                os.replace(newer, older_one)
+        os.replace(log_file, older[0])
+        return True
+    except OSError:  # PermissionError on Windows while another process holds the file: not now
+        return False
 
 
 def _patch(record) -> None:
@@ -57,8 +78,11 @@ def setup(state_dir: Path | None, *, console: TextIO | None = None, verbose: boo
     log_file = Path(state_dir) / "logs" / LOG_NAME
     try:
         private_dir(log_file.parent)
-        logger.add(log_file, level="DEBUG", format=_file_format, rotation="1 MB", retention=10,
-                   encoding="utf-8", backtrace=False, diagnose=False, enqueue=False, opener=private_opener)
+        rotate(log_file)
+        # No rotation while writing: the scheduler, its attempts and commands typed meanwhile all
+        # append to this file, and on Windows a file another process holds open cannot be renamed.
+        logger.add(log_file, level="DEBUG", format=_file_format, encoding="utf-8", backtrace=False, diagnose=False,
+                   enqueue=False, opener=private_opener)
     except (OSError, ValueError):
         logger.warning("Impossible d'écrire le journal dans {} : journal sur la console seulement.", log_file.parent)
         return None

@@ -27,18 +27,25 @@ class Row:
     optional: bool = False
 
 
-def all_checks(settings) -> list[Check]:
+def all_checks(settings, environ) -> list[Check]:
     """What `doctor` (and the dashboard) checks on this machine, in order."""
-    return [
+    from bot.settings.config import config_dir, env_files
+
+    files = env_files(environ)
+    checks = [
         Check("configuration", True, f"portail {settings.url}"),
+        Check("réglages", True, " puis ".join(str(f.resolve()) for f in files) if files else
+              f"aucun fichier .env (ni ici, ni dans {config_dir(environ)})", blocking=False),
         credentials(settings),
         writable("dossier d'état", settings.state_dir),
         writable("enregistrements", settings.recordings),
+        synced_folder("synchronisation", settings.recordings, environ),
         private_modes(settings.state_dir, settings.recordings),
         selector_files(settings.selectors_dir),
         browser(settings),
         telegram(settings),
     ]
+    return [c for c in checks if c is not None]
 
 
 def writable(label: str, folder: Path) -> Check:
@@ -47,8 +54,24 @@ def writable(label: str, folder: Path) -> Check:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-"):
             pass
     except OSError as exc:
-        return Check(label, False, f"{folder} n'est pas accessible en écriture ({exc.strerror}).")
+        from bot.output.system_fr import why
+
+        return Check(label, False, f"{folder} n'est pas accessible en écriture ({why(exc)}).")
     return Check(label, True, str(folder))
+
+
+def synced_folder(label: str, folder: Path, environ) -> Check | None:
+    """OneDrive (and the like) lock files while syncing them and copy recordings to the cloud:
+    a warning when a folder of ours lies inside one."""
+    resolved = str(folder.resolve()).lower()
+    roots = [environ.get(name) for name in ("OneDrive", "OneDriveConsumer", "OneDriveCommercial")]
+    inside = any(r and resolved.startswith(str(Path(r).resolve()).lower()) for r in roots) or any(
+        part.lower().startswith(("onedrive", "dropbox", "google drive")) for part in folder.resolve().parts)
+    if not inside:
+        return None
+    return Check(label, False, f"{folder} est dans un dossier synchronisé (OneDrive…) : les fichiers peuvent y être "
+                 "verrouillés pendant la synchronisation. Videz DAMANCOM_RECORDINGS pour utiliser le dossier par "
+                 "défaut.", blocking=False)
 
 
 def private_modes(*roots: Path) -> Check:

@@ -15,13 +15,15 @@ from loguru import logger
 
 from bot.ebds.check import check
 from bot.ebds.records import parse
-from bot.errors import BotError, FileRefused, UnexpectedPage
+from bot.errors import BotError, FileRefused, PersonDeclined, UnexpectedPage
 from bot.exit_codes import ExitCode
 from bot.ledger.ledger import Ledger
+from bot.output.french import money
 from bot.schedule.plan import Plan
 from bot.system import clock
 from flows import filing
 from flows.declaration import ConfirmationScreen, DeclarationScreen, ReceiptScreen
+from flows.interface import DECLARED, InterfaceSummary
 
 
 class FileRefusedLocally(FileRefused):
@@ -47,6 +49,19 @@ def waiting_file(state_dir: Path, account: str, period: str) -> Path | None:
     return files[-1] if files else None
 
 
+def check_locally(file: Path, period: str, text: str | None = None, *, preetabli: str | None = None,
+                  affiliate: str | None = None) -> None:
+    """The e-BDS rules, on this computer. Before login (no préétabli, no affiliation yet): a bad
+    file costs no SMS. After login, again with the préétabli and the affiliation read on the portal."""
+    if text is None:
+        text = file.read_bytes().decode("latin-1")
+    problems = check(text, preetabli=preetabli, affiliate=affiliate, period=period)
+    if problems:
+        listed = " ; ".join(map(str, problems[:5])) + (f" (et {len(problems) - 5} autre(s))" if len(problems) > 5 else "")
+        raise FileRefusedLocally(f"Le fichier {file.name} n'est pas conforme, rien n'a été déposé : {listed}. "
+                                 f"Corrigez-le (damancom-bot bds check {file.name}) puis relancez.")
+
+
 @dataclass
 class FilingTask:
     """Runs inside a logged-in session (see bot.run.runner), before logout."""
@@ -58,6 +73,7 @@ class FilingTask:
     ledger: Ledger
     plan: Plan
     assisted: bool = False  # headed: the person clicks « Valider la déclaration » themselves
+    confirm: bool = False  # attended, headless: « Confirmer le dépôt ? » once the totals are shown
     receipt: str | None = None
     already_declared: bool = False
 
@@ -72,19 +88,15 @@ class FilingTask:
         if screen.is_declared():  # filed earlier (by us before a crash, or by hand): never upload again
             self.already_declared = True
             self._keep_receipt(filing.open_receipt(ctx, screen), recorder, account, deadline)
-            return summary
+            return filed(summary, self.period)
         preetabli = screen.download_preetabli(recorder.folder)
         recorder.add_file(preetabli, "preetabli")
         copy = recorder.folder / self.file.name
         shutil.copyfile(self.file, copy)
         recorder.add_file(copy, "fichier-declaration")
         text = copy.read_bytes().decode("latin-1")
-        problems = check(text, preetabli=preetabli.read_bytes().decode("latin-1"), affiliate=summary.affiliation,
-                         period=self.period)
-        if problems:
-            listed = " ; ".join(map(str, problems[:5])) + (f" (et {len(problems) - 5} autre(s))" if len(problems) > 5 else "")
-            raise FileRefusedLocally(f"Le fichier {self.file.name} n'est pas conforme, rien n'a été déposé : {listed}. "
-                                     f"Corrigez-le (damancom-bot bds check {self.file.name}) puis relancez.")
+        check_locally(self.file, self.period, text, preetabli=preetabli.read_bytes().decode("latin-1"),
+                      affiliate=summary.affiliation)
         uploaded = filing.upload(ctx, screen, copy)
         after = uploaded.screen
         if isinstance(after, DeclarationScreen):
@@ -96,24 +108,40 @@ class FilingTask:
         b06 = next(r for r in parse(text) if r.type == "B06")
         mine = {"employees": b06.number("N_Nbr_Salaries"), "real": b06.number("N_T_Salaire_Reel"),
                 "capped": b06.number("N_T_Salaire_Plaf")}
-        after.shot("confirmation")
+        after.shot("confirmation", totals=shown)  # the report's first page shows them as money
         if any(shown[k] != v for k, v in mine.items()):
             raise TotalsDiffer(f"Les totaux affichés par le portail ({shown}) diffèrent de ceux du fichier ({mine}) : "
                                "la déclaration n'a pas été validée. Vérifiez le fichier.")
+        if self.confirm and not self.assisted and not person.confirm(self._totals_text(shown)):
+            raise PersonDeclined(f"Dépôt annulé à votre demande : la déclaration {self.period} n'a pas été validée "
+                                 "(rien n'a été déposé).", reason="not_now")
         self.ledger.submitting(account, self.period, deadline, clock.now())
+        recorder.record("validation", assisted=self.assisted)  # from here on the filing may have happened
         if self.assisted:
             person.say(f"Vérifiez les totaux dans la fenêtre du navigateur, puis cliquez vous-même sur « Valider la "
                        f"déclaration » (le bot attend jusqu'à {settings.declare_wait / 60:.0f} min).")
             receipt = filing.person_validates(ctx, after, settings.declare_wait)
         else:
-            logger.info("Validation de la déclaration {} (montant à payer : {} centimes).", self.period, shown["amount"])
+            logger.info("Validation de la déclaration {} (montant à payer : {}).", self.period, money(shown["amount"]))
             receipt = filing.validate(ctx, after)
         self._keep_receipt(receipt, recorder, account, deadline)
         person.notifier.send(f"Damancom : déclaration {self.period} déposée",
                              f"Accusé de réception {self.receipt}. {mine['employees']} salarié(s), salaires réels "
-                             f"{mine['real'] / 100:.2f} MAD, montant à payer {shown['amount'] / 100:.2f} MAD "
+                             f"{money(mine['real'])}, montant à payer {money(shown['amount'])} "
                              "(le bot ne paie jamais : faites le télépaiement vous-même).")
-        return summary
+        return filed(summary, self.period)
+
+    def _totals_text(self, shown: dict) -> str:
+        return (f"Le portail affiche pour {self.period} : {shown['employees']} salarié(s), salaires réels "
+                f"{money(shown['real'])}, plafonnés {money(shown['capped'])}, montant à payer {money(shown['amount'])}.")
+
+    @property
+    def outcome(self) -> str | None:
+        """The run's closing sentence, once there is a receipt."""
+        if not self.receipt:
+            return None
+        done = "était déjà déposée" if self.already_declared else "déposée"
+        return f"Déclaration {self.period} {done} ; accusé de réception {self.receipt}."
 
     def _keep_receipt(self, receipt: ReceiptScreen, recorder, account: str, deadline) -> None:
         self.receipt = receipt.reference()
@@ -122,3 +150,11 @@ class FilingTask:
         recorder.proof = True  # this folder proves a filing: never pruned automatically
         self.ledger.filed(account, self.period, deadline, self.receipt, clock.now())
         logger.info("Accusé de réception {} enregistré.", self.receipt)
+
+
+def filed(summary: InterfaceSummary, period: str) -> InterfaceSummary:
+    """The summary read before filing, with the period now « Déclarée »: the end-of-run lines must
+    not show « À déclarer » next to « déposée »."""
+    row = summary.row_of(period)
+    periods = [(label, DECLARED if (label, state) == row else state) for label, state in summary.periods]
+    return InterfaceSummary(summary.employer, summary.affiliation, periods)

@@ -19,14 +19,17 @@ from bot.audit.report import write_reports
 from bot.errors import (
     AccountBusy,
     BotError,
+    BrowserFailed,
     BrowserNotFound,
     CredentialsRejected,
     UnexpectedPage,
 )
 from bot.exit_codes import ExitCode
 from bot.handover.session import HandOver
+from bot.output.system_fr import why
 from bot.run import browser as browsers
 from bot.run.lockout import AccountLocked, LockoutGuard, portal_key
+from bot.run.playwright_errors import browser_failed, first_line, in_french
 from bot.run.retry import RetryPolicy
 from bot.settings.config import Settings
 from bot.system.files import key_name
@@ -81,7 +84,7 @@ def started_browser(settings: Settings, *, headless: bool) -> Iterator[Browsers]
             browser = browsers.launch(playwright, choice, headless=headless)
         except PlaywrightError as exc:
             raise BrowserNotFound(
-                f"Le navigateur choisi ({choice.describe()}) n'a pas pu démarrer : {str(exc).splitlines()[0]}. "
+                f"Le navigateur choisi ({choice.describe()}) n'a pas pu démarrer ({in_french(exc)}). "
                 + browsers.INSTALL_HINT) from None
         logger.debug("Navigateur : {}", choice.describe())
         own = Browsers(playwright, choice, browser, headless)
@@ -169,35 +172,43 @@ def _audited_run(settings, person, recorder: Recorder, browser, label: str, prin
     page = context.new_page()
     try:
         result = _run(settings, person, recorder, page, label, task)
-        outcome = (ExitCode.OK, "Espace affilié atteint.")
+        outcome = (ExitCode.OK, getattr(task, "outcome", None) or "Espace affilié atteint.")
         return result
     except BotError as exc:
         outcome = (exc.exit_code, exc.message)
         raise
+    except KeyboardInterrupt:  # Ctrl-C: the trail still ends, with its report, before the French message
+        outcome = (130, "Interrompu à votre demande (Ctrl-C ou fenêtre fermée).")
+        raise
     finally:
         wants_pdf = bool(getattr(task, "wants_pdf", False))  # filings keep a PDF as proof
-        recorder.finish(outcome[0], outcome[1], reports=_reports(recorder, page, printer, outcome, wants_pdf))
-        context.close()
+        ended = recorder.now()  # the reports show the same end time as the manifest's last line
+        recorder.finish(outcome[0], outcome[1], ended=ended,
+                        reports=_reports(recorder, page, printer, outcome, wants_pdf, ended))
+        try:
+            context.close()
+        except Exception as exc:  # noqa: BLE001 - a browser already gone: the run's own outcome matters more
+            logger.debug("Fermeture du contexte : {}", first_line(exc))
 
 
-def _reports(recorder: Recorder, page, printer, outcome, pdf: bool) -> list:
+def _reports(recorder: Recorder, page, printer, outcome, pdf: bool, ended) -> list:
     """report.html always; report.pdf for filings, printed in the run's own page when it can
     (headless, page still usable), else in a fresh one."""
     if not pdf:
         try:
-            return write_reports(recorder.folder, None, outcome, pdf=False)
+            return write_reports(recorder.folder, None, outcome, pdf=False, ended=ended)
         except OSError as exc:
             _report_failed("HTML", exc)
             return []
     try:
         if printer() is page.context.browser:
-            return write_reports(recorder.folder, page, outcome)
+            return write_reports(recorder.folder, page, outcome, ended=ended)
     except Exception as exc:  # noqa: BLE001 - a report failure must not hide the run's outcome
         _report_failed("page de l'exécution", exc)
     try:
         context = printer().new_context()
         try:
-            return write_reports(recorder.folder, context.new_page(), outcome)
+            return write_reports(recorder.folder, context.new_page(), outcome, ended=ended)
         finally:
             context.close()
     except Exception as exc:  # noqa: BLE001
@@ -206,7 +217,8 @@ def _reports(recorder: Recorder, page, printer, outcome, pdf: bool) -> list:
 
 
 def _report_failed(where: str, exc: Exception) -> None:
-    logger.warning("Rapport non produit ({}) : {}", where, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    logger.debug("Rapport non produit ({}) : {}", where, first_line(exc))
+    logger.warning("Rapport non produit ({}) : {}.", where, why(exc) if isinstance(exc, OSError) else in_french(exc))
 
 
 def _close_trail(recorder: Recorder, code: int, message: str) -> None:
@@ -251,14 +263,19 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
                 context.tracing.start(screenshots=True, snapshots=True)
                 tracing = True
             summary = interface.summary()
+            recorder.record("espace-lu", employer=summary.employer or "", affiliation=summary.affiliation or "")
             if task is not None:
                 summary = task(interface, summary, ctx, person, settings)
             logout(ctx, interface)
         except PlaywrightError as exc:
+            logger.debug("Erreur de Playwright : {}", first_line(exc))  # its English stays in the log
+            if browser_failed(exc):  # the browser broke off: no screen to blame, nothing to change
+                raise BrowserFailed("Le navigateur s'est arrêté ou ne répond plus pendant l'exécution : ce n'est pas "
+                                    "le portail. Réessayez ; si cela se répète, lancez « damancom-bot doctor ».") from None
             # Timeouts and page errors not foreseen by a page object: the screen is not what we expect.
             shot = recorder.try_screenshot(page, "echec")
             recorder.failure_evidence(page)
-            raise UnexpectedPage("étape suivante", page.url, page_title(page), shot, str(exc).splitlines()[0]) from None
+            raise UnexpectedPage("étape suivante", page.url, page_title(page), shot, in_french(exc)) from None
         except BotError:
             recorder.failure_evidence(page)
             raise

@@ -44,18 +44,42 @@ def run_attempt(period: str, environ: dict[str, str], *, headed: bool = False, t
             command.append("--headed")
             if not declaration_file:  # a person at the screen may file it in the bot's browser
                 command.append("--watch-declaration")
-        try:
-            completed = subprocess.run(command, env=environ, stdin=subprocess.DEVNULL, capture_output=True,
-                                       text=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
+        returncode, stderr = _run_child(command, utf8(environ), timeout)
+        if returncode is None:
             return Outcome(4, None, None, "L'essai a dépassé sa durée maximale et a été arrêté.")
         try:
             data = json.loads(result_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            last = (completed.stderr.strip().splitlines() or ["aucun message"])[-2:]
-            return Outcome(completed.returncode or 1, None, None, " ".join(last))
+            last = (stderr.strip().splitlines() or ["aucun message"])[-2:]
+            return Outcome(returncode or 1, None, None, " ".join(last))
     return Outcome(int(data["exit_code"]), data.get("period_state"), data.get("audit_folder"), data.get("message", ""),
                    reason=data.get("reason"), periods=data.get("periods"))
+
+
+def utf8(environ: dict[str, str]) -> dict[str, str]:
+    """The child writes UTF-8 whatever the console's code page (cp1252, cp850 on Windows): the
+    scheduler reads it as UTF-8 too (`_run_child`), so « é » and « » » arrive as they were."""
+    return {**environ, "PYTHONIOENCODING": "utf-8", "PYTHONUTF8": "1"}
+
+
+def _run_child(command: list[str], environ: dict[str, str], timeout: float | None) -> tuple[int | None, str]:
+    """(exit code, stderr); exit code None when the attempt ran out of time: then the child and
+    everything it started (the browser) are killed."""
+    from bot.system.processes import kill_tree
+
+    # Same process group as the scheduler: Ctrl-C (or the machine going off) reaches the run too.
+    child = subprocess.Popen(command, env=environ, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, encoding="utf-8", errors="replace")
+    try:
+        _, stderr = child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_tree(child.pid)
+        child.communicate()
+        return None, ""
+    except BaseException:  # Ctrl-C or the window closing while an attempt runs: no orphan browser
+        kill_tree(child.pid)
+        raise
+    return child.returncode, stderr
 
 
 def write_result(path: str | None, exit_code: int, period_state: str | None, folder, message: str, *,
@@ -71,9 +95,7 @@ def write_result(path: str | None, exit_code: int, period_state: str | None, fol
 
 
 def child_environment() -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("PYTHONIOENCODING", "utf-8")
-    return env
+    return utf8(dict(os.environ))
 
 
 def display_available(environ: dict[str, str]) -> bool:

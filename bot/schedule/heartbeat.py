@@ -9,6 +9,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from bot.system import processes
 from bot.system.files import write_atomic
 
 FILE = "scheduler.json"
@@ -23,9 +24,7 @@ def _read(state_dir: Path) -> dict:
 
 
 def _me() -> dict:
-    import psutil
-
-    return {"pid": os.getpid(), "created": psutil.Process().create_time()}
+    return processes.me()
 
 
 def started(state_dir: Path, now: datetime) -> None:
@@ -47,15 +46,7 @@ def stopped(state_dir: Path, now: datetime, code: int, message: str) -> None:
 
 
 def alive(pid, created) -> bool:
-    import psutil
-
-    if not isinstance(pid, int):
-        return False
-    try:
-        process = psutil.Process(pid)
-        return abs(process.create_time() - float(created)) < 1 and process.status() != psutil.STATUS_ZOMBIE
-    except (psutil.Error, TypeError, ValueError):
-        return False
+    return processes.alive(pid, created) if created is not None else False
 
 
 def read(state_dir: Path) -> dict:

@@ -37,7 +37,7 @@ def _systemd_word(word: str) -> str:
 def unit_text(workdir: Path, python: str = sys.executable) -> str:
     command = " ".join(_systemd_word(w) for w in (python, "-m", "bot", "schedule"))
     # A configuration error (exit 2) needs a person: restarting every minute would change nothing.
-    # `damancom-bot status` says why it stopped.
+    # `damancom-bot status` says why it stopped. Stopped by SIGTERM the bot exits 130: a clean stop.
     return f"""[Unit]
 Description=damancom-bot : déclaration CNSS planifiée (Damancom)
 After=network-online.target
@@ -49,6 +49,7 @@ ExecStart={command}
 Restart=on-failure
 RestartSec=60
 RestartPreventExitStatus={int(ExitCode.BAD_INPUT)}
+SuccessExitStatus=130
 
 [Install]
 WantedBy=default.target

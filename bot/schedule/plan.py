@@ -124,6 +124,7 @@ def decide(exit_code: int, period_state: str | None, reason: str | None = None) 
         return NEXT_WINDOW, "declined_not_now"
     return {
         ExitCode.UNAVAILABLE: (RETRY, "portal_down"),
+        ExitCode.BROWSER_FAILED: (RETRY, "browser_failed"),
         ExitCode.NO_CODE: (RETRY, "no_code"),
         ExitCode.BUSY: (WAIT, "busy"),
         ExitCode.REJECTED: (STOP, "rejected"),

@@ -341,6 +341,23 @@ def _plan_job(account: str, period: str, when: datetime) -> None:
         _scheduler.add_job(_tick_job, "date", run_date=when, id=f"essai:{account}:{period}", replace_existing=True)
 
 
+def _interruptible_scheduler_class():
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    from bot.system.waiting import SlicedEvent
+
+    class InterruptibleScheduler(BlockingScheduler):
+        """APScheduler's main loop waits on an Event up to the next job (ten minutes): sliced, so
+        that Ctrl-C stops the scheduler at once on Windows too."""
+
+        def start(self, *args, **kwargs):
+            if self._event is None or self._event.is_set():
+                self._event = SlicedEvent()
+            super().start(*args, **kwargs)
+
+    return InterruptibleScheduler
+
+
 def serve(planner: Planner, state_dir: Path, say: Callable[[str], None]) -> None:
     """Runs until interrupted. One scheduler per state dir (OS file lock)."""
     with exclusive(Path(state_dir) / "scheduler.lock",
@@ -351,7 +368,7 @@ def serve(planner: Planner, state_dir: Path, say: Callable[[str], None]) -> None
 
 def _serve(planner: Planner, state_dir: Path, say: Callable[[str], None]) -> None:
     global _SERVICE, _scheduler
-    from apscheduler.schedulers.blocking import BlockingScheduler
+    InterruptibleScheduler = _interruptible_scheduler_class()  # noqa: N806 - a class, built on first use
 
     try:
         heartbeat.started(state_dir, planner.now())
@@ -360,7 +377,7 @@ def _serve(planner: Planner, state_dir: Path, say: Callable[[str], None]) -> Non
         _SERVICE = planner
         # Jobs live in memory: at every start the ledger re-plans each pending period (below), so a
         # persistent job store would only keep a second, possibly stale, copy of the plan.
-        _scheduler = BlockingScheduler(
+        _scheduler = InterruptibleScheduler(
             timezone=clock.TZ,
             # Never drop a late run (default grace is 1 s); the ledger makes running twice harmless.
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1})

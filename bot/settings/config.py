@@ -64,23 +64,51 @@ def reader(environ: Mapping[str, str]) -> Callable[[str], str]:
     return get
 
 
+def config_dir(environ: Mapping[str, str]) -> Path:
+    """Where the person's settings live whatever the current folder: DAMANCOM_CONFIG_DIR, else the
+    platform's user config folder (%LOCALAPPDATA%\\damancom-bot on Windows, ~/.config/damancom-bot)."""
+    explicit = (environ.get("DAMANCOM_CONFIG_DIR") or "").strip()
+    if explicit:
+        return Path(explicit)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("damancom-bot", appauthor=False))
+
+
+def env_files(environ: Mapping[str, str]) -> list[Path]:
+    """The settings files read, weakest first: the user's config folder's `.env`, then `./.env`
+    (so `damancom-bot` works from any folder); DAMANCOM_ENV_FILE, when set, alone."""
+    named = (environ.get("DAMANCOM_ENV_FILE") or "").strip()
+    if named:
+        try:
+            present = Path(named).exists()
+        except (OSError, ValueError):
+            raise ConfigError(f"DAMANCOM_ENV_FILE ne désigne pas un chemin utilisable (« {named[:200]} »). "
+                              "Corrigez le chemin.") from None
+        if not present:
+            raise ConfigError(f"DAMANCOM_ENV_FILE désigne « {named[:200]} », qui n'existe pas. Corrigez le chemin.")
+        return [Path(named)]
+    found = []
+    for candidate in (config_dir(environ) / ".env", Path(".env")):
+        try:
+            if candidate.is_file() and candidate.resolve() not in [f.resolve() for f in found]:
+                found.append(candidate)
+        except (OSError, ValueError):
+            continue  # an unusable folder is no settings file
+    return found
+
+
 def read_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The process environment over the `.env` file (DAMANCOM_ENV_FILE, default ./.env)."""
+    """The process environment over `./.env` over the user's config `.env` (see `env_files`)."""
     from bot.settings import envfile
 
     environ = dict(os.environ if environ is None else environ)
     redact.register(environ.get("DAMANCOM_PASSWORD"))  # before anything can fail and print it
-    named = (environ.get("DAMANCOM_ENV_FILE") or "").strip()
-    env_file = Path(named or ".env")
-    try:
-        present = env_file.exists()
-    except (OSError, ValueError):
-        raise ConfigError(f"DAMANCOM_ENV_FILE ne désigne pas un chemin utilisable (« {named[:200]} »). "
-                          "Corrigez le chemin.") from None
-    if named and not present:
-        raise ConfigError(f"DAMANCOM_ENV_FILE désigne « {env_file} », qui n'existe pas. Corrigez le chemin.")
-    merged = envfile.values(env_file) if present else {}
-    redact.register(merged.get("DAMANCOM_PASSWORD"))
+    merged: dict[str, str] = {}
+    for env_file in env_files(environ):
+        values = envfile.values(env_file)
+        redact.register(values.get("DAMANCOM_PASSWORD"))
+        merged.update(values)
     merged.update(environ)
     return merged
 
@@ -115,7 +143,7 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_pa
         password=password,
         headless=_bool(environ, "DAMANCOM_HEADLESS", True),
         browser=browser,
-        recordings=Path(get("DAMANCOM_RECORDINGS") or "recordings"),
+        recordings=recordings_dir(environ),
         state_dir=state_dir(environ),
         action_timeout=_seconds(environ, "DAMANCOM_TIMEOUT_ACTION", 30.0),  # at least 1 s: see _seconds
         navigation_timeout=_seconds(environ, "DAMANCOM_TIMEOUT_NAVIGATION", 60.0),
@@ -198,6 +226,21 @@ def state_dir(environ: Mapping[str, str]) -> Path:
     return Path(user_data_dir("damancom-bot", appauthor=False))
 
 
+CHECKOUT_RECORDINGS = Path("recordings") / ".gitkeep"  # the project's own `recordings/` folder
+
+
+def recordings_dir(environ: Mapping[str, str]) -> Path:
+    """DAMANCOM_RECORDINGS; else the project's `recordings/` when the bot runs from its own folder
+    (`uv run`); else `recordings` in the user's data folder — never an arbitrary current folder,
+    which on Windows is often the Desktop or Documents, synced (and locked) by OneDrive."""
+    explicit = (environ.get("DAMANCOM_RECORDINGS") or "").strip()
+    if explicit:
+        return Path(explicit)
+    if CHECKOUT_RECORDINGS.is_file():
+        return CHECKOUT_RECORDINGS.parent
+    return state_dir(environ) / "recordings"
+
+
 def _folder(environ: Mapping[str, str], name: str) -> Path | None:
     """A folder the person must have created (the bot never invents one for them)."""
     raw = (environ.get(name) or "").strip()
@@ -227,7 +270,9 @@ def usable_state_dir(environ: Mapping[str, str]) -> Path:
         probe.touch()
         probe.unlink()
     except (OSError, ValueError) as exc:
-        why = getattr(exc, "strerror", None) or "chemin invalide"
+        from bot.output.system_fr import why as system_why
+
+        why = system_why(exc)
         raise ConfigError(f"Le dossier d'état « {path} » n'est pas utilisable ({why}). "
                           "Vérifiez ses droits ou choisissez-en un autre avec DAMANCOM_STATE_DIR.") from None
     return path

@@ -27,7 +27,9 @@ def read_bytes(path: Path) -> bytes:
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except (OSError, ValueError) as exc:
-        why = getattr(exc, "strerror", None) or "chemin invalide"
+        from bot.output.system_fr import why as system_why
+
+        why = system_why(exc)
         raise ConfigError(f"Le fichier de réglages « {path} » ne peut pas être lu ({why}). "
                           "Vérifiez qu'il existe et que vous avez le droit de le lire.") from None
     if len(data) > MAX_BYTES:

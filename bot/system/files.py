@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 POSIX = os.name == "posix"
@@ -46,7 +47,23 @@ def write_atomic(path: Path, data: dict) -> None:
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(data, handle)
-    os.replace(tmp, path)
+    replace_retrying(tmp, path)
+
+
+REPLACE_TRIES = (0.05, 0.1, 0.2, 0.4, 0.8)  # seconds between tries: about 1.5 s in all
+
+
+def replace_retrying(source: Path, target: Path, pauses=REPLACE_TRIES) -> None:
+    """os.replace, tried again for a moment on PermissionError: on Windows an antivirus scanning a
+    new file, OneDrive syncing it or a reader holding it open refuses the rename for a short while."""
+    for pause in (*pauses, None):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if pause is None:
+                raise
+            time.sleep(pause)  # a retry pause, not a wait for a page
 
 
 def safe_name(text: str, default: str = "compte") -> str:

@@ -38,10 +38,40 @@ def test_unknown_command_is_a_usage_error_in_french(capsys):
     assert "Erreur d'utilisation" in capsys.readouterr().err
 
 
-def test_login_without_identifier_names_the_variable(tmp_path):
+def test_login_without_identifier_says_it_in_words_and_verbose_names_the_variable(tmp_path):
     code, _, err = run(["login"], {"DAMANCOM_STATE_DIR": str(tmp_path / "s")})
     assert code == 2
+    assert "Le réglage « identifiant » est vide" in err
+    assert "DAMANCOM_" not in err and "code de sortie" not in err  # for --verbose and the log
+    code, _, err = run(["--verbose", "login"], {"DAMANCOM_STATE_DIR": str(tmp_path / "s")})
     assert "DAMANCOM_IDENTIFIER est vide" in err and "(code de sortie 2)" in err
+
+
+def test_every_sub_command_help_is_french_once(capsys):
+    from bot.cli import COMMANDS
+
+    for name in COMMANDS:
+        with pytest.raises(SystemExit):
+            main([name, "--help"], Env())
+        out = capsys.readouterr().out
+        assert out.startswith(f"utilisation : damancom-bot {name}") and "utilisation : utilisation" not in out
+        for english in ("PERIOD", "ACCOUNT", " FILE", "PATH", "--url URL", "WAIT", "TOKEN"):
+            assert english not in out, (name, english)
+    with pytest.raises(SystemExit):
+        main(["declare", "--help"], Env())
+    assert "--period AAAA-MM" in capsys.readouterr().out
+
+
+def test_a_wrong_command_is_said_in_french(capsys):
+    with pytest.raises(SystemExit):
+        main(["dmeo"], Env())
+    err = capsys.readouterr().err
+    assert "« dmeo » n'est pas possible pour COMMANDE" in err and "choose" not in err and "'demo'" not in err
+
+
+def test_system_reasons_are_french(tmp_path):
+    code, _, err = run(["bds", "check", str(tmp_path / "absent.txt")], {"DAMANCOM_STATE_DIR": str(tmp_path / "s")})
+    assert code == 2 and "introuvable" in err and "No such file" not in err
 
 
 def test_bad_browser_override_is_exit_2(tmp_path):
@@ -56,7 +86,7 @@ def test_unwritable_recordings_dir_is_exit_2(tmp_path):
     blocker.write_text("")
     environ = {"DAMANCOM_STATE_DIR": str(tmp_path / "s"), "DAMANCOM_RECORDINGS": str(blocker / "sub")}
     code, _, err = run(["demo"], environ)
-    assert code == 2 and "DAMANCOM_RECORDINGS" in err
+    assert code == 2 and "dossier des enregistrements" in err
 
 
 def test_headed_without_display_is_exit_2(tmp_path):

@@ -70,3 +70,9 @@ def test_a_truncated_manifest_is_detected(copy):
 
 def test_not_a_run_folder(tmp_path):
     assert "Aucun manifeste" in verify(tmp_path)[0]
+
+
+def test_verify_on_a_missing_folder_says_it_is_missing(tmp_path, run_cli):
+    result = run_cli("audit", "verify", str(tmp_path / "mal-tapé"))
+    assert result.returncode == 2
+    assert "n'existe pas" in result.stderr and "ALTÉRÉ" not in result.stdout + result.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 
@@ -23,10 +24,12 @@ def due(portal, demo_account):
     return next(p for p, declared in portal.periods(demo_account) if not declared)
 
 
-def start_declare(tmp_path, cli_env, sandbox, account, period, path, **env) -> BotProcess:
+def start_declare(tmp_path, cli_env, sandbox, account, period, path, *extra: str, confirm=False, **env) -> BotProcess:
+    """`confirm`: the bot asks « Confirmer le dépôt ? » (the test answers); otherwise --sans-confirmation."""
+    args = ["declare", "--period", period, "--file", str(path), *extra] + ([] if confirm else ["--sans-confirmation"])
     bot = BotProcess(tmp_path, {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": account.identifier,
                                 "DAMANCOM_PASSWORD": account.password, "DAMANCOM_LOCAL_PAGE": "0", **env},
-                     ["declare", "--period", period, "--file", str(path)], stdin=subprocess.PIPE)
+                     args, stdin=subprocess.PIPE)
     sandbox.portal.outbox.listeners.append(lambda sms: bot.type(sms.code))
     return bot
 
@@ -50,6 +53,26 @@ def test_round_trip_files_once_and_keeps_the_proof(tmp_path, cli_env, sandbox, p
     ledger = L.Ledger(tmp_path / "state")
     assert ledger.period(demo_account.identifier, due).state == L.DONE
     assert ledger.receipt(demo_account.identifier, due) == receipt.reference
+    assert_report_states_the_filing(folder, receipt.reference, bot.out)
+
+
+def assert_report_states_the_filing(folder, reference: str, out: str) -> None:
+    """Page 1 says it all (filed, receipt, money, who handed the code); then numbered steps; the
+    end-of-run lines do not contradict each other."""
+    from tests.support.pdf_text import pages
+
+    text = pages(folder / "report.pdf")
+    first = text[0]
+    assert ": DÉPOSÉE" in first and reference in first, first
+    assert re.search(r"Montant à payer \d{1,3}( \d{3})*,\d\d MAD", first) and "centimes" not in first
+    assert "heure du Maroc" in first.split("Fin", 1)[1][:60]  # « Fin » filled, not « — »
+    assert "PHARMA-DEMO" in first and "Code SMS remis tapé dans le terminal" in first
+    assert "Étape" not in first  # the first page is the summary alone
+    assert text[1].startswith("Étapes Étape 1 — Page d'accueil du portail")
+    numbers = [int(n) for n in re.findall(r"Étape (\d+) —", " ".join(text))]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 7
+    assert "Annexe" in text[-1] and "B06" in text[-1] and "SHA-256" in text[-1]
+    assert not re.search(r"\d{2}/\d{4} À déclarer", out), out  # the summary shows the period filed
 
 
 def test_file_for_another_employer_is_refused_locally(tmp_path, cli_env, sandbox, portal, demo_account, due):
@@ -60,12 +83,52 @@ def test_file_for_another_employer_is_refused_locally(tmp_path, cli_env, sandbox
     assert portal.uploads == [] and due not in demo_account.declared
 
 
-def test_file_for_another_period_is_refused_locally(tmp_path, cli_env, sandbox, portal, demo_account, due):
+def test_file_for_another_period_is_refused_before_any_login(tmp_path, cli_env, sandbox, portal, demo_account, due):
     other = "2020-01"
     path = make_file(tmp_path, demo_account, other)
     bot = start_declare(tmp_path, cli_env, sandbox, demo_account, due, path)
     assert bot.finish() == 2, bot.err
     assert "L_Periode" in bot.err and portal.uploads == []
+    assert portal.outbox.all() == [] and not (tmp_path / "recordings").exists()  # no SMS spent, no run
+
+
+def test_confirmation_after_the_totals_non_files_nothing_oui_files(tmp_path, cli_env, sandbox, portal, demo_account,
+                                                                   due):
+    path = make_file(tmp_path, demo_account, due)
+    bot = start_declare(tmp_path, cli_env, sandbox, demo_account, due, path, confirm=True)
+    wait_until(lambda: "Confirmer le dépôt ?" in bot.output_so_far(), timeout=60)
+    assert re.search(r"montant à payer \d[\d ]*,\d\d MAD", bot.output_so_far())  # the totals, before the question
+    bot.type("non")
+    assert bot.finish() == 3, bot.err
+    assert "Dépôt annulé à votre demande" in bot.err and due not in demo_account.declared
+    from tests.support.pdf_text import pages
+
+    declined = next((tmp_path / "recordings").rglob("report.pdf"))
+    assert ": NON DÉPOSÉE" in pages(declined)[0]  # the report says it plainly
+    again = start_declare(tmp_path, cli_env, sandbox, demo_account, due, path, confirm=True)
+    wait_until(lambda: "Confirmer le dépôt ?" in again.output_so_far(), timeout=60)
+    again.type("oui")
+    assert again.finish() == 0, again.err
+    assert due in demo_account.declared and "déposée" in again.out
+
+
+def test_a_period_already_done_is_said_without_login_and_verifier_looks(tmp_path, cli_env, sandbox, portal,
+                                                                        demo_account, due):
+    path = make_file(tmp_path, demo_account, due)
+    assert start_declare(tmp_path, cli_env, sandbox, demo_account, due, path).finish() == 0
+    sms_before = len(portal.outbox.all())
+    bot = start_declare(tmp_path, cli_env, sandbox, demo_account, due, path)
+    assert bot.finish() == 0, bot.err
+    assert "est déjà déposée, accusé de réception" in bot.out and "--verifier" in bot.out
+    assert len(portal.outbox.all()) == sms_before  # no login, no SMS
+    looked = start_declare(tmp_path, cli_env, sandbox, demo_account, due, path, "--verifier")
+    assert looked.finish() == 0, looked.err
+    assert "était déjà « Déclarée » : rien n'a été redéposé" in looked.out
+    assert portal.uploads == [(demo_account.identifier, due)]
+    from tests.support.pdf_text import pages
+
+    newest = max((tmp_path / "recordings").rglob("report.pdf"), key=lambda p: p.parent.name)
+    assert ": DÉJÀ DÉPOSÉE (accusé de réception récupéré)" in pages(newest)[0]
 
 
 @pytest.mark.parametrize("style", STYLES)

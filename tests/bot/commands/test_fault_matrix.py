@@ -63,5 +63,5 @@ def test_fault_gives_its_exit_code_and_the_bot_ends(tmp_path, cli_env, faults, e
     assert len(portal.outbox.all()) == sms
     assert "Traceback" not in bot.err
     if expected:
-        assert f"(code de sortie {expected})" in bot.err
+        assert "Erreur : " in bot.err and "code de sortie" not in bot.err  # the code is the exit status
         assert list((tmp_path / "recordings").rglob("*.png")), "a screenshot of what went wrong"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import threading
@@ -68,7 +69,7 @@ def test_wrong_identifier_is_exit_5(run_cli):
     with ForeignPortal() as portal:
         result = login_in_process(run_cli, portal.url, DAMANCOM_IDENTIFIER="NOBODY-9")
     assert result.returncode == 5, result.stderr
-    assert "Utilisateur introuvable." in result.stderr and "DAMANCOM_IDENTIFIER" in result.stderr
+    assert "Utilisateur introuvable." in result.stderr and "le réglage « identifiant »" in result.stderr
     assert portal.codes == []
 
 
@@ -153,3 +154,58 @@ def test_a_code_handed_over_before_the_code_screen_shows_is_kept(tmp_path, cli_e
     assert process.returncode == 0, err
     assert_no_secret([HURDLES_PASSWORD, *portal.codes], out, err, handed.stdout, handed.stderr,
                      roots=(tmp_path / "recordings", tmp_path / "state"))
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="Ctrl-C to a process group is POSIX; Windows: see test_waiting")
+def test_ctrl_c_while_waiting_for_the_code_ends_cleanly(tmp_path, cli_env, sandbox, demo_account):
+    """Ctrl-C reaches the bot, its driver and Chrome (one process group, as in a terminal): a French
+    message, exit 130, a closed trail with its report, and no English from Playwright or asyncio."""
+    import json
+    import signal
+
+    env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
+           "DAMANCOM_PASSWORD": demo_account.password, "DAMANCOM_LOCAL_PAGE": "0"}
+    process = subprocess.Popen([str(BIN / "damancom-bot"), "login"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env, start_new_session=True)
+    try:
+        wait_until(lambda: sandbox.outbox.all())  # the SMS is sent: the bot waits for the code
+        wait_until(lambda: (read_waiting(handover_dir(tmp_path / "state", demo_account.identifier)) or {})
+                   .get("phase") == "code")
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, err
+    assert "Interrompu à votre demande" in err
+    for noise in ("Future exception", "Traceback", "Exception", "Error", "driver"):
+        assert noise not in err + out, noise
+    manifest = next((tmp_path / "recordings").rglob("manifest.jsonl"))
+    last = json.loads(manifest.read_text().splitlines()[-1])
+    assert last["step"] == "fin" and last["exit_code"] == 130
+    assert (manifest.parent / "report.html").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="SIGHUP is POSIX; Windows' SIGBREAK takes the same path")
+def test_the_terminal_closing_still_closes_the_trail(tmp_path, cli_env, sandbox, demo_account):
+    """A closing terminal sends SIGHUP (Windows: the console's close event, SIGBREAK): exit 130 and
+    a last manifest line, as for Ctrl-C."""
+    import json
+    import signal
+
+    env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
+           "DAMANCOM_PASSWORD": demo_account.password, "DAMANCOM_LOCAL_PAGE": "0"}
+    process = subprocess.Popen([str(BIN / "damancom-bot"), "login"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env)
+    try:
+        wait_until(lambda: (read_waiting(handover_dir(tmp_path / "state", demo_account.identifier)) or {})
+                   .get("phase") == "code")
+        process.send_signal(signal.SIGHUP)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, err
+    assert "Arrêt demandé (fenêtre fermée" in err and "Traceback" not in err
+    last = json.loads(next((tmp_path / "recordings").rglob("manifest.jsonl")).read_text().splitlines()[-1])
+    assert last["step"] == "fin" and last["exit_code"] == 130

@@ -164,3 +164,9 @@ def test_a_superscript_digit_in_an_ebds_number_field_is_a_finding_not_a_crash():
     broken = set_field(text, 3, "N_Jours_Declares", "2²")
     assert parse(broken)[2].number("N_Jours_Declares") == 0
     assert any("N_Jours_Declares" in p for p in problems_of(broken))
+def test_an_unknown_situation_lists_the_codes_with_their_meaning(tmp_path):
+    from bot.ebds.layout import SITUATIONS, situations_fr
+
+    words = situations_fr()
+    assert all(f"{code} (" in words for code in SITUATIONS if code)
+    assert "SO (sorti de l'entreprise)" in words and "CS (congé sans solde)" in words

@@ -34,3 +34,34 @@ def test_unusable_state_dir_falls_back_to_console(tmp_path):
     assert logs.setup(blocker, console=console) is None
     logger.remove()
     assert "journal sur la console seulement" in console.getvalue()
+
+
+def test_the_log_rotates_at_start_up_only_and_never_fights_another_process(tmp_path, monkeypatch):
+    """Several processes append to one file; rotation happens when a command starts, and a file held
+    by another process (Windows refuses the rename: PermissionError) is simply left for later."""
+    import os
+
+    from bot.output import logs
+
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    log = folder / logs.LOG_NAME
+    log.write_bytes(b"x" * logs.MAX_BYTES)
+    real = os.replace
+
+    def held(src, dst):
+        raise PermissionError(32, "The process cannot access the file because it is being used by another process")
+
+    monkeypatch.setattr(os, "replace", held)
+    assert logs.rotate(log) is False and log.stat().st_size == logs.MAX_BYTES
+    monkeypatch.setattr(os, "replace", real)
+    assert logs.rotate(log) is True
+    assert (folder / "damancom-bot.1.log").stat().st_size == logs.MAX_BYTES and not log.exists()
+    log.write_bytes(b"y" * logs.MAX_BYTES)
+    assert logs.rotate(log) is True and (folder / "damancom-bot.2.log").exists()
+    logs.setup(tmp_path)
+    from loguru import logger
+
+    logger.info("après rotation")
+    logs.close()
+    assert "après rotation" in log.read_text(encoding="utf-8")

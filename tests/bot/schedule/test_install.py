@@ -35,6 +35,7 @@ def test_unit_quotes_paths_with_spaces_and_stops_restarting_on_configuration_err
     text = install.unit_text(folder, str(python))
     assert f'ExecStart="{str(python).replace("%", "%%")}" -m bot schedule' in text
     assert "RestartPreventExitStatus=2" in text and "Restart=on-failure" in text
+    assert "SuccessExitStatus=130" in text  # `systemctl stop` (SIGTERM) is a clean stop, exit 130
     if shutil.which("systemd-analyze"):  # the real judge, where it exists
         unit = tmp_path / "damancom-bot.service"
         unit.write_text(text, encoding="utf-8")

@@ -39,7 +39,7 @@ def test_a_second_scheduler_on_the_same_state_dir_refuses(tmp_path, cli_env, run
         assert second.returncode == 2 and "Un planificateur tourne déjà" in second.stderr
     finally:
         first.send_signal(signal.SIGINT)
-        first.wait(timeout=30)
+        assert first.wait(timeout=30) == 130  # README: interrupted is 130
     assert "Planificateur arrêté" in log.read_text()
 
 

@@ -13,11 +13,19 @@ from bot.settings.config import DEFAULT_URL, load_settings, read_environment, st
 CREDS = {"DAMANCOM_IDENTIFIER": "PHARMA-1", "DAMANCOM_PASSWORD": "Pw-config-1234"}
 
 
-def test_defaults():
+def test_defaults(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # any folder but the project's
     settings = load_settings({}, need_credentials=False)
     assert settings.url == DEFAULT_URL and settings.headless is True
     assert settings.action_timeout == 30 and settings.navigation_timeout == 60 and settings.code_wait == 300
-    assert settings.recordings == Path("recordings")
+    assert settings.recordings == settings.state_dir / "recordings"  # the user's data folder, never the current one
+
+
+def test_recordings_stay_in_the_project_folder_when_run_from_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "recordings").mkdir()
+    (tmp_path / "recordings" / ".gitkeep").write_text("")  # the checkout's own folder
+    assert load_settings({}, need_credentials=False).recordings == Path("recordings")
 
 
 def test_values_are_parsed():

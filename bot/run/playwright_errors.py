@@ -1,0 +1,32 @@
+"""Playwright's errors, read: the browser failing is not the portal changing, and their English
+stays in the log (the person reads French)."""
+
+from __future__ import annotations
+
+import re
+
+# What Playwright says when the browser, not the page, is at fault (closed, crashed, lost).
+_BROWSER_GONE = re.compile(r"Target (page, context or browser )?(has been |was )?closed|Browser has been closed|"
+                           r"Protocol error|Target crashed|Page crashed|browser has disconnected|"
+                           r"Connection closed|WebSocket error", re.IGNORECASE)
+_TIMEOUT = re.compile(r"Timeout (\d+)ms exceeded")
+
+
+def browser_failed(exc: BaseException) -> bool:
+    return bool(_BROWSER_GONE.search(str(exc)))
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def in_french(exc: BaseException) -> str:
+    """A short French reading of a Playwright error, for a message a person reads."""
+    text = str(exc)
+    timeout = _TIMEOUT.search(text)
+    if timeout:
+        return f"délai de {int(timeout.group(1)) / 1000:.0f} s dépassé"
+    if browser_failed(exc):
+        return "le navigateur s'est fermé ou ne répond plus"
+    return "le navigateur a refusé l'opération demandée"
