@@ -17,11 +17,13 @@ from bot.commands import (
     done,
     learn,
     login,
+    options,
     otp,
     ready,
     report,
     sandbox,
     schedule,
+    secret,
     status,
     telegram,
     unlock,
@@ -33,7 +35,8 @@ from bot.exit_codes import ExitCode
 # Command modules import their heavy dependencies (Playwright, the sandbox) only when they run.
 COMMANDS = {"demo": demo, "login": login, "learn": learn, "declare": declare, "schedule": schedule, "status": status,
             "done": done, "otp": otp, "answer": answer, "ready": ready, "unlock": unlock, "report": report,
-            "audit": audit, "bds": bds, "doctor": doctor, "telegram": telegram, "sandbox": sandbox}
+            "audit": audit, "bds": bds, "doctor": doctor, "telegram": telegram, "secret": secret,
+            "sandbox": sandbox}
 
 _ARGPARSE_FR = [
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
@@ -74,6 +77,8 @@ def build_parser() -> FrenchParser:
     for name, module in COMMANDS.items():
         command = sub.add_parser(name, help=module.HELP, description=module.HELP)
         command.set_defaults(run=module.run)
+        if getattr(module, "ACCOUNT", "one") != "none":  # one `--account` for every command, defined once
+            options.add_account(command, help=getattr(module, "ACCOUNT_HELP", options.ACCOUNT_HELP))
         module.add_options(command)
     return parser
 
@@ -97,6 +102,7 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
         env.environ = read_environment(env.environ)
         log_file = logs.setup(usable_state_dir(env.environ), console=env.stderr, verbose=args.verbose)
         _start_of_command(env.environ)
+        options.use_account(COMMANDS[args.command], args, env)
         return int(args.run(args, env))
     except BotError as exc:
         return _report(env, exc.exit_code, exc.message, getattr(exc, "screenshot", None))

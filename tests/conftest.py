@@ -51,7 +51,7 @@ def isolated_keyring(tmp_path):
     from keyrings.alt.file import PlaintextKeyring
 
     backend = PlaintextKeyring()
-    backend.file_path = str(tmp_path / "keyring" / "keyring_pass.cfg")
+    backend.file_path = str(tmp_path / "xdg" / "python_keyring" / "keyring_pass.cfg")  # as cli_env's processes
     before = keyring.get_keyring()
     keyring.set_keyring(backend)
     yield backend

@@ -1,10 +1,14 @@
-"""`damancom-bot declare --period AAAA-MM [--file F]`: log in and file the declaration, once."""
+"""`damancom-bot declare --period AAAA-MM [--file F]`: log in and file the declaration, once.
+`declare --all --period P`: every account's waiting file, concurrently (bot/run/fleet.py)."""
 
 from __future__ import annotations
 
 import argparse
 
+from bot.commands import options
+
 HELP = "Dépose la déclaration d'une période (fichier e-BDS vérifié avant l'envoi) et garde l'accusé."
+ACCOUNT = "password"
 
 
 def add_options(parser) -> None:
@@ -13,49 +17,53 @@ def add_options(parser) -> None:
     parser.add_argument("--headed", action="store_true",
                         help="affiche le navigateur ; vous cliquez vous-même sur « Valider la déclaration »")
     parser.add_argument("--unattended", action="store_true", help="sans surveillance (planificateur)")
+    options.add_all(parser, "dépôt (fichier de chaque compte dans sa boîte de dépôt)")
     parser.add_argument("--result-json", help=argparse.SUPPRESS)
 
 
 def run(args, env) -> int:
-    import re
+    options.period(args.period, required=True)
+    if args.all_accounts:
+        from bot.errors import BadInput
+        from bot.run import fleet
+
+        if args.file:
+            raise BadInput("--file ne va pas avec --all : le fichier de chaque compte est pris dans sa boîte de dépôt.")
+        return fleet.run_all(args, env, declare_one, what=f"Déclaration {args.period}")
+    return declare_one(args, env)
+
+
+def declare_one(args, env, browser=None) -> int:
     from pathlib import Path
 
-    from bot.audit.recorder import Recorder
-    from bot.errors import BadInput, BotError
-    from bot.handover.build import build_handover
+    from bot.commands.run_setup import prepare, run_recorded
+    from bot.errors import BadInput
     from bot.ledger.ledger import Ledger, note_login
     from bot.output import console
     from bot.run.filing_task import FilingTask, inbox, waiting_file
-    from bot.run.runner import run_login
     from bot.schedule.attempt import write_result
     from bot.schedule.plan import parse_plan
-    from bot.settings.config import load_settings
     from bot.system import clock
 
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.period):
-        raise BadInput(f"--period {args.period} : attendu AAAA-MM, par exemple 2026-10.")
-    settings = load_settings(env.environ, need_credentials=True)
-    path = Path(args.file) if args.file else waiting_file(settings.state_dir, settings.account, args.period)
-    if path is None:
-        raise BadInput(f"Aucun fichier de déclaration : indiquez --file, ou déposez-le dans "
-                          f"{inbox(settings.state_dir, settings.account, args.period)}.")
-    if not path.is_file():
-        raise BadInput(f"Fichier introuvable : {path}.")
-    headless = settings.headless and not args.headed
-    console.require_display(not headless, env.environ)
-    recorder = Recorder(settings.recordings, settings.account, args.period, tsa_url=settings.tsa_url)
-    person = build_handover(settings, env, recorder.run_id, terminal=not args.unattended,
-                            assisted=not headless and settings.auth == "otp", unattended=args.unattended)
-    task = FilingTask(path, args.period, Ledger(settings.state_dir), parse_plan(env.environ), assisted=not headless)
+    chosen: dict = {}
+
+    def check(settings) -> None:
+        path = Path(args.file) if args.file else waiting_file(settings.state_dir, settings.account, args.period)
+        if path is None:
+            raise BadInput(f"Aucun fichier de déclaration : indiquez --file, ou déposez-le dans "
+                           f"{inbox(settings.state_dir, settings.account, args.period)}.")
+        if not path.is_file():
+            raise BadInput(f"Fichier introuvable : {path}.")
+        chosen["path"] = path
+
+    setup = prepare(args, env, args.period, password_in_window=False, check=check)
+    settings, path = setup.settings, chosen["path"]
+    task = FilingTask(path, args.period, Ledger(settings.state_dir), parse_plan(env.environ),
+                      assisted=not setup.headless)
     env.say(f"Déclaration {args.period} avec {path.name} : connexion à {settings.url}.")
-    try:
-        result = run_login(settings, person, recorder, headless=headless, task=task)
-    except BotError as exc:
-        write_result(args.result_json, int(exc.exit_code), None, recorder.folder, exc.message,
-                     reason=getattr(exc, "reason", None))
-        raise
+    result = run_recorded(args, setup, task=task, browser=browser)
     note_login(settings.state_dir, settings.account, result.summary, clock.now())
-    write_result(args.result_json, 0, "declared", recorder.folder, f"Accusé de réception {task.receipt}.",
+    write_result(args.result_json, 0, "declared", setup.recorder.folder, f"Accusé de réception {task.receipt}.",
                  periods=result.summary.periods)
     console.login_summary(env, result, sandbox=False)
     if task.already_declared:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 HELP = "Planificateur mensuel : essaie aux heures creuses jusqu'à l'échéance du 10 (tourne en continu)."
 
+ACCOUNT = "listing"  # every account; `--account` keeps one
+
 
 def add_options(parser) -> None:
     group = parser.add_mutually_exclusive_group()

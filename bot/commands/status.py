@@ -5,6 +5,8 @@ from __future__ import annotations
 
 HELP = "État des déclarations : derniers essais, prochain essai et pourquoi, planificateur actif ou non."
 
+ACCOUNT = "listing"  # every account; `--account` keeps one
+
 
 def add_options(parser) -> None:
     parser.add_argument("--json", action="store_true", help="sortie JSON (pour un script)")

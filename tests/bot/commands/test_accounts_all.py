@@ -1,0 +1,101 @@
+"""Three employers on the sandbox at once: `login --all`, codes per account, one refusal, lockout."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+
+from bot.handover import dropbox
+from bot.handover.client import deliver
+from bot.run.lockout import FILE as LOCKOUT_FILE
+from bot.sandbox import Portal, Sandbox
+from tests.conftest import BIN, assert_no_secret
+from tests.support.accounts import sandbox_accounts, write_accounts_file
+from tests.support.waiting import wait_until
+
+
+def waiting_accounts(state) -> set[str]:
+    root = state / "handover"
+    return {str((dropbox.read_waiting(d) or {}).get("account")) for d in root.glob("*")
+            if (dropbox.read_waiting(d) or {}).get("phase") == "code"} if root.is_dir() else set()
+
+
+def code_for(sandbox, identifier: str) -> str:
+    return wait_until(lambda: next((s.code for s in reversed(sandbox.outbox.all()) if s.identifier == identifier), None))
+
+
+def test_login_all_three_accounts_codes_by_otp_account_one_refused(tmp_path, cli_env, run_cli):
+    one, two, three = sandbox_accounts(3)
+    with Sandbox(Portal([one, two, three]), sms_delay=0) as sandbox:
+        write_accounts_file(tmp_path / "comptes.toml", sandbox.url, [
+            ("al-amal", one.identifier, one.password),  # password in the file
+            ("atlas", two.identifier, None),  # password in the keyring
+            ("erreur", three.identifier, "Pas-Le-Bon-Mot-De-Passe")])  # refused by the portal
+        stored = run_cli("secret", "set", "atlas", input=two.password + "\n")
+        assert stored.returncode == 0, stored.stderr
+        env = {**cli_env, "DAMANCOM_LOCAL_PAGE": "0", "DAMANCOM_PARALLEL": "3", "DAMANCOM_CODE_WAIT": "60"}
+        process = subprocess.Popen([str(BIN / "damancom-bot"), "login", "--all"], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env)
+        try:
+            state = tmp_path / "state"
+            wait_until(lambda: waiting_accounts(state) == {"al-amal", "atlas", "erreur"})
+            guess = run_cli("otp", "123456")
+            assert guess.returncode == 2
+            assert all(name in guess.stderr for name in ("al-amal", "atlas", "erreur")) and "--account" in guess.stderr
+            handed = {}
+            for name, account in (("al-amal", one), ("atlas", two), ("erreur", three)):
+                handed[name] = code_for(sandbox, account.identifier)
+                given = run_cli("otp", handed[name], "--account", name)
+                assert given.returncode == 0, given.stderr
+            out, err = process.communicate(timeout=120)
+        finally:
+            process.kill() if process.poll() is None else None
+    assert process.returncode == 5, out + err  # the worst account's: a refusal
+    assert "[al-amal] Connexion réussie" in out and "[atlas] Connexion réussie" in out
+    assert "Officine n°1" in out and "Officine n°2" in out
+    summary = out[out.index("Résumé :"):]
+    assert "2 réussi(s), 1 en échec." in summary and "erreur" in summary and "Refus du portail" in summary
+    lockout = json.loads((tmp_path / "state" / LOCKOUT_FILE).read_text())
+    assert list(lockout.values()) == [1] and three.identifier in next(iter(lockout))  # counted for that account only
+    for name in ("al-amal", "atlas", "erreur"):
+        assert list((tmp_path / "recordings" / name).rglob("manifest.jsonl")), name  # audit per account
+    secrets = [one.password, two.password, "Pas-Le-Bon-Mot-De-Passe", *handed.values()]
+    assert_no_secret(secrets, out, err, roots=(tmp_path / "recordings", tmp_path / "state"))
+
+
+def test_a_locked_out_account_is_skipped_the_others_log_in(tmp_path, run_cli):
+    one, two, three = sandbox_accounts(3)
+    with Sandbox(Portal([one, two, three]), sms_delay=0) as sandbox:
+        write_accounts_file(tmp_path / "comptes.toml", sandbox.url, [
+            ("un", one.identifier, one.password), ("deux", two.identifier, two.password),
+            ("trois", three.identifier, three.password)])
+        host = sandbox.url.split("/fr/")[0]
+        state = tmp_path / "state"
+        state.mkdir()
+        (state / LOCKOUT_FILE).write_text(json.dumps({f"{three.identifier}@{host}": 2}))
+        stop = threading.Event()
+
+        def phone() -> None:  # the person: each code into its own account's drop box
+            done = set()
+            while not stop.is_set() and len(done) < 2:
+                for name, account in (("un", one), ("deux", two)):
+                    sms = [s for s in sandbox.outbox.all() if s.identifier == account.identifier]
+                    if name not in done and sms and name in waiting_accounts(state):
+                        deliver(dropbox.handover_dir(state, name) / dropbox.CODE_FILE, {"code": sms[-1].code})
+                        done.add(name)
+                stop.wait(0.05)
+
+        helper = threading.Thread(target=phone)
+        helper.start()
+        try:
+            result = run_cli("login", "--all", env={"DAMANCOM_LOCAL_PAGE": "0", "DAMANCOM_PARALLEL": "2"})
+        finally:
+            stop.set()
+            helper.join()
+        assert {s.identifier for s in sandbox.outbox.all()} == {one.identifier, two.identifier}  # none for « trois »
+    assert result.returncode == 5, result.stdout + result.stderr
+    assert "[trois] Erreur : Connexions suspendues pour le compte trois" in result.stdout
+    assert "[un] Connexion réussie" in result.stdout and "[deux] Connexion réussie" in result.stdout
+    assert_no_secret([one.password, two.password, three.password], result.stdout, result.stderr,
+                     roots=(tmp_path / "recordings", tmp_path / "state"))
