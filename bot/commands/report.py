@@ -4,6 +4,8 @@ from __future__ import annotations
 
 HELP = "Affiche (ou ouvre) le rapport HTML et PDF d'une exécution."
 
+ACCOUNT = "listing"  # `--account` (bot/commands/options.py) narrows to one account
+
 
 def add_options(parser) -> None:
     parser.add_argument("path", nargs="?", help="le dossier d'une exécution")

@@ -83,6 +83,24 @@ def credentials(settings) -> Check:
     return Check("identifiants", True, f"identifiant {settings.identifier}, mot de passe renseigné")
 
 
+def accounts_file(environ) -> Check:
+    """The accounts file, when there is one: readable, and private if it holds passwords."""
+    from bot.settings import accounts
+
+    path = accounts.accounts_file(environ)
+    if path is None:
+        return Check("comptes", True, "un seul compte (fichier .env) ; plusieurs : fichier comptes.toml",
+                     blocking=False)
+    found = accounts.read_file(path)  # a wrong key stops here with its line, exit 2
+    names = ", ".join(a.name for a in found)
+    with_password = [a.name for a in found if a.has_password]
+    if with_password and accounts.readable_by_others(path):
+        return Check("comptes", False, f"{path} contient des mots de passe ({', '.join(with_password)}) et d'autres "
+                     f"utilisateurs de cet ordinateur peuvent le lire. Faites « chmod 600 {path} », ou rangez-les "
+                     "dans le trousseau (damancom-bot secret set NOM) et retirez les lignes password.", blocking=False)
+    return Check("comptes", True, f"{len(found)} compte(s) dans {path} : {names}")
+
+
 def telegram(settings) -> Check:
     """The two-way channel with the phone, when configured: the token works (no message is sent)."""
     if not settings.telegram_token:
