@@ -80,7 +80,9 @@ def run_all(args, env: Env, one: Callable, *, what: str) -> int:
         jobs.put(account)
     outcomes: dict[str, Outcome] = {}
     say_lock = threading.Lock()
-    with shared_browser(settings) as connect:
+    from bot.handover import telegram_hub
+
+    with telegram_hub.shared(), shared_browser(settings) as connect:
         threads = [threading.Thread(target=_worker, name=f"compte-{i}", daemon=True,
                                     args=(jobs, outcomes, connect, args, env, base, one, say_lock))
                    for i in range(workers)]

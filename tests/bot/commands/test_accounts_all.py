@@ -99,3 +99,44 @@ def test_a_locked_out_account_is_skipped_the_others_log_in(tmp_path, run_cli):
     assert "[un] Connexion réussie" in result.stdout and "[deux] Connexion réussie" in result.stdout
     assert_no_secret([one.password, two.password, three.password], result.stdout, result.stderr,
                      roots=(tmp_path / "recordings", tmp_path / "state"))
+
+
+def test_each_account_code_comes_from_its_own_telegram_chat(tmp_path, run_cli):
+    from tests.support.telegram_api import TOKEN, TelegramStandIn
+
+    accounts = sandbox_accounts(3)
+    chats = {"alpha": 1001, "beta": 1002, "gamma": 1003}
+    telegram = TelegramStandIn().start()
+    try:
+        with Sandbox(Portal(accounts), sms_delay=0) as sandbox:
+            path = tmp_path / "comptes.toml"
+            write_accounts_file(path, sandbox.url, [(n, a.identifier, a.password) for n, a in zip(chats, accounts)])
+            text = path.read_text(encoding="utf-8")
+            for name, chat in chats.items():  # each account's person: its own chat
+                text = text.replace(f"[accounts.{name}]\n", f"[accounts.{name}]\ntelegram_chat = \"{chat}\"\n")
+            path.write_text(text, encoding="utf-8")
+            handed: dict[str, str] = {}
+
+            def phones() -> None:
+                for (name, chat), account in zip(chats.items(), accounts):
+                    telegram.wait_for_sent(lambda m, chat=chat: m.chat_id == chat and "Code envoyé" in m.text)
+                    handed[name] = code_for(sandbox, account.identifier)
+                    telegram.user_says(chat, handed[name])
+
+            helper = threading.Thread(target=phones, daemon=True)
+            helper.start()
+            result = run_cli("login", "--all", env={"DAMANCOM_LOCAL_PAGE": "0", "DAMANCOM_PARALLEL": "3",
+                                                    "DAMANCOM_TELEGRAM_TOKEN": TOKEN, "DAMANCOM_CODE_WAIT": "60",
+                                                    "DAMANCOM_TELEGRAM_CHAT": "999", "DAMANCOM_TELEGRAM_API": telegram.url})
+            helper.join(timeout=5)
+    finally:
+        telegram.stop()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 réussi(s), 0 en échec." in result.stdout
+    for name, chat in chats.items():  # each chat heard of its own account only
+        texts = " ".join(m.text for m in telegram.sent(chat))
+        assert f"pour le compte {name} " in texts  # its outcome, in its own chat
+        assert not any(other in texts for other in chats if other != name)
+    assert telegram.sent(999) == []  # the general chat was not asked: each account has its own
+    assert_no_secret([a.password for a in accounts] + list(handed.values()), result.stdout, result.stderr,
+                     roots=(tmp_path / "recordings", tmp_path / "state"))
