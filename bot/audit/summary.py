@@ -94,3 +94,18 @@ td,th{{border-bottom:1px solid #ccd5df;padding:6px 10px;text-align:left}} .ok td
     with open(target, "w", encoding="utf-8", opener=private_opener) as handle:
         handle.write(page)
     return target
+
+
+def summary_page(environ, recordings: Path, period: str | None) -> Path:
+    """`report --all --period P`: every configured account's latest run for P on one page."""
+    from bot.commands.options import period as checked_period
+    from bot.errors import BadInput
+    from bot.settings.accounts import all_accounts
+
+    if not period:
+        raise BadInput("report --all demande la période : damancom-bot report --all --period AAAA-MM.")
+    checked_period(period, required=True)
+    every = all_accounts(environ)
+    if not every:
+        raise BadInput("Aucun compte configuré : créez le fichier des comptes (comptes.toml, ou DAMANCOM_ACCOUNTS).")
+    return write_summary(recordings, period, [line_of(recordings, a.name, a.identifier, period) for a in every])

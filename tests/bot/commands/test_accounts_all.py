@@ -25,6 +25,31 @@ def code_for(sandbox, identifier: str) -> str:
     return wait_until(lambda: next((s.code for s in reversed(sandbox.outbox.all()) if s.identifier == identifier), None))
 
 
+class Phone:
+    """The person: each account's SMS code dropped for that account's run (as `otp --account` does)."""
+
+    def __init__(self, sandbox, state, names: dict[str, str]):  # identifier -> account name
+        self.sandbox, self.state, self.names, self.stop, self.done = sandbox, state, names, threading.Event(), set()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            for sms in self.sandbox.outbox.all():
+                name = self.names.get(sms.identifier)
+                if name and name not in self.done and name in waiting_accounts(self.state):
+                    deliver(dropbox.handover_dir(self.state, name) / dropbox.CODE_FILE, {"code": sms.code})
+                    self.done.add(name)
+            self.stop.wait(0.05)
+
+
 def test_login_all_three_accounts_codes_by_otp_account_one_refused(tmp_path, cli_env, run_cli):
     one, two, three = sandbox_accounts(3)
     with Sandbox(Portal([one, two, three]), sms_delay=0) as sandbox:
@@ -74,25 +99,8 @@ def test_a_locked_out_account_is_skipped_the_others_log_in(tmp_path, run_cli):
         state = tmp_path / "state"
         state.mkdir()
         (state / LOCKOUT_FILE).write_text(json.dumps({f"{three.identifier}@{host}": 2}))
-        stop = threading.Event()
-
-        def phone() -> None:  # the person: each code into its own account's drop box
-            done = set()
-            while not stop.is_set() and len(done) < 2:
-                for name, account in (("un", one), ("deux", two)):
-                    sms = [s for s in sandbox.outbox.all() if s.identifier == account.identifier]
-                    if name not in done and sms and name in waiting_accounts(state):
-                        deliver(dropbox.handover_dir(state, name) / dropbox.CODE_FILE, {"code": sms[-1].code})
-                        done.add(name)
-                stop.wait(0.05)
-
-        helper = threading.Thread(target=phone)
-        helper.start()
-        try:
+        with Phone(sandbox, state, {one.identifier: "un", two.identifier: "deux"}):
             result = run_cli("login", "--all", env={"DAMANCOM_LOCAL_PAGE": "0", "DAMANCOM_PARALLEL": "2"})
-        finally:
-            stop.set()
-            helper.join()
         assert {s.identifier for s in sandbox.outbox.all()} == {one.identifier, two.identifier}  # none for « trois »
     assert result.returncode == 5, result.stdout + result.stderr
     assert "[trois] Erreur : Connexions suspendues pour le compte trois" in result.stdout
@@ -140,3 +148,32 @@ def test_each_account_code_comes_from_its_own_telegram_chat(tmp_path, run_cli):
     assert telegram.sent(999) == []  # the general chat was not asked: each account has its own
     assert_no_secret([a.password for a in accounts] + list(handed.values()), result.stdout, result.stderr,
                      roots=(tmp_path / "recordings", tmp_path / "state"))
+
+
+def test_declare_all_files_each_accounts_waiting_file(tmp_path, run_cli):
+    from bot.run.filing_task import inbox
+    from tests.support.declaration_files import make_file
+
+    portal = Portal(sandbox_accounts(2))
+    first, second = portal.accounts.values()
+    period = next(p for p, declared in portal.periods(first) if not declared)
+    state = tmp_path / "state"
+    for name, account in (("un", first), ("deux", second)):
+        folder = inbox(state, name, period)
+        folder.mkdir(parents=True)
+        make_file(folder, account, period)
+    with Sandbox(portal, sms_delay=0) as sandbox:
+        write_accounts_file(tmp_path / "comptes.toml", sandbox.url, [("un", first.identifier, first.password),
+                                                                     ("deux", second.identifier, second.password)])
+        with Phone(sandbox, state, {first.identifier: "un", second.identifier: "deux"}):
+            result = run_cli("declare", "--all", "--period", period, env={"DAMANCOM_LOCAL_PAGE": "0"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(portal.uploads) == sorted([(first.identifier, period), (second.identifier, period)])
+    for name, account in (("un", first), ("deux", second)):
+        assert f"[{name}]   Déclaration {period} déposée. Accusé de réception : {account.receipts[period].reference}" \
+            in result.stdout
+        assert list((tmp_path / "recordings" / name / period).rglob("report.pdf"))  # printed in the shared browser
+    report = run_cli("report", "--all", "--period", period)
+    assert report.returncode == 0, report.stderr
+    page = (tmp_path / "recordings" / f"resume-{period}.html").read_text(encoding="utf-8")
+    assert "2 compte(s) réussi(s) sur 2" in page and page.count("report.html") == 2
