@@ -117,6 +117,8 @@ def account_environ(environ: Mapping[str, str], account: Account | None, *, need
     merged.update(account.values)
     merged["DAMANCOM_IDENTIFIER"] = account.identifier
     merged["DAMANCOM_ACCOUNT"] = account.name
+    if account.source != ".env":
+        merged["DAMANCOM_ACCOUNT_SOURCE"] = account.source  # names the file in « no password » messages
     if need_password:
         password = password_of(environ, account)
         if password:

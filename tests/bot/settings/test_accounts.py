@@ -143,3 +143,22 @@ def test_secret_without_keyring_is_exit_2_with_the_alternatives(tmp_path, run_cl
     keyring.set_keyring(fail.Keyring())
     result = run_cli("secret", "set", "al-amal", input="x\n")
     assert result.returncode == 2 and "DAMANCOM_PASSWORD" in result.stderr and "password" in result.stderr
+
+
+def test_schedule_names_the_account_without_a_password(tmp_path, run_cli):
+    write(tmp_path, GOOD)  # al-amal has no password anywhere (two accounts: not DAMANCOM_PASSWORD's)
+    result = run_cli("schedule", env={"DAMANCOM_PASSWORD": "celui-du-env"})
+    assert result.returncode == 2 and "Aucun mot de passe pour le compte al-amal" in result.stderr
+    assert "damancom-bot secret set al-amal" in result.stderr
+
+
+def test_every_command_takes_account_and_login_lists_the_choices(tmp_path, run_cli):
+    from bot.cli import COMMANDS, build_parser
+
+    parser = build_parser()
+    for name, module in COMMANDS.items():
+        if getattr(module, "ACCOUNT", "one") != "none":
+            assert "--account" in parser._subparsers._group_actions[0].choices[name].format_help(), name
+    write(tmp_path, GOOD)
+    result = run_cli("login")
+    assert result.returncode == 2 and "--account" in result.stderr and "al-amal, atlas" in result.stderr
