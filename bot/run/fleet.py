@@ -209,7 +209,7 @@ def shared_browser(settings) -> Iterator[Callable]:
     process = subprocess.Popen(
         [executable, "--headless=new", "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
          f"--user-data-dir={folder}", "--no-first-run", "--no-default-browser-check", "--password-store=basic",
-         "--use-mock-keychain", *browsers.LAUNCH_ARGS, "about:blank"],
+         "--use-mock-keychain", "--no-startup-window", *browsers.LAUNCH_ARGS],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         endpoint = _devtools_endpoint(folder, process)
