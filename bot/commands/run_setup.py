@@ -30,7 +30,9 @@ def prepare(args, env, period: str, *, password_in_window: bool, check: Callable
         check(settings)
     console.require_display(not headless, env.environ)
     recorder = Recorder(settings.recordings, settings.account, period, tsa_url=settings.tsa_url)
-    person = build_handover(settings, env, recorder.run_id, terminal=not args.unattended,
+    # With --all the terminal cannot tell whose code a line is: `otp --account`, Telegram, the local page.
+    terminal = not args.unattended and not getattr(args, "all_accounts", False)
+    person = build_handover(settings, env, recorder.run_id, terminal=terminal,
                             assisted=not headless and settings.auth == "otp", unattended=args.unattended)
     return RunSetup(settings, headless, recorder, person)
 
