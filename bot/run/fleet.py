@@ -90,7 +90,8 @@ def run_all(args, env: Env, one: Callable, *, what: str) -> int:
             thread.start()
         for thread in threads:
             thread.join()
-    ordered = [outcomes[a.name] for a in every]
+    ordered = [outcomes.get(a.name) or Outcome(a.name, a.identifier, int(ExitCode.BUG), "Compte non traité (erreur "
+                                               "inattendue, voir le journal).") for a in every]
     for line in summary_lines(ordered):
         env.say(line)
     return worst(o.code for o in ordered)
@@ -107,8 +108,12 @@ def _worker(jobs, outcomes, connect, args, env, base, one, say_lock) -> None:
                     account = jobs.get_nowait()
                 except queue.Empty:
                     return
-                if browser is None or not browser.is_connected():
-                    browser = _connected(playwright, connect)
+                try:
+                    if browser is None or not browser.is_connected():
+                        browser = _connected(playwright, connect)
+                except BotError as exc:  # this account is told why; the next one tries again
+                    outcomes[account.name] = Outcome(account.name, account.identifier, int(exc.exit_code), exc.message)
+                    continue
                 outcomes[account.name] = _one(account, args, env, base, one, browser, say_lock)
         finally:
             if browser is not None:
