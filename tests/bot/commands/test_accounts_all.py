@@ -22,7 +22,8 @@ def waiting_accounts(state) -> set[str]:
 
 
 def code_for(sandbox, identifier: str) -> str:
-    return wait_until(lambda: next((s.code for s in reversed(sandbox.outbox.all()) if s.identifier == identifier), None))
+    return wait_until(lambda: next((s.code for s in reversed(sandbox.outbox.all()) if s.identifier == identifier), None),
+                      timeout=240)
 
 
 class Phone:
@@ -59,12 +60,12 @@ def test_login_all_three_accounts_codes_by_otp_account_one_refused(tmp_path, cli
             ("erreur", three.identifier, "Pas-Le-Bon-Mot-De-Passe")])  # refused by the portal
         stored = run_cli("secret", "set", "atlas", input=two.password + "\n")
         assert stored.returncode == 0, stored.stderr
-        env = {**cli_env, "DAMANCOM_LOCAL_PAGE": "0", "DAMANCOM_PARALLEL": "3", "DAMANCOM_CODE_WAIT": "60"}
+        env = {**cli_env, "DAMANCOM_LOCAL_PAGE": "0", "DAMANCOM_PARALLEL": "3", "DAMANCOM_CODE_WAIT": "240"}
         process = subprocess.Popen([str(BIN / "damancom-bot"), "login", "--all"], stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env)
         try:
             state = tmp_path / "state"
-            wait_until(lambda: waiting_accounts(state) == {"al-amal", "atlas", "erreur"})
+            wait_until(lambda: waiting_accounts(state) == {"al-amal", "atlas", "erreur"}, timeout=240)
             guess = run_cli("otp", "123456")
             assert guess.returncode == 2
             assert all(name in guess.stderr for name in ("al-amal", "atlas", "erreur")) and "--account" in guess.stderr
@@ -73,7 +74,7 @@ def test_login_all_three_accounts_codes_by_otp_account_one_refused(tmp_path, cli
                 handed[name] = code_for(sandbox, account.identifier)
                 given = run_cli("otp", handed[name], "--account", name)
                 assert given.returncode == 0, given.stderr
-            out, err = process.communicate(timeout=120)
+            out, err = process.communicate(timeout=300)
         finally:
             process.kill() if process.poll() is None else None
     assert process.returncode == 5, out + err  # the worst account's: a refusal
@@ -100,7 +101,8 @@ def test_a_locked_out_account_is_skipped_the_others_log_in(tmp_path, run_cli):
         state.mkdir()
         (state / LOCKOUT_FILE).write_text(json.dumps({f"{three.identifier}@{host}": 2}))
         with Phone(sandbox, state, {one.identifier: "un", two.identifier: "deux"}):
-            result = run_cli("login", "--all", env={"DAMANCOM_LOCAL_PAGE": "0", "DAMANCOM_PARALLEL": "2"})
+            result = run_cli("login", "--all", env={"DAMANCOM_LOCAL_PAGE": "0", "DAMANCOM_PARALLEL": "2",
+                                                    "DAMANCOM_CODE_WAIT": "240"})
         assert {s.identifier for s in sandbox.outbox.all()} == {one.identifier, two.identifier}  # none for « trois »
     assert result.returncode == 5, result.stdout + result.stderr
     assert "[trois] Erreur : Connexions suspendues pour le compte trois" in result.stdout
@@ -127,14 +129,15 @@ def test_each_account_code_comes_from_its_own_telegram_chat(tmp_path, run_cli):
 
             def phones() -> None:
                 for (name, chat), account in zip(chats.items(), accounts):
-                    telegram.wait_for_sent(lambda m, chat=chat: m.chat_id == chat and "Code envoyé" in m.text)
+                    telegram.wait_for_sent(lambda m, chat=chat: m.chat_id == chat and "Code envoyé" in m.text,
+                                          timeout=240)
                     handed[name] = code_for(sandbox, account.identifier)
                     telegram.user_says(chat, handed[name])
 
             helper = threading.Thread(target=phones, daemon=True)
             helper.start()
             result = run_cli("login", "--all", env={"DAMANCOM_LOCAL_PAGE": "0", "DAMANCOM_PARALLEL": "3",
-                                                    "DAMANCOM_TELEGRAM_TOKEN": TOKEN, "DAMANCOM_CODE_WAIT": "60",
+                                                    "DAMANCOM_TELEGRAM_TOKEN": TOKEN, "DAMANCOM_CODE_WAIT": "240",
                                                     "DAMANCOM_TELEGRAM_CHAT": "999", "DAMANCOM_TELEGRAM_API": telegram.url})
             helper.join(timeout=5)
     finally:
@@ -166,7 +169,8 @@ def test_declare_all_files_each_accounts_waiting_file(tmp_path, run_cli):
         write_accounts_file(tmp_path / "comptes.toml", sandbox.url, [("un", first.identifier, first.password),
                                                                      ("deux", second.identifier, second.password)])
         with Phone(sandbox, state, {first.identifier: "un", second.identifier: "deux"}):
-            result = run_cli("declare", "--all", "--period", period, env={"DAMANCOM_LOCAL_PAGE": "0"})
+            result = run_cli("declare", "--all", "--period", period, env={"DAMANCOM_LOCAL_PAGE": "0",
+                                                                          "DAMANCOM_CODE_WAIT": "240"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert sorted(portal.uploads) == sorted([(first.identifier, period), (second.identifier, period)])
     for name, account in (("un", first), ("deux", second)):
