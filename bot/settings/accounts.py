@@ -113,7 +113,8 @@ def account_environ(environ: Mapping[str, str], account: Account | None, *, need
         return merged
     # Never the `.env` account's password for another account (password_of decides). Without its
     # own telegram_chat or notify, an account's questions go to the general ones (the accountant).
-    merged.pop("DAMANCOM_PASSWORD", None)
+    if account.source != ".env":
+        merged.pop("DAMANCOM_PASSWORD", None)
     merged.update(account.values)
     merged["DAMANCOM_IDENTIFIER"] = account.identifier
     merged["DAMANCOM_ACCOUNT"] = account.name
@@ -198,6 +199,7 @@ def _account(path: Path, text: str, name: str, table) -> Account:
     if any(ch.isspace() for ch in identifier.strip()):
         raise ConfigError(f"{here('identifier')} : l'identifiant contient des espaces. Recopiez-le sans espace.")
     values = {KEYS[key]: _text(here, key, value) for key, value in table.items() if key != "identifier"}
+    redact.register(values.get("DAMANCOM_PASSWORD"))  # also one written with TOML escapes
     _check(here, values)
     return Account(name, identifier.strip(), values, str(path))
 
