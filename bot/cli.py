@@ -18,11 +18,13 @@ from bot.commands import (
     done,
     learn,
     login,
+    options,
     otp,
     ready,
     report,
     sandbox,
     schedule,
+    secret,
     status,
     telegram,
     unlock,
@@ -34,8 +36,8 @@ from bot.exit_codes import ExitCode
 # Command modules import their heavy dependencies (Playwright, the sandbox) only when they run.
 COMMANDS = {"demo": demo, "login": login, "learn": learn, "declare": declare, "schedule": schedule, "status": status,
             "done": done, "otp": otp, "answer": answer, "ready": ready, "unlock": unlock, "report": report,
-            "audit": audit, "bds": bds, "doctor": doctor, "telegram": telegram, "sandbox": sandbox,
-            "app": app}
+            "audit": audit, "bds": bds, "doctor": doctor, "telegram": telegram, "secret": secret,
+            "sandbox": sandbox, "app": app}
 
 _ARGPARSE_FR = [
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
@@ -94,6 +96,8 @@ def build_parser() -> FrenchParser:
     for name, module in COMMANDS.items():
         command = sub.add_parser(name, help=module.HELP, description=module.HELP)
         command.set_defaults(run=module.run)
+        if getattr(module, "ACCOUNT", "one") != "none":  # one `--account` for every command, defined once
+            options.add_account(command, help=getattr(module, "ACCOUNT_HELP", options.ACCOUNT_HELP))
         module.add_options(command)
     return parser
 
@@ -120,6 +124,7 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
         _start_of_command(env.environ)
         from bot.system.stop_signals import stopping_cleanly
 
+        options.use_account(COMMANDS[args.command], args, env)
         with stopping_cleanly():  # the console window closing ends like Ctrl-C: trail closed, exit 130
             return int(args.run(args, env))
     except BotError as exc:

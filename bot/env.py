@@ -13,6 +13,7 @@ class Env:
     stdin: TextIO = field(default_factory=lambda: sys.stdin)
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
+    base_environ: dict[str, str] | None = None  # before `--account` chose an account (bot/commands/options.py)
 
     def say(self, text: str = "") -> None:
         self.stdout.write(text + "\n")

@@ -45,6 +45,22 @@ def fresh_process_state():
     redact.forget_all()
 
 
+@pytest.fixture(autouse=True)
+def isolated_keyring(tmp_path):
+    """Every test gets its own keyring: keyrings.alt's plain-file backend in its tmp_path (the
+    keyring library's own backend, not a stand-in of ours), never the keyring of the person
+    running the suite."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    backend = PlaintextKeyring()
+    backend.file_path = str(tmp_path / "xdg" / "python_keyring" / "keyring_pass.cfg")  # as cli_env's processes
+    before = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args, playwright):
     """Use the bot's own discovery, so tests run where the bot runs (Debian chromium in CI)."""
@@ -136,6 +152,8 @@ def cli_env(tmp_path, shared_chromium) -> dict[str, str]:
     env.update(DAMANCOM_STATE_DIR=str(tmp_path / "state"), DAMANCOM_RECORDINGS=str(tmp_path / "recordings"),
                DAMANCOM_BROWSER=shared_chromium,
                DAMANCOM_CONFIG_DIR=str(tmp_path / "config"))  # never the developer's own settings
+    # A bot process reads the same file as `isolated_keyring` (keyrings.alt puts it under XDG_DATA_HOME).
+    env.update(PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring", XDG_DATA_HOME=str(tmp_path / "xdg"))
     return env
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 HELP = "Répond à la question posée par le portail (captcha), depuis n'importe quel terminal."
 
+ACCOUNT = "waiting"  # `--account` (bot/commands/options.py): the run waiting for it
+ACCOUNT_HELP = "le compte concerné (par défaut : le seul en attente)"
+
 
 def add_options(parser) -> None:
     parser.add_argument("answer", help="la réponse, par exemple les caractères de l'image")
-    parser.add_argument("--account", help="le compte concerné (par défaut : le seul en attente)")
 
 
 def run(args, env) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 HELP = "Vérifie un dossier d'exécution (verify) ou applique la durée de conservation (prune)."
 
+ACCOUNT = "listing"  # `--account` (bot/commands/options.py) narrows to one account
+
 
 def add_options(parser) -> None:
     parser.add_argument("action", choices=["verify", "prune"], help="verify DOSSIER, ou prune")

@@ -8,6 +8,8 @@ from bot.exit_codes import ExitCode
 HELP = "Fichiers e-BDS : vérifie une déclaration (check) ou la construit depuis le préétabli (build)."
 SHOWN = 50  # messages printed per kind; the rest are counted
 
+ACCOUNT = "listing"  # `--account` (bot/commands/options.py) narrows to one account
+
 
 def add_options(parser) -> None:
     parser.add_argument("action", choices=["check", "build"], help="check FICHIER, ou build")

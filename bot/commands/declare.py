@@ -1,10 +1,14 @@
-"""`damancom-bot declare --period AAAA-MM [--file F]`: log in and file the declaration, once."""
+"""`damancom-bot declare --period AAAA-MM [--file F]`: log in and file the declaration, once.
+`declare --all --period P`: every account's waiting file, concurrently (bot/run/fleet.py)."""
 
 from __future__ import annotations
 
 import argparse
 
+from bot.commands import options
+
 HELP = "Dépose la déclaration d'une période (fichier e-BDS vérifié avant l'envoi) et garde l'accusé."
+ACCOUNT = "password"
 
 
 def add_options(parser) -> None:
@@ -18,72 +22,68 @@ def add_options(parser) -> None:
     parser.add_argument("--sans-confirmation", action="store_true",
                         help="valide sans demander « Confirmer le dépôt ? » après les totaux")
     parser.add_argument("--unattended", action="store_true", help="sans surveillance (planificateur)")
+    options.add_all(parser, "dépôt (fichier de chaque compte dans sa boîte de dépôt)")
     parser.add_argument("--result-json", help=argparse.SUPPRESS)
 
 
 def run(args, env) -> int:
-    import re
+    options.period(args.period, required=True)
+    if args.all_accounts:
+        from bot.errors import BadInput
+        from bot.run import fleet
+
+        if args.file:
+            raise BadInput("--file ne va pas avec --all : le fichier de chaque compte est pris dans sa boîte de dépôt.")
+        return fleet.run_all(args, env, declare_one, what=f"Déclaration {args.period}")
+    return declare_one(args, env)
+
+
+def declare_one(args, env, browser=None) -> int:
     from pathlib import Path
 
+    from bot.commands.run_setup import prepare, run_recorded
     from bot.errors import BadInput
-    from bot.ledger.ledger import DONE, Ledger
+    from bot.ledger.ledger import DONE, Ledger, note_login
     from bot.ledger.words import day
-    from bot.run.filing_task import check_locally, inbox, waiting_file
-    from bot.schedule.attempt import write_result
-    from bot.settings.config import load_settings
-
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.period):
-        raise BadInput(f"--period {args.period} : attendu AAAA-MM, par exemple 2026-10.")
-    settings = load_settings(env.environ, need_credentials=True)
-    path = Path(args.file) if args.file else waiting_file(settings.state_dir, settings.account, args.period)
-    if path is None:
-        raise BadInput(f"Aucun fichier de déclaration : indiquez --file, ou déposez-le dans "
-                          f"{inbox(settings.state_dir, settings.account, args.period)}.")
-    if not path.is_file():
-        raise BadInput(f"Fichier introuvable : {path}.")
-    check_locally(path, args.period)  # before any login: a bad file costs no SMS
-    row = Ledger(settings.state_dir).period(settings.account, args.period)
-    if row is not None and row.state == DONE and not args.verifier:
-        receipt = f", accusé de réception {row.receipt}" if row.receipt else ""
-        when = f" (noté le {day(row.updated)})" if row.updated else ""
-        text = (f"La déclaration {args.period} est déjà déposée{receipt}{when} : rien n'a été fait, aucun SMS "
-                "demandé. Pour le vérifier sur le portail : damancom-bot declare --period "
-                f"{args.period} --verifier.")
-        write_result(args.result_json, 0, "declared", "", text)
-        env.say(text)
-        return 0
-    return _file(args, env, settings, path)
-
-
-def _file(args, env, settings, path) -> int:
-    from bot.audit.recorder import Recorder
-    from bot.errors import BotError
-    from bot.handover.build import build_handover
-    from bot.ledger.ledger import Ledger, note_login
     from bot.output import console
-    from bot.run.filing_task import FilingTask
-    from bot.run.runner import run_login
+    from bot.run.filing_task import FilingTask, check_locally, inbox, waiting_file
     from bot.schedule.attempt import write_result
     from bot.schedule.plan import parse_plan
     from bot.system import clock
 
-    headless = settings.headless and not args.headed
-    console.require_display(not headless, env.environ)
-    recorder = Recorder(settings.recordings, settings.account, args.period, tsa_url=settings.tsa_url,
-                        kind="declaration")
-    person = build_handover(settings, env, recorder.run_id, terminal=not args.unattended,
-                            assisted=not headless and settings.auth == "otp", unattended=args.unattended)
-    task = FilingTask(path, args.period, Ledger(settings.state_dir), parse_plan(env.environ), assisted=not headless,
-                      confirm=not args.unattended and not args.sans_confirmation)
-    env.say(f"Déclaration {args.period} avec {path.name} : connexion à {settings.url}.")
+    chosen: dict = {}
+
+    def check(settings) -> None:
+        """Before any channel opens and any login: a bad file or a period already filed costs no SMS."""
+        path = Path(args.file) if args.file else waiting_file(settings.state_dir, settings.account, args.period)
+        if path is None:
+            raise BadInput(f"Aucun fichier de déclaration : indiquez --file, ou déposez-le dans "
+                           f"{inbox(settings.state_dir, settings.account, args.period)}.")
+        if not path.is_file():
+            raise BadInput(f"Fichier introuvable : {path}.")
+        check_locally(path, args.period)
+        row = Ledger(settings.state_dir).period(settings.account, args.period)
+        if row is not None and row.state == DONE and not args.verifier:
+            receipt = f", accusé de réception {row.receipt}" if row.receipt else ""
+            when = f" (noté le {day(row.updated)})" if row.updated else ""
+            raise _AlreadyFiled(f"La déclaration {args.period} est déjà déposée{receipt}{when} : rien n'a été fait, "
+                                f"aucun SMS demandé. Pour le vérifier sur le portail : damancom-bot declare --period "
+                                f"{args.period} --verifier.")
+        chosen["path"] = path
+
     try:
-        result = run_login(settings, person, recorder, headless=headless, task=task)
-    except BotError as exc:
-        write_result(args.result_json, int(exc.exit_code), None, recorder.folder, exc.message,
-                     reason=getattr(exc, "reason", None))
-        raise
+        setup = prepare(args, env, args.period, password_in_window=False, check=check, kind="declaration")
+    except _AlreadyFiled as filed:
+        write_result(args.result_json, 0, "declared", "", str(filed))
+        env.say(str(filed))
+        return 0
+    settings, path = setup.settings, chosen["path"]
+    task = FilingTask(path, args.period, Ledger(settings.state_dir), parse_plan(env.environ),
+                      assisted=not setup.headless, confirm=not args.unattended and not args.sans_confirmation)
+    env.say(f"Déclaration {args.period} avec {path.name} : connexion à {settings.url}.")
+    result = run_recorded(args, setup, task=task, browser=browser)
     note_login(settings.state_dir, settings.account, result.summary, clock.now())
-    write_result(args.result_json, 0, "declared", recorder.folder, f"Accusé de réception {task.receipt}.",
+    write_result(args.result_json, 0, "declared", setup.recorder.folder, f"Accusé de réception {task.receipt}.",
                  periods=result.summary.periods)
     console.login_summary(env, result, sandbox=False)
     if task.already_declared:
@@ -92,3 +92,7 @@ def _file(args, env, settings, path) -> int:
     else:
         env.say(f"  Déclaration {args.period} déposée. Accusé de réception : {task.receipt}.")
     return 0
+
+
+class _AlreadyFiled(Exception):
+    """The ledger says the period is filed: nothing to do, and no login (`--verifier` looks anyway)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 HELP = "Connexion de démonstration au portail simulé (bac à sable), sans compte réel."
 
+ACCOUNT = "none"  # the sandbox's own demo account
+
 
 def add_options(parser) -> None:
     parser.add_argument("--headed", action="store_true", help="affiche la fenêtre du navigateur")

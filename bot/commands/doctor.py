@@ -5,6 +5,8 @@ from __future__ import annotations
 
 HELP = "Vérifie l'installation ; avec --live, vérifie les écrans du portail (sans envoyer de SMS)."
 
+ACCOUNT = "listing"  # every account is checked; `--account NAME` checks that one's settings
+
 
 def add_options(parser) -> None:
     parser.add_argument("--live", action="store_true",
@@ -16,7 +18,12 @@ def run(args, env) -> int:
     from bot.run import doctor_checks
     from bot.settings.config import load_settings
 
-    settings = load_settings(env.environ, need_credentials=False)  # a bad value stops here, exit 2
+    from bot.settings import accounts
+
+    chosen = accounts.choose(env.environ, args.account) if args.account or len(accounts.all_accounts(env.environ)) < 2 \
+        else None  # several accounts and none named: the shared settings, and the accounts check below
+    environ = accounts.account_environ(env.environ, chosen, need_password=True)
+    settings = load_settings(environ, need_credentials=False)  # a bad value stops here, exit 2
     checks = doctor_checks.all_checks(settings, env.environ)
     for check in checks:
         mark = "ok " if check.ok else ("!! " if check.blocking else "-- ")

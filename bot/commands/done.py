@@ -7,7 +7,6 @@ HELP = "Note une période comme déclarée à la main : le planificateur ne la t
 
 def add_options(parser) -> None:
     parser.add_argument("--period", required=True, help="la période déposée, AAAA-MM")
-    parser.add_argument("--account", help="le compte (par défaut : celui des réglages)")
 
 
 def run(args, env) -> int:
@@ -22,7 +21,7 @@ def run(args, env) -> int:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.period):
         raise InvalidCode(f"--period {args.period} : attendu AAAA-MM, par exemple 2026-10.")
     settings = load_settings(env.environ, need_credentials=False)
-    account = args.account or settings.account
+    account = settings.account
     if not account:
         raise InvalidCode("Quel compte ? Indiquez --account, ou DAMANCOM_IDENTIFIER dans le fichier .env.")
     ledger = Ledger(settings.state_dir)

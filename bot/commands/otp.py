@@ -4,10 +4,12 @@ from __future__ import annotations
 
 HELP = "Donne le code SMS à la connexion en attente (depuis n'importe quel terminal)."
 
+ACCOUNT = "waiting"  # `--account` (bot/commands/options.py): the run waiting for it
+ACCOUNT_HELP = "le compte concerné (par défaut : le seul en attente)"
+
 
 def add_options(parser) -> None:
     parser.add_argument("code", nargs="?", help="le code à 6 chiffres reçu par SMS")
-    parser.add_argument("--account", help="le compte concerné (par défaut : le seul en attente)")
     parser.add_argument("--resend", action="store_true", help="demande au portail de renvoyer le code")
 
 

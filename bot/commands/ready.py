@@ -4,9 +4,12 @@ from __future__ import annotations
 
 HELP = "Confirme que vous êtes là pour recevoir le SMS (connexions sans surveillance)."
 
+ACCOUNT = "waiting"  # `--account` (bot/commands/options.py): the run waiting for it
+ACCOUNT_HELP = "le compte concerné (par défaut : le seul en attente)"
+
 
 def add_options(parser) -> None:
-    parser.add_argument("--account", help="le compte concerné (par défaut : le seul en attente)")
+    pass
 
 
 def run(args, env) -> int:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 HELP = "Affiche (ou ouvre) le rapport HTML et PDF d'une exécution."
 
+ACCOUNT = "listing"  # `--account` (bot/commands/options.py) narrows to one account
+
 
 def add_options(parser) -> None:
     parser.add_argument("path", nargs="?", metavar="DOSSIER", help="le dossier d'une exécution")
     parser.add_argument("--last", action="store_true", help="la dernière exécution (par défaut)")
     parser.add_argument("--open", action="store_true", help="ouvre le rapport dans le navigateur")
     parser.add_argument("--pdf", action="store_true", help="imprime aussi le rapport en PDF (report.pdf)")
+    parser.add_argument("--all", action="store_true", dest="all_accounts",
+                        help="avec --period : une page de résumé de tous les comptes, avec le lien de chaque rapport")
+    parser.add_argument("--period", help="avec --all : la période, AAAA-MM")
 
 
 def run(args, env) -> int:
@@ -23,6 +28,14 @@ def run(args, env) -> int:
     from bot.settings.config import load_settings
 
     settings = load_settings(env.environ, need_credentials=False)
+    if args.all_accounts:
+        from bot.audit.summary import summary_page
+
+        page = summary_page(env.environ, settings.recordings, args.period)
+        env.say(f"Résumé de tous les comptes : {page}")
+        if args.open:
+            webbrowser.open(page.resolve().as_uri())
+        return 0
     if args.path and not args.last:
         folder = Path(args.path)
     else:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+ACCOUNT = "sandbox"  # `--account`: the simulated portal's identifier, for approve
+ACCOUNT_HELP = "pour approve : le compte du bac à sable qui approuve (par défaut PHARMA-DEMO)"
 HELP = "Démarre seul le portail simulé (bac à sable) sur 127.0.0.1 ; « approve » approuve l'e-ID."
 
 
@@ -11,7 +13,6 @@ def add_options(parser) -> None:
                         help="serve (par défaut) ou approve (approuver les demandes e-ID en attente)")
     parser.add_argument("--port", type=int, default=0, help="port d'écoute (par défaut : un port libre)")
     parser.add_argument("--url", help="pour approve : l'adresse du bac à sable (ligne « URL … » au démarrage)")
-    parser.add_argument("--identifiant", default="PHARMA-DEMO", help="pour approve : le compte qui approuve")
     parser.add_argument("--fault", metavar="PANNE",
                         help="simule une panne : unavailable, maintenance, slow, hang, reset, session-expiry, "
                              "drift, server-error, busy-hours")
@@ -79,13 +80,14 @@ def _approve(args, env) -> int:
         raise ConfigError("Indiquez l'adresse du bac à sable : damancom-bot sandbox approve --url http://127.0.0.1:PORT/fr/")
     parts = urllib.parse.urlsplit(args.url)
     endpoint = f"{parts.scheme}://{parts.netloc}/_sandbox/eid/approve"
-    data = urllib.parse.urlencode({"identifiant": args.identifiant}).encode()
+    identifier = args.account or "PHARMA-DEMO"
+    data = urllib.parse.urlencode({"identifiant": identifier}).encode()
     try:
         with urllib.request.urlopen(endpoint, data=data, timeout=10) as response:
             count = json.loads(response.read())["approuvees"]
     except (urllib.error.URLError, OSError, ValueError, KeyError) as exc:
         raise PortalUnavailable(f"Le bac à sable {args.url} ne répond pas ({exc}). Vérifiez l'adresse.") from None
-    env.say(f"{count} demande(s) e-ID approuvée(s) pour {args.identifiant}.")
+    env.say(f"{count} demande(s) e-ID approuvée(s) pour {identifier}.")
     from bot.exit_codes import ExitCode
 
     return ExitCode.OK if count else ExitCode.NO_CODE

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 HELP = "Planificateur mensuel : essaie aux heures creuses jusqu'à l'échéance du 10 (tourne en continu)."
 
+ACCOUNT = "listing"  # every account; `--account` keeps one
+
 
 def add_options(parser) -> None:
     group = parser.add_mutually_exclusive_group()
@@ -31,9 +33,11 @@ def run(args, env) -> int:
     from bot.system import clock
 
     try:
-        settings = load_settings(env.environ, need_credentials=True)
-        planner = Planner(settings, _plan_source(env.environ), Ledger(settings.state_dir), build_notifier(settings))
-        serve(planner, settings.state_dir, env.say)
+        planner = _accounts_planner(args, env)
+        if planner is None:  # the `.env` account alone, as always
+            settings = load_settings(env.environ, need_credentials=True)
+            planner = Planner(settings, _plan_source(env.environ), Ledger(settings.state_dir), build_notifier(settings))
+        serve(planner, planner.settings.state_dir, env.say)
     except KeyboardInterrupt:  # exit 130 like every interrupted command (README)
         env.say("Planificateur arrêté. Les essais prévus sont gardés dans le registre.")
         return 130
@@ -45,6 +49,39 @@ def run(args, env) -> int:
                 pass
         raise
     return 0
+
+
+def _accounts_planner(args, env):
+    """With an accounts file: one Planner per account (or the one `--account` names), one ledger,
+    at most DAMANCOM_PARALLEL attempts at once. None without an accounts file."""
+    from bot.ledger.ledger import Ledger
+    from bot.output.notify import build_notifier
+    from bot.run.fleet import parallel
+    from bot.schedule.fleet import FleetPlanner
+    from bot.schedule.service import Planner
+    from bot.settings import accounts
+    from bot.settings.config import load_settings
+
+    if accounts.accounts_file(env.environ) is None:
+        return None
+    every = accounts.all_accounts(env.environ)
+    if args.account:
+        every = [accounts.choose(env.environ, args.account)]
+    planners = []
+    for account in every:
+        environ = accounts.account_environ(env.environ, account, need_password=True)
+        settings = load_settings(environ, need_credentials=True)  # a missing password stops here, named
+        planners.append(Planner(settings, _plan_source(environ), Ledger(settings.state_dir), build_notifier(settings),
+                                child_account=account.name))
+    slots = parallel(env.environ)
+    if slots > 1 and any(p.settings.telegram_token for p in planners) and len(planners) > 1:
+        # Each attempt is a child process reading its Telegram answers: two at once on one bot
+        # would take each other's. `login --all` shares one reader; the scheduler takes turns.
+        env.say("Telegram configuré : les essais des comptes se font l'un après l'autre.")
+        slots = 1
+    env.say(f"Planificateur pour {len(planners)} compte(s) : " + ", ".join(p.account for p in planners)
+            + f" ; au plus {slots} connexion(s) à la fois.")
+    return FleetPlanner(planners, slots)
 
 
 def _plan_source(environ: dict):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 HELP = "État des déclarations : derniers essais, prochain essai et pourquoi, planificateur actif ou non."
 
+ACCOUNT = "listing"  # every account; `--account` keeps one
+
 
 def add_options(parser) -> None:
     parser.add_argument("--json", action="store_true", help="sortie JSON (pour un script)")
@@ -19,7 +21,7 @@ def run(args, env) -> int:
 
     folder = state_dir(env.environ)
     scheduler = heartbeat.read(folder)
-    accounts = _accounts(Ledger(folder), scheduler, env) if (folder / FILE).exists() else {}
+    accounts = _accounts(Ledger(folder), scheduler, env, args.account) if (folder / FILE).exists() else {}
     if args.json:
         env.say(json.dumps({"scheduler": scheduler, "accounts": [{"account": a, "periods": p} for a, p in accounts.items()]},
                            ensure_ascii=False, indent=2))
@@ -33,16 +35,19 @@ def run(args, env) -> int:
     return 0
 
 
-def _accounts(ledger, scheduler: dict, env) -> dict[str, list]:
+def _accounts(ledger, scheduler: dict, env, only: str | None = None) -> dict[str, list]:
     from bot.ledger import ledger as L
     from bot.ledger.words import period_line
     from bot.schedule.plan import parse_plan
     from bot.system import clock
 
-    plan = parse_plan(env.environ)
+    plans: dict[str, object] = {}
     now = clock.now()
     accounts: dict[str, list] = {}
-    for row in ledger.periods():
+    for row in ledger.periods(only):
+        if row.account not in plans:  # each account's own deadline overrides (accounts file)
+            plans[row.account] = parse_plan(_environ_of(env.environ, row.account))
+        plan = plans[row.account]
         row.deadline = plan.deadline(row.period)  # overrides apply whenever they are read
         attempts = ledger.attempts(row.account, row.period)
         running = row.state == L.IN_PROGRESS and scheduler["running"]
@@ -61,6 +66,13 @@ def _accounts(ledger, scheduler: dict, env) -> dict[str, list]:
                           "exit_code": a.exit_code, "outcome": a.outcome if a.ended else ("in_progress" if running else "interrupted"),
                           "audit_folder": a.audit_folder} for a in attempts]})
     return accounts
+
+
+def _environ_of(environ, account: str) -> dict:
+    from bot.settings import accounts
+
+    found = accounts.find(accounts.all_accounts(environ), account)
+    return accounts.account_environ(environ, found, need_password=False) if found else dict(environ)
 
 
 def _say_scheduler(env, scheduler: dict) -> None:

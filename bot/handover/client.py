@@ -17,15 +17,16 @@ ACK_SECONDS = 3.0  # how long to wait to tell the person their code was taken
 def find_waiting(env: Env, account: str | None, *, phase: str) -> tuple[str, Path, dict]:
     """The run a code (or « ready ») is for. With a default account configured (DAMANCOM_ACCOUNT,
     else DAMANCOM_IDENTIFIER) only that account's run takes it: a code typed for one account must
-    never spend a try of another's. Without one, only when exactly one run waits."""
+    never spend a try of another's. Without one, only when exactly one run waits; with several
+    waiting, never a guess: the person names the account."""
     root = state_dir(env.environ) / "handover"
+    waiting = [d for d in sorted(root.glob("*")) if dropbox.read_waiting(d)] if root.is_dir() else []
+    if account is None and len(waiting) > 1:  # several accounts' runs (login --all, the scheduler)
+        names = ", ".join(_account_of(d) for d in waiting)
+        raise ConfigError(f"Plusieurs connexions attendent ({names}) : précisez --account NOM.")
     if account is None:
         account = (env.environ.get("DAMANCOM_ACCOUNT") or env.environ.get("DAMANCOM_IDENTIFIER") or "").strip() or None
     if account is None:
-        waiting = [d for d in sorted(root.glob("*")) if dropbox.read_waiting(d)] if root.is_dir() else []
-        if len(waiting) > 1:
-            names = ", ".join(_account_of(d) for d in waiting)
-            raise ConfigError(f"Plusieurs connexions attendent ({names}) : précisez --account.")
         if not waiting:
             raise BadInput("Aucune connexion n'attend de code en ce moment. "
                               "Lancez d'abord la connexion (damancom-bot login), puis donnez le code.")

@@ -91,11 +91,18 @@ class TelegramChannel(_ChatWriter):
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._hub = None  # bot/handover/telegram_hub.py, when several accounts run in this process
 
     # lifecycle ---------------------------------------------------------------------------
     def start(self) -> "TelegramChannel":
         """From the start of the run: a forwarded SMS may arrive before the code question is asked.
         Whatever was sent to the bot before this moment belongs to no run: skipped."""
+        from bot.handover import telegram_hub
+
+        self._hub = telegram_hub.join(self)  # several accounts in this process: one poll for all
+        if self._hub is not None:
+            self.mailbox.channel_opened(self.name)
+            return self
         try:
             self._skip_older()
         except TelegramFailed as exc:
@@ -163,6 +170,8 @@ class TelegramChannel(_ChatWriter):
 
     def close(self) -> None:
         self._stop.set()
+        if self._hub is not None:
+            self._hub.leave(self)
         with self._lock:
             if self.waiting_for == "ready":
                 self._settle("Sans réponse à temps : aucun SMS n'a été demandé.")

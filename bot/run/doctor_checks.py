@@ -37,6 +37,7 @@ def all_checks(settings, environ) -> list[Check]:
         Check("réglages", True, " puis ".join(str(f.resolve()) for f in files) if files else
               f"aucun fichier .env (ni ici, ni dans {config_dir(environ)})", blocking=False),
         credentials(settings),
+        accounts_file(environ),
         writable("dossier d'état", settings.state_dir),
         writable("enregistrements", settings.recordings),
         synced_folder("synchronisation", settings.recordings, environ),
@@ -118,6 +119,24 @@ def credentials(settings) -> Check:
         return Check("identifiants", False, f"{' et '.join(missing)} vide(s) : nécessaire(s) pour « login ».",
                      blocking=False)
     return Check("identifiants", True, f"identifiant {settings.identifier}, mot de passe renseigné")
+
+
+def accounts_file(environ) -> Check:
+    """The accounts file, when there is one: readable, and private if it holds passwords."""
+    from bot.settings import accounts
+
+    path = accounts.accounts_file(environ)
+    if path is None:
+        return Check("comptes", True, "un seul compte (fichier .env) ; plusieurs : fichier comptes.toml",
+                     blocking=False)
+    found = accounts.read_file(path)  # a wrong key stops here with its line, exit 2
+    names = ", ".join(a.name for a in found)
+    with_password = [a.name for a in found if a.has_password]
+    if with_password and accounts.readable_by_others(path):
+        return Check("comptes", False, f"{path} contient des mots de passe ({', '.join(with_password)}) et d'autres "
+                     f"utilisateurs de cet ordinateur peuvent le lire. Faites « chmod 600 {path} », ou rangez-les "
+                     "dans le trousseau (damancom-bot secret set NOM) et retirez les lignes password.", blocking=False)
+    return Check("comptes", True, f"{len(found)} compte(s) dans {path} : {names}")
 
 
 def telegram(settings) -> Check:

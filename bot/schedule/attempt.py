@@ -32,14 +32,17 @@ class Outcome:
 
 
 def run_attempt(period: str, environ: dict[str, str], *, headed: bool = False, timeout: float | None = None,
-                declaration_file: Path | None = None) -> Outcome:
-    """`declaration_file`: a file waiting in the inbox for this period: file it (`declare`)."""
+                declaration_file: Path | None = None, account: str | None = None) -> Outcome:
+    """`declaration_file`: a file waiting in the inbox for this period: file it (`declare`).
+    `account`: the accounts file's account the child runs for (`--account`)."""
     with tempfile.TemporaryDirectory(prefix="damancom-attempt-") as tmp:
         result_file = Path(tmp) / "result.json"
         verb = "declare" if declaration_file else "login"
         command = [sys.executable, "-m", "bot", verb, "--unattended", "--period", period, "--result-json", str(result_file)]
         if declaration_file:
             command += ["--file", str(declaration_file)]
+        if account:
+            command += ["--account", account]
         if headed:
             command.append("--headed")
             if not declaration_file:  # a person at the screen may file it in the bot's browser

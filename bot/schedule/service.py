@@ -47,21 +47,24 @@ DAILY = {"portal_down", "no_code"}  # at most one summary a day (« no noise »)
 
 class Planner:
     """`plan` is a Plan, or a function returning the current one (re-read at every tick: a deadline
-    override added to `.env` mid-month applies at once)."""
+    override added to `.env` mid-month applies at once). `child_account`: the attempts' `--account`
+    (several accounts: bot/schedule/fleet.py)."""
 
     def __init__(self, settings: Settings, plan: Plan | Callable[[], Plan], ledger: L.Ledger, notifier: Notifier, *,
                  run: Callable[[str], Outcome] | None = None, now: Callable[[], datetime] = clock.now,
-                 rng: random.Random | None = None):
+                 rng: random.Random | None = None, child_account: str | None = None):
         self._plan_source = plan if callable(plan) else (lambda: plan)
         self.plan = self._plan_source()
         self.settings, self.ledger, self.notifier = settings, ledger, notifier
         self.account = settings.account
         self.now, self.rng = now, rng or random.Random()
         self._busy, self._again = threading.Lock(), False
+        self.beats = True  # writes the heartbeat at each tick (FleetPlanner writes it once for all accounts)
         headed = not settings.headless and display_available(child_environment())
         self.run = run or (lambda period: run_attempt(
             period, child_environment(), headed=headed, timeout=settings.run_budget + 120,
-            declaration_file=waiting_file(settings.state_dir, settings.account, period)))
+            declaration_file=waiting_file(settings.state_dir, settings.account, period),
+            account=child_account))
 
     # what is due -----------------------------------------------------------------------
     def tick(self) -> list[str]:
@@ -84,10 +87,11 @@ class Planner:
     def _tick(self) -> list[str]:
         now = self.now()
         self._refresh_plan()
-        try:
-            heartbeat.ticked(self.settings.state_dir, now)
-        except OSError as exc:
-            logger.warning("État du planificateur non écrit : {}", exc)
+        if self.beats:
+            try:
+                heartbeat.ticked(self.settings.state_dir, now)
+            except OSError as exc:
+                logger.warning("État du planificateur non écrit : {}", exc)
         self._ensure_periods(now)
         due = []
         for row in self.ledger.periods(self.account):
@@ -285,17 +289,20 @@ class Planner:
         return self.plan.window_before_deadline(now, period) or now
 
     # start-up ----------------------------------------------------------------------------
-    def recover(self) -> list[str]:
+    def recover(self, only_mine: bool = False) -> list[str]:
         """After a crash, a kill or a power cut: close the attempts cut short and decide when each
-        period is tried again. Returns French lines for the console."""
+        period is tried again. Returns French lines for the console. `only_mine`: this account's
+        rows only (several accounts, each recovered by its own planner and plan)."""
         now, lines = self.now(), []
         sms_for: dict[tuple[str, str], bool] = {}
         for attempt in self.ledger.open_attempts():
+            if only_mine and attempt.account != self.account:
+                continue
             sms = sms_triggered(self.settings.state_dir, attempt.account, attempt.started)
             sms_for[(attempt.account, attempt.period)] = sms
             self.ledger.end(attempt.id, now, None, "interrupted_after_sms" if sms else "interrupted",
                             "Essai interrompu (arrêt de l'ordinateur ou du bot).", None)
-        for row in self.ledger.periods():
+        for row in self.ledger.periods(self.account if only_mine else None):
             key = (row.account, row.period)
             if row.state == L.SUBMITTING:
                 when = self._after_sms(now, row.period)
@@ -383,9 +390,10 @@ def _serve(planner: Planner, state_dir: Path, say: Callable[[str], None]) -> Non
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1})
         _scheduler.add_job(_tick_job, "interval", seconds=HEARTBEAT.total_seconds(), id="battement",
                            replace_existing=True, next_run_time=planner.now())
-        for row in planner.ledger.periods(planner.account):
-            if row.state == L.PENDING and row.next_attempt is not None:
-                _plan_job(planner.account, row.period, max(row.next_attempt, planner.now()))
+        for one in getattr(planner, "planners", [planner]):  # several accounts: bot/schedule/fleet.py
+            for row in one.ledger.periods(one.account):
+                if row.state == L.PENDING and row.next_attempt is not None:
+                    _plan_job(one.account, row.period, max(row.next_attempt, one.now()))
         say("Planificateur démarré (heure du Maroc). État : damancom-bot status. Ctrl-C pour arrêter.")
         _scheduler.start()
     finally:

@@ -128,6 +128,12 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_pa
         if not identifier:
             raise ConfigError("DAMANCOM_IDENTIFIER est vide. Indiquez votre identifiant Damancom dans le fichier .env.")
         if not password and need_password:
+            source = get("DAMANCOM_ACCOUNT_SOURCE")  # set for an account of the accounts file
+            if source:
+                name = get("DAMANCOM_ACCOUNT")
+                raise ConfigError(f"Aucun mot de passe pour le compte {name} ({source}). Rangez-le dans le trousseau : "
+                                  f"« damancom-bot secret set {name} » (ou la clé password du compte, fichier "
+                                  "lisible par vous seul).")
             raise ConfigError("DAMANCOM_PASSWORD est vide. Indiquez votre mot de passe Damancom dans le fichier .env.")
     if any(ch.isspace() for ch in identifier):
         raise ConfigError("DAMANCOM_IDENTIFIER contient des espaces. Recopiez l'identifiant sans espace.")

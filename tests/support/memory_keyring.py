@@ -37,3 +37,16 @@ def memory_keyring():
         yield backend
     finally:
         keyring.set_keyring(before)
+
+
+@contextlib.contextmanager
+def no_keyring():
+    """A computer without any keyring (keyring's own « fail » backend)."""
+    from keyring.backends import fail
+
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        yield
+    finally:
+        keyring.set_keyring(before)

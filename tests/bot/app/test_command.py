@@ -14,7 +14,7 @@ from bot.app import shortcut
 from bot.settings import secrets
 from tests.conftest import BIN
 from tests.support.local_page import fetch
-from tests.support.memory_keyring import memory_keyring
+from tests.support.memory_keyring import memory_keyring, no_keyring
 from tests.support.waiting import wait_until
 
 
@@ -93,6 +93,6 @@ def test_secrets_store_read_forget():
         secrets.forget("PHARMA-DEMO")
         secrets.forget("PHARMA-DEMO")  # twice is fine
         assert secrets.read("PHARMA-DEMO") is None
-    with pytest.raises(secrets.KeyringUnavailable) as refused:
+    with no_keyring(), pytest.raises(secrets.KeyringUnavailable) as refused:
         secrets.store("PHARMA-DEMO", "s3cret")
     assert "s3cret" not in refused.value.message and refused.value.exit_code == 2

@@ -131,12 +131,12 @@ def simulate(scenario: Scenario, state_dir: Path) -> Result:
                   {p: r.next_reason for p, r in rows.items()}, runs)
 
 
-def _next_event(scenario: Scenario, planner: Planner, ledger: L.Ledger, now: datetime) -> datetime:
+def _next_event(scenario: Scenario, planner: Planner, ledger: L.Ledger, now: datetime, account: str = ACCOUNT) -> datetime:
     """The next moment the process would wake: a planned attempt, a reminder, a deadline, an
     `.env` edit or `done` typed by hand; postponed to the next power-on when the computer is off."""
     plan = planner.plan
     candidates = [scenario.end]
-    for row in ledger.periods(ACCOUNT):
+    for row in ledger.periods(account):
         if row.next_attempt and row.next_attempt > now:
             candidates.append(row.next_attempt)
         candidates += [w for _, w in plan.reminders(row.period) if w > now]
@@ -151,6 +151,65 @@ def _next_event(scenario: Scenario, planner: Planner, ledger: L.Ledger, now: dat
             step += timedelta(minutes=10)
         moment = min(step, moment) if not scenario.on(now) else step
     return moment
+
+
+ACCOUNTS = ("PHARMA-1", "PHARMA-2", "PHARMA-3")
+
+
+@dataclass
+class Fleet:
+    results: dict[str, Result]
+    most_at_once: int  # the largest number of attempts under way together
+
+
+def simulate_accounts(scenario: Scenario, state_dir: Path, *, parallel: int = 2,
+                      envs: dict[str, dict] | None = None) -> Fleet:
+    """The same month for several accounts planned by one FleetPlanner over one ledger: each
+    account its own portal (same behaviour), its own plan (`envs`: its accounts-file keys)."""
+    import copy
+    import threading
+
+    from bot.schedule.fleet import FleetPlanner
+
+    clock = _Clock(scenario.start)
+    ledger = L.Ledger(state_dir)
+    portals = {name: copy.deepcopy(scenario.portal) for name in ACCOUNTS}
+    runs: dict[str, list[datetime]] = {name: [] for name in ACCOUNTS}
+    at_once, lock = [0, 0], threading.Lock()  # under way now, most ever
+
+    def runner(name: str):
+        def run(period: str) -> Outcome:
+            with lock:
+                at_once[0] += 1
+                at_once[1] = max(at_once)
+            try:
+                runs[name].append(clock.now)
+                open_periods = [r.period for r in ledger.periods(name) if r.state != L.DONE] or [period]
+                return portals[name].attempt(period, clock.now, open_periods)
+            finally:
+                with lock:
+                    at_once[0] -= 1
+        return run
+
+    def plan_of(name: str):
+        return lambda: parse_plan({**scenario.env, **(envs or {}).get(name, {})})
+
+    planners = [Planner(Settings(account=name, state_dir=state_dir), plan_of(name), ledger, Notifier([]),
+                        run=runner(name), now=clock, rng=random.Random(5 + i)) for i, name in enumerate(ACCOUNTS)]
+    fleet = FleetPlanner(planners, parallel, now=clock)
+    while clock.now < scenario.end:
+        if scenario.on(clock.now):
+            fleet.tick()
+        clock.now = min(_next_event(scenario, p, ledger, clock.now, p.account) for p in planners)
+    results = {}
+    for planner in planners:
+        name = planner.account
+        rows = {r.period: r for r in ledger.periods(name)}
+        results[name] = Result(f"{scenario.name} ({name})", sum(ledger.count_attempts(name, p) for p in rows),
+                               portals[name].sms, [t for t, _ in planner.notifier.sent],
+                               {p: r.state for p, r in rows.items()}, {p: r.next_reason for p, r in rows.items()},
+                               runs[name])
+    return Fleet(results, at_once[1])
 
 
 def daytime_only(moment: datetime) -> bool:

@@ -1,0 +1,146 @@
+"""Many accounts at once: `damancom-bot login --all` with 1, 5 and 10 accounts on one sandbox,
+every code handed over the moment the sandbox « sends » it (dropped for its account, as
+`otp CODE --account NAME` does). Wall time and peak memory of the bot's whole process tree
+(Python, Playwright's drivers, the shared Chromium and its renderers); the sandbox runs in this
+process and is not counted.
+
+Usage: uv run python bench/accounts.py [--runs 2] [--sizes 1,5,10]
+Memory: the sum of RSS over the tree overcounts pages Chromium's processes share; PSS (Linux)
+splits shared pages between them and is the fairer total. Both are shown.
+Never run as tests: machines here are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+from bot.handover import dropbox
+from bot.handover.client import deliver
+from bot.sandbox import Portal, Sandbox
+from bot.sandbox.state import Account
+
+BIN = Path(sys.executable).parent
+
+
+class TreeMemory(threading.Thread):
+    """Samples a process and all its descendants; keeps the peaks of summed RSS and PSS."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.rss, self.pss, self.processes, self.done = pid, 0, 0, 0, threading.Event()
+        self.parts: dict[str, int] = {}  # PSS by kind of process, at the peak
+
+    def run(self) -> None:
+        while not self.done.wait(0.1):
+            try:
+                root = psutil.Process(self.pid)
+                procs = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                continue
+            rss = pss = 0
+            parts: dict[str, int] = {}
+            for p in procs:
+                try:
+                    rss += p.memory_info().rss
+                    one = getattr(p.memory_full_info(), "pss", 0)
+                    kind = _kind(p)
+                except psutil.Error:
+                    continue
+                pss += one
+                parts[kind] = parts.get(kind, 0) + one
+            if pss > self.pss:
+                self.parts = parts
+            self.rss, self.pss, self.processes = max(self.rss, rss), max(self.pss, pss), max(self.processes, len(procs))
+
+
+def _kind(process: psutil.Process) -> str:
+    name = process.name().lower()
+    if "node" in name:
+        return "pilotes Playwright (node)"
+    if "chrom" in name or "chrome" in name:
+        return "Chromium"
+    return "Python" if "python" in name or "damancom" in name else name
+
+
+def accounts(n: int) -> list[Account]:
+    return [Account(identifier=f"BENCH-{i:02d}", password=f"Banc-Essai-{i:02d}!", phone=f"06000000{i:02d}",
+                    employer=f"Officine {i}", affiliation=f"{2000000 + i}") for i in range(1, n + 1)]
+
+
+def once(n: int, workdir: Path) -> dict:
+    people = accounts(n)
+    names = {a.identifier: f"client-{i:02d}" for i, a in enumerate(people, 1)}
+    state = workdir / "state"
+    with Sandbox(Portal(people), sms_delay=0) as sandbox:
+        lines = []
+        for a in people:
+            lines += [f"[accounts.{names[a.identifier]}]", f'identifier = "{a.identifier}"',
+                      f'password = "{a.password}"', f'url = "{sandbox.url}"', ""]
+        (workdir / "comptes.toml").write_text("\n".join(lines), encoding="utf-8")
+        (workdir / "comptes.toml").chmod(0o600)
+
+        def hand_over(sms) -> None:  # off the sandbox's thread: `deliver` waits for the run to take it
+            folder = dropbox.handover_dir(state, names[sms.identifier])
+            threading.Thread(target=deliver, args=(folder / dropbox.CODE_FILE, {"code": sms.code}), daemon=True).start()
+
+        sandbox.portal.outbox.listeners[:] = [hand_over]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DAMANCOM_")}
+        env.update(DAMANCOM_STATE_DIR=str(state), DAMANCOM_RECORDINGS=str(workdir / "recordings"),
+                   DAMANCOM_LOCAL_PAGE="0", DAMANCOM_PARALLEL=str(n), PYTHONIOENCODING="utf-8")
+        start = time.perf_counter()
+        process = subprocess.Popen([str(BIN / "damancom-bot"), "login", "--all"], cwd=workdir, env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        memory = TreeMemory(process.pid)
+        memory.start()
+        out, err = process.communicate(timeout=600)
+        seconds = time.perf_counter() - start
+        memory.done.set()
+        memory.join()
+    if process.returncode != 0:
+        raise SystemExit(f"login --all ({n}) a échoué (code {process.returncode}) :\n{out}\n{err}")
+    return {"seconds": seconds, "rss": memory.rss, "pss": memory.pss, "processes": memory.processes,
+            "parts": memory.parts}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--sizes", default="1,5,10")
+    options = parser.parse_args()
+    sizes = [int(s) for s in options.sizes.split(",")]
+    results: dict[int, list[dict]] = {n: [] for n in sizes}
+    for _ in range(options.runs):
+        for n in sizes:  # alternated, so a noisy minute does not fall on one size only
+            with tempfile.TemporaryDirectory(prefix="bench-comptes-") as tmp:
+                results[n].append(once(n, Path(tmp)))
+    base = None
+    print(f"Machine : {platform.platform()}, {os.cpu_count()} cœurs, "
+          f"{psutil.virtual_memory().total / 2**30:.1f} Gio ; Python {platform.python_version()} ; "
+          f"{options.runs} passages, médianes.\n")
+    print("| comptes | durée (s) | × 1 compte | pic RSS (Mio) | pic PSS (Mio) | × 1 compte (PSS) | processus |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for n in sizes:
+        med = {k: statistics.median(r[k] for r in results[n]) for k in ("seconds", "rss", "pss", "processes")}
+        base = base or med
+        print(f"| {n} | {med['seconds']:.1f} | {med['seconds'] / base['seconds']:.2f} | {med['rss'] / 2**20:.0f} | "
+              f"{med['pss'] / 2**20:.0f} | {med['pss'] / base['pss']:.2f} | {med['processes']:.0f} |")
+    print()
+    for n in sizes:
+        parts = results[n][-1]["parts"]
+        print(f"{n} compte(s), PSS au pic par sorte de processus : "
+              + ", ".join(f"{k} {v / 2**20:.0f} Mio" for k, v in sorted(parts.items(), key=lambda kv: -kv[1])))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,270 @@
+"""`login --all`, `declare --all`: every account, concurrently, in one browser.
+
+One Chromium for all accounts, one browser context (its own cookies) per account. Playwright's
+sync API belongs to the thread that started it, so each worker thread has its own Playwright and
+connects to the shared Chromium over its DevTools port; at most DAMANCOM_PARALLEL workers (4 by
+default), each taking the next account when done. With DAMANCOM_BROWSER=ws://… each worker
+connects to that Playwright server instead (the browsers run on another machine).
+
+Each account runs exactly as `--account NAME` would: its own settings and password, lock, lockout
+count, audit folder and hand-over (its Telegram chat, notifications, `otp CODE --account NAME`).
+One account's failure never stops the others. The exit code is the worst account's (see WORST).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import queue
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from loguru import logger
+
+from bot.env import Env
+from bot.errors import BadInput, BotError, BrowserNotFound
+from bot.exit_codes import ExitCode
+
+# From worst to least bad: a bug, a refusal (the lockout counts it), screens changed, a setting,
+# no code, portal unavailable, busy. The command's exit code is the first of these any account had.
+WORST = (ExitCode.BUG, ExitCode.REJECTED, ExitCode.SCREENS_CHANGED, ExitCode.BAD_INPUT, ExitCode.NO_CODE,
+         ExitCode.UNAVAILABLE, ExitCode.BUSY, ExitCode.OK)
+
+
+@dataclass
+class Outcome:
+    account: str
+    identifier: str
+    code: int
+    message: str
+    seconds: float = 0.0
+    folder: str = ""
+
+
+def parallel(environ) -> int:
+    from bot.settings.config import _count
+
+    return _count(environ, "DAMANCOM_PARALLEL", 4, high=32)
+
+
+def worst(codes) -> int:
+    codes = set(int(c) for c in codes)
+    return int(next((c for c in WORST if int(c) in codes), max(codes, default=0)))
+
+
+def run_all(args, env: Env, one: Callable, *, what: str) -> int:
+    """`one(args, account_env, browser) -> int` for each account; prints the summary table."""
+    from bot.settings import accounts as configured
+    from bot.settings.config import load_settings
+
+    if getattr(args, "headed", False):
+        raise BadInput("--all ne va pas avec --headed : les comptes passent en parallèle, sans fenêtre.")
+    base = env.base_environ or env.environ
+    every = configured.all_accounts(base)
+    if not every:
+        raise BadInput("Aucun compte configuré : créez le fichier des comptes (comptes.toml, ou DAMANCOM_ACCOUNTS), "
+                       "voir le README, section « Plusieurs comptes ».")
+    workers = min(parallel(base), len(every))
+    settings = load_settings(base, need_credentials=False)
+    args.unattended = bool(getattr(args, "unattended", False))
+    env.say(f"{what} : {len(every)} compte(s), {workers} à la fois.")
+    jobs: queue.Queue = queue.Queue()
+    for account in every:
+        jobs.put(account)
+    outcomes: dict[str, Outcome] = {}
+    say_lock = threading.Lock()
+    from bot.handover import telegram_hub
+
+    with telegram_hub.shared(), shared_browser(settings) as connect:
+        threads = [threading.Thread(target=_worker, name=f"compte-{i}", daemon=True,
+                                    args=(jobs, outcomes, connect, args, env, base, one, say_lock))
+                   for i in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    ordered = [outcomes.get(a.name) or Outcome(a.name, a.identifier, int(ExitCode.BUG), "Compte non traité (erreur "
+                                               "inattendue, voir le journal).") for a in every]
+    for line in summary_lines(ordered):
+        env.say(line)
+    return worst(o.code for o in ordered)
+
+
+def _worker(jobs, outcomes, connect, args, env, base, one, say_lock) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = None
+        try:
+            while True:
+                try:
+                    account = jobs.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    if browser is None or not browser.is_connected():
+                        browser = _connected(playwright, connect)
+                except BotError as exc:  # this account is told why; the next one tries again
+                    outcomes[account.name] = Outcome(account.name, account.identifier, int(exc.exit_code), exc.message)
+                    continue
+                outcomes[account.name] = _one(account, args, env, base, one, browser, say_lock)
+        finally:
+            if browser is not None:
+                try:
+                    browser.close()  # over CDP: this worker's contexts and connection only
+                except Exception:  # noqa: BLE001 - the browser may already be gone
+                    pass
+
+
+def _connected(playwright, connect):
+    try:
+        return connect(playwright)
+    except Exception as exc:  # noqa: BLE001
+        raise BrowserNotFound(f"Connexion au navigateur partagé impossible : {str(exc).splitlines()[0]}") from None
+
+
+def _one(account, args, env: Env, base, one, browser, say_lock) -> Outcome:
+    from bot.settings.accounts import account_environ
+
+    started = time.monotonic()
+    out = _Prefixed(env.stdout, f"[{account.name}] ", say_lock)
+    account_env = Env(environ={}, stdin=io.StringIO(""), stdout=out, stderr=out, base_environ=base)
+    try:
+        account_env.environ = account_environ(base, account, need_password=True)
+        code, message = int(one(args, account_env, browser)), "réussi"
+    except BotError as exc:
+        code, message = int(exc.exit_code), exc.message
+    except Exception:  # noqa: BLE001 - one account's bug must not stop the others; the log has it
+        logger.opt(exception=True).debug("Erreur inattendue pour le compte {}", account.name)
+        code, message = int(ExitCode.BUG), "Erreur inattendue dans damancom-bot (détail dans le journal)."
+    if code:
+        out.write(f"Erreur : {message} (code {code})\n")
+    folder = _run_folder(account_env.environ or base, account.name, getattr(args, "period", None) or "")
+    return Outcome(account.name, account.identifier, code, message, time.monotonic() - started, folder)
+
+
+def _run_folder(environ, name: str, period: str) -> str:
+    from bot.audit.summary import latest_run
+    from bot.settings.config import load_settings
+
+    try:
+        found = latest_run(load_settings(environ, need_credentials=False).recordings, name, period)
+    except BotError:
+        return ""
+    return str(found) if found else ""
+
+
+def summary_lines(outcomes: list[Outcome]) -> list[str]:
+    """The French summary table: one line per account."""
+    from bot.audit.summary import outcome_fr
+
+    rows = [("Compte", "Identifiant", "Code", "Durée", "Résultat")]
+    for o in outcomes:
+        result = outcome_fr(o.code) + (f" : {o.message}" if o.code else "")
+        rows.append((o.account, o.identifier, str(o.code), f"{o.seconds:.0f} s", result))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["", "Résumé :"]
+    for row in rows:
+        lines.append("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
+    failed = sum(1 for o in outcomes if o.code)
+    lines.append(f"{len(outcomes) - failed} réussi(s), {failed} en échec.")
+    return lines
+
+
+class _Prefixed(io.TextIOBase):
+    """One account's output, each line prefixed with its name, whole lines at a time."""
+
+    def __init__(self, target, prefix: str, lock: threading.Lock):
+        self.target, self.prefix, self.lock, self.pending = target, prefix, lock, ""
+
+    def write(self, text: str) -> int:
+        self.pending += text
+        while "\n" in self.pending:
+            line, self.pending = self.pending.split("\n", 1)
+            with self.lock:
+                self.target.write(self.prefix + line + "\n")
+                self.target.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+# --- the shared browser --------------------------------------------------------------------------
+
+@contextmanager
+def shared_browser(settings) -> Iterator[Callable]:
+    """Yields `connect(playwright) -> Browser` for the workers: a remote Playwright server
+    (DAMANCOM_BROWSER=ws://…), a Chromium already open (http://… DevTools), or one local headless
+    Chromium started here and reached over its DevTools port."""
+    from bot.run import browser as browsers
+
+    if settings.browser and settings.browser.startswith(("ws://", "wss://", "http://", "https://")):
+        choice = browsers.from_override(settings.browser)  # a Playwright server, or a Chromium already open
+        yield lambda playwright: browsers.launch(playwright, choice, headless=True)
+        return
+    executable = _executable(settings)
+    folder = Path(tempfile.mkdtemp(prefix="damancom-navigateur-"))
+    process = subprocess.Popen(
+        [executable, "--headless=new", "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
+         f"--user-data-dir={folder}", "--no-first-run", "--no-default-browser-check", "--password-store=basic",
+         "--use-mock-keychain", "--no-startup-window", *browsers.LAUNCH_ARGS],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        endpoint = _devtools_endpoint(folder, process)
+        logger.debug("Navigateur partagé : {} ({})", executable, endpoint)
+        yield lambda playwright: playwright.chromium.connect_over_cdp(endpoint)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)  # Windows may hold a file a moment longer: never fatal
+
+
+def _executable(settings) -> str:
+    """The browser's program, found like a single run finds it (bot/run/browser.py)."""
+    import sys
+
+    from playwright.sync_api import sync_playwright
+
+    from bot.run import browser as browsers
+
+    with sync_playwright() as playwright:
+        choice = browsers.find(playwright, settings.browser)
+        managed = playwright.chromium.executable_path
+    if choice.how == "managed":
+        return managed
+    if choice.how == "executable":
+        return choice.value
+    for channel, path in browsers._installed_channels(sys.platform, os.environ):
+        if channel == choice.value and os.path.exists(path):
+            return path
+    raise BrowserNotFound(f"Le navigateur {choice.describe()} n'a pas été trouvé sur le disque pour --all. "
+                          "Indiquez son chemin dans DAMANCOM_BROWSER.")
+
+
+def _devtools_endpoint(folder: Path, process: subprocess.Popen, timeout: float = 30.0) -> str:
+    """Chromium writes the port it chose into DevToolsActivePort once it listens."""
+    marker = folder / "DevToolsActivePort"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:  # a file another program writes: polling is the portable way
+        if process.poll() is not None:
+            raise BrowserNotFound(f"Le navigateur partagé s'est arrêté au démarrage (code {process.returncode}).")
+        try:
+            port = marker.read_text(encoding="ascii").split()[0]
+            if port.isdigit():
+                return f"http://127.0.0.1:{port}"
+        except (OSError, IndexError):
+            pass
+        time.sleep(0.05)
+    raise BrowserNotFound("Le navigateur partagé n'a pas ouvert son port de contrôle à temps.")

@@ -1,0 +1,61 @@
+"""The scheduler for several accounts: one process, one ledger, one Planner per account.
+
+Each account keeps its own plan (its windows and deadline overrides from the accounts file), its
+own notifications and its own attempts (a child `damancom-bot … --account NAME`). A tick looks at
+every account at once; attempts wait for a slot so that never more than DAMANCOM_PARALLEL logins
+(hence SMS codes waiting for a person) are under way together.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import Callable
+
+from loguru import logger
+
+from bot.schedule import heartbeat
+
+
+class FleetPlanner:
+    def __init__(self, planners: list, parallel: int, now: Callable[[], datetime] | None = None):
+        self.planners = planners
+        self.parallel = parallel
+        self.ledger = planners[0].ledger
+        self.settings = planners[0].settings
+        self.now = now or planners[0].now
+        self.slots = threading.BoundedSemaphore(parallel)
+        for planner in planners:
+            planner.beats = False  # the heartbeat is written once per tick, here
+            planner.run = self._gated(planner.run)
+
+    def _gated(self, run: Callable) -> Callable:
+        def gated(period: str):
+            with self.slots:  # waits while DAMANCOM_PARALLEL logins are under way
+                return run(period)
+        return gated
+
+    def tick(self) -> list[str]:
+        """Every account's tick, concurrently; returns the periods tried (« account/period »)."""
+        try:
+            heartbeat.ticked(self.settings.state_dir, self.now())
+        except OSError as exc:
+            logger.warning("État du planificateur non écrit : {}", exc)
+        tried: dict[str, list[str]] = {}
+
+        def one(planner) -> None:
+            tried[planner.account] = planner.tick()
+
+        threads = [threading.Thread(target=one, args=(p,), name=f"plan-{p.account}", daemon=True)
+                   for p in self.planners]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return [f"{account}/{period}" for account, periods in tried.items() for period in periods]
+
+    def recover(self) -> list[str]:
+        lines: list[str] = []
+        for planner in self.planners:
+            lines += planner.recover(only_mine=True)
+        return lines

@@ -1,0 +1,308 @@
+"""Several employers' accounts: the accounts file (TOML, read with the standard library).
+
+DAMANCOM_ACCOUNTS names it; otherwise `comptes.toml` in the working directory when present.
+One table per account, named by a short name the person chooses:
+
+    [accounts.al-amal]
+    identifier = "PHARMA-7731"
+    telegram_chat = "5550001"
+
+The `.env` account (DAMANCOM_IDENTIFIER) keeps working unchanged and is one more account, named
+DAMANCOM_ACCOUNT or its identifier. Each account becomes an environment: the process's own, with
+the account's keys written over the matching DAMANCOM_ variables, so every existing reader of the
+settings (load_settings, parse_plan, the hand-over) works per account unchanged.
+
+Password, first found: the file's `password`, the system keyring (`damancom-bot secret set NAME`),
+DAMANCOM_PASSWORD (only for the `.env` account, or a file holding a single account).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from bot.errors import ConfigError
+from bot.output import redact
+
+DEFAULT_FILE = "comptes.toml"
+NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+# file key -> the DAMANCOM_ variable it stands for
+KEYS = {"identifier": "DAMANCOM_IDENTIFIER", "password": "DAMANCOM_PASSWORD", "url": "DAMANCOM_URL",
+        "auth": "DAMANCOM_AUTH", "telegram_chat": "DAMANCOM_TELEGRAM_CHAT", "notify": "DAMANCOM_NOTIFY",
+        "windows": "DAMANCOM_WINDOWS", "deadline_overrides": "DAMANCOM_DEADLINE_OVERRIDES"}
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    identifier: str
+    values: dict = field(default_factory=dict, repr=False)  # DAMANCOM_ variable -> value (password included)
+    source: str = ".env"  # the accounts file's path, or ".env"
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.values.get("DAMANCOM_PASSWORD"))
+
+
+def accounts_file(environ: Mapping[str, str]) -> Path | None:
+    named = (environ.get("DAMANCOM_ACCOUNTS") or "").strip()
+    if named:
+        path = Path(named)
+        if not path.is_file():
+            raise ConfigError(f"DAMANCOM_ACCOUNTS désigne « {named[:200]} », qui n'est pas un fichier. "
+                              "Corrigez le chemin, ou videz la variable.")
+        return path
+    default = Path(DEFAULT_FILE)
+    return default if default.is_file() else None
+
+
+def all_accounts(environ: Mapping[str, str]) -> list[Account]:
+    """The file's accounts in its order, then the `.env` account when DAMANCOM_IDENTIFIER is set."""
+    path = accounts_file(environ)
+    found = read_file(path) if path else []
+    identifier = (environ.get("DAMANCOM_IDENTIFIER") or "").strip()
+    if identifier:
+        name = (environ.get("DAMANCOM_ACCOUNT") or "").strip() or identifier
+        same = [a for a in found if a.identifier == identifier or a.name == name]
+        if not same:
+            found.append(Account(name, identifier))
+    return found
+
+
+def choose(environ: Mapping[str, str], name: str | None) -> Account | None:
+    """The account a command works for: `--account NAME`; without it the only account, or the
+    `.env` account. None when nothing is configured at all (the old single-account messages apply)."""
+    accounts = all_accounts(environ)
+    if name:
+        found = find(accounts, name)
+        if found:
+            return found
+        known = ", ".join(a.name for a in accounts) or "aucun"
+        raise ConfigError(f"Compte « {name[:80]} » inconnu. Comptes configurés : {known}.")
+    if not accounts:
+        return None
+    if len(accounts) == 1:
+        return accounts[0]
+    env_account = [a for a in accounts if a.source == ".env"]
+    if env_account:
+        return env_account[0]
+    raise ConfigError("Plusieurs comptes sont configurés : précisez --account NOM (ou --all). Comptes : "
+                      + ", ".join(a.name for a in accounts) + ".")
+
+
+def find(accounts: list[Account], name: str) -> Account | None:
+    name = name.strip()
+    return next((a for a in accounts if name in (a.name, a.identifier)), None)
+
+
+def resolve_name(environ: Mapping[str, str], name: str) -> str:
+    """The account's name for `--account NAME` given a name or an identifier; unknown names pass
+    through (a run may wait under a name no longer configured)."""
+    found = find(all_accounts(environ), name)
+    return found.name if found else name.strip()
+
+
+def account_environ(environ: Mapping[str, str], account: Account | None, *, need_password: bool) -> dict[str, str]:
+    """The environment a run for `account` reads: the account's keys over the DAMANCOM_ variables,
+    its name as DAMANCOM_ACCOUNT, its password resolved when `need_password`."""
+    merged = dict(environ)
+    if account is None:
+        return merged
+    # Never the `.env` account's password for another account (password_of decides). Without its
+    # own telegram_chat or notify, an account's questions go to the general ones (the accountant).
+    if account.source != ".env":
+        merged.pop("DAMANCOM_PASSWORD", None)
+    merged.update(account.values)
+    merged["DAMANCOM_IDENTIFIER"] = account.identifier
+    merged["DAMANCOM_ACCOUNT"] = account.name
+    if account.source != ".env":
+        merged["DAMANCOM_ACCOUNT_SOURCE"] = account.source  # names the file in « no password » messages
+    if need_password:
+        password = password_of(environ, account)
+        if password:
+            merged["DAMANCOM_PASSWORD"] = password
+    return merged
+
+
+def password_of(environ: Mapping[str, str], account: Account) -> str | None:
+    """The file's `password`, then the keyring, then DAMANCOM_PASSWORD (the `.env` account, or a
+    file with a single account and no `.env` account)."""
+    from bot.settings import secrets
+
+    if account.has_password:
+        return account.values["DAMANCOM_PASSWORD"]
+    try:
+        stored = secrets.read(account.name)
+    except secrets.KeyringUnavailable:
+        stored = None
+    if stored:
+        return stored
+    if account.source == ".env" or len(all_accounts(environ)) == 1:
+        return environ.get("DAMANCOM_PASSWORD") or None
+    return None
+
+
+# --- the file ---------------------------------------------------------------------------------
+
+def read_file(path: Path) -> list[Account]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"Fichier des comptes {path} illisible ({exc.strerror}). Vérifiez ses droits.") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")  # Notepad's « ANSI »: still read, accents aside
+    _register_passwords(text)  # before anything can fail and quote the file
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        where = re.search(r"line (\d+)", str(exc))
+        line = f", ligne {where[1]}" if where else ""
+        raise ConfigError(f"Fichier des comptes {path}{line} : ce n'est pas du TOML valide. Modèle : "
+                          "[accounts.mon-client] puis identifier = \"…\" (valeurs entre guillemets).") from None
+    unknown = [k for k in data if k != "accounts"]
+    if unknown:
+        raise ConfigError(f"{_where(path, text, None, unknown[0])} : section inconnue ; seules les tables "
+                          "[accounts.NOM] sont lues.")
+    tables = data.get("accounts")
+    if not isinstance(tables, dict) or not tables:
+        raise ConfigError(f"Fichier des comptes {path} : aucun compte. Ajoutez une table [accounts.NOM] "
+                          "avec au moins identifier = \"…\".")
+    accounts = [_account(path, text, name, table) for name, table in tables.items()]
+    seen: dict[str, str] = {}
+    for account in accounts:
+        if account.identifier in seen:
+            raise ConfigError(f"{_where(path, text, account.name, 'identifier')} : l'identifiant {account.identifier} "
+                              f"est déjà celui du compte « {seen[account.identifier]} ». Un identifiant, un compte.")
+        seen[account.identifier] = account.name
+    return accounts
+
+
+def _account(path: Path, text: str, name: str, table) -> Account:
+    here = lambda key: _where(path, text, name, key)  # noqa: E731
+    if not NAME_RE.fullmatch(name):
+        raise ConfigError(f"{here(None)} : le nom de compte « {name[:40]} » doit être court, en lettres sans "
+                          "accent, chiffres, « - », « _ » ou « . » (par exemple al-amal).")
+    if not isinstance(table, dict):
+        raise ConfigError(f"{here(None)} : attendu une table [accounts.{name}] avec identifier = \"…\".")
+    for key in table:
+        if key not in KEYS:
+            raise ConfigError(f"{here(key)} : clé inconnue. Clés possibles : {', '.join(KEYS)}.")
+    identifier = table.get("identifier")
+    if not isinstance(identifier, str) or not identifier.strip():
+        raise ConfigError(f"{here('identifier')} : identifiant Damancom obligatoire, entre guillemets "
+                          "(identifier = \"PHARMA-7731\").")
+    if any(ch.isspace() for ch in identifier.strip()):
+        raise ConfigError(f"{here('identifier')} : l'identifiant contient des espaces. Recopiez-le sans espace.")
+    values = {KEYS[key]: _text(here, key, value) for key, value in table.items() if key != "identifier"}
+    redact.register(values.get("DAMANCOM_PASSWORD"))  # also one written with TOML escapes
+    _check(here, values)
+    return Account(name, identifier.strip(), values, str(path))
+
+
+def _text(here, key: str, value) -> str:
+    """A key's value as the DAMANCOM_ variable's text form."""
+    if key == "deadline_overrides" and isinstance(value, dict):
+        value = [f"{period}={_date(here, key, day)}" for period, day in value.items()]
+    if key == "telegram_chat" and isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, list) and key in ("telegram_chat", "notify", "windows", "deadline_overrides"):
+        if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+            raise ConfigError(f"{here(key)} : attendu une liste de textes entre guillemets.")
+        value = ",".join(str(v) for v in value) if key != "notify" else " ".join(value)
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{here(key)} : attendu un texte entre guillemets, non vide.")
+    return value if key == "password" else value.strip()
+
+
+def _date(here, key, day) -> str:
+    import datetime
+
+    if isinstance(day, datetime.date):
+        return day.isoformat()
+    if isinstance(day, str):
+        return day
+    raise ConfigError(f"{here(key)} : attendu des dates AAAA-MM-JJ, par exemple \"2025-06\" = \"2025-07-17\".")
+
+
+def _check(here, values: dict[str, str]) -> None:
+    """Each value through the reader of its variable, the message naming the file's key."""
+    from bot.schedule.plan import parse_plan
+    from bot.settings.config import _chat_ids, portal_url
+
+    checks = {
+        "DAMANCOM_URL": lambda v: portal_url({"DAMANCOM_URL": v}),
+        "DAMANCOM_AUTH": lambda v: v.lower() in ("otp", "eid") or _fail("attendu otp (code SMS) ou eid (Identité Numérique)"),
+        "DAMANCOM_TELEGRAM_CHAT": lambda v: _chat_ids("telegram_chat", v),
+        "DAMANCOM_WINDOWS": lambda v: parse_plan({"DAMANCOM_WINDOWS": v}),
+        "DAMANCOM_DEADLINE_OVERRIDES": lambda v: parse_plan({"DAMANCOM_DEADLINE_OVERRIDES": v}),
+    }
+    key_of = {variable: key for key, variable in KEYS.items()}
+    for variable, value in values.items():
+        if variable in checks:
+            try:
+                checks[variable](value)
+            except ConfigError as exc:
+                raise ConfigError(f"{here(key_of[variable])} : {exc.message}") from None
+
+
+def _fail(message: str):
+    raise ConfigError(message)
+
+
+def _where(path: Path, text: str, name: str | None, key: str | None) -> str:
+    """« Fichier des comptes comptes.toml, ligne 4, clé « url » »: where the person looks."""
+    line = _line_of(text, name, key)
+    parts = [f"Fichier des comptes {path}"]
+    if line:
+        parts.append(f"ligne {line}")
+    if name and key:
+        parts.append(f"compte « {name} », clé « {key} »")
+    elif name:
+        parts.append(f"compte « {name} »")
+    elif key:
+        parts.append(f"« {key} »")
+    return ", ".join(parts)
+
+
+def _line_of(text: str, name: str | None, key: str | None) -> int | None:
+    header = None
+    inside = name is None
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            inside = name is not None and re.fullmatch(rf"\[\s*accounts\s*\.\s*[\"']?{re.escape(name)}[\"']?\s*\]",
+                                                       stripped) is not None
+            if name is None and key and re.fullmatch(rf"\[+\s*{re.escape(key)}\b.*", stripped):
+                return number
+            if inside:
+                header = number
+                if key is None:
+                    return number
+            continue
+        if inside and key and re.match(rf"[\"']?{re.escape(key)}[\"']?\s*=", stripped):
+            return number
+    return header
+
+
+def _register_passwords(text: str) -> None:
+    """Every `password = "…"` of the file is masked before tomllib (or anything) can quote it."""
+    for match in re.finditer(r"(?m)^\s*[\"']?password[\"']?\s*=\s*(\"\"\"|'''|\"|')(.*?)\1", text):
+        redact.register(match[2])
+
+
+def readable_by_others(path: Path) -> bool:
+    """A POSIX file whose group or others may read it; always False on Windows (ACLs, private profile)."""
+    import os
+    import stat
+
+    if os.name != "posix":
+        return False
+    try:
+        return bool(path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO))
+    except OSError:
+        return False
