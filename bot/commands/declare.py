@@ -79,7 +79,9 @@ def declare_one(args, env, browser=None) -> int:
         return 0
     settings, path = setup.settings, chosen["path"]
     task = FilingTask(path, args.period, Ledger(settings.state_dir), parse_plan(env.environ),
-                      assisted=not setup.headless, confirm=not args.unattended and not args.sans_confirmation)
+                      assisted=not setup.headless,
+                      # with --all no terminal can say whose totals a « oui » is for
+                      confirm=not (args.unattended or args.sans_confirmation or args.all_accounts))
     env.say(f"Déclaration {args.period} avec {path.name} : connexion à {settings.url}.")
     result = run_recorded(args, setup, task=task, browser=browser)
     note_login(settings.state_dir, settings.account, result.summary, clock.now())

@@ -78,17 +78,34 @@ class FilingTask:
     already_declared: bool = False
 
     def __call__(self, interface, summary, ctx, person, settings):
-        recorder, account = ctx.recorder, settings.account
         deadline = self.plan.deadline(self.period)
+        screen = self._open_period(interface, summary, ctx)
+        if screen.is_declared():  # filed earlier (by us before a crash, or by hand): never upload again
+            self.already_declared = True
+            self._keep_receipt(filing.open_receipt(ctx, screen), ctx.recorder, settings.account, deadline)
+            return filed(summary, self.period)
+        confirmation, text = self._upload(screen, summary, ctx)
+        shown, mine = self._compare_totals(confirmation, text)
+        if self.confirm and not self.assisted and not person.confirm(self._totals_text(shown)):
+            raise PersonDeclined(f"Dépôt annulé à votre demande : la déclaration {self.period} n'a pas été validée "
+                                 "(rien n'a été déposé).", reason="not_now")
+        self._validate(confirmation, shown, ctx, person, settings, deadline)
+        person.notifier.send(f"Damancom : déclaration {self.period} déposée",
+                             f"Accusé de réception {self.receipt}. {mine['employees']} salarié(s), salaires réels "
+                             f"{money(mine['real'])}, montant à payer {money(shown['amount'])} "
+                             "(le bot ne paie jamais : faites le télépaiement vous-même).")
+        return filed(summary, self.period)
+
+    def _open_period(self, interface, summary, ctx):
         row = summary.row_of(self.period)
         if row is None:
             raise UnexpectedPage(f"la période {self.period} dans l'espace affilié", ctx.page.url, "",
                                  ctx.recorder.try_screenshot(ctx.page, "periode-absente"))
-        screen = filing.open_period(ctx, interface, row[0])
-        if screen.is_declared():  # filed earlier (by us before a crash, or by hand): never upload again
-            self.already_declared = True
-            self._keep_receipt(filing.open_receipt(ctx, screen), recorder, account, deadline)
-            return filed(summary, self.period)
+        return filing.open_period(ctx, interface, row[0])
+
+    def _upload(self, screen, summary, ctx) -> tuple[ConfirmationScreen, str]:
+        """The préétabli and the file kept in the run's folder, checked against each other, uploaded."""
+        recorder = ctx.recorder
         preetabli = screen.download_preetabli(recorder.folder)
         recorder.add_file(preetabli, "preetabli")
         copy = recorder.folder / self.file.name
@@ -98,38 +115,37 @@ class FilingTask:
         check_locally(self.file, self.period, text, preetabli=preetabli.read_bytes().decode("latin-1"),
                       affiliate=summary.affiliation)
         uploaded = filing.upload(ctx, screen, copy)
-        after = uploaded.screen
-        if isinstance(after, DeclarationScreen):
-            shot = after.shot("fichier-refuse")
+        if isinstance(uploaded.screen, DeclarationScreen):
+            shot = uploaded.screen.shot("fichier-refuse")
             raise FileRefusedByPortal(f"Le portail a refusé le fichier : « {uploaded.message} ». Corrigez-le puis "
                                       "relancez.", screenshot=shot)
-        assert isinstance(after, ConfirmationScreen)
-        shown = after.totals()
+        assert isinstance(uploaded.screen, ConfirmationScreen)
+        return uploaded.screen, text
+
+    def _compare_totals(self, confirmation: ConfirmationScreen, text: str) -> tuple[dict, dict]:
+        """The portal's totals against the file's (B06): any difference stops before validation."""
+        shown = confirmation.totals()
         b06 = next(r for r in parse(text) if r.type == "B06")
         mine = {"employees": b06.number("N_Nbr_Salaries"), "real": b06.number("N_T_Salaire_Reel"),
                 "capped": b06.number("N_T_Salaire_Plaf")}
-        after.shot("confirmation", totals=shown)  # the report's first page shows them as money
+        confirmation.shot("confirmation", totals=shown)  # the report's first page shows them as money
         if any(shown[k] != v for k, v in mine.items()):
             raise TotalsDiffer(f"Les totaux affichés par le portail ({shown}) diffèrent de ceux du fichier ({mine}) : "
                                "la déclaration n'a pas été validée. Vérifiez le fichier.")
-        if self.confirm and not self.assisted and not person.confirm(self._totals_text(shown)):
-            raise PersonDeclined(f"Dépôt annulé à votre demande : la déclaration {self.period} n'a pas été validée "
-                                 "(rien n'a été déposé).", reason="not_now")
-        self.ledger.submitting(account, self.period, deadline, clock.now())
-        recorder.record("validation", assisted=self.assisted)  # from here on the filing may have happened
+        return shown, mine
+
+    def _validate(self, confirmation, shown: dict, ctx, person, settings, deadline) -> None:
+        """« submitting » in the ledger first: from here on the filing may have happened (never twice)."""
+        self.ledger.submitting(settings.account, self.period, deadline, clock.now())
+        ctx.recorder.record("validation", assisted=self.assisted)
         if self.assisted:
             person.say(f"Vérifiez les totaux dans la fenêtre du navigateur, puis cliquez vous-même sur « Valider la "
                        f"déclaration » (le bot attend jusqu'à {settings.declare_wait / 60:.0f} min).")
-            receipt = filing.person_validates(ctx, after, settings.declare_wait)
+            receipt = filing.person_validates(ctx, confirmation, settings.declare_wait)
         else:
             logger.info("Validation de la déclaration {} (montant à payer : {}).", self.period, money(shown["amount"]))
-            receipt = filing.validate(ctx, after)
-        self._keep_receipt(receipt, recorder, account, deadline)
-        person.notifier.send(f"Damancom : déclaration {self.period} déposée",
-                             f"Accusé de réception {self.receipt}. {mine['employees']} salarié(s), salaires réels "
-                             f"{money(mine['real'])}, montant à payer {money(shown['amount'])} "
-                             "(le bot ne paie jamais : faites le télépaiement vous-même).")
-        return filed(summary, self.period)
+            receipt = filing.validate(ctx, confirmation)
+        self._keep_receipt(receipt, ctx.recorder, settings.account, deadline)
 
     def _totals_text(self, shown: dict) -> str:
         return (f"Le portail affiche pour {self.period} : {shown['employees']} salarié(s), salaires réels "

@@ -17,7 +17,7 @@ from bot.ledger import ledger as L
 from bot.system import clock
 from tests.conftest import assert_no_secret
 from tests.support.declaration_files import make_file
-from tests.support.memory_keyring import memory_keyring
+from tests.support.memory_keyring import memory_keyring, no_keyring
 
 PASSWORD = "Mot-De-Passe-Tres-Secret-42"
 
@@ -133,11 +133,12 @@ def test_settings_go_to_env_and_the_password_to_the_keyring(page, dashboard, tmp
 
 
 def test_no_keyring_is_said_in_french_and_nothing_is_written(page, dashboard, tmp_path):
-    page.goto(dashboard.url)  # this machine has no Secret Service: keyring's « fail » backend
+    page.goto(dashboard.url)
     page.get_by_label("Identifiant Damancom").fill("PHARMA-DEMO")
     page.get_by_label(re.compile("Mot de passe Damancom")).fill(PASSWORD)
-    page.get_by_role("button", name="Enregistrer les réglages").click()
-    expect(page.get_by_role("alert")).to_contain_text("Aucun trousseau de mots de passe n'est disponible")
+    with no_keyring():  # a computer without a keyring: keyring's « fail » backend
+        page.get_by_role("button", name="Enregistrer les réglages").click()
+        expect(page.get_by_role("alert")).to_contain_text("Aucun trousseau système n'est disponible")
     assert not (tmp_path / ".env").exists()
     assert_no_secret([PASSWORD], page.content())
 
