@@ -9,6 +9,7 @@ Reasons and outcomes are stored as codes (`bot/ledger/words.py` renders them in 
 from __future__ import annotations
 
 import sqlite3
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -77,18 +78,34 @@ class Ledger:
         self.path = Path(state_dir) / FILE
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = self._connect()
-            try:
-                db.executescript(_SCHEMA)  # commits by itself: outside the transaction helper
-                if "receipt" not in {row[1] for row in db.execute("PRAGMA table_info(periods)")}:
-                    db.execute("ALTER TABLE periods ADD COLUMN receipt TEXT")
-            finally:
-                db.close()
+            self._create()
         except sqlite3.DatabaseError as exc:
             raise ConfigError(
                 f"Le registre {self.path} est illisible ({exc}). Rien n'a été modifié. Mettez ce fichier de côté "
                 "(renommez-le) et relancez : le bot repartira d'un registre vide ; vérifiez alors sur le portail "
                 "l'état des périodes déjà déclarées.") from None
+
+    def _create(self) -> None:
+        """Tables and columns, under one write lock. Runs opening a new ledger at the same moment
+        (`declare --all`) make SQLite refuse at once rather than wait (« database is locked », no busy
+        handler on a lock upgrade that could deadlock): those try again, briefly."""
+        for attempt in range(1, 41):
+            db = None
+            try:
+                db = self._connect()
+                db.executescript(_SCHEMA)  # commits by itself: outside the transaction helper
+                db.execute("BEGIN IMMEDIATE")
+                if "receipt" not in {row[1] for row in db.execute("PRAGMA table_info(periods)")}:
+                    db.execute("ALTER TABLE periods ADD COLUMN receipt TEXT")
+                db.execute("COMMIT")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 40:
+                    raise
+                time.sleep(0.05 * attempt)  # another process holds the file: not a page to wait for
+            finally:
+                if db is not None:
+                    db.close()
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
