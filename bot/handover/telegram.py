@@ -19,6 +19,7 @@ from bot.errors import BadInput, InvalidCode
 from bot.handover import telegram_text
 from bot.handover.mailbox import NOT_NOW, READY, RESEND, STOP, Mailbox
 from bot.handover.telegram_api import BotApi, TelegramFailed
+from bot.handover.telegram_poll import UpdatesPoller
 from bot.output.redact import scrub
 
 POLL_SECONDS = 2  # the long-poll timeout: also how long close() may leave the thread running
@@ -71,7 +72,7 @@ class TelegramSink(_ChatWriter):
         return cls(BotApi(settings.telegram_token, settings.telegram_api), settings.telegram_chats)
 
 
-class TelegramChannel(_ChatWriter):
+class TelegramChannel(_ChatWriter, UpdatesPoller):
     name = "telegram"
 
     def __init__(self, mailbox: Mailbox, api: BotApi, chats: tuple[int, ...], account: str, *,
@@ -111,11 +112,6 @@ class TelegramChannel(_ChatWriter):
         self._thread = threading.Thread(target=self._listen, name="telegram", daemon=True)
         self._thread.start()
         return self
-
-    def _skip_older(self) -> None:
-        last = self.api.get_updates(-1, timeout=0)  # also makes Telegram forget every older update
-        self.offset = last[-1]["update_id"] + 1 if last else None
-        self._skipped = True
 
     def open(self, phase: str, hint: str = "") -> None:
         if phase == "question":  # a captcha: its screenshot comes with the notification; the answer here
@@ -216,31 +212,6 @@ class TelegramChannel(_ChatWriter):
         self.question = []
 
     # answers -----------------------------------------------------------------------------
-    def _listen(self) -> None:
-        failures = 0
-        while not self._stop.is_set():
-            try:
-                if not self._skipped:
-                    self._skip_older()
-                updates = self.api.get_updates(self.offset, timeout=self.poll)
-                failures = 0
-            except TelegramFailed as exc:
-                failures += 1
-                if failures in (1, 10) or failures % 100 == 0:
-                    logger.warning("Telegram : {} (essai {}).", scrub(str(exc)), failures)
-                self._stop.wait(min(30.0, 1.0 * failures))
-                continue
-            for update in updates:
-                if self._stop.is_set():
-                    return  # left unconfirmed: the next run skips it anyway
-                self.offset = update["update_id"] + 1
-                try:
-                    self._handle(update)
-                except TelegramFailed as exc:
-                    logger.warning("Telegram : réponse non envoyée ({}).", scrub(str(exc)))
-                except Exception as exc:  # noqa: BLE001 - one odd update must not deafen the channel
-                    logger.warning("Telegram : message inattendu ignoré ({}).", type(exc).__name__)
-
     def _handle(self, update: dict) -> None:
         if "callback_query" in update:
             query = update["callback_query"]

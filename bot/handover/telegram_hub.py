@@ -15,8 +15,7 @@ from contextlib import contextmanager
 
 from loguru import logger
 
-from bot.handover.telegram_api import TelegramFailed
-from bot.output.redact import scrub
+from bot.handover.telegram_poll import UpdatesPoller
 
 _lock = threading.Lock()
 _sharing = 0
@@ -53,7 +52,7 @@ def join(channel) -> "Hub | None":
         return hub
 
 
-class Hub:
+class Hub(UpdatesPoller):
     def __init__(self, api, poll: int):
         self.api, self.poll = api, poll
         self.channels: list = []
@@ -76,31 +75,7 @@ class Hub:
     def stop(self) -> None:
         self._stop.set()
 
-    def _listen(self) -> None:
-        failures = 0
-        while not self._stop.is_set():
-            try:
-                if not self._skipped:  # what was sent before the runs started belongs to none of them
-                    last = self.api.get_updates(-1, timeout=0)
-                    self.offset, self._skipped = (last[-1]["update_id"] + 1 if last else None), True
-                updates = self.api.get_updates(self.offset, timeout=self.poll)
-                failures = 0
-            except TelegramFailed as exc:
-                failures += 1
-                if failures in (1, 10) or failures % 100 == 0:
-                    logger.warning("Telegram : {} (essai {}).", scrub(str(exc)), failures)
-                self._stop.wait(min(30.0, 1.0 * failures))
-                continue
-            for update in updates:
-                self.offset = update["update_id"] + 1
-                try:
-                    self._dispatch(update)
-                except TelegramFailed as exc:
-                    logger.warning("Telegram : réponse non envoyée ({}).", scrub(str(exc)))
-                except Exception as exc:  # noqa: BLE001 - one odd update must not deafen every account
-                    logger.warning("Telegram : message inattendu ignoré ({}).", type(exc).__name__)
-
-    def _dispatch(self, update: dict) -> None:
+    def _handle(self, update: dict) -> None:
         with self._guard:
             channels = list(self.channels)
         if "callback_query" in update:
