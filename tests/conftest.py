@@ -30,7 +30,7 @@ hypothesis_settings.register_profile("suite", deadline=None)
 hypothesis_settings.load_profile("suite")
 
 
-pytest_plugins = ["tests.support.devtools"]  # x_display, shared_chromium
+pytest_plugins = ["tests.support.devtools", "tests.support.telegram_api"]  # x_display, shared_chromium; telegram
 
 
 @pytest.fixture(autouse=True)

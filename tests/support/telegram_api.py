@@ -17,6 +17,8 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
+
 TOKEN = "123456789:AAtestTokenForTheStandInServer_0123456"
 
 
@@ -271,3 +273,14 @@ def _parse(content_type: str, raw: bytes) -> tuple[dict, dict[str, tuple[str, by
                 params[name] = payload.decode("utf-8")
         return params, files
     return (json.loads(raw or b"{}"), {})
+
+
+ME, STRANGER = 4242, 666  # the person's chat id, and somebody else's
+
+
+@pytest.fixture
+def telegram():
+    """The stand-in Bot API server, for one test (registered in tests/conftest.py)."""
+    server = TelegramStandIn().start()
+    yield server
+    server.stop()

@@ -10,16 +10,7 @@ from bot.cli import main
 from bot.env import Env
 from bot.run import doctor_checks
 from bot.settings.config import load_settings
-from tests.support.telegram_api import TOKEN, TelegramStandIn
-
-ME = 4242
-
-
-@pytest.fixture
-def telegram():
-    server = TelegramStandIn().start()
-    yield server
-    server.stop()
+from tests.support.telegram_api import ME, TOKEN
 
 
 def cli(tmp_path, argv, environ, stdin=""):

@@ -9,18 +9,8 @@ import pytest
 
 from tests.bot.commands.bot_process import BotProcess
 from tests.conftest import assert_no_secret
-from tests.support.telegram_api import TOKEN, TelegramStandIn
+from tests.support.telegram_api import ME, STRANGER, TOKEN
 from tests.support.waiting import sms_code
-
-ME, STRANGER = 4242, 666
-
-
-@pytest.fixture
-def telegram():
-    server = TelegramStandIn().start()
-    yield server
-    server.stop()
-
 
 @pytest.fixture
 def start(tmp_path, cli_env, sandbox, demo_account, telegram):

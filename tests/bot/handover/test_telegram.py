@@ -15,16 +15,7 @@ from bot.handover.telegram import TelegramChannel
 from bot.handover.telegram_api import BotApi, TelegramFailed
 from bot.output.notify import Budget, Notifier
 from bot.system.clock import TZ
-from tests.support.telegram_api import TOKEN, TelegramStandIn
-
-ME, STRANGER = 4242, 666
-
-
-@pytest.fixture
-def telegram():
-    server = TelegramStandIn().start()
-    yield server
-    server.stop()
+from tests.support.telegram_api import ME, STRANGER, TOKEN
 
 
 @pytest.fixture

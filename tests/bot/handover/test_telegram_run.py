@@ -15,16 +15,7 @@ from bot.run.runner import run_login
 from bot.sandbox import Portal, Sandbox
 from bot.sandbox.faults import Faults
 from bot.settings.config import load_settings
-from tests.support.telegram_api import TOKEN, TelegramStandIn
-
-ME = 4242
-
-
-@pytest.fixture
-def telegram():
-    server = TelegramStandIn().start()
-    yield server
-    server.stop()
+from tests.support.telegram_api import ME, TOKEN
 
 
 def settings_for(tmp_path, url, telegram):
