@@ -3,38 +3,13 @@
 from __future__ import annotations
 
 import json
-import random
 from datetime import datetime, timedelta
 
 from bot.ledger import ledger as L
 from bot.ledger.words import period_line
-from bot.output.notify import Notifier
 from bot.schedule.attempt import Outcome
-from bot.schedule.plan import Plan
-from bot.schedule.service import Planner
-from bot.settings.config import Settings
 from bot.system.clock import TZ
-
-
-class Clock:
-    def __init__(self, start: datetime):
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-def make(tmp_path, outcomes, start, plan=Plan()):
-    clock = Clock(start)
-    runs = []
-
-    def run(period):
-        runs.append((period, clock.now))
-        return outcomes.pop(0)
-
-    planner = Planner(Settings(account="PHARMA-1", state_dir=tmp_path), plan, L.Ledger(tmp_path), Notifier([]),
-                      run=run, now=clock, rng=random.Random(3))
-    return planner, clock, runs
+from tests.support.planner import make
 
 
 def test_first_attempt_then_evening_retry_then_done(tmp_path):

@@ -23,34 +23,13 @@ from bot.settings.config import Settings
 from bot.system.clock import TZ
 from bot.system.files import write_atomic
 from flows.interface import InterfaceSummary
+from tests.support.planner import Clock, make
 
 ACCOUNT, PERIOD = "PHARMA-1", "2026-10"
 
 
 def at(day, hour=0, minute=0, month=11) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=TZ)
-
-
-class Clock:
-    def __init__(self, start: datetime):
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-def make(tmp_path, outcomes, start, plan=Plan()):
-    clock = Clock(start)
-    runs = []
-
-    def run(period):
-        runs.append((period, clock.now))
-        outcome = outcomes.pop(0)
-        return outcome(period) if callable(outcome) else outcome
-
-    planner = Planner(Settings(account=ACCOUNT, state_dir=tmp_path), plan, L.Ledger(tmp_path), Notifier([]),
-                      run=run, now=clock, rng=random.Random(3))
-    return planner, clock, runs
 
 
 def status(tmp_path, *args, **environ) -> str:
