@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
 
         why = "Arrêt demandé (fenêtre fermée ou arrêt du système)" if isinstance(exc, StopRequested) else \
             "Interrompu à votre demande"
-        return _report(env, INTERRUPTED, f"{why}. Rien n'a été envoyé après l'interruption.", verbose=args.verbose)
+        return _report(env, ExitCode.INTERRUPTED, f"{why}. Rien n'a été envoyé après l'interruption.", verbose=args.verbose)
     except OSError as exc:
         if exc.errno not in _FILE_ERRNOS or exc.filename is None:
             return _unexpected(env, log_file, args.verbose)
@@ -217,7 +217,6 @@ def _start_of_command(environ: dict[str, str]) -> None:
     sweep_stale(state_dir(environ))
 
 
-INTERRUPTED = 130  # Ctrl-C, or the console window closed (README)
 # The settings a pharmacist meets, named in words; the variable itself is for --verbose and the log.
 SETTING_WORDS = {"DAMANCOM_IDENTIFIER": "le réglage « identifiant »", "DAMANCOM_PASSWORD": "le réglage « mot de passe »",
                  "DAMANCOM_URL": "le réglage « adresse du portail »", "DAMANCOM_ACCOUNT": "le réglage « compte »",

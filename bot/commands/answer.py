@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.exit_codes import ExitCode
+
 HELP = "Répond à la question posée par le portail (captcha), depuis n'importe quel terminal."
 
 ACCOUNT = "waiting"  # `--account` (bot/commands/options.py): the run waiting for it
@@ -22,4 +24,4 @@ def run(args, env) -> int:
     taken = deliver(folder / dropbox.ANSWER_FILE, {"answer": answer})
     env.say(f"Réponse remise à la connexion en cours du compte {account}." if taken else
             f"Réponse déposée pour le compte {account} : la connexion la prendra dès qu'elle le pourra.")
-    return 0
+    return ExitCode.OK

@@ -3,6 +3,8 @@ puts an icon for it on the desktop and in the applications menu."""
 
 from __future__ import annotations
 
+from bot.exit_codes import ExitCode
+
 HELP = "Ouvre le tableau de bord dans votre navigateur (sur cet ordinateur seulement)."
 
 
@@ -24,7 +26,7 @@ def run(args, env) -> int:
 
         for target in shortcut.install(env.environ, Path.cwd()):
             env.say(f"Raccourci créé : {target}")
-        return 0
+        return ExitCode.OK
     from bot.app.dashboard import Dashboard
     from bot.app.server import DashboardServer
 
@@ -47,4 +49,4 @@ def run(args, env) -> int:
         server.serve_forever()
     finally:
         server.stop()
-    return 0
+    return ExitCode.OK

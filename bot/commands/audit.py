@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.exit_codes import ExitCode
+
 HELP = "Vérifie un dossier d'exécution (verify) ou applique la durée de conservation (prune)."
 
 ACCOUNT = "listing"  # `--account` (bot/commands/options.py) narrows to one account
@@ -16,13 +18,12 @@ def add_options(parser) -> None:
 def run(args, env) -> int:
     from pathlib import Path
 
-    from bot.errors import InvalidCode
+    from bot.errors import BadInput
 
     if args.action == "verify":
         if not args.path:
-            raise InvalidCode("Indiquez le dossier à vérifier : damancom-bot audit verify recordings/…/…")
+            raise BadInput("Indiquez le dossier à vérifier : damancom-bot audit verify recordings/…/…")
         from bot.audit.verify import TIMESTAMP_NAME, examine
-        from bot.exit_codes import ExitCode
 
         folder = Path(args.path)
         try:
@@ -30,10 +31,10 @@ def run(args, env) -> int:
         except (OSError, ValueError):
             is_run = False
         if not is_run and not _exists(folder):  # a typo in the path: nothing was altered
-            raise InvalidCode(f"Le dossier « {str(folder)[:200]} » n'existe pas. Vérifiez le chemin (la commande "
+            raise BadInput(f"Le dossier « {str(folder)[:200]} » n'existe pas. Vérifiez le chemin (la commande "
                               "« damancom-bot report --last » montre celui de la dernière exécution).")
         if not is_run:
-            raise InvalidCode(f"« {str(folder)[:200]} » n'est pas un dossier d'exécution (aucun fichier manifest.jsonl). "
+            raise BadInput(f"« {str(folder)[:200]} » n'est pas un dossier d'exécution (aucun fichier manifest.jsonl). "
                               "Indiquez un dossier de recordings/<compte>/<période>/.")
         from bot.audit.timestamp import load_trusted
         from bot.settings.config import state_dir
@@ -67,7 +68,7 @@ def _prune(args, env) -> int:
         env.say(f"conservé (preuve de déclaration ou marqué CONSERVER) : {path}")
     env.say(f"{len(deleted)} dossier(s) de plus de {settings.retention_months} mois {verb}(s) ; "
             f"{len(protected)} conservé(s).")
-    return 0
+    return ExitCode.OK
 
 
 def _exists(path) -> bool:

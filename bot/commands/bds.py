@@ -77,7 +77,7 @@ def run(args, env) -> int:
             _say_list(env, [str(w) for w in found.warnings], found.more_warnings, "avertissement(s)")
         if not found.error_count:
             env.say(f"Fichier conforme : {args.file}" + (" (et cohérent avec le préétabli)." if preetabli else "."))
-            return 0
+            return ExitCode.OK
         env.say(f"{found.error_count} problème(s) dans {args.file} :")
         _say_list(env, [str(p) for p in found.errors], found.more_errors, "problème(s)")
         return ExitCode.BAD_INPUT
@@ -111,4 +111,4 @@ def run(args, env) -> int:
 
         raise StorageError(f"Impossible d'écrire {target} ({why(exc)}). Choisissez un autre dossier avec --out.") from None
     env.say(f"Déclaration écrite et vérifiée : {target}")
-    return 0
+    return ExitCode.OK

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+from bot.exit_codes import ExitCode
 
 from bot.commands import options
 
@@ -76,7 +77,7 @@ def declare_one(args, env, browser=None) -> int:
     except _AlreadyFiled as filed:
         write_result(args.result_json, 0, "declared", "", str(filed))
         env.say(str(filed))
-        return 0
+        return ExitCode.OK
     settings, path = setup.settings, chosen["path"]
     task = FilingTask(path, args.period, Ledger(settings.state_dir), parse_plan(env.environ),
                       assisted=not setup.headless,
@@ -93,7 +94,7 @@ def declare_one(args, env, browser=None) -> int:
                 f"Accusé de réception : {task.receipt}.")
     else:
         env.say(f"  Déclaration {args.period} déposée. Accusé de réception : {task.receipt}.")
-    return 0
+    return ExitCode.OK
 
 
 class _AlreadyFiled(Exception):

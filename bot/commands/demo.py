@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.exit_codes import ExitCode
+
 HELP = "Connexion de démonstration au portail simulé (bac à sable), sans compte réel."
 
 ACCOUNT = "none"  # the sandbox's own demo account
@@ -46,7 +48,7 @@ def run(args, env) -> int:
         env.say(f"Démonstration : portail simulé sur {sandbox.url} (compte {account.identifier}).")
         result = run_login(settings, person, recorder, headless=headless)
     console.login_summary(env, result, sandbox=True)
-    return 0
+    return ExitCode.OK
 
 
 def _show_sms(env, sms) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.exit_codes import ExitCode
+
 HELP = "Note une période comme déclarée à la main : le planificateur ne la tente plus."
 
 
@@ -12,22 +14,22 @@ def add_options(parser) -> None:
 def run(args, env) -> int:
     import re
 
-    from bot.errors import InvalidCode
+    from bot.errors import BadInput
     from bot.ledger.ledger import Ledger
     from bot.schedule.plan import parse_plan
     from bot.settings.config import load_settings
     from bot.system import clock
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.period):
-        raise InvalidCode(f"--period {args.period} : attendu AAAA-MM, par exemple 2026-10.")
+        raise BadInput(f"--period {args.period} : attendu AAAA-MM, par exemple 2026-10.")
     settings = load_settings(env.environ, need_credentials=False)
     account = settings.account
     if not account:
-        raise InvalidCode("Quel compte ? Indiquez --account, ou DAMANCOM_IDENTIFIER dans le fichier .env.")
+        raise BadInput("Quel compte ? Indiquez --account, ou DAMANCOM_IDENTIFIER dans le fichier .env.")
     ledger = Ledger(settings.state_dir)
     if ledger.declared_elsewhere(account, args.period, parse_plan(env.environ).deadline(args.period), clock.now(),
                                  "filed_by_hand"):
         env.say(f"Période {args.period} du compte {account} notée « déclarée à la main » : le bot ne la tentera plus.")
     else:
         env.say(f"La période {args.period} du compte {account} était déjà notée comme faite : rien à changer.")
-    return 0
+    return ExitCode.OK

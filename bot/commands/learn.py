@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.exit_codes import ExitCode
+
 HELP = ("Mode apprentissage : vous faites la connexion à la main dans le navigateur, le bot note les "
         "éléments utilisés (jamais ce que vous tapez) et s'en sert ensuite.")
 
@@ -28,7 +30,6 @@ def run(args, env) -> int:
 
     from bot.audit.recorder import Recorder
     from bot.errors import CodeNotProvided, ConfigError
-    from bot.exit_codes import ExitCode
     from bot.output import console
     from bot.run.runner import CONTEXT_OPTIONS, started_browser
     from bot.settings.config import learned_selectors_dir, load_settings
@@ -91,4 +92,4 @@ def run(args, env) -> int:
     env.say(f"Fichiers écrits dans {folder} : {', '.join(p.name for p in written)}.")
     if not settings.selectors_dir:
         env.say("La prochaine connexion les utilisera (dossier des sélecteurs appris, ou DAMANCOM_SELECTORS).")
-    return 0
+    return ExitCode.OK

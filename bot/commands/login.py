@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+from bot.exit_codes import ExitCode
 
 from bot.commands import options
 
@@ -56,4 +57,4 @@ def login_one(args, env, browser=None) -> int:
     console.login_summary(env, result, sandbox=False)
     if state == "to_declare":
         env.say(f"  La période {recorder.period} est « À déclarer » sur le portail.")
-    return 0
+    return ExitCode.OK

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.exit_codes import ExitCode
+
 HELP = "Donne le code SMS à la connexion en attente (depuis n'importe quel terminal)."
 
 ACCOUNT = "waiting"  # `--account` (bot/commands/options.py): the run waiting for it
@@ -31,8 +33,8 @@ def run(args, env) -> int:
         env.say(f"Demande de renvoi du code transmise à la connexion du compte {account}." if taken else
                 f"Demande de renvoi déposée pour le compte {account}.")
         if code is None:
-            return 0
+            return ExitCode.OK
     taken = deliver(folder / dropbox.CODE_FILE, {"code": code})
     env.say(f"Code remis à la connexion en cours du compte {account}." if taken else
             f"Code déposé pour le compte {account} : la connexion le prendra dès qu'elle le pourra.")
-    return 0
+    return ExitCode.OK

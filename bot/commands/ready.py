@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.exit_codes import ExitCode
+
 HELP = "Confirme que vous êtes là pour recevoir le SMS (connexions sans surveillance)."
 
 ACCOUNT = "waiting"  # `--account` (bot/commands/options.py): the run waiting for it
@@ -20,4 +22,4 @@ def run(args, env) -> int:
     deliver(folder / dropbox.READY_FILE, {})
     env.say(f"Présence confirmée pour le compte {account} : le portail va envoyer le code par SMS. "
             "Donnez-le ensuite avec « damancom-bot otp CODE ».")
-    return 0
+    return ExitCode.OK

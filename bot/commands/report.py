@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.exit_codes import ExitCode
+
 HELP = "Affiche (ou ouvre) le rapport HTML et PDF d'une exécution."
 
 ACCOUNT = "listing"  # `--account` (bot/commands/options.py) narrows to one account
@@ -35,7 +37,7 @@ def run(args, env) -> int:
         env.say(f"Résumé de tous les comptes : {page}")
         if args.open:
             webbrowser.open(page.resolve().as_uri())
-        return 0
+        return ExitCode.OK
     if args.path and not args.last:
         folder = Path(args.path)
     else:
@@ -57,7 +59,7 @@ def run(args, env) -> int:
         env.say(f"Rapport PDF  : {pdf}")
     if args.open:
         webbrowser.open(html.resolve().as_uri())
-    return 0
+    return ExitCode.OK
 
 
 def _print_pdf(folder, settings) -> None:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from bot.exit_codes import ExitCode
+
 ACCOUNT = "sandbox"  # `--account`: the simulated portal's identifier, for approve
 ACCOUNT_HELP = "pour approve : le compte du bac à sable qui approuve (par défaut PHARMA-DEMO)"
 HELP = "Démarre seul le portail simulé (bac à sable) sur 127.0.0.1 ; « approve » approuve l'e-ID."
@@ -65,7 +67,7 @@ def run(args, env) -> int:
         env.say("Bac à sable arrêté.")
     finally:
         server.server_close()
-    return 0
+    return ExitCode.OK
 
 
 def _approve(args, env) -> int:
@@ -88,6 +90,5 @@ def _approve(args, env) -> int:
     except (urllib.error.URLError, OSError, ValueError, KeyError) as exc:
         raise PortalUnavailable(f"Le bac à sable {args.url} ne répond pas ({exc}). Vérifiez l'adresse.") from None
     env.say(f"{count} demande(s) e-ID approuvée(s) pour {identifier}.")
-    from bot.exit_codes import ExitCode
 
     return ExitCode.OK if count else ExitCode.NO_CODE

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.exit_codes import ExitCode
+
 HELP = "Planificateur mensuel : essaie aux heures creuses jusqu'à l'échéance du 10 (tourne en continu)."
 
 ACCOUNT = "listing"  # every account; `--account` keeps one
@@ -19,11 +21,11 @@ def run(args, env) -> int:
     if args.install:
         for line in install.install(env.environ, install.workdir()):
             env.say(line)
-        return 0
+        return ExitCode.OK
     if args.uninstall:
         for line in install.uninstall(env.environ):
             env.say(line)
-        return 0
+        return ExitCode.OK
     from bot.errors import BotError
     from bot.ledger.ledger import Ledger
     from bot.output.notify import build_notifier
@@ -40,7 +42,7 @@ def run(args, env) -> int:
         serve(planner, planner.settings.state_dir, env.say)
     except KeyboardInterrupt:  # exit 130 like every interrupted command (README)
         env.say("Planificateur arrêté. Les essais prévus sont gardés dans le registre.")
-        return 130
+        return ExitCode.INTERRUPTED
     except BotError as exc:
         if "Un planificateur tourne déjà" not in exc.message:  # the running one's state stays as it is
             try:  # `status` says why; the service does not restart on this code (RestartPreventExitStatus)
@@ -48,7 +50,7 @@ def run(args, env) -> int:
             except OSError:
                 pass
         raise
-    return 0
+    return ExitCode.OK
 
 
 def _accounts_planner(args, env):

@@ -5,6 +5,8 @@ is not a terminal (a script, a password manager's pipe). Never written to disk b
 
 from __future__ import annotations
 
+from bot.exit_codes import ExitCode
+
 HELP = "Range le mot de passe d'un compte dans le trousseau du système (set), ou l'en retire (delete)."
 ACCOUNT = "none"  # NAME is the command's own argument
 
@@ -23,13 +25,13 @@ def run(args, env) -> int:
         removed = secrets.forget(name)
         env.say(f"Mot de passe du compte {name} retiré du trousseau." if removed else
                 f"Le trousseau ne contenait pas de mot de passe pour le compte {name}.")
-        return 0
+        return ExitCode.OK
     password = _typed(env, name)
     if not password:
         raise BadInput("Mot de passe vide : rien n'a été enregistré.")
     secrets.store(name, password)
     env.say(f"Mot de passe du compte {name} enregistré dans le trousseau du système.")
-    return 0
+    return ExitCode.OK
 
 
 def _typed(env, name: str) -> str:

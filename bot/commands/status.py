@@ -3,6 +3,8 @@ whether a scheduler is running at all (last look, why it stopped, attempts overd
 
 from __future__ import annotations
 
+from bot.exit_codes import ExitCode
+
 HELP = "État des déclarations : derniers essais, prochain essai et pourquoi, planificateur actif ou non."
 
 ACCOUNT = "listing"  # every account; `--account` keeps one
@@ -25,14 +27,14 @@ def run(args, env) -> int:
     if args.json:
         env.say(json.dumps({"scheduler": scheduler, "accounts": [{"account": a, "periods": p} for a, p in accounts.items()]},
                            ensure_ascii=False, indent=2))
-        return 0
+        return ExitCode.OK
     _say_scheduler(env, scheduler)
     if not accounts:
         env.say("Aucune déclaration planifiée pour l'instant. Lancez « damancom-bot schedule ».")
     for account, periods in accounts.items():
         for p in periods:
             _say_period(env, account, p)
-    return 0
+    return ExitCode.OK
 
 
 def _accounts(ledger, scheduler: dict, env, only: str | None = None) -> dict[str, list]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.exit_codes import ExitCode
+
 HELP = "Relie le bot à Telegram (setup) ou envoie un message de test (test)."
 
 STEPS = """Relier damancom-bot à Telegram (le téléphone vous demandera « Prêt à recevoir le SMS ? »).
@@ -68,7 +70,7 @@ def _setup(args, env) -> int:
     env.say(f"5. Discussion trouvée ({who}, n° {chat['id']}) : DAMANCOM_TELEGRAM_TOKEN et DAMANCOM_TELEGRAM_CHAT "
             f"sont écrits dans {env_file}. Un message de bienvenue vient d'arriver sur le téléphone.")
     env.say("Terminé. « damancom-bot telegram test » envoie un message de test à tout moment.")
-    return 0
+    return ExitCode.OK
 
 
 def _setup_sms(args, env, api, token: str, name: str) -> int:
@@ -88,7 +90,7 @@ def _setup_sms(args, env, api, token: str, name: str) -> int:
     telegram_setup.write_env(env_file, token, int(chat["id"]), "DAMANCOM_TELEGRAM_SMS_CHAT")
     env.say(f"Canal trouvé (« {chat.get('title', '?')} », n° {chat['id']}) : DAMANCOM_TELEGRAM_SMS_CHAT est écrit "
             f"dans {env_file}. Le bot y lira les codes des SMS transférés, sans jamais y écrire.")
-    return 0
+    return ExitCode.OK
 
 
 def _test(env) -> int:
@@ -105,4 +107,4 @@ def _test(env) -> int:
     me = telegram_setup.check_token(api)
     telegram_setup.send_test(api, settings.telegram_chats, settings.account)
     env.say(f"Message de test envoyé par @{me.get('username', '?')} à {len(settings.telegram_chats)} discussion(s).")
-    return 0
+    return ExitCode.OK

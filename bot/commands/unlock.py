@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.exit_codes import ExitCode
+
 HELP = "Autorise de nouveau les connexions d'un compte après des refus du portail."
 ACCOUNT = "listing"  # a configured account, or any identifier (counts kept for older settings)
 ACCOUNT_HELP = "le compte à débloquer (nom du fichier des comptes ou identifiant ; par défaut : celui du fichier .env)"
@@ -33,4 +35,4 @@ def run(args, env) -> int:
         env.say(f"Compte {account} débloqué ({before} refus effacés) : le bot pourra de nouveau se connecter.")
     else:
         env.say(f"Le compte {account} n'était pas bloqué.")
-    return 0
+    return ExitCode.OK

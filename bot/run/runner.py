@@ -178,7 +178,7 @@ def _audited_run(settings, person, recorder: Recorder, browser, label: str, prin
         outcome = (exc.exit_code, exc.message)
         raise
     except KeyboardInterrupt:  # Ctrl-C: the trail still ends, with its report, before the French message
-        outcome = (130, "Interrompu à votre demande (Ctrl-C ou fenêtre fermée).")
+        outcome = (ExitCode.INTERRUPTED, "Interrompu à votre demande (Ctrl-C ou fenêtre fermée).")
         raise
     finally:
         wants_pdf = bool(getattr(task, "wants_pdf", False))  # filings keep a PDF as proof

@@ -11,10 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.app import shortcut
-from bot.settings import secrets
 from tests.conftest import BIN
 from tests.support.local_page import fetch
-from tests.support.memory_keyring import memory_keyring, no_keyring
 from tests.support.waiting import wait_until
 
 
@@ -83,16 +81,3 @@ def test_windows_shortcut_text_for_powershell():
         in script.replace("/", "\\")
     assert "$s.TargetPath = 'C:\\Users\\Pharmacie d''Anfa\\.local\\bin\\damancom-bot.exe'" in script
     assert "$s.Arguments = 'app'" in script and script.rstrip().endswith("$s.Save()")
-
-
-def test_secrets_store_read_forget():
-    with memory_keyring() as backend:
-        secrets.store("PHARMA-DEMO", "s3cret")
-        assert backend.data == {("damancom-bot", "PHARMA-DEMO"): "s3cret"}
-        assert secrets.read("PHARMA-DEMO") == "s3cret"
-        secrets.forget("PHARMA-DEMO")
-        secrets.forget("PHARMA-DEMO")  # twice is fine
-        assert secrets.read("PHARMA-DEMO") is None
-    with no_keyring(), pytest.raises(secrets.KeyringUnavailable) as refused:
-        secrets.store("PHARMA-DEMO", "s3cret")
-    assert "s3cret" not in refused.value.message and refused.value.exit_code == 2

@@ -17,7 +17,7 @@ from bot.ledger import ledger as L
 from bot.system import clock
 from tests.conftest import assert_no_secret
 from tests.support.declaration_files import make_file
-from tests.support.memory_keyring import memory_keyring, no_keyring
+from tests.support.keyrings import no_keyring
 
 PASSWORD = "Mot-De-Passe-Tres-Secret-42"
 
@@ -110,20 +110,19 @@ def test_a_forged_form_is_refused_in_the_browser(page, dashboard, tmp_path):
     assert not (tmp_path / ".env").exists()
 
 
-def test_settings_go_to_env_and_the_password_to_the_keyring(page, dashboard, tmp_path):
+def test_settings_go_to_env_and_the_password_to_the_keyring(page, dashboard, tmp_path, isolated_keyring):
     token = "123456789:" + "A" * 35
-    with memory_keyring() as keyring:
-        page.goto(dashboard.url)
-        page.get_by_label("Identifiant Damancom").fill("PHARMA-DEMO")
-        page.get_by_label(re.compile("Mot de passe Damancom")).fill(PASSWORD)
-        page.get_by_label(re.compile("jeton du bot")).fill(token)
-        page.get_by_label("Telegram : numéro de la discussion").fill("987654")
-        page.get_by_role("button", name="Enregistrer les réglages").click()
-        expect(page.get_by_role("status")).to_contain_text("rangé dans le trousseau")
-        assert keyring.data == {("damancom-bot", "PHARMA-DEMO"): PASSWORD}
-        expect(page.get_by_label(re.compile("Mot de passe Damancom \\(déjà renseigné"))).to_be_empty()
-        expect(page.get_by_label("Identifiant Damancom")).to_have_value("PHARMA-DEMO")
-        html = page.content()
+    page.goto(dashboard.url)
+    page.get_by_label("Identifiant Damancom").fill("PHARMA-DEMO")
+    page.get_by_label(re.compile("Mot de passe Damancom")).fill(PASSWORD)
+    page.get_by_label(re.compile("jeton du bot")).fill(token)
+    page.get_by_label("Telegram : numéro de la discussion").fill("987654")
+    page.get_by_role("button", name="Enregistrer les réglages").click()
+    expect(page.get_by_role("status")).to_contain_text("rangé dans le trousseau")
+    assert isolated_keyring.get_password("damancom-bot", "PHARMA-DEMO") == PASSWORD  # the real keyring file
+    expect(page.get_by_label(re.compile("Mot de passe Damancom \\(déjà renseigné"))).to_be_empty()
+    expect(page.get_by_label("Identifiant Damancom")).to_have_value("PHARMA-DEMO")
+    html = page.content()
     env_text = (tmp_path / ".env").read_text(encoding="utf-8")
     assert "DAMANCOM_IDENTIFIER=PHARMA-DEMO" in env_text and f"DAMANCOM_TELEGRAM_TOKEN={token}" in env_text
     assert "DAMANCOM_TELEGRAM_CHAT=987654" in env_text

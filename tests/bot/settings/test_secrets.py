@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-import keyring
 import pytest
-from keyring.backends import fail
 
 from bot.errors import ConfigError
 from bot.exit_codes import ExitCode
 from bot.output import redact
 from bot.settings import secrets
 from bot.settings.secrets import KeyringUnavailable
+from tests.support.keyrings import no_keyring
 
 
 def test_store_read_forget_round_trip(isolated_keyring):
@@ -45,17 +44,13 @@ def test_empty_name_or_password_is_a_config_error():
         secrets.store("al-amal", "")
 
 
-@pytest.fixture
-def no_keyring():
-    keyring.set_keyring(fail.Keyring())
-
-
-@pytest.mark.parametrize("action", [lambda: secrets.store("a", "b"), lambda: secrets.read("a"),
+@pytest.mark.parametrize("action", [lambda: secrets.store("a", "Zq9-jamais-range"), lambda: secrets.read("a"),
                                     lambda: secrets.forget("a")])
-def test_without_keyring_a_french_error_points_to_the_alternatives(no_keyring, action):
-    with pytest.raises(KeyringUnavailable) as caught:
+def test_without_keyring_a_french_error_points_to_the_alternatives(action):
+    with no_keyring(), pytest.raises(KeyringUnavailable) as caught:
         action()
     error = caught.value
+    assert "Zq9-jamais-range" not in error.message
     assert isinstance(error, ConfigError) and error.exit_code == ExitCode.BAD_INPUT
     assert "trousseau" in error.message
     assert "password" in error.message and "DAMANCOM_PASSWORD" in error.message
