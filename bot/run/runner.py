@@ -68,10 +68,18 @@ class Browsers:
             self._printer = browsers.launch(self.playwright, self.choice, headless=True)
         return self._printer
 
-    def close(self) -> None:
-        if self._printer is not None:
-            self._printer.close()
-        self.main.close()
+    def close(self, *, quietly: bool = False) -> None:
+        """`quietly` after a failure: an interrupt that landed inside a browser call can leave the
+        driver's connection broken, and closing must not replace the first failure with its own."""
+        for browser in (self._printer, self.main):
+            if browser is None:
+                continue
+            try:
+                browser.close()
+            except PlaywrightError as exc:
+                if not quietly:
+                    raise
+                logger.debug("Fermeture du navigateur après l'échec : {}", str(exc).splitlines()[0])
 
 
 @contextmanager
@@ -90,8 +98,10 @@ def started_browser(settings: Settings, *, headless: bool) -> Iterator[Browsers]
         own = Browsers(playwright, choice, browser, headless)
         try:
             yield own
-        finally:
-            own.close()
+        except BaseException:
+            own.close(quietly=True)
+            raise
+        own.close()
 
 
 def run_login(settings: Settings, person: HandOver, recorder: Recorder, *, headless: bool,

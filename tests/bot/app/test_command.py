@@ -13,6 +13,7 @@ import pytest
 from bot.app import shortcut
 from tests.conftest import BIN
 from tests.support.local_page import fetch
+from tests.support.terminal import AS_FROM_A_TERMINAL
 from tests.support.waiting import wait_until
 
 
@@ -20,7 +21,8 @@ def test_the_real_command_serves_the_page_until_stopped(cli_env, tmp_path):
     out = tmp_path / "app.out"
     with open(out, "w") as sink:
         process = subprocess.Popen([str(BIN / "damancom-bot"), "app", "--no-browser"], stdout=sink,
-                                   stderr=subprocess.STDOUT, cwd=tmp_path, env=cli_env, text=True)
+                                   stderr=subprocess.STDOUT, cwd=tmp_path, env=cli_env, text=True,
+                                   **AS_FROM_A_TERMINAL)
     try:
         url = wait_until(lambda: re.search(r"http://127\.0\.0\.1:\d+/app/\S+/", out.read_text()), timeout=120).group(0)
         status, html = fetch(url)

@@ -16,6 +16,7 @@ from tests.conftest import BIN, assert_no_secret
 from tests.foreign_hurdles import IDENTIFIER, ForeignHurdlesPortal
 from tests.foreign_hurdles import PASSWORD as HURDLES_PASSWORD
 from tests.foreign_portal import PASSWORD, ForeignPortal
+from tests.support.terminal import AS_FROM_A_TERMINAL
 from tests.support.waiting import wait_until
 
 
@@ -166,7 +167,8 @@ def test_ctrl_c_while_waiting_for_the_code_ends_cleanly(tmp_path, cli_env, sandb
     env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
            "DAMANCOM_PASSWORD": demo_account.password, "DAMANCOM_LOCAL_PAGE": "0"}
     process = subprocess.Popen([str(BIN / "damancom-bot"), "login"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env, start_new_session=True)
+                               stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env, start_new_session=True,
+                               **AS_FROM_A_TERMINAL)
     try:
         wait_until(lambda: sandbox.outbox.all())  # the SMS is sent: the bot waits for the code
         wait_until(lambda: (read_waiting(handover_dir(tmp_path / "state", demo_account.identifier)) or {})
@@ -196,7 +198,7 @@ def test_the_terminal_closing_still_closes_the_trail(tmp_path, cli_env, sandbox,
     env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
            "DAMANCOM_PASSWORD": demo_account.password, "DAMANCOM_LOCAL_PAGE": "0"}
     process = subprocess.Popen([str(BIN / "damancom-bot"), "login"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env)
+                               stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env, **AS_FROM_A_TERMINAL)
     try:
         wait_until(lambda: (read_waiting(handover_dir(tmp_path / "state", demo_account.identifier)) or {})
                    .get("phase") == "code")
@@ -209,3 +211,4 @@ def test_the_terminal_closing_still_closes_the_trail(tmp_path, cli_env, sandbox,
     assert "Arrêt demandé (fenêtre fermée" in err and "Traceback" not in err
     last = json.loads(next((tmp_path / "recordings").rglob("manifest.jsonl")).read_text().splitlines()[-1])
     assert last["step"] == "fin" and last["exit_code"] == 130
+

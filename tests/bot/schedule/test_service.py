@@ -18,13 +18,15 @@ from bot.settings.config import load_settings
 from bot.system import clock
 from bot.system.files import write_atomic
 from tests.conftest import BIN
+from tests.support.terminal import AS_FROM_A_TERMINAL
 from tests.support.waiting import wait_until
 
 
 def start_schedule(tmp_path, env, name: str) -> tuple[subprocess.Popen, Path]:
     log = tmp_path / f"{name}.log"
     process = subprocess.Popen([str(BIN / "damancom-bot"), "schedule"], cwd=tmp_path, env=env, stdin=subprocess.DEVNULL,
-                               stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+                               stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True,
+                               **AS_FROM_A_TERMINAL)
     return process, log
 
 
