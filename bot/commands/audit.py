@@ -32,10 +32,10 @@ def run(args, env) -> int:
             is_run = False
         if not is_run and not _exists(folder):  # a typo in the path: nothing was altered
             raise BadInput(f"Le dossier « {str(folder)[:200]} » n'existe pas. Vérifiez le chemin (la commande "
-                              "« damancom-bot report --last » montre celui de la dernière exécution).")
+                           "« damancom-bot report --last » montre celui de la dernière exécution).")
         if not is_run:
             raise BadInput(f"« {str(folder)[:200]} » n'est pas un dossier d'exécution (aucun fichier manifest.jsonl). "
-                              "Indiquez un dossier de recordings/<compte>/<période>/.")
+                           "Indiquez un dossier de recordings/<compte>/<période>/.")
         from bot.audit.timestamp import load_trusted
         from bot.settings.config import state_dir
 

@@ -12,16 +12,14 @@ def add_options(parser) -> None:
 
 
 def run(args, env) -> int:
-    import re
-
+    from bot.commands import options
     from bot.errors import BadInput
     from bot.ledger.ledger import Ledger
     from bot.schedule.plan import parse_plan
     from bot.settings.config import load_settings
     from bot.system import clock
 
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.period):
-        raise BadInput(f"--period {args.period} : attendu AAAA-MM, par exemple 2026-10.")
+    options.period(args.period, required=True)
     settings = load_settings(env.environ, need_credentials=False)
     account = settings.account
     if not account:
