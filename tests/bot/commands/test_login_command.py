@@ -211,4 +211,3 @@ def test_the_terminal_closing_still_closes_the_trail(tmp_path, cli_env, sandbox,
     assert "Arrêt demandé (fenêtre fermée" in err and "Traceback" not in err
     last = json.loads(next((tmp_path / "recordings").rglob("manifest.jsonl")).read_text().splitlines()[-1])
     assert last["step"] == "fin" and last["exit_code"] == 130
-
