@@ -17,14 +17,13 @@ PERIODS_EVERY = 3.0  # seconds
 
 class Dashboard:
     def __init__(self, environ: dict[str, str], cwd: Path):
-        from bot.settings.config import state_dir
+        from bot.settings.config import recordings_dir, state_dir
 
         self.environ, self.cwd = environ, Path(cwd)
         # Read as the bot reads them, but a bad setting elsewhere must not keep the page from opening:
         # the page is where it gets fixed (`config_problem`).
         self.state_dir = state_dir(environ)
-        recordings = Path((environ.get("DAMANCOM_RECORDINGS") or "").strip() or "recordings")
-        self.recordings = recordings if recordings.is_absolute() else self.cwd / recordings
+        self.recordings = recordings_dir(environ, self.cwd)  # where its runs write, as the bot finds it
         self.token, self.csrf = localweb.new_token(), localweb.new_token()
         self.jobs = Jobs(environ, self.cwd, self.state_dir / "tableau-de-bord")
         self.pending: dict | None = None  # the last declaration file checked (not yet filed)

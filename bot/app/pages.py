@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 import time
 from html import escape
+from pathlib import Path
 
 from bot.app import progress
 from bot.app.jobs import DONE_FR, VERB_FR
+from bot.system import localweb
 
 LIVE = ("attente", "direct", "periodes", "rapports", "verifications")
 
@@ -83,13 +85,27 @@ def waiting(app) -> str:
                             'maxlength="7" autofocus><button>Envoyer le code</button>')
                     + _form(app, "renvoyer", hidden + "<button>Je n'ai pas reçu le SMS : renvoyer le code</button>"))
         elif run["phase"] == "question":
-            body = ("<p>Répondez d'après la capture envoyée par le bot (notification ou terminal).</p>"
+            shown = _question_picture(app, run["picture"])
+            body = ((f'<p>Le portail pose cette question :</p><img class="question" src="{shown}" '
+                     'alt="La question posée par le portail (capture)">' if shown else
+                     "<p>Répondez d'après la capture envoyée par le bot (notification ou terminal).</p>")
                     + _form(app, "reponse", hidden + '<label for="reponse">Réponse</label>'
                             '<input id="reponse" name="reponse"><button>Envoyer la réponse</button>'))
         else:
             body = ""
         parts.append(f'<div class="attente">{head}{body}</div>')
     return "<h2>Le bot a besoin de vous</h2>" + "".join(parts)
+
+
+def _question_picture(app, picture: str) -> str:
+    """Only a picture from the recordings folder, where the run keeps its screenshots."""
+    if not picture:
+        return ""
+    try:
+        inside = Path(picture).resolve().is_relative_to(Path(app.recordings).resolve())
+    except (OSError, ValueError):
+        return ""
+    return localweb.png_data_url(picture) if inside and picture.endswith(".png") else ""
 
 
 def _remaining(expires: float) -> str:

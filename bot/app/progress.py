@@ -43,7 +43,8 @@ def waiting_runs(state_dir: Path) -> list[dict]:
             account = str(info.get("account") or folder.name)
             since = float(info.get("since") or 0)
             runs.append({"account": account, "phase": info.get("phase", ""), "run_id": info.get("run_id", ""),
-                         "since": since, "expires": since + CODE_VALIDITY if info.get("phase") == "code" else None})
+                         "since": since, "expires": since + CODE_VALIDITY if info.get("phase") == "code" else None,
+                         "picture": str(info.get("picture") or "")})
     return runs
 
 

@@ -81,6 +81,7 @@ def sweep_stale(state_dir: Path, clock=time.time) -> int:
 
 
 class DropboxChannel:
+    shows_pictures = True  # the question's screenshot is named in the waiting file (the dashboard shows it)
     name = "otp-commande"
 
     def __init__(self, mailbox: Mailbox, folder: Path, run_id: str, local_url: str | None = None,
@@ -93,11 +94,14 @@ class DropboxChannel:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def open(self, phase: str, hint: str = "") -> None:
+    def open(self, phase: str, hint: str = "", picture=None) -> None:
+        """`picture`: the portal's question (a captcha screenshot in the audit folder), named in the
+        file so the dashboard can show it."""
         self.phase, self.since = phase, self.clock()
         # Anything dropped before this moment answered an older request: refuse it.
+        shown = str(picture) if phase == "question" and picture else ""
         write_atomic(self.folder / WAITING, {"run_id": self.run_id, **me(), "phase": phase, "account": self.account,
-                                             "since": self.since, "local_url": self.local_url})
+                                             "since": self.since, "local_url": self.local_url, "picture": shown})
         if self._thread is None:
             self.mailbox.channel_opened(self.name)
             self._thread = threading.Thread(target=self._watch, name="otp-dropbox", daemon=True)

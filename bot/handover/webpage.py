@@ -49,7 +49,7 @@ class LocalPageChannel:
 
     def open(self, phase: str, hint: str = "", picture=None) -> None:
         self.phase, self.done_text = phase, ""
-        self.picture = _data_url(picture) if phase == "question" else ""
+        self.picture = localweb.png_data_url(picture) if phase == "question" else ""
         self.changed.set()
         if self._thread is None:
             self.mailbox.channel_opened(self.name)
@@ -137,15 +137,6 @@ class LocalPageChannel:
             return 200, self.render()
         return 409, self.render(error="Cette action n'est pas attendue pour le moment.")
 
-
-def _data_url(picture) -> str:
-    import base64
-    from pathlib import Path
-
-    try:
-        return "data:image/png;base64," + base64.b64encode(Path(picture).read_bytes()).decode("ascii")
-    except (OSError, TypeError):
-        return ""
 
 
 def _forbidden() -> str:

@@ -235,15 +235,17 @@ def state_dir(environ: Mapping[str, str]) -> Path:
 CHECKOUT_RECORDINGS = Path("recordings") / ".gitkeep"  # the project's own `recordings/` folder
 
 
-def recordings_dir(environ: Mapping[str, str]) -> Path:
+def recordings_dir(environ: Mapping[str, str], cwd: Path | None = None) -> Path:
     """DAMANCOM_RECORDINGS; else the project's `recordings/` when the bot runs from its own folder
     (`uv run`); else `recordings` in the user's data folder — never an arbitrary current folder,
-    which on Windows is often the Desktop or Documents, synced (and locked) by OneDrive."""
+    which on Windows is often the Desktop or Documents, synced (and locked) by OneDrive. `cwd`: the
+    folder the bot runs in, when it is not this process's (the dashboard's runs)."""
+    here = Path(cwd) if cwd is not None else Path()
     explicit = (environ.get("DAMANCOM_RECORDINGS") or "").strip()
     if explicit:
-        return Path(explicit)
-    if CHECKOUT_RECORDINGS.is_file():
-        return CHECKOUT_RECORDINGS.parent
+        return here / explicit  # an absolute path stays itself
+    if (here / CHECKOUT_RECORDINGS).is_file():
+        return here / CHECKOUT_RECORDINGS.parent
     return state_dir(environ) / "recordings"
 
 

@@ -5,6 +5,7 @@ and the dashboard (`bot/app/`)."""
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import sys
@@ -77,3 +78,19 @@ class GuardedHandler(BaseHTTPRequestHandler):
             self.refuse(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
             return None
         return self.rfile.read(int(raw))
+
+
+PICTURE_LIMIT = 2 * 1024 * 1024  # a captcha is a few kilobytes; a page must never embed a huge file
+
+
+def png_data_url(picture) -> str:
+    """A screenshot (the portal's question) as a `data:` URL, or "" when it cannot be read."""
+    from pathlib import Path
+
+    try:
+        path = Path(picture)
+        if path.stat().st_size > PICTURE_LIMIT:
+            return ""
+        return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+    except (OSError, TypeError):
+        return ""

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from bot.app.overview import why
@@ -90,7 +91,18 @@ def test_a_waiting_run_gets_ready_and_code_from_the_dashboard(page, dashboard, t
         expect(page.get_by_role("status")).to_contain_text("Demande de renvoi")
         assert mailbox.take({RESEND}, timeout=5).kind == RESEND
         assert mailbox.take({CODE}, timeout=0.5) is None
-        channel.open("question")  # a captcha before the SMS: the answer goes the same way
+        outside = tmp_path / "ailleurs.png"  # not from the recordings folder: never embedded
+        Image.new("RGB", (40, 20), "red").save(outside)
+        channel.open("question", picture=outside)
+        expect(page.get_by_text("Répondez d'après la capture envoyée par le bot")).to_be_visible()
+        expect(page.locator("img.question")).to_have_count(0)
+        captcha = tmp_path / "recordings" / "PHARMA-DEMO" / "2026-10" / "run" / "04-question.png"
+        captcha.parent.mkdir(parents=True)
+        Image.new("RGB", (120, 40), "white").save(captcha)
+        channel.open("question", picture=captcha)  # a captcha before the SMS: shown, answered the same way
+        picture = page.get_by_role("img", name="La question posée par le portail (capture)")
+        expect(picture).to_be_visible()
+        assert picture.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [120, 40]
         page.get_by_label("Réponse").fill("x7k2p")
         page.get_by_role("button", name="Envoyer la réponse").click()
         expect(page.get_by_role("status")).to_contain_text("Réponse transmise")
