@@ -99,7 +99,7 @@ class DropboxChannel:
         file so the dashboard can show it."""
         self.phase, self.since = phase, self.clock()
         # Anything dropped before this moment answered an older request: refuse it.
-        shown = str(picture) if phase == "question" and picture else ""
+        shown = str(Path(picture).resolve()) if phase == "question" and picture else ""  # read from elsewhere
         write_atomic(self.folder / WAITING, {"run_id": self.run_id, **me(), "phase": phase, "account": self.account,
                                              "since": self.since, "local_url": self.local_url, "picture": shown})
         if self._thread is None:

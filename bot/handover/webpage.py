@@ -138,7 +138,6 @@ class LocalPageChannel:
         return 409, self.render(error="Cette action n'est pas attendue pour le moment.")
 
 
-
 def _forbidden() -> str:
     return localweb.FORBIDDEN
 
