@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import email.policy
 import json
+import os
 import re
 import secrets
 import socket
 import struct
+import sys
 import threading
 from email.parser import BytesParser
 from http import HTTPStatus
@@ -302,7 +304,15 @@ class Handler(BaseHTTPRequestHandler):
 
 class SandboxServer(ThreadingHTTPServer):
     daemon_threads = True
-    allow_reuse_address = True
+    # On Windows SO_REUSEADDR lets a second program take a port already listening: never there.
+    allow_reuse_address = os.name != "nt"
+
+    def handle_error(self, request, client_address) -> None:
+        """A browser that hangs up mid-answer (a page left, a run stopped) is ordinary: no traceback
+        in the sandbox's console. Anything else is a sandbox bug and keeps its traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
     def __init__(self, portal: Portal, host: str = "127.0.0.1", port: int = 0, faults: Faults | None = None,
                  style: str = "classic", sms_delay: float = SMS_DELAY, toast_seconds: float = TOAST_SECONDS):

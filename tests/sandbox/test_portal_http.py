@@ -152,3 +152,20 @@ def test_periods_follow_the_clock():
 def test_unknown_page_is_a_french_404(client):
     status, body, _ = client.get("/fr/nulle-part")
     assert status == 404 and "Page introuvable" in body
+
+
+@pytest.mark.parametrize("error", [BrokenPipeError(32, "Broken pipe"), ConnectionResetError(104, "reset")])
+def test_a_browser_hanging_up_leaves_no_traceback_in_the_console(sandbox, capsys, error):
+    try:
+        raise error
+    except ConnectionError:
+        sandbox.server.handle_error(None, ("127.0.0.1", 50000))
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_real_sandbox_bug_keeps_its_traceback(sandbox, capsys):
+    try:
+        raise KeyError("page")
+    except KeyError:
+        sandbox.server.handle_error(None, ("127.0.0.1", 50000))
+    assert "KeyError" in capsys.readouterr().err
