@@ -32,7 +32,7 @@ OUTCOMES = {
     ExitCode.SCREENS_CHANGED: "Écrans du portail inattendus",
     ExitCode.BUSY: "Compte occupé par une autre connexion",
     ExitCode.BROWSER_FAILED: "Le navigateur a échoué (pas le portail)",
-    130: "Interrompue à votre demande",
+    ExitCode.INTERRUPTED: "Interrompue à votre demande",
 }
 # A step's title as the person reads it; unknown steps show their name, capitalised.
 TITLES = {
