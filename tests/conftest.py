@@ -184,3 +184,18 @@ def assert_no_secret(secrets: list[str], *texts: str, roots: tuple[Path, ...] = 
             assert secret not in text
         for path in files_under(*roots):
             assert secret.encode() not in path.read_bytes(), f"{secret!r} found in {path}"
+
+
+# The fast tier (`uv run pytest -m "not browser"`) is every test that starts no browser and no bot
+# process. Tests are marked from the fixtures they use, so a new test lands in the right tier
+# without anyone remembering a marker; tests that start a process by hand carry `pytestmark`.
+BROWSER_FIXTURES = frozenset({
+    "playwright", "browser_type", "browser", "launch_browser", "context", "new_context", "page",
+    "shared_chromium", "devtools_browser", "x_display", "cli_env", "run_cli", "flow",
+})
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if BROWSER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)

@@ -9,9 +9,12 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.browser  # a real bot process and its browser, from a fresh venv
 def test_wheel_runs_the_demo_outside_the_checkout(tmp_path):
     uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
     subprocess.run([uv, "build", "--wheel", "--out-dir", str(tmp_path / "dist")], cwd=ROOT, check=True,
