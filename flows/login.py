@@ -18,8 +18,8 @@ from bot.errors import (
     SessionLost,
     UnexpectedPage,
 )
-from bot.run.playwright_errors import first_line, in_french
-from bot.run.retry import RetryPolicy
+from bot.output.playwright_fr import first_line, in_french
+from flows.retry import RetryPolicy
 from flows import learned
 from flows.code_password import CodePasswordScreen, PersonDid
 from flows.context import FlowContext

@@ -12,7 +12,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator
 
 from bot.errors import UnexpectedPage
-from bot.run.playwright_errors import in_french
+from bot.output.playwright_fr import in_french
 from flows import locate, selectors_data
 from flows.context import FlowContext
 

@@ -21,7 +21,7 @@ from bot.audit.manifest import ManifestWriter, sha256_file
 from bot.errors import ConfigError, StorageError
 from bot.output.redact import scrub
 from bot.output.system_fr import why
-from bot.run.playwright_errors import first_line, in_french
+from bot.output.playwright_fr import first_line, in_french
 from bot.system import clock
 from bot.system.files import make_private, private_dir, safe_name
 

@@ -21,7 +21,6 @@ from asn1crypto import algos, tsp
 
 from bot.system import clock
 
-DEFAULT_TSA = "http://timestamp.digicert.com"  # free, public, answers over plain HTTP (the answer is signed)
 TIMEOUT = 10.0
 MAX_ANSWER = 64 * 1024
 

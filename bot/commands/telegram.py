@@ -35,7 +35,8 @@ def _setup(args, env) -> int:
 
     from bot.errors import ConfigError
     from bot.handover import telegram_setup
-    from bot.handover.telegram_api import DEFAULT_API, BotApi
+    from bot.handover.telegram_api import BotApi
+    from bot.settings.config import DEFAULT_API
     from bot.output import redact
     from bot.settings.config import TELEGRAM_TOKEN_RE
 

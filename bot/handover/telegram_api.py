@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-DEFAULT_API = "https://api.telegram.org"
+from bot.settings.config import DEFAULT_API
 
 
 class TelegramFailed(Exception):

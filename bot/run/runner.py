@@ -29,8 +29,8 @@ from bot.handover.session import HandOver
 from bot.output.system_fr import why
 from bot.run import browser as browsers
 from bot.run.lockout import AccountLocked, LockoutGuard, portal_key
-from bot.run.playwright_errors import browser_failed, first_line, in_french
-from bot.run.retry import RetryPolicy
+from bot.output.playwright_fr import browser_failed, first_line, in_french
+from flows.retry import RetryPolicy
 from bot.settings.config import Settings
 from bot.system.files import key_name
 from bot.system.locks import exclusive

@@ -183,13 +183,14 @@ def _learned(state: Path) -> Path | None:
     return folder if folder.is_dir() else None
 
 
+DEFAULT_API = "https://api.telegram.org"  # the Telegram Bot API; DAMANCOM_TELEGRAM_API replaces it
+DEFAULT_TSA = "http://timestamp.digicert.com"  # free, public, answers over plain HTTP (the answer is signed)
+
 TELEGRAM_TOKEN_RE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
 
 
 def _telegram(environ: Mapping[str, str]) -> dict:
     """DAMANCOM_TELEGRAM_TOKEN, _CHAT (one or more chat ids), _API (base URL, for a local stand-in)."""
-    from bot.handover.telegram_api import DEFAULT_API
-
     get = reader(environ)
     token, chats, api = get("DAMANCOM_TELEGRAM_TOKEN"), get("DAMANCOM_TELEGRAM_CHAT"), get("DAMANCOM_TELEGRAM_API")
     redact.register(token)
@@ -370,8 +371,6 @@ def portal_url(environ: Mapping[str, str]) -> str:
 def tsa_url(environ: Mapping[str, str], portal: str) -> str | None:
     """DAMANCOM_TSA_URL: on by default for the real portal, off for this computer's sandbox (and so
     for tests) unless set; « 0 » turns it off. The answer is signed, so plain http is acceptable."""
-    from bot.audit.timestamp import DEFAULT_TSA
-
     raw = (environ.get("DAMANCOM_TSA_URL") or "").strip()
     if raw.lower() in _FALSE:
         return None

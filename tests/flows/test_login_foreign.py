@@ -18,7 +18,7 @@ from bot.errors import (
 from bot.handover.mailbox import Mailbox
 from bot.handover.session import HandOver
 from bot.handover.webpage import LocalPageChannel
-from bot.run.retry import RetryPolicy
+from flows.retry import RetryPolicy
 from flows.interface import InterfaceScreen
 from flows.login import login, logout
 from tests import foreign_hurdles, foreign_spa

@@ -15,6 +15,7 @@ from bot.audit import timestamp
 from bot.audit.manifest import GENESIS, NAME, sha256_file, sha256_text
 from bot.audit.recorder import Recorder
 from bot.audit.verify import TIMESTAMP_NAME, TIMESTAMP_STEP, examine, verify
+from bot.settings.config import DEFAULT_TSA
 
 
 def place(run, root, account=None, period=None, name=None):
@@ -197,7 +198,7 @@ def test_a_receipt_reference_is_checked_against_the_ledger(tmp_path):
 def test_the_real_portal_is_stamped_by_default_the_sandbox_not_unless_set():
     from bot.settings.config import load_settings
 
-    assert load_settings({}, need_credentials=False).tsa_url == timestamp.DEFAULT_TSA
+    assert load_settings({}, need_credentials=False).tsa_url == DEFAULT_TSA
     assert load_settings({"DAMANCOM_URL": "http://127.0.0.1:9/fr/"}, need_credentials=False).tsa_url is None
     assert load_settings({"DAMANCOM_TSA_URL": "0"}, need_credentials=False).tsa_url is None
     assert load_settings({"DAMANCOM_URL": "http://127.0.0.1:9/", "DAMANCOM_TSA_URL": "http://127.0.0.1:5/t"},

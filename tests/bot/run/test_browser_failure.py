@@ -10,7 +10,7 @@ from bot.audit.manifest import read_records
 from bot.audit.recorder import Recorder
 from bot.errors import BrowserFailed
 from bot.exit_codes import ExitCode
-from bot.run.playwright_errors import browser_failed, in_french
+from bot.output.playwright_fr import browser_failed, in_french
 from bot.run.runner import run_login
 from bot.sandbox import Portal
 from bot.settings.config import load_settings
