@@ -22,8 +22,9 @@ import socket
 import struct
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
+
+from tests.support.portal_server import LocalPortal, PortalHandler
 
 PASSWORD = "Haies/2026-Secret"
 IDENTIFIER = "FOREIGN-1"
@@ -38,7 +39,7 @@ BAD_CAPTCHA = "Les caractères saisis ne correspondent pas à l'image. Veuillez 
 UNKNOWN_USER = "Aucun compte ne correspond à cet identifiant."
 
 
-class ForeignHurdlesPortal(ThreadingHTTPServer):
+class ForeignHurdlesPortal(LocalPortal):
     """`with ForeignHurdlesPortal(captcha=True) as p: page.goto(p.url)`.
 
     `p.codes`, `p.code_sent`, `p.failures` (wrong code or password), `p.logged_in` (count),
@@ -47,16 +48,15 @@ class ForeignHurdlesPortal(ThreadingHTTPServer):
     refused ones), `p.captcha_answer`, `p.advance(s)` moves the clock.
     """
 
-    daemon_threads = True
+    home = "/portail/accueil.do"
 
     def __init__(self, *, profile_step: bool = False, captcha: bool = False, modal: bool = False,
                  split_code: bool = False, forbidden: bool = False, reset: bool = False,
                  slow_code_screen: float = 0.0, code_validity: float = 300.0):
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(_Handler)
         self.profile_step, self.captcha, self.modal, self.split_code = profile_step, captcha, modal, split_code
         self.forbidden, self.reset, self.slow_code_screen = forbidden, reset, slow_code_screen
         self.code_validity = code_validity
-        self.sessions: dict[str, dict] = {}
         self.codes: list[str] = []
         self.code_sent = threading.Event()
         self.captcha_answer: str | None = None
@@ -67,31 +67,11 @@ class ForeignHurdlesPortal(ThreadingHTTPServer):
         self.timeline: list[tuple[str, float]] = []
         self.requests = 0
         self.lock = threading.Lock()
-        self._offset = 0.0
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/portail/accueil.do"
-
-    def now(self) -> float:
-        return time.monotonic() + self._offset
-
-    def advance(self, seconds: float) -> None:
-        self._offset += seconds
 
     def note(self, event: str) -> None:
         """Callers hold `lock`."""
         self.journal.append(event)
         self.timeline.append((event, time.monotonic()))
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.shutdown()
-        self.server_close()
 
 
 # -- HTML -------------------------------------------------------------------------------------
@@ -143,39 +123,18 @@ def _forbidden_page() -> bytes:
             "emplacement.</p><p>Référence de l'incident : 18.2f9c0e17.1764259200</p></body></html>").encode()
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(PortalHandler):
     server: ForeignHurdlesPortal
-
-    _new_sid: str | None = None
-
-    def log_message(self, *args):
-        pass
+    cookie, cookie_attributes = "JSESSIONID", "Path=/portail; HttpOnly"
 
     # -- plumbing -------------------------------------------------------------------------
-    def _session(self) -> tuple[str, dict]:
-        self._new_sid = None
-        for part in self.headers.get("Cookie", "").split(";"):
-            name, _, value = part.strip().partition("=")
-            if name == "JSESSIONID" and value in self.server.sessions:
-                return value, self.server.sessions[value]
-        # Only a new session sets the cookie, as real servers do.
-        sid = secrets.token_hex(16).upper()
-        self.server.sessions[sid] = {}
-        self._new_sid = sid
-        return sid, self.server.sessions[sid]
+    def new_sid(self) -> str:
+        return secrets.token_hex(16).upper()
 
     def _reply(self, sid: str, body: bytes = b"", *, location: str | None = None, status: int | None = None,
                content_type: str = "text/html; charset=utf-8") -> None:
-        self.send_response(status or (303 if location else 200))
-        if sid == self._new_sid:
-            self.send_header("Set-Cookie", f"JSESSIONID={sid}; Path=/portail; HttpOnly")
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        if location:
-            self.send_header("Location", location)
-        self.end_headers()
-        self.wfile.write(body)
+        self.send_body(status or (303 if location else 200), body, content_type, sid=sid, location=location,
+                       no_store=True)
 
     def _refused(self) -> bool:
         """The blocking hurdles, checked before anything else."""
@@ -188,22 +147,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.close()
             return True
         if self.server.forbidden:
-            body = _forbidden_page()
-            self.send_response(403)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.send_body(403, _forbidden_page())
             return True
         return False
 
     def _not_found(self) -> None:
-        body = _page("Page introuvable", "<h1>Page introuvable</h1><p><a href='/portail/accueil.do'>Accueil</a></p>")
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.send_body(404, _page("Page introuvable",
+                                  "<h1>Page introuvable</h1><p><a href='/portail/accueil.do'>Accueil</a></p>"))
 
     def finish(self):
         try:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import secrets
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
+
+from tests.support.portal_server import LocalPortal, PortalHandler
 
 PASSWORD = "Xq7!foreign-Pa55"
 
@@ -19,58 +20,24 @@ def _page(title: str, body: str) -> bytes:
             f"<body><div id='app'>{body}</div></body></html>").encode()
 
 
-class ForeignPortal(ThreadingHTTPServer):
-    daemon_threads = True
+class ForeignPortal(LocalPortal):
+    home = "/portail/index"
 
     def __init__(self, *, disabled_password: bool = False):
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(_Handler)
         self.disabled_password = disabled_password
-        self.sessions: dict[str, dict] = {}
         self.codes: list[str] = []
         self.code_sent = threading.Event()
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/portail/index"
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.shutdown()
-        self.server_close()
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(PortalHandler):
     server: ForeignPortal
 
-    def log_message(self, *args):
-        pass
-
-    def _sid(self) -> str:
-        for part in self.headers.get("Cookie", "").split(";"):
-            name, _, value = part.strip().partition("=")
-            if name == "sid" and value in self.server.sessions:
-                return value
-        sid = secrets.token_hex(8)
-        self.server.sessions[sid] = {}
-        return sid
-
     def _reply(self, sid: str, body: bytes = b"", location: str | None = None) -> None:
-        self.send_response(302 if location else 200)
-        self.send_header("Set-Cookie", f"sid={sid}; Path=/")
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        if location:
-            self.send_header("Location", location)
-        self.end_headers()
-        self.wfile.write(body)
+        self.send_body(302 if location else 200, body, sid=sid, location=location)
 
     def do_GET(self):  # noqa: N802
-        sid = self._sid()
-        state = self.server.sessions[sid]
+        sid, state = self._session()
         if self.path == "/portail/index":
             body = ("<section class='choix'><form method='post' action='/portail/otp/debut'>"
                     "<button>S'authentifier avec OTP</button></form>"
@@ -100,8 +67,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self._reply(sid, location="/portail/index")
 
     def do_POST(self):  # noqa: N802
-        sid = self._sid()
-        state = self.server.sessions[sid]
+        sid, state = self._session()
         length = int(self.headers.get("Content-Length") or 0)
         form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
         if self.path == "/portail/otp/debut":

@@ -17,8 +17,9 @@ import json
 import secrets
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from tests.support.portal_server import LocalPortal, PortalHandler
 
 PASSWORD = "Spa#2026-mot2passe"
 IDENTIFIER = "FOREIGN-1"
@@ -31,7 +32,7 @@ WRONG_TOO_OFTEN = "Nombre d'essais dépassé. Veuillez demander un nouveau code.
 EXPIRED = "Votre code a expiré. Veuillez demander un nouveau code."
 
 
-class ForeignSpaPortal(ThreadingHTTPServer):
+class ForeignSpaPortal(LocalPortal):
     """`with ForeignSpaPortal() as p: page.goto(p.url)`.
 
     `p.codes` every code sent, `p.code_sent` set at each send, `p.failures` wrong code/password
@@ -39,75 +40,32 @@ class ForeignSpaPortal(ThreadingHTTPServer):
     portal's clock (the code is valid `code_validity` seconds).
     """
 
-    daemon_threads = True
+    home = "/fr/"
 
     def __init__(self, *, sms_delay: float = 1.0, code_validity: float = 300.0,
                  periods: dict[str, str] | None = None):
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(_Handler)
         self.sms_delay = sms_delay
         self.code_validity = code_validity
         self.periods = periods or {"10/2026": "Non déclarée", "09/2026": "Déclarée", "08/2026": "Déclarée"}
-        self.sessions: dict[str, dict] = {}
         self.codes: list[str] = []
         self.code_sent = threading.Event()
         self.failures = 0
         self.logged_in = 0
         self.logged_out = 0
         self.lock = threading.Lock()
-        self._offset = 0.0
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/fr/"
-
-    def now(self) -> float:
-        return time.monotonic() + self._offset
-
-    def advance(self, seconds: float) -> None:
-        self._offset += seconds
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.shutdown()
-        self.server_close()
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(PortalHandler):
     server: ForeignSpaPortal
-
-    _new_sid: str | None = None
-
-    def log_message(self, *args):
-        pass
+    cookie, cookie_attributes = "CNSS_SID", "Path=/; HttpOnly; SameSite=Lax"
 
     # -- plumbing -------------------------------------------------------------------------
-    def _session(self) -> tuple[str, dict]:
-        self._new_sid = None
-        for part in self.headers.get("Cookie", "").split(";"):
-            name, _, value = part.strip().partition("=")
-            if name == "CNSS_SID" and value in self.server.sessions:
-                return value, self.server.sessions[value]
-        # Only a new session sets the cookie, as real servers do.
-        sid = secrets.token_urlsafe(12)
-        self.server.sessions[sid] = {}
-        self._new_sid = sid
-        return sid, self.server.sessions[sid]
+    def new_sid(self) -> str:
+        return secrets.token_urlsafe(12)
 
     def _send(self, sid: str, status: int, body: bytes, content_type: str, location: str | None = None) -> None:
-        self.send_response(status)
-        if sid == self._new_sid:
-            self.send_header("Set-Cookie", f"CNSS_SID={sid}; Path=/; HttpOnly; SameSite=Lax")
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        if location:
-            self.send_header("Location", location)
-        self.end_headers()
-        self.wfile.write(body)
+        self.send_body(status, body, content_type, sid=sid, location=location, no_store=True)
 
     def _json(self, sid: str, status: int, data: dict) -> None:
         self._send(sid, status, json.dumps(data, ensure_ascii=False).encode(), "application/json; charset=utf-8")
