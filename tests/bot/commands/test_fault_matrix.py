@@ -1,12 +1,12 @@
-"""The fault matrix: each sandbox fault × the exit code it must give, with the real bot as a
-process; a person answers every SMS at once. The bot must end by itself: a run still going after
+"""The fault matrix: each sandbox fault × the exit code it must give, with the bot's whole
+command run in this process (`InProcessBot`: the processes themselves are proved by the signal
+and entry-point tests); a person answers every SMS at once. The bot must end by itself: a run still going after
 four times its expected duration is a hang and fails. How fast it ends is measured in `bench/`,
 not asserted here (a loaded machine is slower, not wrong)."""
 
 from __future__ import annotations
 
 import dataclasses
-import subprocess
 from datetime import datetime, timedelta
 
 import pytest
@@ -14,8 +14,8 @@ import pytest
 from bot.sandbox import Portal, Sandbox
 from bot.sandbox.faults import Faults
 from bot.system.clock import TZ
-from tests.bot.commands.bot_process import BotProcess
 from tests.conftest import STYLES, TEST_SMS_DELAY
+from tests.support.in_process import InProcessBot
 
 
 def hours_around(offset_h: int, length_h: int) -> tuple:
@@ -53,12 +53,9 @@ def test_fault_gives_its_exit_code_and_the_bot_ends(tmp_path, cli_env, faults, e
     with Sandbox(portal, faults=faults, style=style, sms_delay=TEST_SMS_DELAY) as sandbox:
         env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": account.identifier,
                "DAMANCOM_PASSWORD": account.password, "DAMANCOM_LOCAL_PAGE": "0", **extra}
-        bot = BotProcess(tmp_path, env, ["login"], stdin=subprocess.PIPE)
+        bot = InProcessBot(["login"], environ=env, cwd=tmp_path, interactive=True)
         portal.outbox.listeners.append(lambda message: bot.type(message.code))
-        try:
-            code = bot.finish(timeout=4 * bound)  # TimeoutExpired: the bot hangs
-        finally:
-            bot.kill()
+        code = bot.start().finish(timeout=4 * bound)  # TimeoutError: the bot hangs
     assert code == expected, bot.err
     assert len(portal.outbox.all()) == sms
     assert "Traceback" not in bot.err
