@@ -284,3 +284,26 @@ def telegram():
     server = TelegramStandIn().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def telegram_channel(telegram):
+    """A factory of started Telegram channels on the stand-in server, the person's chat and the demo
+    account by default: `telegram_channel(mailbox=None, api=None, **options)`; every channel it
+    made is closed at the end of the test (closing twice is harmless)."""
+    from bot.handover.mailbox import Mailbox
+    from bot.handover.telegram import TelegramChannel
+    from bot.handover.telegram_api import BotApi
+
+    made = []
+
+    def make(mailbox=None, api=None, **options):
+        options = {"poll": 1, **options}
+        channel = TelegramChannel(mailbox or Mailbox(), api or BotApi(TOKEN, telegram.url), (ME,), "PHARMA-DEMO",
+                                  **options)
+        made.append(channel.start())
+        return channel
+
+    yield make
+    for channel in made:
+        channel.close()

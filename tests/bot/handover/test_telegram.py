@@ -11,7 +11,6 @@ from bot.errors import PersonDeclined
 from bot.handover import telegram_text
 from bot.handover.mailbox import CODE, NOT_NOW, READY, RESEND, STOP, Mailbox
 from bot.handover.session import HandOver
-from bot.handover.telegram import TelegramChannel
 from bot.handover.telegram_api import BotApi, TelegramFailed
 from bot.output.notify import Budget, Notifier
 from bot.system.clock import TZ
@@ -19,11 +18,8 @@ from tests.support.telegram_api import ME, STRANGER, TOKEN
 
 
 @pytest.fixture
-def channel(telegram):
-    mailbox = Mailbox()
-    made = TelegramChannel(mailbox, BotApi(TOKEN, telegram.url), (ME,), "PHARMA-DEMO", poll=1).start()
-    yield made
-    made.close()
+def channel(telegram_channel):
+    return telegram_channel()
 
 
 def reply_to(telegram, text_part: str):
@@ -70,10 +66,10 @@ def test_code_prompt_without_a_known_number_says_registered_phone(channel, teleg
     reply_to(telegram, "Code envoyé au téléphone enregistré")
 
 
-def test_words_typed_instead_of_buttons(telegram):
+def test_words_typed_instead_of_buttons(telegram, telegram_channel):
     for word, kind in (("prêt", READY), ("Pas maintenant", NOT_NOW), ("stop", STOP)):
         mailbox = Mailbox()
-        channel = TelegramChannel(mailbox, BotApi(TOKEN, telegram.url), (ME,), "PHARMA-DEMO", poll=1).start()
+        channel = telegram_channel(mailbox)
         channel.open("ready")
         telegram.user_says(ME, word)
         assert mailbox.take({READY, NOT_NOW, STOP}, timeout=30).kind == kind
@@ -99,17 +95,14 @@ def test_another_chat_is_ignored(channel, telegram):
     assert telegram.sent(STRANGER) == [] and (STRANGER, 1) not in telegram.deleted
 
 
-def test_messages_sent_before_the_run_are_not_taken(telegram):
+def test_messages_sent_before_the_run_are_not_taken(telegram, telegram_channel):
     telegram.user_says(ME, "555555")  # an old code from an earlier run
     mailbox = Mailbox()
-    channel = TelegramChannel(mailbox, BotApi(TOKEN, telegram.url), (ME,), "PHARMA-DEMO", poll=1).start()
-    try:
-        channel.open("code")
-        telegram.user_says(ME, "666666")
-        assert mailbox.take({CODE}, timeout=30).value == "666666"
-        assert telegram.pending_updates() <= 1  # what was read is confirmed with the offset
-    finally:
-        channel.close()
+    channel = telegram_channel(mailbox)
+    channel.open("code")
+    telegram.user_says(ME, "666666")
+    assert mailbox.take({CODE}, timeout=30).value == "666666"
+    assert telegram.pending_updates() <= 1  # what was read is confirmed with the offset
 
 
 def test_resend_button_and_stale_button(channel, telegram):
@@ -127,9 +120,8 @@ def test_resend_button_and_stale_button(channel, telegram):
     assert stale in telegram.answered_callbacks
 
 
-def test_unanswered_question_is_settled_on_close(telegram):
-    mailbox = Mailbox()
-    channel = TelegramChannel(mailbox, BotApi(TOKEN, telegram.url), (ME,), "PHARMA-DEMO", poll=1).start()
+def test_unanswered_question_is_settled_on_close(telegram, telegram_channel):
+    channel = telegram_channel()
     channel.open("ready")
     question = reply_to(telegram, "Prêt à recevoir")
     channel.close()
@@ -149,9 +141,9 @@ def answer_when_asked(telegram, act) -> None:
     ("not_now", lambda telegram: telegram.press(ME, "not_now")),
     ("stop", lambda telegram: telegram.user_says(ME, "stop")),
 ])
-def test_person_declines_through_the_hand_over(telegram, reason, act):
+def test_person_declines_through_the_hand_over(telegram, telegram_channel, reason, act):
     mailbox = Mailbox()
-    channel = TelegramChannel(mailbox, BotApi(TOKEN, telegram.url), (ME,), "PHARMA-DEMO", poll=1).start()
+    channel = telegram_channel(mailbox)
     person = HandOver(mailbox, [channel], account="PHARMA-DEMO", code_wait=30, ready_wait=30, unattended=True,
                       notifier=Notifier([], sink=channel))
     answer_when_asked(telegram, lambda: act(telegram))
@@ -208,55 +200,44 @@ def test_client_errors_never_carry_the_token(telegram):
     assert TOKEN not in str(unreachable.value)
 
 
-def test_sms_channel_of_a_forwarding_app_is_read_never_written(telegram):
+def test_sms_channel_of_a_forwarding_app_is_read_never_written(telegram, telegram_channel):
     sms_channel, other_channel = -1001234, -1009999
     mailbox = Mailbox()
-    channel = TelegramChannel(mailbox, BotApi(TOKEN, telegram.url), (ME,), "PHARMA-DEMO", poll=1,
-                              sms_chats=(sms_channel,)).start()
-    try:
-        channel.open("code")
-        telegram.channel_post(other_channel, "Votre code Damancom : 777777")
-        post = telegram.channel_post(sms_channel, "De : CNSS\nVotre code de connexion Damancom est 246810. "
-                                                  "Recu le 27/11/2026 21:05 (+212612345678)")
-        assert mailbox.take({CODE}, timeout=30).value == "246810"
-        reply_to(telegram, "SMS transféré reçu, connexion en cours")
-        assert (sms_channel, post) in telegram.deleted
-        assert mailbox.take({CODE}, timeout=0) is None  # the other channel's post was not read
-        assert telegram.sent(sms_channel) == [] and telegram.sent(other_channel) == []
-    finally:
-        channel.close()
+    channel = telegram_channel(mailbox, sms_chats=(sms_channel,))
+    channel.open("code")
+    telegram.channel_post(other_channel, "Votre code Damancom : 777777")
+    post = telegram.channel_post(sms_channel, "De : CNSS\nVotre code de connexion Damancom est 246810. "
+                                              "Recu le 27/11/2026 21:05 (+212612345678)")
+    assert mailbox.take({CODE}, timeout=30).value == "246810"
+    reply_to(telegram, "SMS transféré reçu, connexion en cours")
+    assert (sms_channel, post) in telegram.deleted
+    assert mailbox.take({CODE}, timeout=0) is None  # the other channel's post was not read
+    assert telegram.sent(sms_channel) == [] and telegram.sent(other_channel) == []
 
 
-def test_a_button_of_an_older_question_answers_nothing(telegram):
-    old = Mailbox()
-    first = TelegramChannel(old, BotApi(TOKEN, telegram.url), (ME,), "PHARMA-DEMO", poll=1).start()
+def test_a_button_of_an_older_question_answers_nothing(telegram, telegram_channel):
+    first = telegram_channel()
     first.open("ready")
     old_question = reply_to(telegram, "Prêt à recevoir")
     first.close()
     mailbox = Mailbox()
-    channel = TelegramChannel(mailbox, BotApi(TOKEN, telegram.url), (ME,), "PHARMA-DEMO", poll=1).start()
-    try:
-        channel.open("ready")
-        stale = telegram.press(ME, "ready", message_id=old_question.message_id)
-        telegram.user_says(ME, "pas maintenant")
-        assert mailbox.take({READY, NOT_NOW}, timeout=30).kind == NOT_NOW
-        assert stale in telegram.answered_callbacks
-    finally:
-        channel.close()
+    channel = telegram_channel(mailbox)
+    channel.open("ready")
+    stale = telegram.press(ME, "ready", message_id=old_question.message_id)
+    telegram.user_says(ME, "pas maintenant")
+    assert mailbox.take({READY, NOT_NOW}, timeout=30).kind == NOT_NOW
+    assert stale in telegram.answered_callbacks
 
 
-def test_telegram_down_at_start_then_back_reads_nothing_older(telegram):
+def test_telegram_down_at_start_then_back_reads_nothing_older(telegram, telegram_channel):
     """The first answer from Telegram, late, still skips what was sent before it came back."""
     mailbox = Mailbox()
     api = BotApi(TOKEN, "http://127.0.0.1:9")  # unreachable at first
-    channel = TelegramChannel(mailbox, api, (ME,), "PHARMA-DEMO", poll=1).start()
-    try:
-        telegram.user_says(ME, "111111")  # stale: sent while the bot could not read
-        api.base = telegram.url
-        channel.open("code")
-        reply_to(telegram, "Code envoyé")
-        telegram.user_says(ME, "222222")
-        assert mailbox.take({CODE}, timeout=60).value in ("222222",)
-        assert mailbox.take({CODE}, timeout=0) is None
-    finally:
-        channel.close()
+    channel = telegram_channel(mailbox, api)
+    telegram.user_says(ME, "111111")  # stale: sent while the bot could not read
+    api.base = telegram.url
+    channel.open("code")
+    reply_to(telegram, "Code envoyé")
+    telegram.user_says(ME, "222222")
+    assert mailbox.take({CODE}, timeout=60).value in ("222222",)
+    assert mailbox.take({CODE}, timeout=0) is None
