@@ -16,24 +16,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.audit.manifest import read_records
-from bot.exit_codes import ExitCode
+from bot.exit_codes import title as outcome_title
 from bot.handover.mailbox import channel_fr
 from bot.output.french import money, period as period_words
 from bot.system import clock
 
 HTML_NAME, PDF_NAME = "report.html", "report.pdf"
-OUTCOMES = {
-    ExitCode.OK: "Réussite",
-    ExitCode.BUG: "Erreur inattendue du bot",
-    ExitCode.BAD_INPUT: "Réglage ou saisie incorrects",
-    ExitCode.NO_CODE: "Code SMS non fourni à temps",
-    ExitCode.UNAVAILABLE: "Portail indisponible",
-    ExitCode.REJECTED: "Refus du portail",
-    ExitCode.SCREENS_CHANGED: "Écrans du portail inattendus",
-    ExitCode.BUSY: "Compte occupé par une autre connexion",
-    ExitCode.BROWSER_FAILED: "Le navigateur a échoué (pas le portail)",
-    ExitCode.INTERRUPTED: "Interrompue à votre demande",
-}
 # A step's title as the person reads it; unknown steps show their name, capitalised.
 TITLES = {
     "accueil": "Page d'accueil du portail", "annonce": "Annonce du portail", "annonce-fermee": "Annonce fermée",
@@ -174,7 +162,7 @@ def _portal(host: str) -> str:
 
 def _summary(found: Facts, folder: Path) -> str:
     text, css = verdict(found)
-    result = OUTCOMES.get(found.code, "Inconnu") if found.code is not None else "Inachevée"
+    result = outcome_title(found.code) if found.code is not None else "Inachevée"
     rows = [("Compte", f"<b>{escape(found.account)}</b>"
              + (f" — {escape(found.employer)}" if found.employer else "")
              + (f" (n° d'affiliation {escape(found.affiliation)})" if found.affiliation else "")),

@@ -7,21 +7,13 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from bot.audit.report import HTML_NAME, OUTCOMES, PDF_NAME
-from bot.exit_codes import ExitCode
+from bot.audit.report import HTML_NAME, PDF_NAME
+from bot.exit_codes import title
 from bot.system.files import safe_name
-
-_MORE = {ExitCode.BUSY: "Compte occupé par une autre connexion", ExitCode.ALTERED: "Dossier d'audit modifié"}
 
 
 def outcome_fr(code: int | None) -> str:
-    if code is None:
-        return "Aucune exécution (ou interrompue avant sa fin)"
-    try:
-        code = ExitCode(code)
-    except ValueError:
-        return f"Code {code}"
-    return OUTCOMES.get(code) or _MORE.get(code, f"Code {int(code)}")
+    return "Aucune exécution (ou interrompue avant sa fin)" if code is None else title(code)
 
 
 def latest_run(recordings: Path, account: str, period: str) -> Path | None:
