@@ -88,7 +88,7 @@ class Facts:
     portal: str = ""
 
 
-def _when(iso: str | None) -> str:
+def when_fr(iso: str | None) -> str:
     try:
         moment = datetime.fromisoformat(iso).astimezone(clock.TZ)
     except (TypeError, ValueError):
@@ -106,8 +106,9 @@ def _time(iso: str | None) -> str:
 def facts(records: list[dict], outcome: tuple[int, str] | None = None, ended: datetime | None = None) -> Facts:
     start = records[0]
     found = Facts(account=start.get("account", ""), period=start.get("period", ""), run_id=start.get("run_id", ""),
-                  kind=start.get("kind", ""), started=start.get("time", ""))
+                  started=start.get("time", ""))
     steps = {r.get("step") for r in records}
+    found.kind = kind_of(records)
     for record in records:
         step = record.get("step")
         if step == "accuse-de-reception-html" and record.get("reference"):
@@ -125,14 +126,21 @@ def facts(records: list[dict], outcome: tuple[int, str] | None = None, ended: da
             found.ended = record.get("finished") or record.get("time", "")
         if not found.portal and record.get("url"):
             found.portal = urlsplit(record["url"]).hostname or ""
-    if not found.kind:  # folders written before `kind` existed
-        found.kind = "declaration" if steps & {"preetabli", "confirmation", "accuse-de-reception-html"} else "connexion"
     if "eid-code-qr" in steps or "qr-eid" in steps:
         found.handed = found.handed or "approbation dans l'application « Identité Numérique » (e-ID)"
     if found.code is None and outcome is not None:
         found.code, found.message = int(outcome[0]), outcome[1]
         found.ended = (ended or clock.now()).isoformat(timespec="seconds")
     return found
+
+
+def kind_of(records: list[dict]) -> str:
+    """« connexion » or « declaration »: what the run was for (a login is not a filing)."""
+    kind = records[0].get("kind", "") if records else ""
+    if kind:
+        return kind
+    steps = {r.get("step") for r in records}  # folders written before `kind` existed
+    return "declaration" if steps & {"preetabli", "confirmation", "accuse-de-reception-html"} else "connexion"
 
 
 def verdict(found: Facts) -> tuple[str, str]:
@@ -167,7 +175,7 @@ def _summary(found: Facts, folder: Path) -> str:
              + (f" — {escape(found.employer)}" if found.employer else "")
              + (f" (n° d'affiliation {escape(found.affiliation)})" if found.affiliation else "")),
             ("Période déclarée" if found.kind == "declaration" else "Période", f"<b>{escape(period_words(found.period))}</b> ({escape(found.period)})"),
-            ("Début", _when(found.started)), ("Fin", _when(found.ended) if found.ended else "—")]
+            ("Début", when_fr(found.started)), ("Fin", when_fr(found.ended) if found.ended else "—")]
     if found.kind == "declaration" or found.receipt:
         rows.append(("N° d'accusé de réception", f"<b>{escape(found.receipt)}</b>" if found.receipt else "aucun"))
     if found.totals:

@@ -180,4 +180,4 @@ def test_declare_all_files_each_accounts_waiting_file(tmp_path, run_cli):
     report = run_cli("report", "--all", "--period", period)
     assert report.returncode == 0, report.stderr
     page = (tmp_path / "recordings" / f"resume-{period}.html").read_text(encoding="utf-8")
-    assert "2 compte(s) réussi(s) sur 2" in page and page.count("report.html") == 2
+    assert "2 déclaration(s) déposée(s) sur 2 compte(s)" in page and page.count("report.html") == 2
