@@ -54,7 +54,7 @@ def login_one(args, env, browser=None) -> int:
     state = result.summary.state_of(recorder.period)
     note_login(settings.state_dir, settings.account, result.summary, clock.now())
     write_result(args.result_json, 0, state, recorder.folder, "Espace affilié atteint.", periods=result.summary.periods)
-    console.login_summary(env, result, sandbox=False)
+    console.login_summary(env, result, sandbox=console.on_this_computer(settings.url))
     if state == "to_declare":
         env.say(f"  La période {recorder.period} est « À déclarer » sur le portail.")
     return ExitCode.OK

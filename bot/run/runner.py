@@ -273,7 +273,8 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
                 context.tracing.start(screenshots=True, snapshots=True)
                 tracing = True
             summary = interface.summary()
-            recorder.record("espace-lu", employer=summary.employer or "", affiliation=summary.affiliation or "")
+            recorder.record("espace-lu", employer=summary.employer or "", affiliation=summary.affiliation or "",
+                            state=summary.state_of(recorder.period) or "absent")
             if task is not None:
                 summary = task(interface, summary, ctx, person, settings)
             logout(ctx, interface)
