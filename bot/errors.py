@@ -99,6 +99,15 @@ class CredentialsRejected(BotError):
     exit_code = ExitCode.REJECTED
 
 
+class CodeRefused(CredentialsRejected):
+    """The portal refused the SMS code (a code, not the password). `what` is the refusal alone:
+    when it suspends the account, the lockout guard says what to do instead of « relancez »."""
+
+    def __init__(self, what: str, todo: str, *, screenshot: Path | None = None):
+        super().__init__(f"{what} {todo}", screenshot=screenshot)
+        self.what = scrub(what)
+
+
 class FileRefused(BotError):
     """A declaration file refused (by the portal: exit 5, as documented). Never a refused login:
     the lockout guard does not count it."""

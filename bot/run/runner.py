@@ -140,8 +140,7 @@ def _locked_run(settings: Settings, person: HandOver, recorder: Recorder, headle
     except CredentialsRejected as exc:
         count = guard.rejected(portal_key(settings))
         if count >= guard.limit:
-            exc.message += (f" C'est le {count}e refus consécutif : le bot ne se connectera plus à ce compte avant "
-                            f"« damancom-bot unlock --account {settings.account} ».")
+            exc.message = guard.suspended(exc, count, settings.account)
         person.notifier.send("Damancom : connexion refusée", exc.message)
         raise
     except BotError as exc:
