@@ -67,6 +67,12 @@ class PersonDeclined(CodeNotProvided):
         self.reason = reason
 
 
+class OutputClosed(BotError):
+    """The program reading our output went away (`status | head`): stop, quietly (exit 130)."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+
 class AccountBusy(BotError):
     """Another run holds the account's lock (the scheduler, a `login` typed by hand, an orphaned
     attempt). Transient, not a configuration error: wait and try again."""

@@ -129,7 +129,8 @@ def _one(account, args, env: Env, base, one, browser, say_lock) -> Outcome:
     account_env = Env(environ={}, stdin=io.StringIO(""), stdout=out, stderr=out, base_environ=base)
     try:
         account_env.environ = account_environ(base, account, need_password=True)
-        code, message = int(one(args, account_env, browser)), "réussi"
+        with logger.contextualize(account=account.name):  # its log lines name it, as its printed lines do
+            code, message = int(one(args, account_env, browser)), "réussi"
     except BotError as exc:
         code, message = int(exc.exit_code), exc.message
     except Exception:  # noqa: BLE001 - one account's bug must not stop the others; the log has it
