@@ -30,7 +30,7 @@ from bot.commands import (
     unlock,
 )
 from bot.env import Env
-from bot.errors import BotError
+from bot.errors import BotError, OutputClosed
 from bot.exit_codes import ExitCode
 
 # Command modules import their heavy dependencies (Playwright, the sandbox) only when they run.
@@ -127,6 +127,9 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
         options.use_account(COMMANDS[args.command], args, env)
         with stopping_cleanly():  # the console window closing ends like Ctrl-C: trail closed, exit 130
             return int(args.run(args, env))
+    except OutputClosed as exc:  # `status | head`: the reader left, nothing to tell it
+        _output_closed(env)
+        return int(exc.exit_code)
     except BotError as exc:
         return _report(env, exc.exit_code, exc.message, getattr(exc, "screenshot", None), verbose=args.verbose)
     except KeyboardInterrupt as exc:
@@ -152,6 +155,20 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
         return _unexpected(env, log_file, args.verbose)
     finally:
         logs.close()  # the log file is not left open: main may run again in this process (tests)
+
+
+def _output_closed(env: Env) -> None:
+    """The interpreter's last flush at exit must not print its English « Exception ignored »."""
+    import os
+
+    from loguru import logger
+
+    logger.debug("Sortie fermée par le programme qui la lisait (tube) : arrêt sans message.")
+    if env.stdout is sys.stdout:
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
 
 
 def _unexpected(env: Env, log_file, verbose: bool = False) -> int:

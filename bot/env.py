@@ -16,5 +16,10 @@ class Env:
     base_environ: dict[str, str] | None = None  # before `--account` chose an account (bot/commands/options.py)
 
     def say(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
-        self.stdout.flush()
+        try:
+            self.stdout.write(text + "\n")
+            self.stdout.flush()
+        except BrokenPipeError:  # `status | head`: the reader has what it wanted
+            from bot.errors import OutputClosed
+
+            raise OutputClosed("La sortie a été fermée par le programme qui la lisait.") from None

@@ -67,6 +67,12 @@ class PersonDeclined(CodeNotProvided):
         self.reason = reason
 
 
+class OutputClosed(BotError):
+    """The program reading our output went away (`status | head`): stop, quietly (exit 130)."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+
 class AccountBusy(BotError):
     """Another run holds the account's lock (the scheduler, a `login` typed by hand, an orphaned
     attempt). Transient, not a configuration error: wait and try again."""
@@ -97,6 +103,15 @@ class CredentialsRejected(BotError):
     """The portal refused the identifier, password or code: counted by the lockout guard."""
 
     exit_code = ExitCode.REJECTED
+
+
+class CodeRefused(CredentialsRejected):
+    """The portal refused the SMS code (a code, not the password). `what` is the refusal alone:
+    when it suspends the account, the lockout guard says what to do instead of « relancez »."""
+
+    def __init__(self, what: str, todo: str, *, screenshot: Path | None = None):
+        super().__init__(f"{what} {todo}", screenshot=screenshot)
+        self.what = scrub(what)
 
 
 class FileRefused(BotError):

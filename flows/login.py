@@ -13,6 +13,7 @@ from loguru import logger
 
 from bot.errors import (
     CodeNotProvided,
+    CodeRefused,
     CredentialsRejected,
     PortalUnavailable,
     SessionLost,
@@ -178,10 +179,9 @@ def _with_code(ctx: FlowContext, screen: IdentifierScreen, identifier: str, pass
                 if after.screen is not None:
                     code_screen = after.screen
                 continue
-            raise CredentialsRejected(
+            raise CodeRefused(
                 f"Le portail a refusé le code (« {after.message or 'aucun message'} »). Le bot s'arrête avant la "
-                "limite d'essais du portail ; relancez la connexion pour recevoir un nouveau code (si le message "
-                "parle aussi du mot de passe, vérifiez DAMANCOM_PASSWORD).", screenshot=shot)
+                "limite d'essais du portail.", "Relancez la connexion pour recevoir un nouveau code.", screenshot=shot)
         _attempt_ended(after.screen, after.message or ctx.messages.wait(1.5))
     raise AssertionError("unreachable")  # the loop always returns or raises
 

@@ -26,7 +26,7 @@ def ready(app, form: dict[str, str]) -> str:
     from bot.handover.client import deliver
 
     account, folder, _ = _waiting(app, form, "ready")
-    deliver(folder / dropbox.READY_FILE, {})
+    deliver(folder / dropbox.READY_FILE, {"via": dropbox.DASHBOARD})
     return f"Présence confirmée pour le compte {account} : le portail envoie le code par SMS. Saisissez-le ci-dessous."
 
 
@@ -41,7 +41,7 @@ def code(app, form: dict[str, str]) -> str:
         raise BadInput("Ce code a déjà été transmis (et refusé par le portail) : il n'est pas renvoyé. "
                        "Saisissez le nouveau code reçu par SMS.")
     app.given.add(key)
-    taken = deliver(folder / dropbox.CODE_FILE, {"code": given})
+    taken = deliver(folder / dropbox.CODE_FILE, {"code": given, "via": dropbox.DASHBOARD})
     return (f"Code remis à la connexion du compte {account}." if taken else
             f"Code déposé pour le compte {account} : la connexion le prendra dès qu'elle le pourra.")
 
@@ -50,7 +50,7 @@ def resend(app, form: dict[str, str]) -> str:
     from bot.handover.client import deliver
 
     account, folder, _ = _waiting(app, form, "code")
-    deliver(folder / dropbox.RESEND_FILE, {})
+    deliver(folder / dropbox.RESEND_FILE, {"via": dropbox.DASHBOARD})
     return f"Demande de renvoi du code transmise pour le compte {account} : un nouveau SMS va arriver."
 
 
@@ -61,7 +61,7 @@ def answer(app, form: dict[str, str]) -> str:
     if not text or len(text) > 64:
         raise BadInput("Tapez la réponse lue sur la capture (64 caractères au plus).")
     account, folder, _ = _waiting(app, form, "question")
-    deliver(folder / dropbox.ANSWER_FILE, {"answer": text})
+    deliver(folder / dropbox.ANSWER_FILE, {"answer": text, "via": dropbox.DASHBOARD})
     return f"Réponse transmise à la connexion du compte {account}."
 
 

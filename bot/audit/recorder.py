@@ -52,7 +52,7 @@ def new_run_id() -> str:
 class Recorder:
     def __init__(self, root: Path, account: str = "", period: str = "", *,
                  now: Callable[[], datetime] = clock.now, run_id: str | None = None, tsa_url: str | None = None,
-                 kind: str = "connexion"):
+                 kind: str = "connexion", deadline_of: Callable[[str], datetime] | None = None):
         self.now = now
         self.tsa_url = tsa_url
         self.run_id = run_id or new_run_id()
@@ -75,6 +75,8 @@ class Recorder:
         self.proof = False  # set when this run filed (or fetched the receipt of) a declaration
         # `kind` (« connexion », « declaration ») tells the report what the run was for
         identity = {"account": self.account, "period": self.period, "run_id": self.run_id, "kind": kind}
+        if deadline_of is not None:  # the period's deadline by the plan's rules, for the report
+            identity["deadline"] = deadline_of(self.period).isoformat()
         self.record("debut", outcome="ok", **identity, **({"tsa": tsa_url} if tsa_url else {}))
 
     # the manifest --------------------------------------------------------------------
@@ -89,8 +91,15 @@ class Recorder:
             raise StorageError.from_os(exc, self.folder) from None
 
     def _next_name(self, step: str, suffix: str) -> Path:
+        """Screenshots numbered 01, 02… in order, as the report's steps and the « Captures » count;
+        the evidence of a failure carries its screenshot's number."""
         slug = re.sub(r"[^a-z0-9]+", "-", step.lower()).strip("-") or "ecran"
-        return self.folder / f"{self.manifest.seq + 1:02d}-{slug}{suffix}"
+        number = len(self.shots) + 1 if suffix == ".png" else len(self.shots)
+        path, again = self.folder / f"{number:02d}-{slug}{suffix}", 1
+        while path.exists():  # a file the manifest holds is never written over
+            again += 1
+            path = self.folder / f"{number:02d}-{slug}-{again}{suffix}"
+        return path
 
     # screenshots ---------------------------------------------------------------------
     def watch(self, page) -> None:
@@ -145,6 +154,7 @@ class Recorder:
     def element_screenshot(self, locator, step: str) -> Path:
         path = self._next_name(step, ".png")
         locator.screenshot(path=str(path))
+        self.shots.append(path)
         self.record(step, url=locator.page.url, file=path)
         return path
 

@@ -16,24 +16,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.audit.manifest import read_records
-from bot.exit_codes import ExitCode
+from bot.exit_codes import title as outcome_title
 from bot.handover.mailbox import channel_fr
 from bot.output.french import money, period as period_words
 from bot.system import clock
 
 HTML_NAME, PDF_NAME = "report.html", "report.pdf"
-OUTCOMES = {
-    ExitCode.OK: "Réussite",
-    ExitCode.BUG: "Erreur inattendue du bot",
-    ExitCode.BAD_INPUT: "Réglage ou saisie incorrects",
-    ExitCode.NO_CODE: "Code SMS non fourni à temps",
-    ExitCode.UNAVAILABLE: "Portail indisponible",
-    ExitCode.REJECTED: "Refus du portail",
-    ExitCode.SCREENS_CHANGED: "Écrans du portail inattendus",
-    ExitCode.BUSY: "Compte occupé par une autre connexion",
-    ExitCode.BROWSER_FAILED: "Le navigateur a échoué (pas le portail)",
-    ExitCode.INTERRUPTED: "Interrompue à votre demande",
-}
 # A step's title as the person reads it; unknown steps show their name, capitalised.
 TITLES = {
     "accueil": "Page d'accueil du portail", "annonce": "Annonce du portail", "annonce-fermee": "Annonce fermée",
@@ -74,7 +62,8 @@ vertical-align:top} table.meta td:first-child{width:34%;color:#5b6b7b}
 .step img{display:block;width:100%;max-height:52mm;object-fit:contain;object-position:top left;margin-top:4px}
 .step.wide img{max-height:200mm}
 .small{color:#5b6b7b;font-size:10px;word-break:break-all}
-.appendix{break-before:page} pre{white-space:pre;font-size:8px;background:#f4f6f9;padding:6px;overflow:hidden}
+.appendix{break-before:page} .records{font-family:monospace;font-size:8px;background:#f4f6f9;padding:6px}
+.records div{white-space:pre-wrap;overflow-wrap:anywhere;padding-left:3em;text-indent:-3em}
 table.files{border-collapse:collapse;width:100%;font-size:9px} table.files td{padding:1px 6px;
 border-bottom:1px solid #dde3ea;vertical-align:top} .hash{font-family:monospace;font-size:7.5px;white-space:nowrap}"""
 
@@ -98,9 +87,11 @@ class Facts:
     affiliation: str = ""
     validated: bool = False
     portal: str = ""
+    period_state: str = ""  # as the portal listed the period: « declared », « to_declare », « absent »
+    deadline: str = ""  # the period's deadline by the plan's rules (ISO)
 
 
-def _when(iso: str | None) -> str:
+def when_fr(iso: str | None) -> str:
     try:
         moment = datetime.fromisoformat(iso).astimezone(clock.TZ)
     except (TypeError, ValueError):
@@ -118,8 +109,9 @@ def _time(iso: str | None) -> str:
 def facts(records: list[dict], outcome: tuple[int, str] | None = None, ended: datetime | None = None) -> Facts:
     start = records[0]
     found = Facts(account=start.get("account", ""), period=start.get("period", ""), run_id=start.get("run_id", ""),
-                  kind=start.get("kind", ""), started=start.get("time", ""))
+                  started=start.get("time", ""), deadline=str(start.get("deadline", "")))
     steps = {r.get("step") for r in records}
+    found.kind = kind_of(records)
     for record in records:
         step = record.get("step")
         if step == "accuse-de-reception-html" and record.get("reference"):
@@ -130,6 +122,7 @@ def facts(records: list[dict], outcome: tuple[int, str] | None = None, ended: da
             found.handed = channel_fr(str(record.get("via", "")))
         elif step == "espace-lu":
             found.employer, found.affiliation = record.get("employer", ""), record.get("affiliation", "")
+            found.period_state = str(record.get("state", ""))
         elif step == "validation":
             found.validated = True
         elif step == "fin":
@@ -137,14 +130,21 @@ def facts(records: list[dict], outcome: tuple[int, str] | None = None, ended: da
             found.ended = record.get("finished") or record.get("time", "")
         if not found.portal and record.get("url"):
             found.portal = urlsplit(record["url"]).hostname or ""
-    if not found.kind:  # folders written before `kind` existed
-        found.kind = "declaration" if steps & {"preetabli", "confirmation", "accuse-de-reception-html"} else "connexion"
     if "eid-code-qr" in steps or "qr-eid" in steps:
         found.handed = found.handed or "approbation dans l'application « Identité Numérique » (e-ID)"
     if found.code is None and outcome is not None:
         found.code, found.message = int(outcome[0]), outcome[1]
         found.ended = (ended or clock.now()).isoformat(timespec="seconds")
     return found
+
+
+def kind_of(records: list[dict]) -> str:
+    """« connexion » or « declaration »: what the run was for (a login is not a filing)."""
+    kind = records[0].get("kind", "") if records else ""
+    if kind:
+        return kind
+    steps = {r.get("step") for r in records}  # folders written before `kind` existed
+    return "declaration" if steps & {"preetabli", "confirmation", "accuse-de-reception-html"} else "connexion"
 
 
 def verdict(found: Facts) -> tuple[str, str]:
@@ -161,9 +161,30 @@ def verdict(found: Facts) -> tuple[str, str]:
         return f"Déclaration {shown} : NON DÉPOSÉE", "echec"
     if found.code is None:
         return "Exécution interrompue avant sa fin", "echec"
+    if found.code == 0 and found.period_state == "to_declare":
+        return (f"Connexion réussie : aucune déclaration déposée par ce passage ; celle de {shown} reste à faire"
+                f"{_by(found.deadline)}", "doute")
     if found.code == 0:
         return "Connexion réussie : aucune déclaration n'a été déposée par ce passage", "ok"
     return "Connexion échouée : aucune déclaration n'a été déposée", "echec"
+
+
+def _by(deadline: str) -> str:
+    try:
+        moment = datetime.fromisoformat(deadline).astimezone(clock.TZ)
+    except (TypeError, ValueError):
+        return ""
+    return moment.strftime(" avant le %d/%m/%Y à %H:%M (heure du Maroc)")
+
+
+_STATE_FR = {"declared": "« Déclarée » sur le portail : déjà déposée", "absent": "absente de l'espace affilié"}
+
+
+def _to_file(found: Facts) -> str:
+    """The period's state on the portal, for a login: a pharmacist reads what is left to do, and by when."""
+    if found.period_state == "to_declare":
+        return f"<b>« À déclarer » sur le portail : à déposer{escape(_by(found.deadline))}</b>"
+    return escape(_STATE_FR.get(found.period_state, ""))
 
 
 def _portal(host: str) -> str:
@@ -174,12 +195,14 @@ def _portal(host: str) -> str:
 
 def _summary(found: Facts, folder: Path) -> str:
     text, css = verdict(found)
-    result = OUTCOMES.get(found.code, "Inconnu") if found.code is not None else "Inachevée"
+    result = outcome_title(found.code) if found.code is not None else "Inachevée"
     rows = [("Compte", f"<b>{escape(found.account)}</b>"
              + (f" — {escape(found.employer)}" if found.employer else "")
              + (f" (n° d'affiliation {escape(found.affiliation)})" if found.affiliation else "")),
             ("Période déclarée" if found.kind == "declaration" else "Période", f"<b>{escape(period_words(found.period))}</b> ({escape(found.period)})"),
-            ("Début", _when(found.started)), ("Fin", _when(found.ended) if found.ended else "—")]
+            ("Début", when_fr(found.started)), ("Fin", when_fr(found.ended) if found.ended else "—")]
+    if found.kind != "declaration" and _to_file(found):
+        rows.append(("Déclaration de la période", _to_file(found)))
     if found.kind == "declaration" or found.receipt:
         rows.append(("N° d'accusé de réception", f"<b>{escape(found.receipt)}</b>" if found.receipt else "aucun"))
     if found.totals:
@@ -245,11 +268,15 @@ def _appendix(records: list[dict], folder: Path) -> str:
                     f'<td class="hash">{escape(record.get("sha256", ""))}</td></tr>')
         path = folder / name
         if record.get("step") == "fichier-declaration" and path.exists():
-            raw = escape(path.read_bytes().decode("latin-1"))
+            # one record a block, wrapped at the page's edge, its continuation indented
+            lines = path.read_bytes().decode("latin-1").split("\n")
+            raw = "".join(f"<div>{escape(line.removesuffix(chr(13))) or ' '}</div>"
+                          for line in (lines[:-1] if lines[-1] == "" else lines))
     ebds = (f"""<h2>Enregistrements e-BDS déposés</h2>
 <p>Le contenu exact du fichier envoyé au portail, ligne par ligne. Son empreinte SHA-256 (tableau ci-dessous) le
 désigne à l'octet près : un seul caractère changé donnerait une autre empreinte. Avec le préétabli téléchargé et la
-capture des totaux, elle prouve que le fichier déposé est bien celui-ci.</p><pre>{raw}</pre>""" if raw else "")
+capture des totaux, elle prouve que le fichier déposé est bien celui-ci. Une ligne trop longue pour la page
+continue, en retrait, sur la suivante.</p><div class="records">{raw}</div>""" if raw else "")
     # a login's few hashes follow its steps; a filing's records start a page of their own
     return f"""<section class="{"appendix" if raw else ""}"><h1>Annexe — pièces et empreintes</h1>{ebds}
 <h2>Empreintes des pièces</h2>

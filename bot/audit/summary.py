@@ -7,31 +7,37 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from bot.audit.report import HTML_NAME, OUTCOMES, PDF_NAME
-from bot.exit_codes import ExitCode
+from bot.audit.report import HTML_NAME, PDF_NAME, when_fr
+from bot.exit_codes import title
+from bot.output.french import period as period_words
 from bot.system.files import safe_name
-
-_MORE = {ExitCode.BUSY: "Compte occupé par une autre connexion", ExitCode.ALTERED: "Dossier d'audit modifié"}
 
 
 def outcome_fr(code: int | None) -> str:
-    if code is None:
-        return "Aucune exécution (ou interrompue avant sa fin)"
-    try:
-        code = ExitCode(code)
-    except ValueError:
-        return f"Code {code}"
-    return OUTCOMES.get(code) or _MORE.get(code, f"Code {int(code)}")
+    return "Aucune exécution (ou interrompue avant sa fin)" if code is None else title(code)
 
 
-def latest_run(recordings: Path, account: str, period: str) -> Path | None:
-    """The account's most recent run folder for the period (any period when empty)."""
+def latest_run(recordings: Path, account: str, period: str, kind: str | None = None) -> Path | None:
+    """The account's most recent run folder for the period (any period when empty); `kind`
+    (« connexion », « declaration ») keeps the runs of that command only."""
     from bot.audit.retention import run_folders
 
     root = Path(recordings) / safe_name(account)
     root = root / period if period else root
     runs = [r for r in run_folders(root) if r.started is not None] if root.is_dir() else []
+    if kind:
+        runs = [r for r in runs if _kind(r.path) == kind]
     return max(runs, key=lambda r: r.started).path if runs else None
+
+
+def _kind(folder: Path) -> str:
+    from bot.audit.manifest import read_records
+    from bot.audit.report import kind_of
+
+    try:
+        return kind_of(read_records(folder))
+    except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return ""
 
 
 @dataclass
@@ -44,15 +50,15 @@ class Line:
     started: str
 
 
-def line_of(recordings: Path, account: str, identifier: str, period: str) -> Line:
+def line_of(recordings: Path, account: str, identifier: str, period: str, kind: str | None = None) -> Line:
     from bot.audit.manifest import read_records
 
-    folder = latest_run(recordings, account, period)
+    folder = latest_run(recordings, account, period, kind)
     code, message, started = None, "", ""
     if folder is not None:
         try:
             records = read_records(folder)
-            started = str(records[0].get("time", ""))
+            started = when_fr(str(records[0].get("time", "")))
             last = records[-1]
             if last.get("step") == "fin":
                 code, message = int(last.get("exit_code", 1)), str(last.get("message", ""))
@@ -61,11 +67,34 @@ def line_of(recordings: Path, account: str, identifier: str, period: str) -> Lin
     return Line(account, identifier, folder, code, message, started)
 
 
-def write_summary(recordings: Path, period: str, lines: list[Line]) -> Path:
-    """One self-contained page; links are relative, so the recordings folder can be copied whole."""
+def write_summary(recordings: Path, period: str, filings: list[Line], logins: list[Line]) -> Path:
+    """One self-contained page; links are relative, so the recordings folder can be copied whole.
+    Filings and logins apart: a login is not a filing, its success files nothing."""
     from bot.system.files import private_dir, private_opener
 
     root = Path(recordings)
+    filed = sum(1 for line in filings if line.code == 0)
+    shown = period_words(period)
+    page = f"""<!doctype html><html lang="fr"><head><meta charset="utf-8">
+<title>Résumé {escape(period)} - damancom-bot</title><style>
+body{{font-family:Arial,Helvetica,sans-serif;color:#1d2733;margin:24px}} table{{border-collapse:collapse}}
+td,th{{border-bottom:1px solid #ccd5df;padding:6px 10px;text-align:left}} .ok td:nth-child(3){{color:#1c7a33}}
+.echec td:nth-child(3){{color:#a3251a}} .vide td:nth-child(3){{color:#5b6b7b}}</style></head><body>
+<h1>Période {escape(shown)} ({escape(period)}) : {filed} déclaration(s) déposée(s) sur {len(filings)} compte(s)</h1>
+<h2>Dépôts (damancom-bot declare)</h2>
+{_table(root, filings, "Aucun dépôt lancé pour cette période (ou arrêté avant la connexion)")}
+<h2>Connexions (damancom-bot login) : elles ne déposent rien</h2>
+{_table(root, logins, "Aucune connexion pour cette période")}
+</body></html>
+"""
+    target = root / f"resume-{safe_name(period, 'periode')}.html"
+    private_dir(root)
+    with open(target, "w", encoding="utf-8", opener=private_opener) as handle:
+        handle.write(page)
+    return target
+
+
+def _table(root: Path, lines: list[Line], nothing: str) -> str:
     rows = []
     for line in lines:
         links = []
@@ -75,25 +104,12 @@ def write_summary(recordings: Path, period: str, lines: list[Line]) -> Path:
                     links.append(f'<a href="{escape((line.folder / name).relative_to(root).as_posix())}">{label}</a>')
             links.append(f'<a href="{escape(line.folder.relative_to(root).as_posix())}/">dossier</a>')
         css = "ok" if line.code == 0 else ("vide" if line.code is None else "echec")
+        result = nothing if line.folder is None else outcome_fr(line.code)
         rows.append(f"<tr class='{css}'><td>{escape(line.account)}</td><td>{escape(line.identifier)}</td>"
-                    f"<td>{escape(outcome_fr(line.code))}</td><td>{escape(line.message)}</td>"
-                    f"<td>{escape(line.started)}</td><td>{' · '.join(links) or '—'}</td></tr>")
-    done = sum(1 for line in lines if line.code == 0)
-    page = f"""<!doctype html><html lang="fr"><head><meta charset="utf-8">
-<title>Résumé {escape(period)} - damancom-bot</title><style>
-body{{font-family:Arial,Helvetica,sans-serif;color:#1d2733;margin:24px}} table{{border-collapse:collapse}}
-td,th{{border-bottom:1px solid #ccd5df;padding:6px 10px;text-align:left}} .ok td:nth-child(3){{color:#1c7a33}}
-.echec td:nth-child(3){{color:#a3251a}} .vide td:nth-child(3){{color:#5b6b7b}}</style></head><body>
-<h1>Période {escape(period)} : {done} compte(s) réussi(s) sur {len(lines)}</h1>
-<table><tr><th>Compte</th><th>Identifiant</th><th>Résultat</th><th>Message</th><th>Début</th><th>Rapport</th></tr>
-{''.join(rows)}
-</table></body></html>
-"""
-    target = root / f"resume-{safe_name(period, 'periode')}.html"
-    private_dir(root)
-    with open(target, "w", encoding="utf-8", opener=private_opener) as handle:
-        handle.write(page)
-    return target
+                    f"<td>{escape(result)}</td><td>{escape(line.message)}</td>"
+                    f"<td>{escape(line.started or '—')}</td><td>{' · '.join(links) or '—'}</td></tr>")
+    return ("<table><tr><th>Compte</th><th>Identifiant</th><th>Résultat</th><th>Message</th><th>Début</th>"
+            f"<th>Rapport</th></tr>{''.join(rows)}</table>")
 
 
 def summary_page(environ, recordings: Path, period: str | None) -> Path:
@@ -108,4 +124,6 @@ def summary_page(environ, recordings: Path, period: str | None) -> Path:
     every = all_accounts(environ)
     if not every:
         raise BadInput("Aucun compte configuré : créez le fichier des comptes (comptes.toml, ou DAMANCOM_ACCOUNTS).")
-    return write_summary(recordings, period, [line_of(recordings, a.name, a.identifier, period) for a in every])
+    return write_summary(recordings, period,
+                         [line_of(recordings, a.name, a.identifier, period, "declaration") for a in every],
+                         [line_of(recordings, a.name, a.identifier, period, "connexion") for a in every])

@@ -88,7 +88,7 @@ def declare_one(args, env, browser=None) -> int:
     note_login(settings.state_dir, settings.account, result.summary, clock.now())
     write_result(args.result_json, 0, "declared", setup.recorder.folder, f"Accusé de réception {task.receipt}.",
                  periods=result.summary.periods)
-    console.login_summary(env, result, sandbox=False)
+    console.login_summary(env, result, sandbox=console.on_this_computer(settings.url))
     if task.already_declared:
         env.say(f"  La période {args.period} était déjà « Déclarée » : rien n'a été redéposé. "
                 f"Accusé de réception : {task.receipt}.")

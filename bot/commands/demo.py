@@ -24,6 +24,7 @@ def run(args, env) -> int:
     from bot.output import console, redact
     from bot.run.runner import run_login
     from bot.sandbox import Portal, Sandbox
+    from bot.schedule.plan import parse_plan
     from bot.settings.config import load_settings, tsa_url
 
     settings = load_settings(env.environ, need_credentials=False)
@@ -36,7 +37,8 @@ def run(args, env) -> int:
         settings = settings.with_(url=sandbox.url, identifier=account.identifier, password=account.password,
                                   account=account.identifier, auth="otp", notify=(), telegram_token="",
                                   tsa_url=tsa_url(env.environ, sandbox.url))  # off unless DAMANCOM_TSA_URL is set
-        recorder = Recorder(settings.recordings, settings.account, tsa_url=settings.tsa_url)
+        recorder = Recorder(settings.recordings, settings.account, tsa_url=settings.tsa_url,
+                            deadline_of=parse_plan(env.environ).deadline)  # the report says by when to file
         if args.interactive:
             portal.outbox.listeners.append(lambda sms: _show_sms(env, sms))
             person = build_handover(settings, env, recorder.run_id, terminal=True, assisted=not headless)

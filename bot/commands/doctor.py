@@ -29,10 +29,10 @@ def run(args, env) -> int:
         mark = "ok " if check.ok else ("!! " if check.blocking else "-- ")
         env.say(f"{mark} {check.name:<16} {check.detail}")
     if any(not c.ok and c.blocking for c in checks):
-        env.say("Corrigez les points marqués « !! » puis relancez damancom-bot doctor.")
+        env.say(doctor_checks.verdict(checks))
         return ExitCode.BAD_INPUT
     if not args.live:
-        env.say("Tout est prêt. « damancom-bot doctor --live » vérifie aussi les écrans du portail.")
+        env.say(doctor_checks.verdict(checks))
         return ExitCode.OK
     return _live(settings, env)
 

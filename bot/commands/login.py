@@ -38,23 +38,27 @@ def login_one(args, env, browser=None) -> int:
     from bot.commands.run_setup import prepare, run_recorded
     from bot.ledger.ledger import note_login
     from bot.output import console
+    from bot.run.lockout import LockoutGuard, portal_key
     from bot.run.runner import hand_over_browser
     from bot.schedule.attempt import write_result
     from bot.system import clock
 
     setup = prepare(args, env, args.period or "", password_in_window=True)
     settings, recorder = setup.settings, setup.recorder
+    local = console.on_this_computer(settings.url)
+    where = f"{settings.url} (portail d'essai sur cet ordinateur)" if local else settings.url
     if settings.auth == "eid":
-        env.say(f"Connexion à {settings.url} avec l'Identité Numérique (e-ID).")
-    else:
-        env.say(f"Connexion à {settings.url} avec l'identifiant {settings.identifier}.")
+        env.say(f"Connexion à {where} avec l'Identité Numérique (e-ID).")
+    elif not LockoutGuard(settings.state_dir, settings.lockout_after).locked(portal_key(settings)):
+        # a suspended account gets no SMS: the run refuses it at once, without this announcement
+        env.say(f"Connexion à {where} avec l'identifiant {settings.identifier}.")
         env.say("Le portail va envoyer un code à 6 chiffres par SMS au téléphone enregistré à la CNSS.")
     task = hand_over_browser if args.watch_declaration and not setup.headless else None
     result = run_recorded(args, setup, task=task, browser=browser)
     state = result.summary.state_of(recorder.period)
     note_login(settings.state_dir, settings.account, result.summary, clock.now())
     write_result(args.result_json, 0, state, recorder.folder, "Espace affilié atteint.", periods=result.summary.periods)
-    console.login_summary(env, result, sandbox=False)
+    console.login_summary(env, result, sandbox=console.on_this_computer(settings.url))
     if state == "to_declare":
         env.say(f"  La période {recorder.period} est « À déclarer » sur le portail.")
     return ExitCode.OK

@@ -23,6 +23,7 @@ def prepare(args, env, period: str, *, password_in_window: bool, check: Callable
     from bot.audit.recorder import Recorder
     from bot.handover.build import build_handover
     from bot.output import console
+    from bot.schedule.plan import parse_plan
     from bot.settings.config import load_settings
 
     preview = load_settings(env.environ, need_credentials=False)
@@ -31,7 +32,9 @@ def prepare(args, env, period: str, *, password_in_window: bool, check: Callable
     if check is not None:
         check(settings)
     console.require_display(not headless, env.environ)
-    recorder = Recorder(settings.recordings, settings.account, period, tsa_url=settings.tsa_url, kind=kind)
+    # the report of a login that files nothing still says by when the period must be filed
+    recorder = Recorder(settings.recordings, settings.account, period, tsa_url=settings.tsa_url, kind=kind,
+                        deadline_of=parse_plan(env.environ).deadline)
     # With --all the terminal cannot tell whose code a line is: `otp --account`, Telegram, the local page.
     terminal = not args.unattended and not getattr(args, "all_accounts", False)
     person = build_handover(settings, env, recorder.run_id, terminal=terminal,

@@ -24,8 +24,10 @@ def run(args, env) -> int:
     folder = state_dir(env.environ)
     scheduler = heartbeat.read(folder)
     accounts = _accounts(Ledger(folder), scheduler, env, args.account) if (folder / FILE).exists() else {}
+    unplanned = _unplanned(env, set(accounts), args.account)
     if args.json:
-        env.say(json.dumps({"scheduler": scheduler, "accounts": [{"account": a, "periods": p} for a, p in accounts.items()]},
+        env.say(json.dumps({"scheduler": scheduler, "accounts": [{"account": a, "periods": p} for a, p in accounts.items()]
+                            + [{"account": a, "periods": [], "latest_run": run} for a, run in unplanned.items()]},
                            ensure_ascii=False, indent=2))
         return ExitCode.OK
     _say_scheduler(env, scheduler)
@@ -34,7 +36,56 @@ def run(args, env) -> int:
     for account, periods in accounts.items():
         for p in periods:
             _say_period(env, account, p)
+    for account, run in unplanned.items():
+        _say_unplanned(env, account, run)
     return ExitCode.OK
+
+
+def _unplanned(env, planned: set[str], only: str | None) -> dict[str, dict | None]:
+    """Configured accounts the scheduler has never planned (a `login` by hand, `login --all`): each
+    listed anyway, with its latest run from the recordings folder."""
+    from bot.errors import BotError
+    from bot.settings import accounts as configured
+    from bot.settings.config import load_settings
+
+    try:
+        names = [a.name for a in configured.all_accounts(env.environ)]
+        recordings = load_settings(env.environ, need_credentials=False).recordings
+    except BotError:  # a broken accounts file has its own message on every other command
+        return {}
+    return {name: _latest_run(recordings, name) for name in names
+            if name not in planned and (only is None or name == only)}
+
+
+def _latest_run(recordings, account: str) -> dict | None:
+    from bot.audit.manifest import read_records
+    from bot.audit.report import kind_of
+    from bot.audit.summary import latest_run
+
+    folder = latest_run(recordings, account, "")
+    if folder is None:
+        return None
+    try:
+        records = read_records(folder)
+    except (OSError, ValueError):
+        return None
+    end = records[-1] if records[-1].get("step") == "fin" else {}
+    return {"kind": kind_of(records), "period": records[0].get("period", ""), "started": records[0].get("time", ""),
+            "exit_code": end.get("exit_code"), "folder": str(folder)}
+
+
+def _say_unplanned(env, account: str, run: dict | None) -> None:
+    from bot.audit.report import when_fr
+    from bot.exit_codes import title
+    from bot.output.french import period as period_words
+
+    env.say(f"Compte {account} : aucune déclaration planifiée (le planificateur ne l'a pas encore pris en charge).")
+    if run is None:
+        env.say("  aucune exécution enregistrée")
+        return
+    what = "dernier dépôt" if run["kind"] == "declaration" else "dernière connexion"
+    outcome = title(run["exit_code"]) if run["exit_code"] is not None else "inachevée"
+    env.say(f"  {what} : {when_fr(run['started'])}, période {period_words(run['period'])} : {outcome}")
 
 
 def _accounts(ledger, scheduler: dict, env, only: str | None = None) -> dict[str, list]:

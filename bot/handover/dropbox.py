@@ -20,6 +20,7 @@ from bot.system.files import replace_retrying, safe_name, write_atomic
 from bot.system.processes import alive, me
 
 WAITING, CODE_FILE, READY_FILE, RESEND_FILE = "waiting.json", "code.json", "ready.json", "resend.json"
+DASHBOARD = "tableau-de-bord"  # a drop's `via` when the dashboard wrote it (the report says who handed the code)
 ANSWER_FILE = "answer.json"
 POLL_SECONDS = 0.2
 CODE_TTL = 300.0  # the portal's SMS codes die after about 5 minutes: a dropped code never outlives that
@@ -122,7 +123,7 @@ class DropboxChannel:
             for file_name, kind in ((READY_FILE, READY), (RESEND_FILE, RESEND)):
                 data = take_file(self.folder / file_name)
                 if data is not None and self._fresh(data, kind):
-                    self.mailbox.post(kind, self.name)
+                    self.mailbox.post(kind, self._via(data))
 
     def _take_answer(self) -> None:
         self._take(ANSWER_FILE, "answer", self.mailbox.offer_answer, "réponse",
@@ -138,9 +139,13 @@ class DropboxChannel:
         if data is None or not self._fresh(data, what):
             return
         try:
-            offer(str(data.get(key, "")), self.name)
+            offer(str(data.get(key, "")), self._via(data))
         except BadInput:  # a malformed code is bad input too
             logger.warning(refused)
+
+    def _via(self, data: dict) -> str:
+        """Who dropped it: the dashboard says so; anything else is `otp`/`ready`/`answer`."""
+        return DASHBOARD if data.get("via") == DASHBOARD else self.name
 
     def _fresh(self, data: dict, what: str) -> bool:
         try:

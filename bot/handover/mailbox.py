@@ -31,7 +31,8 @@ class Delivery:
 HOW_FR = {"terminal": "tapé dans le terminal", "otp-commande": "donné avec la commande « damancom-bot otp »",
           "page-locale": "saisi dans la page locale du navigateur", "telegram": "envoyé au bot Telegram",
           "bac-a-sable": "lu automatiquement (SMS simulé du portail d'essai)",
-          "navigateur": "saisi dans la fenêtre du navigateur"}
+          "navigateur": "saisi dans la fenêtre du navigateur",
+          "tableau-de-bord": "saisi dans le tableau de bord (damancom-bot app)"}
 
 
 def channel_fr(via: str) -> str:

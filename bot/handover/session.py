@@ -49,6 +49,7 @@ class HandOver:
         self._cutoff = 0  # deliveries up to this mark answered nothing the portal still accepts
         self._tried: set[str] = set()  # codes already given to the portal: never a second try for one code
         self.code_via = ""  # the channel that handed the last code over (« terminal », « telegram »…)
+        self._prompt_hint: str | None = None  # the terminal's prompt, until the code screen shows
         if assisted:  # the browser window is a channel too: the person may type there
             mailbox.channel_opened("navigateur")
 
@@ -110,8 +111,12 @@ class HandOver:
             hint = f"Code demandé : saisissez-le ci-dessous, ou utilisez {self._ways()}."
         else:
             hint = f"Code demandé : donnez-le avec {self._ways()}."
+        # The terminal's prompt waits for the code screen (`_prompt`): printed now, it would come above
+        # the SMS it asks about (the sandbox's phone prints it once the portal has sent it).
+        self._prompt_hint = hint
         for channel in self.channels:
-            channel.open("code", hint)
+            if channel.name != "terminal":
+                channel.open("code", hint)
         if not any(c.name == "terminal" for c in self.channels):  # the terminal prints it with its prompt
             self.say(hint)
         self.notifier.send(
@@ -119,8 +124,18 @@ class HandOver:
             f"Le portail vient d'envoyer un code par SMS au téléphone du compte {self.account}. Donnez-le au bot "
             f"avec {self._ways()}. Il faut le donner avant {self._until(self.code_wait)}.")
 
+    def _prompt(self) -> None:
+        """The terminal asks for the code once the portal shows its code screen (the SMS has gone)."""
+        if self._prompt_hint is None:
+            return
+        for channel in self.channels:
+            if channel.name == "terminal":
+                channel.open("code", self._prompt_hint)
+        self._prompt_hint = None
+
     def code_screen_shown(self, phone: str | None) -> None:
         """The code screen is on display; `phone` is the masked number it names, when it does."""
+        self._prompt()
         if phone:
             logger.info("Le portail indique avoir envoyé le code au {}.", phone)
             for channel in self.channels:
@@ -130,6 +145,7 @@ class HandOver:
     def code(self, screen, *, again: bool = False) -> str | None:
         """The next code from whichever channel answers first, or what the person did in the page
         (a flows.code_password.PersonDid) in headed, assisted runs."""
+        self._prompt()
         if again:
             for channel in self.channels:
                 channel.refused()

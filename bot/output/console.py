@@ -11,23 +11,37 @@ from bot.errors import ConfigError
 
 
 def login_summary(env: Env, result, *, sandbox: bool) -> None:
-    summary = result.summary
-    where = "portail simulé (bac à sable)" if sandbox else "portail Damancom"
+    summary, recorder = result.summary, result.recorder
+    where = "portail d'essai (bac à sable sur cet ordinateur, pas le vrai Damancom)" if sandbox else "portail Damancom"
     env.say(f"Connexion réussie au {where} : espace affilié atteint.")
     employer = summary.employer or "(raison sociale non lue)"
     affiliation = f" - n° d'affiliation {summary.affiliation}" if summary.affiliation else ""
     env.say(f"  Affilié       : {employer}{affiliation}")
     if summary.periods:
         env.say("  Déclarations  : " + " · ".join(f"{p} {state}" for p, state in summary.periods))
-    env.say(f"  Captures      : {len(result.recorder.shots)} dans {_shown(result.recorder.folder)}")
+    env.say(f"  Captures      : {len(recorder.shots)} dans {_shown(recorder.folder)}")
+    for label, name in (("Rapport      ", "report.html"), ("Rapport PDF  ", "report.pdf")):
+        if (recorder.folder / name).is_file():
+            env.say(f"  {label} : {_relative(recorder.folder / name)}")
     env.say(f"  Durée         : {result.seconds:.1f} s".replace(".", ","))
 
 
-def _shown(path: Path) -> str:
+def on_this_computer(url: str) -> bool:
+    """The sandbox runs on this computer; the real portal never does."""
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
+
+
+def _shown(folder: Path) -> str:
+    return _relative(folder) + os.sep
+
+
+def _relative(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd())) + os.sep
+        return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
-        return str(path) + os.sep
+        return str(path)
 
 
 def require_display(headed: bool, environ: dict[str, str]) -> None:

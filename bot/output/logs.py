@@ -51,11 +51,17 @@ def _patch(record) -> None:
 
 
 def _file_format(record) -> str:
-    return "{time:YYYY-MM-DD HH:mm:ss.SSSZZ} | {level: <7} | {name}:{line} | {message}\n{extra[trace]}"
+    return ("{time:YYYY-MM-DD HH:mm:ss.SSSZZ} | {level: <7} | {name}:{line} | " + _whose(record)
+            + "{message}\n{extra[trace]}")
 
 
 def _console_format(record) -> str:
-    return "{message}\n"
+    return _whose(record) + "{message}\n"
+
+
+def _whose(record) -> str:
+    """« [account] » when several accounts run at once (`--all`: `logger.contextualize(account=…)`)."""
+    return "[{extra[account]}] " if record["extra"].get("account") else ""
 
 
 def close() -> None:

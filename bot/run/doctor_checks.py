@@ -27,26 +27,51 @@ class Row:
     optional: bool = False
 
 
-def all_checks(settings, environ) -> list[Check]:
-    """What `doctor` (and the dashboard) checks on this machine, in order."""
-    from bot.settings.config import config_dir, env_files
+def all_checks(settings, environ, *, with_browser: bool = True) -> list[Check]:
+    """What `doctor` (and the dashboard) checks on this machine, in order. The `.env` files are read
+    again here: a dashboard open for hours checks what a run started now would use."""
+    from bot.settings.config import config_dir, env_files, load_settings, read_environment
 
+    fresh = read_environment(environ)
+    if fresh != dict(environ):  # a `.env` written since `environ` was read
+        environ, settings = fresh, load_settings(fresh, need_credentials=False)
     files = env_files(environ)
     checks = [
-        Check("configuration", True, f"portail {settings.url}"),
+        Check("configuration", True, f"portail {settings.url}" + (" (bac à sable, portail d'essai sur cet ordinateur)"
+                                                                   if _local(settings.url) else "")),
         Check("réglages", True, " puis ".join(str(f.resolve()) for f in files) if files else
               f"aucun fichier .env (ni ici, ni dans {config_dir(environ)})", blocking=False),
-        credentials(settings),
+        credentials(settings, environ),
         accounts_file(environ),
         writable("dossier d'état", settings.state_dir),
         writable("enregistrements", settings.recordings),
         synced_folder("synchronisation", settings.recordings, environ),
         private_modes(settings.state_dir, settings.recordings),
         selector_files(settings.selectors_dir),
-        browser(settings),
+        browser(settings) if with_browser else None,
         telegram(settings),
     ]
     return [c for c in checks if c is not None]
+
+
+def _local(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "") in ("127.0.0.1", "localhost", "::1")
+
+
+def verdict(checks: list[Check]) -> str:
+    """The last sentence of `doctor`: true whatever is missing."""
+    if any(not c.ok and c.blocking for c in checks):
+        return "Corrigez les points marqués « !! » puis relancez damancom-bot doctor."
+    warned = [c.name for c in checks if not c.ok]
+    if "identifiants" in warned:
+        return ("Installation prête pour « damancom-bot demo » et le bac à sable ; pour vous connecter au portail, "
+                "renseignez d'abord les identifiants (ligne « identifiants »).")
+    if warned:
+        return (f"Tout est prêt, avec un avertissement à lire ({', '.join(warned)}, marqué « -- »). "
+                "« damancom-bot doctor --live » vérifie aussi les écrans du portail.")
+    return "Tout est prêt. « damancom-bot doctor --live » vérifie aussi les écrans du portail."
 
 
 def writable(label: str, folder: Path) -> Check:
@@ -77,29 +102,34 @@ def synced_folder(label: str, folder: Path, environ) -> Check | None:
 
 def private_modes(*roots: Path) -> Check:
     """Folders 0700 and files 0600 under the bot's folders: nobody else on this computer may read
-    the logs, the ledger, the receipts or a trace (it holds the session cookie)."""
+    the logs, the ledger, the receipts or a trace (it holds the session cookie). What a clone or a
+    `mkdir` left open (umask 022) is closed here, as every run closes the folders it writes in."""
     import os
     import stat
 
     if os.name != "posix":
         return Check("droits", True, "non vérifiés sous Windows (les dossiers de l'utilisateur y sont déjà privés)",
                      blocking=False)
-    exposed = []
+    closed, stuck = 0, []
     for root in roots:
         if not root.exists():
             continue
         for path in [root, *root.rglob("*")]:
             try:
                 mode = path.lstat().st_mode
+                if stat.S_ISLNK(mode) or not mode & 0o077:
+                    continue
+                os.chmod(path, stat.S_IMODE(mode) & 0o700)
+                closed += 1
             except OSError:
-                continue
-            if not stat.S_ISLNK(mode) and mode & 0o077:
-                exposed.append(path)
-    if exposed:
-        shown = ", ".join(str(p) for p in exposed[:3]) + (f" et {len(exposed) - 3} autre(s)" if len(exposed) > 3 else "")
-        return Check("droits", False, f"lisibles par d'autres utilisateurs de cet ordinateur : {shown}. "
-                     f"Corrigez avec : chmod -R go-rwx {' '.join(str(r) for r in roots if r.exists())}")
-    return Check("droits", True, "dossiers et fichiers du bot réservés à votre compte (0700/0600)")
+                stuck.append(path)
+    if stuck:
+        shown = ", ".join(str(p) for p in stuck[:3]) + (f" et {len(stuck) - 3} autre(s)" if len(stuck) > 3 else "")
+        return Check("droits", False, f"lisibles par d'autres utilisateurs de cet ordinateur, et le bot ne peut pas "
+                     f"changer leurs droits : {shown}. Corrigez avec : chmod -R go-rwx "
+                     f"{' '.join(str(r) for r in roots if r.exists())}")
+    done = f" ({closed} élément(s) rendus privés à l'instant)" if closed else ""
+    return Check("droits", True, f"dossiers et fichiers du bot réservés à votre compte (0700/0600){done}")
 
 
 def selector_files(folder: Path | None) -> Check:
@@ -112,7 +142,18 @@ def selector_files(folder: Path | None) -> Check:
     return Check("sélecteurs", True, f"{len(names)} fichiers valides ({', '.join(names)})")
 
 
-def credentials(settings) -> Check:
+def credentials(settings, environ=None) -> Check:
+    """The `.env` account's identifier and password; with an accounts file, each account's."""
+    from bot.settings import accounts
+
+    listed = [a for a in accounts.all_accounts(environ or {}) if a.source != ".env"] if environ is not None else []
+    if listed and not settings.identifier:
+        missing = [a.name for a in listed if not accounts.password_of(environ, a)]
+        if missing:
+            return Check("identifiants", False, f"mot de passe introuvable pour : {', '.join(missing)} (ni dans le "
+                         "fichier des comptes, ni dans le trousseau) : damancom-bot secret set NOM.", blocking=False)
+        return Check("identifiants", True, f"{len(listed)} compte(s) du fichier des comptes, mot de passe trouvé "
+                                           "pour chacun")
     missing = [n for n, v in (("DAMANCOM_IDENTIFIER", settings.identifier), ("DAMANCOM_PASSWORD", settings.password))
                if not v]
     if missing:

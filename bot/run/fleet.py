@@ -8,7 +8,8 @@ connects to that Playwright server instead (the browsers run on another machine)
 
 Each account runs exactly as `--account NAME` would: its own settings and password, lock, lockout
 count, audit folder and hand-over (its Telegram chat, notifications, `otp CODE --account NAME`).
-One account's failure never stops the others. The exit code is the worst account's (see WORST).
+One account's failure never stops the others. The exit code is the worst account's (each code's
+rank in `bot/exit_codes.py`).
 """
 
 from __future__ import annotations
@@ -30,12 +31,7 @@ from loguru import logger
 
 from bot.env import Env
 from bot.errors import BadInput, BotError, BrowserNotFound
-from bot.exit_codes import ExitCode
-
-# From worst to least bad: a bug, a refusal (the lockout counts it), screens changed, a setting,
-# no code, portal unavailable, busy. The command's exit code is the first of these any account had.
-WORST = (ExitCode.BUG, ExitCode.REJECTED, ExitCode.SCREENS_CHANGED, ExitCode.BAD_INPUT, ExitCode.NO_CODE,
-         ExitCode.UNAVAILABLE, ExitCode.BUSY, ExitCode.OK)
+from bot.exit_codes import ExitCode, worst
 
 
 @dataclass
@@ -52,11 +48,6 @@ def parallel(environ) -> int:
     from bot.settings.config import _count
 
     return _count(environ, "DAMANCOM_PARALLEL", 4, high=32)
-
-
-def worst(codes) -> int:
-    codes = set(int(c) for c in codes)
-    return int(next((c for c in WORST if int(c) in codes), max(codes, default=0)))
 
 
 def run_all(args, env: Env, one: Callable, *, what: str) -> int:
@@ -138,7 +129,8 @@ def _one(account, args, env: Env, base, one, browser, say_lock) -> Outcome:
     account_env = Env(environ={}, stdin=io.StringIO(""), stdout=out, stderr=out, base_environ=base)
     try:
         account_env.environ = account_environ(base, account, need_password=True)
-        code, message = int(one(args, account_env, browser)), "réussi"
+        with logger.contextualize(account=account.name):  # its log lines name it, as its printed lines do
+            code, message = int(one(args, account_env, browser)), "réussi"
     except BotError as exc:
         code, message = int(exc.exit_code), exc.message
     except Exception:  # noqa: BLE001 - one account's bug must not stop the others; the log has it

@@ -57,6 +57,17 @@ class LockoutGuard:
                 "Pour éviter le blocage du compte par la CNSS, vérifiez l'identifiant et le mot de passe "
                 f"(par exemple en vous connectant vous-même), puis lancez « damancom-bot unlock --account {account} ».")
 
+    def locked(self, account: str) -> bool:
+        """Checked before a run announces an SMS: a suspended account gets none."""
+        return self.count(account) >= self.limit
+
+    def suspended(self, exc: CredentialsRejected, count: int, shown: str) -> str:
+        """The refusal's message once it suspends the account: one thing to do, never « relancez »."""
+        what = getattr(exc, "what", None) or exc.message
+        return (f"{what} C'est le {count}e refus consécutif : le bot ne se connectera plus à ce compte avant "
+                f"« damancom-bot unlock --account {shown} ». Vérifiez d'abord le compte sur le portail (en vous "
+                "connectant vous-même), pour éviter son blocage par la CNSS.")
+
     def rejected(self, account: str) -> int:
         data = self._read()
         data[account] = data.get(account, 0) + 1

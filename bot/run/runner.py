@@ -140,8 +140,7 @@ def _locked_run(settings: Settings, person: HandOver, recorder: Recorder, headle
     except CredentialsRejected as exc:
         count = guard.rejected(portal_key(settings))
         if count >= guard.limit:
-            exc.message += (f" C'est le {count}e refus consécutif : le bot ne se connectera plus à ce compte avant "
-                            f"« damancom-bot unlock --account {settings.account} ».")
+            exc.message = guard.suspended(exc, count, settings.account)
         person.notifier.send("Damancom : connexion refusée", exc.message)
         raise
     except BotError as exc:
@@ -273,7 +272,8 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
                 context.tracing.start(screenshots=True, snapshots=True)
                 tracing = True
             summary = interface.summary()
-            recorder.record("espace-lu", employer=summary.employer or "", affiliation=summary.affiliation or "")
+            recorder.record("espace-lu", employer=summary.employer or "", affiliation=summary.affiliation or "",
+                            state=summary.state_of(recorder.period) or "absent")
             if task is not None:
                 summary = task(interface, summary, ctx, person, settings)
             logout(ctx, interface)

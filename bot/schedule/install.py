@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 from xml.etree import ElementTree as ET
 
+from bot.errors import ConfigError
 from bot.exit_codes import ExitCode
 
 NAME = "damancom-bot"
@@ -115,14 +116,15 @@ def task_xml(workdir: Path, python: str = sys.executable, windows: tuple = (), u
 
 
 def install(environ, workdir: Path, platform: str = sys.platform, run: Runner = _run) -> list[str]:
-    """Returns what was done, or what the person must do, as French lines."""
+    """Returns what was done, as French lines; raises ConfigError (exit 2) with what the person must
+    do when the service could not be registered."""
     if platform.startswith("linux"):
         return _install_systemd(environ, workdir, run)
     if platform.startswith("win"):
         return _install_windows(environ, workdir, run)
     command = f'"{sys.executable}" -m bot schedule'
-    return [f"Installation automatique non prise en charge sur {platform}. Faites démarrer à l'ouverture de session :",
-            f"  cd \"{workdir}\" && {command}"]
+    raise ConfigError(f"Installation automatique non prise en charge sur {platform} : rien n'a été installé. Faites "
+                      f"démarrer à l'ouverture de session :\n  cd \"{workdir}\" && {command}")
 
 
 def _install_systemd(environ, workdir: Path, run: Runner) -> list[str]:
@@ -130,14 +132,15 @@ def _install_systemd(environ, workdir: Path, run: Runner) -> list[str]:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(unit_text(workdir), encoding="utf-8")
     lines = [f"Service systemd écrit : {path}"]
-    if run(["systemctl", "--user", "daemon-reload"]) and run(["systemctl", "--user", "enable", "--now", NAME]):
-        lines.append("Service activé et démarré.")
-    else:
-        lines += ["systemd n'a pas pu être joint d'ici. Exécutez vous-même :",
-                  "  systemctl --user daemon-reload",
-                  f"  systemctl --user enable --now {NAME}"]
+    enabled = run(["systemctl", "--user", "daemon-reload"]) and run(["systemctl", "--user", "enable", "--now", NAME])
     # Without linger, a user service runs only while the person is logged in: not after a reboot.
-    if run(["loginctl", "enable-linger"]):
+    linger = run(["loginctl", "enable-linger"])
+    if not enabled:  # written but not running: the command failed, and says what is left to do
+        raise ConfigError(f"Service systemd écrit ({path}), mais systemd n'a pas pu être joint d'ici : le planificateur "
+                          "n'est ni activé ni démarré. Exécutez vous-même :\n  systemctl --user daemon-reload\n"
+                          f"  systemctl --user enable --now {NAME}" + ("" if linger else "\n  loginctl enable-linger $USER"))
+    lines.append("Service activé et démarré.")
+    if linger:
         lines.append("Démarrage sans ouverture de session activé (linger) : le planificateur tourne dès le démarrage "
                      "de l'ordinateur.")
     else:
@@ -164,8 +167,8 @@ def _install_windows(environ, workdir: Path, run: Runner) -> list[str]:
     if run(create):
         return [f"Tâche planifiée « {NAME} » créée (définition : {path}) : le planificateur démarre à l'ouverture de "
                 "session, sans limite de durée, même sur batterie, et réveille l'ordinateur avant les heures creuses."]
-    return ["Le Planificateur de tâches n'a pas pu être utilisé. Dans une invite de commandes, exécutez :",
-            f'  schtasks /Create /TN {NAME} /XML "{path}" /F']
+    raise ConfigError("Le Planificateur de tâches n'a pas pu être utilisé : la tâche n'est pas créée. Dans une invite "
+                      f'de commandes, exécutez :\n  schtasks /Create /TN {NAME} /XML "{path}" /F')
 
 
 def uninstall(environ, platform: str = sys.platform, run: Runner = _run) -> list[str]:

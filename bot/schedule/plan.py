@@ -12,15 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from bot.errors import ConfigError
-from bot.exit_codes import ExitCode
+from bot.exit_codes import BY_HAND, DONE, NEXT_WINDOW, RETRY, RETRY_TOMORROW, STOP, WAIT, ExitCode
 from bot.settings.config import reader
 from bot.system.clock import TZ
 
-# What the last attempt's outcome means for the period.
-DONE, RETRY, RETRY_TOMORROW, STOP = "done", "retry", "retry-tomorrow", "stop"
-WAIT = "wait"  # the account was busy (another run): a little later, nothing failed
-NEXT_WINDOW = "next-window"  # the person said « pas maintenant », or an SMS went out unanswered
-BY_HAND = "by-hand"  # the person said « stop »: they file it themselves
+# What the last attempt's outcome means for the period: each exit code's decision is in its row
+# of `bot/exit_codes.py` (DONE, RETRY, RETRY_TOMORROW, STOP, WAIT, NEXT_WINDOW, BY_HAND).
+__all__ = ["BY_HAND", "DONE", "NEXT_WINDOW", "RETRY", "RETRY_TOMORROW", "STOP", "WAIT", "Plan", "decide", "parse_plan"]
 
 
 @dataclass(frozen=True)
@@ -113,24 +111,19 @@ class Plan:
 
 
 def decide(exit_code: int, period_state: str | None, reason: str | None = None) -> tuple[str, str]:
-    """The ledger's reading of a finished attempt: (decision, reason code; see `words.py`)."""
-    if exit_code == ExitCode.OK:
-        if period_state == "declared":
-            return DONE, "declared"
+    """The ledger's reading of a finished attempt: (decision, reason code; see `words.py`). The
+    exit code's row says it, but for a login that did not file and the person's answers."""
+    if exit_code == ExitCode.OK and period_state != "declared":
         return RETRY_TOMORROW, "to_declare"
     if exit_code == ExitCode.NO_CODE and reason == "stop":
         return BY_HAND, "declined_stop"
     if exit_code == ExitCode.NO_CODE and reason == "not_now":
         return NEXT_WINDOW, "declined_not_now"
-    return {
-        ExitCode.UNAVAILABLE: (RETRY, "portal_down"),
-        ExitCode.BROWSER_FAILED: (RETRY, "browser_failed"),
-        ExitCode.NO_CODE: (RETRY, "no_code"),
-        ExitCode.BUSY: (WAIT, "busy"),
-        ExitCode.REJECTED: (STOP, "rejected"),
-        ExitCode.SCREENS_CHANGED: (STOP, "screens_changed"),
-        ExitCode.BAD_INPUT: (STOP, "bad_input"),
-    }.get(exit_code, (STOP, "bug"))
+    try:
+        row = ExitCode(exit_code)
+    except ValueError:  # a number the bot never writes (a crash of the interpreter itself)
+        row = ExitCode.BUG
+    return row.decision, row.reason
 
 
 def _month_after(period: str) -> tuple[int, int]:

@@ -93,3 +93,38 @@ def test_headed_without_display_is_exit_2(tmp_path):
     environ = {"DAMANCOM_STATE_DIR": str(tmp_path / "s")}
     code, _, err = run(["demo", "--headed"], environ)
     assert code == 2 and "écran" in err
+
+
+class _ClosedPipe(io.StringIO):
+    """An output whose reader has gone (`status | head` once head has its lines)."""
+
+    def write(self, text):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self):
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_an_output_closed_by_its_reader_ends_quietly(tmp_path):
+    env = Env(environ={"DAMANCOM_STATE_DIR": str(tmp_path / "state")}, stdin=io.StringIO(), stdout=_ClosedPipe(),
+              stderr=io.StringIO())
+    assert main(["status"], env) == 130  # README: interrupted, output cut (`| head`)
+    assert env.stderr.getvalue() == ""  # no « Erreur inattendue »
+
+
+def test_status_piped_into_a_reader_that_leaves_prints_nothing_more(tmp_path):
+    import os
+    import subprocess
+
+    from tests.conftest import BIN
+
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("DAMANCOM_")}
+    environ.update(DAMANCOM_STATE_DIR=str(tmp_path / "state"), DAMANCOM_CONFIG_DIR=str(tmp_path / "config"))
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader is gone before the first line
+    try:
+        done = subprocess.run([str(BIN / "damancom-bot"), "status"], stdout=writer, stderr=subprocess.PIPE,
+                              cwd=tmp_path, env=environ, text=True, timeout=60)
+    finally:
+        os.close(writer)
+    assert done.returncode == 130 and done.stderr == "", done.stderr

@@ -48,6 +48,8 @@ def test_login_followed_live_with_the_code_typed_in_the_dashboard(page, dashboar
     assert live.locator("ol.etapes li").count() >= 4  # the steps were listed as the run went
     expect(page.locator("#attente")).to_be_empty()
     expect(page.locator("#rapports")).to_contain_text("réussi")
+    report = next((tmp_path / "recordings").rglob("report.html")).read_text(encoding="utf-8")
+    assert "saisi dans le tableau de bord" in report and "damancom-bot otp" not in report  # who handed the code
     assert_no_secret([code, demo_account.password], page.content(),
                      roots=(tmp_path / "recordings", tmp_path / "state"))
 

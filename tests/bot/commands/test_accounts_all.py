@@ -177,7 +177,9 @@ def test_declare_all_files_each_accounts_waiting_file(tmp_path, run_cli):
         assert f"[{name}]   Déclaration {period} déposée. Accusé de réception : {account.receipts[period].reference}" \
             in result.stdout
         assert list((tmp_path / "recordings" / name / period).rglob("report.pdf"))  # printed in the shared browser
+        assert f"[{name}] Validation de la déclaration {period}" in result.stderr  # log lines name their account
+    assert "\nValidation de la déclaration" not in "\n" + result.stderr
     report = run_cli("report", "--all", "--period", period)
     assert report.returncode == 0, report.stderr
     page = (tmp_path / "recordings" / f"resume-{period}.html").read_text(encoding="utf-8")
-    assert "2 compte(s) réussi(s) sur 2" in page and page.count("report.html") == 2
+    assert "2 déclaration(s) déposée(s) sur 2 compte(s)" in page and page.count("report.html") == 2

@@ -162,9 +162,22 @@ def test_lockout_guard_stops_after_two_refusals(start, sandbox, tmp_path, run_cl
     locked = run_cli("login", env={**login_env, "DAMANCOM_PASSWORD": "Wrong-Password-1"})
     assert locked.returncode == 5, locked.stderr
     assert "Connexions suspendues pour le compte PHARMA-DEMO" in locked.stderr and "damancom-bot unlock" in locked.stderr
+    assert "par SMS" not in locked.stdout  # no SMS announced for an account that gets none
     assert len(sandbox.outbox.all()) == sent  # refused before any SMS
     unlock = run_cli("unlock", "--account", "PHARMA-DEMO", env=login_env)
     assert unlock.returncode == 0 and "débloqué (2 refus effacés)" in unlock.stdout
     again = start(stdin=subprocess.PIPE)
     again.type(sms_code(sandbox, after=sent))
     assert again.finish() == 0, again.err
+
+
+def test_two_refused_codes_that_suspend_the_account_say_one_thing_to_do(sandbox, tmp_path, run_cli, login_env):
+    """In-process: the codes typed ahead in the pipe are read once the code screen shows."""
+    key = portal_key(SimpleNamespace(url=sandbox.url, identifier="PHARMA-DEMO", account="PHARMA-DEMO"))
+    LockoutGuard(tmp_path / "state").rejected(key)  # a refusal left by an earlier run
+    result = run_cli("login", input="111111\n222222\n", env={**login_env, "DAMANCOM_LOCAL_PAGE": "0"})
+    assert result.returncode == 5, result.stderr
+    assert "Le portail a refusé le code" in result.stderr and "2e refus consécutif" in result.stderr
+    assert "damancom-bot unlock --account PHARMA-DEMO" in result.stderr
+    assert "elancez la connexion" not in result.stderr  # not « relaunch » and « will not connect » at once
+    assert "DAMANCOM_PASSWORD" not in result.stderr and "mot de passe" not in result.stderr  # a code, not a password

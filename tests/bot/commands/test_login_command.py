@@ -41,7 +41,9 @@ def test_login_through_a_foreign_portal_with_code_from_a_pipe(tmp_path, cli_env)
         code = hand_over_code(process, portal)
         out, err = process.communicate(timeout=120)
     assert process.returncode == 0, err
-    assert "Connexion réussie au portail Damancom : espace affilié atteint." in out
+    # the foreign portal runs on this computer: never called the real Damancom
+    assert "Connexion réussie au portail d'essai (bac à sable sur cet ordinateur, pas le vrai Damancom)" in out
+    assert "Rapport       : " in out and "report.html" in out
     assert "Pharmacie du Test - n° d'affiliation 7777777" in out
     assert "10-2026 À déclarer · 09-2026 Déclarée" in out
     assert len(list((tmp_path / "recordings").rglob("*.png"))) >= 4

@@ -72,3 +72,17 @@ def test_take_file_claims_atomically(tmp_path):
     write_atomic(path, {"code": "1"})
     assert dropbox.take_file(path) == {"code": "1"}
     assert dropbox.take_file(path) is None
+
+
+def test_a_code_typed_in_the_dashboard_says_so_for_the_report(tmp_path):
+    from bot.handover.mailbox import channel_fr
+
+    box, channel = open_channel(tmp_path)
+    write_atomic(channel.folder / dropbox.CODE_FILE, {"code": "246810", "at": time.time()})
+    assert box.take({CODE}, timeout=5).via == "otp-commande"  # `damancom-bot otp`
+    write_atomic(channel.folder / dropbox.CODE_FILE, {"code": "246811", "at": time.time(), "via": dropbox.DASHBOARD})
+    delivered = box.take({CODE}, timeout=5)
+    assert delivered.via == dropbox.DASHBOARD and "tableau de bord" in channel_fr(delivered.via)
+    write_atomic(channel.folder / dropbox.CODE_FILE, {"code": "246812", "at": time.time(), "via": "telegram"})
+    assert box.take({CODE}, timeout=5).via == "otp-commande"  # a drop cannot claim any channel it likes
+    channel.close()

@@ -65,3 +65,14 @@ def test_the_log_rotates_at_start_up_only_and_never_fights_another_process(tmp_p
     logger.info("après rotation")
     logs.close()
     assert "après rotation" in log.read_text(encoding="utf-8")
+
+
+def test_a_line_logged_for_one_of_several_accounts_names_it(tmp_path):
+    console = io.StringIO()
+    log_file = logs.setup(tmp_path, console=console)
+    with logger.contextualize(account="al-{amal}"):  # `--all`: each account's thread
+        logger.info("Validation de la déclaration {}", "2026-11")
+    logger.info("Sans compte")
+    logger.remove()
+    assert console.getvalue().splitlines() == ["[al-{amal}] Validation de la déclaration 2026-11", "Sans compte"]
+    assert "| [al-{amal}] Validation" in log_file.read_text(encoding="utf-8")

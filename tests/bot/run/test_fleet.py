@@ -10,7 +10,7 @@ from bot.run.fleet import Outcome, parallel, summary_lines, worst
 
 
 @pytest.mark.parametrize("codes, expected", [
-    ([0, 0], 0), ([0, 4, 3], 3), ([7, 4], 4), ([2, 5, 6], 5), ([0, 1, 5], 1), ([0, 6, 2], 6), ([], 0)])
+    ([0, 0], 0), ([0, 9], 9), ([0, 130], 130), ([0, 4, 3], 3), ([7, 4], 4), ([2, 5, 6], 5), ([0, 1, 5], 1), ([0, 6, 2], 6), ([], 0)])
 def test_the_exit_code_is_the_worst_account(codes, expected):
     assert worst(codes) == expected
 

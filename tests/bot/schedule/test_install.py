@@ -13,6 +13,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from bot.errors import ConfigError
 from bot.schedule import install
 
 NS = {"t": "http://schemas.microsoft.com/windows/2004/02/mit/task"}
@@ -89,12 +90,22 @@ def test_windows_install_registers_the_xml_and_prints_a_line_cmd_cannot_split(tm
     folder = long_folder(tmp_path)
     calls = Calls(ok=lambda command: False)  # schtasks unavailable: the person gets one line to type
     environ = {"DAMANCOM_STATE_DIR": str(tmp_path / "état"), "USERDOMAIN": "PC", "USERNAME": "pharmacien"}
-    lines = install.install(environ, folder, platform="win32", run=calls)
+    with pytest.raises(ConfigError) as failed:  # exit 2: nothing is registered
+        install.install(environ, folder, platform="win32", run=calls)
     command = calls.commands[0]
     assert command[:5] == ["schtasks", "/Create", "/TN", "damancom-bot", "/XML"] and "/TR" not in command
     assert Path(command[5]).is_file() and Path(command[5]) == install.task_file(environ)
-    assert not any("&&" in line for line in lines)
-    assert f'schtasks /Create /TN damancom-bot /XML "{command[5]}" /F' in lines[-1]
+    assert "&&" not in failed.value.message
+    assert failed.value.message.endswith(f'\n  schtasks /Create /TN damancom-bot /XML "{command[5]}" /F')
+
+
+def test_install_fails_when_systemd_cannot_be_reached(tmp_path):
+    calls = Calls(ok=lambda command: command[0] != "systemctl")
+    with pytest.raises(ConfigError) as failed:
+        install.install({"XDG_CONFIG_HOME": str(tmp_path)}, tmp_path, platform="linux", run=calls)
+    assert failed.value.exit_code == 2 and "ni activé ni démarré" in failed.value.message
+    assert "systemctl --user enable --now damancom-bot" in failed.value.message
+    assert install.unit_path({"XDG_CONFIG_HOME": str(tmp_path)}).exists()  # written, ready for those commands
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX")

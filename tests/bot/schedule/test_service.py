@@ -83,9 +83,9 @@ def test_install_writes_a_systemd_user_unit(tmp_path, run_cli):
     result = run_cli("schedule", "--install", env={"XDG_CONFIG_HOME": str(tmp_path / "config"),
                                                    "PATH": "/nonexistent"})  # no systemctl: say what to do
     unit = tmp_path / "config" / "systemd" / "user" / "damancom-bot.service"
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 2, result.stderr  # not installed: a failure, with what is left to do
     assert unit.exists() and "-m bot schedule" in unit.read_text() and f"WorkingDirectory={tmp_path}" in unit.read_text()
-    assert "systemctl --user enable --now damancom-bot" in result.stdout
+    assert "systemctl --user enable --now damancom-bot" in result.stderr
     removed = run_cli("schedule", "--uninstall", env={"XDG_CONFIG_HOME": str(tmp_path / "config"), "PATH": "/nonexistent"})
     assert removed.returncode == 0 and not unit.exists()
 

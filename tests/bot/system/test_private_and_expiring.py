@@ -93,6 +93,6 @@ def test_a_run_under_umask_022_leaves_only_owner_only_files_and_doctor_checks_it
 
     assert doctor_checks.private_modes(state, recordings).ok
     leaked = next(recordings.rglob("*.png"))
-    leaked.chmod(0o644)
+    leaked.chmod(0o644)  # copied back by hand, say: doctor closes it, as a run would
     check = doctor_checks.private_modes(state, recordings)
-    assert not check.ok and leaked.name in check.detail and "chmod -R go-rwx" in check.detail
+    assert check.ok and "1 élément(s) rendus privés" in check.detail and exposed(state, recordings) == []
