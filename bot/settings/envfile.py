@@ -20,12 +20,13 @@ _BOMS = [(codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
 
 
 def read_bytes(path: Path) -> bytes:
-    if path.is_dir():
-        raise ConfigError(f"Le fichier de réglages « {path} » est un dossier, pas un fichier. "
-                          "Indiquez un fichier .env dans DAMANCOM_ENV_FILE.")
+    from bot.system.files import NotRegularFile, read_regular
+
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+        data = read_regular(path, MAX_BYTES)  # a FIFO or a device is refused before it is opened
+    except NotRegularFile as exc:
+        raise ConfigError(f"Le fichier de réglages « {path} » est {exc.kind}, pas un fichier ordinaire. "
+                          "Indiquez un fichier .env dans DAMANCOM_ENV_FILE.") from None
     except (OSError, ValueError) as exc:
         from bot.output.system_fr import why as system_why
 
