@@ -89,13 +89,12 @@ def _accounts_planner(args, env):
 def _plan_source(environ: dict):
     """The plan, re-read at every tick: values from `.env` are read again (a deadline override added
     mid-month applies without a restart); values from the real environment stay as they were."""
-    from dotenv import dotenv_values
-
     from bot.schedule.plan import parse_plan
+    from bot.settings import envfile
     from bot.settings.config import env_files, read_environment
 
     from_file = {}
     for env_file in env_files(environ):
-        from_file.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        from_file.update(envfile.values(env_file, warn=False))  # read as read_environment reads it
     fixed = {k: v for k, v in environ.items() if from_file.get(k) != v}
     return lambda: parse_plan(read_environment(fixed))

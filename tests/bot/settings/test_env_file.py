@@ -97,3 +97,22 @@ def test_a_fifo_as_the_env_file_is_refused_without_waiting(tmp_path, cli_env):
     assert "tube (FIFO), pas un fichier ordinaire" in done.stderr and "Traceback" not in done.stderr
     zero = bounded_run(["status"], env={**cli_env, "DAMANCOM_ENV_FILE": "/dev/zero"}, cwd=tmp_path)
     assert zero.returncode == 2 and "périphérique, pas un fichier ordinaire" in zero.stderr, zero.stderr
+
+
+@pytest.mark.parametrize("line", ["DAMANCOM_PASSWORD=Pa${HOME}ss-1", 'DAMANCOM_PASSWORD="Pa${HOME}ss-1"',
+                                  "DAMANCOM_PASSWORD='Pa${HOME}ss-1'"])
+def test_values_are_taken_literally_never_expanded(tmp_path, line):
+    (tmp_path / ".env").write_text(f"{line}\n", encoding="utf-8")
+    merged = read_environment({"DAMANCOM_ENV_FILE": str(tmp_path / ".env"), "HOME": "/maison"})
+    assert merged["DAMANCOM_PASSWORD"] == "Pa${HOME}ss-1"
+
+
+def test_a_value_cut_by_a_hash_is_named_with_its_line_never_its_value(tmp_path):
+    (tmp_path / ".env").write_text("DAMANCOM_IDENTIFIER=PHARMA-1\nDAMANCOM_PASSWORD=Pw #hash-2\n"
+                                   "DAMANCOM_NOTIFY='ntfy://a #b'\n", encoding="utf-8")
+    code, text = run(["status"], {"DAMANCOM_ENV_FILE": str(tmp_path / ".env"),
+                                  "DAMANCOM_STATE_DIR": str(tmp_path / "state")})
+    assert code == 0, text
+    assert "Ligne 2 du fichier" in text and "la valeur de DAMANCOM_PASSWORD s'arrête avant le « # »" in text
+    assert "DAMANCOM_PASSWORD='…'" in text and "Ligne 3" not in text  # quoted: read whole, no warning
+    assert "hash-2" not in text
