@@ -18,6 +18,11 @@ class Check:
     detail: str
     blocking: bool = True
 
+    def __post_init__(self):
+        from bot.output import redact
+
+        self.detail = redact.scrub(self.detail)  # an API's error may echo the token: scrubbed like every text
+
 
 @dataclass
 class Row:
