@@ -34,6 +34,10 @@ def run(args, env) -> int:
     from bot.settings.config import load_settings, state_dir
     from bot.system import clock
 
+    from bot.settings import accounts
+
+    if args.account:  # an unknown name is refused, never replaced by the `.env` account
+        accounts.choose(env.environ, args.account)
     try:
         planner = _accounts_planner(args, env)
         if planner is None:  # the `.env` account alone, as always

@@ -43,6 +43,7 @@ def all_checks(settings, environ) -> list[Check]:
               f"aucun fichier .env (ni ici, ni dans {config_dir(environ)})", blocking=False),
         credentials(settings),
         accounts_file(environ),
+        schedule_settings(environ),
         writable("dossier d'état", settings.state_dir),
         writable("enregistrements", settings.recordings),
         synced_folder("synchronisation", settings.recordings, environ),
@@ -52,6 +53,26 @@ def all_checks(settings, environ) -> list[Check]:
         telegram(settings),
     ]
     return [c for c in checks if c is not None]
+
+
+def schedule_settings(environ) -> Check:
+    """What `schedule` reads when it starts (each account's plan, DAMANCOM_PARALLEL), refused here
+    by the same code as there: doctor never says « ready » for settings the planner refuses."""
+    from bot.errors import ConfigError
+    from bot.run.fleet import parallel
+    from bot.schedule.plan import parse_plan
+    from bot.settings import accounts
+
+    try:
+        for account in accounts.all_accounts(environ) or [None]:
+            parse_plan(accounts.account_environ(environ, account, need_password=False))
+        parallel(environ)
+        plan = parse_plan(environ)
+    except ConfigError as exc:
+        return Check("planification", False, f"{exc.message} (« damancom-bot schedule » refuserait de démarrer)")
+    hours = " et ".join(f"{start:%H:%M}-{end:%H:%M}" for start, end in plan.windows)
+    return Check("planification", True, f"premier essai le {plan.first_day} à {plan.first_time:%H:%M}, heures creuses "
+                                        f"{hours}, échéance le {plan.deadline_day} à {plan.deadline_time:%H:%M}")
 
 
 def writable(label: str, folder: Path) -> Check:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from bot.errors import ConfigError
 from bot.sandbox import Portal, Sandbox
 from bot.sandbox.faults import Faults
 
@@ -46,3 +49,35 @@ def test_doctor_live_on_an_unreachable_portal_is_exit_4(run_cli):
                                               "DAMANCOM_RETRY_BACKOFF": "0.1"})
     assert result.returncode == 4, result.stdout + result.stderr
     assert "ne répond pas" in result.stderr
+
+
+@pytest.mark.parametrize("name, raw", [("DAMANCOM_WINDOWS", "25:00-26:00"), ("DAMANCOM_DEADLINE", "31 23:59"),
+                                       ("DAMANCOM_FIRST_ATTEMPT", "1 24:00"),
+                                       ("DAMANCOM_DEADLINE_OVERRIDES", "2026-06=2026-02-30"),
+                                       ("DAMANCOM_PARALLEL", "0")])
+def test_doctor_refuses_what_the_scheduler_refuses(name, raw, tmp_path):
+    """The same code as `schedule` at its start: never « Tout est prêt » for a plan it refuses."""
+    from bot.run.doctor_checks import schedule_settings
+    from bot.schedule.plan import parse_plan
+
+    check = schedule_settings({name: raw})
+    assert not check.ok and check.blocking and name in check.detail and "refuserait de démarrer" in check.detail
+    if name != "DAMANCOM_PARALLEL":
+        with pytest.raises(ConfigError):
+            parse_plan({name: raw})
+    assert schedule_settings({}).ok and "échéance le 10 à 23:59" in schedule_settings({}).detail
+
+
+def test_doctor_checks_each_accounts_own_plan(tmp_path):
+    from bot.run.doctor_checks import schedule_settings
+
+    accounts = tmp_path / "comptes.toml"
+    accounts.write_text('[accounts.elan]\nidentifier = "PHARMA-1"\nwindows = "21:00-19:00x"\n', encoding="utf-8")
+    check = schedule_settings({"DAMANCOM_ACCOUNTS": str(accounts)})
+    assert not check.ok and "DAMANCOM_WINDOWS" in check.detail
+
+
+def test_doctor_says_the_schedule_settings_are_wrong(run_cli):
+    result = run_cli("doctor", env={"DAMANCOM_WINDOWS": "25:00-26:00"})
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "!!  planification" in result.stdout and "Tout est prêt" not in result.stdout
