@@ -192,7 +192,7 @@ def browser(settings) -> Check:
             try:
                 launched = browsers.launch(playwright, choice, headless=True)
             except PlaywrightError as exc:
-                return Check("navigateur", False, f"{choice.describe()} ne démarre pas : {str(exc).splitlines()[0]}")
+                return Check("navigateur", False, browsers.launch_failed(choice, exc).message)
             version = launched.version
             launched.close()
     except BotError as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from bot.errors import ConfigError
@@ -44,11 +46,25 @@ def test_doctor_live_on_a_drifted_portal_lists_what_is_missing(run_cli, tmp_path
     assert list((tmp_path / "recordings").rglob("*diagnostic-accueil.png"))
 
 
+def _closed_port() -> int:
+    """A port nothing listens on (and that browsers allow: port 9 is one Chromium refuses outright)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def test_doctor_live_on_an_unreachable_portal_is_exit_4(run_cli):
-    result = run_cli("doctor", "--live", env={"DAMANCOM_URL": "http://127.0.0.1:9/fr/", "DAMANCOM_RETRIES": "1",
-                                              "DAMANCOM_RETRY_BACKOFF": "0.1"})
+    result = run_cli("doctor", "--live", env={"DAMANCOM_URL": f"http://127.0.0.1:{_closed_port()}/fr/",
+                                              "DAMANCOM_RETRIES": "1", "DAMANCOM_RETRY_BACKOFF": "0.1"})
     assert result.returncode == 4, result.stdout + result.stderr
     assert "ne répond pas" in result.stderr
+
+
+def test_a_port_the_browser_refuses_is_a_setting_to_fix_not_an_overloaded_portal(run_cli):
+    result = run_cli("doctor", "--live", env={"DAMANCOM_URL": "http://127.0.0.1:9/fr/"})
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "son port est réservé à d'autres services (ERR_UNSAFE_PORT)" in result.stderr
+    assert "surchargé" not in result.stderr and "adresse du portail" in result.stderr  # DAMANCOM_URL, in words
 
 
 @pytest.mark.parametrize("name, raw", [("DAMANCOM_WINDOWS", "25:00-26:00"), ("DAMANCOM_DEADLINE", "31 23:59"),
