@@ -106,6 +106,14 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
     import os
 
     env = env or Env(environ=dict(os.environ))
+    argv = sys.argv[1:] if argv is None else list(argv)
+    unreadable = next((a for a in argv if _not_text(a)), None)
+    if unreadable is not None:  # before argparse and loguru, which would fail on it with a traceback
+        env.stderr.write(f"Erreur : l'argument « {_shown(unreadable)} » n'est pas du texte lisible (des octets hors "
+                         "UTF-8, souvent un copier-coller depuis un document, ou un terminal réglé sur un autre "
+                         "jeu de caractères). Retapez-le.\n")
+        env.stderr.flush()
+        return int(ExitCode.BAD_INPUT)
     args = build_parser().parse_args(argv)
     from bot.output import logs
 
@@ -169,6 +177,17 @@ def _output_closed(env: Env) -> None:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         except (OSError, ValueError):
             pass
+
+
+def _not_text(arg: str) -> bool:
+    """Python hands bytes that are not UTF-8 over as lone surrogates (U+DC80–U+DCFF): no text has them."""
+    return any("\ud800" <= ch <= "\udfff" for ch in arg)
+
+
+def _shown(arg: str) -> str:
+    raw = arg.encode("utf-8", "surrogateescape") if not any("\ud800" <= c < "\udc80" for c in arg) else b"?"
+    shown = raw.decode("utf-8", "backslashreplace")
+    return shown if len(shown) <= 60 else shown[:60] + "…"
 
 
 def _unexpected(env: Env, log_file, verbose: bool = False) -> int:

@@ -6,7 +6,8 @@ from typing import Sequence
 
 from playwright.sync_api import Error as PlaywrightError
 
-from bot.errors import PortalRefused, PortalUnavailable
+from bot.errors import ConfigError, PortalRefused, PortalUnavailable
+from bot.run.playwright_errors import unsafe_port
 from flows.context import FlowContext
 from flows.network import REFUSALS
 from flows.screen import Screen
@@ -23,6 +24,10 @@ def open_portal(ctx: FlowContext, url: str, expect: Sequence[type[Screen]]) -> S
     except PlaywrightError as exc:
         ctx.stop_loading()
         first_line = str(exc).splitlines()[0]
+        if unsafe_port(exc):  # the address's fault, not the portal's: nothing was even tried
+            raise ConfigError(f"Le navigateur refuse d'ouvrir {url} : son port est réservé à d'autres services "
+                              "(ERR_UNSAFE_PORT), aucun navigateur ne s'y connecte. Vérifiez DAMANCOM_URL (le portail "
+                              "est https://www.damancom.ma/fr/).") from None
         if any(code in first_line for code in REFUSALS):
             shot = ctx.recorder.try_screenshot(ctx.page, "portail-refuse")
             raise PortalRefused(

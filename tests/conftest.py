@@ -47,13 +47,14 @@ def fresh_process_state():
 
 @pytest.fixture(autouse=True)
 def isolated_keyring(tmp_path):
-    """Every test gets its own keyring: keyrings.alt's plain-file backend in its tmp_path (the
-    keyring library's own backend, not a stand-in of ours), never the keyring of the person
-    running the suite."""
+    """Every test gets its own keyring: keyrings.alt's plain-file backend in its tmp_path, opted in
+    explicitly as the tests' own (`tests/support/keyrings.py`: the bot refuses a plain file
+    otherwise), never the keyring of the person running the suite."""
     import keyring
-    from keyrings.alt.file import PlaintextKeyring
 
-    backend = PlaintextKeyring()
+    from tests.support.keyrings import TestsOnlyKeyring
+
+    backend = TestsOnlyKeyring()
     backend.file_path = str(tmp_path / "xdg" / "python_keyring" / "keyring_pass.cfg")  # as cli_env's processes
     before = keyring.get_keyring()
     keyring.set_keyring(backend)
@@ -153,7 +154,9 @@ def cli_env(tmp_path, shared_chromium) -> dict[str, str]:
                DAMANCOM_BROWSER=shared_chromium,
                DAMANCOM_CONFIG_DIR=str(tmp_path / "config"))  # never the developer's own settings
     # A bot process reads the same file as `isolated_keyring` (keyrings.alt puts it under XDG_DATA_HOME).
-    env.update(PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring", XDG_DATA_HOME=str(tmp_path / "xdg"))
+    from tests.support.keyrings import BACKEND
+
+    env.update(PYTHON_KEYRING_BACKEND=BACKEND, XDG_DATA_HOME=str(tmp_path / "xdg"))
     return env
 
 

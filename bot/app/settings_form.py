@@ -1,6 +1,7 @@
 """Settings fixed from the dashboard: the identifier and Telegram go to the `.env` file the bot reads
-(DAMANCOM_ENV_FILE, else ./.env), the password into the system keyring (`bot.settings.secrets`),
-never into a file. Every value is checked as `load_settings` would before anything is written."""
+(DAMANCOM_ENV_FILE, else ./.env), in that file's own encoding, the password into the system keyring
+(`bot.settings.secrets`), never into a file. Every value is checked as `load_settings` would before
+anything is written."""
 
 from __future__ import annotations
 
@@ -21,16 +22,28 @@ def account_name(environ) -> str:
 
 
 def save(form: dict[str, str], environ: dict[str, str], cwd: Path) -> list[str]:
-    """Writes what the form filled in; returns French sentences of what changed (never a value that is secret)."""
-    from dotenv import set_key
-
-    from bot.settings import secrets
-    from bot.settings.config import TELEGRAM_TOKEN_RE
-    from bot.system.files import make_private
-
+    """Writes what the form filled in; returns French sentences of what changed (never a value that is
+    secret). The `.env` first, the password last, under the account name the next start will use: a
+    keyring that refuses keeps what was saved, and the error says so and what to do for the password."""
     identifier = form.get("identifiant", "").strip()
     password = form.get("mot_de_passe", "")
     token, chat = form.get("telegram_jeton", "").strip(), form.get("telegram_discussion", "").strip()
+    _check(identifier, token, chat)
+    name = _name_after(environ, identifier)
+    if password and not name:
+        raise BadInput("Indiquez aussi l'identifiant : le mot de passe est rangé sous ce nom.")
+    done = _write_env(environ, cwd, identifier, token, chat)
+    if password:
+        done.append(_store_password(name, password, done, env_file(environ, cwd)))
+    if not done:
+        raise BadInput("Rien à enregistrer : remplissez au moins un champ.")
+    return done
+
+
+def _check(identifier: str, token: str, chat: str) -> None:
+    """Every value checked as `load_settings` would, before anything is written."""
+    from bot.settings.config import TELEGRAM_TOKEN_RE
+
     if identifier and (any(ch.isspace() for ch in identifier) or len(identifier) > 64 or not identifier.isprintable()):
         raise BadInput("L'identifiant ne doit contenir ni espace ni caractère spécial : recopiez-le tel que la CNSS "
                        "l'a donné.")
@@ -42,34 +55,60 @@ def save(form: dict[str, str], environ: dict[str, str], cwd: Path) -> list[str]:
                        "« damancom-bot telegram setup », qui le trouve pour vous).")
     if chat and not re.fullmatch(r"-?\d{1,20}", chat):
         raise BadInput("Le numéro de discussion Telegram est un nombre, par exemple 123456789.")
-    done = []
-    if password:  # first: a keyring that refuses leaves every setting as it was
-        name = (environ.get("DAMANCOM_ACCOUNT") or "").strip() or identifier or account_name(environ)
-        if not name:
-            raise BadInput("Indiquez aussi l'identifiant : le mot de passe est rangé sous ce nom.")
-        secrets.store(name, password)
-        done.append(f"Mot de passe du compte {name} rangé dans le trousseau de l'ordinateur (pas dans un fichier).")
-    path = env_file(environ, cwd)
-    try:
-        if identifier:
-            set_key(str(path), "DAMANCOM_IDENTIFIER", identifier, quote_mode="never")
-            environ["DAMANCOM_IDENTIFIER"] = identifier
-            done.append(f"Identifiant {identifier} enregistré dans {path}.")
-        if token:
-            from bot.handover.telegram_setup import write_env
 
-            write_env(path, token, int(chat))
-            environ["DAMANCOM_TELEGRAM_TOKEN"] = token
-            environ["DAMANCOM_TELEGRAM_CHAT"] = " ".join(
-                sorted({*environ.get("DAMANCOM_TELEGRAM_CHAT", "").replace(",", " ").split(), chat}))
-            done.append(f"Telegram enregistré dans {path} (discussion {chat}).")
-        if path.exists():
-            make_private(path)  # it may hold the password too (an older setup)
+
+def _name_after(environ: dict[str, str], identifier: str) -> str:
+    """The `.env` account's name once the new identifier is saved: DAMANCOM_ACCOUNT when the person set
+    one, else the identifier (bot/settings/accounts.py). The dashboard's environment holds the name
+    derived from the old identifier: that one follows the identifier."""
+    old_identifier = (environ.get("DAMANCOM_IDENTIFIER") or "").strip()
+    named = (environ.get("DAMANCOM_ACCOUNT") or "").strip()
+    if identifier and (not named or named == old_identifier):
+        return identifier
+    return named or account_name(environ)
+
+
+def _write_env(environ: dict[str, str], cwd: Path, identifier: str, token: str, chat: str) -> list[str]:
+    from bot.settings import envfile
+    from bot.system.files import make_private
+
+    path = env_file(environ, cwd)
+    updates, done = {}, []
+    if identifier:
+        updates["DAMANCOM_IDENTIFIER"] = identifier
+        done.append(f"Identifiant {identifier} enregistré dans {path}.")
+    if token:
+        known = envfile.values(path, warn=False).get("DAMANCOM_TELEGRAM_CHAT", "") if path.exists() else ""
+        chats = sorted({*known.replace(",", " ").split(), chat})
+        updates.update(DAMANCOM_TELEGRAM_TOKEN=token, DAMANCOM_TELEGRAM_CHAT=" ".join(chats))
+        done.append(f"Telegram enregistré dans {path} (discussion {chat}).")
+    if not updates:
+        return done
+    try:
+        envfile.write_values(path, updates)  # in the file's own encoding (Notepad's « ANSI » stays so)
+        make_private(path)  # it may hold the password too (an older setup)
     except OSError as exc:
         raise ConfigError(f"Le fichier de réglages « {path} » ne peut pas être écrit ({exc.strerror}).") from None
-    if not done:
-        raise BadInput("Rien à enregistrer : remplissez au moins un champ.")
+    if identifier and _name_after(environ, identifier) == identifier:
+        environ["DAMANCOM_ACCOUNT"] = identifier  # the name this session reads the password under
+    environ.update(updates)
+    if token:
+        environ["DAMANCOM_TELEGRAM_CHAT"] = " ".join(
+            sorted({*environ.get("DAMANCOM_TELEGRAM_CHAT", "").replace(",", " ").split(), chat}))
     return done
+
+
+def _store_password(name: str, password: str, done: list[str], path: Path) -> str:
+    from bot.settings import secrets
+
+    try:
+        secrets.store(name, password)
+    except secrets.KeyringUnavailable as exc:
+        saved = " ".join(done) + " " if done else ""
+        raise ConfigError(f"{saved}Le mot de passe, lui, n'est pas enregistré : {exc.message} Pour ce compte : "
+                          f"ouvrez {path} dans le Bloc-notes, ajoutez la ligne DAMANCOM_PASSWORD=votre mot de passe, "
+                          "enregistrez, puis relancez le tableau de bord.") from None
+    return f"Mot de passe du compte {name} rangé dans {secrets.where()}, jamais dans un fichier du bot."
 
 
 def password_for_child(environ: dict[str, str]) -> dict[str, str]:

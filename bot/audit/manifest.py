@@ -9,6 +9,15 @@ from pathlib import Path
 
 NAME = "manifest.jsonl"
 GENESIS = "0" * 64
+MAX_BYTES = 16 * 1024 * 1024  # a run writes a few dozen lines; a link to /dev/zero must not fill memory
+
+
+class ManifestUnreadable(ValueError):
+    """The manifest cannot be a run's: not an ordinary file, too large, or not UTF-8 text. `why` in French."""
+
+    def __init__(self, why: str):
+        super().__init__(why)
+        self.why = why
 
 
 def sha256_file(path: Path) -> str:
@@ -39,8 +48,24 @@ class ManifestWriter:
         return json.loads(line)
 
 
+def read_raw(folder: Path) -> bytes:
+    """The manifest's bytes, read within bounds (OSError when it cannot be opened at all)."""
+    from bot.system.files import NotRegularFile, read_regular
+
+    try:
+        raw = read_regular(folder / NAME, MAX_BYTES)
+    except NotRegularFile as exc:
+        raise ManifestUnreadable(f"{NAME} est {exc.kind}, pas un fichier ordinaire") from None
+    if len(raw) > MAX_BYTES:
+        raise ManifestUnreadable(f"{NAME} dépasse {MAX_BYTES // 1024 // 1024} Mo, bien plus qu'une exécution n'en écrit")
+    return raw
+
+
 def read_lines(folder: Path) -> list[str]:
-    return (folder / NAME).read_text(encoding="utf-8").splitlines()
+    try:
+        return read_raw(folder).decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise ManifestUnreadable(f"{NAME} n'est pas du texte UTF-8") from None
 
 
 def read_records(folder: Path) -> list[dict]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bot.audit.manifest import NAME, read_records
+from bot.audit.manifest import NAME, ManifestUnreadable, read_records
 
 RECEIPT_FILE = "accuse-de-reception.html"  # flows/declaration.py: ReceiptScreen.save
 KEEP_MARK = "CONSERVER"  # a person may drop this file into a folder to keep it forever
@@ -18,6 +18,7 @@ class RunFolder:
     path: Path
     started: datetime | None
     proof: bool
+    damaged: str = ""  # why the manifest cannot be read (French), when it cannot
 
     @property
     def kept_by_hand(self) -> bool:
@@ -27,17 +28,21 @@ class RunFolder:
 def run_folders(root: Path) -> list[RunFolder]:
     found = []
     for manifest in sorted(Path(root).rglob(NAME)):
+        damaged = ""
         try:
             records = read_records(manifest.parent)
             started = datetime.fromisoformat(records[0]["time"])
             if started.tzinfo is None:
                 raise ValueError("naive time")
             proof = any(_proves_filing(r) for r in records)
+        except ManifestUnreadable as exc:
+            started, proof, damaged = None, False, exc.why
         except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
             started, proof = None, False  # unreadable: never deleted automatically
+            damaged = f"{NAME} illisible ou incomplet"
         # A receipt on disk is proof whatever the manifest says (a run killed after the receipt has no final line).
         proof = proof or (manifest.parent / RECEIPT_FILE).exists()
-        found.append(RunFolder(manifest.parent, started, proof))
+        found.append(RunFolder(manifest.parent, started, proof, damaged))
     return found
 
 

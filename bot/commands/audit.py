@@ -66,6 +66,10 @@ def _prune(args, env) -> int:
         env.say(f"{verb} : {path}")
     for path in protected:
         env.say(f"conservé (preuve de déclaration ou marqué CONSERVER) : {path}")
+    from bot.audit.retention import run_folders
+
+    for run in (r for r in run_folders(settings.recordings) if r.damaged):  # never deleted: a person looks
+        env.say(f"conservé, dossier abîmé ({run.damaged}) : {run.path}")
     env.say(f"{len(deleted)} dossier(s) de plus de {settings.retention_months} mois {verb}(s) ; "
             f"{len(protected)} conservé(s).")
     return ExitCode.OK

@@ -39,12 +39,14 @@ def run(args, env) -> int:
             webbrowser.open(page.resolve().as_uri())
         return ExitCode.OK
     if args.path and not args.last:
-        folder = Path(args.path)
+        folder = _run_folder(Path(args.path))
     else:
         # `doctor --live` and `learn` keep their folders under « diagnostic » / « apprentissage »:
         # they are no run of a period, and have no report
-        runs = [r for r in run_folders(settings.recordings)
-                if r.started is not None and re.fullmatch(r"\d{4}-\d{2}", r.path.parent.name)]
+        found = run_folders(settings.recordings)
+        for damaged in (r for r in found if r.damaged):
+            env.say(f"Attention : dossier abîmé, ignoré ({damaged.damaged}) : {damaged.path}")
+        runs = [r for r in found if r.started is not None and re.fullmatch(r"\d{4}-\d{2}", r.path.parent.name)]
         if not runs:
             raise BadInput(f"Aucune exécution enregistrée dans {settings.recordings}. Lancez d'abord damancom-bot demo.")
         folder = max(runs, key=lambda r: r.started).path
@@ -60,6 +62,25 @@ def run(args, env) -> int:
     if args.open:
         webbrowser.open(html.resolve().as_uri())
     return ExitCode.OK
+
+
+def _run_folder(folder):
+    """The folder named on the command line, when it is a run's: a typo is not an interrupted run."""
+    from bot.audit.manifest import NAME
+    from bot.errors import BadInput
+
+    shown = str(folder)[:200]
+    try:
+        exists, is_run = folder.is_dir(), (folder / NAME).exists()
+    except (OSError, ValueError):
+        exists, is_run = False, False
+    if not exists:
+        raise BadInput(f"Le dossier « {shown} » n'existe pas. Vérifiez le chemin (« damancom-bot report --last » "
+                       "montre le rapport de la dernière exécution).")
+    if not is_run:
+        raise BadInput(f"« {shown} » n'est pas le dossier d'une exécution (aucun fichier manifest.jsonl). Indiquez "
+                       "un dossier recordings/<compte>/<période>/<exécution>, ou utilisez --last.")
+    return folder
 
 
 def _print_pdf(folder, settings) -> None:

@@ -34,6 +34,10 @@ def run(args, env) -> int:
     from bot.settings.config import load_settings, state_dir
     from bot.system import clock
 
+    from bot.settings import accounts
+
+    if args.account:  # an unknown name is refused, never replaced by the `.env` account
+        accounts.choose(env.environ, args.account)
     try:
         planner = _accounts_planner(args, env)
         if planner is None:  # the `.env` account alone, as always
@@ -89,13 +93,12 @@ def _accounts_planner(args, env):
 def _plan_source(environ: dict):
     """The plan, re-read at every tick: values from `.env` are read again (a deadline override added
     mid-month applies without a restart); values from the real environment stay as they were."""
-    from dotenv import dotenv_values
-
     from bot.schedule.plan import parse_plan
+    from bot.settings import envfile
     from bot.settings.config import env_files, read_environment
 
     from_file = {}
     for env_file in env_files(environ):
-        from_file.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        from_file.update(envfile.values(env_file, warn=False))  # read as read_environment reads it
     fixed = {k: v for k, v in environ.items() if from_file.get(k) != v}
     return lambda: parse_plan(read_environment(fixed))

@@ -30,7 +30,7 @@ def run(args, env) -> int:
     if not password:
         raise BadInput("Mot de passe vide : rien n'a été enregistré.")
     secrets.store(name, password)
-    env.say(f"Mot de passe du compte {name} enregistré dans le trousseau du système.")
+    env.say(f"Mot de passe du compte {name} enregistré dans {secrets.where()}.")
     return ExitCode.OK
 
 
@@ -39,10 +39,11 @@ def _typed(env, name: str) -> str:
 
     from bot.errors import BadInput
     from bot.output import redact
+    from bot.settings import secrets
 
     stdin = env.stdin
     if not (hasattr(stdin, "isatty") and stdin.isatty()):
-        password = (stdin.readline() or "").rstrip("\r\n")
+        password = (stdin.readline(secrets.MAX_PASSWORD + 2) or "").rstrip("\r\n")  # a bounded line
         redact.register(password)
         return password
     first = getpass.getpass(f"Mot de passe Damancom du compte {name} (rien ne s'affiche) : ", stream=env.stderr)

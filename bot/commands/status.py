@@ -23,7 +23,10 @@ def run(args, env) -> int:
 
     folder = state_dir(env.environ)
     scheduler = heartbeat.read(folder)
-    accounts = _accounts(Ledger(folder), scheduler, env, args.account) if (folder / FILE).exists() else {}
+    ledger = Ledger(folder) if (folder / FILE).exists() else None
+    if args.account:
+        _known(env.environ, ledger, args.account)
+    accounts = _accounts(ledger, scheduler, env, args.account) if ledger else {}
     unplanned = _unplanned(env, set(accounts), args.account)
     if args.json:
         env.say(json.dumps({"scheduler": scheduler, "accounts": [{"account": a, "periods": p} for a, p in accounts.items()]
@@ -119,6 +122,19 @@ def _accounts(ledger, scheduler: dict, env, only: str | None = None) -> dict[str
                           "exit_code": a.exit_code, "outcome": a.outcome if a.ended else ("in_progress" if running else "interrupted"),
                           "audit_folder": a.audit_folder} for a in attempts]})
     return accounts
+
+
+def _known(environ, ledger, name: str) -> None:
+    """`--account NAME` is a configured account or one the ledger remembers (an account since removed
+    from the file keeps its history); any other name is a typo, said as such."""
+    from bot.errors import ConfigError
+    from bot.settings import accounts
+
+    remembered = {row.account for row in ledger.periods(None)} if ledger else set()
+    configured = [a.name for a in accounts.all_accounts(environ)]
+    if name not in remembered and not accounts.find(accounts.all_accounts(environ), name):
+        known = ", ".join(sorted({*configured, *remembered})) or "aucun"
+        raise ConfigError(f"Compte « {name[:80]} » inconnu. Comptes connus : {known}.")
 
 
 def _environ_of(environ, account: str) -> dict:

@@ -35,19 +35,32 @@ def not_text(text: str) -> tuple[str, str] | None:
 
 
 def read_limited(path: str | Path, what: str) -> bytes:
-    """The file's bytes, refused at once when over the size limit (before reading it)."""
+    """The file's bytes, refused at once when over the size limit (before reading it). Never more
+    than the limit is read: a device (/dev/zero) or a pipe is refused before it is opened."""
+    from bot.system.files import NotRegularFile, read_regular
+
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise FileNotUsable(f"{what} « {path} » refusé : {_megabytes(size)}, au plus {_megabytes(MAX_BYTES)} "
-                                "(un fichier de déclaration est bien plus petit). Vérifiez le fichier choisi.")
-        return path.read_bytes()
-    except IsADirectoryError:
-        raise FileNotUsable(f"{what} « {path} » est un dossier : indiquez un fichier.") from None
+        if path.stat().st_size > MAX_BYTES:
+            raise _too_large(path, what, path.stat().st_size)
+        data = read_regular(path, MAX_BYTES)
+        if len(data) > MAX_BYTES:  # a file that grew, or one whose size the system does not say (/proc)
+            raise _too_large(path, what, None)
+        return data
+    except NotRegularFile as exc:
+        if exc.kind == "un dossier":
+            raise FileNotUsable(f"{what} « {path} » est un dossier : indiquez un fichier.") from None
+        raise FileNotUsable(f"{what} « {path} » refusé : c'est {exc.kind}, pas un fichier ordinaire. "
+                            "Indiquez un fichier enregistré sur le disque.") from None
     except FileNotFoundError:
         raise FileNotUsable(f"{what} « {path} » introuvable : vérifiez le chemin.") from None
     except PermissionError:
         raise FileNotUsable(f"{what} « {path} » illisible : accès refusé (fichier ouvert ailleurs, ou droits).") from None
     except OSError as exc:
         raise FileNotUsable(f"{what} « {path} » illisible ({exc.strerror or exc}).") from None
+
+
+def _too_large(path: Path, what: str, size: int | None) -> FileNotUsable:
+    found = _megabytes(size) if size is not None else f"plus de {_megabytes(MAX_BYTES)}"
+    return FileNotUsable(f"{what} « {path} » refusé : {found}, au plus {_megabytes(MAX_BYTES)} "
+                         "(un fichier de déclaration est bien plus petit). Vérifiez le fichier choisi.")

@@ -57,15 +57,13 @@ def find_chat(api: BotApi, wait: float, clock=time.monotonic, kind: str = "priva
 
 def write_env(path: Path, token: str, chat: int, name: str = "DAMANCOM_TELEGRAM_CHAT") -> None:
     """Adds `chat` to the variable `name` (keeping the chats already there) and sets the token."""
-    from dotenv import dotenv_values, set_key
+    from bot.settings import envfile
 
-    known = (dotenv_values(path).get(name) or "") if path.is_file() else ""
+    known = (envfile.values(path, warn=False).get(name) or "") if path.is_file() else ""
     chats = [c for c in known.replace(",", " ").split() if c]
     if str(chat) not in chats:
         chats.append(str(chat))
-    set_key(str(path), "DAMANCOM_TELEGRAM_TOKEN", token, quote_mode="never")
-    value = " ".join(chats)
-    set_key(str(path), name, value, quote_mode="always" if " " in value else "never")
+    envfile.write_values(path, {"DAMANCOM_TELEGRAM_TOKEN": token, name: " ".join(chats)})  # its encoding kept
 
 
 def send_test(api: BotApi, chats: tuple[int, ...], account: str, text: str = "") -> None:

@@ -30,3 +30,29 @@ def in_french(exc: BaseException) -> str:
     if browser_failed(exc):
         return "le navigateur s'est fermé ou ne répond plus"
     return "le navigateur a refusé l'opération demandée"
+
+
+# What the browser's own log says when it stops at its start (Playwright appends that log to the error).
+_FATAL = re.compile(r"FATAL:[^\]]*\]\s*([^\n]+)")
+
+
+def not_installed(exc: BaseException) -> bool:
+    return "Executable doesn't exist" in str(exc)
+
+
+def launch_failure(exc: BaseException) -> str:
+    """Why the browser stopped as it started, in French, read from its own log when it says."""
+    text = str(exc)
+    if "Socket path too long" in text:  # Chromium's singleton socket lives in the temporary folder
+        return ("il s'est arrêté aussitôt : le chemin du dossier temporaire est trop long pour lui (un peu plus de "
+                "100 caractères au plus). Choisissez un dossier temporaire au chemin court (variable TMPDIR, par "
+                "exemple /tmp) puis relancez")
+    fatal = _FATAL.search(text)
+    if fatal:
+        return f"il s'est arrêté aussitôt ; son message : « {fatal[1].strip()[:200]} »"
+    return in_french(exc)
+
+
+def unsafe_port(exc: BaseException) -> bool:
+    """Chromium refuses, without trying, ports reserved for other services (9, 25, 6000…)."""
+    return "ERR_UNSAFE_PORT" in str(exc)

@@ -1,4 +1,4 @@
-"""Keeps secrets (password, SMS codes) out of every text the bot writes.
+"""Keeps secrets (password, SMS codes, tokens) out of every text the bot writes.
 
 Secrets are registered once (when the configuration is read, when a code is typed); every log
 record, error message and report goes through `scrub`. Playwright's own error messages quote the
@@ -7,7 +7,10 @@ values given to `fill()`, which is why this sits under the errors as well as the
 
 from __future__ import annotations
 
+import json
+import re
 import threading
+from urllib.parse import quote, quote_plus
 
 MASK = "••••••"
 _lock = threading.Lock()
@@ -17,7 +20,17 @@ _secrets: set[str] = set()
 def register(value: str | None) -> None:
     if value and len(value) >= 4:  # shorter strings would blot out ordinary words
         with _lock:
-            _secrets.add(value)
+            _secrets.update(forms(value))
+
+
+def forms(value: str) -> set[str]:
+    """The ways a secret shows up in a text: as typed, in a URL (a request path or a form body, the
+    Bot API echoing its own path: « %3A », « %3a », « + »), and inside JSON (escaped quotes, \\uXXXX)."""
+    url = {"encoding": "utf-8", "errors": "surrogatepass"}  # a value read from a non-UTF-8 environment
+    found = {value, quote(value, **url), quote(value, safe="", **url), quote_plus(value, **url),
+             quote_plus(value, safe="", **url), json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]}
+    found |= {re.sub(r"%[0-9A-F]{2}", lambda hexa: hexa[0].lower(), form) for form in found}
+    return found
 
 
 def forget_all() -> None:

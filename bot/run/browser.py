@@ -108,5 +108,17 @@ def launch(playwright, choice: BrowserChoice, *, headless: bool):
     return chromium.launch(**options)
 
 
+def launch_failed(choice: BrowserChoice, exc: BaseException) -> BrowserNotFound:
+    """The French error for a browser that was found but did not start (or was not where expected):
+    what really happened, never « no compatible browser found » for a browser that is there."""
+    from bot.run.playwright_errors import launch_failure, not_installed
+
+    if not_installed(exc):
+        return BrowserNotFound(f"Le navigateur choisi ({choice.describe()}) est introuvable sur le disque. " + INSTALL_HINT)
+    return BrowserNotFound(f"Le navigateur ({choice.describe()}) a été trouvé mais n'a pas pu démarrer : "
+                           f"{launch_failure(exc)}. Si cela se répète, indiquez un autre navigateur dans "
+                           "DAMANCOM_BROWSER (chrome, msedge, ou le chemin d'un navigateur).")
+
+
 def find(playwright, override: str | None) -> BrowserChoice:
     return choose(override, managed_path=playwright.chromium.executable_path)

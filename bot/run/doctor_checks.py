@@ -18,6 +18,11 @@ class Check:
     detail: str
     blocking: bool = True
 
+    def __post_init__(self):
+        from bot.output import redact
+
+        self.detail = redact.scrub(self.detail)  # an API's error may echo the token: scrubbed like every text
+
 
 @dataclass
 class Row:
@@ -43,6 +48,7 @@ def all_checks(settings, environ, *, with_browser: bool = True) -> list[Check]:
               f"aucun fichier .env (ni ici, ni dans {config_dir(environ)})", blocking=False),
         credentials(settings, environ),
         accounts_file(environ),
+        schedule_settings(environ),
         writable("dossier d'état", settings.state_dir),
         writable("enregistrements", settings.recordings),
         synced_folder("synchronisation", settings.recordings, environ),
@@ -72,6 +78,26 @@ def verdict(checks: list[Check]) -> str:
         return (f"Tout est prêt, avec un avertissement à lire ({', '.join(warned)}, marqué « -- »). "
                 "« damancom-bot doctor --live » vérifie aussi les écrans du portail.")
     return "Tout est prêt. « damancom-bot doctor --live » vérifie aussi les écrans du portail."
+
+
+def schedule_settings(environ) -> Check:
+    """What `schedule` reads when it starts (each account's plan, DAMANCOM_PARALLEL), refused here
+    by the same code as there: doctor never says « ready » for settings the planner refuses."""
+    from bot.errors import ConfigError
+    from bot.run.fleet import parallel
+    from bot.schedule.plan import parse_plan
+    from bot.settings import accounts
+
+    try:
+        for account in accounts.all_accounts(environ) or [None]:
+            parse_plan(accounts.account_environ(environ, account, need_password=False))
+        parallel(environ)
+        plan = parse_plan(environ)
+    except ConfigError as exc:
+        return Check("planification", False, f"{exc.message} (« damancom-bot schedule » refuserait de démarrer)")
+    hours = " et ".join(f"{start:%H:%M}-{end:%H:%M}" for start, end in plan.windows)
+    return Check("planification", True, f"premier essai le {plan.first_day} à {plan.first_time:%H:%M}, heures creuses "
+                                        f"{hours}, échéance le {plan.deadline_day} à {plan.deadline_time:%H:%M}")
 
 
 def writable(label: str, folder: Path) -> Check:
@@ -207,7 +233,7 @@ def browser(settings) -> Check:
             try:
                 launched = browsers.launch(playwright, choice, headless=True)
             except PlaywrightError as exc:
-                return Check("navigateur", False, f"{choice.describe()} ne démarre pas : {str(exc).splitlines()[0]}")
+                return Check("navigateur", False, browsers.launch_failed(choice, exc).message)
             version = launched.version
             launched.close()
     except BotError as exc:

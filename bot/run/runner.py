@@ -20,7 +20,6 @@ from bot.errors import (
     AccountBusy,
     BotError,
     BrowserFailed,
-    BrowserNotFound,
     CredentialsRejected,
     UnexpectedPage,
 )
@@ -91,9 +90,7 @@ def started_browser(settings: Settings, *, headless: bool) -> Iterator[Browsers]
         try:
             browser = browsers.launch(playwright, choice, headless=headless)
         except PlaywrightError as exc:
-            raise BrowserNotFound(
-                f"Le navigateur choisi ({choice.describe()}) n'a pas pu démarrer ({in_french(exc)}). "
-                + browsers.INSTALL_HINT) from None
+            raise browsers.launch_failed(choice, exc) from None
         logger.debug("Navigateur : {}", choice.describe())
         own = Browsers(playwright, choice, browser, headless)
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from pathlib import Path
 
 from bot.errors import ConfigError
@@ -20,12 +21,13 @@ _BOMS = [(codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
 
 
 def read_bytes(path: Path) -> bytes:
-    if path.is_dir():
-        raise ConfigError(f"Le fichier de réglages « {path} » est un dossier, pas un fichier. "
-                          "Indiquez un fichier .env dans DAMANCOM_ENV_FILE.")
+    from bot.system.files import NotRegularFile, read_regular
+
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+        data = read_regular(path, MAX_BYTES)  # a FIFO or a device is refused before it is opened
+    except NotRegularFile as exc:
+        raise ConfigError(f"Le fichier de réglages « {path} » est {exc.kind}, pas un fichier ordinaire. "
+                          "Indiquez un fichier .env dans DAMANCOM_ENV_FILE.") from None
     except (OSError, ValueError) as exc:
         from bot.output.system_fr import why as system_why
 
@@ -40,20 +42,25 @@ def read_bytes(path: Path) -> bytes:
 
 def decode(data: bytes, path: Path) -> str:
     """BOM first; then UTF-8; then Windows' « ANSI » (cp1252). Binary content is refused."""
+    return decoded(data, path)[0]
+
+
+def decoded(data: bytes, path: Path) -> tuple[str, str, bytes]:
+    """(text, encoding, BOM): what `write_values` needs to write the file back as it was."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
                 text = data[len(bom):].decode(encoding)
             except UnicodeDecodeError:
                 raise _not_text(path) from None
-            return _checked(text, path)
+            return _checked(text, path), encoding, bom
     try:
-        return _checked(data.decode("utf-8"), path)
+        return _checked(data.decode("utf-8"), path), "utf-8", b""
     except UnicodeDecodeError:
         pass
     # cp1252 leaves five bytes undefined; those are never in a hand-typed file.
     try:
-        return _checked(data.decode("cp1252"), path)
+        return _checked(data.decode("cp1252"), path), "cp1252", b""
     except UnicodeDecodeError:
         raise _not_text(path) from None
 
@@ -69,18 +76,72 @@ def _not_text(path: Path) -> ConfigError:
                        "Enregistrez-le comme texte (par exemple « UTF-8 » dans le Bloc-notes).")
 
 
-def values(path: Path) -> dict[str, str]:
-    """The variables of the file at `path` (which exists). A line python-dotenv cannot read is
-    named in French (its own warning is English and would quote nothing useful)."""
+def values(path: Path, *, warn: bool = True) -> dict[str, str]:
+    """The variables of the file at `path` (which exists), taken literally: no `${…}` expansion (a
+    password may hold a « $ »). A line python-dotenv cannot read, and an unquoted value that a « # »
+    cuts short (the rest is a comment), are named in French, never with the value."""
     import logging
 
     from dotenv import dotenv_values
+
+    text = decode(read_bytes(path), path)
+    if warn:
+        _warn(text, path)
+    logging.getLogger("dotenv.main").setLevel(logging.ERROR)
+    found = dotenv_values(stream=io.StringIO(text), interpolate=False)
+    return {str(k): v for k, v in found.items() if v is not None}
+
+
+_UNQUOTED_CUT = re.compile(r"\s*(?:export\s+)?[^=\s]+\s*=\s*(?![\s'\"#])[^#]*?\s#")
+
+
+def _warn(text: str, path: Path) -> None:
     from dotenv.parser import parse_stream
     from loguru import logger
 
-    text = decode(read_bytes(path), path)
-    bad = [b.original.line for b in parse_stream(io.StringIO(text)) if b.error]
-    for line in bad:
-        logger.warning("Ligne {} du fichier {} illisible : ignorée (attendu NOM=valeur).", line, path)
-    logging.getLogger("dotenv.main").setLevel(logging.ERROR)
-    return {str(k): v for k, v in dotenv_values(stream=io.StringIO(text)).items() if v is not None}
+    for binding in parse_stream(io.StringIO(text)):
+        line = binding.original.line
+        if binding.error:
+            logger.warning("Ligne {} du fichier {} illisible : ignorée (attendu NOM=valeur).", line, path)
+        elif binding.key and binding.value and _UNQUOTED_CUT.match(binding.original.string):
+            logger.warning("Ligne {} du fichier {} : la valeur de {} s'arrête avant le « # » (la suite est lue comme "
+                           "un commentaire). Si le « # » fait partie de la valeur, par exemple d'un mot de passe, "
+                           "mettez-la entre guillemets simples : {}='…'.", line, path, binding.key, binding.key)
+
+
+def write_values(path: Path, updates: dict[str, str]) -> None:
+    """Sets each variable of `updates` in the file, keeping every other line, its encoding (Notepad's
+    « ANSI » stays cp1252, a BOM stays) and its line ends. A value the encoding cannot hold makes the
+    file UTF-8 with a BOM, which Notepad reads. Written whole to a new file, then put in place."""
+    from dotenv.parser import parse_stream
+
+    from bot.system.files import private_opener, replace_retrying
+
+    text, encoding, bom = decoded(read_bytes(path), path) if path.exists() else ("", "utf-8", b"")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines, written = [], set()
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.key not in updates:
+            lines.append(binding.original.string)
+        elif binding.key not in written:  # a variable set twice keeps one line, the new value
+            lines.append(_assignment(binding.key, updates[binding.key], newline))
+            written.add(binding.key)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += newline
+    lines += [_assignment(key, value, newline) for key, value in updates.items() if key not in written]
+    content = "".join(lines)
+    try:
+        raw = bom + content.encode(encoding)
+    except UnicodeEncodeError:
+        raw = codecs.BOM_UTF8 + content.encode("utf-8")
+    temporary = path.with_name(f".{path.name}.nouveau")
+    with open(temporary, "wb", opener=private_opener) as handle:
+        handle.write(raw)
+    replace_retrying(temporary, path)
+
+
+def _assignment(key: str, value: str, newline: str) -> str:
+    if re.fullmatch(r"[^\s'\"#\\$]*", value):
+        return f"{key}={value}{newline}"
+    escaped = value.replace("\\", "\\\\").replace("'", "\\'")  # read back literally (single quotes)
+    return f"{key}='{escaped}'{newline}"

@@ -1,5 +1,10 @@
 """Account passwords in the system's keyring (Windows Credential Manager, macOS Keychain, Secret
-Service) through the `keyring` library. The bot never writes a password to disk itself.
+Service, KWallet) through the `keyring` library. The bot never writes a password to disk itself, and
+accepts no other backend: keyrings.alt's « plaintext » file (installed beside the tests) would put
+the password in a base64 file while every message says it is in the system's keyring.
+
+The test suite opts in to a backend of its own (`tests/support/keyrings.py`), whose class carries
+TESTS_ONLY; no backend shipped with the bot or its dependencies does.
 
 One entry per account: service « damancom-bot », user name the account's short name (the table
 name in the accounts file, or the identifier of the `.env` account)."""
@@ -10,6 +15,14 @@ from bot.errors import ConfigError
 from bot.output import redact
 
 SERVICE = "damancom-bot"
+MAX_PASSWORD = 256  # characters: a portal password is far shorter; 100 000 is a paste gone wrong
+TESTS_ONLY = "damancom_tests_only"  # class attribute of the test suite's backend, and of no other
+# keyring's module for each operating system's own keyring -> how the person knows it
+_SYSTEM = {"keyring.backends.Windows": "le Gestionnaire d'identification de Windows",
+           "keyring.backends.macOS": "le trousseau de macOS",
+           "keyring.backends.SecretService": "le trousseau de la session (Secret Service)",
+           "keyring.backends.libsecret": "le trousseau de la session (Secret Service)",
+           "keyring.backends.kwallet": "le portefeuille KDE (KWallet)"}
 
 
 class KeyringUnavailable(ConfigError):
@@ -24,14 +37,31 @@ class KeyringUnavailable(ConfigError):
 
 
 def _keyring():
-    """The keyring module's backend, or KeyringUnavailable. Imported here: `--help` stays instant."""
+    """The operating system's keyring, or KeyringUnavailable. Imported here: `--help` stays instant."""
     import keyring
     from keyring.backends import fail
 
-    backend = keyring.get_keyring()
+    try:
+        backend = keyring.get_keyring()
+    except Exception:  # noqa: BLE001 - PYTHON_KEYRING_BACKEND naming a backend that cannot be loaded
+        raise KeyringUnavailable("le trousseau que demande PYTHON_KEYRING_BACKEND est introuvable") from None
     if isinstance(backend, fail.Keyring):
         raise KeyringUnavailable()
-    return backend
+    chosen = next((b for b in getattr(backend, "backends", [backend]) if _is_system(b)), None)  # a chain: its best
+    if chosen is None:
+        raise KeyringUnavailable(f"le seul trouvé, {type(backend).__module__}.{type(backend).__name__}, n'est pas "
+                                 "celui du système : il rangerait le mot de passe dans un fichier, ou nulle part")
+    return chosen
+
+
+def _is_system(backend) -> bool:
+    return type(backend).__module__ in _SYSTEM or bool(getattr(type(backend), TESTS_ONLY, False))
+
+
+def where() -> str:
+    """Which keyring holds the passwords, as the person knows it (« le Gestionnaire d'identification de Windows »)."""
+    backend = _keyring()
+    return _SYSTEM.get(type(backend).__module__, "le trousseau des tests")
 
 
 def _call(action):
@@ -49,15 +79,24 @@ def _checked(name: str) -> str:
     name = (name or "").strip()
     if not name:
         raise ConfigError("Nom de compte vide : indiquez le nom du compte (celui du fichier des comptes).")
+    if not name.isprintable() or len(name) > 128 or any(0xD800 <= ord(ch) <= 0xDFFF for ch in name):
+        raise ConfigError("Nom de compte illisible (caractères invisibles ou non valides, ou trop long) : indiquez "
+                          "le nom du compte tel qu'il est écrit dans le fichier des comptes, ou l'identifiant.")
     return name
 
 
 def store(name: str, password: str) -> None:
     """Keep `password` for account `name` in the keyring (replacing any previous one)."""
     name = _checked(name)
+    redact.register(password)
     if not password:
         raise ConfigError("Mot de passe vide : rien n'a été enregistré dans le trousseau.")
-    redact.register(password)
+    if len(password) > MAX_PASSWORD:
+        raise ConfigError(f"Mot de passe de {len(password)} caractères : au plus {MAX_PASSWORD}, rien n'a été "
+                          "enregistré. Recopiez seulement le mot de passe Damancom.")
+    if not password.isprintable() or not password.strip():
+        raise ConfigError("Le mot de passe contient des caractères invisibles (octets nuls, retours, tabulations) "
+                          "ou n'est fait que d'espaces : rien n'a été enregistré. Retapez-le.")
     _call(lambda backend: backend.set_password(SERVICE, name, password))
 
 

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import time
 from pathlib import Path
 
@@ -81,3 +82,37 @@ def key_name(*parts: str) -> str:
     start, digest of the whole so two keys never share a file."""
     digest = hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return f"{safe_name(parts[0])[:40]}-{digest}"
+
+
+class NotRegularFile(OSError):
+    """A path that is not an ordinary file: a folder, a device (/dev/zero never ends), a pipe (a FIFO
+    blocks the reader until someone writes), a socket. `kind` says which, in French."""
+
+    def __init__(self, path, kind: str):
+        super().__init__(f"{path}: {kind}")
+        self.path, self.kind = path, kind
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "un dossier"
+    if stat.S_ISFIFO(mode):
+        return "un tube (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "une prise réseau (socket)"
+    return "un périphérique"
+
+
+def read_regular(path, limit: int) -> bytes:
+    """At most `limit + 1` bytes of an ordinary file (the caller refuses what is longer than `limit`).
+    Anything else is refused before it is opened: a FIFO would block at open, a device never ends.
+    Opened non-blocking and looked at again once open, in case the path changed in between."""
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise NotRegularFile(path, _kind(mode))
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(path, _kind(mode))
+        return handle.read(limit + 1)

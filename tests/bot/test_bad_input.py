@@ -3,7 +3,9 @@ Property-based where the input space is large (codes, configuration values)."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -109,3 +111,15 @@ def test_full_disk_mid_run_is_exit_2_and_keeps_what_was_written(tmp_path, cli_en
     assert [r["step"] for r in records] == ["debut", "accueil"]
     assert verify(folder) == ["Le manifeste ne se termine pas par la ligne de fin : exécution interrompue, "
                               "ou fin supprimée."]  # every file written is intact
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Windows hands programs Unicode arguments, never raw bytes")
+@pytest.mark.parametrize("argv", [["login", "--period", b"\xff\xfe\x80"], ["declare", "--period", b"\xff\xfe\x80"],
+                                  ["otp", b"\xff\xfe\x80"], ["secret", "set", b"\xff\xfe"], ["report", b"\xe9t\xe9"],
+                                  ["audit", "verify", b"\xff"], ["bds", "check", b"\xff.txt"]], ids=lambda a: a[0])
+def test_an_argument_that_is_not_utf8_is_refused_in_french(tmp_path, cli_env, argv):
+    done = subprocess.run([str(BIN / "damancom-bot"), *argv], capture_output=True, cwd=tmp_path, env=cli_env,
+                          input=b"", timeout=60)
+    stderr = done.stderr.decode("utf-8")
+    assert done.returncode == 2, stderr
+    assert "n'est pas du texte lisible" in stderr and "Traceback" not in stderr and "Logging error" not in stderr

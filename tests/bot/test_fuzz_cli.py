@@ -89,8 +89,11 @@ VARIABLES = {
 }
 
 
+NOT_UTF8 = ["\udcff\udcfe\udc80", "2026-\udce9", "PHARMA-\udc80"]  # bytes a POSIX terminal passed that are not UTF-8
+
+
 def arg() -> st.SearchStrategy[str]:
-    return st.one_of(st.sampled_from(NASTY), st.sampled_from(list(PATHS.values())), TEXT)
+    return st.one_of(st.sampled_from(NASTY), st.sampled_from(list(PATHS.values())), st.sampled_from(NOT_UTF8), TEXT)
 
 
 ARGVS = st.one_of(
@@ -105,6 +108,8 @@ ARGVS = st.one_of(
     st.builds(lambda p: ["report", p], arg()),
     st.builds(lambda f, p, a: ["bds", "check", f, "--period", p, "--affiliate", a], arg(), arg(), arg()),
     st.builds(lambda f, s, o: ["bds", "build", "--preetabli", f, "--salaries", s, "--out", o], arg(), arg(), arg()),
+    st.builds(lambda a, n: ["secret", a, n], st.sampled_from(["set", "delete"]), arg()),
+    st.builds(lambda a: ["status", "--account", a], arg()),
     st.builds(lambda s, p: ["sandbox", "--fault", "slow", "--slow-seconds", s, "--port", p],
               st.sampled_from(["-1", "nan", "inf", "-inf", "1e309", "601"]), st.sampled_from(["0", "70000", "-5"])),
 )

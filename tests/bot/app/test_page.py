@@ -143,15 +143,22 @@ def test_settings_go_to_env_and_the_password_to_the_keyring(page, dashboard, tmp
     assert_no_secret([token], html, roots=(tmp_path / "state",))  # the token lives in .env only
 
 
-def test_no_keyring_is_said_in_french_and_nothing_is_written(page, dashboard, tmp_path):
+def test_no_keyring_saves_the_identifier_in_an_ansi_env_and_says_what_to_do(page, dashboard, tmp_path):
+    """A Notepad « ANSI » `.env` and a computer without a keyring: the identifier is saved (still
+    cp1252), and the page says in French how to give the password."""
+    (tmp_path / ".env").write_bytes("# Pharmacie Élan\r\nDAMANCOM_HEADLESS=1\r\n".encode("cp1252"))
     page.goto(dashboard.url)
     page.get_by_label("Identifiant Damancom").fill("PHARMA-DEMO")
     page.get_by_label(re.compile("Mot de passe Damancom")).fill(PASSWORD)
     with no_keyring():  # a computer without a keyring: keyring's « fail » backend
         page.get_by_role("button", name="Enregistrer les réglages").click()
-        expect(page.get_by_role("alert")).to_contain_text("Aucun trousseau système n'est disponible")
-    assert not (tmp_path / ".env").exists()
-    assert_no_secret([PASSWORD], page.content())
+        alert = page.get_by_role("alert")
+        expect(alert).to_contain_text("Identifiant PHARMA-DEMO enregistré")
+        expect(alert).to_contain_text("Aucun trousseau système n'est disponible")
+        expect(alert).to_contain_text("ajoutez la ligne DAMANCOM_PASSWORD=")
+    assert (tmp_path / ".env").read_bytes().decode("cp1252") == \
+        "# Pharmacie Élan\r\nDAMANCOM_HEADLESS=1\r\nDAMANCOM_IDENTIFIER=PHARMA-DEMO\r\n"
+    assert_no_secret([PASSWORD], page.content(), roots=(tmp_path,))
 
 
 def test_a_bad_file_is_refused_before_any_login(page, dashboard, tmp_path, portal):

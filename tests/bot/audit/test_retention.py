@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
+
+import pytest
 
 from bot.audit.recorder import Recorder
 from bot.audit.retention import KEEP_MARK, months_before, prune
 from bot.system.clock import TZ
+from tests.support.bounded import bounded_run
 
 NOW = datetime(2026, 11, 27, 21, 0, tzinfo=TZ)
 
@@ -56,3 +60,31 @@ def test_a_killed_run_holding_a_receipt_is_never_pruned(tmp_path):
     (file_only.folder / "accuse-de-reception.html").write_text("<p>AR-2</p>", encoding="utf-8")  # killed mid-record
     deleted, protected = prune(tmp_path, 24, NOW)
     assert deleted == [] and sorted(protected) == sorted([with_line.folder, file_only.folder])
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="a POSIX device")
+def test_a_manifest_linked_to_dev_zero_is_a_damaged_folder_not_a_crash(tmp_path, cli_env):
+    """Read within bounds: `report --last` and `audit prune` name the damaged folder and go on."""
+    rec = tmp_path / "rec"
+    good = make_run(rec, datetime(2026, 11, 2, 21, 0, tzinfo=TZ))
+    (good / "report.html").write_text("<html></html>", encoding="utf-8")
+    damaged = make_run(rec, datetime(2026, 11, 3, 21, 0, tzinfo=TZ))
+    (damaged / "manifest.jsonl").unlink()
+    (damaged / "manifest.jsonl").symlink_to("/dev/zero")
+    env = {**cli_env, "DAMANCOM_RECORDINGS": str(rec)}
+    report = bounded_run(["report", "--last"], env=env, cwd=tmp_path)
+    assert report.returncode == 0, report.stderr
+    assert f"dossier abîmé, ignoré (manifest.jsonl est un périphérique, pas un fichier ordinaire) : {damaged}" \
+        in report.stdout and str(good / "report.html") in report.stdout
+    prune = bounded_run(["audit", "prune", "--dry-run"], env=env, cwd=tmp_path)
+    assert prune.returncode == 0, prune.stderr
+    assert f"conservé, dossier abîmé (manifest.jsonl est un périphérique, pas un fichier ordinaire) : {damaged}" \
+        in prune.stdout
+
+
+def test_report_of_a_folder_that_is_not_a_run_says_so(tmp_path, run_cli):
+    result = run_cli("report", str(tmp_path / "nulle-part"))
+    assert result.returncode == 2 and "« " + str(tmp_path / "nulle-part") + " » n'existe pas" in result.stderr
+    assert "interrompue" not in result.stderr
+    result = run_cli("report", str(tmp_path))
+    assert result.returncode == 2 and "n'est pas le dossier d'une exécution" in result.stderr

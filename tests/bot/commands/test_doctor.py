@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import socket
+
+import pytest
+
+from bot.errors import ConfigError
 from bot.sandbox import Portal, Sandbox
 from bot.sandbox.faults import Faults
 
@@ -41,8 +46,54 @@ def test_doctor_live_on_a_drifted_portal_lists_what_is_missing(run_cli, tmp_path
     assert list((tmp_path / "recordings").rglob("*diagnostic-accueil.png"))
 
 
+def _closed_port() -> int:
+    """A port nothing listens on (and that browsers allow: port 9 is one Chromium refuses outright)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def test_doctor_live_on_an_unreachable_portal_is_exit_4(run_cli):
-    result = run_cli("doctor", "--live", env={"DAMANCOM_URL": "http://127.0.0.1:9/fr/", "DAMANCOM_RETRIES": "1",
-                                              "DAMANCOM_RETRY_BACKOFF": "0.1"})
+    result = run_cli("doctor", "--live", env={"DAMANCOM_URL": f"http://127.0.0.1:{_closed_port()}/fr/",
+                                              "DAMANCOM_RETRIES": "1", "DAMANCOM_RETRY_BACKOFF": "0.1"})
     assert result.returncode == 4, result.stdout + result.stderr
     assert "ne répond pas" in result.stderr
+
+
+def test_a_port_the_browser_refuses_is_a_setting_to_fix_not_an_overloaded_portal(run_cli):
+    result = run_cli("doctor", "--live", env={"DAMANCOM_URL": "http://127.0.0.1:9/fr/"})
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "son port est réservé à d'autres services (ERR_UNSAFE_PORT)" in result.stderr
+    assert "surchargé" not in result.stderr and "adresse du portail" in result.stderr  # DAMANCOM_URL, in words
+
+
+@pytest.mark.parametrize("name, raw", [("DAMANCOM_WINDOWS", "25:00-26:00"), ("DAMANCOM_DEADLINE", "31 23:59"),
+                                       ("DAMANCOM_FIRST_ATTEMPT", "1 24:00"),
+                                       ("DAMANCOM_DEADLINE_OVERRIDES", "2026-06=2026-02-30"),
+                                       ("DAMANCOM_PARALLEL", "0")])
+def test_doctor_refuses_what_the_scheduler_refuses(name, raw, tmp_path):
+    """The same code as `schedule` at its start: never « Tout est prêt » for a plan it refuses."""
+    from bot.run.doctor_checks import schedule_settings
+    from bot.schedule.plan import parse_plan
+
+    check = schedule_settings({name: raw})
+    assert not check.ok and check.blocking and name in check.detail and "refuserait de démarrer" in check.detail
+    if name != "DAMANCOM_PARALLEL":
+        with pytest.raises(ConfigError):
+            parse_plan({name: raw})
+    assert schedule_settings({}).ok and "échéance le 10 à 23:59" in schedule_settings({}).detail
+
+
+def test_doctor_checks_each_accounts_own_plan(tmp_path):
+    from bot.run.doctor_checks import schedule_settings
+
+    accounts = tmp_path / "comptes.toml"
+    accounts.write_text('[accounts.elan]\nidentifier = "PHARMA-1"\nwindows = "21:00-19:00x"\n', encoding="utf-8")
+    check = schedule_settings({"DAMANCOM_ACCOUNTS": str(accounts)})
+    assert not check.ok and "DAMANCOM_WINDOWS" in check.detail
+
+
+def test_doctor_says_the_schedule_settings_are_wrong(run_cli):
+    result = run_cli("doctor", env={"DAMANCOM_WINDOWS": "25:00-26:00"})
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "!!  planification" in result.stdout and "Tout est prêt" not in result.stdout

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from bot.ebds.check import check, inspect
 from bot.ebds.findings import KEEP
 from bot.ebds.records import parse
 from bot.ebds.textfile import MAX_BYTES
 from tests.bot.ebds.mutations import built, put, sample_case
+from tests.support.bounded import bounded_run
 
 CASE = built(sample_case())
 
@@ -88,3 +91,20 @@ def test_many_empty_b04_stay_linear_and_bounded():
     text = "\r\n".join(lines[:-4] + [empty] * 10_000 + lines[-3:])
     found = inspect(text)
     assert len(found.errors) == KEEP and found.error_count > 10_000
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero") or not hasattr(os, "mkfifo"), reason="POSIX devices and FIFOs")
+@pytest.mark.parametrize("how", ["check", "preetabli", "salaries"])
+@pytest.mark.parametrize("what", ["/dev/zero", "fifo"])
+def test_a_device_or_a_pipe_is_refused_before_it_is_read(tmp_path, cli_env, how, what):
+    """/dev/zero never ends and a FIFO blocks its reader: exit 2 at once, bounded memory."""
+    if what == "fifo":
+        what = str(tmp_path / "tube.txt")
+        os.mkfifo(what)
+    (tmp_path / "ds.txt").write_text(CASE.content, encoding="latin-1")
+    (tmp_path / "pre.txt").write_text(CASE.preetabli, encoding="latin-1")
+    args = {"check": ["bds", "check", what], "preetabli": ["bds", "check", "ds.txt", "--preetabli", what],
+            "salaries": ["bds", "build", "--preetabli", "pre.txt", "--salaries", what]}[how]
+    done = bounded_run(args, env=cli_env, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "pas un fichier ordinaire" in done.stderr and "Traceback" not in done.stderr

@@ -3,6 +3,8 @@ screenshot gets a second try."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
@@ -66,3 +68,21 @@ def test_a_screenshot_failing_once_is_taken_again(tmp_path, page):
     path = recorder.screenshot(page, "accueil")
     assert len(calls) == 2 and path.exists()
     assert [r["step"] for r in read_records(recorder.folder)] == ["debut", "accueil"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a POSIX socket path limit")
+def test_a_browser_that_stops_at_its_start_is_said_as_such(tmp_path, cli_env, run_cli):
+    """Chromium aborts when its temporary folder's path is too long for a socket: the browser was
+    found, so never « Aucun navigateur compatible n'a été trouvé »."""
+    from bot.run.browser import SYSTEM_CHROMIUM
+
+    chromium = next((path for path in SYSTEM_CHROMIUM if os.path.exists(path)), None)
+    if chromium is None:
+        pytest.skip("no system Chromium")
+    deep = tmp_path / ("t" * 120)
+    deep.mkdir()
+    result = run_cli("doctor", env={"DAMANCOM_BROWSER": chromium, "TMPDIR": str(deep)}, process=True)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "a été trouvé mais n'a pas pu démarrer" in result.stdout
+    assert "le chemin du dossier temporaire est trop long" in result.stdout
+    assert "Aucun navigateur compatible" not in result.stdout + result.stderr

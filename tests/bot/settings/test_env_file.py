@@ -13,6 +13,7 @@ from bot.cli import main
 from bot.env import Env
 from bot.settings.config import read_environment
 from tests.conftest import BIN, assert_no_secret
+from tests.support.bounded import bounded_run
 
 PASSWORD = "Sécr3t-€nv-Pässwörd"
 TEXT = f"DAMANCOM_IDENTIFIER=PHARMA-ENV\nDAMANCOM_PASSWORD={PASSWORD}\n"
@@ -84,3 +85,34 @@ def test_the_reported_case_in_a_real_process(tmp_path, cli_env):
                           env=env, timeout=60)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert_no_secret([PASSWORD], done.stdout, done.stderr, roots=(tmp_path / "state",))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+def test_a_fifo_as_the_env_file_is_refused_without_waiting(tmp_path, cli_env):
+    """A FIFO blocks whoever opens it until someone writes: refused before it is opened, exit 2."""
+    fifo = tmp_path / "reglages.env"
+    os.mkfifo(fifo)
+    done = bounded_run(["status"], env={**cli_env, "DAMANCOM_ENV_FILE": str(fifo)}, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "tube (FIFO), pas un fichier ordinaire" in done.stderr and "Traceback" not in done.stderr
+    zero = bounded_run(["status"], env={**cli_env, "DAMANCOM_ENV_FILE": "/dev/zero"}, cwd=tmp_path)
+    assert zero.returncode == 2 and "périphérique, pas un fichier ordinaire" in zero.stderr, zero.stderr
+
+
+@pytest.mark.parametrize("line", ["DAMANCOM_PASSWORD=Pa${HOME}ss-1", 'DAMANCOM_PASSWORD="Pa${HOME}ss-1"',
+                                  "DAMANCOM_PASSWORD='Pa${HOME}ss-1'"])
+def test_values_are_taken_literally_never_expanded(tmp_path, line):
+    (tmp_path / ".env").write_text(f"{line}\n", encoding="utf-8")
+    merged = read_environment({"DAMANCOM_ENV_FILE": str(tmp_path / ".env"), "HOME": "/maison"})
+    assert merged["DAMANCOM_PASSWORD"] == "Pa${HOME}ss-1"
+
+
+def test_a_value_cut_by_a_hash_is_named_with_its_line_never_its_value(tmp_path):
+    (tmp_path / ".env").write_text("DAMANCOM_IDENTIFIER=PHARMA-1\nDAMANCOM_PASSWORD=Pw #hash-2\n"
+                                   "DAMANCOM_NOTIFY='ntfy://a #b'\n", encoding="utf-8")
+    code, text = run(["status"], {"DAMANCOM_ENV_FILE": str(tmp_path / ".env"),
+                                  "DAMANCOM_STATE_DIR": str(tmp_path / "state")})
+    assert code == 0, text
+    assert "Ligne 2 du fichier" in text and "la valeur de DAMANCOM_PASSWORD s'arrête avant le « # »" in text
+    assert "DAMANCOM_PASSWORD='…'" in text and "Ligne 3" not in text  # quoted: read whole, no warning
+    assert "hash-2" not in text

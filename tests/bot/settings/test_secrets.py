@@ -1,9 +1,14 @@
-"""The keyring side of passwords, on keyring's own backends: keyrings.alt's plain file (the autouse
-`isolated_keyring` fixture) and keyring's « fail » backend, what a computer without a keyring has."""
+"""The keyring side of passwords, on keyring's own backends: keyrings.alt's plain file opted in as the
+tests' own (the autouse `isolated_keyring` fixture), keyring's « fail » backend, what a computer
+without a keyring has, and the backends the bot refuses (a plain file, nowhere)."""
 
 from __future__ import annotations
 
+import contextlib
+
+import keyring
 import pytest
+from keyring.backends.Windows import WinVaultKeyring
 
 from bot.errors import ConfigError
 from bot.exit_codes import ExitCode
@@ -54,3 +59,59 @@ def test_without_keyring_a_french_error_points_to_the_alternatives(action):
     assert isinstance(error, ConfigError) and error.exit_code == ExitCode.BAD_INPUT
     assert "trousseau" in error.message
     assert "password" in error.message and "DAMANCOM_PASSWORD" in error.message
+
+
+@contextlib.contextmanager
+def backend(chosen):
+    before = keyring.get_keyring()
+    keyring.set_keyring(chosen)
+    try:
+        yield chosen
+    finally:
+        keyring.set_keyring(before)
+
+
+@pytest.mark.parametrize("kind", ["plaintext", "null"])
+def test_a_keyring_that_is_not_the_systems_is_refused_and_said_so(tmp_path, kind):
+    """keyrings.alt's plain file (what `uv run` installs beside the tests) is no system keyring."""
+    from keyring.backends.null import Keyring as NullKeyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    chosen = PlaintextKeyring() if kind == "plaintext" else NullKeyring()
+    if kind == "plaintext":
+        chosen.file_path = str(tmp_path / "keyring_pass.cfg")
+    with backend(chosen), pytest.raises(KeyringUnavailable) as caught:
+        secrets.store("al-amal", "Zq9-jamais-en-clair")
+    assert "Aucun trousseau système" in caught.value.message and "n'est pas celui du système" in caught.value.message
+    assert not (tmp_path / "keyring_pass.cfg").exists()
+
+
+def test_the_message_names_the_keyring_that_holds_the_password():
+    assert secrets.where() == "le trousseau des tests"  # the suite's own, opted in explicitly
+    with backend(WinVaultKeyring.__new__(WinVaultKeyring)):
+        assert secrets.where() == "le Gestionnaire d'identification de Windows"
+
+
+@pytest.mark.parametrize("password", ["\x00" * 12, "x" * 100_000, "Pass\nword-1", "        "])
+def test_a_password_no_one_types_is_refused(password):
+    with pytest.raises(ConfigError) as caught:
+        secrets.store("al-amal", password)
+    assert caught.value.exit_code == ExitCode.BAD_INPUT and "rien n'a été enregistré" in caught.value.message
+    assert secrets.read("al-amal") is None
+
+
+def test_a_name_that_is_not_text_is_refused():
+    with pytest.raises(ConfigError) as caught:
+        secrets.store("\udcff\udcfe\udc80", "Zq9-mot-de-passe")
+    assert "Nom de compte illisible" in caught.value.message
+
+
+def test_a_keyring_backend_that_cannot_be_loaded_is_exit_2(run_cli, tmp_path):
+    result = run_cli("secret", "set", "al-amal", input="Zq9-mot-de-passe\n", process=True,
+                     env={"PYTHON_KEYRING_BACKEND": "no.such.Backend"})
+    assert result.returncode == 2 and "PYTHON_KEYRING_BACKEND" in result.stderr, result.stderr
+    plain = run_cli("secret", "set", "al-amal", input="Zq9-mot-de-passe\n", process=True,
+                    env={"PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring"})
+    assert plain.returncode == 2 and "n'est pas celui du système" in plain.stderr, plain.stderr
+    assert "Traceback" not in result.stderr + plain.stderr
+    assert not list((tmp_path / "xdg").rglob("*.cfg"))  # no password file written
