@@ -36,7 +36,8 @@ def run(args, env) -> int:
         settings = settings.with_(url=sandbox.url, identifier=account.identifier, password=account.password,
                                   account=account.identifier, auth="otp", notify=(), telegram_token="",
                                   tsa_url=tsa_url(env.environ, sandbox.url))  # off unless DAMANCOM_TSA_URL is set
-        recorder = Recorder(settings.recordings, settings.account, tsa_url=settings.tsa_url)
+        recorder = Recorder(settings.recordings, settings.account, tsa_url=settings.tsa_url,
+                            state_dir=settings.state_dir)
         if args.interactive:
             portal.outbox.listeners.append(lambda sms: _show_sms(env, sms))
             person = build_handover(settings, env, recorder.run_id, terminal=True, assisted=not headless)

@@ -31,7 +31,8 @@ def prepare(args, env, period: str, *, password_in_window: bool, check: Callable
     if check is not None:
         check(settings)
     console.require_display(not headless, env.environ)
-    recorder = Recorder(settings.recordings, settings.account, period, tsa_url=settings.tsa_url, kind=kind)
+    recorder = Recorder(settings.recordings, settings.account, period, tsa_url=settings.tsa_url, kind=kind,
+                        state_dir=settings.state_dir)
     # With --all the terminal cannot tell whose code a line is: `otp --account`, Telegram, the local page.
     terminal = not args.unattended and not getattr(args, "all_accounts", False)
     person = build_handover(settings, env, recorder.run_id, terminal=terminal,
