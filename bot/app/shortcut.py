@@ -1,9 +1,11 @@
 """`damancom-bot app --install-shortcut`: an icon that opens the dashboard. Windows: a .lnk on the
-desktop and in the Start menu, written by PowerShell's WScript.Shell (no extra library); Linux: a
-.desktop file in the applications menu (and on the desktop when there is one)."""
+desktop and in the Start menu, written by PowerShell's WScript.Shell (no extra library), in the
+folders the shell names (OneDrive moves the desktop on most home PCs); Linux: a .desktop file in
+the applications menu (and on the desktop when there is one)."""
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import subprocess
@@ -27,18 +29,51 @@ def _ps_quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def powershell_script(targets: list[Path], argv: list[str], workdir: Path) -> str:
-    """The PowerShell text creating each .lnk (quoted for paths with spaces, accents and apostrophes)."""
+# Known folders, asked of the shell: %USERPROFILE%\Desktop is not the desktop once OneDrive (or a
+# company policy) has moved it; the same for the Start menu.
+KNOWN_FOLDERS = ("Desktop", "Programs")
+
+
+def powershell_script(argv: list[str], workdir: Path) -> str:
+    """The PowerShell text creating the .lnk in each known folder (quoted for paths with spaces,
+    accents and apostrophes) and writing each path made, one a line, as base64 of its UTF-8: plain
+    ASCII, whatever code page PowerShell's output goes through."""
     target, arguments = argv[0], " ".join(f'"{a}"' if " " in a else a for a in argv[1:])
-    lines = ["$shell = New-Object -ComObject WScript.Shell"]
-    for link in targets:
-        lines += [f"$s = $shell.CreateShortcut({_ps_quote(str(link))})",
-                  f"$s.TargetPath = {_ps_quote(target)}",
-                  f"$s.Arguments = {_ps_quote(arguments)}",
-                  f"$s.WorkingDirectory = {_ps_quote(str(workdir))}",
-                  f"$s.Description = {_ps_quote(COMMENT)}",
-                  "$s.Save()"]
+    folders = ", ".join(f"[Environment]::GetFolderPath({_ps_quote(name)})" for name in KNOWN_FOLDERS)
+    lines = ["$ErrorActionPreference = 'Stop'",
+             "$shell = New-Object -ComObject WScript.Shell",
+             f"foreach ($folder in @({folders})) {{",
+             "  if (-not $folder) { continue }",
+             f"  $path = Join-Path $folder {_ps_quote(NAME + '.lnk')}",
+             "  $s = $shell.CreateShortcut($path)",
+             f"  $s.TargetPath = {_ps_quote(target)}",
+             f"  $s.Arguments = {_ps_quote(arguments)}",
+             f"  $s.WorkingDirectory = {_ps_quote(str(workdir))}",
+             f"  $s.Description = {_ps_quote(COMMENT)}",
+             "  $s.Save()",
+             "  Write-Output ([Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes($path)))",
+             "}"]
     return "\n".join(lines) + "\n"
+
+
+def powershell_command(script: str) -> list[str]:
+    """The script as -EncodedCommand (base64 of UTF-16LE): no code page between us and PowerShell,
+    so an accented path arrives as written (text piped on stdin is read in the console's code page)."""
+    encoded = base64.b64encode(script.encode("utf-16-le")).decode("ascii")
+    return ["powershell", "-NoProfile", "-NonInteractive", "-EncodedCommand", encoded]
+
+
+def made_paths(stdout: bytes) -> list[Path]:
+    """The paths the script wrote (each line base64 of UTF-8); anything else on its output is ignored."""
+    import binascii
+
+    paths = []
+    for line in stdout.decode("ascii", "replace").split():
+        try:
+            paths.append(Path(base64.b64decode(line, validate=True).decode("utf-8")))
+        except (binascii.Error, UnicodeDecodeError):
+            continue
+    return paths
 
 
 def desktop_entry(argv: list[str], workdir: Path) -> str:
@@ -52,13 +87,6 @@ def desktop_entry(argv: list[str], workdir: Path) -> str:
             f"Path={workdir}\nTerminal=false\nCategories=Office;Finance;\n")
 
 
-def windows_targets(environ) -> list[Path]:
-    home = Path(environ.get("USERPROFILE") or Path.home())
-    start_menu = Path(environ.get("APPDATA") or home / "AppData" / "Roaming") / "Microsoft" / "Windows" / \
-        "Start Menu" / "Programs"
-    return [home / "Desktop" / f"{NAME}.lnk", start_menu / f"{NAME}.lnk"]
-
-
 def linux_targets(environ) -> list[Path]:
     home = Path(environ.get("HOME") or Path.home())
     data = Path(environ.get("XDG_DATA_HOME") or home / ".local" / "share")
@@ -69,18 +97,20 @@ def linux_targets(environ) -> list[Path]:
     return targets
 
 
-def install(environ, workdir: Path, platform: str = sys.platform) -> list[Path]:
+def install(environ, workdir: Path, platform: str = sys.platform, run=subprocess.run) -> list[Path]:
     argv = command()
     if platform == "win32":
-        targets = windows_targets(environ)
-        script = powershell_script(targets, argv, workdir)
         try:
-            subprocess.run(["powershell", "-NoProfile", "-NonInteractive", "-Command", "-"], input=script,
-                           text=True, encoding="utf-8", capture_output=True, check=True, timeout=60)
+            done = run(powershell_command(powershell_script(argv, workdir)), stdin=subprocess.DEVNULL,
+                       capture_output=True, check=True, timeout=60)
         except (OSError, subprocess.SubprocessError):
             raise ConfigError("Le raccourci n'a pas pu être créé (PowerShell a refusé). Lancez plutôt "
                               "« damancom-bot app » dans un terminal.") from None
-        return targets
+        made = made_paths(done.stdout)
+        if not made:
+            raise ConfigError("Le raccourci n'a pas pu être créé : Windows n'indique ni Bureau ni menu Démarrer. "
+                              "Lancez plutôt « damancom-bot app » dans un terminal.")
+        return made
     targets = linux_targets(environ)
     entry = desktop_entry(argv, workdir)
     for target in targets:

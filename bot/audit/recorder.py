@@ -17,6 +17,7 @@ from typing import Callable
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 
+from bot.audit import journal
 from bot.audit.manifest import ManifestWriter, sha256_file
 from bot.errors import ConfigError, StorageError
 from bot.output.redact import scrub
@@ -52,8 +53,11 @@ def new_run_id() -> str:
 class Recorder:
     def __init__(self, root: Path, account: str = "", period: str = "", *,
                  now: Callable[[], datetime] = clock.now, run_id: str | None = None, tsa_url: str | None = None,
-                 kind: str = "connexion", deadline_of: Callable[[str], datetime] | None = None):
+                 kind: str = "connexion", deadline_of: Callable[[str], datetime] | None = None,
+                 state_dir: Path | None = None):
+        """`state_dir`: where the journal of runs keeps what this folder was (bot/audit/journal.py)."""
         self.now = now
+        self.state_dir = state_dir
         self.tsa_url = tsa_url
         self.run_id = run_id or new_run_id()
         self.started = now()
@@ -78,6 +82,8 @@ class Recorder:
         if deadline_of is not None:  # the period's deadline by the plan's rules, for the report
             identity["deadline"] = deadline_of(self.period).isoformat()
         self.record("debut", outcome="ok", **identity, **({"tsa": tsa_url} if tsa_url else {}))
+        journal.opened(state_dir, self.folder.name, self.run_id, self.account, self.period, tsa_url,
+                       self.manifest.prev)
 
     # the manifest --------------------------------------------------------------------
     def record(self, step: str, *, url: str = "", outcome: str = "ok", file: Path | None = None, **extra) -> dict:
@@ -217,11 +223,12 @@ class Recorder:
         except StorageError as exc:  # the run's own error says more; the lines written so far stay valid
             logger.warning("Ligne de fin du manifeste non écrite : {}", exc.message)
             return {}
-        if self.tsa_url:
-            self._stamp()
+        final_hash = self.manifest.prev
+        stamped = self._stamp() if self.tsa_url else False
+        journal.closed(self.state_dir, self.folder.name, final_hash, stamped)
         return line
 
-    def _stamp(self) -> None:
+    def _stamp(self) -> bool:
         """Anchors the final line's hash (hence every line and file) outside this computer."""
         from bot.audit import timestamp
         from bot.audit.verify import TIMESTAMP_NAME, TIMESTAMP_STEP
@@ -233,6 +240,7 @@ class Recorder:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(answer)
             logger.debug("Horodatage RFC 3161 enregistré ({}).", self.tsa_url)
+            return True
         except (timestamp.TimestampUnavailable, OSError) as exc:
             reason = str(exc) if isinstance(exc, timestamp.TimestampUnavailable) else why(exc)
             logger.warning("Horodatage impossible : {}. Le dossier reste vérifiable, sans date prouvée.", reason)
@@ -240,3 +248,4 @@ class Recorder:
                 self.record(TIMESTAMP_STEP, outcome="indisponible", tsa=self.tsa_url, message=scrub(reason))
             except StorageError:
                 pass
+            return False

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.audit.manifest import read_records
+from bot.audit.pdf_mark import title_for
 from bot.exit_codes import title as outcome_title
 from bot.handover.mailbox import channel_fr
 from bot.output.french import money, period as period_words
@@ -314,6 +315,7 @@ def write_reports(folder: Path, page, outcome: tuple[int, str] | None = None, *,
 def print_pdf(folder: Path, page) -> Path:
     html_path = folder / HTML_NAME
     page.goto(html_path.resolve().as_uri())
+    page.evaluate("title => { document.title = title; }", title_for(folder, html_path))  # read by audit verify
     pdf_path = folder / PDF_NAME
     page.pdf(path=str(pdf_path), format="A4", print_background=True, prefer_css_page_size=True,
              margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"})

@@ -61,10 +61,88 @@ def examine(folder: Path, *, ledger_dir: Path | None = None, trusted: list | Non
     fin = _ending(records, problems)
     _identity(folder, records, problems, verdict.notes)
     _times(records, problems)
+    entry = None
     if ledger_dir is not None:
         _ledger(folder, records, fin, Path(ledger_dir), problems, verdict.notes)
+        entry = _journal(folder, records, fin, Path(ledger_dir), problems, verdict.notes)
+    else:
+        verdict.notes.append(_UNJOURNALED)
     _timestamp(folder, records, fin, lines, problems, verdict.notes, trusted)
+    _printed_report(folder, records, fin, entry, problems, verdict.notes)
     return verdict
+
+
+_UNJOURNALED = ("Journal des exécutions non consulté : un dossier entièrement réécrit, horodatage supprimé, "
+                "ne se verrait pas.")
+
+
+def _journal(folder: Path, records: list[dict], fin: dict | None, state: Path, problems: list[str],
+             notes: list[str]):
+    """What this computer noted when the run wrote the folder: a rewrite, or a stamp deleted, shows."""
+    from bot.audit import journal
+
+    if not journal.exists(state):
+        notes.append(_UNJOURNALED.replace("non consulté", "absent"))
+        return None
+    try:
+        entry = journal.read(state, folder.name)
+    except sqlite3.Error:
+        problems.append(f"Journal des exécutions {state / journal.FILE} illisible : comparaison impossible.")
+        return None
+    if entry is None:
+        notes.append("Exécution inconnue du journal des exécutions de cet ordinateur (faite ailleurs, ou par une "
+                     "version plus ancienne du bot) : un dossier entièrement réécrit, horodatage supprimé, "
+                     "ne se verrait pas.")
+        return None
+    if entry.first_hash != records[0]["_hash"]:
+        problems.append("La première ligne du manifeste n'est plus celle que l'exécution a écrite "
+                        "(journal des exécutions) : manifeste réécrit.")
+    if entry.tsa and _text(records[0].get("tsa")) != entry.tsa:
+        problems.append(f"L'exécution a demandé un horodatage à {entry.tsa} (journal des exécutions) ; "
+                        "son manifeste ne le dit plus : manifeste réécrit.")
+    if entry.final_hash is None:
+        if fin is not None:
+            problems.append("Le journal des exécutions ne note aucune fin pour cette exécution (interrompue), "
+                            "son manifeste en a une : ligne de fin ajoutée.")
+    elif fin is not None and entry.final_hash != fin["_hash"]:
+        problems.append("La ligne de fin du manifeste n'est plus celle que l'exécution a écrite "
+                        "(journal des exécutions) : manifeste réécrit.")
+    if entry.stamped and not (folder / TIMESTAMP_NAME).exists():
+        problems.append(f"Horodatage supprimé : le journal des exécutions note que cette exécution a été "
+                        f"horodatée par {entry.tsa}, mais {TIMESTAMP_NAME} est absent.")
+    return entry
+
+
+def _printed_report(folder: Path, records: list[dict], fin: dict | None, entry, problems: list[str],
+                    notes: list[str]) -> None:
+    """A report.pdf the manifest does not list (printed after the run) must be this run's."""
+    from bot.audit.pdf_mark import read_mark
+    from bot.audit.report import HTML_NAME, PDF_NAME
+
+    pdf = folder / PDF_NAME
+    listed = fin.get("reports") if fin is not None and isinstance(fin.get("reports"), dict) else {}
+    if not pdf.is_file() or PDF_NAME in listed:
+        return
+    if entry is not None and entry.pdf_hash is not None:
+        if sha256_file(pdf) != entry.pdf_hash:
+            problems.append(f"{PDF_NAME} n'est pas celui imprimé pour cette exécution (journal des exécutions) : "
+                            "remplacé.")
+        return
+    try:
+        mark = read_mark(pdf)
+    except OSError:
+        mark = None
+    html_hash = _text(listed.get(HTML_NAME))[:16]
+    if mark is None:
+        problems.append(f"{PDF_NAME} ne dit pas de quelle exécution il est, et le manifeste ne le liste pas : "
+                        "il vient d'ailleurs. Retirez-le ; « damancom-bot report --pdf » réimprime celui de "
+                        "cette exécution.")
+    elif mark[0] != _text(records[0].get("run_id")) or mark[1] != html_hash:
+        problems.append(f"{PDF_NAME} est le rapport d'une autre exécution ({mark[0]}) ou d'un autre "
+                        f"{HTML_NAME} : il n'a pas été écrit par celle-ci.")
+    else:
+        notes.append(f"{PDF_NAME} imprimé après l'exécution : il dit rendre son {HTML_NAME} ; ni le manifeste "
+                     "ni l'horodatage ne couvrent son contenu.")
 
 
 def _chain(folder: Path, lines: list[str], problems: list[str]) -> list[dict]:

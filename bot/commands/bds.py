@@ -101,8 +101,9 @@ def run(args, env) -> int:
         env.say(f"{len(built.changes)} nom(s) ou CIN écrit(s) dans l'alphabet du portail (A-Z, 0-9, espace, tiret) :")
         _say_list(env, built.changes, 0, "changement(s)")
     if built.warnings:
-        env.say(f"{len(built.warnings)} avertissement(s) (à vérifier ; ils n'empêchent pas l'envoi) :")
-        _say_list(env, [str(w) for w in built.warnings], 0, "avertissement(s)")
+        env.say(f"{len(built.warnings) + built.more_warnings} avertissement(s) (à vérifier ; ils n'empêchent pas "
+                "l'envoi) :")
+        _say_list(env, [str(w) for w in built.warnings], built.more_warnings, "avertissement(s)")
     try:
         target.write_bytes(built.content.encode("ascii"))
     except OSError as exc:

@@ -38,7 +38,8 @@ def run(args, env) -> int:
                                   account=account.identifier, auth="otp", notify=(), telegram_token="",
                                   tsa_url=tsa_url(env.environ, sandbox.url))  # off unless DAMANCOM_TSA_URL is set
         recorder = Recorder(settings.recordings, settings.account, tsa_url=settings.tsa_url,
-                            deadline_of=parse_plan(env.environ).deadline)  # the report says by when to file
+                            deadline_of=parse_plan(env.environ).deadline,  # the report says by when to file
+                            state_dir=settings.state_dir)
         if args.interactive:
             portal.outbox.listeners.append(lambda sms: _show_sms(env, sms))
             person = build_handover(settings, env, recorder.run_id, terminal=True, assisted=not headless)

@@ -84,12 +84,15 @@ def _run_folder(folder):
 
 
 def _print_pdf(folder, settings) -> None:
+    from bot.audit import journal
+    from bot.audit.manifest import sha256_file
     from bot.audit.report import print_pdf
     from bot.run.runner import started_browser
 
     with started_browser(settings, headless=True) as browsers:
         context = browsers.main.new_context()
         try:
-            print_pdf(folder, context.new_page())
+            pdf = print_pdf(folder, context.new_page())
         finally:
             context.close()
+    journal.printed(settings.state_dir, folder.name, sha256_file(pdf))  # audit verify: this run's own PDF

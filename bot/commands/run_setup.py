@@ -34,7 +34,7 @@ def prepare(args, env, period: str, *, password_in_window: bool, check: Callable
     console.require_display(not headless, env.environ)
     # the report of a login that files nothing still says by when the period must be filed
     recorder = Recorder(settings.recordings, settings.account, period, tsa_url=settings.tsa_url, kind=kind,
-                        deadline_of=parse_plan(env.environ).deadline)
+                        deadline_of=parse_plan(env.environ).deadline, state_dir=settings.state_dir)
     # With --all the terminal cannot tell whose code a line is: `otp --account`, Telegram, the local page.
     terminal = not args.unattended and not getattr(args, "all_accounts", False)
     person = build_handover(settings, env, recorder.run_id, terminal=terminal,

@@ -20,8 +20,9 @@ class Built:
     name: str  # DS_<affilie>_<MMAAAA>.txt
     content: str
     changes: list[str]  # every name or CIN put into the portal's alphabet
-    warnings: list[Problem]  # suspicious but legal: shown, not refused
+    warnings: list[Problem]  # suspicious but legal: shown, not refused (a bounded list)
     encoding: str  # of the salaries CSV, as found
+    more_warnings: int = 0  # found beyond the list
 
 
 def build(preetabli: str, salaries: bytes | str, cap: int) -> tuple[str, str]:
@@ -83,7 +84,8 @@ def build_declaration(preetabli: str, salaries: bytes | str, cap: int) -> Built:
     found = inspect(content, preetabli=preetabli, caps={"0000-01": cap})
     if found.errors:  # a bug here, or a préétabli the layout does not describe
         raise BadInput("La déclaration construite n'est pas valide : " + " ; ".join(map(str, found.errors[:5])))
-    return Built(f"DS_{affiliate}_{period[4:]}{period[:4]}.txt", content, table.changes, found.warnings, table.encoding)
+    return Built(f"DS_{affiliate}_{period[4:]}{period[:4]}.txt", content, table.changes, found.warnings, table.encoding,
+                 found.more_warnings)
 
 
 def _pay(row: Row, cap: int) -> dict[str, int]:

@@ -22,7 +22,7 @@ from bot.ebds.cap import DEFAULT as DEFAULT_CAPS, cap_for
 from bot.ebds.findings import Findings, Problem
 from bot.ebds.layout import (B03_SUMS, B05_SUMS, CHARACTERS, NOT_YET_REGISTERED, OCCASIONAL, OFFSETS,
                              RECORD_LENGTH, RECORDS, SITUATIONS, TEXT_CHARACTERS, kind)
-from bot.ebds.records import Record, parse
+from bot.ebds.records import Record, mixed_line_ends, parse
 from bot.ebds.textfile import not_text
 from bot.errors import ConfigError
 
@@ -49,6 +49,7 @@ def inspect(text: str, *, preetabli: str | None = None, affiliate: str | None = 
         found.add(None, "contenu", refusal[0], refusal[1], line=0)
         return found
     records = parse(text)
+    _check_line_ends(text, records, found)
     for record in records:
         _check_format(record, found)
     _check_order(records, found)
@@ -208,9 +209,21 @@ _WELL_FORMED = {t: _well_formed(t) for t in RECORDS}
 _DATES = {t: [name for name, _ in fields if kind(name) == "D"] for t, fields in RECORDS.items()}
 
 
+def _check_line_ends(text: str, records: list[Record], found: Findings) -> None:
+    """[CDC] LF or CRLF, one or the other: a mix is a hand-edited or glued file, which the portal's
+    reader may split otherwise. Refused, like every doubt about what the portal will read."""
+    mixed = mixed_line_ends(text)
+    if mixed:
+        line, usual, count = mixed
+        other = "LF" if usual == "CRLF" else "CRLF"
+        found.add(records[line - 1], "fin de ligne", f"{other} ({count} ligne(s) ainsi)",
+                  f"{usual} comme à la ligne 1 : toutes les lignes finies de la même façon ; réenregistrez le "
+                  "fichier depuis le logiciel de paie (ou damancom-bot bds build)")
+
+
 def _describe(char: str) -> str:
     names = {"\t": "tabulation", "\r": "retour chariot seul", "\x00": "NUL", "\x0b": "tabulation verticale",
-             "\x0c": "saut de page"}
+             "\x0c": "saut de page", "\x1a": "Ctrl-Z, fin de fichier DOS"}
     label = names.get(char) or (char if char.isprintable() else "contrôle")
     return f"0x{ord(char):02X} ({label})" if ord(char) < 0x100 else f"U+{ord(char):04X} ({label})"
 

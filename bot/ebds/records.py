@@ -69,6 +69,26 @@ def lines_of(text: str) -> list[str]:
     return [raw[:-1] if raw.endswith("\r") else raw for raw in lines]
 
 
+def mixed_line_ends(text: str) -> tuple[int, str, int] | None:
+    """(first line whose end differs from line 1's, how line 1 ends, how many lines differ) when LF and
+    CRLF are mixed; None when every line ends alike. Linear: one pass over the line breaks."""
+    crlf_count = text.count("\r\n")
+    if crlf_count in (0, text.count("\n")):
+        return None
+    first_crlf, first_other, others, line = None, 0, 0, 0
+    start = 0
+    while (end := text.find("\n", start)) != -1:
+        line += 1
+        crlf = end > 0 and text[end - 1] == "\r"
+        if first_crlf is None:
+            first_crlf = crlf
+        elif crlf != first_crlf:
+            others += 1
+            first_other = first_other or line
+        start = end + 1
+    return (first_other, "CRLF" if first_crlf else "LF", others) if others else None
+
+
 def parse(text: str) -> list[Record]:
     """Splits a file (LF or CRLF) into records; unknown types keep no fields."""
     return [Record(number, raw[:3], raw) for number, raw in enumerate(lines_of(text), start=1)]

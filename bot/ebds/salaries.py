@@ -13,10 +13,14 @@ from dataclasses import dataclass
 
 from bot.ebds.layout import NOT_YET_REGISTERED, OCCASIONAL, SITUATIONS, situations_fr
 from bot.ebds.translit import to_portal
+from bot.ebds.visible import SPACES, odd_characters, visible
 from bot.errors import BadInput as _BadInput
 
 COLUMNS = ("immatriculation", "jours", "salaire_brut", "situation", "nom", "cin")
 NAME_LENGTH, CIN_LENGTH = 60, 8  # L_Nom_Prenom and L_Num_CIN in B04 [CDC]
+_ARABIC = "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc"  # letters and presentation forms, not the BOM
+_HIGH_RUN = re.compile(rb"[\xc0-\xff]{3,}")  # three or more letters in a row outside ASCII
+_DOS_END = re.compile("\x1a+[\r\n]*\\Z")  # Ctrl-Z: the end-of-file mark of old DOS programs
 
 
 class BadSalaries(_BadInput):
@@ -54,10 +58,22 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
+    if _arabic_1256(data):  # Excel's CSV on an Arabic Windows: read as 1252 it becomes « AIAI CAUAAEI »
+        return data.decode("cp1256"), "Windows-1256 (arabe)"
     try:
         return data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "Latin-1"
+
+
+def _arabic_1256(data: bytes) -> bool:
+    """A word of Windows-1256 Arabic letters. Read as Windows-1252 it would mix capital and small
+    accented letters (محمد: « ãÍãÏ »), which no French or Spanish word does."""
+    for run in _HIGH_RUN.finditer(data):
+        word = run.group()
+        if min(word) < 0xDF <= max(word) and all("\u0621" <= c <= "\u064a" for c in word.decode("cp1256")):
+            return True
+    return False
 
 
 def _header_key(name: str) -> str:
@@ -67,7 +83,7 @@ def _header_key(name: str) -> str:
 
 def read_salaries(data: bytes | str) -> Salaries:
     text, encoding = (data, "texte") if isinstance(data, str) else decode(data)
-    text = text.lstrip("\ufeff")
+    text = _DOS_END.sub("", text.lstrip("\ufeff"))
     hint = re.match(r"sep=(.)\r?\n", text)  # Excel's « sep=; » first line names the separator
     if hint:
         text = text[hint.end():]
@@ -113,22 +129,29 @@ def read_salaries(data: bytes | str) -> Salaries:
 
 def _row(number: int, item: dict[str, str], changes: list[str]) -> Row:
     where = f"Ligne {number} du fichier des salaires"
-    immatriculation = item["immatriculation"].replace(" ", "")
+    immatriculation = re.sub(f"[ {SPACES}]", "", item["immatriculation"])
     if re.fullmatch(r"[0-9]+([.,][0-9]+)?[eE]\+?[0-9]+", immatriculation):
         raise BadSalaries(f"{where} : immatriculation « {item['immatriculation'][:40]} » écrite en notation "
                           "scientifique par le tableur : mettez la colonne au format Texte et saisissez les 9 chiffres.")
     if not re.fullmatch(r"[0-9]{1,9}", immatriculation):
-        too_long = re.fullmatch(r"[0-9]{10,}", immatriculation)
-        raise BadSalaries(f"{where} : immatriculation « {item['immatriculation'][:40]} » invalide ("
-                          + (f"{len(immatriculation)} chiffres, " if too_long else "") + "9 chiffres au plus).")
+        shown = visible(item["immatriculation"])
+        if not immatriculation:
+            why = "vide : indiquez les 9 chiffres du numéro d'immatriculation"
+        elif re.fullmatch(r"[0-9]{10,}", immatriculation):
+            why = f"{len(immatriculation)} chiffres, 9 chiffres au plus"
+        else:
+            why = f"des chiffres seulement ; caractère(s) refusé(s) : {odd_characters(immatriculation, '0123456789')}"
+        raise BadSalaries(f"{where} : immatriculation « {shown} » invalide ({why}).")
     if not re.fullmatch(r"[0-9]{1,2}", item["jours"]):
-        raise BadSalaries(f"{where} : nombre de jours « {item['jours'][:20]} » invalide (0 à 26).")
+        raise BadSalaries(f"{where} : nombre de jours « {visible(item['jours'], 20)} » invalide (0 à 26).")
     amount = item["salaire_brut"].replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace(",", ".")
     if not re.fullmatch(r"[0-9]{1,9}(\.[0-9]{1,2})?", amount):
-        raise BadSalaries(f"{where} : salaire « {item['salaire_brut'][:30]} » invalide (exemple : 4500,00).")
+        raise BadSalaries(f"{where} : salaire « {visible(item['salaire_brut'], 30)} » invalide (exemple : 4500,00).")
     situation = item.get("situation", "").upper()
     if situation not in SITUATIONS:
-        raise BadSalaries(f"{where} : situation « {situation[:10]} » inconnue ; codes possibles : {situations_fr()}.")
+        raise BadSalaries(f"{where} : situation « {visible(situation, 10)} » inconnue ; codes possibles : {situations_fr()}.")
+    _latin_only(item.get("nom", ""), where, "nom")
+    _latin_only(item.get("cin", ""), where, "CIN")
     name = _portal(item.get("nom", ""), "-", number, "nom", changes)
     if len(name) > NAME_LENGTH:
         raise BadSalaries(f"{where} : nom de {len(name)} caractères, {NAME_LENGTH} au plus ; abrégez-le.")
@@ -137,6 +160,20 @@ def _row(number: int, item: dict[str, str], changes: list[str]) -> Row:
         raise BadSalaries(f"{where} : CIN « {cin} » de {len(cin)} caractères, {CIN_LENGTH} au plus.")
     cents = int(amount.split(".")[0]) * 100 + int((amount.split(".")[1] + "0")[:2] if "." in amount else 0)
     return Row(number, immatriculation.zfill(9), int(item["jours"]), cents, situation, name, cin)
+
+
+def _latin_only(value: str, where: str, column: str) -> None:
+    """A letter the portal's alphabet cannot spell would silently become a space: refused, with what to do.
+    Arabic is not transliterated: the CNSS knows the Latin spelling of the CIN, which no rule can guess."""
+    if re.search(f"[{_ARABIC}]", value):
+        raise BadSalaries(f"{where} : {column} écrit en lettres arabes ; le portail n'accepte que les lettres "
+                          "latines (A-Z). Écrivez-le tel qu'il figure en lettres latines sur la CIN du salarié "
+                          "(par exemple MOHAMED EL ALAOUI).")
+    lost = "".join(c for c in value if unicodedata.category(c)[0] in "LN" and not to_portal(c, "'")[0])
+    if lost:
+        raise BadSalaries(f"{where} : {column} avec des lettres que le portail ne connaît pas "
+                          f"({odd_characters(lost, '')}) ; écrivez-le en lettres latines (A-Z), "
+                          "comme sur la CIN du salarié.")
 
 
 def _portal(value: str, keep: str, number: int, column: str, changes: list[str], squeeze: bool = False) -> str:

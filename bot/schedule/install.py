@@ -63,6 +63,16 @@ def _run(command: list[str]) -> bool:
     return subprocess.run(command, capture_output=True, text=True).returncode == 0
 
 
+def windowless(python: str) -> str:
+    """pythonw.exe next to python.exe (every Windows Python and virtualenv has both): the task then
+    opens no console window at log-on, which closing would stop the planner with."""
+    path = Path(python)
+    if path.name.lower() != "python.exe":
+        return python
+    gui = path.with_name("pythonw.exe")
+    return str(gui) if gui.is_file() else python
+
+
 def task_xml(workdir: Path, python: str = sys.executable, windows: tuple = (), user: str | None = None) -> bytes:
     """The Task Scheduler definition (UTF-16, as `schtasks /XML` expects): at log-on and a little
     before each off-peak window (waking the computer), no time limit, runs on battery, restarted
@@ -108,8 +118,8 @@ def task_xml(workdir: Path, python: str = sys.executable, windows: tuple = (), u
     actions = sub(task, "Actions")
     actions.set("Context", "Author")
     action = sub(actions, "Exec")
-    sub(action, "Command", python)
-    sub(action, "Arguments", "-m bot schedule")
+    sub(action, "Command", windowless(python))
+    sub(action, "Arguments", "-m bot.schedule.windowless")  # works with python.exe too
     sub(action, "WorkingDirectory", str(workdir))
     text = '<?xml version="1.0" encoding="UTF-16"?>\n' + ET.tostring(task, encoding="unicode")
     return text.encode("utf-16")

@@ -68,18 +68,3 @@ def test_linux_shortcut_is_a_desktop_entry(run_cli, tmp_path):
 def test_desktop_entry_quotes_paths_with_spaces():
     text = shortcut.desktop_entry(["/home/sara/mes outils/damancom-bot", "app"], Path("/home/sara"))
     assert 'Exec="/home/sara/mes outils/damancom-bot" app\n' in text
-
-
-def test_windows_shortcut_text_for_powershell():
-    environ = {"USERPROFILE": r"C:\Users\Pharmacie d'Anfa", "APPDATA": r"C:\Users\Pharmacie d'Anfa\AppData\Roaming"}
-    targets = shortcut.windows_targets(environ)
-    assert [str(t).replace("/", "\\") for t in targets] == [
-        r"C:\Users\Pharmacie d'Anfa\Desktop\Damancom - tableau de bord.lnk",
-        r"C:\Users\Pharmacie d'Anfa\AppData\Roaming\Microsoft\Windows\Start Menu\Programs\Damancom - tableau de bord.lnk"]
-    script = shortcut.powershell_script(targets[:1], [r"C:\Users\Pharmacie d'Anfa\.local\bin\damancom-bot.exe", "app"],
-                                        Path(r"C:\Users\Pharmacie d'Anfa"))
-    assert script.splitlines()[0] == "$shell = New-Object -ComObject WScript.Shell"
-    assert "$s = $shell.CreateShortcut('C:\\Users\\Pharmacie d''Anfa\\Desktop\\Damancom - tableau de bord.lnk')" \
-        in script.replace("/", "\\")
-    assert "$s.TargetPath = 'C:\\Users\\Pharmacie d''Anfa\\.local\\bin\\damancom-bot.exe'" in script
-    assert "$s.Arguments = 'app'" in script and script.rstrip().endswith("$s.Save()")

@@ -121,14 +121,149 @@ def test_a_deleted_timestamp_shows(stamped_run, tmp_path):
     assert any("Horodatage manquant" in p for p in verify(copy))
 
 
-def test_limits_a_full_rewrite_without_timestamp_passes_but_says_nothing_is_proven(stamped_run, tmp_path):
-    """Not detected: the forger deletes the stamp and the line saying one was asked for."""
+def state_of(run):
+    """The state dir of the run's own computer (the fixtures' DAMANCOM_STATE_DIR): its journal of runs."""
+    return run.parents[3] / "state"
+
+
+def unstamped(lines):
+    """The forger's story: the authority could not be reached."""
+    return lines + [{"time": lines[-1]["time"], "step": TIMESTAMP_STEP, "url": "", "outcome": "indisponible",
+                     "tsa": lines[0].get("tsa", ""), "message": "autorité d'horodatage injoignable"}]
+
+
+def test_limits_a_full_rewrite_without_timestamp_passes_the_folder_alone_but_says_nothing_is_proven(
+        stamped_run, tmp_path):
+    """Not detected by the folder alone: the forger deletes the stamp and the line saying one was asked
+    for. The journal of the run's computer shows it (next tests)."""
     copy = place(stamped_run, tmp_path)
     (copy / TIMESTAMP_NAME).unlink()
     rewrite(copy, lambda lines: [{k: v for k, v in lines[0].items() if k != "tsa"}] + set_outcome(4)(lines[1:]))
     verdict = examine(copy)
     assert verdict.problems == []
     assert any("un dossier entièrement réécrit ne se verrait pas" in n for n in verdict.notes)
+    assert any("Journal des exécutions non consulté" in n for n in verdict.notes)
+
+
+def test_a_stamp_deleted_and_said_unavailable_with_an_edited_screenshot_shows_in_the_journal(stamped_run, tmp_path):
+    copy = place(stamped_run, tmp_path)
+    (copy / TIMESTAMP_NAME).unlink()
+    edit_screenshot(copy)
+    rewrite(copy, unstamped)
+    assert examine(copy).problems == []  # what the folder alone can say
+    problems = verify(copy, ledger_dir=state_of(stamped_run))
+    assert any("Horodatage supprimé" in p and "a été horodatée" in p for p in problems), problems
+    assert any("La ligne de fin du manifeste n'est plus celle que l'exécution a écrite" in p for p in problems)
+
+
+def test_a_stamp_deleted_with_its_request_shows_in_the_journal(stamped_run, tmp_path):
+    copy = place(stamped_run, tmp_path)
+    (copy / TIMESTAMP_NAME).unlink()
+    rewrite(copy, lambda lines: [{k: v for k, v in lines[0].items() if k != "tsa"}] + lines[1:])
+    problems = verify(copy, ledger_dir=state_of(stamped_run))
+    assert any("a demandé un horodatage" in p and "ne le dit plus" in p for p in problems), problems
+    assert any("Horodatage supprimé" in p for p in problems)
+
+
+def test_an_unstamped_run_fully_rewritten_shows_in_the_journal(run_folder, tmp_path):
+    copy = place(run_folder, tmp_path)
+    edit_screenshot(copy)
+    rewrite(copy, set_outcome(4))
+    assert examine(copy).problems == []
+    problems = verify(copy, ledger_dir=state_of(run_folder))
+    assert problems == ["La ligne de fin du manifeste n'est plus celle que l'exécution a écrite "
+                        "(journal des exécutions) : manifeste réécrit."]
+
+
+def test_the_journal_keeps_each_run_as_written_and_an_intact_run_agrees(stamped_run, tmp_path, tsa):
+    verdict = examine(place(stamped_run, tmp_path), ledger_dir=state_of(stamped_run), trusted=[tsa.cert])
+    assert verdict.problems == [] and not any("Journal" in n or "journal" in n for n in verdict.notes)
+    stranger = examine(place(stamped_run, tmp_path / "b", name="20260101-000000-abcdef"),
+                       ledger_dir=state_of(stamped_run))
+    assert any("inconnue du journal des exécutions" in n for n in stranger.notes)
+
+
+def test_a_fin_line_added_to_a_killed_run_shows_in_the_journal(tmp_path):
+    state = tmp_path / "state"
+    recorder = Recorder(tmp_path / "rec", "PHARMA-1", "2026-10", state_dir=state)  # killed: no « fin »
+    rewrite(recorder.folder, lambda lines: lines + [{"time": lines[-1]["time"], "step": "fin", "outcome": "ok",
+                                                     "exit_code": 0, "message": "Déclarée.", "reports": {}}])
+    assert examine(recorder.folder).problems == []
+    assert any("ne note aucune fin pour cette exécution" in p for p in verify(recorder.folder, ledger_dir=state))
+
+
+def test_a_stamped_recorder_run_said_unstamped_shows_in_the_journal(tmp_path, tsa):
+    state = tmp_path / "state"
+    recorder = Recorder(tmp_path / "rec", "PHARMA-1", "2026-10", tsa_url=tsa.url, state_dir=state)
+    recorder.finish(0, "ok")
+    assert verify(recorder.folder, ledger_dir=state, trusted=[tsa.cert]) == []
+    (recorder.folder / TIMESTAMP_NAME).unlink()
+    rewrite(recorder.folder, unstamped)  # only a line appended: the final line is the run's own
+    assert verify(recorder.folder, ledger_dir=state) == [
+        f"Horodatage supprimé : le journal des exécutions note que cette exécution a été horodatée par {tsa.url}, "
+        f"mais {TIMESTAMP_NAME} est absent."]
+
+
+def test_an_unreachable_authority_agrees_with_the_journal(tmp_path, tsa):
+    state = tmp_path / "state"
+    tsa.down = True
+    try:
+        recorder = Recorder(tmp_path / "rec", "PHARMA-1", "2026-10", tsa_url=tsa.url, state_dir=state)
+        recorder.finish(0, "ok")
+    finally:
+        tsa.down = False
+    verdict = examine(recorder.folder, ledger_dir=state)
+    assert verdict.problems == [] and any("injoignable" in n for n in verdict.notes)
+
+
+def print_report(folder, page):
+    from bot.audit.report import print_pdf
+
+    return print_pdf(folder, page)
+
+
+def test_another_runs_pdf_report_copied_into_a_login_run_shows(stamped_run, run_folder, tmp_path, page):
+    """A login keeps no PDF; a filing's « DÉPOSÉE » report.pdf copied beside it is not its own."""
+    filing = place(stamped_run, tmp_path / "depot")
+    foreign = print_report(filing, page)
+    login = place(run_folder, tmp_path / "connexion")
+    shutil.copy(foreign, login / "report.pdf")
+    problems = verify(login, ledger_dir=state_of(run_folder))
+    assert any("report.pdf est le rapport d'une autre exécution" in p for p in problems), problems
+    (login / "report.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<</Title (Rapport)>>\nendobj\n%%EOF\n")
+    assert any("report.pdf ne dit pas de quelle exécution il est" in p for p in verify(login))
+
+
+def test_a_pdf_report_printed_after_the_run_is_its_own(run_folder, tmp_path, page):
+    login = place(run_folder, tmp_path)
+    print_report(login, page)
+    verdict = examine(login)
+    assert verdict.problems == [] and any("report.pdf imprimé après l'exécution" in n for n in verdict.notes)
+    edited = login / "report.html"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Réussite", "Déposée"), encoding="utf-8")
+    rewrite(login, lambda lines: lines)  # report.html's new hash recomputed into the manifest
+    print_report(login, page)
+    (login / "report.html").write_bytes((run_folder / "report.html").read_bytes())  # the original back
+    rewrite(login, lambda lines: lines)
+    assert any("ou d'un autre report.html" in p for p in verify(login))
+
+
+def test_a_pdf_report_printed_by_report_pdf_is_noted_in_the_journal(tmp_path, page, tsa):
+    from bot.audit import journal
+
+    state = tmp_path / "state"
+    recorder = Recorder(tmp_path / "rec", "PHARMA-1", "2026-10", state_dir=state)
+    (recorder.folder / "report.html").write_text("<title>r</title><p>Connexion réussie</p>", encoding="utf-8")
+    recorder.finish(0, "ok", reports=[recorder.folder / "report.html"])
+    pdf = print_report(recorder.folder, page)
+    journal.printed(state, recorder.folder.name, sha256_file(pdf))
+    assert verify(recorder.folder, ledger_dir=state) == []
+    data = bytearray(pdf.read_bytes())
+    data[-200] ^= 0x01  # the title (at the start) untouched: only the journal's hash can tell
+    pdf.write_bytes(bytes(data))
+    assert verify(recorder.folder) == []
+    assert verify(recorder.folder, ledger_dir=state) == [
+        "report.pdf n'est pas celui imprimé pour cette exécution (journal des exécutions) : remplacé."]
 
 
 def test_limits_a_rewrite_restamped_at_once_passes_without_the_ledger(stamped_run, tmp_path, tsa):

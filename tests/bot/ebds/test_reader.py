@@ -108,3 +108,18 @@ def test_a_device_or_a_pipe_is_refused_before_it_is_read(tmp_path, cli_env, how,
     done = bounded_run(args, env=cli_env, cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert "pas un fichier ordinaire" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_mixed_crlf_and_lf_line_ends_are_refused_with_the_first_odd_line():
+    lines = CASE.content.split("\r\n")
+    mixed = "\r\n".join(lines[:3]) + "\n" + "\n".join(lines[3:5]) + "\r\n" + "\r\n".join(lines[5:])
+    problems = [str(p) for p in check(mixed, preetabli=CASE.preetabli)]
+    assert problems == ["ligne 3, enregistrement B02, fin de ligne : trouvé « LF (2 ligne(s) ainsi) », attendu CRLF "
+                        "comme à la ligne 1 : toutes les lignes finies de la même façon ; réenregistrez le fichier "
+                        "depuis le logiciel de paie (ou damancom-bot bds build)."], problems
+    assert check(CASE.content.replace("\r\n", "\n"), preetabli=CASE.preetabli) == []  # all LF: fine
+
+
+def test_a_dos_ctrl_z_at_the_end_of_a_declaration_is_named():
+    problems = [str(p) for p in check(CASE.content + "\x1a", preetabli=CASE.preetabli)]
+    assert any("0x1A (Ctrl-Z, fin de fichier DOS) en colonne 1" in p for p in problems), problems

@@ -116,3 +116,81 @@ def test_cli_build_lists_changes_and_refuses_bad_csv_with_exit_2(tmp_path, run_c
 
 def test_make_preetabli_matches_the_layout():
     assert all(len(l) == 260 for l in lines_of(make_preetabli("1234567", "202610", [])))
+
+
+ARABIC = "محمد العلوي"
+
+
+def test_a_windows_1256_file_is_read_as_arabic_and_an_arabic_name_is_refused_with_what_to_do():
+    from bot.ebds.salaries import decode
+
+    data = csv(*ROWS[:3], ROWS[3].replace("Hélène Ñúñez-Aït", ARABIC)).encode("cp1256")
+    assert decode(data) == (data.decode("cp1256"), "Windows-1256 (arabe)")
+    with pytest.raises(BadInput, match=r"Ligne 5 du fichier des salaires : nom écrit en lettres arabes ; .*lettres "
+                                       r"latines sur la CIN du salarié \(par exemple MOHAMED EL ALAOUI\)"):
+        build_declaration(CASE.preetabli, data, 600_000)
+    with pytest.raises(BadInput, match="nom écrit en lettres arabes"):  # the same in UTF-8
+        build_declaration(CASE.preetabli, data.decode("cp1256").encode("utf-8"), 600_000)
+
+
+def test_french_accents_in_windows_1252_are_not_taken_for_arabic():
+    from bot.ebds.salaries import decode
+
+    text = csv(*ROWS[:3], ROWS[3].replace("Hélène Ñúñez-Aït", "ÉLÈNE ÀÇÔÉ Noël"))
+    assert decode(text.encode("cp1252")) == (text, "Windows-1252")
+
+
+def test_letters_the_portal_cannot_spell_are_refused_not_blanked():
+    row = ROWS[3].replace("Hélène Ñúñez-Aït", "Ωmega Ivanov")
+    with pytest.raises(BadInput, match=r"Ligne 2 .* nom avec des lettres que le portail ne connaît pas \(U\+03A9\)"):
+        build_declaration(CASE.preetabli, csv(row), 600_000)
+
+
+@pytest.mark.parametrize("number, accepted", [("102\u00a0030\u00a0401", True), ("102\u202f030\u202f401", True)])
+def test_an_employee_number_with_no_break_spaces_is_read(number, accepted):
+    row = ROWS[3].replace("102030401", number)
+    built = build_declaration(CASE.preetabli, csv(*ROWS[:3], row).encode("utf-8"), 600_000)
+    assert "102030401" in [r.text("N_Num_Assure") for r in parse(built.content) if r.type == "B04"]
+
+
+@pytest.mark.parametrize("cell, said", [
+    ("10203040A", "immatriculation « 10203040A » invalide (des chiffres seulement ; caractère(s) refusé(s) : « A »)"),
+    ("1020\u200b30401", "immatriculation « 1020[espace de largeur nulle]30401 » invalide (des chiffres seulement ; "
+                        "caractère(s) refusé(s) : [espace de largeur nulle])"),
+    ("\x1a", "immatriculation « [Ctrl-Z] » invalide (des chiffres seulement ; caractère(s) refusé(s) : [Ctrl-Z])"),
+])
+def test_a_bad_employee_number_says_what_is_wrong_and_shows_invisible_characters(cell, said):
+    row = ROWS[3].replace("102030401", cell)
+    with pytest.raises(BadInput) as refused:
+        build_declaration(CASE.preetabli, csv(*ROWS[:3], row), 600_000)
+    assert said in str(refused.value)
+
+
+def test_a_ctrl_z_in_a_cell_is_shown_and_a_final_dos_ctrl_z_is_ignored():
+    with pytest.raises(BadInput, match=r"nombre de jours « 1\[Ctrl-Z\] » invalide"):
+        build_declaration(CASE.preetabli, csv(ROWS[0].replace(";26;", ";1\x1a;")), 600_000)
+    built = build_declaration(CASE.preetabli, (csv(*ROWS) + "\x1a").encode("cp1252"), 600_000)
+    assert b04_names(built.content) == ["HELENE NUNEZ-AIT"]
+
+
+def test_build_counts_every_warning_as_check_does(tmp_path, run_cli):
+    """Three thousand employees paid without days: each a warning; build says them all, lists a few."""
+    from bot.ebds.check import inspect
+    from bot.ebds.findings import KEEP
+    from tests.bot.ebds.mutations import make_preetabli as pre
+
+    numbers = [f"{n:08d}" for n in range(10_000_000, 10_003_000)]
+    from bot.ebds.rules import insured_key
+
+    numbers = [n + str(insured_key(n)) for n in numbers]
+    preetabli = pre("1234567", "202610", [(n, f"SALARIE {i}", 0, 0, 0) for i, n in enumerate(numbers)])
+    rows = [f"{n};0;1000;;;" for n in numbers]
+    built = build_declaration(preetabli, csv(*rows), 600_000)
+    found = inspect(built.content, preetabli=preetabli)
+    assert found.warning_count == 3000 and len(built.warnings) + built.more_warnings == 3000
+    assert len(built.warnings) == KEEP
+    (tmp_path / "pre.txt").write_text(preetabli)
+    (tmp_path / "salaires.csv").write_text(csv(*rows))
+    result = run_cli("bds", "build", "--preetabli", "pre.txt", "--salaries", "salaires.csv", "--out", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3000 avertissement(s)" in result.stdout and "autre(s) avertissement(s) non affiché(s)" in result.stdout

@@ -74,7 +74,7 @@ def test_task_definition_has_no_time_limit_runs_on_battery_wakes_and_restarts(tm
     root = ET.fromstring(data.decode("utf-16").split("\n", 1)[1])
     get = lambda path: root.find(path, NS).text  # noqa: E731
     assert get("t:Actions/t:Exec/t:Command") == python  # any length: no /TR command line
-    assert get("t:Actions/t:Exec/t:Arguments") == "-m bot schedule"
+    assert get("t:Actions/t:Exec/t:Arguments") == "-m bot.schedule.windowless"
     assert get("t:Actions/t:Exec/t:WorkingDirectory") == str(folder)
     assert get("t:Settings/t:ExecutionTimeLimit") == "PT0S"
     assert get("t:Settings/t:DisallowStartIfOnBatteries") == "false"
@@ -114,3 +114,32 @@ def test_uninstall_removes_the_unit(tmp_path):
     assert install.unit_path({"XDG_CONFIG_HOME": str(tmp_path)}).exists()
     install.uninstall({"XDG_CONFIG_HOME": str(tmp_path)}, platform="linux", run=Calls())
     assert not install.unit_path({"XDG_CONFIG_HOME": str(tmp_path)}).exists()
+
+
+def test_the_task_runs_pythonw_next_to_python_so_no_window_opens_at_log_on(tmp_path):
+    scripts = tmp_path / "Pharmacie Élodie" / ".venv" / "Scripts"
+    scripts.mkdir(parents=True)
+    for name in ("python.exe", "pythonw.exe"):
+        (scripts / name).write_bytes(b"MZ")
+    root = ET.fromstring(install.task_xml(tmp_path, str(scripts / "python.exe")).decode("utf-16").split("\n", 1)[1])
+    assert root.find("t:Actions/t:Exec/t:Command", NS).text == str(scripts / "pythonw.exe")
+    (scripts / "pythonw.exe").unlink()  # a Python without it: the console one, still working
+    assert install.windowless(str(scripts / "python.exe")) == str(scripts / "python.exe")
+
+
+def test_the_windowless_entry_writes_where_pythonw_gives_no_streams(tmp_path):
+    """pythonw.exe starts Python with no standard streams: closed descriptors do the same here."""
+    state = tmp_path / "état"
+
+    def no_streams():
+        os.close(1)
+        os.close(2)
+
+    env = {**os.environ, "DAMANCOM_STATE_DIR": str(state)}
+    result = subprocess.run([sys.executable, "-m", "bot.schedule.windowless", "--help"], env=env,
+                            stdin=subprocess.DEVNULL, preexec_fn=no_streams, timeout=120,
+                            cwd=Path(install.__file__).parents[2])
+    assert result.returncode == 0
+    text = (state / "planificateur-console.txt").read_text(encoding="utf-8")
+    assert text.startswith("utilisation : damancom-bot schedule") and "--install" in text
+    assert (state / "planificateur-console.txt").stat().st_mode & 0o077 == 0
