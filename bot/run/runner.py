@@ -26,12 +26,14 @@ from bot.errors import (
 )
 from bot.exit_codes import ExitCode
 from bot.handover.session import HandOver
+from bot.ledger import ledger
 from bot.output.system_fr import why
 from bot.run import browser as browsers
 from bot.run.lockout import AccountLocked, LockoutGuard, portal_key
 from bot.run.playwright_errors import browser_failed, first_line, in_french
 from bot.run.retry import RetryPolicy
 from bot.settings.config import Settings
+from bot.system import clock
 from bot.system.files import key_name
 from bot.system.locks import exclusive
 from flows.context import FlowContext
@@ -255,6 +257,11 @@ def hand_over_browser(interface, summary, ctx, person: HandOver, settings: Setti
     return summary
 
 
+def _note_stage(settings: Settings, stage: str) -> None:
+    """The scheduler's attempt learns, before the click, that an SMS may go out (write-ahead)."""
+    ledger.note_stage(settings.state_dir, settings.account, stage, clock.now())
+
+
 def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: str, task=None) -> LoginResult:
     started = time.monotonic()
     context = page.context
@@ -268,7 +275,9 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
             if settings.auth == "eid":
                 interface = login_eid(ctx, settings.url, person, settings.code_wait, retry)
             else:
-                interface = login(ctx, settings.url, settings.identifier, settings.password, person, retry=retry)
+                interface = login(ctx, settings.url, settings.identifier, settings.password, person, retry=retry,
+                                  before_identifier=lambda: _note_stage(settings, ledger.SMS_POSSIBLE))
+                _note_stage(settings, ledger.CODE_STEP_DONE)
             if settings.trace:  # only now: a trace records typed values, so never during login
                 context.tracing.start(screenshots=True, snapshots=True)
                 tracing = True
