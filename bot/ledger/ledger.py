@@ -245,10 +245,14 @@ class Ledger:
                        (now.isoformat(), exit_code, outcome, message, audit_folder, attempt_id))
 
     def mark_open_attempts(self, account: str, stage: str, now: datetime) -> int:
-        """The attempts begun and not ended for `account` (the scheduler's, for the run now going)."""
+        """The attempts begun and not ended for `account` (the scheduler's, for the run now going),
+        and their periods' reason (`status` says where the run is)."""
         with self._db() as db:
             cursor = db.execute("UPDATE attempts SET stage=?, stage_at=? WHERE account=? AND ended IS NULL",
                                 (stage, now.isoformat(), account))
+            db.execute("UPDATE periods SET next_reason=?, updated=? WHERE account=? AND state=? AND period IN "
+                       "(SELECT period FROM attempts WHERE account=? AND ended IS NULL)",
+                       (stage, now.isoformat(), account, IN_PROGRESS, account))
             return cursor.rowcount
 
     def attempts(self, account: str, period: str, limit: int = 5) -> list[AttemptRow]:

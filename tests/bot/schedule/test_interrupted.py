@@ -73,6 +73,8 @@ def test_the_mark_goes_only_to_the_accounts_open_attempts(tmp_path):
     assert L.note_stage(tmp_path, ACCOUNT, L.SMS_POSSIBLE, at(3, 22, 1)) == 1
     stages = {a.id: a.stage for a in ledger.attempts(ACCOUNT, PERIOD) + ledger.attempts("PHARMA-2", PERIOD)}
     assert stages == {mine: L.SMS_POSSIBLE, done: None, other: None}
+    assert ledger.period(ACCOUNT, PERIOD).next_reason == L.SMS_POSSIBLE  # `status`: « code SMS demandé »
+    assert ledger.period("PHARMA-2", PERIOD).next_reason == "in_progress"
 
 
 def test_no_ledger_no_mark_and_nothing_created(tmp_path):
