@@ -57,17 +57,20 @@ class Person(Protocol):
 
 
 def login(ctx: FlowContext, url: str, identifier: str, password: str, person: Person,
-          *, max_code_tries: int = MAX_CODE_TRIES, retry: RetryPolicy = RetryPolicy()) -> InterfaceScreen:
+          *, max_code_tries: int = MAX_CODE_TRIES, retry: RetryPolicy = RetryPolicy(),
+          before_identifier: Callable[[], None] = lambda: None) -> InterfaceScreen:
+    """`before_identifier` runs before every click that sends the identifier (write-ahead: « an SMS
+    may go out »); when it raises, nothing is sent."""
     identifier_screen = _reach(ctx, url, retry, person.before_sms, eid=False)
     try:
-        return _with_code(ctx, identifier_screen, identifier, password, person, max_code_tries)
+        return _with_code(ctx, identifier_screen, identifier, password, person, max_code_tries, before_identifier)
     except SessionLost as lost:
         # Once, and only once: a new login asks the person for a new code.
         logger.warning("Session perdue par le portail ({}) : nouvelle connexion, un nouveau code sera demandé.",
                        lost.message)
         identifier_screen = _reach(ctx, url, retry, None, eid=False)
         try:
-            return _with_code(ctx, identifier_screen, identifier, password, person, max_code_tries)
+            return _with_code(ctx, identifier_screen, identifier, password, person, max_code_tries, before_identifier)
         except SessionLost as again:
             raise PortalUnavailable(
                 "Le portail a perdu la session deux fois de suite : il est instable. Le bot ne recommence pas ; "
@@ -125,11 +128,12 @@ def _home(ctx: FlowContext, url: str) -> HomeScreen:
 
 
 def _with_code(ctx: FlowContext, screen: IdentifierScreen, identifier: str, password: str, person: Person,
-               max_code_tries: int) -> InterfaceScreen:
+               max_code_tries: int, before_identifier: Callable[[], None]) -> InterfaceScreen:
     logger.info("Envoi de l'identifiant : le portail envoie un code par SMS.")
     for question_round in range(1, MAX_QUESTIONS + 1):
         screen.fill_identifier(identifier)
         asked = _ask_person_if_questioned(ctx, person)
+        before_identifier()
         person.sms_sent()  # from now on a code handed over is kept, even before the next screen shows
         after = act(ctx, screen.send, expect=AFTER_IDENTIFIER, current=screen, what="l'envoi de l'identifiant")
         if asked and isinstance(after.screen, IdentifierScreen) and question_round < MAX_QUESTIONS \

@@ -18,7 +18,8 @@ def add_options(parser) -> None:
     parser.add_argument("--fault", metavar="PANNE",
                         help="simule une panne : unavailable, maintenance, slow, hang, reset, session-expiry, "
                              "drift, server-error, busy-hours")
-    parser.add_argument("--slow-seconds", type=float, default=3.0, help="pour slow : délai de chaque réponse (s)")
+    parser.add_argument("--slow-seconds", type=float, default=3.0,
+                        help="pour slow : délai de chaque réponse ; pour slow-receipt : de la réponse à la validation (s)")
     parser.add_argument("--busy-hours", default="08:00-20:00",
                         help="pour busy-hours : heures d'indisponibilité (heure du Maroc), HH:MM-HH:MM")
     parser.add_argument("--session-expiry", choices=["once", "always"], default="once",

@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.env import Env
 from bot.errors import BadInput, ConfigError
 from bot.handover import dropbox
+from bot.handover.sealed import KEY_FIELD, seal
 from bot.settings.config import state_dir
 from bot.system.files import write_atomic
 
@@ -53,8 +54,16 @@ def _account_of(folder: Path) -> str:
 
 
 def deliver(path: Path, data: dict, clock=time.time) -> bool:
-    """Drops `data` atomically; True when the waiting run took it within a few seconds."""
-    write_atomic(path, {**data, "at": clock()})
+    """Drops `data` atomically, sealed for the waiting run when it published its key (a code left
+    behind by a run that died is then unreadable); True when the run took it within a few seconds."""
+    payload = {**data, "at": clock()}
+    key = (dropbox.read_waiting(path.parent) or {}).get(KEY_FIELD)
+    try:
+        sealed = seal(str(key), payload) if key else payload
+    except ValueError:  # binascii.Error included: not a key any bot wrote
+        raise BadInput(f"Le fichier d'attente de {path.parent} est abîmé (clé illisible) : rien n'a été déposé. "
+                       "Relancez la connexion, puis donnez le code.") from None
+    write_atomic(path, sealed)
     deadline = time.monotonic() + ACK_SECONDS
     while time.monotonic() < deadline:  # a file, not a page: polling is the portable way
         if not path.exists():

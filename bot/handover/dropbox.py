@@ -1,6 +1,8 @@
 """Hand-off through the state dir, for `damancom-bot otp CODE` and `damancom-bot ready` typed in
 another terminal. Writes are atomic (temporary file, then rename); a code is taken by renaming it
-away, so it is consumed exactly once, and deleted at once."""
+away, so it is consumed exactly once, and deleted at once. What is dropped for a run is sealed with
+the key it publishes in its waiting file (`bot/handover/sealed.py`): after a crash or a `kill -9`,
+a code left on disk cannot be read by anyone."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from loguru import logger
 
 from bot.errors import BadInput
 from bot.handover.mailbox import READY, RESEND, Mailbox
+from bot.handover.sealed import FIELD, KEY_FIELD, Opener
 from bot.system.clock import TZ
 from bot.system.files import replace_retrying, safe_name, write_atomic
 from bot.system.processes import alive, me
@@ -94,6 +97,7 @@ class DropboxChannel:
         self.phase = ""
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._opener = Opener()  # its private half stays in this process's memory
 
     def open(self, phase: str, hint: str = "", picture=None) -> None:
         """`picture`: the portal's question (a captcha screenshot in the audit folder), named in the
@@ -102,7 +106,8 @@ class DropboxChannel:
         # Anything dropped before this moment answered an older request: refuse it.
         shown = str(Path(picture).resolve()) if phase == "question" and picture else ""  # read from elsewhere
         write_atomic(self.folder / WAITING, {"run_id": self.run_id, **me(), "phase": phase, "account": self.account,
-                                             "since": self.since, "local_url": self.local_url, "picture": shown})
+                                             "since": self.since, "local_url": self.local_url, "picture": shown,
+                                             KEY_FIELD: self._opener.public})
         if self._thread is None:
             self.mailbox.channel_opened(self.name)
             self._thread = threading.Thread(target=self._watch, name="otp-dropbox", daemon=True)
@@ -121,7 +126,7 @@ class DropboxChannel:
             self._take_code()
             self._take_answer()
             for file_name, kind in ((READY_FILE, READY), (RESEND_FILE, RESEND)):
-                data = take_file(self.folder / file_name)
+                data = self._unseal(take_file(self.folder / file_name))
                 if data is not None and self._fresh(data, kind):
                     self.mailbox.post(kind, self._via(data))
 
@@ -135,7 +140,7 @@ class DropboxChannel:
 
     def _take(self, file_name: str, key: str, offer, what: str, refused: str) -> None:
         """Claims a dropped value, checks it is fresh, and offers it to the run (`offer` validates)."""
-        data = take_file(self.folder / file_name)
+        data = self._unseal(take_file(self.folder / file_name))
         if data is None or not self._fresh(data, what):
             return
         try:
@@ -146,6 +151,15 @@ class DropboxChannel:
     def _via(self, data: dict) -> str:
         """Who dropped it: the dashboard says so; anything else is `otp`/`ready`/`answer`."""
         return DASHBOARD if data.get("via") == DASHBOARD else self.name
+
+    def _unseal(self, data: dict | None) -> dict | None:
+        """A sealed drop opened with this run's key (plain ones, from older versions, as they are)."""
+        if data is None or FIELD not in data:
+            return data
+        opened = self._opener.open(data)
+        if opened is None:
+            logger.warning("Dépôt scellé pour une autre connexion (ou altéré) : ignoré.")
+        return opened
 
     def _fresh(self, data: dict, what: str) -> bool:
         try:

@@ -15,12 +15,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, StorageError
 
 PENDING, IN_PROGRESS, DONE, NEEDS_ATTENTION = "pending", "in_progress", "done", "needs_attention"
 SUBMITTING = "submitting"  # the final « Valider la déclaration » may have been clicked: check the portal first
 MANUAL = "manual"  # the person said they file it themselves: no more attempts
 FILE = "ledger.sqlite"
+# An attempt's stage, written by the run itself *before* the action it names (write-ahead): a kill
+# at any instant leaves the truth behind, whatever the wall clock did meanwhile.
+SMS_POSSIBLE = "sms_possible"  # the identifier is about to be sent: an SMS may go out
+CODE_STEP_DONE = "code_step_done"  # the portal took the code: that SMS was used
 
 
 def note_login(state_dir: Path, account: str, summary, now: datetime) -> None:
@@ -28,6 +32,20 @@ def note_login(state_dir: Path, account: str, summary, now: datetime) -> None:
     Nothing is created for a person who never used the scheduler."""
     if (Path(state_dir) / FILE).exists():
         Ledger(state_dir).seen_on_portal(account, summary, now)
+
+
+def note_stage(state_dir: Path, account: str, stage: str, now: datetime) -> int:
+    """The run's write-ahead mark on the scheduler's open attempts of `account` (one run per account
+    at a time: they are this run's). Raises StorageError when it cannot be written, so that the
+    action it announces is not taken. Nothing is created for a person who never used the scheduler."""
+    if not (Path(state_dir) / FILE).exists():
+        return 0
+    try:
+        return Ledger(state_dir).mark_open_attempts(account, stage, now)
+    except sqlite3.Error as exc:
+        raise StorageError(f"Le registre {Path(state_dir) / FILE} n'a pas pu être mis à jour ({exc}) : le bot "
+                           "s'arrête avant d'envoyer l'identifiant, aucun SMS n'a été demandé. Réessayez ; si cela "
+                           "se répète, vérifiez le disque et les droits du dossier d'état.") from None
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS periods (
@@ -67,6 +85,7 @@ class AttemptRow:
     audit_folder: str | None
     account: str = ""
     period: str = ""
+    stage: str | None = None  # SMS_POSSIBLE, CODE_STEP_DONE or None (nothing sent yet)
 
 
 def _dt(text: str | None) -> datetime | None:
@@ -97,6 +116,9 @@ class Ledger:
                 db.execute("BEGIN IMMEDIATE")
                 if "receipt" not in {row[1] for row in db.execute("PRAGMA table_info(periods)")}:
                     db.execute("ALTER TABLE periods ADD COLUMN receipt TEXT")
+                if "stage" not in {row[1] for row in db.execute("PRAGMA table_info(attempts)")}:
+                    db.execute("ALTER TABLE attempts ADD COLUMN stage TEXT")
+                    db.execute("ALTER TABLE attempts ADD COLUMN stage_at TEXT")
                 db.execute("COMMIT")
                 return
             except sqlite3.OperationalError as exc:
@@ -222,6 +244,17 @@ class Ledger:
             db.execute("UPDATE attempts SET ended=?, exit_code=?, outcome=?, message=?, audit_folder=? WHERE id=?",
                        (now.isoformat(), exit_code, outcome, message, audit_folder, attempt_id))
 
+    def mark_open_attempts(self, account: str, stage: str, now: datetime) -> int:
+        """The attempts begun and not ended for `account` (the scheduler's, for the run now going),
+        and their periods' reason (`status` says where the run is)."""
+        with self._db() as db:
+            cursor = db.execute("UPDATE attempts SET stage=?, stage_at=? WHERE account=? AND ended IS NULL",
+                                (stage, now.isoformat(), account))
+            db.execute("UPDATE periods SET next_reason=?, updated=? WHERE account=? AND state=? AND period IN "
+                       "(SELECT period FROM attempts WHERE account=? AND ended IS NULL)",
+                       (stage, now.isoformat(), account, IN_PROGRESS, account))
+            return cursor.rowcount
+
     def attempts(self, account: str, period: str, limit: int = 5) -> list[AttemptRow]:
         with self._db() as db:
             rows = db.execute(_ATTEMPT_COLUMNS + " WHERE account=? AND period=? ORDER BY id DESC LIMIT ?",
@@ -256,7 +289,8 @@ class Ledger:
 
 
 _COLUMNS = "SELECT account, period, state, deadline, next_attempt, next_reason, note, updated, receipt FROM periods"
-_ATTEMPT_COLUMNS = "SELECT id, started, ended, exit_code, outcome, message, audit_folder, account, period FROM attempts"
+_ATTEMPT_COLUMNS = ("SELECT id, started, ended, exit_code, outcome, message, audit_folder, account, period, stage "
+                    "FROM attempts")
 
 
 def _period(row) -> PeriodRow:
@@ -264,4 +298,4 @@ def _period(row) -> PeriodRow:
 
 
 def _attempt(r) -> AttemptRow:
-    return AttemptRow(r[0], _dt(r[1]), _dt(r[2]), r[3], r[4], r[5], r[6], r[7], r[8])
+    return AttemptRow(r[0], _dt(r[1]), _dt(r[2]), r[3], r[4], r[5], r[6], r[7], r[8], r[9])

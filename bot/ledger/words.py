@@ -37,6 +37,8 @@ REASON_FR = {
     "filed_by_hand": "déclarée à la main",
     "submitting": "validation envoyée au portail, accusé attendu",
     "in_progress": "essai en cours",
+    "sms_possible": "essai en cours : code SMS demandé au portail",
+    "code_step_done": "essai en cours : connecté au portail",
 }
 STOPPED = {"rejected", "screens_changed", "bad_input", "bug"}  # no new try until the person acts
 

@@ -76,6 +76,7 @@ class FilingTask:
     confirm: bool = False  # attended, headless: « Confirmer le dépôt ? » once the totals are shown
     receipt: str | None = None
     already_declared: bool = False
+    period_url: str = ""  # the period's own page: looked at again when the receipt does not show
 
     def __call__(self, interface, summary, ctx, person, settings):
         deadline = self.plan.deadline(self.period)
@@ -101,7 +102,9 @@ class FilingTask:
         if row is None:
             raise UnexpectedPage(f"la période {self.period} dans l'espace affilié", ctx.page.url, "",
                                  ctx.recorder.try_screenshot(ctx.page, "periode-absente"))
-        return filing.open_period(ctx, interface, row[0])
+        screen = filing.open_period(ctx, interface, row[0])
+        self.period_url = ctx.page.url
+        return screen
 
     def _upload(self, screen, summary, ctx) -> tuple[ConfirmationScreen, str]:
         """The préétabli and the file kept in the run's folder, checked against each other, uploaded."""
@@ -141,10 +144,10 @@ class FilingTask:
         if self.assisted:
             person.say(f"Vérifiez les totaux dans la fenêtre du navigateur, puis cliquez vous-même sur « Valider la "
                        f"déclaration » (le bot attend jusqu'à {settings.declare_wait / 60:.0f} min).")
-            receipt = filing.person_validates(ctx, confirmation, settings.declare_wait)
+            receipt = filing.person_validates(ctx, confirmation, settings.declare_wait, self.period_url)
         else:
             logger.info("Validation de la déclaration {} (montant à payer : {}).", self.period, money(shown["amount"]))
-            receipt = filing.validate(ctx, confirmation)
+            receipt = filing.validate(ctx, confirmation, self.period_url)
         self._keep_receipt(receipt, ctx.recorder, settings.account, deadline)
 
     def _totals_text(self, shown: dict) -> str:

@@ -25,12 +25,14 @@ from bot.errors import (
 )
 from bot.exit_codes import ExitCode
 from bot.handover.session import HandOver
+from bot.ledger import ledger
 from bot.output.system_fr import why
 from bot.run import browser as browsers
 from bot.run.lockout import AccountLocked, LockoutGuard, portal_key
 from bot.output.playwright_fr import browser_failed, first_line, in_french
 from flows.retry import RetryPolicy
 from bot.settings.config import Settings
+from bot.system import clock
 from bot.system.files import key_name
 from bot.system.locks import exclusive
 from flows.context import FlowContext
@@ -251,6 +253,11 @@ def hand_over_browser(interface, summary, ctx, person: HandOver, settings: Setti
     return summary
 
 
+def _note_stage(settings: Settings, stage: str) -> None:
+    """The scheduler's attempt learns, before the click, that an SMS may go out (write-ahead)."""
+    ledger.note_stage(settings.state_dir, settings.account, stage, clock.now())
+
+
 def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: str, task=None) -> LoginResult:
     started = time.monotonic()
     context = page.context
@@ -264,7 +271,9 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
             if settings.auth == "eid":
                 interface = login_eid(ctx, settings.url, person, settings.code_wait, retry)
             else:
-                interface = login(ctx, settings.url, settings.identifier, settings.password, person, retry=retry)
+                interface = login(ctx, settings.url, settings.identifier, settings.password, person, retry=retry,
+                                  before_identifier=lambda: _note_stage(settings, ledger.SMS_POSSIBLE))
+                _note_stage(settings, ledger.CODE_STEP_DONE)
             if settings.trace:  # only now: a trace records typed values, so never during login
                 context.tracing.start(screenshots=True, snapshots=True)
                 tracing = True

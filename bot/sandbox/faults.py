@@ -14,7 +14,7 @@ from bot.errors import ConfigError
 from bot.system.clock import TZ
 
 NAMES = ("unavailable", "maintenance", "slow", "hang", "reset", "session-expiry", "drift", "server-error",
-         "busy-hours")
+         "busy-hours", "slow-receipt")
 
 # Drift: the same portal after a redesign. Labels renamed (the two known-verbatim ones included),
 # attributes dropped, layout changed.
@@ -67,6 +67,10 @@ class Faults:
             return False
         self.fired.add("session-expiry")
         return True
+
+    def receipt_delay(self) -> float:
+        """`slow-receipt`: the declaration is recorded at once, its answer comes `slow_seconds` later."""
+        return self.slow_seconds if self.name == "slow-receipt" else 0.0
 
     def drift(self, html: str) -> str:
         if self.name == "drift":

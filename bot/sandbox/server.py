@@ -172,6 +172,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self._send(200, pages.declaration(period, session.csrf, errors=errors), session=session)
             return self._send(200, pages.confirmation(period, session.csrf, session.pending), session=session)
         if action == "/valider" and filing.validate(self.portal, session, period):
+            self.server.stopping.wait(self.server.faults.receipt_delay())
             return self._redirect(f"/fr/declaration/{period}/accuse", session)
         return self._redirect(f"/fr/declaration/{period}", session)
 

@@ -197,6 +197,7 @@ class Spa:
             if filing.validate(self.portal, self.session, period) is None:
                 return self._reply(HTTPStatus.CONFLICT, {"erreur": "Aucun fichier en attente de validation.",
                                                          "suite": f"/fr/declaration/{period}"})
+            self.h.server.stopping.wait(self.h.server.faults.receipt_delay())
             return self._reply(200, {**self._receipt(period), "suite": f"/fr/declaration/{period}/accuse"})
         return self._reply(HTTPStatus.NOT_FOUND, {"erreur": "Cette page n'existe pas.", "suite": INTERFACE})
 

@@ -33,7 +33,7 @@ from bot.schedule.attempt import (
     display_available,
     run_attempt,
 )
-from bot.schedule.interrupted import sms_triggered
+from bot.schedule.interrupted import sms_possibly_sent
 from bot.schedule.plan import BY_HAND, DONE, RETRY, STOP, Plan, decide
 from bot.settings.config import Settings
 from bot.system import clock
@@ -298,7 +298,7 @@ class Planner:
         for attempt in self.ledger.open_attempts():
             if only_mine and attempt.account != self.account:
                 continue
-            sms = sms_triggered(self.settings.state_dir, attempt.account, attempt.started)
+            sms = sms_possibly_sent(self.settings.state_dir, attempt)
             sms_for[(attempt.account, attempt.period)] = sms
             self.ledger.end(attempt.id, now, None, "interrupted_after_sms" if sms else "interrupted",
                             "Essai interrompu (arrêt de l'ordinateur ou du bot).", None)

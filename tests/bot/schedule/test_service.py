@@ -22,6 +22,11 @@ from tests.support.terminal import AS_FROM_A_TERMINAL
 from tests.support.waiting import wait_until
 
 
+# Both periods due at the first tick, whatever the day: on the 1st of a month before 21:00 the
+# previous month's first attempt (« 1 21:00 » by default) is still ahead, and only the other runs.
+DUE_NOW = {"DAMANCOM_FIRST_ATTEMPT": "1 00:00"}
+
+
 def start_schedule(tmp_path, env, name: str) -> tuple[subprocess.Popen, Path]:
     log = tmp_path / f"{name}.log"
     process = subprocess.Popen([str(BIN / "damancom-bot"), "schedule"], cwd=tmp_path, env=env, stdin=subprocess.DEVNULL,
@@ -49,7 +54,8 @@ def test_hard_kill_mid_run_replans_and_attempts_once(tmp_path, cli_env, sandbox,
     env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
            "DAMANCOM_PASSWORD": demo_account.password, "DAMANCOM_LOCAL_PAGE": "0",
            "DAMANCOM_DEADLINE_OVERRIDES": "2026-10=2099-12-31,2026-11=2099-12-31",  # the period stays open
-           "DAMANCOM_WINDOWS": "00:00-23:59"}  # a window now, whatever the hour the test runs
+           "DAMANCOM_WINDOWS": "00:00-23:59",  # a window now, whatever the hour the test runs
+           **DUE_NOW}
     state = Path(env["DAMANCOM_STATE_DIR"])
     folder = dropbox.handover_dir(state, demo_account.identifier)
 
@@ -58,6 +64,7 @@ def test_hard_kill_mid_run_replans_and_attempts_once(tmp_path, cli_env, sandbox,
     os.killpg(first.pid, signal.SIGKILL)  # the machine goes off: scheduler and its run die together
     first.wait(timeout=30)
     ledger = L.Ledger(state)
+    assert {a.stage for a in ledger.open_attempts()} == {None}  # killed before the identifier was sent
     period = ledger.periods(demo_account.identifier)[0].period
     assert ledger.period(demo_account.identifier, period).state == L.IN_PROGRESS
 
@@ -97,7 +104,7 @@ def test_killed_in_the_code_step_waits_for_the_next_window(tmp_path, cli_env, sa
     env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
            "DAMANCOM_PASSWORD": demo_account.password, "DAMANCOM_LOCAL_PAGE": "0",
            "DAMANCOM_WINDOWS": "00:00-23:59",  # due at once, whatever the hour the test runs
-           "DAMANCOM_DEADLINE_OVERRIDES": "2026-10=2099-12-31,2026-11=2099-12-31"}
+           "DAMANCOM_DEADLINE_OVERRIDES": "2026-10=2099-12-31,2026-11=2099-12-31", **DUE_NOW}
     state = Path(env["DAMANCOM_STATE_DIR"])
     folder = dropbox.handover_dir(state, demo_account.identifier)
 
@@ -108,6 +115,8 @@ def test_killed_in_the_code_step_waits_for_the_next_window(tmp_path, cli_env, sa
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(timeout=30)
     assert len(sandbox.outbox.all()) == 1
+    opened = L.Ledger(state).open_attempts()  # the run wrote it before sending the identifier
+    assert opened and {a.stage for a in opened} == {L.SMS_POSSIBLE}
 
     second, log = start_schedule(tmp_path, env, "apres")
     try:
