@@ -14,4 +14,5 @@ class ExitCode(IntEnum):
     BUSY = 7  # another run holds this account (scheduler, other terminal): wait, nothing is wrong
     ALTERED = 8  # `audit verify`: the run folder does not match its manifest, ledger or timestamp
     BROWSER_FAILED = 9  # the browser crashed or broke off (not the portal): retry later
+    BROWSER_REFUSED = 10  # the portal's firewall refuses this browser and no visible window could help: a person acts
     INTERRUPTED = 130  # Ctrl-C, or the console window closed: the trail is closed, nothing sent after

@@ -32,10 +32,11 @@ from bot.env import Env
 from bot.errors import BadInput, BotError, BrowserNotFound
 from bot.exit_codes import ExitCode
 
-# From worst to least bad: a bug, a refusal (the lockout counts it), screens changed, a setting,
-# no code, portal unavailable, busy. The command's exit code is the first of these any account had.
-WORST = (ExitCode.BUG, ExitCode.REJECTED, ExitCode.SCREENS_CHANGED, ExitCode.BAD_INPUT, ExitCode.NO_CODE,
-         ExitCode.UNAVAILABLE, ExitCode.BUSY, ExitCode.OK)
+# From worst to least bad: a bug, a refusal (the lockout counts it), screens changed, a browser
+# refused by the portal's firewall, a setting, no code, portal unavailable, busy. The command's exit
+# code is the first of these any account had.
+WORST = (ExitCode.BUG, ExitCode.REJECTED, ExitCode.SCREENS_CHANGED, ExitCode.BROWSER_REFUSED, ExitCode.BAD_INPUT,
+         ExitCode.NO_CODE, ExitCode.UNAVAILABLE, ExitCode.BUSY, ExitCode.OK)
 
 
 @dataclass

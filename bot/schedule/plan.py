@@ -129,6 +129,7 @@ def decide(exit_code: int, period_state: str | None, reason: str | None = None) 
         ExitCode.BUSY: (WAIT, "busy"),
         ExitCode.REJECTED: (STOP, "rejected"),
         ExitCode.SCREENS_CHANGED: (STOP, "screens_changed"),
+        ExitCode.BROWSER_REFUSED: (STOP, "browser_refused"),  # the same browser would be refused again
         ExitCode.BAD_INPUT: (STOP, "bad_input"),
     }.get(exit_code, (STOP, "bug"))
 

@@ -7,13 +7,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class TinyPortal(ThreadingHTTPServer):
-    """Serves `html` at /; `/api/hang` never answers (until the portal stops)."""
+    """Serves `html` at / (with HTTP `status`); `/api/hang` never answers (until the portal stops)."""
 
     daemon_threads = True
 
-    def __init__(self, html: str):
+    def __init__(self, html: str, status: int = 200):
         super().__init__(("127.0.0.1", 0), _Handler)
-        self.html = html
+        self.html, self.status = html, status
         self.stopping = threading.Event()
         self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
@@ -42,7 +42,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.stopping.wait()
             return
         data = self.server.html.encode("utf-8")
-        self.send_response(200)
+        self.send_response(self.server.status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
