@@ -44,7 +44,7 @@ class RefusalPage(Screen):
             if match:
                 reference = match.group(1)
                 break
-        return Refusal(self.classify(text), text, reference, self._headless())
+        return Refusal(self.classify(text), text, reference, is_headless(self.page))
 
     def _text(self) -> str:
         try:
@@ -53,9 +53,10 @@ class RefusalPage(Screen):
             return ""
         return " ".join(str(text)[:_TEXT_LIMIT].split())
 
-    def _headless(self) -> bool:
-        """What the firewall saw: the browser's own User-Agent (never changed by the bot)."""
-        try:
-            return "HeadlessChrome" in self.page.evaluate("() => navigator.userAgent")
-        except PlaywrightError:
-            return False
+
+def is_headless(page) -> bool:
+    """What a firewall sees: the browser's own User-Agent (never changed by the bot)."""
+    try:
+        return "HeadlessChrome" in page.evaluate("() => navigator.userAgent")
+    except PlaywrightError:
+        return False

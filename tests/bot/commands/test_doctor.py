@@ -46,3 +46,17 @@ def test_doctor_live_on_an_unreachable_portal_is_exit_4(run_cli):
                                               "DAMANCOM_RETRY_BACKOFF": "0.1"})
     assert result.returncode == 4, result.stdout + result.stderr
     assert "ne répond pas" in result.stderr
+
+
+def test_doctor_live_says_the_portal_accepts_a_headless_browser(run_cli, sandbox):
+    result = run_cli("doctor", "--live", env={"DAMANCOM_URL": sandbox.url})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "navigateur        invisible (headless) accepté" in result.stdout
+
+
+def test_doctor_live_says_when_the_portal_refuses_a_headless_browser(run_cli, tmp_path):
+    with Sandbox(Portal(), faults=Faults("refuse-headless")) as refusing:
+        result = run_cli("doctor", "--live", env={"DAMANCOM_URL": refusing.url})
+    assert result.returncode == 10, result.stdout + result.stderr
+    assert "refuse les navigateurs invisibles" in result.stderr and "fenêtre visible" in result.stderr
+    assert "étranger" not in result.stderr
