@@ -95,6 +95,19 @@ class PortalRefused(PortalUnavailable):
     a 403 before any screen. Not proof of load: it may block access from abroad."""
 
 
+class BrowserRefused(BotError):
+    """A firewall in front of the portal refused the browser with its own page (« accès refusé »,
+    « requête bloquée », a reference number). `headless`: the refused browser was headless (its
+    User-Agent says so), so a visible window may get through; `reference`: the firewall's number,
+    for the portal's support. Not load, not abroad: retrying the same browser changes nothing."""
+
+    exit_code = ExitCode.BROWSER_REFUSED
+
+    def __init__(self, message: str, *, headless: bool, reference: str = "", screenshot: Path | None = None):
+        super().__init__(message, screenshot=screenshot)
+        self.headless, self.reference = headless, reference
+
+
 class SessionLost(PortalUnavailable):
     """The portal forgot the login session mid-way (after « Valider »)."""
 

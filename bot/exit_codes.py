@@ -35,6 +35,9 @@ class ExitCode(IntEnum):
     ALTERED = 8, 80, STOP, "bug", "Dossier d'audit modifié"
     # the browser crashed or broke off (not the portal): retry later
     BROWSER_FAILED = 9, 40, RETRY, "browser_failed", "Le navigateur a échoué (pas le portail)"
+    # the portal's firewall refuses this browser and no visible window could help: a person acts (the
+    # same browser would be refused again, so the scheduler does not retry it)
+    BROWSER_REFUSED = 10, 55, STOP, "browser_refused", "Navigateur refusé par le pare-feu du portail"
     # Ctrl-C, or the console window closed: the trail is closed, nothing sent after; the scheduler
     # tries again at the next window (whoever stopped it may not want a retry at once)
     INTERRUPTED = 130, 100, NEXT_WINDOW, "interrupted", "Interrompue à votre demande"

@@ -18,7 +18,7 @@ from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 
 from bot.errors import BotError, CodeNotProvided, PortalUnavailable, ScreenDidNotReact, UnexpectedPage
-from bot.run.playwright_errors import browser_failed, first_line
+from bot.output.playwright_fr import browser_failed, first_line
 from flows.context import FlowContext
 from flows.declaration import ConfirmationScreen, DeclarationScreen, ReceiptScreen
 from flows.interface import InterfaceScreen

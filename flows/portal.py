@@ -1,4 +1,8 @@
-"""Opening the portal: the first request says whether it can be reached at all, and how it refuses."""
+"""Opening the portal: the first request says whether it can be reached at all, and how it refuses.
+
+A refusal page is read (`selectors/refusal.yaml`): a firewall refusing the browser (exit 10, or a
+visible window when the refused browser was headless: `bot/run/runner.py`), a block on access from
+abroad, a maintenance page — each said as what it is."""
 
 from __future__ import annotations
 
@@ -6,12 +10,13 @@ from typing import Sequence
 
 from playwright.sync_api import Error as PlaywrightError
 
-from bot.errors import ConfigError, PortalRefused, PortalUnavailable
-from bot.run.playwright_errors import unsafe_port
+from bot.errors import BrowserRefused, ConfigError, PortalRefused, PortalUnavailable, UnexpectedPage
+from bot.output.playwright_fr import unsafe_port
 from flows.context import FlowContext
 from flows.network import REFUSALS
 from flows.screen import Screen
 from flows.step import wait_for
+from flows.unavailable import Refusal, RefusalPage
 
 _NO_SUCH_HOST = ("ERR_NAME_NOT_RESOLVED", "ERR_INTERNET_DISCONNECTED", "ERR_ADDRESS_UNREACHABLE",
                  "ERR_NETWORK_CHANGED", "ERR_PROXY")
@@ -44,14 +49,45 @@ def open_portal(ctx: FlowContext, url: str, expect: Sequence[type[Screen]]) -> S
             f"Le portail {url} ne répond pas ({first_line}) : il est surchargé ou hors service. Réessayez plus tard, "
             "de préférence le soir.", screenshot=shot, transient=True) from None
     if response is not None and response.status in _BLOCKED:
-        shot = ctx.recorder.try_screenshot(ctx.page, "portail-refuse")
-        raise PortalRefused(
-            f"Le portail refuse l'accès (erreur {response.status}) avant même son premier écran. S'il est utilisé "
-            "depuis l'étranger, il peut être bloqué : utilisez une connexion internet au Maroc.", screenshot=shot)
+        raise refused(ctx, RefusalPage(ctx).read(), f"erreur {response.status}")
     if response is not None and response.status >= 500:
         shot = ctx.recorder.try_screenshot(ctx.page, "portail-indisponible")
         raise PortalUnavailable(
             f"Le portail répond « erreur {response.status} » ({response.url}) : il est indisponible ou surchargé. "
             "Réessayez plus tard, de préférence le soir (après 21 h) ou tôt le matin.", screenshot=shot,
             transient=response.status in (502, 503, 504))
-    return wait_for(ctx, expect)
+    try:
+        return wait_for(ctx, expect)
+    except UnexpectedPage:
+        refusal = RefusalPage(ctx).read()  # some firewalls answer 200 with their refusal page
+        if refusal.kind == "firewall":
+            raise refused(ctx, refusal, "page de refus") from None
+        raise
+
+
+def refused(ctx: FlowContext, refusal: Refusal, status: str) -> PortalUnavailable | BrowserRefused:
+    """The error a refusal page says: a firewall, a block from abroad, a maintenance, or a bare refusal."""
+    shot = ctx.recorder.try_screenshot(ctx.page, "portail-refuse")
+    said = f"{status} : « {refusal.quoted()} »" if refusal.text else status
+    reference = f", référence {refusal.reference}" if refusal.reference else ""
+    if refusal.kind == "maintenance":
+        return PortalUnavailable(f"Le portail est en maintenance ({said}). Réessayez plus tard, de préférence le soir.",
+                                 screenshot=shot)
+    if refusal.kind == "abroad":
+        return PortalRefused(f"Le portail refuse l'accès depuis cette connexion ({said}) : il bloque l'accès depuis "
+                             "l'étranger. Utilisez une connexion internet au Maroc.", screenshot=shot)
+    if refusal.kind == "firewall":
+        ctx.recorder.record("refus-pare-feu", url=ctx.page.url, outcome="echec", reference=refusal.reference,
+                            headless=refusal.headless)
+        if refusal.headless:
+            return BrowserRefused(
+                f"Le pare-feu du portail refuse les navigateurs invisibles ({said}{reference}) : une fenêtre "
+                "visible du navigateur peut passer.", headless=True, reference=refusal.reference, screenshot=shot)
+        return BrowserRefused(
+            f"Le pare-feu du portail refuse l'accès, même à une fenêtre visible du navigateur ({said}{reference}) : "
+            "ce n'est ni le bot ni vos identifiants. Essayez depuis une autre connexion internet au Maroc ; si cela "
+            "continue, contactez l'assistance de Damancom (CNSS) en donnant la référence.",
+            headless=False, reference=refusal.reference, screenshot=shot)
+    return PortalRefused(f"Le portail refuse l'accès ({said}) avant même son premier écran. S'il est utilisé "
+                         "depuis l'étranger, il peut être bloqué : utilisez une connexion internet au Maroc.",
+                         screenshot=shot)

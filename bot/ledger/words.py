@@ -27,6 +27,7 @@ REASON_FR = {
     "restarted": "repris au redémarrage du planificateur",
     "rejected": "identifiants ou code refusés",
     "screens_changed": "écrans du portail changés",
+    "browser_refused": "le pare-feu du portail refuse le navigateur (une fenêtre visible est nécessaire)",
     "bad_input": "réglage ou saisie incorrects",
     "bug": "erreur inattendue",
     "no_slot_left": "plus de créneau avant l'échéance",
@@ -40,7 +41,7 @@ REASON_FR = {
     "sms_possible": "essai en cours : code SMS demandé au portail",
     "code_step_done": "essai en cours : connecté au portail",
 }
-STOPPED = {"rejected", "screens_changed", "bad_input", "bug"}  # no new try until the person acts
+STOPPED = {"rejected", "screens_changed", "browser_refused", "bad_input", "bug"}  # no new try until the person acts
 
 
 def when(moment: datetime | None) -> str:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Iterator, Mapping
 
 from bot.errors import BrowserNotFound, ConfigError
 
@@ -94,13 +96,16 @@ def choose(override: str | None, *, managed_path: str | None, platform: str = sy
     raise BrowserNotFound(INSTALL_HINT)
 
 
-def launch(playwright, choice: BrowserChoice, *, headless: bool):
+def launch(playwright, choice: BrowserChoice, *, headless: bool, env: Mapping[str, str] | None = None):
+    """`env`: the browser's environment (a visible window on an Xvfb screen: `window_screen`)."""
     chromium = playwright.chromium
     if choice.how == "remote":
         return chromium.connect(choice.value)
     if choice.how == "devtools":  # the run gets its own context; closing disconnects, the browser stays
         return chromium.connect_over_cdp(choice.value)
     options = {"headless": headless, "args": LAUNCH_ARGS}
+    if env is not None:
+        options["env"] = dict(env)
     if choice.how == "channel":
         options["channel"] = choice.value
     elif choice.how == "executable":
@@ -111,7 +116,7 @@ def launch(playwright, choice: BrowserChoice, *, headless: bool):
 def launch_failed(choice: BrowserChoice, exc: BaseException) -> BrowserNotFound:
     """The French error for a browser that was found but did not start (or was not where expected):
     what really happened, never « no compatible browser found » for a browser that is there."""
-    from bot.run.playwright_errors import launch_failure, not_installed
+    from bot.output.playwright_fr import launch_failure, not_installed
 
     if not_installed(exc):
         return BrowserNotFound(f"Le navigateur choisi ({choice.describe()}) est introuvable sur le disque. " + INSTALL_HINT)
@@ -122,3 +127,61 @@ def launch_failed(choice: BrowserChoice, exc: BaseException) -> BrowserNotFound:
 
 def find(playwright, override: str | None) -> BrowserChoice:
     return choose(override, managed_path=playwright.chromium.executable_path)
+
+
+# A visible window, when the portal refuses headless browsers ---------------------------------
+def no_window_reason(choice_how: str, *, platform: str = sys.platform, environ: Mapping[str, str] | None = None,
+                     which: Callable[[str], str | None] = shutil.which) -> str | None:
+    """Why no visible window can be opened here, in French; None when one can."""
+    environ = os.environ if environ is None else environ
+    if choice_how in ("remote", "devtools"):
+        return ("DAMANCOM_BROWSER désigne un navigateur distant ou déjà ouvert, où le bot ne peut pas ouvrir de "
+                "fenêtre : retirez DAMANCOM_BROWSER (le bot prendra Chrome ou Edge), ou ouvrez ce navigateur avec "
+                "une fenêtre visible")
+    if not platform.startswith("linux") or environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None  # Windows and macOS: the session's own desktop
+    if which("Xvfb"):
+        return None
+    return ("cet ordinateur n'a pas d'écran (DISPLAY vide) et Xvfb n'est pas installé : lancez le bot depuis votre "
+            "session graphique, ou installez Xvfb (« sudo apt-get install xvfb »)")
+
+
+@contextmanager
+def window_screen(*, platform: str = sys.platform, environ: Mapping[str, str] | None = None,
+                  which: Callable[[str], str | None] = shutil.which) -> Iterator[dict[str, str] | None]:
+    """The environment a visible window opens in: None (the session's own screen), or the environment
+    with the DISPLAY of an Xvfb started for this run and stopped with it (Linux without a screen)."""
+    environ = os.environ if environ is None else environ
+    xvfb = which("Xvfb")
+    if not platform.startswith("linux") or environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY") or not xvfb:
+        yield None
+        return
+    read, write = os.pipe()  # -displayfd: Xvfb picks a free display and writes its number once it accepts clients
+    server = subprocess.Popen([xvfb, "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+                              pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    try:
+        with os.fdopen(read) as announced:
+            number = announced.readline().strip()
+        if not number:
+            raise BrowserNotFound(f"L'écran virtuel Xvfb n'a pas démarré (code {server.wait()}) : lancez le bot depuis "
+                                  "votre session graphique.")
+        yield {**environ, "DISPLAY": f":{number}"}
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def own_browser(choice: BrowserChoice, *, platform: str = sys.platform, environ: Mapping[str, str] | None = None,
+                exists: Callable[[str], bool] = os.path.exists) -> BrowserChoice:
+    """The window opens in the person's own Chrome or Edge when installed; a browser they chose stays."""
+    if choice.how != "managed":
+        return choice
+    environ = os.environ if environ is None else environ
+    for channel, path in _installed_channels(platform, environ):
+        if exists(path):
+            return BrowserChoice("channel", channel)
+    return choice

@@ -7,7 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.errors import BotError, ConfigError
+from bot.errors import BotError, BrowserRefused, ConfigError
 from flows import locate, selectors_data
 
 
@@ -266,9 +266,12 @@ def live(ctx, url: str) -> list[Row]:
     except UnexpectedPage:  # without the OTP choice, the next screen cannot be reached
         home = HomeScreen(ctx)
         home.shot("diagnostic-accueil")
-        return element_rows(ctx.page, home) + [Row(IdentifierScreen(ctx).spec.label, "(écran non atteint)", None)]
+        return [headless_row(ctx)] + element_rows(ctx.page, home) + [
+            Row(IdentifierScreen(ctx).spec.label, "(écran non atteint)", None)]
+    except BrowserRefused as refused:
+        raise headless_refused(refused) from None
     home.shot("diagnostic-accueil")
-    rows = element_rows(ctx.page, home)
+    rows = [headless_row(ctx)] + element_rows(ctx.page, home)
     if isinstance(home, EntryScreen):
         home = go(ctx, home.enter, home, login.AFTER_ENTRY, "l'entrée de l'espace affilié")
         home.shot("diagnostic-choix")
@@ -278,6 +281,24 @@ def live(ctx, url: str) -> list[Row]:
     identifier = go(ctx, home.choose_otp, home, login.AFTER_OTP_CHOICE, "« S'authentifier avec OTP »")
     identifier.shot("diagnostic-identifiant")
     return rows + element_rows(ctx.page, identifier)
+
+
+def headless_row(ctx) -> Row:
+    """The portal answered this browser: says whether it was a headless one (its own User-Agent)."""
+    from flows.unavailable import is_headless
+
+    headless = is_headless(ctx.page)
+    return Row("portail", "navigateur", "invisible (headless) accepté" if headless else "fenêtre visible acceptée")
+
+
+def headless_refused(refused: BrowserRefused) -> BrowserRefused:
+    if not refused.headless:
+        return refused
+    return BrowserRefused(
+        f"{refused.message} Le portail n'accepte donc pas de navigateur invisible : « damancom-bot login », "
+        "« declare » et le planificateur continueront dans une fenêtre visible de votre navigateur (Chrome ou Edge ; "
+        "sous Linux il faut un écran, ou Xvfb), et s'en souviendront pour ce compte.",
+        headless=True, reference=refused.reference, screenshot=refused.screenshot)
 
 
 def table(rows: list[Row]) -> list[str]:

@@ -7,7 +7,7 @@ failure evidence and closing line with its reports, and the end-of-run notificat
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -20,6 +20,7 @@ from bot.errors import (
     AccountBusy,
     BotError,
     BrowserFailed,
+    BrowserRefused,
     CredentialsRejected,
     UnexpectedPage,
 )
@@ -31,6 +32,7 @@ from bot.run import browser as browsers
 from bot.run.lockout import AccountLocked, LockoutGuard, portal_key
 from bot.output.playwright_fr import browser_failed, first_line, in_french
 from flows.retry import RetryPolicy
+from bot.run.window_memory import WindowMemory
 from bot.settings.config import Settings
 from bot.system import clock
 from bot.system.files import key_name
@@ -52,15 +54,17 @@ class LoginResult:
 
 
 class Browsers:
-    """The run's browser, and a headless one on demand: Chromium prints PDFs only headless."""
+    """The run's browser, and a headless one on demand: Chromium prints PDFs only headless.
+    `open_window()` replaces a refused headless browser by a visible window."""
 
-    def __init__(self, playwright, choice: browsers.BrowserChoice, main, headless: bool):
+    def __init__(self, playwright, choice: browsers.BrowserChoice, main, headless: bool, screens: ExitStack):
         self.playwright, self.choice, self.main, self.headless = playwright, choice, main, headless
+        self._screens = screens  # the Xvfb of a visible window, when this computer has no screen
         self._printer = None
 
     @property
     def label(self) -> str:
-        return self.choice.describe()
+        return self.choice.describe() + ("" if self.headless else ", fenêtre visible")
 
     def printer(self):
         if self.headless:
@@ -68,6 +72,18 @@ class Browsers:
         if self._printer is None:
             self._printer = browsers.launch(self.playwright, self.choice, headless=True)
         return self._printer
+
+    def no_window_reason(self) -> str | None:
+        return browsers.no_window_reason(self.choice.how)
+
+    def open_window(self) -> None:
+        """The same run goes on in a visible window of the person's own Chrome or Edge (the same
+        browser otherwise); the headless one is closed."""
+        choice = browsers.own_browser(self.choice)
+        env = self._screens.enter_context(browsers.window_screen())
+        window = _launched(self.playwright, choice, headless=False, env=env)
+        refused, self.main, self.choice, self.headless = self.main, window, choice, False
+        self._printer = refused  # still headless: it prints the PDF report
 
     def close(self, *, quietly: bool = False) -> None:
         """`quietly` after a failure: an interrupt that landed inside a browser call can leave the
@@ -83,18 +99,23 @@ class Browsers:
                 logger.debug("Fermeture du navigateur après l'échec : {}", str(exc).splitlines()[0])
 
 
+def _launched(playwright, choice: browsers.BrowserChoice, *, headless: bool, env=None):
+    try:
+        return browsers.launch(playwright, choice, headless=headless, env=env)
+    except PlaywrightError as exc:
+        raise browsers.launch_failed(choice, exc) from None
+
+
 @contextmanager
 def started_browser(settings: Settings, *, headless: bool) -> Iterator[Browsers]:
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    with sync_playwright() as playwright, ExitStack() as screens:
         choice = browsers.find(playwright, settings.browser)
-        try:
-            browser = browsers.launch(playwright, choice, headless=headless)
-        except PlaywrightError as exc:
-            raise browsers.launch_failed(choice, exc) from None
+        env = None if headless else screens.enter_context(browsers.window_screen())
+        browser = _launched(playwright, choice, headless=headless, env=env)
         logger.debug("Navigateur : {}", choice.describe())
-        own = Browsers(playwright, choice, browser, headless)
+        own = Browsers(playwright, choice, browser, headless, screens)
         try:
             yield own
         except BaseException:
@@ -128,10 +149,10 @@ def _locked_run(settings: Settings, person: HandOver, recorder: Recorder, headle
     try:
         guard.check(portal_key(settings), settings.account)
         if browser is None:
-            with started_browser(settings, headless=headless) as own:
-                result = _audited_run(settings, person, recorder, own.main, own.label, own.printer, task)
+            with started_browser(settings, headless=_headless(settings, headless, person)) as own:
+                result = _audited_run(settings, person, recorder, own, task)
         else:
-            result = _audited_run(settings, person, recorder, browser, "navigateur fourni", lambda: browser, task)
+            result = _audited_run(settings, person, recorder, _Given(browser), task)
     except AccountLocked as exc:
         _close_trail(recorder, exc.exit_code, exc.message)
         person.notifier.send("Damancom : connexions suspendues", exc.message)
@@ -173,13 +194,37 @@ def run_reports(recorder: Recorder) -> list:
     return [recorder.folder / name for name in names if (recorder.folder / name).is_file()]
 
 
-def _audited_run(settings, person, recorder: Recorder, browser, label: str, printer, task) -> LoginResult:
-    """The run, then the closing line of the audit trail with its reports, whatever happened."""
+class _Given:
+    """A browser given by the caller (tests, `--all`'s shared one): used as it is, never replaced."""
+
+    label = "navigateur fourni"
+
+    def __init__(self, browser):
+        self.main = browser
+
+    def printer(self):
+        return self.main
+
+    def no_window_reason(self) -> str:
+        return ("ce lancement partage un navigateur invisible entre plusieurs comptes (--all) : lancez ce compte "
+                "seul (« --account NOM » sans --all), le bot ouvrira une fenêtre")
+
+
+def _audited_run(settings, person, recorder: Recorder, own, task) -> LoginResult:
+    """The run, then the closing line of the audit trail with its reports, whatever happened. A
+    headless browser refused by the portal's firewall: the same run goes on in a visible window."""
     outcome = (ExitCode.BUG, "Erreur inattendue dans damancom-bot.")
-    context = browser.new_context(**CONTEXT_OPTIONS)  # never saved: it would hold the session cookies
+    context = own.main.new_context(**CONTEXT_OPTIONS)  # never saved: it would hold the session cookies
     page = context.new_page()
     try:
-        result = _run(settings, person, recorder, page, label, task)
+        try:
+            result = _run(settings, person, recorder, page, own.label, task)
+        except BrowserRefused as refused:
+            _to_window(settings, person, recorder, own, refused)
+            _close_context(context)
+            context = own.main.new_context(**CONTEXT_OPTIONS)
+            page = context.new_page()
+            result = _run(settings, person, recorder, page, own.label, task)
         outcome = (ExitCode.OK, getattr(task, "outcome", None) or "Espace affilié atteint.")
         return result
     except BotError as exc:
@@ -192,11 +237,64 @@ def _audited_run(settings, person, recorder: Recorder, browser, label: str, prin
         wants_pdf = bool(getattr(task, "wants_pdf", False))  # filings keep a PDF as proof
         ended = recorder.now()  # the reports show the same end time as the manifest's last line
         recorder.finish(outcome[0], outcome[1], ended=ended,
-                        reports=_reports(recorder, page, printer, outcome, wants_pdf, ended))
-        try:
-            context.close()
-        except Exception as exc:  # noqa: BLE001 - a browser already gone: the run's own outcome matters more
-            logger.debug("Fermeture du contexte : {}", first_line(exc))
+                        reports=_reports(recorder, page, own.printer, outcome, wants_pdf, ended))
+        _close_context(context)
+
+
+def _close_context(context) -> None:
+    try:
+        context.close()
+    except Exception as exc:  # noqa: BLE001 - a browser already gone: the run's own outcome matters more
+        logger.debug("Fermeture du contexte : {}", first_line(exc))
+
+
+# a portal that refuses headless browsers ------------------------------------------------
+def _headless(settings: Settings, headless: bool, person: HandOver) -> bool:
+    """Headless, unless this account's portal refused a headless browser before and a window can be
+    opened here; DAMANCOM_HEADLESS set by the person wins."""
+    if not headless or settings.headless_chosen:
+        return headless
+    since = WindowMemory(settings.state_dir).noted(portal_key(settings))
+    how = browsers.from_override(settings.browser).how if settings.browser else "local"
+    if since is None or browsers.no_window_reason(how) is not None:
+        return headless
+    _say(person, f"Le portail refuse les navigateurs invisibles (constaté le {since}) : le bot ouvre directement une "
+                 "fenêtre visible de votre navigateur. Laissez-la ouverte : le bot la ferme à la fin.")
+    return False
+
+
+def _to_window(settings: Settings, person: HandOver, recorder: Recorder, own, refused: BrowserRefused) -> None:
+    """Opens a visible window for the rest of the run, or raises the refusal with what to do."""
+    if not refused.headless:
+        raise refused
+    WindowMemory(settings.state_dir).remember(portal_key(settings), refused.reference)
+    reason = _no_window(settings, person, own)
+    if reason:
+        raise BrowserRefused(f"{refused.message} Le bot ne peut pas en ouvrir une ici : {reason}. Il ne réessaiera pas "
+                             "seul d'ici là.", headless=True, reference=refused.reference,
+                             screenshot=refused.screenshot) from None
+    reference = f" (référence {refused.reference})" if refused.reference else ""
+    _say(person, f"Le pare-feu du portail refuse les navigateurs invisibles{reference} : le bot continue tout de suite "
+                 "dans une fenêtre visible de votre navigateur, et les prochaines connexions de ce compte l'ouvriront "
+                 "directement. Laissez-la ouverte : le bot la ferme à la fin.")
+    own.open_window()
+    recorder.record("fenetre-visible", outcome="ok", browser=own.label, reference=refused.reference)
+
+
+def _no_window(settings: Settings, person: HandOver, own) -> str | None:
+    if settings.headless_chosen:
+        return ("vous avez demandé un navigateur invisible (DAMANCOM_HEADLESS) : retirez ce réglage ou mettez-le à 0, "
+                "puis relancez")
+    if getattr(person, "sms_at", None) is not None:  # never a second SMS for one try
+        return "un code SMS a déjà été demandé pendant cet essai : relancez, la connexion ouvrira directement une fenêtre"
+    return own.no_window_reason()
+
+
+def _say(person: HandOver, text: str) -> None:
+    logger.info(text)
+    say = getattr(person, "say", None)
+    if say is not None:
+        say(text)
 
 
 def _reports(recorder: Recorder, page, printer, outcome, pdf: bool, ended) -> list:

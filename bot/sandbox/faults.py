@@ -6,15 +6,25 @@ One fault per sandbox, chosen with `damancom-bot sandbox --fault NAME` or `Fault
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from datetime import time as dtime
+from html import escape
 
 from bot.errors import ConfigError
 from bot.system.clock import TZ
 
 NAMES = ("unavailable", "maintenance", "slow", "hang", "reset", "session-expiry", "drift", "server-error",
-         "busy-hours", "slow-receipt")
+         "busy-hours", "slow-receipt", "refuse-headless")
+
+HEADLESS_MARK = "HeadlessChrome"  # what a headless Chromium's own User-Agent says
+# `refuse-headless`: a firewall in front of the portal, as the field met it. It answers every
+# request of a headless browser, the spa's API included (a firewall knows no JSON), with this page.
+FIREWALL_PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Accès refusé</title></head>
+<body><h1>Accès refusé</h1><p>La requête a été bloquée par mesure de sécurité.</p>
+<p>Si vous pensez qu'il s'agit d'une erreur, contactez l'assistance en indiquant la référence ci-dessous.</p>
+<p>Référence de l'incident : {reference}</p></body></html>"""
 
 # Drift: the same portal after a redesign. Labels renamed (the two known-verbatim ones included),
 # attributes dropped, layout changed.
@@ -45,6 +55,8 @@ class Faults:
     busy_hours: tuple[dtime, dtime] | None = None
     session_expiry: str = "once"  # or "always"
     fired: set[str] = field(default_factory=set)
+    agents: list[str] = field(default_factory=list)  # `refuse-headless`: every request's User-Agent
+    refused: list[str] = field(default_factory=list)  # the references given, one per refused request
 
     def __post_init__(self) -> None:
         if self.name is not None and self.name not in NAMES:
@@ -71,6 +83,18 @@ class Faults:
     def receipt_delay(self) -> float:
         """`slow-receipt`: the declaration is recorded at once, its answer comes `slow_seconds` later."""
         return self.slow_seconds if self.name == "slow-receipt" else 0.0
+
+    def refuses(self, user_agent: str) -> bool:
+        """`refuse-headless`: True for a request the firewall turns away (a headless browser's)."""
+        if self.name != "refuse-headless":
+            return False
+        self.agents.append(user_agent)
+        return HEADLESS_MARK in user_agent
+
+    def firewall_page(self) -> str:
+        reference = f"{secrets.randbelow(10**19):019d}"
+        self.refused.append(reference)
+        return FIREWALL_PAGE.format(reference=escape(reference))
 
     def drift(self, html: str) -> str:
         if self.name == "drift":

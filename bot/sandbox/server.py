@@ -53,6 +53,9 @@ class Handler(BaseHTTPRequestHandler):
         faults, path = self.server.faults, urlsplit(self.path).path
         if path.startswith("/_sandbox/"):
             return False
+        if faults.refuses(self.headers.get("User-Agent", "")):
+            self._send(HTTPStatus.FORBIDDEN, faults.firewall_page())
+            return True
         if faults.name == "slow":
             self.server.stopping.wait(faults.slow_seconds)  # the server is slow, not the client
         api = self.server.style == "spa" and path.startswith(spa_api.API)

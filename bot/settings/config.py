@@ -24,6 +24,7 @@ class Settings:
     identifier: str = ""
     password: str = ""
     headless: bool = True
+    headless_chosen: bool = False  # DAMANCOM_HEADLESS set by the person: it wins over the bot's memory
     browser: str | None = None
     recordings: Path = Path("recordings")
     state_dir: Path = Path("state")
@@ -148,6 +149,7 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_pa
         identifier=identifier,
         password=password,
         headless=_bool(environ, "DAMANCOM_HEADLESS", True),
+        headless_chosen=bool(get("DAMANCOM_HEADLESS")),
         browser=browser,
         recordings=recordings_dir(environ),
         state_dir=state_dir(environ),

@@ -8,11 +8,11 @@ from tests.support.portal_server import LocalPortal, PortalHandler
 
 
 class TinyPortal(LocalPortal):
-    """Serves `html` at /; `/api/hang` never answers (until the portal stops)."""
+    """Serves `html` at / (with HTTP `status`); `/api/hang` never answers (until the portal stops)."""
 
-    def __init__(self, html: str):
+    def __init__(self, html: str, status: int = 200):
         super().__init__(_Handler)
-        self.html = html
+        self.html, self.status = html, status
         self.stopping = threading.Event()
 
     def __exit__(self, *exc) -> None:
@@ -27,4 +27,4 @@ class _Handler(PortalHandler):
         if self.path.startswith("/api/hang"):
             self.server.stopping.wait()
             return
-        self.send_body(200, self.server.html.encode("utf-8"))
+        self.send_body(self.server.status, self.server.html.encode("utf-8"))

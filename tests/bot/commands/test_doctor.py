@@ -97,3 +97,17 @@ def test_doctor_says_the_schedule_settings_are_wrong(run_cli):
     result = run_cli("doctor", env={"DAMANCOM_WINDOWS": "25:00-26:00"})
     assert result.returncode == 2, result.stdout + result.stderr
     assert "!!  planification" in result.stdout and "Tout est prêt" not in result.stdout
+
+
+def test_doctor_live_says_the_portal_accepts_a_headless_browser(run_cli, sandbox):
+    result = run_cli("doctor", "--live", env={"DAMANCOM_URL": sandbox.url})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "navigateur        invisible (headless) accepté" in result.stdout
+
+
+def test_doctor_live_says_when_the_portal_refuses_a_headless_browser(run_cli, tmp_path):
+    with Sandbox(Portal(), faults=Faults("refuse-headless")) as refusing:
+        result = run_cli("doctor", "--live", env={"DAMANCOM_URL": refusing.url})
+    assert result.returncode == 10, result.stdout + result.stderr
+    assert "refuse les navigateurs invisibles" in result.stderr and "fenêtre visible" in result.stderr
+    assert "étranger" not in result.stderr

@@ -41,6 +41,8 @@ MATRIX = [
     ("server-error", Faults("server-error"), FAST, 4, 40, 1),
     ("busy-hours-now", Faults("busy-hours", busy_hours=hours_around(-1, 2)), FAST, 4, 40, 0),
     ("busy-hours-later", Faults("busy-hours", busy_hours=hours_around(2, 1)), FAST, 0, 60, 1),
+    # The shared headless Chromium is reached over DevTools: no window can be opened there.
+    ("refuse-headless", Faults("refuse-headless"), FAST, 10, 40, 0),
 ]
 
 

@@ -107,3 +107,13 @@ def test_a_busy_account_is_retried_soon_not_stopped():
     assert decision not in (STOP, DONE) and reason == "busy"
     when = PLAN.next_attempt(at(2026, 11, 3, 21, 5), decision, "2026-10", RNG)
     assert at(2026, 11, 3, 21, 20) <= when <= at(2026, 11, 3, 21, 30)
+
+
+def test_a_browser_refused_by_the_firewall_is_not_retried_blindly():
+    """Exit 10: the same browser would be refused at every window; the person is told what to do."""
+    from bot.ledger.words import STOPPED, reason
+
+    decision, code = decide(10, None)
+    assert decision == STOP and code == "browser_refused" and code in STOPPED
+    assert "fenêtre visible" in reason(code)
+    assert PLAN.next_attempt(at(2026, 11, 3, 10, 0), decision, "2026-10", RNG) is None
