@@ -61,7 +61,9 @@ _COUNTDOWN = re.compile(r'(data-expires="[^"]*">)[^<]*')
 
 
 def _form(app, action: str, inner: str, extra: str = "") -> str:
-    return (f'<form method="post" action="{app.prefix}/action/{action}"{extra}>'
+    # a multipart body is refused before it is parsed when its URL lacks the CSRF token (`server.py`)
+    query = f"?_csrf={app.csrf}" if "multipart" in extra else ""
+    return (f'<form method="post" action="{app.prefix}/action/{action}{query}"{extra}>'
             f'<input type="hidden" name="_csrf" value="{app.csrf}">{inner}</form>')
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.handover import dropbox
 from bot.system.files import safe_name
 
+MANIFEST_LIMIT = 256 * 1024  # a run's manifest is a few kilobytes: beyond, only its first and latest lines
 CODE_VALIDITY = dropbox.CODE_TTL  # the portal's SMS codes die after about 5 minutes
 
 PHASE_FR = {"ready": "attend votre confirmation avant d'envoyer le SMS", "code": "attend le code reçu par SMS",
@@ -66,10 +67,7 @@ def steps(folder: Path | None) -> list[dict]:
     """The manifest's lines as (number, title, outcome); unreadable lines are skipped (a run writing)."""
     if folder is None:
         return []
-    try:
-        lines = (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return []
+    lines = manifest_lines(folder)
     shown = []
     for line in lines:
         try:
@@ -82,3 +80,21 @@ def steps(folder: Path | None) -> list[dict]:
                       "time": str(record.get("time", ""))[11:19], "final": record.get("step") == "fin",
                       "message": record.get("message", "") if record.get("step") == "fin" else ""})
     return shown
+
+
+def manifest_lines(folder: Path) -> list[str]:
+    """The manifest's lines, read with a bound (a huge file, or a link to a device, must never stop
+    the page): a regular file only, and past MANIFEST_LIMIT its first line and its latest ones."""
+    path = Path(folder) / "manifest.jsonl"
+    try:
+        if not path.is_file():
+            return []
+        with open(path, "rb") as handle:
+            data = handle.read(MANIFEST_LIMIT + 1)
+            if len(data) > MANIFEST_LIMIT:
+                first = data.split(b"\n", 1)[0]
+                handle.seek(-(MANIFEST_LIMIT // 2), 2)
+                data = first + b"\n" + handle.read(MANIFEST_LIMIT // 2).split(b"\n", 1)[-1]
+    except OSError:
+        return []
+    return data.decode("utf-8", "replace").splitlines()

@@ -45,8 +45,11 @@ def run(args, env) -> int:
 
         if not webbrowser.open(server.url):
             env.say("Le navigateur ne s'est pas ouvert : copiez l'adresse ci-dessus dans votre navigateur.")
+    from bot.system.waiting import SlicedEvent
+
+    server.start()  # uvicorn in a thread; this one waits for Ctrl-C (a sliced wait: Windows delivers it)
     try:
-        server.serve_forever()
+        SlicedEvent().wait()
     finally:
         server.stop()
     return ExitCode.OK
