@@ -30,6 +30,11 @@ _STEP_FR = {"debut": "Début", "fin": "Fin", "accueil": "Page d'accueil du porta
             "duree-depassee": "Durée dépassée"}
 
 
+# What went wrong, whatever the outcome its line records: shown red.
+FAILED_STEPS = {"code-refuse", "identifiant-refuse", "fichier-refuse", "non-validee", "eid-non-approuve",
+                "portail-indisponible", "portail-injoignable", "duree-depassee"}
+
+
 def step_title(step: str) -> str:
     return _STEP_FR.get(step) or step.replace("-", " ").replace("_", " ").capitalize()
 
@@ -76,10 +81,24 @@ def steps(folder: Path | None) -> list[dict]:
             continue
         if record.get("step") in ("debut",) or str(record.get("step", "")).startswith("echec-"):
             continue
-        shown.append({"title": step_title(str(record.get("step", ""))), "outcome": record.get("outcome", ""),
-                      "time": str(record.get("time", ""))[11:19], "final": record.get("step") == "fin",
-                      "message": record.get("message", "") if record.get("step") == "fin" else ""})
+        step = str(record.get("step", ""))
+        outcome = "echec" if step in FAILED_STEPS else record.get("outcome", "")
+        shown.append({"step": step, "title": step_title(step), "outcome": outcome,
+                      "time": str(record.get("time", ""))[11:19], "final": step == "fin",
+                      "message": for_person(str(record.get("message", ""))) if step == "fin" else ""})
     return shown
+
+
+def refusals(found: list[dict]) -> int:
+    """How many codes the portal refused in this run (from its steps)."""
+    return sum(1 for s in found if s["step"] == "code-refuse")
+
+
+def for_person(message: str) -> str:
+    """A run's sentence as the page shows it: no variable names (the console's own rule, `bot/cli.py`)."""
+    from bot.cli import for_person as plain
+
+    return plain(message)
 
 
 def manifest_lines(folder: Path) -> list[str]:

@@ -101,6 +101,8 @@ def _act(app: Dashboard, name: str, handler, fields: dict, files: dict) -> str:
     with app.lock:
         try:
             text = actions.upload(app, fields, files) if name == "fichier" else handler(app, fields)
+            if isinstance(text, actions.GivenCode):
+                return app.note("attente", text, text.refusals)
             return app.note("ok", text)
         except BotError as exc:
             return app.note("erreur", exc.message)
