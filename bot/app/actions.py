@@ -14,6 +14,13 @@ from bot.handover import dropbox
 _PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
+class GivenCode(str):
+    """« Code remis » is not the portal's answer yet: shown neutral, and gone from the page once the
+    portal refuses it (`refusals`: the run's refusals when the code was given)."""
+
+    refusals = 0
+
+
 def _waiting(app, form: dict[str, str], phase: str):
     from bot.env import Env
     from bot.handover.client import find_waiting
@@ -41,9 +48,15 @@ def code(app, form: dict[str, str]) -> str:
         raise BadInput("Ce code a déjà été transmis (et refusé par le portail) : il n'est pas renvoyé. "
                        "Saisissez le nouveau code reçu par SMS.")
     app.given.add(key)
+    from bot.app import progress
+
+    seen = progress.refusals(progress.steps(progress.audit_folder(app.recordings, account, str(info.get("run_id") or ""))))
     taken = deliver(folder / dropbox.CODE_FILE, {"code": given, "via": dropbox.DASHBOARD})
-    return (f"Code remis à la connexion du compte {account}." if taken else
-            f"Code déposé pour le compte {account} : la connexion le prendra dès qu'elle le pourra.")
+    text = GivenCode(f"Code remis à la connexion du compte {account} : le portail le vérifie (la suite s'affiche "
+                     "ci-dessous)." if taken else
+                     f"Code déposé pour le compte {account} : la connexion le prendra dès qu'elle le pourra.")
+    text.refusals = seen
+    return text
 
 
 def resend(app, form: dict[str, str]) -> str:

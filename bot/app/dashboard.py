@@ -29,7 +29,7 @@ class Dashboard:
         self.pending: dict | None = None  # the last declaration file checked (not yet filed)
         self.doctor: dict = {}
         self.given: set = set()  # codes already handed over (memory only, never written)
-        self.notes: dict[str, tuple[str, str]] = {}
+        self.notes: dict[str, tuple[str, str, int | None]] = {}  # kind, text, refusals seen when a code was given
         self._note_ids = itertools.count(1)
         self._periods: tuple[float, list] | None = None
         self._job_seen = None
@@ -71,9 +71,9 @@ class Dashboard:
 
         return password_for_child(self.environ)
 
-    def note(self, kind: str, text: str) -> str:
+    def note(self, kind: str, text: str, refusals: int | None = None) -> str:
         number = str(next(self._note_ids))
-        self.notes[number] = (kind, text)
+        self.notes[number] = (kind, text, refusals)
         return number
 
     def default_period(self) -> str:

@@ -1,10 +1,13 @@
 """Runs the dashboard starts: `damancom-bot login` / `declare` as child processes (as the scheduler
 does, `bot/schedule/attempt.py`), one at a time. Their output goes to a private file; the page
 shows its last French line when the run ends. The child's own local code page is off: the
-dashboard's code box hands the code over through the same dropbox as `damancom-bot otp`."""
+dashboard's code box hands the code over through the same dropbox as `damancom-bot otp`. A run is
+detached from the dashboard's console: Ctrl+C or closing that window stops the page, never a run
+it started (which may have sent its SMS already); its code can still come from `damancom-bot otp`."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -14,6 +17,12 @@ from pathlib import Path
 
 from bot.errors import BadInput
 from bot.system.files import private_dir
+
+# Out of the console's process group: the console's Ctrl+C and closing window do not reach the run.
+if os.name == "nt":
+    DETACHED = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.CREATE_NO_WINDOW}
+else:
+    DETACHED = {"start_new_session": True}
 
 VERB_FR = {"login": "connexion", "declare": "dépôt de la déclaration"}
 DONE_FR = {"login": "réussie", "declare": "réussi"}
@@ -62,7 +71,7 @@ class Jobs:
                        **(env_extra or {})}
             with open(output, "w", encoding="utf-8") as sink:
                 process = subprocess.Popen(command, cwd=self.cwd, env=environ, stdin=subprocess.DEVNULL,
-                                           stdout=sink, stderr=subprocess.STDOUT)
+                                           stdout=sink, stderr=subprocess.STDOUT, **DETACHED)
             job = Job(verb, period, account, time.time(), process, output)
             self.history.append(job)
             return job

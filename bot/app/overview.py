@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.app.progress import manifest_lines
 from bot.audit.report import HTML_NAME, PDF_NAME
 
 
@@ -124,19 +125,24 @@ def reports(recordings: Path, limit: int = 6) -> list[ReportView]:
 
 
 def _ends(folder: Path) -> tuple[dict, dict]:
-    try:
-        lines = (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
-        return json.loads(lines[0]), json.loads(lines[-1])
-    except (OSError, ValueError, IndexError):
+    """The first and the last readable lines (a run may be writing its last one)."""
+    lines, records = manifest_lines(folder), []
+    for line in lines[:1] + lines[1:][-2:]:
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            records.append({})
+    if not records or not records[0]:
         return {}, {}
+    return records[0], next((r for r in reversed(records[1:]) if r), {})
 
 
 def _receipt_reference(folder: Path) -> str | None:
     try:
-        for line in (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
+        for line in manifest_lines(folder):
             record = json.loads(line)
             if record.get("reference"):
                 return str(record["reference"])
-    except (OSError, ValueError):
+    except ValueError:
         return None
     return None

@@ -21,19 +21,17 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e3e8ee;
 button{font-size:16px;padding:8px 16px;margin:6px 8px 6px 0;cursor:pointer}
 input{font-size:16px;padding:6px}input.code{font-size:28px;letter-spacing:6px;width:8em}
 .note{padding:10px;border-radius:4px;background:#e7f4ea;color:#1c5a2b}.erreur{background:#fbe9e7;color:#8a1c13}
+.note.neutre{background:#eef2f7;color:#1d2733}.refus{font-weight:bold}
 .attente{border:2px solid #d9822b;border-radius:6px;padding:12px;margin:10px 0;background:#fff8ef}
 .ok{color:#1c7a33}.ko{color:#8a1c13}.discret{color:#5b6773;font-size:14px}label{display:block;margin-top:8px}"""
 
 
-def page(app, note: tuple[str, str] | None) -> str:
-    flash = ""
-    if note:
-        kind, text = note
-        flash = f'<p class="note{" erreur" if kind == "erreur" else ""}" role="{"alert" if kind == "erreur" else "status"}">{escape(text)}</p>'
+def page(app, note: tuple[str, str, int | None] | None) -> str:
+    parts = {name: section(app, name) for name in LIVE}
+    flash = _flash(note, parts["direct"])
     problem = app.config_problem()
     if problem:
         flash += f'<p class="note erreur" role="alert">Réglage à corriger : {escape(problem)}</p>'
-    parts = {name: section(app, name) for name in LIVE}
     live = "".join(f'<section id="{n}" data-sig="{signature(parts[n])}" aria-live="polite">{parts[n]}</section>'
                    for n in LIVE[:2])
     later = "".join(f'<section id="{n}" data-sig="{signature(parts[n])}">{parts[n]}</section>' for n in LIVE[2:])
@@ -43,6 +41,25 @@ def page(app, note: tuple[str, str] | None) -> str:
             f'<section id="actions">{actions(app)}</section>{later}<section id="reglages">{settings(app)}</section>'
             f'<p class="discret">Cette page ne fonctionne que sur cet ordinateur ; fermez-la quand vous avez fini '
             f'(le bot continue sans elle).</p><script src="{app.prefix}/app.js"></script></body></html>')
+
+
+def _flash(note, direct: str) -> str:
+    """The note of the button just pressed. « Code remis » is neutral (the portal has not answered yet)
+    and leaves once the portal refused that code (the page's script removes it as the refusal shows)."""
+    if not note:
+        return ""
+    kind, text, seen = note
+    if kind == "erreur":
+        return f'<p class="note erreur" role="alert">{escape(text)}</p>'
+    if kind == "attente":
+        shown = _REFUSALS.search(direct)
+        if shown and int(shown.group(1)) > (seen or 0):
+            return ""
+        return f'<p class="note neutre" role="status" data-refus-vu="{int(seen or 0)}">{escape(text)}</p>'
+    return f'<p class="note" role="status">{escape(text)}</p>'
+
+
+_REFUSALS = re.compile(r'data-refus="(\d+)"')
 
 
 def section(app, name: str) -> str:
@@ -61,7 +78,9 @@ _COUNTDOWN = re.compile(r'(data-expires="[^"]*">)[^<]*')
 
 
 def _form(app, action: str, inner: str, extra: str = "") -> str:
-    return (f'<form method="post" action="{app.prefix}/action/{action}"{extra}>'
+    # a multipart body is refused before it is parsed when its URL lacks the CSRF token (`server.py`)
+    query = f"?_csrf={app.csrf}" if "multipart" in extra else ""
+    return (f'<form method="post" action="{app.prefix}/action/{action}{query}"{extra}>'
             f'<input type="hidden" name="_csrf" value="{app.csrf}">{inner}</form>')
 
 
@@ -137,7 +156,20 @@ def live_run(app) -> str:
     rows = "".join(f'<li class="{"ok" if s["outcome"] == "ok" else "ko"}">{escape(s["time"])} — {escape(s["title"])}'
                    f'{(" : " + escape(s["message"])) if s["message"] else ""}</li>' for s in found)
     steps = f'<ol class="etapes">{rows}</ol>' if rows else "<p class=\"discret\">Démarrage…</p>"
-    return f"<h2>Connexion en direct</h2>{status}{steps}"
+    return f"<h2>Connexion en direct</h2>{status}{_refused(found, runs)}{steps}"
+
+
+def _refused(found: list[dict], runs: list[dict]) -> str:
+    """The portal's « no » to a code, in red and in words: what happened and what to do now."""
+    count = progress.refusals(found)
+    if not count:
+        return ""
+    times = "le code" if count == 1 else f"{count} codes"
+    then = ("saisissez le nouveau code reçu par SMS ci-dessus." if any(r["phase"] == "code" for r in runs) else
+            "relancez la connexion pour recevoir un nouveau code.")
+    if found and found[-1]["final"]:
+        then = "la connexion s'est arrêtée (voir la dernière étape)."
+    return f'<p class="ko refus" role="alert" data-refus="{count}">Le portail a refusé {times} : {then}</p>'
 
 
 def periods(app) -> str:
@@ -245,6 +277,10 @@ SCRIPT = """(() => {
         for (const [name, part] of Object.entries(data.sections)) {
           const el = document.getElementById(name);
           if (el && el.dataset.sig !== part.sig) { el.innerHTML = part.html; el.dataset.sig = part.sig; }
+        }
+        const refused = document.querySelector('[data-refus]');  // « Code remis » stops being true
+        for (const note of document.querySelectorAll('[data-refus-vu]')) {
+          if (refused && Number(refused.dataset.refus) > Number(note.dataset.refusVu)) note.remove();
         }
         document.body.dataset.polled = String(Number(document.body.dataset.polled || 0) + 1);
         countdown();

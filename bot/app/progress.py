@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.handover import dropbox
 from bot.system.files import safe_name
 
+MANIFEST_LIMIT = 256 * 1024  # a run's manifest is a few kilobytes: beyond, only its first and latest lines
 CODE_VALIDITY = dropbox.CODE_TTL  # the portal's SMS codes die after about 5 minutes
 
 PHASE_FR = {"ready": "attend votre confirmation avant d'envoyer le SMS", "code": "attend le code reçu par SMS",
@@ -27,6 +28,11 @@ _STEP_FR = {"debut": "Début", "fin": "Fin", "accueil": "Page d'accueil du porta
             "entree": "Entrée sur le portail", "annonce-fermee": "Annonce fermée", "annonce": "Annonce du portail",
             "portail-indisponible": "Portail indisponible", "portail-injoignable": "Portail injoignable",
             "duree-depassee": "Durée dépassée"}
+
+
+# What went wrong, whatever the outcome its line records: shown red.
+FAILED_STEPS = {"code-refuse", "identifiant-refuse", "fichier-refuse", "non-validee", "eid-non-approuve",
+                "portail-indisponible", "portail-injoignable", "duree-depassee"}
 
 
 def step_title(step: str) -> str:
@@ -66,10 +72,7 @@ def steps(folder: Path | None) -> list[dict]:
     """The manifest's lines as (number, title, outcome); unreadable lines are skipped (a run writing)."""
     if folder is None:
         return []
-    try:
-        lines = (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return []
+    lines = manifest_lines(folder)
     shown = []
     for line in lines:
         try:
@@ -78,7 +81,39 @@ def steps(folder: Path | None) -> list[dict]:
             continue
         if record.get("step") in ("debut",) or str(record.get("step", "")).startswith("echec-"):
             continue
-        shown.append({"title": step_title(str(record.get("step", ""))), "outcome": record.get("outcome", ""),
-                      "time": str(record.get("time", ""))[11:19], "final": record.get("step") == "fin",
-                      "message": record.get("message", "") if record.get("step") == "fin" else ""})
+        step = str(record.get("step", ""))
+        outcome = "echec" if step in FAILED_STEPS else record.get("outcome", "")
+        shown.append({"step": step, "title": step_title(step), "outcome": outcome,
+                      "time": str(record.get("time", ""))[11:19], "final": step == "fin",
+                      "message": for_person(str(record.get("message", ""))) if step == "fin" else ""})
     return shown
+
+
+def refusals(found: list[dict]) -> int:
+    """How many codes the portal refused in this run (from its steps)."""
+    return sum(1 for s in found if s["step"] == "code-refuse")
+
+
+def for_person(message: str) -> str:
+    """A run's sentence as the page shows it: no variable names (the console's own rule, `bot/cli.py`)."""
+    from bot.cli import for_person as plain
+
+    return plain(message)
+
+
+def manifest_lines(folder: Path) -> list[str]:
+    """The manifest's lines, read with a bound (a huge file, or a link to a device, must never stop
+    the page): a regular file only, and past MANIFEST_LIMIT its first line and its latest ones."""
+    path = Path(folder) / "manifest.jsonl"
+    try:
+        if not path.is_file():
+            return []
+        with open(path, "rb") as handle:
+            data = handle.read(MANIFEST_LIMIT + 1)
+            if len(data) > MANIFEST_LIMIT:
+                first = data.split(b"\n", 1)[0]
+                handle.seek(-(MANIFEST_LIMIT // 2), 2)
+                data = first + b"\n" + handle.read(MANIFEST_LIMIT // 2).split(b"\n", 1)[-1]
+    except OSError:
+        return []
+    return data.decode("utf-8", "replace").splitlines()

@@ -1,17 +1,17 @@
-"""The dashboard's HTTP side, on 127.0.0.1 only: every path starts with the session's token
-(anything else is 403 before a byte of the body is read), the Host header must be the loopback
-address, and every POST carries the CSRF token. Buttons answer with a redirect (a reload never
-repeats an action). Report files are served only from inside the recordings folder."""
+"""The dashboard's HTTP side (Starlette, served by uvicorn on 127.0.0.1 only): every path starts with
+the session's token and the Host header must be the loopback address, both checked before a byte of
+the body is read (`bot/system/localweb.py`); every POST carries the CSRF token — the file upload in
+its URL, so that a forged multipart body is refused before it is parsed. Buttons answer with a
+redirect (a reload never repeats an action). Report files are streamed, only from inside the
+recordings folder."""
 
 from __future__ import annotations
 
-import json
-import threading
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs
 
 from bot.app import actions, pages
 from bot.app.dashboard import Dashboard
-from bot.app.upload import MAX_UPLOAD, parse_form
+from bot.app.upload import MAX_UPLOAD, read_upload
 from bot.errors import BotError
 from bot.system import localweb
 
@@ -23,27 +23,18 @@ FILE_TYPES = {".pdf": "application/pdf", ".html": "text/html; charset=utf-8", ".
 class DashboardServer:
     def __init__(self, dashboard: Dashboard, port: int = 0):
         self.dashboard = dashboard
-        self.httpd = localweb.QuietServer(("127.0.0.1", port), _Handler)
-        self.httpd.dashboard = dashboard
-        self._thread: threading.Thread | None = None
+        self.server = localweb.LocalServer(_app(dashboard), port, name="dashboard")
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}{self.dashboard.prefix}/"
+        return f"http://127.0.0.1:{self.server.server_address[1]}{self.dashboard.prefix}/"
 
     def start(self) -> "DashboardServer":
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="dashboard", daemon=True)
-        self._thread.start()
+        self.server.start()
         return self
 
-    def serve_forever(self) -> None:
-        self.httpd.serve_forever()
-
     def stop(self) -> None:
-        if self._thread is not None:
-            self.httpd.shutdown()
-            self._thread = None
-        self.httpd.server_close()
+        self.server.stop()
 
     def __enter__(self):
         return self.start()
@@ -52,79 +43,89 @@ class DashboardServer:
         self.stop()
 
 
-class _Handler(localweb.GuardedHandler):
-    @property
-    def app(self) -> Dashboard:
-        return self.server.dashboard
+def _inside(app: Dashboard, path: str) -> bool:
+    """The request is for this session: its path starts with the token (compared in constant time)."""
+    prefix = app.prefix
+    rest = path[len(prefix):]
+    return localweb.same(path[:len(prefix)], prefix) and (rest == "" or rest.startswith("/"))
 
-    def _route(self) -> str | None:
-        """The path after the token, or None when the request is not for this session."""
-        path = urlsplit(self.path).path
-        prefix = self.app.prefix
-        if not self.host_ok() or not localweb.same(path[:len(prefix)], prefix):
-            return None
-        rest = path[len(prefix):]
-        return rest if rest == "" or rest.startswith("/") else None
 
-    def do_GET(self):  # noqa: N802
-        route = self._route()
-        if route is None:
-            return self.refuse()
-        if route in ("", "/"):
-            query = parse_qs(urlsplit(self.path).query)
-            note = self.app.notes.get((query.get("n") or [""])[0])
-            return self.send(200, pages.page(self.app, note), headers=_CSP)
-        if route == "/etat.json":
-            parts = {name: pages.section(self.app, name) for name in pages.LIVE}
-            body = {"sections": {name: {"sig": pages.signature(html), "html": html} for name, html in parts.items()}}
-            return self.send(200, json.dumps(body, ensure_ascii=False), "application/json; charset=utf-8")
-        if route == "/app.js":
-            return self.send(200, pages.SCRIPT, "text/javascript; charset=utf-8")
-        if route.startswith("/fichier/"):
-            return self._file(unquote(route[len("/fichier/"):]))
-        self.send(404, localweb.FORBIDDEN)
+def _app(app: Dashboard):
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import JSONResponse, RedirectResponse, Response
+    from starlette.routing import Route
 
-    def _file(self, relative: str) -> None:
-        root = self.app.recordings.resolve()
-        try:
-            target = (root / relative).resolve()
-        except (OSError, ValueError):
-            return self.send(404, localweb.FORBIDDEN)
-        kind = FILE_TYPES.get(target.suffix.lower())
-        if kind is None or not target.is_relative_to(root) or not target.is_file():
-            return self.send(404, localweb.FORBIDDEN)
-        # A report is a document, not part of the dashboard: no script of it runs with the dashboard's rights.
-        self.send(200, target.read_bytes(), kind, headers={"Content-Security-Policy": "sandbox",
-                                                           "Content-Disposition": "inline"})
+    async def home(request):
+        note = app.notes.get(request.query_params.get("n", ""))
+        html = await run_in_threadpool(pages.page, app, note)
+        return localweb.page_response(200, html, headers=_CSP)
 
-    def do_POST(self):  # noqa: N802
-        route = self._route()
-        if route is None or not route.startswith("/action/"):  # before reading a byte of the body
-            return self.refuse()
-        name = route[len("/action/"):]
-        content_type = self.headers.get("Content-Type", "")
-        upload = name == "fichier"
-        body = self.read_body(MAX_UPLOAD if upload else MAX_FORM)
-        if body is None:
-            return
-        if upload:
-            form, files = parse_form(content_type, body)
+    async def state(request):
+        parts = await run_in_threadpool(lambda: {name: pages.section(app, name) for name in pages.LIVE})
+        body = {"sections": {name: {"sig": pages.signature(html), "html": html} for name, html in parts.items()}}
+        return JSONResponse(body)
+
+    async def script(request):
+        return Response(pages.SCRIPT, media_type="text/javascript; charset=utf-8")
+
+    async def report_file(request):
+        return await run_in_threadpool(_file, app, request.path_params["relative"])
+
+    async def action(request):
+        name = request.path_params["name"]
+        if name == "fichier":  # the CSRF token rides in the URL: checked before the body is parsed
+            if not localweb.same(request.query_params.get("_csrf", ""), app.csrf):
+                return localweb.page_response(403, localweb.FORBIDDEN)
+            fields, files = await read_upload(request)
         else:
-            form, files = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}, {}
-        if not localweb.same(form.get("_csrf", ""), self.app.csrf):
-            return self.refuse()
+            body = await request.body()
+            fields, files = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}, {}
+            if not localweb.same(fields.get("_csrf", ""), app.csrf):
+                return localweb.page_response(403, localweb.FORBIDDEN)
         handler = actions.HANDLERS.get(name)
-        if handler is None and not upload:
-            return self.send(404, localweb.FORBIDDEN)
-        with self.app.lock:
-            try:
-                text = actions.upload(self.app, form, files) if upload else handler(self.app, form)
-                note = self.app.note("ok", text)
-            except BotError as exc:
-                note = self.app.note("erreur", exc.message)
-        self.send(303, "", headers={"Location": f"{self.app.prefix}/?n={note}"})
+        if handler is None and name != "fichier":
+            return localweb.page_response(404, localweb.NOT_FOUND)
+        note = await run_in_threadpool(_act, app, name, handler, fields, files)
+        return RedirectResponse(f"{app.prefix}/?n={note}", status_code=303)
+
+    prefix = app.prefix
+    routes = [Route(prefix, home, methods=["GET"]), Route(prefix + "/", home, methods=["GET"]),
+              Route(prefix + "/etat.json", state, methods=["GET"]), Route(prefix + "/app.js", script, methods=["GET"]),
+              Route(prefix + "/fichier/{relative:path}", report_file, methods=["GET"]),
+              Route(prefix + "/action/{name}", action, methods=["POST"])]
+    return localweb.guard(localweb.starlette_app(routes), allowed=lambda path: _inside(app, path),
+                          body_limit=lambda path: MAX_UPLOAD if path.endswith("/action/fichier") else MAX_FORM)
+
+
+def _act(app: Dashboard, name: str, handler, fields: dict, files: dict) -> str:
+    with app.lock:
+        try:
+            text = actions.upload(app, fields, files) if name == "fichier" else handler(app, fields)
+            if isinstance(text, actions.GivenCode):
+                return app.note("attente", text, text.refusals)
+            return app.note("ok", text)
+        except BotError as exc:
+            return app.note("erreur", exc.message)
+
+
+def _file(app: Dashboard, relative: str):
+    """A report, streamed (never read whole): only a regular file of a known kind inside the folder.
+    A name the system cannot even look up (too long, a stray byte) is « introuvable » too."""
+    from starlette.responses import FileResponse
+
+    root = app.recordings.resolve()
+    try:
+        target = (root / relative).resolve()
+        kind = FILE_TYPES.get(target.suffix.lower())
+        found = kind is not None and target.is_relative_to(root) and target.is_file()
+    except (OSError, ValueError):
+        found = False
+    if not found:
+        return localweb.page_response(404, localweb.NOT_FOUND)
+    # A report is a document, not part of the dashboard: no script of it runs with the dashboard's rights.
+    return FileResponse(target, media_type=kind, headers={"Content-Security-Policy": "sandbox",
+                                                          "Content-Disposition": "inline"})
 
 
 _CSP = {"Content-Security-Policy": "default-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
                                    "frame-ancestors 'none'; form-action 'self'"}
-

@@ -1,29 +1,38 @@
-"""A declaration file sent from the dashboard (multipart/form-data), read with the standard library's
-e-mail parser (the `cgi` module is gone from newer Pythons)."""
+"""A declaration file sent from the dashboard (multipart/form-data), parsed as it streams in
+(Starlette's parser over python-multipart) with bounds on every part: one file, a few fields of a
+few hundred bytes. The file stays in memory (never a temporary file: it holds salaries)."""
 
 from __future__ import annotations
 
-from email import policy
-from email.parser import BytesParser
+from bot.system import localweb
 
 MAX_UPLOAD = 4 * 1024 * 1024  # an e-BDS file is 260 bytes a line; thousands of employees fit
+MAX_FIELDS = 4  # the form has the CSRF token and the period
+MAX_FIELD_BYTES = 1024
 
 
-def parse_form(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str, tuple[str, bytes]]]:
-    """(fields, files): text fields by name, and files as (file name, content)."""
+async def read_upload(request) -> tuple[dict[str, str], dict[str, tuple[str, bytes]]]:
+    """(fields, files): text fields by name, and files as (file name, content). A body that is not
+    the form (too many parts, a part too large, not multipart) is refused with a French page."""
+    from starlette.formparsers import MultiPartException, MultiPartParser
+
+    class InMemory(MultiPartParser):
+        spool_max_size = MAX_UPLOAD + 1  # the whole body is bounded by MAX_UPLOAD (the guard)
+
+    content_type = request.headers.get("content-type", "")
     if content_type.split(";")[0].strip().lower() != "multipart/form-data":
         return {}, {}
-    message = BytesParser(policy=policy.HTTP).parsebytes(
-        b"Content-Type: " + content_type.encode("latin-1") + b"\r\nMIME-Version: 1.0\r\n\r\n" + body)
+    parser = InMemory(request.headers, request.stream(), max_files=1, max_fields=MAX_FIELDS,
+                      max_part_size=MAX_FIELD_BYTES)
+    try:
+        form = await parser.parse()
+    except MultiPartException:
+        raise localweb.Refused(400, localweb.BAD_REQUEST) from None
     fields, files = {}, {}
-    for part in message.iter_parts() if message.is_multipart() else []:
-        name = part.get_param("name", header="content-disposition")
-        if not name:
-            continue
-        content = part.get_payload(decode=True) or b""
-        filename = part.get_filename()
-        if filename is not None:
-            files[name] = (filename, content)
+    for name, value in form.multi_items():
+        if isinstance(value, str):
+            fields[name] = value
         else:
-            fields[name] = content.decode("utf-8", "replace")
+            files[name] = (value.filename or "", await value.read())
+            await value.close()
     return fields, files

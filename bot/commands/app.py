@@ -38,15 +38,20 @@ def run(args, env) -> int:
     except OSError:
         raise ConfigError(f"Le port {raw} est déjà utilisé : choisissez-en un autre (DAMANCOM_APP_PORT) ou "
                           "videz la variable.") from None
-    env.say(f"Tableau de bord : {server.url}")
-    env.say("Gardez cette fenêtre ouverte tant que vous utilisez la page ; Ctrl+C pour arrêter.")
-    if not args.no_browser:
-        import webbrowser
+    from bot.app import pages
+    from bot.system.waiting import SlicedEvent
 
-        if not webbrowser.open(server.url):
-            env.say("Le navigateur ne s'est pas ouvert : copiez l'adresse ci-dessus dans votre navigateur.")
     try:
-        server.serve_forever()
+        server.start()  # uvicorn in a thread; this one waits for Ctrl-C (a sliced wait: Windows delivers it)
+        pages.page(server.dashboard, None)  # what the first view needs is loaded before its address is given
+        env.say(f"Tableau de bord : {server.url}")
+        env.say("Gardez cette fenêtre ouverte tant que vous utilisez la page ; Ctrl+C pour arrêter.")
+        if not args.no_browser:
+            import webbrowser
+
+            if not webbrowser.open(server.url):
+                env.say("Le navigateur ne s'est pas ouvert : copiez l'adresse ci-dessus dans votre navigateur.")
+        SlicedEvent().wait()
     finally:
         server.stop()
     return ExitCode.OK

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from html import escape
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from bot.errors import BadInput, InvalidCode
 from bot.handover.code import parse_code
@@ -39,9 +39,8 @@ class LocalPageChannel:
         self.changed = threading.Event()  # set whenever the page shows something new (tests wait on it)
         self.given: set[str] = set()  # codes already handed to the run (memory only, never written)
         self._lock = threading.Lock()  # two POSTs at once (a double click) are handled one after the other
-        self.server = _QuietServer(("127.0.0.1", 0), _Handler)
-        self.server.channel = self
-        self._thread: threading.Thread | None = None
+        self.server = localweb.LocalServer(_app(self), name="local-page")
+        self._started = False
 
     @property
     def url(self) -> str:
@@ -51,19 +50,16 @@ class LocalPageChannel:
         self.phase, self.done_text = phase, ""
         self.picture = localweb.png_data_url(picture) if phase == "question" else ""
         self.changed.set()
-        if self._thread is None:
+        if not self._started:
             self.mailbox.channel_opened(self.name)
-            self._thread = threading.Thread(target=self.server.serve_forever, name="local-page", daemon=True)
-            self._thread.start()
+            self.server.start()
+            self._started = True
 
     def refused(self) -> None:
         self.open("code")
 
     def close(self) -> None:
-        if self._thread is not None:
-            self.server.shutdown()
-            self._thread = None
-        self.server.server_close()
+        self.server.stop()
         self.phase = ""
 
     def render(self, message: str = "", error: str = "") -> str:
@@ -142,23 +138,21 @@ def _forbidden() -> str:
     return localweb.FORBIDDEN
 
 
-_QuietServer = localweb.QuietServer
+def _app(channel: LocalPageChannel):
+    """The page as a Starlette app behind the shared guard: Host and token before the body, 4 KB at most."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.routing import Route
 
+    path = f"/code/{channel.token}"
 
-class _Handler(localweb.GuardedHandler):
-    def _allowed(self) -> bool:
-        return self.host_ok() and localweb.same(urlsplit(self.path).path, f"/code/{self.server.channel.token}")
+    async def show(request):
+        return localweb.page_response(200, channel.render())
 
-    def do_GET(self):  # noqa: N802
-        if not self._allowed():
-            return self.send(403, _forbidden())
-        self.send(200, self.server.channel.render())
-
-    def do_POST(self):  # noqa: N802
-        if not self._allowed():  # before reading a byte of the body
-            return self.refuse()
-        body = self.read_body(MAX_BODY)
-        if body is None:
-            return
+    async def post(request):
+        body = await request.body()
         form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
-        self.send(*self.server.channel.handle_post(form))
+        status, html = await run_in_threadpool(channel.handle_post, form)  # the mailbox's lock may wait
+        return localweb.page_response(status, html)
+
+    app = localweb.starlette_app([Route(path, show, methods=["GET"]), Route(path, post, methods=["POST"])])
+    return localweb.guard(app, allowed=lambda asked: localweb.same(asked, path), body_limit=lambda _: MAX_BODY)

@@ -1,6 +1,7 @@
 """A real run followed live from the dashboard: the button starts `damancom-bot` as a child process
-against the sandbox, the code the sandbox's phone received is typed in the dashboard's box. Two
-bot processes in all (each costs seconds): a login, and a declaration checked then filed."""
+against the sandbox, the code the sandbox's phone received is typed in the dashboard's box. Three
+bot runs in all (each costs seconds): a login, a declaration checked then filed, and a login that
+outlives the dashboard stopped by Ctrl+C."""
 
 from __future__ import annotations
 
@@ -79,3 +80,45 @@ def test_a_declaration_checked_then_filed_from_the_dashboard(page, dashboard, sa
     expect(page.locator("#periodes").get_by_role("row", name=re.compile(period))).to_contain_text("faite")
     assert_no_secret([code, demo_account.password], page.content(),
                      roots=(tmp_path / "recordings", tmp_path / "state"))
+
+
+def test_a_run_started_from_the_dashboard_outlives_its_ctrl_c(app_environ, sandbox, tmp_path):
+    """Ctrl+C in the dashboard's terminal (SIGINT to its whole process group, as a terminal sends it)
+    stops the page; the login it started, SMS already sent, still takes its code and ends well."""
+    import os
+    import signal
+    import subprocess
+
+    from bot.app.progress import audit_folder, steps, waiting_runs
+    from bot.handover import dropbox
+    from bot.handover.client import deliver
+    from tests.conftest import BIN
+    from tests.support.local_page import csrf, fetch
+    from tests.support.terminal import AS_FROM_A_TERMINAL
+    from tests.support.waiting import wait_until
+
+    out = tmp_path / "app.out"
+    with open(out, "w") as sink:
+        app = subprocess.Popen([str(BIN / "damancom-bot"), "app", "--no-browser"], stdout=sink,
+                               stderr=subprocess.STDOUT, cwd=tmp_path, env=app_environ, process_group=0,
+                               **AS_FROM_A_TERMINAL)
+    try:
+        url = wait_until(lambda: re.search(r"http://127\.0\.0\.1:\d+/app/\S+/", out.read_text()), timeout=120).group(0)
+        assert fetch(url + "action/connexion", data={"_csrf": csrf(fetch(url)[1])})[0] == 200
+        state = tmp_path / "state"
+        waiting = wait_until(lambda: [r for r in waiting_runs(state) if r["phase"] == "code"], timeout=150)
+        code = sms_code(sandbox)
+        os.killpg(app.pid, signal.SIGINT)  # the terminal's Ctrl+C
+        assert app.wait(timeout=30) == 130
+        deliver(dropbox.handover_dir(state, "PHARMA-DEMO") / dropbox.CODE_FILE, {"code": code})  # as `otp` would
+
+        def ended():
+            found = steps(audit_folder(tmp_path / "recordings", "PHARMA-DEMO", run_id=waiting[0]["run_id"]))
+            return found if found and found[-1]["final"] else None
+
+        last = wait_until(ended, timeout=150)[-1]
+        assert last["outcome"] == "ok", [p.read_text() for p in (state / "tableau-de-bord").glob("*.txt")]
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()

@@ -240,3 +240,49 @@ def test_a_bad_setting_is_shown_and_fixed_from_the_page(page, app_environ, tmp_p
         page.get_by_role("button", name="Enregistrer les réglages").click()
         expect(page.get_by_role("status")).to_contain_text("Telegram enregistré")
         expect(page.get_by_text("Réglage à corriger")).to_have_count(0)
+
+
+def _manifest_line(folder: Path, step: str, outcome: str = "ok", **more) -> None:
+    import json
+
+    with open(folder / "manifest.jsonl", "a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"time": "2026-11-01T21:04:00+01:00", "step": step, "outcome": outcome,
+                                 "account": "PHARMA-DEMO", "period": "2026-10", **more}) + "\n")
+
+
+def test_a_refused_code_shows_as_a_failure_in_plain_french(page, dashboard, tmp_path):
+    mailbox = Mailbox()
+    channel = DropboxChannel(mailbox, handover_dir(tmp_path / "state", "PHARMA-DEMO"), "run77", account="PHARMA-DEMO")
+    run = tmp_path / "recordings" / "PHARMA-DEMO" / "2026-10" / "20261101-210400-run77"
+    run.mkdir(parents=True)
+    for step in ("debut", "accueil", "code-demande"):
+        _manifest_line(run, step)
+    page.goto(dashboard.url)
+    try:
+        channel.open("code")
+        page.get_by_label("Code reçu par SMS").fill("482913")
+        page.get_by_role("button", name="Envoyer le code", exact=True).click()
+        note = page.get_by_role("status").filter(has_text="Code remis à la connexion du compte PHARMA-DEMO")
+        expect(note).to_have_class(re.compile(r"\bneutre\b"))  # not a green « done »: the portal has not answered
+        assert mailbox.take({CODE}, timeout=5).value == "482913"
+        _manifest_line(run, "code-refuse")  # the run writes the portal's « no », then asks again
+        channel.open("code")
+        live = page.locator("#direct")
+        expect(live.get_by_role("alert")).to_have_text(
+            "Le portail a refusé le code : saisissez le nouveau code reçu par SMS ci-dessus.")
+        expect(live.locator("li", has_text="Code refusé par le portail")).to_have_class("ko")
+        expect(note).to_have_count(0)  # « Code remis » is no longer what happened
+        page.get_by_label("Code reçu par SMS").fill("111222")
+        page.get_by_role("button", name="Envoyer le code", exact=True).click()
+        expect(page.get_by_role("status").filter(has_text="Code remis")).to_be_visible()  # a new code: its own note
+        _manifest_line(run, "code-refuse")
+        _manifest_line(run, "fin", "echec", message="Le portail a refusé le code (« Code erroné »). Le bot s'arrête "
+                       "(si le message parle aussi du mot de passe, vérifiez DAMANCOM_PASSWORD).")
+        expect(live.get_by_role("alert")).to_contain_text("Le portail a refusé 2 codes : la connexion s'est arrêtée")
+        last = live.locator("ol.etapes li").last
+        expect(last).to_have_class("ko")
+        expect(last).to_contain_text("vérifiez le réglage « mot de passe »")
+        expect(live).not_to_contain_text("DAMANCOM_")
+        expect(page.get_by_role("status").filter(has_text="Code remis")).to_have_count(0)
+    finally:
+        channel.close()
