@@ -24,11 +24,14 @@ def run(args, env) -> int:
     folder = state_dir(env.environ)
     scheduler = heartbeat.read(folder)
     accounts = _accounts(Ledger(folder), scheduler, env, args.account) if (folder / FILE).exists() else {}
+    warnings = _warnings(folder)
     if args.json:
-        env.say(json.dumps({"scheduler": scheduler, "accounts": [{"account": a, "periods": p} for a, p in accounts.items()]},
-                           ensure_ascii=False, indent=2))
+        env.say(json.dumps({"scheduler": scheduler, "accounts": [{"account": a, "periods": p} for a, p in accounts.items()],
+                            **warnings}, ensure_ascii=False, indent=2))
         return ExitCode.OK
     _say_scheduler(env, scheduler)
+    for line in [line for found in warnings.values() if found for line in found["lines"]]:
+        env.say(line)
     if not accounts:
         env.say("Aucune déclaration planifiée pour l'instant. Lancez « damancom-bot schedule ».")
     for account, periods in accounts.items():
@@ -68,6 +71,13 @@ def _accounts(ledger, scheduler: dict, env, only: str | None = None) -> dict[str
                           "exit_code": a.exit_code, "outcome": a.outcome if a.ended else ("in_progress" if running else "interrupted"),
                           "audit_folder": a.audit_folder} for a in attempts]})
     return accounts
+
+
+def _warnings(folder) -> dict:
+    """What the person may not know: notifications that reached nobody (bot/output/notify.py)."""
+    from bot.output.notify import undelivered
+
+    return {"notifications": undelivered(folder)}
 
 
 def _environ_of(environ, account: str) -> dict:
