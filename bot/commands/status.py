@@ -74,10 +74,12 @@ def _accounts(ledger, scheduler: dict, env, only: str | None = None) -> dict[str
 
 
 def _warnings(folder) -> dict:
-    """What the person may not know: notifications that reached nobody (bot/output/notify.py)."""
+    """What the person may not know: notifications that reached nobody (bot/output/notify.py), the
+    machine's clock off from the portal's (bot/system/clock.py)."""
     from bot.output.notify import undelivered
+    from bot.system.clock import offset_warning
 
-    return {"notifications": undelivered(folder)}
+    return {"notifications": undelivered(folder), "clock": offset_warning(folder)}
 
 
 def _environ_of(environ, account: str) -> dict:

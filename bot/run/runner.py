@@ -32,6 +32,7 @@ from bot.run.lockout import AccountLocked, LockoutGuard, portal_key
 from bot.run.playwright_errors import browser_failed, first_line, in_french
 from bot.run.retry import RetryPolicy
 from bot.settings.config import Settings
+from bot.system import clock
 from bot.system.files import key_name
 from bot.system.locks import exclusive
 from flows.context import FlowContext
@@ -259,6 +260,7 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
     started = time.monotonic()
     context = page.context
     recorder.watch(page)
+    clock.watch_portal(page, settings.state_dir, settings.url)  # the machine's clock vs the portal's
     tracing = False
     try:
         ctx = FlowContext(page, recorder, settings.action_timeout, settings.navigation_timeout, settings.selectors_dir,

@@ -23,6 +23,7 @@ from bot.schedule.attempt import Outcome
 from bot.schedule.plan import Plan, parse_plan
 from bot.schedule.service import Planner
 from bot.settings.config import Settings
+from bot.system import clock as system_clock
 from bot.system.clock import TZ
 
 ACCOUNT = "PHARMA-1"
@@ -86,6 +87,8 @@ class Scenario:
     person_from: datetime | None = None
     telegram_down: bool = False
     email: bool = False
+    clock_late: timedelta = timedelta(0)  # the machine's clock behind the portal's, from `late_from`
+    late_from: datetime | None = None
 
 
 @dataclass
@@ -98,6 +101,7 @@ class Result:
     reasons: dict[str, str]
     runs: list[datetime]
     delivered: int = 0  # notifications that reached the person (any channel)
+    filed: dict = field(default_factory=dict)  # period → when it was filed (the portal's time)
 
 
 class _Clock:
@@ -119,16 +123,23 @@ def simulate(scenario: Scenario, state_dir: Path) -> Result:
     def plan() -> Plan:
         return parse_plan(env)
 
+    def machine() -> datetime:
+        late = scenario.late_from is not None and clock.now >= scenario.late_from
+        return clock.now - scenario.clock_late if late else clock.now
+
     def run(period: str) -> Outcome:
         runs.append(clock.now)
         open_periods = [r.period for r in ledger.periods(ACCOUNT) if r.state != L.DONE] or [period]
+        if scenario.clock_late:  # the child's first portal answer: its `Date` header (clock.watch_portal)
+            system_clock.measured(state_dir, clock.now, machine())
         if person is None:
             return portal.attempt(period, clock.now, open_periods)
         return person.attempt(portal, period, open_periods)
 
     notifier = person.notifier() if person else Notifier([])
     planner = Planner(Settings(account=ACCOUNT, state_dir=state_dir), plan, ledger, notifier, run=run,
-                      now=clock, rng=random.Random(5))
+                      now=system_clock.corrected(state_dir, machine) if scenario.clock_late else clock,
+                      rng=random.Random(5))
     for period in scenario.existing:
         p = planner.plan
         ledger.ensure(ACCOUNT, period, p.deadline(period), p.first_attempt(period), scenario.start)
@@ -142,7 +153,7 @@ def simulate(scenario: Scenario, state_dir: Path) -> Result:
                 scenario.hand_done = None
             if scenario.on(clock.now):
                 planner.tick()
-            clock.now = _next_event(scenario, planner, ledger, clock.now)
+            clock.now = _next_event(scenario, planner, ledger, clock.now, skew=clock.now - planner.now())
     finally:
         if person:
             person.refresh()
@@ -151,7 +162,7 @@ def simulate(scenario: Scenario, state_dir: Path) -> Result:
     return Result(scenario.name, sum(ledger.count_attempts(ACCOUNT, p) for p in rows), portal.sms,
                   [t for t, _ in notifier.sent], {p: r.state for p, r in rows.items()},
                   {p: r.next_reason for p, r in rows.items()}, runs,
-                  delivered=len(person.reached) if person else 0)
+                  delivered=len(person.reached) if person else 0, filed=dict(portal.declared))
 
 
 class _Phone:
@@ -249,16 +260,17 @@ class _Answering(Mailbox):
         return super().take(kinds, timeout)
 
 
-def _next_event(scenario: Scenario, planner: Planner, ledger: L.Ledger, now: datetime, account: str = ACCOUNT) -> datetime:
+def _next_event(scenario: Scenario, planner: Planner, ledger: L.Ledger, now: datetime, account: str = ACCOUNT,
+                skew: timedelta = timedelta(0)) -> datetime:
     """The next moment the process would wake: a planned attempt, a reminder, a deadline, an
-    `.env` edit or `done` typed by hand; postponed to the next power-on when the computer is off."""
+    `.env` edit or `done` typed by hand; postponed to the next power-on when the computer is off.
+    `skew`: how far the planner's clock is behind the world's (its moments, shifted by it)."""
     plan = planner.plan
     candidates = [scenario.end]
     for row in ledger.periods(account):
-        if row.next_attempt and row.next_attempt > now:
-            candidates.append(row.next_attempt)
-        candidates += [w for _, w in plan.reminders(row.period) if w > now]
-        candidates.append(plan.deadline(row.period) + timedelta(minutes=1))
+        planned = [row.next_attempt] if row.next_attempt else []
+        planned += [w for _, w in plan.reminders(row.period)] + [plan.deadline(row.period) + timedelta(minutes=1)]
+        candidates += [w + skew for w in planned if w + skew > now]
     candidates += [c[0] for c in scenario.env_changes if c[0] > now]
     if scenario.hand_done:
         candidates.append(scenario.hand_done)
@@ -354,6 +366,10 @@ SCENARIOS: dict[str, Callable[[], Scenario]] = {
         "Telegram injoignable tout le mois", at(1, 9), end=at(11, 12), person_from=at(1), telegram_down=True),
     "Telegram injoignable, e-mail aussi": lambda: Scenario(
         "Telegram injoignable, e-mail aussi", at(1, 9), person_from=at(1), telegram_down=True, email=True),
+    # Maintenance until 23:45 on the deadline day; the machine's clock one hour late that day.
+    "horloge en retard d'1 h le 10": lambda: Scenario(
+        "horloge en retard d'1 h le 10", at(1, 9), end=at(11, 12), portal=FakePortal(down_until=at(10, 23, 45)),
+        clock_late=timedelta(hours=1), late_from=at(10)),
 }
 
 

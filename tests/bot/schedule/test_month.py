@@ -116,3 +116,17 @@ def test_telegram_unreachable_the_e_mail_still_asks_and_it_is_filed(state_dir):
     assert r.states[PERIOD] == L.DONE and r.delivered == len(r.notifications)
     channels = read_record(state_dir)["channels"]
     assert channels["telegram"]["failing_since"] and channels["apprise"]["failing_since"] is None
+
+
+def test_clock_one_hour_late_on_the_deadline_day_plans_by_the_portals_time(tmp_path, run_cli):
+    """Without the correction: tried at 00:15 on the 11th by the portal's clock and « filed » late,
+    the ledger none the wiser. With it: no attempt after the deadline, the alerts before it."""
+    r = simulate(SCENARIOS["horloge en retard d'1 h le 10"](), tmp_path / "state")
+    deadline = at(10, 23, 59)
+    assert all(m <= deadline for m in r.runs) and all(in_window(m) for m in r.runs)
+    assert r.filed == {} and r.states[PERIOD] == L.NEEDS_ATTENTION
+    assert "Damancom : horloge de l'ordinateur décalée" in r.notifications
+    assert f"Damancom : plus de créneau pour {PERIOD}" in r.notifications  # sent at 23:xx, before the deadline
+    shown = run_cli("status").stdout
+    assert "Horloge : l'heure de cet ordinateur retarde de 1 h 00 min sur celle du portail" in shown
+    assert json.loads(run_cli("status", "--json").stdout)["clock"]["offset_seconds"] == 3600
