@@ -28,12 +28,15 @@ def run(args, env) -> int:
         _known(env.environ, ledger, args.account)
     accounts = _accounts(ledger, scheduler, env, args.account) if ledger else {}
     unplanned = _unplanned(env, set(accounts), args.account)
+    warnings = _warnings(folder)
     if args.json:
         env.say(json.dumps({"scheduler": scheduler, "accounts": [{"account": a, "periods": p} for a, p in accounts.items()]
-                            + [{"account": a, "periods": [], "latest_run": run} for a, run in unplanned.items()]},
-                           ensure_ascii=False, indent=2))
+                            + [{"account": a, "periods": [], "latest_run": run} for a, run in unplanned.items()],
+                            **warnings}, ensure_ascii=False, indent=2))
         return ExitCode.OK
     _say_scheduler(env, scheduler)
+    for line in [line for found in warnings.values() if found for line in found["lines"]]:
+        env.say(line)
     if not accounts:
         env.say("Aucune déclaration planifiée pour l'instant. Lancez « damancom-bot schedule ».")
     for account, periods in accounts.items():
@@ -135,6 +138,15 @@ def _known(environ, ledger, name: str) -> None:
     if name not in remembered and not accounts.find(accounts.all_accounts(environ), name):
         known = ", ".join(sorted({*configured, *remembered})) or "aucun"
         raise ConfigError(f"Compte « {name[:80]} » inconnu. Comptes connus : {known}.")
+
+
+def _warnings(folder) -> dict:
+    """What the person may not know: notifications that reached nobody (bot/output/notify.py), the
+    machine's clock off from the portal's (bot/system/clock.py)."""
+    from bot.output.notify import undelivered
+    from bot.system.clock import offset_warning
+
+    return {"notifications": undelivered(folder), "clock": offset_warning(folder)}
 
 
 def _environ_of(environ, account: str) -> dict:

@@ -137,7 +137,7 @@ class TelegramChannel(_ChatWriter, UpdatesPoller):
             else:
                 self._ask_code(again=not first)
             self.phase, self.waiting_for = phase, phase
-            self._echo = first
+            self._echo = first and bool(self.question)  # not written (Telegram away): the notification tries again
 
     def phone_known(self, phone: str | None) -> None:
         """The code screen named the number: the pending code question says where the SMS went."""
@@ -186,12 +186,8 @@ class TelegramChannel(_ChatWriter, UpdatesPoller):
                 f"au téléphone enregistré.\n\nPrêt à recevoir le SMS ?\n\nSans réponse avant "
                 f"{_until(self.ready_wait)}, aucun SMS ne sera demandé. Répondez « stop » pour arrêter les essais "
                 "de ce mois (vous déclarerez vous-même).")
-        if self.budget is not None:
-            allowed, last_words = self.budget.take()
-            if not allowed:
-                logger.info("Question « prêt ? » non envoyée sur Telegram : limite mensuelle de notifications atteinte.")
-                return
-            text = f"{text}\n\n{last_words}" if last_words else text
+        if self.budget is not None:  # a question: never silenced by the monthly budget, counted apart
+            self.budget.take(question=True)
         self._settle("")
         self.question = self._write(text, [("Je suis prêt", "ready"), ("Pas maintenant", "not_now")])
 

@@ -360,6 +360,7 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
     started = time.monotonic()
     context = page.context
     recorder.watch(page)
+    clock.watch_portal(page, settings.state_dir, settings.url)  # the machine's clock vs the portal's
     tracing = False
     try:
         ctx = FlowContext(page, recorder, settings.action_timeout, settings.navigation_timeout, settings.selectors_dir,

@@ -51,13 +51,14 @@ class Planner:
     (several accounts: bot/schedule/fleet.py)."""
 
     def __init__(self, settings: Settings, plan: Plan | Callable[[], Plan], ledger: L.Ledger, notifier: Notifier, *,
-                 run: Callable[[str], Outcome] | None = None, now: Callable[[], datetime] = clock.now,
+                 run: Callable[[str], Outcome] | None = None, now: Callable[[], datetime] | None = None,
                  rng: random.Random | None = None, child_account: str | None = None):
         self._plan_source = plan if callable(plan) else (lambda: plan)
         self.plan = self._plan_source()
         self.settings, self.ledger, self.notifier = settings, ledger, notifier
         self.account = settings.account
-        self.now, self.rng = now, rng or random.Random()
+        # The portal's time: the machine's clock corrected by the offset its runs measured (clock.py)
+        self.now, self.rng = now or clock.corrected(settings.state_dir), rng or random.Random()
         self._busy, self._again = threading.Lock(), False
         self.beats = True  # writes the heartbeat at each tick (FleetPlanner writes it once for all accounts)
         headed = not settings.headless and display_available(child_environment())
@@ -93,6 +94,7 @@ class Planner:
             except OSError as exc:
                 logger.warning("État du planificateur non écrit : {}", exc)
         self._ensure_periods(now)
+        self._clock_notice(now)
         due = []
         for row in self.ledger.periods(self.account):
             if row.state == L.DONE:
@@ -161,6 +163,16 @@ class Planner:
                                f"({self._windows()}) : laissez l'ordinateur allumé et sans mise en veille à ces "
                                f"heures-là. Prochain essai : {_fmt(later)}. Le jour de l'échéance, il essaiera aussi "
                                "en journée.")
+
+    def _clock_notice(self, now: datetime) -> None:
+        """Once per offset measured: the machine's clock is off, the plan follows the portal's."""
+        warning = clock.offset_warning(self.settings.state_dir)
+        if warning is None:
+            return
+        minutes = round(warning["offset_seconds"] / 60)
+        if self.ledger.notice_once(self.account, "*", f"horloge:{minutes}", now):
+            self.notifier.send("Damancom : horloge de l'ordinateur décalée", warning["lines"][0].removeprefix("Horloge : ")
+                               + f" Échéances et essais sont comptés à l'heure du portail ({_fmt(now)}).", urgent=True)
 
     def _windows(self) -> str:
         return ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in sorted(self.plan.windows))
@@ -344,8 +356,11 @@ def _tick_job() -> None:
 
 
 def _plan_job(account: str, period: str, when: datetime) -> None:
+    """`when` is the portal's time; APScheduler wakes by the machine's clock, which may be off."""
     if _scheduler is not None:
-        _scheduler.add_job(_tick_job, "date", run_date=when, id=f"essai:{account}:{period}", replace_existing=True)
+        shift = clock.offset(_SERVICE.settings.state_dir) if _SERVICE is not None else timedelta(0)
+        _scheduler.add_job(_tick_job, "date", run_date=when - shift, id=f"essai:{account}:{period}",
+                           replace_existing=True)
 
 
 def _interruptible_scheduler_class():

@@ -14,12 +14,16 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Callable
 
+from bot.errors import CodeNotProvided
+from bot.handover.mailbox import READY, Mailbox
+from bot.handover.session import HandOver
 from bot.ledger import ledger as L
-from bot.output.notify import Notifier
+from bot.output.notify import Budget, Notifier
 from bot.schedule.attempt import Outcome
 from bot.schedule.plan import Plan, parse_plan
 from bot.schedule.service import Planner
 from bot.settings.config import Settings
+from bot.system import clock as system_clock
 from bot.system.clock import TZ
 
 ACCOUNT = "PHARMA-1"
@@ -49,9 +53,12 @@ class FakePortal:
     def is_declared(self, period: str, now: datetime) -> bool:
         return period in self.declared and self.declared[period] <= now
 
-    def attempt(self, period: str, now: datetime, periods: list[str]) -> Outcome:
+    def available(self, now: datetime) -> bool:
         local = now.astimezone(TZ).time()
-        if (self.down_until and now < self.down_until) or self.busy[0] <= local < self.busy[1]:
+        return not ((self.down_until and now < self.down_until) or self.busy[0] <= local < self.busy[1])
+
+    def attempt(self, period: str, now: datetime, periods: list[str]) -> Outcome:
+        if not self.available(now):
             return Outcome(4, None, "/r", "Le portail Damancom est indisponible (surcharge).")
         self.sms += 1
         rows = []
@@ -74,6 +81,14 @@ class Scenario:
     env_changes: list[tuple[datetime, dict]] = field(default_factory=list)  # `.env` edited mid-month
     hand_done: datetime | None = None  # `damancom-bot done --period` typed at that moment
     existing: list[str] = field(default_factory=list)  # periods already in the ledger at the start
+    # The ready gate (unattended runs ask « prêt ? » first), when `person_from` is set: the person
+    # answers from that moment, if the question reached them. Notifications go to their Telegram
+    # (`telegram_down`: unreachable) and to DAMANCOM_NOTIFY (`email`: a local json:// inbox).
+    person_from: datetime | None = None
+    telegram_down: bool = False
+    email: bool = False
+    clock_late: timedelta = timedelta(0)  # the machine's clock behind the portal's, from `late_from`
+    late_from: datetime | None = None
 
 
 @dataclass
@@ -85,6 +100,8 @@ class Result:
     states: dict[str, str]
     reasons: dict[str, str]
     runs: list[datetime]
+    delivered: int = 0  # notifications that reached the person (any channel)
+    filed: dict = field(default_factory=dict)  # period → when it was filed (the portal's time)
 
 
 class _Clock:
@@ -101,46 +118,159 @@ def simulate(scenario: Scenario, state_dir: Path) -> Result:
     portal = scenario.portal
     ledger = L.Ledger(state_dir)
     runs: list[datetime] = []
+    person = _Person(scenario, clock, state_dir) if scenario.person_from else None
 
     def plan() -> Plan:
         return parse_plan(env)
 
+    def machine() -> datetime:
+        late = scenario.late_from is not None and clock.now >= scenario.late_from
+        return clock.now - scenario.clock_late if late else clock.now
+
     def run(period: str) -> Outcome:
         runs.append(clock.now)
         open_periods = [r.period for r in ledger.periods(ACCOUNT) if r.state != L.DONE] or [period]
-        return portal.attempt(period, clock.now, open_periods)
+        if scenario.clock_late:  # the child's first portal answer: its `Date` header (clock.watch_portal)
+            system_clock.measured(state_dir, clock.now, machine())
+        if person is None:
+            return portal.attempt(period, clock.now, open_periods)
+        return person.attempt(portal, period, open_periods)
 
-    planner = Planner(Settings(account=ACCOUNT, state_dir=state_dir), plan, ledger, Notifier([]), run=run,
-                      now=clock, rng=random.Random(5))
+    notifier = person.notifier() if person else Notifier([])
+    planner = Planner(Settings(account=ACCOUNT, state_dir=state_dir), plan, ledger, notifier, run=run,
+                      now=system_clock.corrected(state_dir, machine) if scenario.clock_late else clock,
+                      rng=random.Random(5))
     for period in scenario.existing:
         p = planner.plan
         ledger.ensure(ACCOUNT, period, p.deadline(period), p.first_attempt(period), scenario.start)
     changes = sorted(scenario.env_changes, key=lambda c: c[0])
-    while clock.now < scenario.end:
-        while changes and changes[0][0] <= clock.now:
-            env.update(changes.pop(0)[1])
-        if scenario.hand_done and scenario.hand_done <= clock.now:
-            ledger.declared_elsewhere(ACCOUNT, PERIOD, planner.plan.deadline(PERIOD), clock.now, "filed_by_hand")
-            scenario.hand_done = None
-        if scenario.on(clock.now):
-            planner.tick()
-        clock.now = _next_event(scenario, planner, ledger, clock.now)
+    try:
+        while clock.now < scenario.end:
+            while changes and changes[0][0] <= clock.now:
+                env.update(changes.pop(0)[1])
+            if scenario.hand_done and scenario.hand_done <= clock.now:
+                ledger.declared_elsewhere(ACCOUNT, PERIOD, planner.plan.deadline(PERIOD), clock.now, "filed_by_hand")
+                scenario.hand_done = None
+            if scenario.on(clock.now):
+                planner.tick()
+            clock.now = _next_event(scenario, planner, ledger, clock.now, skew=clock.now - planner.now())
+    finally:
+        if person:
+            person.refresh()
+            person.close()
     rows = {r.period: r for r in ledger.periods(ACCOUNT)}
     return Result(scenario.name, sum(ledger.count_attempts(ACCOUNT, p) for p in rows), portal.sms,
-                  [t for t, _ in planner.notifier.sent], {p: r.state for p, r in rows.items()},
-                  {p: r.next_reason for p, r in rows.items()}, runs)
+                  [t for t, _ in notifier.sent], {p: r.state for p, r in rows.items()},
+                  {p: r.next_reason for p, r in rows.items()}, runs,
+                  delivered=len(person.reached) if person else 0, filed=dict(portal.declared))
 
 
-def _next_event(scenario: Scenario, planner: Planner, ledger: L.Ledger, now: datetime, account: str = ACCOUNT) -> datetime:
+class _Phone:
+    """The person's Telegram as a notification sink: every message that arrives is read."""
+
+    name = "telegram"
+
+    def __init__(self, reached: list[str]):
+        self.reached = reached
+
+    def accepts(self, title: str) -> bool:
+        return True
+
+    def deliver(self, title: str, body: str, files) -> bool:
+        self.reached.append(title)
+        return True
+
+
+class _Person:
+    """Everything the person's side of an unattended run does: the real HandOver's ready gate and
+    code notification, the real Notifier and monthly budget (the state dir's file, this clock), the
+    person answering « prêt » (instantly) when the question reached them and they are back."""
+
+    def __init__(self, scenario: Scenario, clock: _Clock, state_dir: Path):
+        self.scenario, self.clock, self.state_dir = scenario, clock, state_dir
+        self.reached: list[str] = []
+        self.sent: list[tuple[str, str]] = []  # every notifier's, in order (planner and runs)
+        self.inbox = None
+        if scenario.email:
+            import threading
+
+            from tests.support.inbox import Inbox
+
+            self.inbox = Inbox()
+            threading.Thread(target=self.inbox.serve_forever, daemon=True).start()
+
+    def notifier(self) -> Notifier:
+        if self.scenario.telegram_down:
+            from bot.handover.telegram import TelegramSink
+            from bot.handover.telegram_api import BotApi
+
+            sink = TelegramSink(BotApi("123:fake", "http://127.0.0.1:9", timeout=2), (4242,))  # nothing listens
+        else:
+            sink = _Phone(self.reached)
+        made = Notifier([self.inbox.url] if self.inbox else [], sink=sink,
+                        budget=Budget(self.state_dir, 30, self.clock))
+        made.sent = self.sent
+        return made
+
+    def attempt(self, portal: FakePortal, period: str, periods: list[str]) -> Outcome:
+        if not portal.available(self.clock.now):  # the ready gate comes once the portal answered
+            return portal.attempt(period, self.clock.now, periods)
+        notifier = self.notifier()
+        person = HandOver(_Answering(self), [], account=ACCOUNT, code_wait=300, ready_wait=0, unattended=True,
+                          notifier=notifier)
+        try:
+            person.before_sms()
+        except CodeNotProvided as exc:
+            return Outcome(3, None, "/r", exc.message)
+        person.sms_sent()
+        outcome = portal.attempt(period, self.clock.now, periods)
+        notifier.send("Damancom : connexion réussie", f"Espace affilié atteint pour le compte {ACCOUNT}.")
+        return outcome
+
+    def refresh(self) -> None:
+        if self.inbox is not None:
+            mails = self.inbox.received[self._mails:]
+            self._mails += len(mails)
+            self.reached += [m["title"] for m in mails]
+
+    def answers(self, mailbox: Mailbox) -> None:
+        self.refresh()
+        asked = any("prêt pour la connexion" in t for t in self.reached[self._read:])
+        self._read = len(self.reached)
+        if asked and self.clock.now >= self.scenario.person_from:
+            mailbox.post(READY, "telegram")
+
+    _read = _mails = 0
+
+    def close(self) -> None:
+        if self.inbox is not None:
+            self.inbox.shutdown()
+            self.inbox.server_close()
+
+
+class _Answering(Mailbox):
+    """The run's mailbox: before the run looks for an answer, the person reads what reached them."""
+
+    def __init__(self, person: _Person):
+        super().__init__()
+        self.person = person
+
+    def take(self, kinds, timeout):
+        self.person.answers(self)
+        return super().take(kinds, timeout)
+
+
+def _next_event(scenario: Scenario, planner: Planner, ledger: L.Ledger, now: datetime, account: str = ACCOUNT,
+                skew: timedelta = timedelta(0)) -> datetime:
     """The next moment the process would wake: a planned attempt, a reminder, a deadline, an
-    `.env` edit or `done` typed by hand; postponed to the next power-on when the computer is off."""
+    `.env` edit or `done` typed by hand; postponed to the next power-on when the computer is off.
+    `skew`: how far the planner's clock is behind the world's (its moments, shifted by it)."""
     plan = planner.plan
     candidates = [scenario.end]
     for row in ledger.periods(account):
-        if row.next_attempt and row.next_attempt > now:
-            candidates.append(row.next_attempt)
-        candidates += [w for _, w in plan.reminders(row.period) if w > now]
-        candidates.append(plan.deadline(row.period) + timedelta(minutes=1))
+        planned = [row.next_attempt] if row.next_attempt else []
+        planned += [w for _, w in plan.reminders(row.period)] + [plan.deadline(row.period) + timedelta(minutes=1)]
+        candidates += [w + skew for w in planned if w + skew > now]
     candidates += [c[0] for c in scenario.env_changes if c[0] > now]
     if scenario.hand_done:
         candidates.append(scenario.hand_done)
@@ -231,6 +361,15 @@ SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "échéance prolongée en cours de mois": lambda: Scenario(
         "échéance prolongée en cours de mois", at(1, 9), portal=FakePortal(down_until=at(12, 0)),
         env_changes=[(at(8, 15), {"DAMANCOM_DEADLINE_OVERRIDES": "2026-10=2026-11-17"})]),
+    "absent jusqu'au 8 (« prêt ? »)": lambda: Scenario("absent jusqu'au 8 (« prêt ? »)", at(1, 9), person_from=at(8)),
+    "Telegram injoignable tout le mois": lambda: Scenario(
+        "Telegram injoignable tout le mois", at(1, 9), end=at(11, 12), person_from=at(1), telegram_down=True),
+    "Telegram injoignable, e-mail aussi": lambda: Scenario(
+        "Telegram injoignable, e-mail aussi", at(1, 9), person_from=at(1), telegram_down=True, email=True),
+    # Maintenance until 23:45 on the deadline day; the machine's clock one hour late that day.
+    "horloge en retard d'1 h le 10": lambda: Scenario(
+        "horloge en retard d'1 h le 10", at(1, 9), end=at(11, 12), portal=FakePortal(down_until=at(10, 23, 45)),
+        clock_late=timedelta(hours=1), late_from=at(10)),
 }
 
 
