@@ -30,7 +30,7 @@ from flows.identifier import IdentifierScreen
 from flows.interface import InterfaceScreen
 from flows.portal import open_portal
 from flows.question import QuestionScreen
-from flows.step import act, go, wait_for
+from flows.step import After, act, go, wait_for
 
 # Which screens may follow which action (woob's URL → page table, for a portal without URLs).
 AFTER_OPEN = (HomeScreen, EntryScreen)
@@ -144,6 +144,10 @@ def _with_code(ctx: FlowContext, screen: IdentifierScreen, identifier: str, pass
         break
     if not isinstance(after.screen, CodePasswordScreen):
         shown = after.screen or screen
+        after = _refusal_read(ctx, after)
+        if not after.refused:  # exit 5 only on the portal's own words
+            raise shown.unexpected("après l'envoi de l'identifiant, le portail n'a montré ni l'écran du code ni un "
+                                   f"refus (« {after.message or 'aucun message'} »)")
         shot = shown.shot("identifiant-refuse")
         raise CredentialsRejected(
             f"Le portail n'a pas accepté l'identifiant (« {after.message or 'aucun message'} »). "
@@ -172,6 +176,11 @@ def _with_code(ctx: FlowContext, screen: IdentifierScreen, identifier: str, pass
         if isinstance(after.screen, InterfaceScreen):
             return _arrived(after.screen)
         if isinstance(after.screen, CodePasswordScreen) or after.screen is None:
+            after = _refusal_read(ctx, after)
+            if not after.refused:
+                raise (after.screen or code_screen).unexpected(
+                    "après « Valider », le portail est resté sur l'écran du code sans refus lisible "
+                    f"(« {after.message or 'aucun message'} »)")
             kind = code_screen.refusal(after.message)
             shot = code_screen.shot("code-refuse")
             if kind == "wrong_password":
@@ -188,6 +197,14 @@ def _with_code(ctx: FlowContext, screen: IdentifierScreen, identifier: str, pass
                 "limite d'essais du portail.", "Relancez la connexion pour recevoir un nouveau code.", screenshot=shot)
         _attempt_ended(after.screen, after.message or ctx.messages.wait(1.5))
     raise AssertionError("unreachable")  # the loop always returns or raises
+
+
+def _refusal_read(ctx: FlowContext, after: After) -> After:
+    """The same screen again: its refusal may be a toast drawn a moment after it."""
+    if after.refused:
+        return after
+    said = ctx.messages.wait_said(1.5)
+    return After(after.screen, said.text or after.message, ctx.messages.refuses(said))
 
 
 def _ask_person_if_questioned(ctx: FlowContext, person: Person) -> bool:

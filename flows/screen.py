@@ -30,6 +30,14 @@ class Screen:
         present = all(locate.resolve(self.page, self.spec.elements[e]) for e in self.spec.recognise)
         return present and not any(locate.resolve(self.page, self.spec.elements[e]) for e in self.spec.absent)
 
+    def missing(self) -> list[str] | None:
+        """While the screen is still being drawn (some of its `recognise` elements there, not all):
+        the ones missing. None when it is either all there or not there at all."""
+        if len(self.spec.recognise) < 2:
+            return None
+        missing = [e for e in self.spec.recognise if locate.resolve(self.page, self.spec.elements[e]) is None]
+        return missing if 0 < len(missing) < len(self.spec.recognise) else None
+
     # elements -------------------------------------------------------------------
     def find(self, element: str) -> Locator:
         found = locate.resolve(self.page, self.spec.elements[element])

@@ -49,10 +49,11 @@ LONG_POLL = 2.0  # a request older than this does not hold recognition back (lon
 @dataclass
 class After:
     """What a step led to: a screen (one of the expected ones, maybe the same as before) and the
-    portal's message if it wrote one."""
+    portal's message if it wrote one; `refused`: that message reads as a refusal."""
 
     screen: Screen | None
     message: str = ""
+    refused: bool = False
 
 
 def act(ctx: FlowContext, action: Callable[[], None] | None, *, expect: Sequence[type[Screen]],
@@ -93,10 +94,17 @@ def act(ctx: FlowContext, action: Callable[[], None] | None, *, expect: Sequence
         if now >= hard_limit and stale:
             raise _no_answer(ctx, stale, what, now - started)
         if not pending or now >= hard_limit:
-            if settle and reacted and now - calm_since >= min(SETTLE, quiet):
-                return _settled(ctx, expect, current)
-            if now - started >= quiet:
-                raise _unknown(ctx, expect, ctx.messages.new()) if reacted else _no_reaction(ctx, expect, what)
+            calm = settle and reacted and now - calm_since >= min(SETTLE, quiet)
+            if calm or now - started >= quiet:
+                building = _building(ctx, expect)
+                if building is not None and now < hard_limit:
+                    pass  # a screen drawn in beats: wait for the rest of it, up to the hard limit
+                elif building is not None:
+                    raise _incomplete(ctx, building, now - started)
+                elif calm:
+                    return _settled(ctx, expect, current)
+                else:
+                    raise _unknown(ctx, expect, ctx.messages.new()) if reacted else _no_reaction(ctx, expect, what)
         _wait_change(page, seen_changes, min(0.5, max(0.05, hard_limit - now)))
 
 
@@ -144,7 +152,7 @@ def _recognise(ctx: FlowContext, expect: Sequence[type[Screen]], current: Screen
             continue  # the old screen still on display is no answer yet
         screen = cls(ctx)
         if screen.is_here():
-            return After(screen, ctx.messages.new() if cls is not expect[0] else "")
+            return _answered(ctx, screen) if cls is not expect[0] else After(screen)
     from flows.unavailable import UnavailableScreen
 
     down = UnavailableScreen(ctx)
@@ -152,16 +160,35 @@ def _recognise(ctx: FlowContext, expect: Sequence[type[Screen]], current: Screen
         raise _portal_says_down(ctx, down.text())
     if ctx.interstitials.dismiss():
         return None  # the page under the modal may be the expected one: look again
-    message = ctx.messages.new()
-    if not message:
+    if _building(ctx, expect) is not None:
+        return None  # still being drawn: its message, if any, is read once it is complete
+    said = ctx.messages.said()
+    if not said.text:
         return None
-    if ctx.messages.says_unavailable(message):
-        raise _portal_says_down(ctx, message)
+    if ctx.messages.says_unavailable(said.text):
+        raise _portal_says_down(ctx, said.text)
+    if not ctx.messages.refuses(said):
+        return None  # progress (« un code vous a été envoyé… »), not the portal's answer
     if same is not None and same in expect:
         screen = same(ctx)
         if screen.is_here():
-            return After(screen, message)  # the same screen, answered with a message (a refusal)
-    return After(None, message) if current is not None else None
+            return After(screen, said.text, True)  # the same screen, answered with a refusal
+    return After(None, said.text, True) if current is not None else None
+
+
+def _answered(ctx: FlowContext, screen: Screen) -> After:
+    said = ctx.messages.said()
+    return After(screen, said.text, ctx.messages.refuses(said))
+
+
+def _building(ctx: FlowContext, expect: Sequence[type[Screen]]) -> tuple[Screen, list[str]] | None:
+    """An expected screen partly drawn, and what it still lacks."""
+    for cls in expect:
+        screen = cls(ctx)
+        missing = screen.missing()
+        if missing:
+            return screen, missing
+    return None
 
 
 def _settled(ctx: FlowContext, expect: Sequence[type[Screen]], current: Screen | None) -> After:
@@ -169,7 +196,7 @@ def _settled(ctx: FlowContext, expect: Sequence[type[Screen]], current: Screen |
     without a readable message is still an answer; anything else is a screen the bot does not know."""
     same = type(current) if current is not None else None
     if same is not None and same in expect and same(ctx).is_here():
-        return After(same(ctx), ctx.messages.new())
+        return _answered(ctx, same(ctx))
     raise _unknown(ctx, expect, ctx.messages.new())
 
 
@@ -217,6 +244,14 @@ def _no_reaction(ctx: FlowContext, expect: Sequence[type[Screen]], what: str) ->
         f"requête n'est restée en attente (attendu : {labels}). Le portail a peut-être changé ; apprenez-lui le "
         "chemin avec « damancom-bot learn », ou vérifiez la capture et les sélecteurs.",
         url=ctx.page.url, title=page_title(ctx.page), screenshot=shot)
+
+
+def _incomplete(ctx: FlowContext, building: tuple[Screen, list[str]], waited: float) -> UnexpectedPage:
+    screen, missing = building
+    logger.info("Écran « {} » resté incomplet : il manque {}.", screen.spec.label, ", ".join(missing))
+    ctx.recorder.failure_evidence(ctx.page)
+    return screen.unexpected(f"écran resté incomplet après {waited:.0f} s (il manque : {', '.join(missing)}) ; "
+                             f"le portail dit « {ctx.messages.new() or 'rien'} »")
 
 
 def _unknown(ctx: FlowContext, expect: Sequence[type[Screen]], message: str = "") -> UnexpectedPage:

@@ -28,6 +28,14 @@ def add_options(parser) -> None:
     parser.add_argument("--style", default="classic", metavar="STYLE",
                         help="classic (par défaut : une page par écran, formulaires) ou spa (application d'une "
                              "seule page : API JSON, messages éphémères, code en six cases)")
+    parser.add_argument("--shape", metavar="FORME", default=None,
+                        help="dessine la connexion selon une forme de portail : un nom (sandbox, field, classic, "
+                             "spa) et/ou des réglages clé=valeur séparés par des virgules, par exemple "
+                             "« field,delay=2 » ou « entry=link,words=Se connecter,code=late ». Réglages : "
+                             "pages=documents|single, entry=choice|link|direct, words=LIBELLÉ, "
+                             "fields=label|placeholder|caps|aria|structure, buttons=button|link|input, "
+                             "code=one|boxes|late, password=with-code|before, messages=alert|toast|inline|neutral, "
+                             "delay=0..3 (s), late=0..5 (s), cookies=yes|no, modal=yes|no, headless=accepted|refused")
     parser.add_argument("--sms-delay", type=float, default=None, metavar="SECONDES",
                         help="pour --style spa : durée de l'envoi du code par SMS (par défaut 1,5 s)")
 
@@ -39,6 +47,7 @@ def run(args, env) -> int:
     from bot.sandbox import Portal
     from bot.sandbox.faults import Faults, parse_hours
     from bot.sandbox.server import SMS_DELAY, SandboxServer
+    from bot.sandbox.shapes import Shape
 
     if not 0 <= args.slow_seconds <= 600:  # also refuses nan (every comparison with nan is false)
         raise ConfigError(f"--slow-seconds {args.slow_seconds} : attendu un nombre de secondes entre 0 et 600.")
@@ -46,11 +55,12 @@ def run(args, env) -> int:
         raise ConfigError(f"--port {args.port} : attendu un numéro de port entre 1 et 65535 (ou 0 pour un port libre).")
     faults = Faults(args.fault, slow_seconds=args.slow_seconds, session_expiry=args.session_expiry,
                     busy_hours=parse_hours(args.busy_hours) if args.fault == "busy-hours" else None)
+    shape = Shape.parse(args.shape) if args.shape is not None else None
     portal = Portal()
     portal.outbox.listeners.append(
         lambda sms: env.say(f"SMS pour {sms.identifier} ({sms.phone}) : code {sms.code}"))
     try:
-        server = SandboxServer(portal, "127.0.0.1", args.port, faults, style=args.style,
+        server = SandboxServer(portal, "127.0.0.1", args.port, faults, style=args.style, shape=shape,
                                sms_delay=SMS_DELAY if args.sms_delay is None else args.sms_delay)
     except OSError as exc:
         from bot.output.system_fr import why
@@ -61,6 +71,8 @@ def run(args, env) -> int:
     env.say("Bac à sable démarré. Comptes : " + ", ".join(portal.accounts) + ". Ctrl-C pour arrêter.")
     if args.style != "classic":
         env.say(f"Style du portail : {args.style}.")
+    if shape is not None:
+        env.say(f"Forme du portail : {shape.format()}.")
     if faults.name:
         env.say(f"Panne simulée : {faults.name}.")
     try:

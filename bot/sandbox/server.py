@@ -20,9 +20,10 @@ from urllib.parse import parse_qs, urlsplit
 import segno
 
 from bot.errors import ConfigError
-from bot.sandbox import filing, pages, spa_api
+from bot.sandbox import filing, pages, shaped, spa_api
 from bot.sandbox.faults import Faults
 from bot.sandbox.preetabli import make_preetabli
+from bot.sandbox.shapes import Shape
 from bot.sandbox.state import CodeCheck, Portal, Session
 
 COOKIE = "DAMANCOM_SESSION"
@@ -194,6 +195,8 @@ class Handler(BaseHTTPRequestHandler):
         session, created = self._session(create=True)
         if self.server.style == "spa" and spa_api.serves(path):
             return spa_api.Spa(self, session).get(path, created)
+        if self.server.shape is not None and shaped.serves("GET", path):
+            return shaped.Shaped(self, session, created).get(path)
         flash, session.flash = session.flash, None
         if path == "/fr/" and "eid=expire" in urlsplit(self.path).query:
             flash = "La demande e-ID a expiré. Recommencez."
@@ -256,6 +259,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, pages.message("Identité Numérique", text), session=session)
         if path.startswith("/fr/declaration/"):
             return self._declaration_post(session, path, form)
+        if self.server.shape is not None and shaped.serves("POST", path):
+            return shaped.Shaped(self, session).post(path, form)
         if path == "/fr/authentification/otp/renvoi":
             if session.attempt is None:
                 return self._redirect("/fr/authentification/otp", session)
@@ -319,7 +324,12 @@ class SandboxServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
     def __init__(self, portal: Portal, host: str = "127.0.0.1", port: int = 0, faults: Faults | None = None,
-                 style: str = "classic", sms_delay: float = SMS_DELAY, toast_seconds: float = TOAST_SECONDS):
+                 style: str = "classic", sms_delay: float = SMS_DELAY, toast_seconds: float = TOAST_SECONDS,
+                 shape: Shape | None = None):
+        if shape is not None and shape.base:  # the two original styles are named shapes
+            style, shape = shape.base, None
+        if shape is not None and shape.headless == "refused" and faults is None:
+            faults = Faults("refuse-headless")  # the fault's own switch (bot/sandbox/faults.py)
         if style not in STYLES:
             raise ConfigError(f"--style {style} : style de portail inconnu. Choix possibles : {', '.join(STYLES)}.")
         if not sms_delay >= 0:
@@ -329,6 +339,7 @@ class SandboxServer(ThreadingHTTPServer):
         self.portal = portal
         self.faults = faults or Faults()
         self.style, self.sms_delay, self.toast_seconds = style, sms_delay, toast_seconds
+        self.shape = shape  # None: the style's own screens; else the login drawn as the shape says
         self.stopping = threading.Event()  # releases hanging and slow requests at shutdown
         super().__init__((host, port), Handler)
 
@@ -347,10 +358,10 @@ class Sandbox:
 
     def __init__(self, portal: Portal | None = None, host: str = "127.0.0.1", port: int = 0,
                  faults: Faults | None = None, style: str = "classic", sms_delay: float = SMS_DELAY,
-                 toast_seconds: float = TOAST_SECONDS):
+                 toast_seconds: float = TOAST_SECONDS, shape: Shape | None = None):
         self.portal = portal or Portal()
         self.server = SandboxServer(self.portal, host, port, faults, style=style, sms_delay=sms_delay,
-                                    toast_seconds=toast_seconds)
+                                    toast_seconds=toast_seconds, shape=shape)
         self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="sandbox", daemon=True)
 

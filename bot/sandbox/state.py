@@ -118,6 +118,7 @@ class Session:
     account: Account | None = None  # set once logged in
     flash: str | None = None
     pending: dict | None = None  # an uploaded, checked declaration awaiting « Valider la déclaration »
+    password_typed: str | None = None  # shapes whose password screen comes before the code's
 
 
 class CodeCheck(Enum):
