@@ -191,14 +191,14 @@ def test_monthly_budget_last_message_then_silence_but_urgent(tmp_path):
     assert notifier.sent[-1][0] == "Titre décembre"
 
 
-def test_the_ready_question_is_asked_past_the_monthly_budget(telegram, tmp_path):
+def test_the_ready_question_is_asked_past_the_monthly_budget(telegram, telegram_channel, tmp_path):
     """Budget spent on the 6th: the deadline evening's « prêt ? » still reaches the phone, answered."""
     budget = Budget(tmp_path, 1, lambda: datetime(2026, 11, 10, 21, 0, tzinfo=TZ))
     notifier = Notifier([], sink=Collect(), budget=budget)
     notifier.send("Damancom : portail indisponible", "corps")
     assert not notifier.send("Damancom : portail indisponible", "encore")  # the budget is spent
     mailbox = Mailbox()
-    channel = TelegramChannel(mailbox, BotApi(TOKEN, telegram.url), (ME,), "PHARMA-DEMO", poll=1, budget=budget).start()
+    channel = telegram_channel(mailbox, budget=budget)
     person = HandOver(mailbox, [channel], account="PHARMA-DEMO", code_wait=30, ready_wait=30, unattended=True,
                       notifier=Notifier([], sink=channel, budget=budget))
     answer_when_asked(telegram, lambda: telegram.press(ME, "ready"))
