@@ -15,7 +15,7 @@ from tests.conftest import outbox_person
 from tests.support.screens import to_code
 
 SCREENS = ["home", "entry", "identifier", "code_password", "interface", "eid", "unavailable", "declaration",
-           "confirmation", "receipt", "messages", "interstitials", "question"]
+           "confirmation", "receipt", "messages", "interstitials", "question", "refusal"]
 # Labels known verbatim on the real portal; every other element must also be found without wording.
 KNOWN_LABELS = {"S'authentifier avec OTP", "Valider"}
 STRUCTURAL_REQUIRED = {("identifier", "identifier"), ("identifier", "submit"), ("code_password", "code"),
