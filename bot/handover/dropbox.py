@@ -16,6 +16,7 @@ from pathlib import Path
 from loguru import logger
 
 from bot.errors import BadInput
+from bot.handover.base import Channel
 from bot.handover.mailbox import READY, RESEND, Mailbox
 from bot.handover.sealed import FIELD, KEY_FIELD, Opener
 from bot.system.clock import TZ
@@ -84,7 +85,7 @@ def sweep_stale(state_dir: Path, clock=time.time) -> int:
     return removed
 
 
-class DropboxChannel:
+class DropboxChannel(Channel):
     shows_pictures = True  # the question's screenshot is named in the waiting file (the dashboard shows it)
     name = "otp-commande"
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 
+from bot.handover.base import Channel
 from bot.handover.mailbox import Mailbox
 
 
-class OutboxChannel:
+class OutboxChannel(Channel):
     name = "bac-a-sable"
     automatic = True
 
@@ -15,7 +16,7 @@ class OutboxChannel:
         self.mailbox, self.outbox, self.identifier, self.wait = mailbox, outbox, identifier, wait
         self._seen = max((s.seq for s in outbox.all()), default=0)
 
-    def open(self, phase: str, hint: str = "") -> None:
+    def open(self, phase: str, hint: str = "", picture=None) -> None:
         if phase == "code":
             self.mailbox.channel_opened(self.name)
             threading.Thread(target=self._forward, name="sandbox-phone", daemon=True).start()
@@ -25,9 +26,3 @@ class OutboxChannel:
         if sms is not None:
             self._seen = sms.seq
             self.mailbox.offer_code(sms.code, self.name)
-
-    def refused(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass

@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Callable
 
 from loguru import logger
 
 from bot.errors import CodeNotProvided, PersonDeclined
+from bot.handover.base import Channel
 from bot.handover.code import duration_fr
 from bot.handover.mailbox import (
     ANSWER,
@@ -24,14 +25,6 @@ from bot.handover.mailbox import (
 )
 from bot.output.notify import Notifier
 from bot.system import clock
-
-
-class Channel(Protocol):
-    name: str
-
-    def open(self, phase: str, hint: str = "") -> None: ...
-    def refused(self) -> None: ...
-    def close(self) -> None: ...
 
 
 class HandOver:
@@ -58,8 +51,7 @@ class HandOver:
         ways = [f"« damancom-bot otp CODE --account {self.account} » dans un terminal"]
         if self.local_url:
             ways.append(f"la page {self.local_url}")
-        if any(c.name == "telegram" for c in self.channels):
-            ways.append("un message au bot Telegram (le code, ou le SMS transféré)")
+        ways += [c.answer_way for c in self.channels if c.answer_way]
         return " ou ".join(ways)
 
     @staticmethod
@@ -102,12 +94,12 @@ class HandOver:
     def sms_sent(self) -> None:
         self.sms_at = self.clock()
         self.mailbox.discard(CODE, self._cutoff)  # anything typed before the identifier went out answered nothing
-        if any(getattr(c, "automatic", False) for c in self.channels):
+        if any(c.automatic for c in self.channels):
             hint = "Code demandé : le téléphone simulé du bac à sable le transmet automatiquement."
         elif self.assisted:
             hint = ("Saisissez le code (et le mot de passe s'il manque) dans la fenêtre du navigateur ; "
                     f"vous pouvez aussi utiliser {self._ways()}.")
-        elif any(c.name == "terminal" for c in self.channels):
+        elif any(c.prints_own_prompt for c in self.channels):
             hint = f"Code demandé : saisissez-le ci-dessous, ou utilisez {self._ways()}."
         else:
             hint = f"Code demandé : donnez-le avec {self._ways()}."
@@ -115,9 +107,9 @@ class HandOver:
         # the SMS it asks about (the sandbox's phone prints it once the portal has sent it).
         self._prompt_hint = hint
         for channel in self.channels:
-            if channel.name != "terminal":
+            if not channel.prints_own_prompt:
                 channel.open("code", hint)
-        if not any(c.name == "terminal" for c in self.channels):  # the terminal prints it with its prompt
+        if not any(c.prints_own_prompt for c in self.channels):  # the terminal prints it with its prompt
             self.say(hint)
         self.notifier.send(
             "Damancom : code SMS envoyé",
@@ -129,7 +121,7 @@ class HandOver:
         if self._prompt_hint is None:
             return
         for channel in self.channels:
-            if channel.name == "terminal":
+            if channel.prints_own_prompt:
                 channel.open("code", self._prompt_hint)
         self._prompt_hint = None
 
@@ -139,7 +131,7 @@ class HandOver:
         if phone:
             logger.info("Le portail indique avoir envoyé le code au {}.", phone)
             for channel in self.channels:
-                if hasattr(channel, "phone_known"):
+                if channel.knows_phone:
                     channel.phone_known(phone)
 
     def code(self, screen, *, again: bool = False) -> str | None:
@@ -200,8 +192,8 @@ class HandOver:
                 + (f" ou sur la page {self.local_url}" if self.local_url else "")
                 + (" ou dans la fenêtre du navigateur" if self.assisted else "") + ".")
         for channel in self.channels:
-            channel.open("question", hint, picture) if _takes_picture(channel) else channel.open("question", hint)
-        if not any(c.name == "terminal" for c in self.channels):
+            channel.open("question", hint, picture if channel.shows_pictures else None)
+        if not any(c.prints_own_prompt for c in self.channels):
             self.say(hint)
         self.notifier.send("Damancom : question du portail", hint, attach=picture)
         watch = typed_in_page if self.assisted else None
@@ -228,7 +220,7 @@ class HandOver:
     def confirm(self, totals: str) -> bool:
         """Attended runs, once the portal shows the totals: « Confirmer le dépôt ? » on the terminal.
         Only « oui » files; anything else, no answer in time, or no terminal to answer on, does not."""
-        terminal = next((c for c in self.channels if c.name == "terminal"), None)
+        terminal = next((c for c in self.channels if c.asks_confirmation), None)
         if terminal is None or not terminal.can_read():
             self.say("Personne ne peut confirmer le dépôt dans ce terminal : rien n'est validé. "
                      "Relancez avec --sans-confirmation pour déposer sans question.")
@@ -255,8 +247,3 @@ class HandOver:
     def close(self) -> None:
         for channel in self.channels:
             channel.close()
-
-
-def _takes_picture(channel) -> bool:
-    """Channels that can show the question's screenshot take it as a third argument."""
-    return getattr(channel, "shows_pictures", False)

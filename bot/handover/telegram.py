@@ -17,6 +17,7 @@ from loguru import logger
 
 from bot.errors import BadInput, InvalidCode
 from bot.handover import telegram_text
+from bot.handover.base import Channel
 from bot.handover.mailbox import NOT_NOW, READY, RESEND, STOP, Mailbox
 from bot.handover.telegram_api import BotApi, TelegramFailed
 from bot.handover.telegram_poll import UpdatesPoller
@@ -72,8 +73,10 @@ class TelegramSink(_ChatWriter):
         return cls(BotApi(settings.telegram_token, settings.telegram_api), settings.telegram_chats)
 
 
-class TelegramChannel(_ChatWriter, UpdatesPoller):
+class TelegramChannel(_ChatWriter, UpdatesPoller, Channel):
     name = "telegram"
+    knows_phone = True  # the code question names the number the SMS went to
+    answer_way = "un message au bot Telegram (le code, ou le SMS transféré)"
 
     def __init__(self, mailbox: Mailbox, api: BotApi, chats: tuple[int, ...], account: str, *,
                  ready_wait: float = 900, code_wait: float = 300, budget=None, poll: int = POLL_SECONDS,
@@ -113,7 +116,7 @@ class TelegramChannel(_ChatWriter, UpdatesPoller):
         self._thread.start()
         return self
 
-    def open(self, phase: str, hint: str = "") -> None:
+    def open(self, phase: str, hint: str = "", picture=None) -> None:
         if phase == "question":  # a captcha: its screenshot comes with the notification; the answer here
             with self._lock:
                 self._settle("")

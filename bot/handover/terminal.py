@@ -6,13 +6,16 @@ import threading
 from typing import TextIO
 
 from bot.errors import BadInput, InvalidCode
+from bot.handover.base import Channel
 from bot.handover.mailbox import RESEND, Mailbox
 
 RESEND_WORDS = {"r", "renvoyer", "renvoi"}
 
 
-class TerminalChannel:
+class TerminalChannel(Channel):
     name = "terminal"
+    prints_own_prompt = True  # its prompt carries the hint
+    asks_confirmation = True
 
     def __init__(self, mailbox: Mailbox, stdin: TextIO, stdout: TextIO):
         self.mailbox, self.stdin, self.stdout = mailbox, stdin, stdout
@@ -20,7 +23,7 @@ class TerminalChannel:
         self._reader: threading.Thread | None = None
         self.phase = ""
 
-    def open(self, phase: str, hint: str = "") -> None:
+    def open(self, phase: str, hint: str = "", picture=None) -> None:
         if phase not in ("code", "question", "confirm"):
             return  # the ready gate is for unattended runs, which have no terminal
         self.phase = phase

@@ -14,6 +14,7 @@ from html import escape
 from urllib.parse import parse_qs
 
 from bot.errors import BadInput, InvalidCode
+from bot.handover.base import Channel
 from bot.handover.code import parse_code
 from bot.handover.mailbox import READY, RESEND, Mailbox
 from bot.system import localweb
@@ -25,7 +26,7 @@ _STYLE = ("body{font-family:Arial,sans-serif;max-width:520px;margin:40px auto;pa
           "margin:12px 8px 0 0}.erreur{color:#8a1c13}.ok{color:#1c7a33}")
 
 
-class LocalPageChannel:
+class LocalPageChannel(Channel):
     name = "page-locale"
     shows_pictures = True  # a portal question (captcha) is shown with its screenshot
 
