@@ -97,3 +97,13 @@ def test_doctor_says_the_schedule_settings_are_wrong(run_cli):
     result = run_cli("doctor", env={"DAMANCOM_WINDOWS": "25:00-26:00"})
     assert result.returncode == 2, result.stdout + result.stderr
     assert "!!  planification" in result.stdout and "Tout est prêt" not in result.stdout
+
+
+def test_doctor_says_plainly_when_there_is_no_system_keyring():
+    from bot.run.doctor_checks import keyring_check
+    from tests.support.keyrings import no_keyring
+
+    assert keyring_check().ok and "le trousseau des tests" in keyring_check().detail
+    with no_keyring():
+        check = keyring_check()
+    assert not check.ok and not check.blocking and "Aucun trousseau système" in check.detail
