@@ -104,8 +104,9 @@ def _store_password(name: str, password: str, done: list[str], path: Path) -> st
     try:
         secrets.store(name, password)
     except secrets.KeyringUnavailable as exc:
-        saved = " ".join(done) + " " if done else ""
-        raise ConfigError(f"{saved}Le mot de passe, lui, n'est pas enregistré : {exc.message} Pour ce compte : "
+        saved = " ".join(done) + " Le mot de passe, lui, n'est pas enregistré" if done else \
+            "Le mot de passe n'est pas enregistré"
+        raise ConfigError(f"{saved} : {exc.message} Pour ce compte : "
                           f"ouvrez {path} dans le Bloc-notes, ajoutez la ligne DAMANCOM_PASSWORD=votre mot de passe, "
                           "enregistrez, puis relancez le tableau de bord.") from None
     return f"Mot de passe du compte {name} rangé dans {secrets.where()}, jamais dans un fichier du bot."

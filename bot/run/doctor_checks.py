@@ -47,6 +47,7 @@ def all_checks(settings, environ, *, with_browser: bool = True) -> list[Check]:
         Check("réglages", True, " puis ".join(str(f.resolve()) for f in files) if files else
               f"aucun fichier .env (ni ici, ni dans {config_dir(environ)})", blocking=False),
         credentials(settings, environ),
+        keyring_check(),
         accounts_file(environ),
         schedule_settings(environ),
         writable("dossier d'état", settings.state_dir),
@@ -186,6 +187,16 @@ def credentials(settings, environ=None) -> Check:
         return Check("identifiants", False, f"{' et '.join(missing)} vide(s) : nécessaire(s) pour « login ».",
                      blocking=False)
     return Check("identifiants", True, f"identifiant {settings.identifier}, mot de passe renseigné")
+
+
+def keyring_check() -> Check:
+    """Which keyring `secret set` and the dashboard would use, or plainly that there is none."""
+    from bot.settings import secrets
+
+    try:
+        return Check("trousseau", True, f"mots de passe rangés dans {secrets.where()}", blocking=False)
+    except secrets.KeyringUnavailable as exc:
+        return Check("trousseau", False, exc.message, blocking=False)
 
 
 def accounts_file(environ) -> Check:

@@ -111,3 +111,13 @@ def test_doctor_live_says_when_the_portal_refuses_a_headless_browser(run_cli, tm
     assert result.returncode == 10, result.stdout + result.stderr
     assert "refuse les navigateurs invisibles" in result.stderr and "fenêtre visible" in result.stderr
     assert "étranger" not in result.stderr
+
+
+def test_doctor_says_plainly_when_there_is_no_system_keyring():
+    from bot.run.doctor_checks import keyring_check
+    from tests.support.keyrings import no_keyring
+
+    assert keyring_check().ok and "le trousseau des tests" in keyring_check().detail
+    with no_keyring():
+        check = keyring_check()
+    assert not check.ok and not check.blocking and "Aucun trousseau système" in check.detail

@@ -115,3 +115,10 @@ def test_a_keyring_backend_that_cannot_be_loaded_is_exit_2(run_cli, tmp_path):
     assert plain.returncode == 2 and "n'est pas celui du système" in plain.stderr, plain.stderr
     assert "Traceback" not in result.stderr + plain.stderr
     assert not list((tmp_path / "xdg").rglob("*.cfg"))  # no password file written
+
+
+@pytest.mark.parametrize("typed", ["\x00" * 12, "x" * 100_000], ids=["nul", "100000"])
+def test_secret_set_refuses_a_password_no_one_types(run_cli, typed):
+    result = run_cli("secret", "set", "al-amal", input=typed + "\n")
+    assert result.returncode == 2 and "rien n'a été enregistré" in result.stderr, result.stderr
+    assert secrets.read("al-amal") is None
