@@ -62,8 +62,12 @@ def opened(state: Path | None, folder: str, run_id: str, account: str, period: s
                   "VALUES (?, ?, ?, ?, ?, ?, 0)", (folder, run_id, account, period, tsa, first_hash))
 
 
-def closed(state: Path | None, folder: str, final_hash: str, stamped: bool) -> None:
-    _write(state, "UPDATE runs SET final_hash=?, stamped=? WHERE folder=?", (final_hash, int(stamped), folder))
+def closed(state: Path | None, folder: str, final_hash: str) -> None:
+    _write(state, "UPDATE runs SET final_hash=? WHERE folder=?", (final_hash, folder))
+
+
+def stamped(state: Path | None, folder: str) -> None:
+    _write(state, "UPDATE runs SET stamped=1 WHERE folder=?", (folder,))
 
 
 def printed(state: Path | None, folder: str, pdf_hash: str) -> None:

@@ -223,9 +223,10 @@ class Recorder:
         except StorageError as exc:  # the run's own error says more; the lines written so far stay valid
             logger.warning("Ligne de fin du manifeste non écrite : {}", exc.message)
             return {}
-        final_hash = self.manifest.prev
-        stamped = self._stamp() if self.tsa_url else False
-        journal.closed(self.state_dir, self.folder.name, final_hash, stamped)
+        # noted before the stamp is asked for (up to 10 s): a kill meanwhile leaves a journal that agrees
+        journal.closed(self.state_dir, self.folder.name, self.manifest.prev)
+        if self.tsa_url and self._stamp():
+            journal.stamped(self.state_dir, self.folder.name)
         return line
 
     def _stamp(self) -> bool:

@@ -124,7 +124,11 @@ def _printed_report(folder: Path, records: list[dict], fin: dict | None, entry, 
     if not pdf.is_file() or PDF_NAME in listed:
         return
     if entry is not None and entry.pdf_hash is not None:
-        if sha256_file(pdf) != entry.pdf_hash:
+        try:
+            same = sha256_file(pdf) == entry.pdf_hash
+        except OSError:
+            same = False
+        if not same:
             problems.append(f"{PDF_NAME} n'est pas celui imprimé pour cette exécution (journal des exécutions) : "
                             "remplacé.")
         return

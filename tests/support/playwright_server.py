@@ -26,7 +26,7 @@ class PlaywrightServer:
         config.write_text(json.dumps({"executablePath": executable, "headless": True, "host": "127.0.0.1",
                                       "args": browsers.LAUNCH_ARGS}), encoding="utf-8")
         node, cli = compute_driver_executable()
-        # The driver itself (not `python -m playwright`): stopping it closes its browser.
+        # The driver itself (not `python -m playwright`): its process tree is the server's.
         self.process = subprocess.Popen([node, cli, "launch-server", "--browser", "chromium", "--config", str(config)],
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.said = b""
@@ -50,9 +50,8 @@ class PlaywrightServer:
         return found.group()
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        """The server and the browser it started (by pid: on Windows, terminating node would leave it)."""
+        from bot.system.processes import kill_tree
+
+        kill_tree(self.process.pid, wait=20)
+        self.process.wait(timeout=10)
