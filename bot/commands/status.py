@@ -10,8 +10,25 @@ HELP = "État des déclarations : derniers essais, prochain essai et pourquoi, p
 ACCOUNT = "listing"  # every account; `--account` keeps one
 
 
+DETAILED_UP_TO = 3  # accounts; beyond, one line per account and period, the most urgent first
+
+
 def add_options(parser) -> None:
+    from bot.ledger.urgency import FAMILIES
+
     parser.add_argument("--json", action="store_true", help="sortie JSON (pour un script)")
+    parser.add_argument("--etat", type=_family_word, choices=FAMILIES,
+                        help="seulement les périodes dans cet état : a-faire (en attente d'un essai), en-cours "
+                             "(essai ou dépôt en cours, code à donner), echec (le bot attend votre intervention), "
+                             "deposee")
+
+
+def _family_word(text: str) -> str:
+    """« Échec », « déposée », « a faire » are the same words as « echec », « deposee », « a-faire »."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text.strip().lower()).encode("ascii", "ignore").decode()
+    return "-".join(plain.replace("_", " ").replace("-", " ").split())
 
 
 def run(args, env) -> int:
@@ -26,25 +43,62 @@ def run(args, env) -> int:
     ledger = Ledger(folder) if (folder / FILE).exists() else None
     if args.account:
         _known(env.environ, ledger, args.account)
-    accounts = _accounts(ledger, scheduler, env, args.account) if ledger else {}
+    accounts, order = _accounts(ledger, scheduler, env, folder, args.account) if ledger else ({}, [])
     unplanned = _unplanned(env, set(accounts), args.account)
+    if args.etat:  # a state asked for: only the periods in it (an account never planned has none)
+        order = [o for o in order if o["etat"] == args.etat]
+        kept = {(o["account"], o["period"]) for o in order}
+        accounts = {a: [p for p in ps if (a, p["period"]) in kept] for a, ps in accounts.items()}
+        accounts, unplanned = {a: ps for a, ps in accounts.items() if ps}, {}
     warnings = _warnings(folder)
     if args.json:
         env.say(json.dumps({"scheduler": scheduler, "accounts": [{"account": a, "periods": p} for a, p in accounts.items()]
                             + [{"account": a, "periods": [], "latest_run": run} for a, run in unplanned.items()],
-                            **warnings}, ensure_ascii=False, indent=2))
+                            "order": order, **warnings}, ensure_ascii=False, indent=2))
         return ExitCode.OK
     _say_scheduler(env, scheduler)
     for line in [line for found in warnings.values() if found for line in found["lines"]]:
         env.say(line)
-    if not accounts:
+    if args.etat and not accounts:
+        env.say(f"Aucune période « {args.etat} ».")
+    elif not accounts:
         env.say("Aucune déclaration planifiée pour l'instant. Lancez « damancom-bot schedule ».")
-    for account, periods in accounts.items():
-        for p in periods:
-            _say_period(env, account, p)
+    periods = {(a, p["period"]): p for a, ps in accounts.items() for p in ps}
+    if len({*accounts, *unplanned}) > DETAILED_UP_TO:
+        _say_lines(env, order, periods, unplanned)
+        return ExitCode.OK
+    for o in order:
+        _say_period(env, o["account"], periods[o["account"], o["period"]])
     for account, run in unplanned.items():
         _say_unplanned(env, account, run)
     return ExitCode.OK
+
+
+def _say_lines(env, order: list[dict], periods: dict, unplanned: dict) -> None:
+    """Many employers: one line each period, the most urgent first; `--account NOM` for the details."""
+    from bot.output.french import period as period_words
+
+    env.say(f"{len(order)} période(s), les plus urgentes d'abord (heures du Maroc ; détails : "
+            "damancom-bot status --account NOM) :")
+    for o in order:
+        p = periods[o["account"], o["period"]]
+        env.say(f"Compte {o['account']} - période {period_words(o['period'])} : {_line(o, p)}")
+    for account, run in unplanned.items():
+        env.say(f"Compte {account} : aucune déclaration planifiée ; {_last_run_words(run)}")
+
+
+def _line(o: dict, p: dict) -> str:
+    from datetime import datetime
+
+    from bot.ledger.words import STATE_FR, hours_fr, waiting_line, when
+
+    state = STATE_FR.get(p["state"], "essai interrompu")
+    if p["state"] == "done":
+        return f"{state} ; {p['reason_fr']}"
+    step = waiting_line(o["waiting"], o["account"]) if o["waiting"] is not None else p["reason_fr"]
+    late = " ; en retard : l'essai prévu n'a pas eu lieu" if p["overdue"] else ""
+    return (f"{state} ; {step}{late} ({hours_fr(o['hours_left'])}, "
+            f"le {when(datetime.fromisoformat(p['deadline']))})")
 
 
 def _unplanned(env, planned: set[str], only: str | None) -> dict[str, dict | None]:
@@ -81,28 +135,36 @@ def _latest_run(recordings, account: str) -> dict | None:
 
 
 def _say_unplanned(env, account: str, run: dict | None) -> None:
+    env.say(f"Compte {account} : aucune déclaration planifiée (le planificateur ne l'a pas encore pris en charge).")
+    env.say(f"  {_last_run_words(run)}")
+
+
+def _last_run_words(run: dict | None) -> str:
     from bot.audit.report import when_fr
     from bot.exit_codes import title
     from bot.output.french import period as period_words
 
-    env.say(f"Compte {account} : aucune déclaration planifiée (le planificateur ne l'a pas encore pris en charge).")
     if run is None:
-        env.say("  aucune exécution enregistrée")
-        return
+        return "aucune exécution enregistrée"
     what = "dernier dépôt" if run["kind"] == "declaration" else "dernière connexion"
     outcome = title(run["exit_code"]) if run["exit_code"] is not None else "inachevée"
-    env.say(f"  {what} : {when_fr(run['started'])}, période {period_words(run['period'])} : {outcome}")
+    return f"{what} : {when_fr(run['started'])}, période {period_words(run['period'])} : {outcome}"
 
 
-def _accounts(ledger, scheduler: dict, env, only: str | None = None) -> dict[str, list]:
+def _accounts(ledger, scheduler: dict, env, folder, only: str | None = None) -> tuple[dict[str, list], list[dict]]:
+    """Each account's periods, and every period in the order it needs the person (`urgency`)."""
+    from bot.handover import dropbox
     from bot.ledger import ledger as L
+    from bot.ledger import urgency
     from bot.ledger.words import period_line
     from bot.schedule.plan import parse_plan
     from bot.system import clock
 
     plans: dict[str, object] = {}
+    waiting: dict[str, str | None] = {}  # account → the phase its live run waits in, None: no run waits
     now = clock.now()
     accounts: dict[str, list] = {}
+    ranks: list[tuple] = []
     for row in ledger.periods(only):
         if row.account not in plans:  # each account's own deadline overrides (accounts file)
             plans[row.account] = parse_plan(_environ_of(env.environ, row.account))
@@ -124,7 +186,15 @@ def _accounts(ledger, scheduler: dict, env, only: str | None = None) -> dict[str
             "attempts": [{"started": a.started.isoformat(), "ended": a.ended.isoformat() if a.ended else None,
                           "exit_code": a.exit_code, "outcome": a.outcome if a.ended else ("in_progress" if running else "interrupted"),
                           "audit_folder": a.audit_folder} for a in attempts]})
-    return accounts
+        if row.account not in waiting:
+            live = dropbox.read_waiting(dropbox.handover_dir(folder, row.account))
+            waiting[row.account] = str(live.get("phase") or "") if live else None
+        awaited = waiting[row.account] is not None and row.state != L.DONE
+        key = urgency.key(row, now, awaited=awaited, interrupted=shown_state == "interrupted")
+        ranks.append((key, {"account": row.account, "period": row.period, "group": urgency.GROUPS[key[0]],
+                            "etat": urgency.family(row, key[0]), "hours_left": round(urgency.hours_left(row, now), 1),
+                            "waiting": waiting[row.account] if awaited else None}))
+    return accounts, [entry for _, entry in sorted(ranks, key=lambda r: r[0])]
 
 
 def _known(environ, ledger, name: str) -> None:

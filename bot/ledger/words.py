@@ -75,3 +75,25 @@ def period_line(row: L.PeriodRow) -> str:
             return f"{text}, essai le {when(row.next_attempt)}"
         return f"{text} à {when(row.updated)}, nouvel essai le {when(row.next_attempt)}"
     return text
+
+
+# `status` for many accounts (`bot/ledger/urgency.py`): what the person does next when a run waits.
+WAITING_FR = {
+    "code": "code SMS à donner : damancom-bot otp CODE --account {account}",
+    "ready": "le bot attend « prêt » : damancom-bot ready --account {account}",
+    "question": "une question du portail attend votre réponse : damancom-bot answer RÉPONSE --account {account}",
+    "confirm": "le bot attend votre confirmation (tableau de bord ou terminal)",
+}
+FAMILY_FR = {"a-faire": "à faire (en attente d'un essai)", "en-cours": "en cours (essai ou dépôt)",
+             "echec": "en échec (le bot attend votre intervention)", "deposee": "déposée"}
+
+
+def waiting_line(phase: str | None, account: str) -> str:
+    return WAITING_FR.get(phase or "", "un essai attend votre réponse").format(account=account)
+
+
+def hours_fr(hours: float) -> str:
+    """« échéance dans 5 h » / « dans 3 j » / « dépassée » — how close a deadline is."""
+    if hours < 0:
+        return "échéance dépassée"
+    return f"échéance dans {hours:.0f} h" if hours < 48 else f"échéance dans {hours / 24:.0f} j"
