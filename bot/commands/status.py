@@ -95,7 +95,10 @@ def _line(o: dict, p: dict) -> str:
     state = STATE_FR.get(p["state"], "essai interrompu")
     if p["state"] == "done":
         return f"{state} ; {p['reason_fr']}"
-    step = waiting_line(o["waiting"], o["account"]) if o["waiting"] is not None else p["reason_fr"]
+    if o["waiting"] is not None:  # a live run waits: whatever the ledger last said, it is under way
+        state, step = "un essai vous attend", waiting_line(o["waiting"], o["account"])
+    else:
+        step = p["reason_fr"]
     late = " ; en retard : l'essai prévu n'a pas eu lieu" if p["overdue"] else ""
     return (f"{state} ; {step}{late} ({hours_fr(o['hours_left'])}, "
             f"le {when(datetime.fromisoformat(p['deadline']))})")
@@ -158,8 +161,10 @@ def _accounts(ledger, scheduler: dict, env, folder, only: str | None = None) -> 
     from bot.ledger import urgency
     from bot.ledger.words import period_line
     from bot.schedule.plan import parse_plan
+    from bot.settings.accounts import all_accounts
     from bot.system import clock
 
+    configured = all_accounts(env.environ)  # read once: forty employers, one read of the file
     plans: dict[str, object] = {}
     waiting: dict[str, str | None] = {}  # account → the phase its live run waits in, None: no run waits
     now = clock.now()
@@ -167,7 +172,7 @@ def _accounts(ledger, scheduler: dict, env, folder, only: str | None = None) -> 
     ranks: list[tuple] = []
     for row in ledger.periods(only):
         if row.account not in plans:  # each account's own deadline overrides (accounts file)
-            plans[row.account] = parse_plan(_environ_of(env.environ, row.account))
+            plans[row.account] = parse_plan(_environ_of(env.environ, configured, row.account))
         plan = plans[row.account]
         row.deadline = plan.deadline(row.period)  # overrides apply whenever they are read
         attempts = ledger.attempts(row.account, row.period)
@@ -219,10 +224,10 @@ def _warnings(folder) -> dict:
     return {"notifications": undelivered(folder), "clock": offset_warning(folder)}
 
 
-def _environ_of(environ, account: str) -> dict:
+def _environ_of(environ, configured: list, account: str) -> dict:
     from bot.settings import accounts
 
-    found = accounts.find(accounts.all_accounts(environ), account)
+    found = accounts.find(configured, account)
     return accounts.account_environ(environ, found, need_password=False) if found else dict(environ)
 
 
