@@ -1,10 +1,12 @@
-"""Many accounts at once: `damancom-bot login --all` with 1, 5 and 10 accounts on one sandbox,
+"""Many accounts at once: `damancom-bot login --all` with 1, 5, 10 or 30 accounts on one sandbox,
 every code handed over the moment the sandbox « sends » it (dropped for its account, as
 `otp CODE --account NAME` does). Wall time and peak memory of the bot's whole process tree
 (Python, Playwright's drivers, the shared Chromium and its renderers); the sandbox runs in this
 process and is not counted.
 
-Usage: uv run python bench/accounts.py [--runs 2] [--sizes 1,5,10]
+Usage: uv run python bench/accounts.py [--runs 2] [--sizes 1,5,10[,30]] [--parallel N]
+30 accounts (an accountant's portfolio) is asked for explicitly: 30 logins at once on a 2-core
+machine take minutes; `--parallel N` caps the logins under way (DAMANCOM_PARALLEL, default: all).
 Memory: the sum of RSS over the tree overcounts pages Chromium's processes share; PSS (Linux)
 splits shared pages between them and is the fairer total. Both are shown.
 Never run as tests: machines here are noisy.
@@ -78,7 +80,10 @@ def accounts(n: int) -> list[Account]:
                     employer=f"Officine {i}", affiliation=f"{2000000 + i}") for i in range(1, n + 1)]
 
 
-def once(n: int, workdir: Path) -> dict:
+SIZES = (1, 5, 10, 30)
+
+
+def once(n: int, workdir: Path, parallel: int | None = None) -> dict:
     people = accounts(n)
     names = {a.identifier: f"client-{i:02d}" for i, a in enumerate(people, 1)}
     state = workdir / "state"
@@ -97,13 +102,13 @@ def once(n: int, workdir: Path) -> dict:
         sandbox.portal.outbox.listeners[:] = [hand_over]
         env = {k: v for k, v in os.environ.items() if not k.startswith("DAMANCOM_")}
         env.update(DAMANCOM_STATE_DIR=str(state), DAMANCOM_RECORDINGS=str(workdir / "recordings"),
-                   DAMANCOM_LOCAL_PAGE="0", DAMANCOM_PARALLEL=str(n), PYTHONIOENCODING="utf-8")
+                   DAMANCOM_LOCAL_PAGE="0", DAMANCOM_PARALLEL=str(min(parallel or n, n)), PYTHONIOENCODING="utf-8")
         start = time.perf_counter()
         process = subprocess.Popen([str(BIN / "damancom-bot"), "login", "--all"], cwd=workdir, env=env,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         memory = TreeMemory(process.pid)
         memory.start()
-        out, err = process.communicate(timeout=600)
+        out, err = process.communicate(timeout=max(600, 60 * n))  # 30 accounts on 2 cores: minutes
         seconds = time.perf_counter() - start
         memory.done.set()
         memory.join()
@@ -116,18 +121,20 @@ def once(n: int, workdir: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--sizes", default="1,5,10")
+    parser.add_argument("--sizes", default="1,5,10", type=_sizes, help="parmi 1, 5, 10, 30, séparés par des virgules")
+    parser.add_argument("--parallel", type=int, choices=range(1, 33), metavar="1..32",
+                        help="connexions à la fois (DAMANCOM_PARALLEL) ; par défaut autant que de comptes")
     options = parser.parse_args()
-    sizes = [int(s) for s in options.sizes.split(",")]
+    sizes = options.sizes
     results: dict[int, list[dict]] = {n: [] for n in sizes}
     for _ in range(options.runs):
         for n in sizes:  # alternated, so a noisy minute does not fall on one size only
             with tempfile.TemporaryDirectory(prefix="bench-comptes-") as tmp:
-                results[n].append(once(n, Path(tmp)))
+                results[n].append(once(n, Path(tmp), options.parallel))
     base = None
     print(f"Machine : {platform.platform()}, {os.cpu_count()} cœurs, "
           f"{psutil.virtual_memory().total / 2**30:.1f} Gio ; Python {platform.python_version()} ; "
-          f"{options.runs} passages, médianes.\n")
+          f"{options.runs} passages, médianes ; connexions à la fois : {options.parallel or 'toutes'}.\n")
     print("| comptes | durée (s) | × 1 compte | pic RSS (Mio) | pic PSS (Mio) | × 1 compte (PSS) | processus |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for n in sizes:
@@ -140,6 +147,17 @@ def main() -> None:
         parts = results[n][-1]["parts"]
         print(f"{n} compte(s), PSS au pic par sorte de processus : "
               + ", ".join(f"{k} {v / 2**20:.0f} Mio" for k, v in sorted(parts.items(), key=lambda kv: -kv[1])))
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(s) for s in text.split(",")]
+    except ValueError:
+        sizes = []
+    if not sizes or not set(sizes) <= set(SIZES):
+        raise argparse.ArgumentTypeError(f"« {text} » : tailles possibles {', '.join(map(str, SIZES))}, "
+                                         "séparées par des virgules (par exemple 1,5,10,30)")
+    return sizes
 
 
 if __name__ == "__main__":

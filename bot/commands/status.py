@@ -78,8 +78,9 @@ def _say_lines(env, order: list[dict], periods: dict, unplanned: dict) -> None:
     """Many employers: one line each period, the most urgent first; `--account NOM` for the details."""
     from bot.output.french import period as period_words
 
-    env.say(f"{len(order)} période(s), les plus urgentes d'abord (heures du Maroc ; détails : "
-            "damancom-bot status --account NOM) :")
+    if order:
+        env.say(f"{len(order)} période(s), les plus urgentes d'abord (heures du Maroc ; détails : "
+                "damancom-bot status --account NOM) :")
     for o in order:
         p = periods[o["account"], o["period"]]
         env.say(f"Compte {o['account']} - période {period_words(o['period'])} : {_line(o, p)}")

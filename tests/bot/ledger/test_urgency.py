@@ -55,7 +55,8 @@ def test_order_code_first_then_failures_then_fewest_hours_then_filed():
 
 def test_ties_are_broken_by_account_then_period():
     rows = [row(account="b"), row(account="a", period="2026-09"), row(account="a")]
-    assert [(r.account, r.period) for r in U.ranked(rows, NOW)] == [("a", "2026-09"), ("a", "2026-10"), ("b", "2026-10")]
+    ranked = [(r.account, r.period) for r in U.ranked(rows, NOW)]
+    assert ranked == [("a", "2026-09"), ("a", "2026-10"), ("b", "2026-10")]
 
 
 def test_now_is_injected_a_later_now_makes_the_same_deadline_closer():
