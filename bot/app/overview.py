@@ -34,6 +34,7 @@ class ReportView:
 
 def periods(state_dir: Path, environ, scheduler_running: bool, now=None) -> list[PeriodView]:
     from bot.ledger import ledger as L
+    from bot.ledger.urgency import ranked
     from bot.ledger.words import STATE_FR, day, period_line
     from bot.schedule.plan import parse_plan
     from bot.system import clock
@@ -43,7 +44,7 @@ def periods(state_dir: Path, environ, scheduler_running: bool, now=None) -> list
         return []
     plan = parse_plan(environ)
     shown = []
-    for row in L.Ledger(state_dir).periods():
+    for row in ranked(L.Ledger(state_dir).periods(), now, scheduler_running=scheduler_running):  # as `status`
         row.deadline = plan.deadline(row.period)
         if row.state == L.IN_PROGRESS and not scheduler_running:
             state, line = "essai interrompu", "aucun planificateur ne tourne : l'essai sera repris à son démarrage"
