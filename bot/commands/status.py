@@ -165,7 +165,7 @@ def _accounts(ledger, scheduler: dict, env, folder, only: str | None = None) -> 
     from bot.settings.accounts import all_accounts
     from bot.system import clock
 
-    configured = all_accounts(env.environ)  # read once: forty employers, one read of the file
+    configured = None  # the accounts file, read once for forty employers (and only when a period needs it)
     plans: dict[str, object] = {}
     waiting: dict[str, str | None] = {}  # account → the phase its live run waits in, None: no run waits
     now = clock.now()
@@ -173,6 +173,7 @@ def _accounts(ledger, scheduler: dict, env, folder, only: str | None = None) -> 
     ranks: list[tuple] = []
     for row in ledger.periods(only):
         if row.account not in plans:  # each account's own deadline overrides (accounts file)
+            configured = all_accounts(env.environ) if configured is None else configured
             plans[row.account] = parse_plan(_environ_of(env.environ, configured, row.account))
         plan = plans[row.account]
         row.deadline = plan.deadline(row.period)  # overrides apply whenever they are read

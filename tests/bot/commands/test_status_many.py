@@ -11,6 +11,7 @@ import pytest
 
 from bot.handover import dropbox
 from bot.ledger import ledger as L
+from bot.output.french import period as period_words
 from bot.system import clock
 from bot.system.files import write_atomic
 from bot.system.processes import me
@@ -83,9 +84,8 @@ def test_forty_employers_one_line_each_most_urgent_first(employers):
     assert listed(text) == order
     lines = {line.split(" ")[1]: line for line in text.splitlines() if line.startswith("Compte ")}
     assert len(lines) == 40 and all(" - période " in line for line in lines.values())
-    period_fr = clock.previous_period(clock.now())
-    from bot.output.french import period
-    assert all(f" - période {period(period_fr)} : " in line for line in lines.values())  # in French
+    in_french = period_words(clock.previous_period(clock.now()))  # « novembre 2026 »
+    assert all(f" - période {in_french} : " in line for line in lines.values())
     ready, code = order[0], order[1]  # both wait for the person; « prêt ? » has the closer deadline
     assert category[code] == category[ready] == "awaited"
     assert f"un essai vous attend ; code SMS à donner : damancom-bot otp CODE --account {code}" in lines[code]
