@@ -96,4 +96,6 @@ def hours_fr(hours: float) -> str:
     """« échéance dans 5 h » / « dans 3 j » / « dépassée » — how close a deadline is."""
     if hours < 0:
         return "échéance dépassée"
+    if hours < 1:
+        return "échéance dans moins d'une heure"
     return f"échéance dans {hours:.0f} h" if hours < 48 else f"échéance dans {hours / 24:.0f} j"

@@ -64,3 +64,12 @@ def test_now_is_injected_a_later_now_makes_the_same_deadline_closer():
     assert U.group(late, NOW) == U.LATER
     assert U.group(late, NOW + timedelta(hours=50)) == U.CLOSE
     assert U.hours_left(late, NOW + timedelta(hours=50)) == 50
+
+
+@pytest.mark.parametrize("hours, words", [(-0.5, "échéance dépassée"), (0.4, "échéance dans moins d'une heure"),
+                                          (5.2, "échéance dans 5 h"), (47, "échéance dans 47 h"),
+                                          (72, "échéance dans 3 j")])
+def test_how_close_a_deadline_is_in_french(hours, words):
+    from bot.ledger.words import hours_fr
+
+    assert hours_fr(hours) == words
