@@ -17,7 +17,7 @@ def add_options(parser) -> None:
     parser.add_argument("--url", help="pour approve : l'adresse du bac à sable (ligne « URL … » au démarrage)")
     parser.add_argument("--fault", metavar="PANNE",
                         help="simule une panne : unavailable, maintenance, slow, hang, reset, session-expiry, "
-                             "drift, server-error, busy-hours")
+                             "drift, server-error, busy-hours, slow-receipt")
     parser.add_argument("--slow-seconds", type=float, default=3.0,
                         help="pour slow : délai de chaque réponse ; pour slow-receipt : de la réponse à la validation (s)")
     parser.add_argument("--busy-hours", default="08:00-20:00",
