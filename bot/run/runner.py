@@ -352,8 +352,14 @@ def hand_over_browser(interface, summary, ctx, person: HandOver, settings: Setti
 
 
 def _note_stage(settings: Settings, stage: str) -> None:
-    """The scheduler's attempt learns, before the click, that an SMS may go out (write-ahead)."""
-    ledger.note_stage(settings.state_dir, settings.account, stage, clock.now())
+    """The scheduler's attempt learns, before the click, that an SMS may go out (write-ahead: when
+    that cannot be written, nothing is sent). That the code step ended only relaxes the next try."""
+    try:
+        ledger.note_stage(settings.state_dir, settings.account, stage, clock.now())
+    except BotError as exc:
+        if stage == ledger.SMS_POSSIBLE:
+            raise
+        logger.warning("Registre non mis à jour après la connexion : {}", exc.message)
 
 
 def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: str, task=None) -> LoginResult:
