@@ -30,7 +30,8 @@ hypothesis_settings.register_profile("suite", deadline=None)
 hypothesis_settings.load_profile("suite")
 
 
-pytest_plugins = ["tests.support.devtools", "tests.support.telegram_api"]  # x_display, shared_chromium; telegram
+pytest_plugins = ["tests.support.devtools", "tests.support.telegram_api",  # x_display, shared_chromium; telegram
+                  "tests.support.shape_table"]  # the seeded shapes test's closing table
 
 
 @pytest.fixture(autouse=True)
