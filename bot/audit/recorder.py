@@ -88,6 +88,10 @@ class Recorder:
         except OSError as exc:
             raise StorageError.from_os(exc, self.folder) from None
 
+    def new_file(self, step: str, suffix: str) -> Path:
+        """The name the next file of this run takes (numbered like the screenshots); `add_file` records it."""
+        return self._next_name(step, suffix)
+
     def _next_name(self, step: str, suffix: str) -> Path:
         slug = re.sub(r"[^a-z0-9]+", "-", step.lower()).strip("-") or "ecran"
         return self.folder / f"{self.manifest.seq + 1:02d}-{slug}{suffix}"

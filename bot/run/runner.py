@@ -14,6 +14,7 @@ from typing import Iterator
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 
+from bot.audit import snapshot
 from bot.audit.recorder import Recorder
 from bot.audit.report import write_reports
 from bot.errors import (
@@ -23,6 +24,7 @@ from bot.errors import (
     BrowserNotFound,
     BrowserRefused,
     CredentialsRejected,
+    PortalRefused,
     UnexpectedPage,
 )
 from bot.exit_codes import ExitCode
@@ -292,6 +294,14 @@ def _no_window(settings: Settings, person: HandOver, own) -> str | None:
     return own.no_window_reason()
 
 
+def _snapshot(recorder: Recorder, page, exc: BotError, settings: Settings) -> None:
+    """The portal surprised the bot (a screen it does not know, a refusal): a sanitized snapshot of
+    the page for the « rapport de portail » (`bot/audit/snapshot.py`)."""
+    if exc.exit_code == ExitCode.SCREENS_CHANGED or isinstance(exc, (PortalRefused, BrowserRefused)):
+        snapshot.keep(recorder, page, exit_code=exc.exit_code, message=exc.message,
+                      selectors_dir=settings.selectors_dir)
+
+
 def _say(person: HandOver, text: str) -> None:
     logger.info(text)
     say = getattr(person, "say", None)
@@ -383,9 +393,12 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
             # Timeouts and page errors not foreseen by a page object: the screen is not what we expect.
             shot = recorder.try_screenshot(page, "echec")
             recorder.failure_evidence(page)
-            raise UnexpectedPage("étape suivante", page.url, page_title(page), shot, in_french(exc)) from None
-        except BotError:
+            unexpected = UnexpectedPage("étape suivante", page.url, page_title(page), shot, in_french(exc))
+            _snapshot(recorder, page, unexpected, settings)
+            raise unexpected from None
+        except BotError as exc:
             recorder.failure_evidence(page)
+            _snapshot(recorder, page, exc, settings)
             raise
         return LoginResult(summary, recorder, time.monotonic() - started, label)
     finally:
