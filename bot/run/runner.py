@@ -24,8 +24,8 @@ from bot.errors import (
     BrowserNotFound,
     BrowserRefused,
     CredentialsRejected,
-    PortalRefused,
     UnexpectedPage,
+    UnreadRefusal,
 )
 from bot.exit_codes import ExitCode
 from bot.handover.session import HandOver
@@ -296,8 +296,9 @@ def _no_window(settings: Settings, person: HandOver, own) -> str | None:
 
 def _snapshot(recorder: Recorder, page, exc: BotError, settings: Settings) -> None:
     """The portal surprised the bot (a screen it does not know, a refusal): a sanitized snapshot of
-    the page for the « rapport de portail » (`bot/audit/snapshot.py`)."""
-    if exc.exit_code == ExitCode.SCREENS_CHANGED or isinstance(exc, (PortalRefused, BrowserRefused)):
+    the page for the « rapport de portail » (`bot/audit/snapshot.py`). A refusal it could read (a
+    firewall, abroad, maintenance) is no surprise: its screenshot and HTML evidence are enough."""
+    if exc.exit_code == ExitCode.SCREENS_CHANGED or isinstance(exc, UnreadRefusal):
         snapshot.keep(recorder, page, exit_code=exc.exit_code, message=exc.message,
                       selectors_dir=settings.selectors_dir)
 

@@ -112,3 +112,12 @@ def test_a_run_stopped_on_an_unknown_screen_keeps_a_snapshot_and_its_folder_stil
     assert home["recognised"] is False and "otp_button" in home["elements"]
     verified = run_cli("audit", "verify", str(kept[0].parent))
     assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+def test_a_refusal_the_bot_cannot_read_keeps_a_snapshot_too(run_cli, tmp_path):
+    with TinyPortal("<!doctype html><html><body><p>Erreur 0x80070005</p></body></html>", status=403) as tiny:
+        result = run_cli("login", env={"DAMANCOM_URL": tiny.url, "DAMANCOM_IDENTIFIER": "PHARMA-DEMO",
+                                       "DAMANCOM_PASSWORD": PASSWORD, "DAMANCOM_RETRIES": "1"})
+    assert result.returncode == 4, result.stderr
+    kept = list((tmp_path / "recordings").rglob(f"*-{snapshot.STEP}.json"))
+    assert len(kept) == 1 and json.loads(kept[0].read_text(encoding="utf-8"))["exit_code"] == 4

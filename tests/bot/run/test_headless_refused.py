@@ -73,7 +73,7 @@ def test_refused_headless_goes_on_in_a_window_and_later_runs_open_one(refusing, 
         assert len(portal.outbox.all()) == 2
 
 
-def test_headless_asked_by_the_person_wins_and_ends_with_what_to_do(refusing):
+def test_headless_asked_by_the_person_wins_and_ends_with_what_to_do(refusing, tmp_path):
     portal, faults, _, run = refusing
     with Sandbox(portal, faults=faults, sms_delay=0) as sandbox:
         bot = run(sandbox, DAMANCOM_HEADLESS="1")
@@ -81,3 +81,4 @@ def test_headless_asked_by_the_person_wins_and_ends_with_what_to_do(refusing):
     assert "DAMANCOM_HEADLESS" in bot.err and "ne réessaiera pas seul" in bot.err
     assert [a for a in faults.agents if HEADLESS_MARK not in a] == []  # no window was opened
     assert portal.outbox.all() == []
+    assert not list((tmp_path / "recordings").rglob("*-instantane.json"))  # a refusal read is no surprise
