@@ -79,7 +79,7 @@ class Browsers:
 
     def open_window(self) -> None:
         """The same run goes on in a visible window of the person's own Chrome or Edge (the same
-        browser otherwise); the headless one is closed."""
+        browser otherwise); the refused headless one stays, to print the PDF report."""
         choice = browsers.own_browser(self.choice)
         env = self._screens.enter_context(browsers.window_screen())
         window = _launched(self.playwright, choice, headless=False, env=env)
