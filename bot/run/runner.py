@@ -290,7 +290,8 @@ def _no_window(settings: Settings, person: HandOver, own) -> str | None:
         return ("vous avez demandé un navigateur invisible (DAMANCOM_HEADLESS) : retirez ce réglage ou mettez-le à 0, "
                 "puis relancez")
     if getattr(person, "sms_at", None) is not None:  # never a second SMS for one try
-        return "un code SMS a déjà été demandé pendant cet essai : relancez, la connexion ouvrira directement une fenêtre"
+        return ("un code SMS a déjà été demandé pendant cet essai : relancez, la connexion ouvrira directement une "
+                "fenêtre")
     return own.no_window_reason()
 
 
@@ -301,6 +302,14 @@ def _snapshot(recorder: Recorder, page, exc: BotError, settings: Settings) -> No
     if exc.exit_code == ExitCode.SCREENS_CHANGED or isinstance(exc, UnreadRefusal):
         snapshot.keep(recorder, page, exit_code=exc.exit_code, message=exc.message,
                       selectors_dir=settings.selectors_dir)
+
+
+def _firewall_page(ctx: FlowContext) -> BrowserRefused | None:
+    from flows.portal import refused
+    from flows.unavailable import RefusalPage
+
+    refusal = RefusalPage(ctx).read()
+    return refused(ctx, refusal, "page de refus") if refusal.kind == "firewall" else None
 
 
 def _say(person: HandOver, text: str) -> None:
@@ -399,6 +408,9 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
             raise unexpected from None
         except BotError as exc:
             recorder.failure_evidence(page)
+            firewall = _firewall_page(ctx) if exc.exit_code == ExitCode.SCREENS_CHANGED else None
+            if firewall is not None:  # a firewall page after some step: not a screen that changed
+                raise firewall from None
             _snapshot(recorder, page, exc, settings)
             raise
         return LoginResult(summary, recorder, time.monotonic() - started, label)

@@ -100,7 +100,8 @@ def test_without_snapshots_the_report_says_so(tmp_path, run_cli):
 
 
 def test_a_run_stopped_on_an_unknown_screen_keeps_a_snapshot_and_its_folder_still_verifies(run_cli, tmp_path):
-    with TinyPortal("<!doctype html><html lang='fr'><body><h1>Portail rénové</h1><p>Bienvenue</p></body></html>") as tiny:
+    renovated = "<!doctype html><html lang='fr'><body><h1>Portail rénové</h1><p>Bienvenue</p></body></html>"
+    with TinyPortal(renovated) as tiny:
         result = run_cli("login", env={"DAMANCOM_URL": tiny.url, "DAMANCOM_IDENTIFIER": "PHARMA-DEMO",
                                        "DAMANCOM_PASSWORD": PASSWORD, "DAMANCOM_TIMEOUT_ACTION": "2"})
     assert result.returncode == 6, result.stderr

@@ -16,7 +16,6 @@ from bot.audit import snapshot
 from bot.audit.recorder import Recorder
 from bot.errors import BotError
 from bot.run import browser as browsers
-from bot.run.retry import RetryPolicy
 from bot.sandbox import Portal, Sandbox
 from bot.sandbox.faults import Faults
 from flows.context import FlowContext
