@@ -14,6 +14,7 @@ from typing import Iterator
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 
+from bot.audit import snapshot
 from bot.audit.recorder import Recorder
 from bot.audit.report import write_reports
 from bot.errors import (
@@ -23,6 +24,7 @@ from bot.errors import (
     BrowserRefused,
     CredentialsRejected,
     UnexpectedPage,
+    UnreadRefusal,
 )
 from bot.exit_codes import ExitCode
 from bot.handover.session import HandOver
@@ -78,7 +80,7 @@ class Browsers:
 
     def open_window(self) -> None:
         """The same run goes on in a visible window of the person's own Chrome or Edge (the same
-        browser otherwise); the headless one is closed."""
+        browser otherwise); the refused headless one stays, to print the PDF report."""
         choice = browsers.own_browser(self.choice)
         env = self._screens.enter_context(browsers.window_screen())
         window = _launched(self.playwright, choice, headless=False, env=env)
@@ -286,8 +288,26 @@ def _no_window(settings: Settings, person: HandOver, own) -> str | None:
         return ("vous avez demandé un navigateur invisible (DAMANCOM_HEADLESS) : retirez ce réglage ou mettez-le à 0, "
                 "puis relancez")
     if getattr(person, "sms_at", None) is not None:  # never a second SMS for one try
-        return "un code SMS a déjà été demandé pendant cet essai : relancez, la connexion ouvrira directement une fenêtre"
+        return ("un code SMS a déjà été demandé pendant cet essai : relancez, la connexion ouvrira directement une "
+                "fenêtre")
     return own.no_window_reason()
+
+
+def _snapshot(recorder: Recorder, page, exc: BotError, settings: Settings) -> None:
+    """The portal surprised the bot (a screen it does not know, a refusal): a sanitized snapshot of
+    the page for the « rapport de portail » (`bot/audit/snapshot.py`). A refusal it could read (a
+    firewall, abroad, maintenance) is no surprise: its screenshot and HTML evidence are enough."""
+    if exc.exit_code == ExitCode.SCREENS_CHANGED or isinstance(exc, UnreadRefusal):
+        snapshot.keep(recorder, page, exit_code=exc.exit_code, message=exc.message,
+                      selectors_dir=settings.selectors_dir)
+
+
+def _firewall_page(ctx: FlowContext) -> BrowserRefused | None:
+    from flows.portal import refused
+    from flows.unavailable import RefusalPage
+
+    refusal = RefusalPage(ctx).read()
+    return refused(ctx, refusal, "page de refus") if refusal.kind == "firewall" else None
 
 
 def _say(person: HandOver, text: str) -> None:
@@ -396,9 +416,15 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
             # Timeouts and page errors not foreseen by a page object: the screen is not what we expect.
             shot = recorder.try_screenshot(page, "echec")
             recorder.failure_evidence(page)
-            raise UnexpectedPage("étape suivante", page.url, page_title(page), shot, in_french(exc)) from None
-        except BotError:
+            unexpected = UnexpectedPage("étape suivante", page.url, page_title(page), shot, in_french(exc))
+            _snapshot(recorder, page, unexpected, settings)
+            raise unexpected from None
+        except BotError as exc:
             recorder.failure_evidence(page)
+            firewall = _firewall_page(ctx) if exc.exit_code == ExitCode.SCREENS_CHANGED else None
+            if firewall is not None:  # a firewall page after some step: not a screen that changed
+                raise firewall from None
+            _snapshot(recorder, page, exc, settings)
             raise
         return LoginResult(summary, recorder, time.monotonic() - started, label)
     finally:
