@@ -88,7 +88,7 @@ def login(app, form: dict[str, str]) -> str:
 
 def upload(app, fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> str:
     """Keeps the file in the period's inbox and checks it locally: nothing is sent, no SMS."""
-    from bot.ebds.check import check
+    from bot.ebds.check import inspect
     from bot.run.filing_task import inbox
     from bot.system.files import private_dir, private_opener, safe_name
 
@@ -98,17 +98,20 @@ def upload(app, fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> 
         raise BadInput("Choisissez le fichier de déclaration (DS_….txt) à déposer.")
     account = _need_identifier(app)
     text = content.decode("latin-1")  # e-BDS files are plain ASCII; never fail on a byte
-    problems = [str(p) for p in check(text, period=period)]
+    found = inspect(text, period=period)  # the same checker as `bds check`: its warnings are shown too
+    problems = [str(p) for p in found.errors]
     app.pending = {"period": period, "path": None, "name": Path(name).name, "problems": problems,
-                   "totals": None if problems else _totals(text)}
+                   "more_problems": found.more_errors, "warnings": [str(w) for w in found.warnings],
+                   "more_warnings": found.more_warnings, "totals": None if problems else _totals(text)}
     if problems:  # a refused file is not kept: the scheduler must never pick it up from the inbox
-        raise BadInput(f"Le fichier {Path(name).name} a {len(problems)} problème(s) : rien n'a été envoyé, aucun "
+        raise BadInput(f"Le fichier {Path(name).name} a {found.error_count} problème(s) : rien n'a été envoyé, aucun "
                        "SMS demandé. Corrigez-le puis déposez-le de nouveau.")
     target = private_dir(inbox(app.state_dir, account, period)) / (safe_name(Path(name).stem) + ".txt")
     with open(target, "wb", opener=private_opener) as handle:
         handle.write(content)
     app.pending["path"] = target
-    return f"Fichier {Path(name).name} vérifié : conforme. Vérifiez les totaux, puis confirmez le dépôt."
+    warned = f" avec {found.warning_count} avertissement(s) à vérifier" if found.warning_count else ""
+    return f"Fichier {Path(name).name} vérifié : conforme{warned}. Vérifiez les totaux, puis confirmez le dépôt."
 
 
 def declare(app, form: dict[str, str]) -> str:

@@ -144,15 +144,20 @@ def live_run(app) -> str:
         if job.running:
             status = f"<p>En cours : {escape(what)} pour le compte {escape(job.account)}.</p>"
         elif job.exit_code == 0:
-            status = f'<p class="ok">Terminé : {escape(what)} {DONE_FR.get(job.verb, "réussi")}. {escape(job.last_line)}</p>'
+            status = (f'<p class="ok">Terminé : {escape(what)} {DONE_FR.get(job.verb, "réussi")}. '
+                      f"{escape(progress.for_person(job.last_line))}</p>")
         else:
-            status = f'<p class="ko">Échec : {escape(what)}. {escape(job.last_line)}</p>'
+            status = f'<p class="ko">Échec : {escape(what)}. {escape(progress.for_person(job.last_line))}</p>'
         folder = progress.audit_folder(app.recordings, job.account, since=job.started)
     else:
         run = runs[0]
         status = f"<p>Connexion en cours pour le compte {escape(run['account'])}.</p>"
         folder = progress.audit_folder(app.recordings, run["account"], run_id=run["run_id"])
     found = progress.steps(folder)
+    due = progress.amount_due(found)
+    if due and job is not None and job.verb == "declare" and job.exit_code == 0:
+        status += (f'<p class="ok montant">Montant à payer : <b>{escape(due)}</b>. Le bot ne paie jamais : faites '
+                   "vous-même le télépaiement sur Damancom.</p>")
     rows = "".join(f'<li class="{"ok" if s["outcome"] == "ok" else "ko"}">{escape(s["time"])} — {escape(s["title"])}'
                    f'{(" : " + escape(s["message"])) if s["message"] else ""}</li>' for s in found)
     steps = f'<ol class="etapes">{rows}</ol>' if rows else "<p class=\"discret\">Démarrage…</p>"
@@ -196,13 +201,15 @@ def actions(app) -> str:
     pending = app.pending
     check = ""
     if pending and pending["problems"]:
-        items = "".join(f"<li>{escape(p)}</li>" for p in pending["problems"][:20])
+        items = _listed(pending["problems"], pending.get("more_problems", 0), "problème(s)")
         check = (f'<div class="attente"><p class="ko">Fichier {escape(pending["name"])} refusé par la vérification '
-                 f"locale (rien n'a été envoyé, aucun SMS) :</p><ul>{items}</ul></div>")
+                 f"locale (rien n'a été envoyé, aucun SMS) :</p>{items}{_warnings(pending)}</div>")
     elif pending:
         totals = "".join(f"<li>{escape(k)} : {escape(v)}</li>" for k, v in (pending["totals"] or {}).items())
         check = (f'<div class="attente"><p class="ok">Fichier {escape(pending["name"])} conforme pour la période '
-                 f'{escape(pending["period"])}.</p><ul>{totals}</ul><p>Confirmer le dépôt ? Le bot se connecte '
+                 f'{escape(pending["period"])}.</p><ul>{totals}</ul>{_warnings(pending)}<p>Le portail calcule le '
+                 "montant à payer : il s'affiche dans « Connexion en direct » dès qu'il montre les totaux, avant la validation.</p>"
+                 "<p>Confirmer le dépôt ? Le bot se connecte "
                  "(un SMS est envoyé), dépose le fichier, compare les totaux affichés par le portail et garde "
                  "l'accusé de réception.</p>"
                  + _form(app, "deposer", f'<input type="hidden" name="periode" value="{escape(pending["period"])}">'
@@ -214,17 +221,33 @@ def actions(app) -> str:
             f"toute connexion : un fichier refusé ne coûte aucun SMS.</p>{upload}{check}")
 
 
+def _listed(items: list[str], more: int, what: str, shown: int = 20) -> str:
+    rows = "".join(f"<li>{escape(p)}</li>" for p in items[:shown])
+    left = len(items[shown:]) + more
+    return f"<ul>{rows}</ul>" + (f'<p class="discret">… et {left} autre(s) {what}.</p>' if left else "")
+
+
+def _warnings(pending: dict) -> str:
+    """What `bds check` warns about on the same file: legal, but worth a look before filing."""
+    warnings = pending.get("warnings") or []
+    if not warnings:
+        return ""
+    count = len(warnings) + pending.get("more_warnings", 0)
+    return (f'<div class="avertissements"><p>{count} avertissement(s) à vérifier (ils n\'empêchent pas l\'envoi) :</p>'
+            + _listed(warnings, pending.get("more_warnings", 0), "avertissement(s)") + "</div>")
+
+
 def reports(app) -> str:
     found = app.reports()
     if not found:
         return "<h2>Accusés et rapports</h2><p>Aucun rapport pour l'instant.</p>"
     rows = "".join(
         f"<tr><td>{escape(r.started)}</td><td>{escape(r.account)}</td><td>{escape(r.period)}</td>"
-        f"<td>{escape(r.outcome)}</td><td>{escape(r.receipt or '')}</td><td>"
+        f"<td>{escape(r.outcome)}</td><td>{escape(r.receipt or '')}</td><td>{escape(r.amount)}</td><td>"
         + " · ".join(f'<a href="{app.prefix}/fichier/{escape(path)}" target="_blank" rel="noopener">{escape(label)}</a>'
                      for label, path in r.files) + "</td></tr>" for r in found)
     return ("<h2>Accusés et rapports</h2><table><thead><tr><th>Date</th><th>Compte</th><th>Période</th><th>Résultat</th>"
-            f"<th>Accusé de réception</th><th>Ouvrir</th></tr></thead><tbody>{rows}</tbody></table>")
+            f"<th>Accusé de réception</th><th>Montant à payer</th><th>Ouvrir</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
 def checks(app) -> str:

@@ -279,3 +279,59 @@ def test_a_refused_code_shows_as_a_failure_in_plain_french(page, dashboard, tmp_
         expect(page.get_by_role("status").filter(has_text="Code remis")).to_have_count(0)
     finally:
         channel.close()
+
+
+def test_the_check_shows_what_bds_check_warns_about_and_a_wrong_month_in_words(page, dashboard, tmp_path, portal):
+    from bot.ebds.check import inspect
+
+    dashboard.dashboard.environ["DAMANCOM_IDENTIFIER"] = "PHARMA-DEMO"
+    account = portal.accounts["PHARMA-DEMO"]
+    warned = make_file(tmp_path, account, "2026-10", new="998877665")  # a new employee's number fails its key
+    warnings = [str(w) for w in inspect(warned.read_text(encoding="ascii"), period="2026-10").warnings]
+    assert warnings  # what `bds check` prints for this file
+    page.goto(dashboard.url)
+    page.get_by_label("Période (AAAA-MM)").fill("2026-10")
+    page.get_by_label("Fichier de déclaration (DS_….txt)").set_input_files(warned)
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    expect(page.get_by_role("status")).to_contain_text(f"conforme avec {len(warnings)} avertissement(s) à vérifier")
+    shown = page.locator("#actions .avertissements")
+    for warning in warnings:
+        expect(shown).to_contain_text(warning)
+    later = tmp_path / "novembre"
+    later.mkdir()
+    page.get_by_label("Période (AAAA-MM)").fill("2026-10")
+    page.get_by_label("Fichier de déclaration (DS_….txt)").set_input_files(make_file(later, account, "2026-11",
+                                                                                   new="998877669"))
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    refused = page.locator("#actions li")
+    expect(refused).to_have_text(["Ce fichier est celui de novembre 2026, vous avez choisi octobre 2026 : déposez le "
+                                  "fichier d'octobre 2026, ou choisissez la période novembre 2026."])
+    expect(page.locator("#actions")).not_to_contain_text("L_Periode")
+
+
+def test_a_filing_s_steps_in_french_with_the_amount_to_pay(page, dashboard, tmp_path):
+    channel = DropboxChannel(Mailbox(), handover_dir(tmp_path / "state", "PHARMA-DEMO"), "run88", account="PHARMA-DEMO")
+    run = tmp_path / "recordings" / "PHARMA-DEMO" / "2026-10" / "20261101-210400-run88"
+    run.mkdir(parents=True)
+    _manifest_line(run, "debut")
+    _manifest_line(run, "preetabli")
+    _manifest_line(run, "fichier-declaration")
+    _manifest_line(run, "confirmation", totals={"employees": 4, "real": 1470050, "capped": 1470050, "amount": 301016})
+    _manifest_line(run, "fin", "echec", message="Le portail http://127.0.0.1:9/fr/ ne répond pas (Page.goto: "
+                   "net::ERR_CONNECTION_REFUSED at http://127.0.0.1:9/fr/) : réessayez plus tard.")
+    (run / "report.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.goto(dashboard.url)
+    try:
+        channel.open("ready")
+        steps = page.locator("#direct ol.etapes li")
+        expect(steps).to_have_text([re.compile("Préétabli téléchargé du portail$"),
+                                    re.compile("Fichier de déclaration gardé$"),
+                                    re.compile("Totaux affichés par le portail : 4 salarié\\(s\\), salaires réels "
+                                               "14 700,50 MAD, plafonnés 14 700,50 MAD, montant à payer 3 010,16 MAD$"),
+                                    re.compile("Fin : Le portail http://127.0.0.1:9/fr/ ne répond pas \\(connexion "
+                                               "refusée : rien ne répond à cette adresse\\) : réessayez plus tard\\.$")])
+        expect(page.locator("#direct")).not_to_contain_text("net::")
+    finally:
+        channel.close()
+    row = page.locator("#rapports").get_by_role("row", name=re.compile("2026-10"))
+    expect(row).to_contain_text("3 010,16 MAD")
