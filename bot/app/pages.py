@@ -31,7 +31,7 @@ def page(app, note: tuple[str, str, int | None] | None) -> str:
     flash = _flash(note, parts["direct"])
     problem = app.config_problem()
     if problem:
-        flash += f'<p class="note erreur" role="alert">Réglage à corriger : {escape(problem)}</p>'
+        flash += f'<p class="note erreur" role="alert">Réglage à corriger : {escape(progress.for_person(problem))}</p>'
     live = "".join(f'<section id="{n}" data-sig="{signature(parts[n])}" aria-live="polite">{parts[n]}</section>'
                    for n in LIVE[:2])
     later = "".join(f'<section id="{n}" data-sig="{signature(parts[n])}">{parts[n]}</section>' for n in LIVE[2:])
@@ -50,7 +50,7 @@ def _flash(note, direct: str) -> str:
         return ""
     kind, text, seen = note
     if kind == "erreur":
-        return f'<p class="note erreur" role="alert">{escape(text)}</p>'
+        return f'<p class="note erreur" role="alert">{escape(progress.for_person(text))}</p>'
     if kind == "attente":
         shown = _REFUSALS.search(direct)
         if shown and int(shown.group(1)) > (seen or 0):
@@ -258,7 +258,8 @@ def checks(app) -> str:
     elif state.get("checks"):
         body = "<ul>" + "".join(
             f'<li class="{"ok" if ok else ("ko" if blocking else "discret")}">{"✓" if ok else ("✗" if blocking else "–")} '
-            f"<b>{escape(name)}</b> : {escape(detail)}</li>" for name, ok, blocking, detail in state["checks"]) + "</ul>"
+            f"<b>{escape(name)}</b> : {escape(progress.for_person(detail))}</li>"
+            for name, ok, blocking, detail in state["checks"]) + "</ul>"
     else:
         body = "<p>Le navigateur, les dossiers, les sélecteurs et Telegram sont vérifiés à la demande.</p>"
     return f"<h2>Vérifications (doctor)</h2>{body}{button}"

@@ -131,7 +131,13 @@ def for_person(message: str) -> str:
     and the browser's network errors (« Page.goto: net::ERR_CONNECTION_REFUSED at … ») in words."""
     from bot.cli import for_person as plain
 
+    for name, words in _PAGE_WORDS.items():  # the settings of the page's own « Réglages » form
+        message = re.sub(rf"\b{name}\b", words, message)
     return _NET_ERROR.sub(lambda m: _net_words(m.group(1)), plain(message))
+
+
+_PAGE_WORDS = {"DAMANCOM_TELEGRAM_TOKEN": "le réglage « jeton du bot Telegram »",
+               "DAMANCOM_TELEGRAM_CHAT": "le réglage « numéro de la discussion Telegram »"}
 
 
 _NET_ERROR = re.compile(r"(?:[A-Za-z]+\.[A-Za-z_]+: )?net::(ERR_[A-Z0-9_]+)(?: at \S+?(?=[)\s]|$))?")
