@@ -26,7 +26,7 @@ def _waiting(app, form: dict[str, str], phase: str):
     from bot.handover.client import find_waiting
 
     account = form.get("compte", "").strip() or None
-    return find_waiting(Env(environ=app.environ), account, phase=phase)
+    return find_waiting(Env(environ=app.run_environ()), account, phase=phase)
 
 
 def ready(app, form: dict[str, str]) -> str:
@@ -81,7 +81,10 @@ def answer(app, form: dict[str, str]) -> str:
 def login(app, form: dict[str, str]) -> str:
     period = _period(form.get("periode", ""), required=False)
     _need_identifier(app)
-    app.jobs.start("login", app.account, period, env_extra=app.child_secrets())
+    app.jobs.start("login", app.account, period, env_extra=app.run_env(), trial=bool(app.trial))
+    if app.trial:
+        return ("Connexion d'essai lancée : le portail d'essai va « envoyer » un SMS, affiché sur cette page. "
+                "Saisissez son code dans la case « Code reçu par SMS ».")
     return ("Connexion lancée : le portail va envoyer un code par SMS au téléphone enregistré à la CNSS. "
             "Saisissez-le dans la case « Code reçu par SMS » dès qu'il apparaît.")
 
@@ -122,10 +125,11 @@ def declare(app, form: dict[str, str]) -> str:
     _need_identifier(app)
     # the person saw the local check's totals and clicked « Déposer la déclaration »: that is the confirmation
     app.jobs.start("declare", app.account, period, extra=("--file", str(pending["path"]), "--sans-confirmation"),
-                   env_extra=app.child_secrets())
+                   env_extra=app.run_env(), trial=bool(app.trial))
     app.pending = None
-    return (f"Dépôt de la déclaration {period} lancé : le portail va envoyer un code par SMS. Saisissez-le dans la "
-            "case « Code reçu par SMS ».")
+    where = " sur le portail d'essai (rien n'est envoyé à la CNSS)" if app.trial else ""
+    return (f"Dépôt de la déclaration {period} lancé{where} : le portail va envoyer un code par SMS. Saisissez-le dans "
+            "la case « Code reçu par SMS ».")
 
 
 def doctor(app, form: dict[str, str]) -> str:
@@ -170,6 +174,11 @@ def _period(raw: str, *, required: bool) -> str:
     return raw
 
 
+def period(raw: str) -> str:
+    """A period typed or sent as AAAA-MM (BadInput otherwise)."""
+    return _period(raw, required=True)
+
+
 def _need_identifier(app) -> str:
     if not app.account:
         raise BadInput("Indiquez d'abord votre identifiant Damancom dans « Réglages ».")
@@ -193,5 +202,19 @@ def money(centimes: int) -> str:
     return f"{'-' if centimes < 0 else ''}{grouped},{cents:02d} MAD"
 
 
+def trial(app, form: dict[str, str]) -> str:
+    """« Mode essai » on or off: never while a run started here is going (it uses one portal)."""
+    on = form.get("mode") == "essai"
+    job = app.jobs.current()
+    if job is not None and job.running:
+        raise BadInput("Une connexion lancée depuis cette page est en cours : attendez qu'elle se termine avant de "
+                       "changer de portail.")
+    app.set_trial(on)
+    if on:
+        return ("Mode essai : la page utilise maintenant le portail d'essai de cet ordinateur, avec son compte "
+                f"{app.account}. Rien n'est envoyé à la CNSS ; les SMS d'essai s'affichent sur cette page.")
+    return "Mode essai arrêté : la page utilise de nouveau le vrai portail Damancom."
+
+
 HANDLERS = {"pret": ready, "code": code, "renvoyer": resend, "reponse": answer, "connexion": login,
-            "deposer": declare, "verifier": doctor, "reglages": settings}
+            "deposer": declare, "verifier": doctor, "reglages": settings, "essai": trial}

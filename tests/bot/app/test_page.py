@@ -4,6 +4,7 @@ process here: the run waiting for a code is a real dropbox channel in this proce
 from __future__ import annotations
 
 import re
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -338,3 +339,42 @@ def test_a_filing_s_steps_in_french_with_the_amount_to_pay(page, dashboard, tmp_
         channel.close()
     row = page.locator("#rapports").get_by_role("row", name=re.compile("2026-10"))
     expect(row).to_contain_text("3 010,16 MAD")
+
+
+def test_trial_mode_says_which_portal_and_gives_a_sample_to_file(page, dashboard, tmp_path):
+    board = dashboard.dashboard
+    page.goto(dashboard.url)
+    expect(page.locator("#portail")).to_contain_text("Portail utilisé : le vrai portail Damancom")
+    page.get_by_role("button", name="Passer en mode essai").click()
+    expect(page.get_by_role("status")).to_contain_text("Mode essai : la page utilise maintenant le portail d'essai")
+    expect(page.get_by_role("heading", level=1)).to_have_text("damancom-bot : tableau de bord — MODE ESSAI")
+    expect(page.locator("#portail")).to_contain_text(f"portail d'essai de cet ordinateur ({board.trial.url})")
+    expect(page.locator("#actions")).to_contain_text("Connexion au portail d'essai pour le compte PHARMA-DEMO")
+    period = board.default_period()
+    with page.expect_download() as got:
+        page.get_by_role("link", name="déclaration d'exemple, prête à déposer").click()
+    sample = tmp_path / got.value.suggested_filename
+    got.value.save_as(sample)
+    assert sample.name.startswith("DS_") and sample.read_bytes().startswith(b"B00")
+    page.get_by_label("Période (AAAA-MM)").fill(period)
+    page.get_by_label("Fichier de déclaration (DS_….txt)").set_input_files(sample)
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    expect(page.get_by_role("status")).to_contain_text("conforme")
+    expect(page.get_by_role("button", name="Déposer la déclaration")).to_be_visible()
+    kept = list((tmp_path / "state" / "essai" / "etat").glob(f"inbox/PHARMA-DEMO/{period}/*.txt"))
+    assert len(kept) == 1 and not list((tmp_path / "state").glob("inbox/**/*.txt"))  # never among the real ones
+    # a run of this mode waiting for its code: the sandbox's SMS is shown where the code is typed
+    channel = DropboxChannel(Mailbox(), handover_dir(board.state_dir, "PHARMA-DEMO"), "run99", account="PHARMA-DEMO")
+    try:
+        channel.open("code")
+        sms = board.trial.portal.outbox.send("PHARMA-DEMO", board.trial.account.phone, "246810", time.time())
+        expect(page.locator("#attente .sms")).to_have_text(sms.text)
+    finally:
+        channel.close()
+    for what in ("preetabli", "salaries"):
+        reply = page.request.get(dashboard.url + f"essai/{what}?periode={period}")
+        assert reply.status == 200 and "attachment" in reply.headers["content-disposition"]
+    page.get_by_role("button", name="Revenir au vrai portail").click()
+    expect(page.locator("#portail")).to_contain_text("le vrai portail Damancom")
+    assert board.trial is None
+    assert page.request.get(dashboard.url + f"essai/declaration?periode={period}").status == 404
