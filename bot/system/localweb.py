@@ -174,6 +174,7 @@ class LocalServer:
 
     def __init__(self, app, port: int = 0, name: str = "local-page"):
         self.app, self.name = app, name
+        self.ready = threading.Event()  # set once uvicorn has loaded everything: the first answer is not slow
         self.sock = bind(port)
         self.server_address = self.sock.getsockname()[:2]
         self._server = None
@@ -183,7 +184,7 @@ class LocalServer:
         import uvicorn
 
         _quiet_uvicorn_logs()
-        config = uvicorn.Config(self.app, http=_protocol_class(), loop="asyncio", lifespan="off", ws="none",
+        config = uvicorn.Config(self._with_lifespan, http=_protocol_class(), loop="asyncio", lifespan="on", ws="none", interface="asgi3",
                                 log_config=None, access_log=False, server_header=False,
                                 timeout_keep_alive=KEEP_ALIVE_SECONDS, timeout_graceful_shutdown=2,
                                 limit_concurrency=MAX_CONNECTIONS)
@@ -191,7 +192,29 @@ class LocalServer:
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self.sock]}, name=self.name,
                                         daemon=True)
         self._thread.start()
+        self._wait_ready()
         return self
+
+    def _wait_ready(self, seconds: float = 60) -> None:
+        """Until uvicorn is up (Ctrl-C still reaches the bot); a thread that died is no reason to wait."""
+        from bot.system.waiting import slices
+
+        for step in slices(seconds):
+            if self.ready.wait(step) or not self._thread.is_alive():
+                return
+        logger.debug("Page locale : le serveur met du temps à démarrer.")
+
+    async def _with_lifespan(self, scope, receive, send):
+        if scope["type"] != "lifespan":
+            return await self.app(scope, receive, send)
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self.ready.set()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
 
     def stop(self) -> None:
         if self._thread is not None:
