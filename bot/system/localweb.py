@@ -96,9 +96,12 @@ def guard(app, allowed: Callable[[str], bool], body_limit: Callable[[str], int])
             return await _answer(safe_send, 413, TOO_LARGE)
         deadline = asyncio.get_running_loop().time() + BODY_SECONDS
         received = 0
+        whole = int(length) == 0 and b"transfer-encoding" not in headers  # no body to wait for
 
         async def bounded_receive():
-            nonlocal received
+            nonlocal received, whole
+            if whole:  # the body is in: what is left to hear is a hang-up, whenever it comes (a long download)
+                return await receive()
             left = deadline - asyncio.get_running_loop().time()
             try:
                 message = await asyncio.wait_for(receive(), timeout=max(left, 0.001))
@@ -107,6 +110,7 @@ def guard(app, allowed: Callable[[str], bool], body_limit: Callable[[str], int])
             received += len(message.get("body", b""))
             if received > limit:  # a chunked body announces no length
                 raise Refused(413, TOO_LARGE)
+            whole = message["type"] != "http.request" or not message.get("more_body", False)
             return message
 
         started = False
