@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.app.progress import manifest_lines
+from bot.app.progress import amount_due, manifest_lines, steps
 from bot.audit.report import HTML_NAME, PDF_NAME
 
 
@@ -30,6 +30,7 @@ class ReportView:
     outcome: str  # French
     files: list[tuple[str, str]]  # (label, path relative to the recordings folder)
     receipt: str | None
+    amount: str = ""  # the amount to pay the portal showed before validation, « 3 010,16 MAD »
 
 
 def periods(state_dir: Path, environ, scheduler_running: bool, now=None) -> list[PeriodView]:
@@ -118,7 +119,7 @@ def reports(recordings: Path, limit: int = 6) -> list[ReportView]:
         outcome = ("réussi" if last.get("outcome") == "ok" else "échoué") if last.get("step") == "fin" else "en cours"
         shown.append(ReportView(str(first.get("account", "")), str(first.get("period", "")), started, outcome,
                                 [(label, str((folder / name).relative_to(root).as_posix())) for label, name in files],
-                                receipt))
+                                receipt, amount_due(steps(folder))))
         if len(shown) >= limit:
             break
     return shown
