@@ -16,7 +16,7 @@ from pathlib import Path
 from loguru import logger
 
 from bot.output.redact import scrub, scrub_markup
-from bot.run.playwright_errors import first_line
+from bot.output.playwright_fr import first_line
 
 KIND = "instantane-portail"
 STEP = "instantane"
