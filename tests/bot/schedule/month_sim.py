@@ -416,8 +416,11 @@ FLEET_SCENARIOS: dict[str, Callable[[], tuple[Scenario, dict]]] = {
 
 
 def table(results: list[Result]) -> str:
+    """`notifications`: sent (and, where the person's channels are simulated, how many reached them)."""
     lines = ["| scénario | essais | SMS | notifications | fin |", "| --- | ---: | ---: | ---: | --- |"]
     for r in results:
-        end = ", ".join(f"{p} {s} ({r.reasons[p]})" for p, s in sorted(r.states.items()))
-        lines.append(f"| {r.name} | {r.attempts} | {r.sms} | {len(r.notifications)} | {end} |")
+        end = ", ".join(f"{p} {s} ({r.reasons[p]})" + (f", déposée le {r.filed[p]:%d/%m %H:%M}" if p in r.filed else "")
+                        for p, s in sorted(r.states.items()))
+        sent = f"{len(r.notifications)}" + (f" ({r.delivered} reçues)" if r.delivered or "injoignable" in r.name else "")
+        lines.append(f"| {r.name} | {r.attempts} | {r.sms} | {sent} | {end} |")
     return "\n".join(lines)
