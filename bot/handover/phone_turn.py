@@ -75,21 +75,20 @@ def turn(settings, say: Callable[[str], None], *, wait: float | None = None,
     lock = FileLock(str(folder / f"telephone-{key_name(name)}.lock"))
     holder = folder / f"telephone-{key_name(name)}.json"
     limit = settings.run_budget + settings.ready_wait if wait is None else wait
-    until, told = clock() + limit, False
+    until, tries = clock() + limit, 0
     while True:
         try:  # short waits, one after the other: Ctrl-C reaches this one on Windows too
-            lock.acquire(timeout=0 if not told else max(0.0, min(SLICE, until - clock())), poll_interval=0.05)
+            lock.acquire(timeout=max(0.0, min(SLICE, until - clock())), poll_interval=0.05)
             break
         except Timeout:
-            pass
-        if told and clock() >= until:
+            tries += 1
+        if clock() >= until:
             raise AccountBusy(f"Le téléphone du compte {settings.account} reçoit encore le code du compte "
                               f"{_holder(holder)} : pas de second SMS en même temps. Le bot réessaiera plus tard ; "
                               "à la main, relancez quand l'autre connexion est finie.")
-        if not told:
+        if tries == 1:  # after one slice: the holder has written its name by now
             say(f"Compte {settings.account} : le téléphone qui reçoit ses codes attend déjà le code du compte "
                 f"{_holder(holder)} ; ce compte passe après lui (un seul code à la fois par téléphone).")
-            told = True
     try:
         holder.write_text(json.dumps({"account": settings.account}), encoding="utf-8")
         yield
@@ -101,7 +100,7 @@ def _holder(path: Path) -> str:
     try:
         return str(json.loads(path.read_text(encoding="utf-8"))["account"])
     except (OSError, ValueError, KeyError, TypeError):
-        return "voisin"
+        return "voisin (un autre compte)"
 
 
 class PhoneMemory:
