@@ -87,6 +87,15 @@ def why(row, line: str, now) -> str:
     return f"prochain essai {when} : {because}"
 
 
+def warnings(state_dir: Path) -> list[str]:
+    """French lines the person may not know of: notifications that reached nobody, the machine's
+    clock off from the portal's (the same as `damancom-bot status` prints)."""
+    from bot.output.notify import undelivered
+    from bot.system.clock import offset_warning
+
+    return [line for found in (undelivered(state_dir), offset_warning(state_dir)) if found for line in found["lines"]]
+
+
 def reports(recordings: Path, limit: int = 6) -> list[ReportView]:
     """The latest runs that left a report or a receipt (diagnostics of `doctor --live` aside)."""
     from bot.ledger.words import day

@@ -98,10 +98,11 @@ def _accounts(ledger, scheduler: dict, env, only: str | None = None) -> dict[str
     from bot.ledger import ledger as L
     from bot.ledger.words import period_line
     from bot.schedule.plan import parse_plan
+    from bot.settings.config import state_dir
     from bot.system import clock
 
     plans: dict[str, object] = {}
-    now = clock.now()
+    now = clock.corrected(state_dir(env.environ))()  # the portal's time, as the planner counts it
     accounts: dict[str, list] = {}
     for row in ledger.periods(only):
         if row.account not in plans:  # each account's own deadline overrides (accounts file)
