@@ -51,11 +51,16 @@ MAX_QUESTIONS = 3  # captchas answered wrongly before giving up
 
 
 class Person(Protocol):
-    """The human in the loop, as the flow sees them (see bot.handover.session.HandOver)."""
+    """The human in the loop, as the flow sees them: the whole contract (bot.handover.session.HandOver
+    implements it; tests' people in tests/support/people.py)."""
+
+    code_via: str  # the channel that handed the last code over, for the report (never the code)
 
     def before_sms(self) -> None: ...
     def sms_sent(self) -> None: ...
+    def code_screen_shown(self, phone: str | None) -> None: ...
     def code(self, screen: CodePasswordScreen, *, again: bool = False) -> object: ...
+    def question(self, picture, prompt: str, typed_in_page=None) -> str | None: ...  # None: nobody can answer
     def eid_waiting(self, qr) -> None: ...
 
 
@@ -183,14 +188,13 @@ def _with_code(ctx: FlowContext, screen: IdentifierScreen, identifier: str, pass
     if isinstance(code_screen, PasswordScreen):
         code_screen = _password_first(ctx, code_screen, password)
     code_screen.shot("code-demande")
-    if hasattr(person, "code_screen_shown"):
-        person.code_screen_shown(code_screen.masked_phone())
+    person.code_screen_shown(code_screen.masked_phone())
     for attempt in range(1, max_code_tries + 1):
         code_screen.prefill_password(password)
         code = person.code(code_screen, again=attempt > 1)
         # who handed the code, and how: the report's first page says it (never the code itself)
         ctx.recorder.record("code-remis", via="navigateur" if isinstance(code, PersonDid)
-                            else getattr(person, "code_via", "") or "inconnu")
+                            else person.code_via or "inconnu")
         if code is PersonDid.SUBMITTED:
             logger.info("Code validé dans la fenêtre du navigateur.")
             after = act(ctx, None, expect=AFTER_VALIDER, current=code_screen)
@@ -256,9 +260,10 @@ def _ask_person_if_questioned(ctx: FlowContext, person: Person) -> bool:
     question = QuestionScreen(ctx)
     if not question.is_here():
         return False
-    if not hasattr(person, "question"):
+    answer = person.question(question.picture(), question.prompt(), typed_in_page=question.typed)
+    if answer is None:
         raise question.unexpected("le portail pose une question (captcha) et personne ne peut y répondre")
-    question.answer(person.question(question.picture(), question.prompt(), typed_in_page=question.typed))
+    question.answer(answer)
     return True
 
 

@@ -182,9 +182,9 @@ def quiet_failure(exc: BotError, person: HandOver) -> bool:
     """Unattended runs say nothing when the portal is merely down (the scheduler tries again and
     keeps count), nor when no SMS was sent because nobody answered or the person declined (they
     were asked; the scheduler tells them when it tries next)."""
-    if not getattr(person, "unattended", False):
+    if not person.unattended:
         return False
-    no_sms = getattr(person, "sms_at", None) is None
+    no_sms = person.sms_at is None
     return exc.exit_code == ExitCode.UNAVAILABLE or (exc.exit_code == ExitCode.NO_CODE and no_sms)
 
 
@@ -287,7 +287,7 @@ def _no_window(settings: Settings, person: HandOver, own) -> str | None:
     if settings.headless_chosen:
         return ("vous avez demandé un navigateur invisible (DAMANCOM_HEADLESS) : retirez ce réglage ou mettez-le à 0, "
                 "puis relancez")
-    if getattr(person, "sms_at", None) is not None:  # never a second SMS for one try
+    if person.sms_at is not None:  # never a second SMS for one try
         return ("un code SMS a déjà été demandé pendant cet essai : relancez, la connexion ouvrira directement une "
                 "fenêtre")
     return own.no_window_reason()
@@ -312,9 +312,7 @@ def _firewall_page(ctx: FlowContext) -> BrowserRefused | None:
 
 def _say(person: HandOver, text: str) -> None:
     logger.info(text)
-    say = getattr(person, "say", None)
-    if say is not None:
-        say(text)
+    person.say(text)
 
 
 def _reports(recorder: Recorder, page, printer, outcome, pdf: bool, ended) -> list:

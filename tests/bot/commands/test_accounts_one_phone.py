@@ -4,7 +4,6 @@ for one code at a time, the second account waits and says for whom (real bot pro
 from __future__ import annotations
 
 import subprocess
-import threading
 
 from bot.handover import dropbox
 from bot.handover.client import deliver
