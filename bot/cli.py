@@ -20,6 +20,7 @@ from bot.commands import (
     login,
     options,
     otp,
+    portal_report,
     ready,
     report,
     sandbox,
@@ -37,7 +38,7 @@ from bot.exit_codes import ExitCode
 COMMANDS = {"demo": demo, "login": login, "learn": learn, "declare": declare, "schedule": schedule, "status": status,
             "done": done, "otp": otp, "answer": answer, "ready": ready, "unlock": unlock, "report": report,
             "audit": audit, "bds": bds, "doctor": doctor, "telegram": telegram, "secret": secret,
-            "sandbox": sandbox, "app": app}
+            "sandbox": sandbox, "app": app, "portal-report": portal_report}
 
 _ARGPARSE_FR = [
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
@@ -54,7 +55,8 @@ METAVARS = {"period": "AAAA-MM", "file": "FICHIER", "account": "COMPTE", "preeta
             "salaries": "FICHIER", "out": "DOSSIER", "affiliate": "NUMÉRO", "url": "ADRESSE", "wait": "SECONDES",
             "port": "PORT", "identifiant": "IDENTIFIANT", "slow_seconds": "SECONDES", "busy_hours": "HH:MM-HH:MM",
             "token": "JETON", "path": "DOSSIER", "code": "CODE", "text": "TEXTE", "answer": "RÉPONSE",
-            "folder": "DOSSIER", "months": "MOIS", "style": "STYLE"}
+            "folder": "DOSSIER", "months": "MOIS", "style": "STYLE",
+            "nombre": "N", "sortie": "FICHIER"}
 
 
 class _Formatter(argparse.HelpFormatter):

@@ -95,6 +95,11 @@ class PortalRefused(PortalUnavailable):
     a 403 before any screen. Not proof of load: it may block access from abroad."""
 
 
+class UnreadRefusal(PortalRefused):
+    """A refusal page (401/403…) whose words say nothing the bot can read: kept as a snapshot for
+    the « rapport de portail » (`bot/audit/snapshot.py`)."""
+
+
 class BrowserRefused(BotError):
     """A firewall in front of the portal refused the browser with its own page (« accès refusé »,
     « requête bloquée », a reference number). `headless`: the refused browser was headless (its

@@ -47,7 +47,8 @@ def build(page: Page | Locator, strategy: dict) -> Locator:
 
 
 def near_xpath(caption: str) -> str:
-    """The first field after a short text containing `caption` (case-insensitive)."""
+    """The first field after a short text containing `caption` (case-insensitive); never a password
+    (« un code vous a été envoyé » above a password field does not make it the code's field)."""
     lower = caption.lower().replace("'", "")
     upper_chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZÉÈÊÀÂÔÛÇ"
     lower_chars = "abcdefghijklmnopqrstuvwxyzéèêàâôûç"
@@ -55,7 +56,7 @@ def near_xpath(caption: str) -> str:
     return (f"xpath=(//*[not(self::script or self::style or self::option) and not(*[normalize-space()]) "
             f"and string-length(normalize-space(.)) < 60 and contains({text}, '{lower}')]"
             "/following::*[self::input[not(@type='hidden' or @type='submit' or @type='button' or @type='checkbox' "
-            "or @type='radio')] or self::textarea][1])[1]")
+            "or @type='radio' or @type='password')] or self::textarea][1])[1]")
 
 
 def any_of_all(page: Page | Locator, strategies: list[dict]) -> Locator:

@@ -1,7 +1,8 @@
 """The login paths, and the one table of which screens may follow which action.
 
-OTP: home (→ « Mon compte » when the choice is not on it) → « S'authentifier avec OTP » →
-identifier → code + password → « Valider ». e-ID: home → « S'authentifier avec e-ID » → QR code
+OTP: home (→ the way in when the choice is not on it, ranked by meaning, or the authentication's
+known address) → « S'authentifier avec OTP » → identifier → code + password (or the password on
+its own screen, then the code) → « Valider ». e-ID: home → « S'authentifier avec e-ID » → QR code
 approved on the phone.
 """
 
@@ -28,6 +29,7 @@ from flows.eid import EidScreen
 from flows.home import EntryScreen, HomeScreen
 from flows.identifier import IdentifierScreen
 from flows.interface import InterfaceScreen
+from flows.password import CodeAloneScreen, PasswordScreen
 from flows.portal import open_portal
 from flows.question import QuestionScreen
 from flows.step import After, act, go, wait_for
@@ -37,8 +39,9 @@ AFTER_OPEN = (HomeScreen, EntryScreen)
 AFTER_ENTRY = (HomeScreen,)
 AFTER_OTP_CHOICE = (IdentifierScreen,)
 AFTER_EID_CHOICE = (EidScreen, InterfaceScreen)  # approved on the phone before the QR was even seen
-AFTER_IDENTIFIER = (CodePasswordScreen, IdentifierScreen)
-AFTER_VALIDER = (InterfaceScreen, CodePasswordScreen, IdentifierScreen, HomeScreen)
+AFTER_IDENTIFIER = (CodePasswordScreen, PasswordScreen, IdentifierScreen)
+AFTER_PASSWORD = (CodeAloneScreen, PasswordScreen)  # the password on a screen of its own, then the code
+AFTER_VALIDER = (InterfaceScreen, CodePasswordScreen, CodeAloneScreen, IdentifierScreen, HomeScreen)
 AFTER_EID_APPROVAL = (InterfaceScreen, HomeScreen)
 AFTER_LOGOUT = (HomeScreen, EntryScreen)
 
@@ -48,11 +51,16 @@ MAX_QUESTIONS = 3  # captchas answered wrongly before giving up
 
 
 class Person(Protocol):
-    """The human in the loop, as the flow sees them (see bot.handover.session.HandOver)."""
+    """The human in the loop, as the flow sees them: the whole contract (bot.handover.session.HandOver
+    implements it; tests' people in tests/support/people.py)."""
+
+    code_via: str  # the channel that handed the last code over, for the report (never the code)
 
     def before_sms(self) -> None: ...
     def sms_sent(self) -> None: ...
+    def code_screen_shown(self, phone: str | None) -> None: ...
     def code(self, screen: CodePasswordScreen, *, again: bool = False) -> object: ...
+    def question(self, picture, prompt: str, typed_in_page=None) -> str | None: ...  # None: nobody can answer
     def eid_waiting(self, qr) -> None: ...
 
 
@@ -84,7 +92,7 @@ def _reach(ctx: FlowContext, url: str, retry: RetryPolicy, before_sms, *, eid: b
 
     def attempt():
         logger.info("Ouverture du portail {}", url)
-        home = _home(ctx, url)
+        home = open_home(ctx, url)
         gate()
         if eid:
             return go(ctx, home.choose_eid, home, AFTER_EID_CHOICE, "« S'authentifier avec e-ID »")
@@ -115,15 +123,39 @@ def _choose_otp(ctx: FlowContext, home: HomeScreen) -> IdentifierScreen:
     return screen
 
 
-def _home(ctx: FlowContext, url: str) -> HomeScreen:
-    screen = open_portal(ctx, url, AFTER_OPEN)
+def open_home(ctx: FlowContext, url: str) -> HomeScreen:
+    """The screen with the login choice: the portal's address, else the way in its page offers
+    (ranked by meaning, one link further), else the authentication's known address."""
+    try:
+        screen = open_portal(ctx, url, AFTER_OPEN)
+    except UnexpectedPage as nothing:  # no choice, no way in: the field's scripts go straight there
+        return _known_address(ctx, url, nothing)
     screen.shot("accueil")
-    if isinstance(screen, EntryScreen):  # the choice is one click further (« Mon compte »…)
-        wording = screen.wording()
-        screen = go(ctx, screen.enter, screen, AFTER_ENTRY, f"l'entrée « {wording} »")
-        ctx.recorder.record("entree", url=ctx.page.url, via=wording)
-        logger.info("Entrée de l'espace affilié suivie : « {} ».", wording)
-        screen.shot("choix-connexion")
+    if isinstance(screen, HomeScreen):
+        return screen
+    way = screen.best()
+    others = [f"{w.describe()} ({w.score})" for w in screen.ranked()[:4]]
+    logger.info("Pas de choix de connexion sur cette page : entrée « {} » choisie parmi {}.", way.describe(),
+                ", ".join(others) or "les sélecteurs")
+    try:
+        screen = go(ctx, lambda: screen.enter(way), screen, AFTER_ENTRY, f"l'entrée « {way.describe()} »")
+    except UnexpectedPage as lost:
+        return _known_address(ctx, url, lost)
+    ctx.recorder.record("entree", url=ctx.page.url, via=way.describe(), href=way.href, candidates=others)
+    logger.info("Entrée de l'espace affilié suivie : « {} ».", way.describe())
+    screen.shot("choix-connexion")
+    return screen
+
+
+def _known_address(ctx: FlowContext, url: str, failure: UnexpectedPage) -> HomeScreen:
+    address = EntryScreen(ctx).known_address(url)
+    if ctx.page.url.split("#")[0].rstrip("/") == address.rstrip("/"):
+        raise failure  # already there: the choice is not where it is known to be
+    logger.info("Aucune entrée utilisable vers l'authentification ({}) : le bot va à son adresse connue {}.",
+                f"page « {failure.title} »", address)
+    screen = open_portal(ctx, address, (HomeScreen,))
+    ctx.recorder.record("entree", url=ctx.page.url, via="adresse connue", href=address)
+    screen.shot("choix-connexion")
     return screen
 
 
@@ -142,7 +174,7 @@ def _with_code(ctx: FlowContext, screen: IdentifierScreen, identifier: str, pass
             screen = after.screen
             continue
         break
-    if not isinstance(after.screen, CodePasswordScreen):
+    if not isinstance(after.screen, (CodePasswordScreen, PasswordScreen)):
         shown = after.screen or screen
         after = _refusal_read(ctx, after)
         if not after.refused:  # exit 5 only on the portal's own words
@@ -153,15 +185,16 @@ def _with_code(ctx: FlowContext, screen: IdentifierScreen, identifier: str, pass
             f"Le portail n'a pas accepté l'identifiant (« {after.message or 'aucun message'} »). "
             "Vérifiez DAMANCOM_IDENTIFIER dans le fichier .env.", screenshot=shot)
     code_screen = after.screen
+    if isinstance(code_screen, PasswordScreen):
+        code_screen = _password_first(ctx, code_screen, password)
     code_screen.shot("code-demande")
-    if hasattr(person, "code_screen_shown"):
-        person.code_screen_shown(code_screen.masked_phone())
+    person.code_screen_shown(code_screen.masked_phone())
     for attempt in range(1, max_code_tries + 1):
         code_screen.prefill_password(password)
         code = person.code(code_screen, again=attempt > 1)
         # who handed the code, and how: the report's first page says it (never the code itself)
         ctx.recorder.record("code-remis", via="navigateur" if isinstance(code, PersonDid)
-                            else getattr(person, "code_via", "") or "inconnu")
+                            else person.code_via or "inconnu")
         if code is PersonDid.SUBMITTED:
             logger.info("Code validé dans la fenêtre du navigateur.")
             after = act(ctx, None, expect=AFTER_VALIDER, current=code_screen)
@@ -199,6 +232,21 @@ def _with_code(ctx: FlowContext, screen: IdentifierScreen, identifier: str, pass
     raise AssertionError("unreachable")  # the loop always returns or raises
 
 
+def _password_first(ctx: FlowContext, screen: PasswordScreen, password: str) -> CodeAloneScreen:
+    logger.info("Le portail demande le mot de passe seul, avant le code.")
+    screen.fill(password)
+    after = act(ctx, screen.send, expect=AFTER_PASSWORD, current=screen, what="« Suivant » (mot de passe)")
+    if isinstance(after.screen, CodeAloneScreen):
+        return after.screen
+    after = _refusal_read(ctx, after)
+    shot = screen.shot("mot-de-passe-refuse")
+    if after.refused and screen.classify(after.message) == "wrong_password":
+        raise CredentialsRejected(f"Le portail a refusé le mot de passe (« {after.message} »). Vérifiez "
+                                  "DAMANCOM_PASSWORD avant de réessayer : plusieurs refus peuvent bloquer le compte.",
+                                  screenshot=shot)
+    raise screen.unexpected(f"après le mot de passe, l'écran du code n'est pas apparu (« {after.message or 'aucun message'} »)")
+
+
 def _refusal_read(ctx: FlowContext, after: After) -> After:
     """The same screen again: its refusal may be a toast drawn a moment after it."""
     if after.refused:
@@ -212,9 +260,10 @@ def _ask_person_if_questioned(ctx: FlowContext, person: Person) -> bool:
     question = QuestionScreen(ctx)
     if not question.is_here():
         return False
-    if not hasattr(person, "question"):
+    answer = person.question(question.picture(), question.prompt(), typed_in_page=question.typed)
+    if answer is None:
         raise question.unexpected("le portail pose une question (captcha) et personne ne peut y répondre")
-    question.answer(person.question(question.picture(), question.prompt(), typed_in_page=question.typed))
+    question.answer(answer)
     return True
 
 

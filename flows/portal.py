@@ -10,7 +10,7 @@ from typing import Sequence
 
 from playwright.sync_api import Error as PlaywrightError
 
-from bot.errors import BrowserRefused, ConfigError, PortalRefused, PortalUnavailable, UnexpectedPage
+from bot.errors import BrowserRefused, ConfigError, PortalRefused, PortalUnavailable, UnexpectedPage, UnreadRefusal
 from bot.output.playwright_fr import unsafe_port
 from flows.context import FlowContext
 from flows.network import REFUSALS
@@ -88,6 +88,6 @@ def refused(ctx: FlowContext, refusal: Refusal, status: str) -> PortalUnavailabl
             "ce n'est ni le bot ni vos identifiants. Essayez depuis une autre connexion internet au Maroc ; si cela "
             "continue, contactez l'assistance de Damancom (CNSS) en donnant la référence.",
             headless=False, reference=refusal.reference, screenshot=shot)
-    return PortalRefused(f"Le portail refuse l'accès ({said}) avant même son premier écran. S'il est utilisé "
+    return UnreadRefusal(f"Le portail refuse l'accès ({said}) avant même son premier écran. S'il est utilisé "
                          "depuis l'étranger, il peut être bloqué : utilisez une connexion internet au Maroc.",
                          screenshot=shot)

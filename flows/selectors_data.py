@@ -35,6 +35,7 @@ class ScreenSpec:
     messages: dict[str, list[str]] = field(default_factory=dict)
     facts: dict[str, list[str]] = field(default_factory=dict)
     states: dict[str, list[str]] = field(default_factory=dict)
+    ranking: dict = field(default_factory=dict)  # how candidates are ranked by meaning (entry.yaml)
     source: Path | None = None
 
 
@@ -53,7 +54,7 @@ def load(name: str, folder: Path | None = None) -> ScreenSpec:
                       elements=data.get("elements", {}), absent=list(data.get("absent", [])),
                       optional=list(data.get("optional", [])),
                       messages=data.get("messages", {}), facts=data.get("facts", {}),
-                      states=data.get("states", {}), source=path)
+                      states=data.get("states", {}), ranking=data.get("ranking", {}), source=path)
     _validate(spec)
     return spec
 

@@ -66,13 +66,15 @@ def act(ctx: FlowContext, action: Callable[[], None] | None, *, expect: Sequence
     """
     page = ctx.page
     mark = ctx.network.mark()
-    started = time.monotonic()
     seen = _state(page)
     seen_changes = seen["changes"] if seen else -1
+    sent_since = time.monotonic()
     if action is not None:
         ctx.interstitials.dismiss()  # a modal over the page would swallow the click
         ctx.messages.mark()
+        sent_since = time.monotonic()
         action()
+    started = time.monotonic()  # after closing overlays: on a slow PC that alone may take seconds
     quiet = ctx.action_timeout if timeout is None else timeout
     hard_limit = started + max(ctx.navigation_timeout, quiet)
     reacted, replaced, calm_since = action is None, False, started
@@ -85,7 +87,7 @@ def act(ctx: FlowContext, action: Callable[[], None] | None, *, expect: Sequence
             reacted, calm_since = True, now
             replaced = replaced or state is None or state["replaced"]
             seen_changes = state["changes"] if state else -1
-        pending = ctx.network.pending(since=started)
+        pending = ctx.network.pending(since=sent_since)
         stale = [p for p in pending if p.age >= LONG_POLL]
         if len(stale) == len(pending):  # nothing just sent: what is on screen is worth a look
             found = _recognise(ctx, expect, current, replaced)
@@ -182,12 +184,14 @@ def _answered(ctx: FlowContext, screen: Screen) -> After:
 
 
 def _building(ctx: FlowContext, expect: Sequence[type[Screen]]) -> tuple[Screen, list[str]] | None:
-    """An expected screen partly drawn, and what it still lacks."""
+    """An expected screen partly drawn, and what it still lacks; None when another expected screen
+    is complete (the code alone is no half of the code and password)."""
     for cls in expect:
         screen = cls(ctx)
         missing = screen.missing()
         if missing:
-            return screen, missing
+            complete = any(other(ctx).is_here() for other in expect if other is not cls)
+            return None if complete else (screen, missing)
     return None
 
 

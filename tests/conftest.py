@@ -21,6 +21,7 @@ from bot.sandbox import Portal, Sandbox
 from flows import locate
 from flows.context import FlowContext
 from tests.support.in_process import run_main
+from tests.support.people import TestPerson
 
 BIN = Path(sys.executable).parent
 
@@ -30,7 +31,8 @@ hypothesis_settings.register_profile("suite", deadline=None)
 hypothesis_settings.load_profile("suite")
 
 
-pytest_plugins = ["tests.support.devtools", "tests.support.telegram_api"]  # x_display, shared_chromium; telegram
+pytest_plugins = ["tests.support.devtools", "tests.support.telegram_api",  # x_display, shared_chromium; telegram
+                  "tests.support.shape_table"]  # the seeded shapes test's closing table
 
 
 @pytest.fixture(autouse=True)
@@ -125,24 +127,15 @@ def outbox_person(sandbox, identifier: str, code_wait: float = 10) -> HandOver:
                     account=identifier, code_wait=code_wait)
 
 
-class ScriptedPerson:
+class ScriptedPerson(TestPerson):
     """A person following a script: `codes(sms_code, again)` says what they type each time."""
 
     def __init__(self, outbox, identifier: str, codes):
         self.outbox, self.identifier, self.codes, self.asked = outbox, identifier, codes, []
 
-    def before_sms(self) -> None:
-        pass
-
-    def sms_sent(self) -> None:
-        pass
-
     def code(self, screen, *, again: bool = False) -> str:
         self.asked.append(again)
         return self.codes(self.outbox.wait_for(self.identifier, timeout=5).code, again)
-
-    def eid_waiting(self, qr) -> None:
-        pass
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ def _waiting(app, form: dict[str, str], phase: str):
     from bot.handover.client import find_waiting
 
     account = form.get("compte", "").strip() or None
-    return find_waiting(Env(environ=app.environ), account, phase=phase)
+    return find_waiting(Env(environ=app.run_environ()), account, phase=phase)
 
 
 def ready(app, form: dict[str, str]) -> str:
@@ -81,14 +81,17 @@ def answer(app, form: dict[str, str]) -> str:
 def login(app, form: dict[str, str]) -> str:
     period = _period(form.get("periode", ""), required=False)
     _need_identifier(app)
-    app.jobs.start("login", app.account, period, env_extra=app.child_secrets())
+    app.jobs.start("login", app.account, period, env_extra=app.run_env(), trial=bool(app.trial))
+    if app.trial:
+        return ("Connexion d'essai lancée : le portail d'essai va « envoyer » un SMS, affiché sur cette page. "
+                "Saisissez son code dans la case « Code reçu par SMS ».")
     return ("Connexion lancée : le portail va envoyer un code par SMS au téléphone enregistré à la CNSS. "
             "Saisissez-le dans la case « Code reçu par SMS » dès qu'il apparaît.")
 
 
 def upload(app, fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> str:
     """Keeps the file in the period's inbox and checks it locally: nothing is sent, no SMS."""
-    from bot.ebds.check import check
+    from bot.ebds.check import inspect
     from bot.run.filing_task import inbox
     from bot.system.files import private_dir, private_opener, safe_name
 
@@ -98,17 +101,20 @@ def upload(app, fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> 
         raise BadInput("Choisissez le fichier de déclaration (DS_….txt) à déposer.")
     account = _need_identifier(app)
     text = content.decode("latin-1")  # e-BDS files are plain ASCII; never fail on a byte
-    problems = [str(p) for p in check(text, period=period)]
+    found = inspect(text, period=period)  # the same checker as `bds check`: its warnings are shown too
+    problems = [str(p) for p in found.errors]
     app.pending = {"period": period, "path": None, "name": Path(name).name, "problems": problems,
-                   "totals": None if problems else _totals(text)}
+                   "more_problems": found.more_errors, "warnings": [str(w) for w in found.warnings],
+                   "more_warnings": found.more_warnings, "totals": None if problems else _totals(text)}
     if problems:  # a refused file is not kept: the scheduler must never pick it up from the inbox
-        raise BadInput(f"Le fichier {Path(name).name} a {len(problems)} problème(s) : rien n'a été envoyé, aucun "
+        raise BadInput(f"Le fichier {Path(name).name} a {found.error_count} problème(s) : rien n'a été envoyé, aucun "
                        "SMS demandé. Corrigez-le puis déposez-le de nouveau.")
     target = private_dir(inbox(app.state_dir, account, period)) / (safe_name(Path(name).stem) + ".txt")
     with open(target, "wb", opener=private_opener) as handle:
         handle.write(content)
     app.pending["path"] = target
-    return f"Fichier {Path(name).name} vérifié : conforme. Vérifiez les totaux, puis confirmez le dépôt."
+    warned = f" avec {found.warning_count} avertissement(s) à vérifier" if found.warning_count else ""
+    return f"Fichier {Path(name).name} vérifié : conforme{warned}. Vérifiez les totaux, puis confirmez le dépôt."
 
 
 def declare(app, form: dict[str, str]) -> str:
@@ -119,10 +125,11 @@ def declare(app, form: dict[str, str]) -> str:
     _need_identifier(app)
     # the person saw the local check's totals and clicked « Déposer la déclaration »: that is the confirmation
     app.jobs.start("declare", app.account, period, extra=("--file", str(pending["path"]), "--sans-confirmation"),
-                   env_extra=app.child_secrets())
+                   env_extra=app.run_env(), trial=bool(app.trial))
     app.pending = None
-    return (f"Dépôt de la déclaration {period} lancé : le portail va envoyer un code par SMS. Saisissez-le dans la "
-            "case « Code reçu par SMS ».")
+    where = " sur le portail d'essai (rien n'est envoyé à la CNSS)" if app.trial else ""
+    return (f"Dépôt de la déclaration {period} lancé{where} : le portail va envoyer un code par SMS. Saisissez-le dans "
+            "la case « Code reçu par SMS ».")
 
 
 def doctor(app, form: dict[str, str]) -> str:
@@ -167,6 +174,11 @@ def _period(raw: str, *, required: bool) -> str:
     return raw
 
 
+def period(raw: str) -> str:
+    """A period typed or sent as AAAA-MM (BadInput otherwise)."""
+    return _period(raw, required=True)
+
+
 def _need_identifier(app) -> str:
     if not app.account:
         raise BadInput("Indiquez d'abord votre identifiant Damancom dans « Réglages ».")
@@ -190,5 +202,19 @@ def money(centimes: int) -> str:
     return f"{'-' if centimes < 0 else ''}{grouped},{cents:02d} MAD"
 
 
+def trial(app, form: dict[str, str]) -> str:
+    """« Mode essai » on or off: never while a run started here is going (it uses one portal)."""
+    on = form.get("mode") == "essai"
+    job = app.jobs.current()
+    if job is not None and job.running:
+        raise BadInput("Une connexion lancée depuis cette page est en cours : attendez qu'elle se termine avant de "
+                       "changer de portail.")
+    app.set_trial(on)
+    if on:
+        return ("Mode essai : la page utilise maintenant le portail d'essai de cet ordinateur, avec son compte "
+                f"{app.account}. Rien n'est envoyé à la CNSS ; les SMS d'essai s'affichent sur cette page.")
+    return "Mode essai arrêté : la page utilise de nouveau le vrai portail Damancom."
+
+
 HANDLERS = {"pret": ready, "code": code, "renvoyer": resend, "reponse": answer, "connexion": login,
-            "deposer": declare, "verifier": doctor, "reglages": settings}
+            "deposer": declare, "verifier": doctor, "reglages": settings, "essai": trial}

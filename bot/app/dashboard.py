@@ -22,10 +22,11 @@ class Dashboard:
         self.environ, self.cwd = environ, Path(cwd)
         # Read as the bot reads them, but a bad setting elsewhere must not keep the page from opening:
         # the page is where it gets fixed (`config_problem`).
-        self.state_dir = state_dir(environ)
-        self.recordings = recordings_dir(environ, self.cwd)  # where its runs write, as the bot finds it
+        self.real_state_dir = state_dir(environ)
+        self.real_recordings = recordings_dir(environ, self.cwd)  # where its runs write, as the bot finds it
+        self.trial = None  # the « mode essai » (`trial.py`) when on: the sandbox, its account and folders
         self.token, self.csrf = localweb.new_token(), localweb.new_token()
-        self.jobs = Jobs(environ, self.cwd, self.state_dir / "tableau-de-bord")
+        self.jobs = Jobs(environ, self.cwd, self.real_state_dir / "tableau-de-bord")
         self.pending: dict | None = None  # the last declaration file checked (not yet filed)
         self.doctor: dict = {}
         self.given: set = set()  # codes already handed over (memory only, never written)
@@ -47,6 +48,32 @@ class Dashboard:
         return ""
 
     @property
+    def state_dir(self) -> Path:
+        return self.trial.state_dir if self.trial else self.real_state_dir
+
+    @property
+    def recordings(self) -> Path:
+        return self.trial.recordings if self.trial else self.real_recordings
+
+    def run_env(self) -> dict[str, str]:
+        """What a run started here gets over the dashboard's environment: the password from the keyring,
+        or in « mode essai » the sandbox and its account."""
+        return self.trial.run_env() if self.trial else self.child_secrets()
+
+    def run_environ(self) -> dict[str, str]:
+        return {**self.environ, **self.run_env()}
+
+    def set_trial(self, on: bool) -> None:
+        from bot.app.trial import Trial
+
+        if on and self.trial is None:
+            self.trial = Trial(self.real_state_dir)
+        elif not on and self.trial is not None:
+            self.trial.stop()
+            self.trial = None
+        self.pending, self._periods = None, None  # a file checked for one portal is not for the other
+
+    @property
     def prefix(self) -> str:
         return f"/app/{self.token}"
 
@@ -54,7 +81,7 @@ class Dashboard:
     def account(self) -> str:
         from bot.app.settings_form import account_name
 
-        return account_name(self.environ)
+        return self.trial.account.identifier if self.trial else account_name(self.environ)
 
     def env_file(self) -> Path:
         from bot.app.settings_form import env_file
@@ -100,7 +127,8 @@ class Dashboard:
         with the scheduler (each read is a short SQLite transaction)."""
         now = time.monotonic()
         if self._periods is None or now - self._periods[0] > PERIODS_EVERY or self.jobs_changed():
-            self._periods = (now, overview.periods(self.state_dir, self.environ, bool(self.scheduler().get("running"))))
+            running = bool(self.scheduler().get("running")) and not self.trial  # no planner runs trials
+            self._periods = (now, overview.periods(self.state_dir, self.environ, running))
         return self._periods[1]
 
     def jobs_changed(self) -> bool:

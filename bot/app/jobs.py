@@ -39,6 +39,7 @@ class Job:
     ended: float | None = None
     exit_code: int | None = None
     last_line: str = ""
+    trial: bool = False  # started in « mode essai » (the sandbox)
 
     @property
     def running(self) -> bool:
@@ -58,7 +59,7 @@ class Jobs:
             return self.history[-1] if self.history else None
 
     def start(self, verb: str, account: str, period: str = "", extra: tuple[str, ...] = (),
-              env_extra: dict[str, str] | None = None) -> Job:
+              env_extra: dict[str, str] | None = None, trial: bool = False) -> Job:
         with self._lock:
             for job in self.history:
                 self._poll(job)
@@ -72,7 +73,7 @@ class Jobs:
             with open(output, "w", encoding="utf-8") as sink:
                 process = subprocess.Popen(command, cwd=self.cwd, env=environ, stdin=subprocess.DEVNULL,
                                            stdout=sink, stderr=subprocess.STDOUT, **DETACHED)
-            job = Job(verb, period, account, time.time(), process, output)
+            job = Job(verb, period, account, time.time(), process, output, trial=trial)
             self.history.append(job)
             return job
 

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.app.progress import manifest_lines
+from bot.app.progress import amount_due, manifest_lines, steps
 from bot.audit.report import HTML_NAME, PDF_NAME
 
 
@@ -30,6 +30,7 @@ class ReportView:
     outcome: str  # French
     files: list[tuple[str, str]]  # (label, path relative to the recordings folder)
     receipt: str | None
+    amount: str = ""  # the amount to pay the portal showed before validation, « 3 010,16 MAD »
 
 
 def periods(state_dir: Path, environ, scheduler_running: bool, now=None) -> list[PeriodView]:
@@ -87,6 +88,15 @@ def why(row, line: str, now) -> str:
     return f"prochain essai {when} : {because}"
 
 
+def warnings(state_dir: Path) -> list[str]:
+    """French lines the person may not know of: notifications that reached nobody, the machine's
+    clock off from the portal's (the same as `damancom-bot status` prints)."""
+    from bot.output.notify import undelivered
+    from bot.system.clock import offset_warning
+
+    return [line for found in (undelivered(state_dir), offset_warning(state_dir)) if found for line in found["lines"]]
+
+
 def reports(recordings: Path, limit: int = 6) -> list[ReportView]:
     """The latest runs that left a report or a receipt (diagnostics of `doctor --live` aside)."""
     from bot.ledger.words import day
@@ -119,7 +129,7 @@ def reports(recordings: Path, limit: int = 6) -> list[ReportView]:
         outcome = ("réussi" if last.get("outcome") == "ok" else "échoué") if last.get("step") == "fin" else "en cours"
         shown.append(ReportView(str(first.get("account", "")), str(first.get("period", "")), started, outcome,
                                 [(label, str((folder / name).relative_to(root).as_posix())) for label, name in files],
-                                receipt))
+                                receipt, amount_due(steps(folder))))
         if len(shown) >= limit:
             break
     return shown

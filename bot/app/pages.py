@@ -22,6 +22,7 @@ button{font-size:16px;padding:8px 16px;margin:6px 8px 6px 0;cursor:pointer}
 input{font-size:16px;padding:6px}input.code{font-size:28px;letter-spacing:6px;width:8em}
 .note{padding:10px;border-radius:4px;background:#e7f4ea;color:#1c5a2b}.erreur{background:#fbe9e7;color:#8a1c13}
 .note.neutre{background:#eef2f7;color:#1d2733}.refus{font-weight:bold}
+.essai{border:3px dashed #6b3fa0;border-radius:6px;padding:10px;background:#f5effb}.sms{font-family:monospace;font-size:16px}
 .attente{border:2px solid #d9822b;border-radius:6px;padding:12px;margin:10px 0;background:#fff8ef}
 .ok{color:#1c7a33}.ko{color:#8a1c13}.discret{color:#5b6773;font-size:14px}label{display:block;margin-top:8px}"""
 
@@ -31,13 +32,14 @@ def page(app, note: tuple[str, str, int | None] | None) -> str:
     flash = _flash(note, parts["direct"])
     problem = app.config_problem()
     if problem:
-        flash += f'<p class="note erreur" role="alert">Réglage à corriger : {escape(problem)}</p>'
+        flash += f'<p class="note erreur" role="alert">Réglage à corriger : {escape(progress.for_person(problem))}</p>'
     live = "".join(f'<section id="{n}" data-sig="{signature(parts[n])}" aria-live="polite">{parts[n]}</section>'
                    for n in LIVE[:2])
     later = "".join(f'<section id="{n}" data-sig="{signature(parts[n])}">{parts[n]}</section>' for n in LIVE[2:])
     return (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>damancom-bot : tableau de bord</title>'
             f'<meta name="viewport" content="width=device-width"><style>{STYLE}</style></head><body>'
-            f"<h1>damancom-bot : tableau de bord</h1>{flash}{live}"
+            f"<h1>damancom-bot : tableau de bord{' — MODE ESSAI' if app.trial else ''}</h1>"
+            f'<section id="portail">{portal(app)}</section>{flash}{live}'
             f'<section id="actions">{actions(app)}</section>{later}<section id="reglages">{settings(app)}</section>'
             f'<p class="discret">Cette page ne fonctionne que sur cet ordinateur ; fermez-la quand vous avez fini '
             f'(le bot continue sans elle).</p><script src="{app.prefix}/app.js"></script></body></html>')
@@ -50,7 +52,7 @@ def _flash(note, direct: str) -> str:
         return ""
     kind, text, seen = note
     if kind == "erreur":
-        return f'<p class="note erreur" role="alert">{escape(text)}</p>'
+        return f'<p class="note erreur" role="alert">{escape(progress.for_person(text))}</p>'
     if kind == "attente":
         shown = _REFUSALS.search(direct)
         if shown and int(shown.group(1)) > (seen or 0):
@@ -60,6 +62,29 @@ def _flash(note, direct: str) -> str:
 
 
 _REFUSALS = re.compile(r'data-refus="(\d+)"')
+
+
+def portal(app) -> str:
+    """Which portal the page's buttons use, always in view, and the switch to the other one."""
+    if app.trial:
+        return ('<div class="essai"><p><b>Mode essai</b> : la page utilise le <b>portail d\'essai</b> de cet ordinateur '
+                f"({escape(app.trial.url)}), avec son compte {escape(app.account)}. Rien n'est envoyé à la CNSS, aucun "
+                "vrai SMS : le code d'essai s'affiche sur cette page. Chaque résultat est marqué « essai ».</p>"
+                + _form(app, "essai", '<input type="hidden" name="mode" value="reel">'
+                        "<button>Revenir au vrai portail</button>") + "</div>")
+    from bot.settings.config import portal_url
+
+    try:
+        url = portal_url(app.environ)
+    except Exception:  # noqa: BLE001 - a bad address is said by « Réglage à corriger »
+        url = "adresse à corriger"
+    return (f'<p>Portail utilisé : le <b>vrai portail Damancom</b> ({escape(url)}). Pour essayer la page sans rien '
+            "envoyer à la CNSS :</p>" + _form(app, "essai", '<input type="hidden" name="mode" value="essai">'
+                                              "<button>Passer en mode essai</button>"))
+
+
+def _essai(app) -> str:
+    return " (essai)" if app.trial else ""
 
 
 def section(app, name: str) -> str:
@@ -97,7 +122,7 @@ def waiting(app) -> str:
             body = ("<p>Le portail enverra un code par SMS au téléphone enregistré à la CNSS dès que vous confirmez.</p>"
                     + _form(app, "pret", hidden + "<button>Je suis prêt</button>"))
         elif run["phase"] == "code":
-            body = (f'<p class="compte-a-rebours" data-expires="{run["expires"]:.0f}">'
+            body = (_trial_sms(app, run) + f'<p class="compte-a-rebours" data-expires="{run["expires"]:.0f}">'
                     f"{_remaining(run['expires'])}</p>"
                     + _form(app, "code", hidden + '<label for="code">Code reçu par SMS</label>'
                             '<input id="code" class="code" name="code" autocomplete="one-time-code" inputmode="numeric" '
@@ -114,6 +139,13 @@ def waiting(app) -> str:
             body = ""
         parts.append(f'<div class="attente">{head}{body}</div>')
     return "<h2>Le bot a besoin de vous</h2>" + "".join(parts)
+
+
+def _trial_sms(app, run: dict) -> str:
+    """In « mode essai » the sandbox's phone is this page: its SMS, shown where the code is typed."""
+    text = app.trial.last_sms(run["since"]) if app.trial else ""
+    return (f'<p class="essai">SMS d\'essai reçu (portail d\'essai, pas la CNSS) : <span class="sms">{escape(text)}</span></p>'
+            if text else "")
 
 
 def _question_picture(app, picture: str) -> str:
@@ -136,27 +168,35 @@ def _remaining(expires: float) -> str:
 
 def live_run(app) -> str:
     job = app.jobs.current()
+    if job is not None and job.trial != bool(app.trial):
+        job = None  # a run on the other portal: its steps are with that portal's records
     runs = progress.waiting_runs(app.state_dir)
     if job is None and not runs:
         return ""
     if job is not None:
         what = VERB_FR.get(job.verb, job.verb) + (f" ({job.period})" if job.period else "")
         if job.running:
-            status = f"<p>En cours : {escape(what)} pour le compte {escape(job.account)}.</p>"
+            status = f"<p>En cours{_essai(app)} : {escape(what)} pour le compte {escape(job.account)}.</p>"
         elif job.exit_code == 0:
-            status = f'<p class="ok">Terminé : {escape(what)} {DONE_FR.get(job.verb, "réussi")}. {escape(job.last_line)}</p>'
+            status = (f'<p class="ok">Terminé{_essai(app)} : {escape(what)} {DONE_FR.get(job.verb, "réussi")}. '
+                      f"{escape(progress.for_person(job.last_line))}</p>")
         else:
-            status = f'<p class="ko">Échec : {escape(what)}. {escape(job.last_line)}</p>'
+            status = (f'<p class="ko">Échec{_essai(app)} : {escape(what)}. '
+                      f"{escape(progress.for_person(job.last_line))}</p>")
         folder = progress.audit_folder(app.recordings, job.account, since=job.started)
     else:
         run = runs[0]
         status = f"<p>Connexion en cours pour le compte {escape(run['account'])}.</p>"
         folder = progress.audit_folder(app.recordings, run["account"], run_id=run["run_id"])
     found = progress.steps(folder)
+    due = progress.amount_due(found)
+    if due and job is not None and job.verb == "declare" and job.exit_code == 0:
+        status += (f'<p class="ok montant">Montant à payer : <b>{escape(due)}</b>. Le bot ne paie jamais : faites '
+                   "vous-même le télépaiement sur Damancom.</p>")
     rows = "".join(f'<li class="{"ok" if s["outcome"] == "ok" else "ko"}">{escape(s["time"])} — {escape(s["title"])}'
                    f'{(" : " + escape(s["message"])) if s["message"] else ""}</li>' for s in found)
     steps = f'<ol class="etapes">{rows}</ol>' if rows else "<p class=\"discret\">Démarrage…</p>"
-    return f"<h2>Connexion en direct</h2>{status}{_refused(found, runs)}{steps}"
+    return f"<h2>Connexion en direct{_essai(app)}</h2>{status}{_refused(found, runs)}{steps}"
 
 
 def _refused(found: list[dict], runs: list[dict]) -> str:
@@ -178,10 +218,12 @@ def periods(app) -> str:
         table = ("<p>Aucune déclaration suivie pour l'instant. Le planificateur (« damancom-bot schedule ») les "
                  "ajoute chaque mois ; vous pouvez aussi vous connecter ou déposer ci-dessous.</p>")
     else:
-        body = "".join(f"<tr><td>{escape(r.account)}</td><td>{escape(r.period)}</td><td>{escape(r.state)}</td>"
+        body = "".join(f"<tr><td>{escape(r.account)}</td><td>{escape(r.period)}</td><td>{escape(r.state + _essai(app))}</td>"
                        f"<td>{escape(r.next_line)}</td><td>{escape(r.deadline)}</td></tr>" for r in rows)
         table = ("<table><thead><tr><th>Compte</th><th>Période</th><th>État</th><th>Et ensuite</th>"
                  f"<th>Échéance</th></tr></thead><tbody>{body}</tbody></table>")
+    if app.trial:
+        return f"<h2>Déclarations{_essai(app)}</h2><p class=\"discret\">Les déclarations d'essai, à part des vraies.</p>{table}"
     return f"<h2>Déclarations</h2>{app.scheduler_line()}{table}"
 
 
@@ -196,35 +238,67 @@ def actions(app) -> str:
     pending = app.pending
     check = ""
     if pending and pending["problems"]:
-        items = "".join(f"<li>{escape(p)}</li>" for p in pending["problems"][:20])
+        items = _listed(pending["problems"], pending.get("more_problems", 0), "problème(s)")
         check = (f'<div class="attente"><p class="ko">Fichier {escape(pending["name"])} refusé par la vérification '
-                 f"locale (rien n'a été envoyé, aucun SMS) :</p><ul>{items}</ul></div>")
+                 f"locale (rien n'a été envoyé, aucun SMS) :</p>{items}{_warnings(pending)}</div>")
     elif pending:
         totals = "".join(f"<li>{escape(k)} : {escape(v)}</li>" for k, v in (pending["totals"] or {}).items())
         check = (f'<div class="attente"><p class="ok">Fichier {escape(pending["name"])} conforme pour la période '
-                 f'{escape(pending["period"])}.</p><ul>{totals}</ul><p>Confirmer le dépôt ? Le bot se connecte '
+                 f'{escape(pending["period"])}.</p><ul>{totals}</ul>{_warnings(pending)}<p>Le portail calcule le '
+                 "montant à payer : il s'affiche dans « Connexion en direct » dès qu'il montre les totaux, avant la validation.</p>"
+                 "<p>Confirmer le dépôt ? Le bot se connecte "
                  "(un SMS est envoyé), dépose le fichier, compare les totaux affichés par le portail et garde "
                  "l'accusé de réception.</p>"
                  + _form(app, "deposer", f'<input type="hidden" name="periode" value="{escape(pending["period"])}">'
                          "<button>Déposer la déclaration</button>") + "</div>")
     who = (f"pour le compte <b>{escape(app.account)}</b>" if app.account else
            "(indiquez d'abord votre identifiant dans « Réglages »)")
-    return (f"<h2>Agir maintenant</h2><p>Connexion au portail {who} ; un code arrive par SMS et se saisit "
+    where = "au <b>portail d'essai</b>" if app.trial else "au vrai portail Damancom"
+    return (f"<h2>Agir maintenant{_essai(app)}</h2><p>Connexion {where} {who} ; un code arrive par SMS et se saisit "
             f"ici.</p>{login}<h3>Déposer une déclaration</h3><p>Le fichier est vérifié sur cet ordinateur avant "
-            f"toute connexion : un fichier refusé ne coûte aucun SMS.</p>{upload}{check}")
+            f"toute connexion : un fichier refusé ne coûte aucun SMS.</p>{_samples(app)}{upload}{check}")
+
+
+def _samples(app) -> str:
+    """In « mode essai »: files to try with, made for the essai account and the period shown."""
+    if not app.trial:
+        return ""
+    period = escape(app.default_period())
+    links = " · ".join(f'<a href="{app.prefix}/essai/{what}?periode={period}" download>{label}</a>'
+                       for what, label in (("declaration", "déclaration d'exemple, prête à déposer"),
+                                           ("preetabli", "préétabli d'exemple"),
+                                           ("salaries", "salaires d'exemple (pour « damancom-bot bds build »)")))
+    return (f'<p class="essai">Fichiers d\'essai pour {period} : {links}. Téléchargez la déclaration d\'exemple, '
+            "puis choisissez-la ci-dessous.</p>")
+
+
+def _listed(items: list[str], more: int, what: str, shown: int = 20) -> str:
+    rows = "".join(f"<li>{escape(p)}</li>" for p in items[:shown])
+    left = len(items[shown:]) + more
+    return f"<ul>{rows}</ul>" + (f'<p class="discret">… et {left} autre(s) {what}.</p>' if left else "")
+
+
+def _warnings(pending: dict) -> str:
+    """What `bds check` warns about on the same file: legal, but worth a look before filing."""
+    warnings = pending.get("warnings") or []
+    if not warnings:
+        return ""
+    count = len(warnings) + pending.get("more_warnings", 0)
+    return (f'<div class="avertissements"><p>{count} avertissement(s) à vérifier (ils n\'empêchent pas l\'envoi) :</p>'
+            + _listed(warnings, pending.get("more_warnings", 0), "avertissement(s)") + "</div>")
 
 
 def reports(app) -> str:
     found = app.reports()
     if not found:
-        return "<h2>Accusés et rapports</h2><p>Aucun rapport pour l'instant.</p>"
+        return f"<h2>Accusés et rapports{_essai(app)}</h2><p>Aucun rapport pour l'instant.</p>"
     rows = "".join(
         f"<tr><td>{escape(r.started)}</td><td>{escape(r.account)}</td><td>{escape(r.period)}</td>"
-        f"<td>{escape(r.outcome)}</td><td>{escape(r.receipt or '')}</td><td>"
+        f"<td>{escape(r.outcome + _essai(app))}</td><td>{escape(r.receipt or '')}</td><td>{escape(r.amount)}</td><td>"
         + " · ".join(f'<a href="{app.prefix}/fichier/{escape(path)}" target="_blank" rel="noopener">{escape(label)}</a>'
                      for label, path in r.files) + "</td></tr>" for r in found)
-    return ("<h2>Accusés et rapports</h2><table><thead><tr><th>Date</th><th>Compte</th><th>Période</th><th>Résultat</th>"
-            f"<th>Accusé de réception</th><th>Ouvrir</th></tr></thead><tbody>{rows}</tbody></table>")
+    return (f"<h2>Accusés et rapports{_essai(app)}</h2><table><thead><tr><th>Date</th><th>Compte</th><th>Période</th><th>Résultat</th>"
+            f"<th>Accusé de réception</th><th>Montant à payer</th><th>Ouvrir</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
 def checks(app) -> str:
@@ -235,7 +309,8 @@ def checks(app) -> str:
     elif state.get("checks"):
         body = "<ul>" + "".join(
             f'<li class="{"ok" if ok else ("ko" if blocking else "discret")}">{"✓" if ok else ("✗" if blocking else "–")} '
-            f"<b>{escape(name)}</b> : {escape(detail)}</li>" for name, ok, blocking, detail in state["checks"]) + "</ul>"
+            f"<b>{escape(name)}</b> : {escape(progress.for_person(detail))}</li>"
+            for name, ok, blocking, detail in state["checks"]) + "</ul>"
     else:
         body = "<p>Le navigateur, les dossiers, les sélecteurs et Telegram sont vérifiés à la demande.</p>"
     return f"<h2>Vérifications (doctor)</h2>{body}{button}"

@@ -4,6 +4,7 @@ hand-over it waits for (the dropbox's waiting file), with the SMS code's remaini
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from bot.handover import dropbox
@@ -27,16 +28,22 @@ _STEP_FR = {"debut": "Début", "fin": "Fin", "accueil": "Page d'accueil du porta
             "accuse-de-reception-html": "Accusé de réception enregistré", "tentative-terminee": "Essai terminé",
             "entree": "Entrée sur le portail", "annonce-fermee": "Annonce fermée", "annonce": "Annonce du portail",
             "portail-indisponible": "Portail indisponible", "portail-injoignable": "Portail injoignable",
-            "duree-depassee": "Durée dépassée"}
+            "duree-depassee": "Durée dépassée", "preetabli": "Préétabli téléchargé du portail",
+            "fichier-declaration": "Fichier de déclaration gardé", "validation": "Validation envoyée au portail"}
 
 
 # What went wrong, whatever the outcome its line records: shown red.
 FAILED_STEPS = {"code-refuse", "identifiant-refuse", "fichier-refuse", "non-validee", "eid-non-approuve",
-                "portail-indisponible", "portail-injoignable", "duree-depassee"}
+                "portail-indisponible", "portail-injoignable", "duree-depassee", "portail-refuse",
+                "portail-sans-reponse", "ecran-sans-reaction", "periode-absente"}
 
 
 def step_title(step: str) -> str:
-    return _STEP_FR.get(step) or step.replace("-", " ").replace("_", " ").capitalize()
+    """The dashboard's short title, else the report's (`bot/audit/report.py`), else the name in words."""
+    from bot.audit.report import FILE_TITLES, TITLES
+
+    return (_STEP_FR.get(step) or TITLES.get(step) or FILE_TITLES.get(step)
+            or step.replace("-", " ").replace("_", " ").capitalize())
 
 
 def waiting_runs(state_dir: Path) -> list[dict]:
@@ -83,10 +90,35 @@ def steps(folder: Path | None) -> list[dict]:
             continue
         step = str(record.get("step", ""))
         outcome = "echec" if step in FAILED_STEPS else record.get("outcome", "")
+        message = for_person(str(record.get("message", ""))) if step == "fin" else ""
+        if step == "confirmation" and isinstance(record.get("totals"), dict):
+            message = totals_words(record["totals"])
         shown.append({"step": step, "title": step_title(step), "outcome": outcome,
-                      "time": str(record.get("time", ""))[11:19], "final": step == "fin",
-                      "message": for_person(str(record.get("message", ""))) if step == "fin" else ""})
+                      "time": str(record.get("time", ""))[11:19], "final": step == "fin", "message": message,
+                      "totals": record.get("totals") if step == "confirmation" else None})
     return shown
+
+
+def totals_words(totals: dict) -> str:
+    """The portal's totals before validation, as the report's first page gives them."""
+    from bot.output.french import money
+
+    def amount(key: str) -> str:
+        value = totals.get(key)
+        return money(value) if isinstance(value, int) else "—"
+
+    return (f"{totals.get('employees', '—')} salarié(s), salaires réels {amount('real')}, plafonnés "
+            f"{amount('capped')}, montant à payer {amount('amount')}")
+
+
+def amount_due(found: list[dict]) -> str:
+    """« 3 010,16 MAD », the amount the portal showed before validation; "" when it showed none."""
+    from bot.output.french import money
+
+    for step in reversed(found):
+        if step.get("totals") and isinstance(step["totals"].get("amount"), int):
+            return money(step["totals"]["amount"])
+    return ""
 
 
 def refusals(found: list[dict]) -> int:
@@ -95,10 +127,38 @@ def refusals(found: list[dict]) -> int:
 
 
 def for_person(message: str) -> str:
-    """A run's sentence as the page shows it: no variable names (the console's own rule, `bot/cli.py`)."""
+    """A run's sentence as the page shows it: no variable names (the console's own rule, `bot/cli.py`),
+    and the browser's network errors (« Page.goto: net::ERR_CONNECTION_REFUSED at … ») in words."""
     from bot.cli import for_person as plain
 
-    return plain(message)
+    for name, words in _PAGE_WORDS.items():  # the settings of the page's own « Réglages » form
+        message = re.sub(rf"\b{name}\b", words, message)
+    return _NET_ERROR.sub(lambda m: _net_words(m.group(1)), plain(message))
+
+
+_PAGE_WORDS = {"DAMANCOM_TELEGRAM_TOKEN": "le réglage « jeton du bot Telegram »",
+               "DAMANCOM_TELEGRAM_CHAT": "le réglage « numéro de la discussion Telegram »"}
+
+
+_NET_ERROR = re.compile(r"(?:[A-Za-z]+\.[A-Za-z_]+: )?net::(ERR_[A-Z0-9_]+)(?: at \S+?(?=[)\s]|$))?")
+_NET_FR = {"ERR_CONNECTION_REFUSED": "connexion refusée : rien ne répond à cette adresse",
+           "ERR_NAME_NOT_RESOLVED": "adresse introuvable (nom de domaine inconnu)",
+           "ERR_INTERNET_DISCONNECTED": "pas de connexion à Internet",
+           "ERR_ADDRESS_UNREACHABLE": "adresse injoignable depuis cet ordinateur",
+           "ERR_CONNECTION_TIMED_OUT": "le portail n'a pas répondu à temps", "ERR_TIMED_OUT": "délai dépassé",
+           "ERR_CONNECTION_RESET": "connexion coupée par le portail",
+           "ERR_CONNECTION_CLOSED": "connexion fermée par le portail", "ERR_EMPTY_RESPONSE": "réponse vide du portail",
+           "ERR_NETWORK_CHANGED": "le réseau de l'ordinateur a changé", "ERR_UNSAFE_PORT": "port refusé par le navigateur"}
+
+
+def _net_words(code: str) -> str:
+    if code in _NET_FR:
+        return _NET_FR[code]
+    if code.startswith(("ERR_CERT", "ERR_SSL")):
+        return "connexion sécurisée impossible (certificat du portail refusé)"
+    if code.startswith("ERR_PROXY"):
+        return "le proxy de l'ordinateur ne répond pas"
+    return "erreur du réseau"
 
 
 def manifest_lines(folder: Path) -> list[str]:

@@ -35,6 +35,7 @@ class DashboardServer:
 
     def stop(self) -> None:
         self.server.stop()
+        self.dashboard.set_trial(False)  # the trial's sandbox lives as long as the page
 
     def __enter__(self):
         return self.start()
@@ -71,6 +72,9 @@ def _app(app: Dashboard):
     async def report_file(request):
         return await run_in_threadpool(_file, app, request.path_params["relative"])
 
+    async def sample(request):
+        return await run_in_threadpool(_sample, app, request.path_params["what"], request.query_params.get("periode", ""))
+
     async def action(request):
         name = request.path_params["name"]
         if name == "fichier":  # the CSRF token rides in the URL: checked before the body is parsed
@@ -92,6 +96,7 @@ def _app(app: Dashboard):
     routes = [Route(prefix, home, methods=["GET"]), Route(prefix + "/", home, methods=["GET"]),
               Route(prefix + "/etat.json", state, methods=["GET"]), Route(prefix + "/app.js", script, methods=["GET"]),
               Route(prefix + "/fichier/{relative:path}", report_file, methods=["GET"]),
+              Route(prefix + "/essai/{what}", sample, methods=["GET"]),
               Route(prefix + "/action/{name}", action, methods=["POST"])]
     return localweb.guard(localweb.starlette_app(routes), allowed=lambda path: _inside(app, path),
                           body_limit=lambda path: MAX_UPLOAD if path.endswith("/action/fichier") else MAX_FORM)
@@ -106,6 +111,22 @@ def _act(app: Dashboard, name: str, handler, fields: dict, files: dict) -> str:
             return app.note("ok", text)
         except BotError as exc:
             return app.note("erreur", exc.message)
+
+
+def _sample(app: Dashboard, what: str, period: str):
+    """A « mode essai » sample file, as a download; only in that mode, for a period AAAA-MM."""
+    from starlette.responses import Response
+
+    from bot.errors import BotError
+
+    if app.trial is None or what not in ("declaration", "preetabli", "salaries"):
+        return localweb.page_response(404, localweb.NOT_FOUND)
+    try:
+        name, content = app.trial.sample(what, actions.period(period))
+    except BotError:
+        return localweb.page_response(400, localweb.BAD_REQUEST)
+    return Response(content, media_type="text/plain; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def _file(app: Dashboard, relative: str):

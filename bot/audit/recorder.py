@@ -96,6 +96,10 @@ class Recorder:
         except OSError as exc:
             raise StorageError.from_os(exc, self.folder) from None
 
+    def new_file(self, step: str, suffix: str) -> Path:
+        """The name the next file of this run takes (numbered like the screenshots); `add_file` records it."""
+        return self._next_name(step, suffix)
+
     def _next_name(self, step: str, suffix: str) -> Path:
         """Screenshots numbered 01, 02… in order, as the report's steps and the « Captures » count;
         the evidence of a failure carries its screenshot's number."""

@@ -12,13 +12,26 @@ ACCOUNT = "listing"  # `--account` (bot/commands/options.py) narrows to one acco
 
 
 def add_options(parser) -> None:
-    parser.add_argument("action", choices=["check", "build"], help="check FICHIER, ou build")
-    parser.add_argument("file", nargs="?", help="pour check : le fichier de déclaration (DS_….txt)")
-    parser.add_argument("--preetabli", help="le préétabli de la période (fichier reçu de la CNSS)")
-    parser.add_argument("--salaries", help="pour build : le fichier CSV des salaires")
-    parser.add_argument("--out", default=".", help="pour build : le dossier où écrire le fichier (défaut : ici)")
-    parser.add_argument("--period", help="pour check : la période attendue, AAAA-MM")
-    parser.add_argument("--affiliate", help="pour check : le numéro d'affiliation attendu (7 chiffres)")
+    import argparse
+
+    from bot.commands import options
+
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    check = actions.add_parser("check", help="vérifie un fichier de déclaration (DS_….txt)",
+                               description="Vérifie un fichier de déclaration e-BDS avant tout envoi.")
+    check.add_argument("file", nargs="?", help="le fichier de déclaration (DS_….txt)")
+    check.add_argument("--preetabli", help="le préétabli de la période (fichier reçu de la CNSS)")
+    check.add_argument("--period", help="la période attendue, AAAA-MM")
+    check.add_argument("--affiliate", help="le numéro d'affiliation attendu (7 chiffres)")
+    build = actions.add_parser("build", help="construit la déclaration depuis le préétabli et les salaires",
+                               description="Construit la déclaration e-BDS depuis le préétabli et le fichier des "
+                                           "salaires (CSV).")
+    build.add_argument("--preetabli", help="le préétabli de la période (fichier reçu de la CNSS)")
+    build.add_argument("--salaries", help="le fichier CSV des salaires")
+    build.add_argument("--out", default=".", help="le dossier où écrire le fichier (défaut : ici)")
+    for action in (check, build):  # `bds check F --account X` as well as `bds --account X check F`
+        options.add_account(action, default=argparse.SUPPRESS)
 
 
 def _read(path: str, what: str) -> str:
@@ -53,39 +66,46 @@ def _say_list(env, items: list, more: int, what: str) -> None:
 
 
 def run(args, env) -> int:
-    from pathlib import Path
+    return _check(args, env) if args.action == "check" else _build(args, env)
+
+
+def _check(args, env) -> int:
+    import re
 
     from bot.ebds.cap import caps
+    from bot.ebds.check import inspect
     from bot.errors import BadInput
-
-    import re
 
     if args.period and not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", args.period):
         raise BadInput(f"--period « {args.period[:20]} » invalide : attendu AAAA-MM, par exemple 2026-10.")
     if args.affiliate and not re.fullmatch(r"[0-9]{7}", args.affiliate):
         raise BadInput(f"--affiliate « {args.affiliate[:20]} » invalide : attendu les 7 chiffres du numéro d'affiliation.")
     preetabli = _read(args.preetabli, "Préétabli") if args.preetabli else None
-    if args.action == "check":
-        from bot.ebds.check import inspect
+    if not args.file:
+        raise BadInput("Indiquez le fichier à vérifier : damancom-bot bds check DS_1234567_102026.txt")
+    found = inspect(_read(args.file, "Fichier"), preetabli=preetabli, affiliate=args.affiliate,
+                    period=args.period, caps=caps(env.environ))
+    if found.warning_count:
+        env.say(f"{found.warning_count} avertissement(s) dans {args.file} (à vérifier ; ils n'empêchent pas l'envoi) :")
+        _say_list(env, [str(w) for w in found.warnings], found.more_warnings, "avertissement(s)")
+    if not found.error_count:
+        env.say(f"Fichier conforme : {args.file}" + (" (et cohérent avec le préétabli)." if preetabli else "."))
+        return ExitCode.OK
+    env.say(f"{found.error_count} problème(s) dans {args.file} :")
+    _say_list(env, [str(p) for p in found.errors], found.more_errors, "problème(s)")
+    return ExitCode.BAD_INPUT
 
-        if not args.file:
-            raise BadInput("Indiquez le fichier à vérifier : damancom-bot bds check DS_1234567_102026.txt")
-        found = inspect(_read(args.file, "Fichier"), preetabli=preetabli, affiliate=args.affiliate,
-                        period=args.period, caps=caps(env.environ))
-        if found.warning_count:
-            env.say(f"{found.warning_count} avertissement(s) dans {args.file} (à vérifier ; ils n'empêchent pas l'envoi) :")
-            _say_list(env, [str(w) for w in found.warnings], found.more_warnings, "avertissement(s)")
-        if not found.error_count:
-            env.say(f"Fichier conforme : {args.file}" + (" (et cohérent avec le préétabli)." if preetabli else "."))
-            return ExitCode.OK
-        env.say(f"{found.error_count} problème(s) dans {args.file} :")
-        _say_list(env, [str(p) for p in found.errors], found.more_errors, "problème(s)")
-        return ExitCode.BAD_INPUT
+
+def _build(args, env) -> int:
+    from pathlib import Path
+
     from bot.ebds.build import build_declaration
-    from bot.ebds.cap import cap_for
+    from bot.ebds.cap import cap_for, caps
     from bot.ebds.records import parse
     from bot.ebds.textfile import read_limited
+    from bot.errors import BadInput
 
+    preetabli = _read(args.preetabli, "Préétabli") if args.preetabli else None
     if not preetabli or not args.salaries:
         raise BadInput("Indiquez le préétabli et les salaires : damancom-bot bds build --preetabli FICHIER "
                        "--salaries salaires.csv")
@@ -104,12 +124,16 @@ def run(args, env) -> int:
         env.say(f"{len(built.warnings) + built.more_warnings} avertissement(s) (à vérifier ; ils n'empêchent pas "
                 "l'envoi) :")
         _say_list(env, [str(w) for w in built.warnings], built.more_warnings, "avertissement(s)")
+    _write(target, built.content)
+    env.say(f"Déclaration écrite et vérifiée : {target}")
+    return ExitCode.OK
+
+
+def _write(target, content: str) -> None:
     try:
-        target.write_bytes(built.content.encode("ascii"))
+        target.write_bytes(content.encode("ascii"))
     except OSError as exc:
         from bot.errors import StorageError
         from bot.output.system_fr import why
 
         raise StorageError(f"Impossible d'écrire {target} ({why(exc)}). Choisissez un autre dossier avec --out.") from None
-    env.say(f"Déclaration écrite et vérifiée : {target}")
-    return ExitCode.OK

@@ -22,6 +22,7 @@ def prepare(args, env, period: str, *, password_in_window: bool, check: Callable
     names the audit folder's run (« declaration »)."""
     from bot.audit.recorder import Recorder
     from bot.handover.build import build_handover
+    from bot.handover.phone_turn import PhoneMemory
     from bot.output import console
     from bot.schedule.plan import parse_plan
     from bot.settings.config import load_settings
@@ -38,19 +39,22 @@ def prepare(args, env, period: str, *, password_in_window: bool, check: Callable
     # With --all the terminal cannot tell whose code a line is: `otp --account`, Telegram, the local page.
     terminal = not args.unattended and not getattr(args, "all_accounts", False)
     person = build_handover(settings, env, recorder.run_id, terminal=terminal,
-                            assisted=not headless and settings.auth == "otp", unattended=args.unattended)
+                            assisted=not headless and settings.auth == "otp", unattended=args.unattended,
+                            extra=(lambda mailbox: PhoneMemory(settings.state_dir, settings.account),))
     return RunSetup(settings, headless, recorder, person)
 
 
 def run_recorded(args, setup: RunSetup, *, task=None, browser=None):
     """The login run; a failure is written to `--result-json` (the scheduler's child) and raised."""
     from bot.errors import BotError
+    from bot.handover import phone_turn
     from bot.run.runner import run_login
     from bot.schedule.attempt import write_result
 
     try:
-        return run_login(setup.settings, setup.person, setup.recorder, headless=setup.headless, task=task,
-                         browser=browser)
+        with phone_turn.turn(setup.settings, setup.person.say):  # one code at a time per phone
+            return run_login(setup.settings, setup.person, setup.recorder, headless=setup.headless, task=task,
+                             browser=browser)
     except BotError as exc:
         write_result(getattr(args, "result_json", None), int(exc.exit_code), None, setup.recorder.folder, exc.message,
                      reason=getattr(exc, "reason", None))

@@ -163,12 +163,13 @@ def _accounts(ledger, scheduler: dict, env, folder, only: str | None = None) -> 
     from bot.ledger.words import period_line
     from bot.schedule.plan import parse_plan
     from bot.settings.accounts import all_accounts
+    from bot.settings.config import state_dir
     from bot.system import clock
 
     configured = None  # the accounts file, read once for forty employers (and only when a period needs it)
     plans: dict[str, object] = {}
     waiting: dict[str, str | None] = {}  # account → the phase its live run waits in, None: no run waits
-    now = clock.now()
+    now = clock.corrected(state_dir(env.environ))()  # the portal's time, as the planner counts it
     accounts: dict[str, list] = {}
     ranks: list[tuple] = []
     for row in ledger.periods(only):

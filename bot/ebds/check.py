@@ -275,14 +275,17 @@ def _check_identity(records, b, affiliate, period, found: Findings) -> str | Non
     b01 = b["B01"][0] if b["B01"] else None
     wanted_period = period.replace("-", "") if period else (b01.text("L_Periode") if b01 else None)
     wanted_affiliate = affiliate or (b01.text("N_Num_Affilie") if b01 else None)
+    other_month, dated = [], 0
     for record in records:
         if record.type not in RECORDS or len(record.raw) != RECORD_LENGTH:
             continue
         offsets = OFFSETS[record.type]
         if "N_Num_Affilie" in offsets and wanted_affiliate and record.text("N_Num_Affilie") != wanted_affiliate:
             found.add(record, "N_Num_Affilie", record.text("N_Num_Affilie"), f"le numéro d'affiliation {wanted_affiliate}")
+        dated += "L_Periode" in offsets
         if "L_Periode" in offsets and wanted_period and record.text("L_Periode") != wanted_period:
-            found.add(record, "L_Periode", record.text("L_Periode"), f"la période {wanted_period}")
+            other_month.append(record)
+    _wrong_month(other_month, wanted_period, found, whole_file=bool(period) and len(other_month) == dated)
     for r in b["B00"]:
         if r.text("L_Cat") != "B0":
             found.add(r, "L_Cat", r.text("L_Cat"), "« B0 » (déclaration principale)")
@@ -290,6 +293,33 @@ def _check_identity(records, b, affiliate, period, found: Findings) -> str | Non
         found.add(b01, "N_Num_Affilie", b01.text("N_Num_Affilie"), "un numéro dont le dernier chiffre est la clé "
                   "de contrôle (vérifiez le numéro d'affiliation)", warning=True)
     return wanted_period
+
+
+class _WrongMonth(Problem):
+    """[OURS] a whole file for another month: said once, in words, rather than once per line."""
+
+    def __str__(self) -> str:
+        from bot.output.french import period
+
+        def month(value: str) -> str:
+            return period(f"{value[:4]}-{value[4:]}")
+
+        def of(value: str) -> str:  # « d'octobre 2026 », « de novembre 2026 »
+            return ("d'" if month(value)[0] in "aeiou" else "de ") + month(value)
+
+        return (f"Ce fichier est celui {of(self.found)}, vous avez choisi {month(self.expected)} : déposez le "
+                f"fichier {of(self.expected)}, ou choisissez la période {month(self.found)}.")
+
+
+def _wrong_month(records: list[Record], wanted: str | None, found: Findings, *, whole_file: bool) -> None:
+    """Every dated line of the file for one other month than the period chosen: one sentence."""
+    months = {r.text("L_Periode") for r in records}
+    month = re.compile(r"[0-9]{4}(0[1-9]|1[0-2])")
+    if whole_file and len(months) == 1 and month.fullmatch(next(iter(months))) and month.fullmatch(wanted or ""):
+        found.keep(_WrongMonth(records[0].line, records[0].type, "L_Periode", next(iter(months)), wanted))
+        return
+    for record in records:
+        found.add(record, "L_Periode", record.text("L_Periode"), f"la période {wanted}")
 
 
 def _cap(period: str | None, caps: Mapping[str, int] | None, found: Findings, b) -> int | None:

@@ -120,7 +120,8 @@ class TelegramChannel(_ChatWriter, UpdatesPoller, Channel):
         if phase == "question":  # a captcha: its screenshot comes with the notification; the answer here
             with self._lock:
                 self._settle("")
-                self.question = self._write("Le portail pose une question avant d'envoyer le SMS (image ci-dessous) : "
+                self.question = self._write(f"Damancom ({self.account})\nLe portail pose une question avant "
+                                            "d'envoyer le SMS (image ci-dessous) : "
                                             "répondez ici avec ce qu'elle demande (par exemple les caractères "
                                             "de l'image).")
                 self.phase, self.waiting_for = phase, phase  # the notification that follows carries the picture
@@ -164,8 +165,8 @@ class TelegramChannel(_ChatWriter, UpdatesPoller, Channel):
     def refused(self) -> None:
         with self._lock:
             self.waiting_for = "code"
-            self.question = self._write("Le portail a refusé ce code. Vérifiez le SMS et envoyez le bon code "
-                                        "(ou le SMS entier).", [("Renvoyer le code", "resend")])
+            self.question = self._write(f"Damancom ({self.account})\nLe portail a refusé ce code. Vérifiez le SMS "
+                                        "et envoyez le bon code (ou le SMS entier).", [("Renvoyer le code", "resend")])
 
     def close(self) -> None:
         self._stop.set()
@@ -196,8 +197,8 @@ class TelegramChannel(_ChatWriter, UpdatesPoller, Channel):
 
     def _ask_code(self, again: bool) -> None:
         where = f"au {self.phone}" if self.phone else "au téléphone enregistré"
-        text = (f"{'Nouveau code' if again else 'Code'} envoyé {where} : répondez avec le code (6 chiffres), ou "
-                f"transférez le SMS tel quel. À donner avant {_until(self.code_wait)}.")
+        text = (f"Damancom ({self.account})\n{'Nouveau code' if again else 'Code'} envoyé {where} : répondez avec le "
+                f"code (6 chiffres), ou transférez le SMS tel quel. À donner avant {_until(self.code_wait)}.")
         self._settle("")
         self.question = self._write(text, [("Renvoyer le code", "resend")])
 

@@ -47,3 +47,15 @@ def scrub(text: str) -> str:
     for secret in ordered:
         text = text.replace(secret, MASK)
     return text
+
+
+def scrub_markup(text: str) -> str:
+    """`scrub` for HTML: also the secrets as markup writes them (« & » as « &amp; », quotes…)."""
+    import html
+
+    with _lock:
+        ordered = sorted(_secrets, key=len, reverse=True)
+    for secret in ordered:
+        for form in {secret, html.escape(secret, quote=False), html.escape(secret)}:
+            text = text.replace(form, MASK)
+    return text

@@ -25,10 +25,11 @@ CHANNELS = {"chrome", "chrome-beta", "chrome-dev", "chrome-canary", "msedge", "m
             "msedge-canary", "chromium"}
 SYSTEM_CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium")
 
+# The bot's own interpreter: the command works from any folder (`uv run` only inside the project's).
 INSTALL_HINT = (
     "Aucun navigateur compatible n'a été trouvé. Installez Google Chrome (https://www.google.com/chrome/) "
-    "ou Microsoft Edge ; ou bien exécutez « uv run playwright install chromium » ; sous Debian/Ubuntu : "
-    "« sudo apt-get install chromium ». Vous pouvez aussi indiquer le navigateur dans DAMANCOM_BROWSER."
+    f"ou Microsoft Edge ; ou bien exécutez « \"{sys.executable}\" -m playwright install chromium » ; sous "
+    "Debian/Ubuntu : « sudo apt-get install chromium ». Vous pouvez aussi indiquer le navigateur dans DAMANCOM_BROWSER."
 )
 
 

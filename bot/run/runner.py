@@ -14,6 +14,7 @@ from typing import Iterator
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 
+from bot.audit import snapshot
 from bot.audit.recorder import Recorder
 from bot.audit.report import write_reports
 from bot.errors import (
@@ -23,6 +24,7 @@ from bot.errors import (
     BrowserRefused,
     CredentialsRejected,
     UnexpectedPage,
+    UnreadRefusal,
 )
 from bot.exit_codes import ExitCode
 from bot.handover.session import HandOver
@@ -78,7 +80,7 @@ class Browsers:
 
     def open_window(self) -> None:
         """The same run goes on in a visible window of the person's own Chrome or Edge (the same
-        browser otherwise); the headless one is closed."""
+        browser otherwise); the refused headless one stays, to print the PDF report."""
         choice = browsers.own_browser(self.choice)
         env = self._screens.enter_context(browsers.window_screen())
         window = _launched(self.playwright, choice, headless=False, env=env)
@@ -180,9 +182,9 @@ def quiet_failure(exc: BotError, person: HandOver) -> bool:
     """Unattended runs say nothing when the portal is merely down (the scheduler tries again and
     keeps count), nor when no SMS was sent because nobody answered or the person declined (they
     were asked; the scheduler tells them when it tries next)."""
-    if not getattr(person, "unattended", False):
+    if not person.unattended:
         return False
-    no_sms = getattr(person, "sms_at", None) is None
+    no_sms = person.sms_at is None
     return exc.exit_code == ExitCode.UNAVAILABLE or (exc.exit_code == ExitCode.NO_CODE and no_sms)
 
 
@@ -285,16 +287,32 @@ def _no_window(settings: Settings, person: HandOver, own) -> str | None:
     if settings.headless_chosen:
         return ("vous avez demandé un navigateur invisible (DAMANCOM_HEADLESS) : retirez ce réglage ou mettez-le à 0, "
                 "puis relancez")
-    if getattr(person, "sms_at", None) is not None:  # never a second SMS for one try
-        return "un code SMS a déjà été demandé pendant cet essai : relancez, la connexion ouvrira directement une fenêtre"
+    if person.sms_at is not None:  # never a second SMS for one try
+        return ("un code SMS a déjà été demandé pendant cet essai : relancez, la connexion ouvrira directement une "
+                "fenêtre")
     return own.no_window_reason()
+
+
+def _snapshot(recorder: Recorder, page, exc: BotError, settings: Settings) -> None:
+    """The portal surprised the bot (a screen it does not know, a refusal): a sanitized snapshot of
+    the page for the « rapport de portail » (`bot/audit/snapshot.py`). A refusal it could read (a
+    firewall, abroad, maintenance) is no surprise: its screenshot and HTML evidence are enough."""
+    if exc.exit_code == ExitCode.SCREENS_CHANGED or isinstance(exc, UnreadRefusal):
+        snapshot.keep(recorder, page, exit_code=exc.exit_code, message=exc.message,
+                      selectors_dir=settings.selectors_dir)
+
+
+def _firewall_page(ctx: FlowContext) -> BrowserRefused | None:
+    from flows.portal import refused
+    from flows.unavailable import RefusalPage
+
+    refusal = RefusalPage(ctx).read()
+    return refused(ctx, refusal, "page de refus") if refusal.kind == "firewall" else None
 
 
 def _say(person: HandOver, text: str) -> None:
     logger.info(text)
-    say = getattr(person, "say", None)
-    if say is not None:
-        say(text)
+    person.say(text)
 
 
 def _reports(recorder: Recorder, page, printer, outcome, pdf: bool, ended) -> list:
@@ -352,8 +370,14 @@ def hand_over_browser(interface, summary, ctx, person: HandOver, settings: Setti
 
 
 def _note_stage(settings: Settings, stage: str) -> None:
-    """The scheduler's attempt learns, before the click, that an SMS may go out (write-ahead)."""
-    ledger.note_stage(settings.state_dir, settings.account, stage, clock.now())
+    """The scheduler's attempt learns, before the click, that an SMS may go out (write-ahead: when
+    that cannot be written, nothing is sent). That the code step ended only relaxes the next try."""
+    try:
+        ledger.note_stage(settings.state_dir, settings.account, stage, clock.now())
+    except BotError as exc:
+        if stage == ledger.SMS_POSSIBLE:
+            raise
+        logger.warning("Registre non mis à jour après la connexion : {}", exc.message)
 
 
 def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: str, task=None) -> LoginResult:
@@ -390,9 +414,15 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
             # Timeouts and page errors not foreseen by a page object: the screen is not what we expect.
             shot = recorder.try_screenshot(page, "echec")
             recorder.failure_evidence(page)
-            raise UnexpectedPage("étape suivante", page.url, page_title(page), shot, in_french(exc)) from None
-        except BotError:
+            unexpected = UnexpectedPage("étape suivante", page.url, page_title(page), shot, in_french(exc))
+            _snapshot(recorder, page, unexpected, settings)
+            raise unexpected from None
+        except BotError as exc:
             recorder.failure_evidence(page)
+            firewall = _firewall_page(ctx) if exc.exit_code == ExitCode.SCREENS_CHANGED else None
+            if firewall is not None:  # a firewall page after some step: not a screen that changed
+                raise firewall from None
+            _snapshot(recorder, page, exc, settings)
             raise
         return LoginResult(summary, recorder, time.monotonic() - started, label)
     finally:

@@ -3,7 +3,8 @@
 Each account keeps its own plan (its windows and deadline overrides from the accounts file), its
 own notifications and its own attempts (a child `damancom-bot … --account NAME`). A tick looks at
 every account at once; attempts wait for a slot so that never more than DAMANCOM_PARALLEL logins
-(hence SMS codes waiting for a person) are under way together.
+(hence SMS codes waiting for a person) are under way together, and accounts whose codes go to one
+phone take turns (bot/handover/phone_turn.py): their SMS never arrive together.
 """
 
 from __future__ import annotations
@@ -25,15 +26,24 @@ class FleetPlanner:
         self.settings = planners[0].settings
         self.now = now or planners[0].now
         self.slots = threading.BoundedSemaphore(parallel)
+        self._phones: dict[str, threading.Lock] = {}
+        self._phones_lock = threading.Lock()
         for planner in planners:
             planner.beats = False  # the heartbeat is written once per tick, here
-            planner.run = self._gated(planner.run)
+            planner.run = self._gated(planner.run, planner.settings)
 
-    def _gated(self, run: Callable) -> Callable:
+    def _gated(self, run: Callable, settings) -> Callable:
         def gated(period: str):
-            with self.slots:  # waits while DAMANCOM_PARALLEL logins are under way
+            with self._phone(settings), self.slots:  # the phone first: waiting for it holds no slot
                 return run(period)
         return gated
+
+    def _phone(self, settings) -> threading.Lock:
+        """The lock of the phone this account's codes go to (known better after each login)."""
+        from bot.handover.phone_turn import key
+
+        with self._phones_lock:
+            return self._phones.setdefault(key(settings), threading.Lock())
 
     def tick(self) -> list[str]:
         """Every account's tick, concurrently; returns the periods tried (« account/period »)."""

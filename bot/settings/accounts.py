@@ -32,7 +32,7 @@ NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 # file key -> the DAMANCOM_ variable it stands for
 KEYS = {"identifier": "DAMANCOM_IDENTIFIER", "password": "DAMANCOM_PASSWORD", "url": "DAMANCOM_URL",
         "auth": "DAMANCOM_AUTH", "telegram_chat": "DAMANCOM_TELEGRAM_CHAT", "notify": "DAMANCOM_NOTIFY",
-        "windows": "DAMANCOM_WINDOWS", "deadline_overrides": "DAMANCOM_DEADLINE_OVERRIDES"}
+        "windows": "DAMANCOM_WINDOWS", "deadline_overrides": "DAMANCOM_DEADLINE_OVERRIDES", "phone": "DAMANCOM_PHONE"}
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ class Settings:
     telegram_api: str = "https://api.telegram.org"
     notify_budget: int = 30  # notifications per month, urgent ones aside (bot/output/notify.py)
     tsa_url: str | None = None  # RFC 3161 authority stamping each run's final line; None: no stamp
+    phone: str = ""  # where the portal texts the code: accounts sharing one take turns (bot/handover/phone_turn.py)
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
@@ -172,6 +173,7 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_pa
         notify_budget=_count(environ, "DAMANCOM_NOTIFY_BUDGET", 30, high=1000),
         **_telegram(environ),
         tsa_url=tsa_url(environ, url),
+        phone=get("DAMANCOM_PHONE"),
     )
 
 

@@ -96,9 +96,12 @@ def guard(app, allowed: Callable[[str], bool], body_limit: Callable[[str], int])
             return await _answer(safe_send, 413, TOO_LARGE)
         deadline = asyncio.get_running_loop().time() + BODY_SECONDS
         received = 0
+        whole = int(length) == 0 and b"transfer-encoding" not in headers  # no body to wait for
 
         async def bounded_receive():
-            nonlocal received
+            nonlocal received, whole
+            if whole:  # the body is in: what is left to hear is a hang-up, whenever it comes (a long download)
+                return await receive()
             left = deadline - asyncio.get_running_loop().time()
             try:
                 message = await asyncio.wait_for(receive(), timeout=max(left, 0.001))
@@ -107,6 +110,7 @@ def guard(app, allowed: Callable[[str], bool], body_limit: Callable[[str], int])
             received += len(message.get("body", b""))
             if received > limit:  # a chunked body announces no length
                 raise Refused(413, TOO_LARGE)
+            whole = message["type"] != "http.request" or not message.get("more_body", False)
             return message
 
         started = False
@@ -174,6 +178,7 @@ class LocalServer:
 
     def __init__(self, app, port: int = 0, name: str = "local-page"):
         self.app, self.name = app, name
+        self.ready = threading.Event()  # set once uvicorn has loaded everything: the first answer is not slow
         self.sock = bind(port)
         self.server_address = self.sock.getsockname()[:2]
         self._server = None
@@ -183,7 +188,7 @@ class LocalServer:
         import uvicorn
 
         _quiet_uvicorn_logs()
-        config = uvicorn.Config(self.app, http=_protocol_class(), loop="asyncio", lifespan="off", ws="none",
+        config = uvicorn.Config(self._with_lifespan, http=_protocol_class(), loop="asyncio", lifespan="on", ws="none", interface="asgi3",
                                 log_config=None, access_log=False, server_header=False,
                                 timeout_keep_alive=KEEP_ALIVE_SECONDS, timeout_graceful_shutdown=2,
                                 limit_concurrency=MAX_CONNECTIONS)
@@ -191,7 +196,29 @@ class LocalServer:
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self.sock]}, name=self.name,
                                         daemon=True)
         self._thread.start()
+        self._wait_ready()
         return self
+
+    def _wait_ready(self, seconds: float = 60) -> None:
+        """Until uvicorn is up (Ctrl-C still reaches the bot); a thread that died is no reason to wait."""
+        from bot.system.waiting import slices
+
+        for step in slices(seconds):
+            if self.ready.wait(step) or not self._thread.is_alive():
+                return
+        logger.debug("Page locale : le serveur met du temps à démarrer.")
+
+    async def _with_lifespan(self, scope, receive, send):
+        if scope["type"] != "lifespan":
+            return await self.app(scope, receive, send)
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self.ready.set()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
 
     def stop(self) -> None:
         if self._thread is not None:

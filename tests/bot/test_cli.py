@@ -128,3 +128,15 @@ def test_status_piped_into_a_reader_that_leaves_prints_nothing_more(tmp_path):
     finally:
         os.close(writer)
     assert done.returncode == 130 and done.stderr == "", done.stderr
+
+
+def test_bds_check_help_is_its_own(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["bds", "check", "--help"], Env())
+    out = capsys.readouterr().out
+    assert caught.value.code == 0 and "utilisation : damancom-bot bds check" in out
+    assert "--affiliate" in out and "--salaries" not in out and "pour build" not in out  # not build's options
+    with pytest.raises(SystemExit):
+        main(["bds", "build", "--help"], Env())
+    out = capsys.readouterr().out
+    assert "--salaries" in out and "--affiliate" not in out

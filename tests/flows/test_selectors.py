@@ -14,7 +14,7 @@ from flows.step import wait_for
 from tests.conftest import outbox_person
 from tests.support.screens import to_code
 
-SCREENS = ["home", "entry", "identifier", "code_password", "interface", "eid", "unavailable", "declaration",
+SCREENS = ["home", "entry", "identifier", "code_password", "password", "interface", "eid", "unavailable", "declaration",
            "confirmation", "receipt", "messages", "interstitials", "question", "refusal"]
 # Labels known verbatim on the real portal; every other element must also be found without wording.
 KNOWN_LABELS = {"S'authentifier avec OTP", "Valider"}

@@ -1,16 +1,17 @@
 """A real run followed live from the dashboard: the button starts `damancom-bot` as a child process
-against the sandbox, the code the sandbox's phone received is typed in the dashboard's box. Three
-bot runs in all (each costs seconds): a login, a declaration checked then filed, and a login that
-outlives the dashboard stopped by Ctrl+C."""
+against the sandbox, the code the sandbox's phone received is typed in the dashboard's box. Four
+bot runs in all (each costs seconds): a login, a declaration checked then filed, a login that
+outlives the dashboard stopped by Ctrl+C, and the sample declaration filed in « mode essai »."""
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from bot.ledger.ledger import Ledger
+from bot.ledger.ledger import FILE, Ledger
 from tests.conftest import assert_no_secret
 from tests.support.declaration_files import make_file
 from tests.support.waiting import sms_code
@@ -56,7 +57,7 @@ def test_login_followed_live_with_the_code_typed_in_the_dashboard(page, dashboar
 
 
 def test_a_declaration_checked_then_filed_from_the_dashboard(page, dashboard, sandbox, demo_account, portal, tmp_path):
-    period = next(p for p, declared in portal.periods(demo_account) if not declared)  # the month due today
+    period = dashboard.dashboard.default_period()  # the month the sandbox has due (older ones count as filed)
     page.goto(dashboard.url)
     page.get_by_label("Période (AAAA-MM)").fill(period)
     page.get_by_label("Fichier de déclaration (DS_….txt)").set_input_files(make_file(tmp_path, demo_account, period))
@@ -82,10 +83,10 @@ def test_a_declaration_checked_then_filed_from_the_dashboard(page, dashboard, sa
                      roots=(tmp_path / "recordings", tmp_path / "state"))
 
 
+@pytest.mark.skipif(os.name != "posix", reason="a terminal's Ctrl+C as SIGINT to its process group")
 def test_a_run_started_from_the_dashboard_outlives_its_ctrl_c(app_environ, sandbox, tmp_path):
     """Ctrl+C in the dashboard's terminal (SIGINT to its whole process group, as a terminal sends it)
     stops the page; the login it started, SMS already sent, still takes its code and ends well."""
-    import os
     import signal
     import subprocess
 
@@ -122,3 +123,33 @@ def test_a_run_started_from_the_dashboard_outlives_its_ctrl_c(app_environ, sandb
         if app.poll() is None:
             app.kill()
             app.wait()
+
+
+def test_the_sample_declaration_filed_in_trial_mode(page, dashboard, cli_env, tmp_path):
+    """No real portal nor account at all: « mode essai », its sample file, its SMS on the page."""
+    board = dashboard.dashboard
+    page.goto(dashboard.url)
+    page.get_by_role("button", name="Passer en mode essai").click()
+    period = board.default_period()
+    with page.expect_download() as got:
+        page.get_by_role("link", name="déclaration d'exemple, prête à déposer").click()
+    sample = tmp_path / got.value.suggested_filename
+    got.value.save_as(sample)
+    page.get_by_label("Période (AAAA-MM)").fill(period)
+    page.get_by_label("Fichier de déclaration (DS_….txt)").set_input_files(sample)
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    page.get_by_role("button", name="Déposer la déclaration").click()
+    expect(page.get_by_role("status")).to_contain_text("sur le portail d'essai (rien n'est envoyé à la CNSS)")
+    sms = page.locator("#attente .sms")
+    expect(sms).to_contain_text("votre code de connexion est", timeout=150_000)
+    code = re.search(r"\d{6}", sms.inner_text()).group(0)
+    page.get_by_label("Code reçu par SMS").fill(code)
+    page.get_by_role("button", name="Envoyer le code", exact=True).click()
+    live = page.locator("#direct")
+    expect(live).to_contain_text(f"Terminé (essai) : dépôt de la déclaration ({period}) réussi", timeout=150_000)
+    expect(live.locator(".montant")).to_contain_text("Montant à payer")
+    row = page.locator("#rapports").get_by_role("row", name=re.compile(period)).first
+    expect(row).to_contain_text("réussi (essai)")
+    assert board.trial.account.receipts.get(period)  # filed on the sandbox, once
+    real = tmp_path / "state"
+    assert not (real / FILE).exists() or not Ledger(real).receipt("PHARMA-DEMO", period)  # nothing in the real ledger

@@ -4,6 +4,7 @@ process here: the run waiting for a code is a real dropbox channel in this proce
 from __future__ import annotations
 
 import re
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -193,6 +194,7 @@ def test_doctor_checks_from_the_page(page, dashboard):
     expect(section).to_contain_text("navigateur", timeout=60_000)
     expect(section).to_contain_text("dossier d'état")
     expect(section.locator("li", has_text="identifiants")).to_contain_text("vide(s)")
+    expect(section).not_to_contain_text("DAMANCOM_")
 
 
 def test_reports_and_receipts_open_from_the_page(page, dashboard, tmp_path):
@@ -234,7 +236,9 @@ def test_a_bad_setting_is_shown_and_fixed_from_the_page(page, app_environ, tmp_p
     board = Dashboard(app_environ, tmp_path)
     with DashboardServer(board) as server:
         page.goto(server.url)
-        expect(page.get_by_role("alert")).to_contain_text("Réglage à corriger : DAMANCOM_TELEGRAM_TOKEN")
+        alert = page.get_by_role("alert")
+        expect(alert).to_contain_text("Réglage à corriger : Le réglage « jeton du bot Telegram » n'a pas la forme")
+        expect(alert).not_to_contain_text("DAMANCOM_")  # no variable names on the page
         page.get_by_label(re.compile("jeton du bot")).fill("123456789:" + "B" * 35)
         page.get_by_label("Telegram : numéro de la discussion").fill("42")
         page.get_by_role("button", name="Enregistrer les réglages").click()
@@ -286,3 +290,98 @@ def test_a_refused_code_shows_as_a_failure_in_plain_french(page, dashboard, tmp_
         expect(page.get_by_role("status").filter(has_text="Code remis")).to_have_count(0)
     finally:
         channel.close()
+
+
+def test_the_check_shows_what_bds_check_warns_about_and_a_wrong_month_in_words(page, dashboard, tmp_path, portal):
+    from bot.ebds.check import inspect
+
+    dashboard.dashboard.environ["DAMANCOM_IDENTIFIER"] = "PHARMA-DEMO"
+    account = portal.accounts["PHARMA-DEMO"]
+    warned = make_file(tmp_path, account, "2026-10", new="998877665")  # a new employee's number fails its key
+    warnings = [str(w) for w in inspect(warned.read_text(encoding="ascii"), period="2026-10").warnings]
+    assert warnings  # what `bds check` prints for this file
+    page.goto(dashboard.url)
+    page.get_by_label("Période (AAAA-MM)").fill("2026-10")
+    page.get_by_label("Fichier de déclaration (DS_….txt)").set_input_files(warned)
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    expect(page.get_by_role("status")).to_contain_text(f"conforme avec {len(warnings)} avertissement(s) à vérifier")
+    shown = page.locator("#actions .avertissements")
+    for warning in warnings:
+        expect(shown).to_contain_text(warning)
+    later = tmp_path / "novembre"
+    later.mkdir()
+    page.get_by_label("Période (AAAA-MM)").fill("2026-10")
+    page.get_by_label("Fichier de déclaration (DS_….txt)").set_input_files(make_file(later, account, "2026-11",
+                                                                                   new="998877669"))
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    refused = page.locator("#actions li")
+    expect(refused).to_have_text(["Ce fichier est celui de novembre 2026, vous avez choisi octobre 2026 : déposez le "
+                                  "fichier d'octobre 2026, ou choisissez la période novembre 2026."])
+    expect(page.locator("#actions")).not_to_contain_text("L_Periode")
+
+
+def test_a_filing_s_steps_in_french_with_the_amount_to_pay(page, dashboard, tmp_path):
+    channel = DropboxChannel(Mailbox(), handover_dir(tmp_path / "state", "PHARMA-DEMO"), "run88", account="PHARMA-DEMO")
+    run = tmp_path / "recordings" / "PHARMA-DEMO" / "2026-10" / "20261101-210400-run88"
+    run.mkdir(parents=True)
+    _manifest_line(run, "debut")
+    _manifest_line(run, "preetabli")
+    _manifest_line(run, "fichier-declaration")
+    _manifest_line(run, "confirmation", totals={"employees": 4, "real": 1470050, "capped": 1470050, "amount": 301016})
+    _manifest_line(run, "fin", "echec", message="Le portail http://127.0.0.1:9/fr/ ne répond pas (Page.goto: "
+                   "net::ERR_CONNECTION_REFUSED at http://127.0.0.1:9/fr/) : réessayez plus tard.")
+    (run / "report.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.goto(dashboard.url)
+    try:
+        channel.open("ready")
+        steps = page.locator("#direct ol.etapes li")
+        expect(steps).to_have_text([re.compile("Préétabli téléchargé du portail$"),
+                                    re.compile("Fichier de déclaration gardé$"),
+                                    re.compile("Totaux affichés par le portail : 4 salarié\\(s\\), salaires réels "
+                                               "14 700,50 MAD, plafonnés 14 700,50 MAD, montant à payer 3 010,16 MAD$"),
+                                    re.compile("Fin : Le portail http://127.0.0.1:9/fr/ ne répond pas \\(connexion "
+                                               "refusée : rien ne répond à cette adresse\\) : réessayez plus tard\\.$")])
+        expect(page.locator("#direct")).not_to_contain_text("net::")
+    finally:
+        channel.close()
+    row = page.locator("#rapports").get_by_role("row", name=re.compile("2026-10"))
+    expect(row).to_contain_text("3 010,16 MAD")
+
+
+def test_trial_mode_says_which_portal_and_gives_a_sample_to_file(page, dashboard, tmp_path):
+    board = dashboard.dashboard
+    page.goto(dashboard.url)
+    expect(page.locator("#portail")).to_contain_text("Portail utilisé : le vrai portail Damancom")
+    page.get_by_role("button", name="Passer en mode essai").click()
+    expect(page.get_by_role("status")).to_contain_text("Mode essai : la page utilise maintenant le portail d'essai")
+    expect(page.get_by_role("heading", level=1)).to_have_text("damancom-bot : tableau de bord — MODE ESSAI")
+    expect(page.locator("#portail")).to_contain_text(f"portail d'essai de cet ordinateur ({board.trial.url})")
+    expect(page.locator("#actions")).to_contain_text("Connexion au portail d'essai pour le compte PHARMA-DEMO")
+    period = board.default_period()
+    with page.expect_download() as got:
+        page.get_by_role("link", name="déclaration d'exemple, prête à déposer").click()
+    sample = tmp_path / got.value.suggested_filename
+    got.value.save_as(sample)
+    assert sample.name.startswith("DS_") and sample.read_bytes().startswith(b"B00")
+    page.get_by_label("Période (AAAA-MM)").fill(period)
+    page.get_by_label("Fichier de déclaration (DS_….txt)").set_input_files(sample)
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    expect(page.get_by_role("status")).to_contain_text("conforme")
+    expect(page.get_by_role("button", name="Déposer la déclaration")).to_be_visible()
+    kept = list((tmp_path / "state" / "essai" / "etat").glob(f"inbox/PHARMA-DEMO/{period}/*.txt"))
+    assert len(kept) == 1 and not list((tmp_path / "state").glob("inbox/**/*.txt"))  # never among the real ones
+    # a run of this mode waiting for its code: the sandbox's SMS is shown where the code is typed
+    channel = DropboxChannel(Mailbox(), handover_dir(board.state_dir, "PHARMA-DEMO"), "run99", account="PHARMA-DEMO")
+    try:
+        channel.open("code")
+        sms = board.trial.portal.outbox.send("PHARMA-DEMO", board.trial.account.phone, "246810", time.time())
+        expect(page.locator("#attente .sms")).to_have_text(sms.text)
+    finally:
+        channel.close()
+    for what in ("preetabli", "salaries"):
+        reply = page.request.get(dashboard.url + f"essai/{what}?periode={period}")
+        assert reply.status == 200 and "attachment" in reply.headers["content-disposition"]
+    page.get_by_role("button", name="Revenir au vrai portail").click()
+    expect(page.locator("#portail")).to_contain_text("le vrai portail Damancom")
+    assert board.trial is None
+    assert page.request.get(dashboard.url + f"essai/declaration?periode={period}").status == 404

@@ -88,7 +88,7 @@ def test_file_for_another_period_is_refused_before_any_login(tmp_path, cli_env, 
     path = make_file(tmp_path, demo_account, other)
     bot = start_declare(tmp_path, cli_env, sandbox, demo_account, due, path)
     assert bot.finish() == 2, bot.err
-    assert "L_Periode" in bot.err and portal.uploads == []
+    assert "Ce fichier est celui de janvier 2020, vous avez choisi" in bot.err and portal.uploads == []
     assert portal.outbox.all() == [] and not (tmp_path / "recordings").exists()  # no SMS spent, no run
 
 

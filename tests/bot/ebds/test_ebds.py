@@ -102,8 +102,9 @@ def test_each_rule_alone(declaration, mutate, expected):
 
 
 def test_wrong_period_or_employer_is_refused_locally(declaration):
-    period = problems_of(declaration, period="2026-09")
-    assert period and all("L_Periode" in p and "attendu la période 202609" in p for p in period)
+    period = problems_of(declaration, period="2026-09")  # the whole file is another month's: said once, in words
+    assert period == ["Ce fichier est celui d'octobre 2026, vous avez choisi septembre 2026 : déposez le fichier de "
+                      "septembre 2026, ou choisissez la période octobre 2026."]
     employer = problems_of(declaration, affiliate="7654321")
     assert employer and all("N_Num_Affilie" in p and "7654321" in p for p in employer)
 

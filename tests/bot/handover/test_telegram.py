@@ -52,7 +52,7 @@ def test_ready_button_then_code_typed_with_a_space(channel, telegram):
     assert channel.mailbox.take({READY}, timeout=30).via == "telegram"
     assert question.buttons == [] and "Prêt : le bot demande le code" in question.text  # edited, not a new message
     channel.open("code", "Un code à 6 chiffres a été envoyé par SMS au 06 •• •• •• 78.")
-    prompt = reply_to(telegram, "Code envoyé au 06 •• •• •• 78 : répondez avec le code")
+    prompt = reply_to(telegram, "Damancom (PHARMA-DEMO)\nCode envoyé au 06 •• •• •• 78 : répondez avec le code")
     assert prompt.buttons == [("Renvoyer le code", "resend")]
     typed = telegram.user_says(ME, "482 913")
     assert channel.mailbox.take({CODE}, timeout=30).value == "482913"
@@ -111,7 +111,7 @@ def test_resend_button_and_stale_button(channel, telegram):
     telegram.press(ME, "resend")
     assert channel.mailbox.take({RESEND}, timeout=30).kind == RESEND
     channel.open("code", "Un nouveau code a été demandé au portail.")
-    reply_to(telegram, "Nouveau code envoyé")
+    reply_to(telegram, "(PHARMA-DEMO)\nNouveau code envoyé")
     telegram.user_says(ME, "101010")
     assert channel.mailbox.take({CODE}, timeout=30).value == "101010"
     stale = telegram.press(ME, "resend", message_id=telegram.sent()[0].message_id)

@@ -138,3 +138,27 @@ def test_token_and_host_are_checked_before_the_body_and_the_body_is_bounded(page
                      + b"\r\nContent-Length: 100\r\n\r\n_csrf=")
     assert fetch(page.url)[0] == 200  # still serving
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_connection_that_never_sends_its_request_is_closed_and_others_still_served(page, monkeypatch):
+    import socket
+
+    from bot.system import localweb
+
+    monkeypatch.setattr(localweb, "HEADERS_SECONDS", 1)
+    with socket.create_connection(page.server.server_address, timeout=30) as silent:
+        silent.sendall(b"GET /code/")  # never finished: once, a thread per connection waited for ever
+        assert silent.recv(100) == b""
+    status, html = fetch(page.url)
+    assert status == 200 and "Code reçu par SMS" in html
+
+
+def test_a_refusal_is_a_french_page_with_the_safe_headers(page):
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", page.server.server_address[1], timeout=5)
+    connection.request("GET", "/code/faux")
+    reply = connection.getresponse()
+    assert reply.status == 403 and "Accès refusé" in reply.read().decode()
+    assert reply.getheader("Cache-Control") == "no-store" and reply.getheader("X-Frame-Options") == "DENY"
+    assert reply.getheader("Referrer-Policy") == "no-referrer" and reply.getheader("Server") is None

@@ -103,3 +103,12 @@ def test_all_well_nothing_to_say(tmp_path):
     assert undelivered(tmp_path) is None
     Notifier([], sink=Sink(), budget=Budget(tmp_path, 30)).send("Damancom : connexion réussie", "…")
     assert undelivered(tmp_path) is None
+
+
+def test_the_dashboard_gets_the_same_lines_as_status(tmp_path):
+    from bot.app import overview
+
+    assert overview.warnings(tmp_path) == []
+    Notifier([], sink=Sink(up=False), budget=Budget(tmp_path, 30)).send("Damancom : rappel J-3 pour 2026-10", "…")
+    assert overview.warnings(tmp_path) == undelivered(tmp_path)["lines"]
+    assert overview.warnings(tmp_path)[0].startswith("Notifications : 1 non délivrée(s) ce mois-ci")

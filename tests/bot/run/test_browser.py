@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,3 +58,13 @@ def test_nothing_found_says_what_to_install():
     assert caught.value.exit_code == 2
     for hint in ("Google Chrome", "Microsoft Edge", "playwright install chromium", "apt-get install chromium"):
         assert hint in caught.value.message
+    assert f'« "{sys.executable}" -m playwright install chromium »' in caught.value.message
+    assert "uv run" not in caught.value.message  # `uv run` works only inside the project's folder
+
+
+def test_the_install_hint_works_from_any_folder(tmp_path):
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-m", "playwright", "--version"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60, env={k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"})
+    assert done.returncode == 0 and "Version" in done.stdout, done.stderr

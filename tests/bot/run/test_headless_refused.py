@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -73,7 +75,7 @@ def test_refused_headless_goes_on_in_a_window_and_later_runs_open_one(refusing, 
         assert len(portal.outbox.all()) == 2
 
 
-def test_headless_asked_by_the_person_wins_and_ends_with_what_to_do(refusing):
+def test_headless_asked_by_the_person_wins_and_ends_with_what_to_do(refusing, tmp_path):
     portal, faults, _, run = refusing
     with Sandbox(portal, faults=faults, sms_delay=0) as sandbox:
         bot = run(sandbox, DAMANCOM_HEADLESS="1")
@@ -81,3 +83,39 @@ def test_headless_asked_by_the_person_wins_and_ends_with_what_to_do(refusing):
     assert "DAMANCOM_HEADLESS" in bot.err and "ne réessaiera pas seul" in bot.err
     assert [a for a in faults.agents if HEADLESS_MARK not in a] == []  # no window was opened
     assert portal.outbox.all() == []
+    assert not list((tmp_path / "recordings").rglob("*-instantane.json"))  # a refusal read is no surprise
+
+
+class _RefusingAfterHome(BaseHTTPRequestHandler):
+    """A home page whose way in leads to a firewall's refusal (the portal itself answers the home)."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):  # noqa: N802
+        if self.path == "/":
+            status, body = 200, ("<html lang='fr'><body><h1>Damancom</h1><a href='/otp'>S'authentifier avec OTP</a>"
+                                 "</body></html>")
+        else:
+            status, body = 403, ("<html><body>The requested URL was rejected. Please consult with your administrator."
+                                 "<br>Your support ID is: 9876543210123</body></html>")
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def test_a_firewall_page_after_a_step_is_a_refusal_not_a_changed_screen(run_cli, tmp_path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _RefusingAfterHome)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = run_cli("login", env={"DAMANCOM_URL": f"http://127.0.0.1:{server.server_address[1]}/",
+                                       "DAMANCOM_IDENTIFIER": "PHARMA-DEMO", "DAMANCOM_PASSWORD": "Secret-2026"})
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.returncode == 10, result.stderr  # the shared browser is remote: no window here
+    assert "9876543210123" in result.stderr and "DAMANCOM_BROWSER" in result.stderr
+    assert json.loads((tmp_path / "state" / FILE).read_text(encoding="utf-8"))  # remembered for later runs

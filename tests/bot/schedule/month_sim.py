@@ -290,12 +290,18 @@ ACCOUNTS = ("PHARMA-1", "PHARMA-2", "PHARMA-3")
 class Fleet:
     results: dict[str, Result]
     most_at_once: int  # the largest number of attempts under way together
+    most_on_one_phone: int = 0  # the largest number of codes awaited together on one phone
+
+
+CODE_EXCHANGE = 0.1  # seconds (real): an attempt's SMS and code, during which another SMS would mix them up
 
 
 def simulate_accounts(scenario: Scenario, state_dir: Path, *, parallel: int = 2,
-                      envs: dict[str, dict] | None = None) -> Fleet:
+                      envs: dict[str, dict] | None = None, phones: dict[str, str] | None = None) -> Fleet:
     """The same month for several accounts planned by one FleetPlanner over one ledger: each
-    account its own portal (same behaviour), its own plan (`envs`: its accounts-file keys)."""
+    account its own portal (same behaviour), its own plan (`envs`: its accounts-file keys).
+    `phones`: each account's DAMANCOM_PHONE; two codes awaited together on one phone (same SMS
+    text) are typed into the wrong accounts: the portal refuses them (exit 5)."""
     import copy
     import threading
 
@@ -306,6 +312,28 @@ def simulate_accounts(scenario: Scenario, state_dir: Path, *, parallel: int = 2,
     portals = {name: copy.deepcopy(scenario.portal) for name in ACCOUNTS}
     runs: dict[str, list[datetime]] = {name: [] for name in ACCOUNTS}
     at_once, lock = [0, 0], threading.Lock()  # under way now, most ever
+    phones = phones or {}
+    awaiting: dict[str, set[str]] = {}  # phone → accounts whose code it is receiving now
+    mixed: set[str] = set()  # accounts whose code was mixed up with another's
+    most_on_phone = [0]
+
+    def exchange(name: str, outcome: Outcome) -> Outcome:
+        """The SMS arrives and the person types its code; another SMS meanwhile mixes them up."""
+        phone = phones[name]
+        with lock:
+            together = awaiting.setdefault(phone, set())
+            together.add(name)
+            most_on_phone[0] = max(most_on_phone[0], len(together))
+            if len(together) > 1:
+                mixed.update(together)
+        threading.Event().wait(CODE_EXCHANGE)  # the person reading the SMS, typing the code
+        with lock:
+            together.discard(name)
+            wrong = name in mixed
+            mixed.discard(name)
+        if wrong:
+            return Outcome(5, None, "/r", "Le portail a refusé le code (« Code incorrect »).")
+        return outcome
 
     def runner(name: str):
         def run(period: str) -> Outcome:
@@ -315,7 +343,11 @@ def simulate_accounts(scenario: Scenario, state_dir: Path, *, parallel: int = 2,
             try:
                 runs[name].append(clock.now)
                 open_periods = [r.period for r in ledger.periods(name) if r.state != L.DONE] or [period]
-                return portals[name].attempt(period, clock.now, open_periods)
+                before = portals[name].sms
+                outcome = portals[name].attempt(period, clock.now, open_periods)
+                if name in phones and portals[name].sms > before:
+                    outcome = exchange(name, outcome)
+                return outcome
             finally:
                 with lock:
                     at_once[0] -= 1
@@ -324,7 +356,8 @@ def simulate_accounts(scenario: Scenario, state_dir: Path, *, parallel: int = 2,
     def plan_of(name: str):
         return lambda: parse_plan({**scenario.env, **(envs or {}).get(name, {})})
 
-    planners = [Planner(Settings(account=name, state_dir=state_dir), plan_of(name), ledger, Notifier([]),
+    planners = [Planner(Settings(account=name, state_dir=state_dir, phone=phones.get(name, "")), plan_of(name), ledger,
+                        Notifier([]),
                         run=runner(name), now=clock, rng=random.Random(5 + i)) for i, name in enumerate(ACCOUNTS)]
     fleet = FleetPlanner(planners, parallel, now=clock)
     while clock.now < scenario.end:
@@ -339,7 +372,7 @@ def simulate_accounts(scenario: Scenario, state_dir: Path, *, parallel: int = 2,
                                portals[name].sms, [t for t, _ in planner.notifier.sent],
                                {p: r.state for p, r in rows.items()}, {p: r.next_reason for p, r in rows.items()},
                                runs[name])
-    return Fleet(results, at_once[1])
+    return Fleet(results, at_once[1], most_on_phone[0])
 
 
 def daytime_only(moment: datetime) -> bool:
@@ -373,9 +406,21 @@ SCENARIOS: dict[str, Callable[[], Scenario]] = {
 }
 
 
+ONE_PHONE = {name: "06 12 34 56 78" for name in ACCOUNTS}  # three employers, one pharmacist's phone
+
+# Several accounts (simulate_accounts): name → (scenario, its keyword arguments).
+FLEET_SCENARIOS: dict[str, Callable[[], tuple[Scenario, dict]]] = {
+    "trois comptes, un téléphone": lambda: (Scenario("trois comptes, un téléphone", at(1, 9)),
+                                            {"parallel": 3, "phones": ONE_PHONE}),
+}
+
+
 def table(results: list[Result]) -> str:
+    """`notifications`: sent (and, where the person's channels are simulated, how many reached them)."""
     lines = ["| scénario | essais | SMS | notifications | fin |", "| --- | ---: | ---: | ---: | --- |"]
     for r in results:
-        end = ", ".join(f"{p} {s} ({r.reasons[p]})" for p, s in sorted(r.states.items()))
-        lines.append(f"| {r.name} | {r.attempts} | {r.sms} | {len(r.notifications)} | {end} |")
+        end = ", ".join(f"{p} {s} ({r.reasons[p]})" + (f", déposée le {r.filed[p]:%d/%m %H:%M}" if p in r.filed else "")
+                        for p, s in sorted(r.states.items()))
+        sent = f"{len(r.notifications)}" + (f" ({r.delivered} reçues)" if r.delivered or "injoignable" in r.name else "")
+        lines.append(f"| {r.name} | {r.attempts} | {r.sms} | {sent} | {end} |")
     return "\n".join(lines)
