@@ -56,7 +56,7 @@ def _unplanned(env, planned: set[str], only: str | None) -> dict[str, dict | Non
 
     try:
         names = [a.name for a in configured.all_accounts(env.environ)]
-        recordings = load_settings(env.environ, need_credentials=False).recordings
+        recordings = load_settings(env.environ, need_credentials=False, cwd=env.cwd).recordings
     except BotError:  # a broken accounts file has its own message on every other command
         return {}
     return {name: _latest_run(recordings, name) for name in names
@@ -98,10 +98,8 @@ def _accounts(ledger, scheduler: dict, env, only: str | None = None) -> dict[str
     from bot.ledger import ledger as L
     from bot.ledger.words import period_line
     from bot.schedule.plan import parse_plan
-    from bot.system import clock
-
     plans: dict[str, object] = {}
-    now = clock.now()
+    now = env.now()
     accounts: dict[str, list] = {}
     for row in ledger.periods(only):
         if row.account not in plans:  # each account's own deadline overrides (accounts file)
