@@ -106,8 +106,9 @@ def build_parser() -> FrenchParser:
 
 def main(argv: list[str] | None = None, env: Env | None = None) -> int:
     import os
+    from pathlib import Path
 
-    env = env or Env(environ=dict(os.environ))
+    env = env or Env(environ=dict(os.environ), cwd=Path.cwd())  # the process's environment, read once
     argv = sys.argv[1:] if argv is None else list(argv)
     unreadable = next((a for a in argv if _not_text(a)), None)
     if unreadable is not None:  # before argparse and loguru, which would fail on it with a traceback
@@ -129,7 +130,9 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
     try:
         from bot.settings.config import read_environment, usable_state_dir
 
-        env.environ = read_environment(env.environ)
+        from bot.settings.accounts import pinned
+
+        env.environ = pinned(read_environment(env.environ, env.cwd), env.cwd)
         log_file = logs.setup(usable_state_dir(env.environ), console=env.stderr, verbose=args.verbose)
         _start_of_command(env.environ)
         from bot.system.stop_signals import stopping_cleanly

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from typing import TextIO
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, TextIO
+
+from bot.system import clock
 
 
 @dataclass
@@ -14,6 +18,12 @@ class Env:
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
     base_environ: dict[str, str] | None = None  # before `--account` chose an account (bot/commands/options.py)
+    cwd: Path = field(default_factory=Path.cwd)  # the person's working folder: `./.env`, relative paths
+    now: Callable[[], datetime] = clock.now  # Moroccan time
+
+    def path(self, given: str | Path) -> Path:
+        """A path the person typed, read from their working folder (an absolute path stays itself)."""
+        return self.cwd / Path(given)
 
     def say(self, text: str = "") -> None:
         try:

@@ -16,15 +16,12 @@ def add_options(parser) -> None:
 
 
 def run(args, env) -> int:
-    import os
-    from pathlib import Path
-
     from bot.errors import ConfigError
 
     if args.install_shortcut:
         from bot.app import shortcut
 
-        for target in shortcut.install(env.environ, Path.cwd()):
+        for target in shortcut.install(env.environ, env.cwd):
             env.say(f"Raccourci créé : {target}")
         return ExitCode.OK
     from bot.app.dashboard import Dashboard
@@ -34,7 +31,7 @@ def run(args, env) -> int:
     if raw and not (raw.isascii() and raw.isdecimal() and 1024 <= int(raw) <= 65535):
         raise ConfigError(f"DAMANCOM_APP_PORT vaut « {raw[:20]} » : attendu un numéro de port entre 1024 et 65535.")
     try:
-        server = DashboardServer(Dashboard(env.environ, Path(os.getcwd())), int(raw or 0))
+        server = DashboardServer(Dashboard(env.environ, env.cwd), int(raw or 0))
     except OSError:
         raise ConfigError(f"Le port {raw} est déjà utilisé : choisissez-en un autre (DAMANCOM_APP_PORT) ou "
                           "videz la variable.") from None

@@ -16,8 +16,6 @@ def add_options(parser) -> None:
 
 
 def run(args, env) -> int:
-    from pathlib import Path
-
     from bot.errors import BadInput
 
     if args.action == "verify":
@@ -25,7 +23,7 @@ def run(args, env) -> int:
             raise BadInput("Indiquez le dossier à vérifier : damancom-bot audit verify recordings/…/…")
         from bot.audit.verify import TIMESTAMP_NAME, examine
 
-        folder = Path(args.path)
+        folder = env.path(args.path)
         try:
             is_run = (folder / "manifest.jsonl").is_file()
         except (OSError, ValueError):
@@ -57,10 +55,9 @@ def run(args, env) -> int:
 def _prune(args, env) -> int:
     from bot.audit.retention import prune
     from bot.settings.config import load_settings
-    from bot.system import clock
 
-    settings = load_settings(env.environ, need_credentials=False)
-    deleted, protected = prune(settings.recordings, settings.retention_months, clock.now(), dry_run=args.dry_run)
+    settings = load_settings(env.environ, need_credentials=False, cwd=env.cwd)
+    deleted, protected = prune(settings.recordings, settings.retention_months, env.now(), dry_run=args.dry_run)
     verb = "serait supprimé" if args.dry_run else "supprimé"
     for path in deleted:
         env.say(f"{verb} : {path}")

@@ -34,7 +34,7 @@ def add_options(parser) -> None:
         options.add_account(action, default=argparse.SUPPRESS)
 
 
-def _read(path: str, what: str) -> str:
+def _read(path, what: str) -> str:
     from bot.ebds.textfile import FileNotUsable, not_text, read_limited
 
     data = read_limited(path, what)
@@ -80,10 +80,10 @@ def _check(args, env) -> int:
         raise BadInput(f"--period « {args.period[:20]} » invalide : attendu AAAA-MM, par exemple 2026-10.")
     if args.affiliate and not re.fullmatch(r"[0-9]{7}", args.affiliate):
         raise BadInput(f"--affiliate « {args.affiliate[:20]} » invalide : attendu les 7 chiffres du numéro d'affiliation.")
-    preetabli = _read(args.preetabli, "Préétabli") if args.preetabli else None
+    preetabli = _read(env.path(args.preetabli), "Préétabli") if args.preetabli else None
     if not args.file:
         raise BadInput("Indiquez le fichier à vérifier : damancom-bot bds check DS_1234567_102026.txt")
-    found = inspect(_read(args.file, "Fichier"), preetabli=preetabli, affiliate=args.affiliate,
+    found = inspect(_read(env.path(args.file), "Fichier"), preetabli=preetabli, affiliate=args.affiliate,
                     period=args.period, caps=caps(env.environ))
     if found.warning_count:
         env.say(f"{found.warning_count} avertissement(s) dans {args.file} (à vérifier ; ils n'empêchent pas l'envoi) :")
@@ -97,25 +97,23 @@ def _check(args, env) -> int:
 
 
 def _build(args, env) -> int:
-    from pathlib import Path
-
     from bot.ebds.build import build_declaration
     from bot.ebds.cap import cap_for, caps
     from bot.ebds.records import parse
     from bot.ebds.textfile import read_limited
     from bot.errors import BadInput
 
-    preetabli = _read(args.preetabli, "Préétabli") if args.preetabli else None
+    preetabli = _read(env.path(args.preetabli), "Préétabli") if args.preetabli else None
     if not preetabli or not args.salaries:
         raise BadInput("Indiquez le préétabli et les salaires : damancom-bot bds build --preetabli FICHIER "
                        "--salaries salaires.csv")
     header = next((r for r in parse(preetabli) if r.type == "A01" and len(r.raw) == 260), None)
     if header is None:
         raise BadInput(f"« {args.preetabli} » n'est pas un préétabli (pas d'enregistrement A01).")
-    target = _target(Path(args.out), "")  # a missing --out is said before any work
-    built = build_declaration(preetabli, read_limited(args.salaries, "Fichier des salaires"),
+    target = _target(env.path(args.out), "")  # a missing --out is said before any work
+    built = build_declaration(preetabli, read_limited(env.path(args.salaries), "Fichier des salaires"),
                               cap_for(header.text("L_Periode"), caps(env.environ)))
-    target = _target(Path(args.out), built.name)
+    target = _target(env.path(args.out), built.name)
     env.say(f"Fichier des salaires lu en {built.encoding}.")
     if built.changes:
         env.say(f"{len(built.changes)} nom(s) ou CIN écrit(s) dans l'alphabet du portail (A-Z, 0-9, espace, tiret) :")

@@ -40,8 +40,6 @@ def run(args, env) -> int:
 
 
 def declare_one(args, env, browser=None) -> int:
-    from pathlib import Path
-
     from bot.commands.run_setup import prepare, run_recorded
     from bot.errors import BadInput
     from bot.ledger.ledger import DONE, Ledger, note_login
@@ -50,13 +48,12 @@ def declare_one(args, env, browser=None) -> int:
     from bot.run.filing_task import FilingTask, check_locally, inbox, waiting_file
     from bot.schedule.attempt import write_result
     from bot.schedule.plan import parse_plan
-    from bot.system import clock
 
     chosen: dict = {}
 
     def check(settings) -> None:
         """Before any channel opens and any login: a bad file or a period already filed costs no SMS."""
-        path = Path(args.file) if args.file else waiting_file(settings.state_dir, settings.account, args.period)
+        path = env.path(args.file) if args.file else waiting_file(settings.state_dir, settings.account, args.period)
         if path is None:
             raise BadInput(f"Aucun fichier de déclaration : indiquez --file, ou déposez-le dans "
                            f"{inbox(settings.state_dir, settings.account, args.period)}.")
@@ -85,7 +82,7 @@ def declare_one(args, env, browser=None) -> int:
                       confirm=not (args.unattended or args.sans_confirmation or args.all_accounts))
     env.say(f"Déclaration {args.period} avec {path.name} : connexion à {settings.url}.")
     result = run_recorded(args, setup, task=task, browser=browser)
-    note_login(settings.state_dir, settings.account, result.summary, clock.now())
+    note_login(settings.state_dir, settings.account, result.summary, env.now())
     write_result(args.result_json, 0, "declared", setup.recorder.folder, f"Accusé de réception {task.receipt}.",
                  periods=result.summary.periods)
     console.login_summary(env, result, sandbox=console.on_this_computer(settings.url))

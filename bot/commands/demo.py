@@ -27,7 +27,7 @@ def run(args, env) -> int:
     from bot.schedule.plan import parse_plan
     from bot.settings.config import load_settings, tsa_url
 
-    settings = load_settings(env.environ, need_credentials=False)
+    settings = load_settings(env.environ, need_credentials=False, cwd=env.cwd)
     headless = settings.headless and not args.headed
     console.require_display(not headless, env.environ)
     portal = Portal()

@@ -23,8 +23,8 @@ def run(args, env) -> int:
     chosen = accounts.choose(env.environ, args.account) if args.account or len(accounts.all_accounts(env.environ)) < 2 \
         else None  # several accounts and none named: the shared settings, and the accounts check below
     environ = accounts.account_environ(env.environ, chosen, need_password=True)
-    settings = load_settings(environ, need_credentials=False)  # a bad value stops here, exit 2
-    checks = doctor_checks.all_checks(settings, env.environ)
+    settings = load_settings(environ, need_credentials=False, cwd=env.cwd)  # a bad value stops here, exit 2
+    checks = doctor_checks.all_checks(settings, env.environ, cwd=env.cwd)
     for check in checks:
         mark = "ok " if check.ok else ("!! " if check.blocking else "-- ")
         env.say(f"{mark} {check.name:<16} {check.detail}")

@@ -17,15 +17,14 @@ def run(args, env) -> int:
     from bot.ledger.ledger import Ledger
     from bot.schedule.plan import parse_plan
     from bot.settings.config import load_settings
-    from bot.system import clock
 
     options.period(args.period, required=True)
-    settings = load_settings(env.environ, need_credentials=False)
+    settings = load_settings(env.environ, need_credentials=False, cwd=env.cwd)
     account = settings.account
     if not account:
         raise BadInput("Quel compte ? Indiquez --account, ou DAMANCOM_IDENTIFIER dans le fichier .env.")
     ledger = Ledger(settings.state_dir)
-    if ledger.declared_elsewhere(account, args.period, parse_plan(env.environ).deadline(args.period), clock.now(),
+    if ledger.declared_elsewhere(account, args.period, parse_plan(env.environ).deadline(args.period), env.now(),
                                  "filed_by_hand"):
         env.say(f"Période {args.period} du compte {account} notée « déclarée à la main » : le bot ne la tentera plus.")
     else:

@@ -46,7 +46,7 @@ def run(args, env) -> int:
 
             raise ConfigError(f"DAMANCOM_SELECTORS désigne « {wanted} », qui ne peut pas être créé ({why(exc)}). "
                               "Choisissez un autre dossier.") from None
-    settings = load_settings(env.environ, need_credentials=False)
+    settings = load_settings(env.environ, need_credentials=False, cwd=env.cwd)
     if not 10 <= args.wait <= 3600:
         raise ConfigError(f"--wait {args.wait} : attendu entre 10 et 3600 secondes.")
     url = args.url or settings.url

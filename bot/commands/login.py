@@ -41,7 +41,6 @@ def login_one(args, env, browser=None) -> int:
     from bot.run.lockout import LockoutGuard, portal_key
     from bot.run.runner import hand_over_browser
     from bot.schedule.attempt import write_result
-    from bot.system import clock
 
     setup = prepare(args, env, args.period or "", password_in_window=True)
     settings, recorder = setup.settings, setup.recorder
@@ -56,7 +55,7 @@ def login_one(args, env, browser=None) -> int:
     task = hand_over_browser if args.watch_declaration and not setup.headless else None
     result = run_recorded(args, setup, task=task, browser=browser)
     state = result.summary.state_of(recorder.period)
-    note_login(settings.state_dir, settings.account, result.summary, clock.now())
+    note_login(settings.state_dir, settings.account, result.summary, env.now())
     write_result(args.result_json, 0, state, recorder.folder, "Espace affilié atteint.", periods=result.summary.periods)
     console.login_summary(env, result, sandbox=console.on_this_computer(settings.url))
     if state == "to_declare":

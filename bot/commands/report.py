@@ -22,14 +22,13 @@ def add_options(parser) -> None:
 def run(args, env) -> int:
     import re
     import webbrowser
-    from pathlib import Path
 
     from bot.audit.report import HTML_NAME, PDF_NAME
     from bot.audit.retention import run_folders
     from bot.errors import BadInput
     from bot.settings.config import load_settings
 
-    settings = load_settings(env.environ, need_credentials=False)
+    settings = load_settings(env.environ, need_credentials=False, cwd=env.cwd)
     if args.all_accounts:
         from bot.audit.summary import summary_page
 
@@ -39,7 +38,7 @@ def run(args, env) -> int:
             webbrowser.open(page.resolve().as_uri())
         return ExitCode.OK
     if args.path and not args.last:
-        folder = _run_folder(Path(args.path))
+        folder = _run_folder(env.path(args.path))
     else:
         # `doctor --live` and `learn` keep their folders under « diagnostic » / « apprentissage »:
         # they are no run of a period, and have no report

@@ -27,9 +27,10 @@ def prepare(args, env, period: str, *, password_in_window: bool, check: Callable
     from bot.schedule.plan import parse_plan
     from bot.settings.config import load_settings
 
-    preview = load_settings(env.environ, need_credentials=False)
+    preview = load_settings(env.environ, need_credentials=False, cwd=env.cwd)
     headless = preview.headless and not getattr(args, "headed", False)
-    settings = load_settings(env.environ, need_credentials=True, need_password=headless or not password_in_window)
+    settings = load_settings(env.environ, need_credentials=True, need_password=headless or not password_in_window,
+                             cwd=env.cwd)
     if check is not None:
         check(settings)
     console.require_display(not headless, env.environ)

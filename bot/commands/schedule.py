@@ -32,7 +32,6 @@ def run(args, env) -> int:
     from bot.schedule import heartbeat
     from bot.schedule.service import Planner, serve
     from bot.settings.config import load_settings, state_dir
-    from bot.system import clock
 
     from bot.settings import accounts
 
@@ -41,8 +40,9 @@ def run(args, env) -> int:
     try:
         planner = _accounts_planner(args, env)
         if planner is None:  # the `.env` account alone, as always
-            settings = load_settings(env.environ, need_credentials=True)
-            planner = Planner(settings, _plan_source(env.environ), Ledger(settings.state_dir), build_notifier(settings))
+            settings = load_settings(env.environ, need_credentials=True, cwd=env.cwd)
+            planner = Planner(settings, _plan_source(env.environ, env.cwd), Ledger(settings.state_dir),
+                              build_notifier(settings))
         serve(planner, planner.settings.state_dir, env.say)
     except KeyboardInterrupt:  # exit 130 like every interrupted command (README)
         env.say("Planificateur arrêté. Les essais prévus sont gardés dans le registre.")
@@ -50,7 +50,7 @@ def run(args, env) -> int:
     except BotError as exc:
         if "Un planificateur tourne déjà" not in exc.message:  # the running one's state stays as it is
             try:  # `status` says why; the service does not restart on this code (RestartPreventExitStatus)
-                heartbeat.stopped(state_dir(env.environ), clock.now(), int(exc.exit_code), exc.message)
+                heartbeat.stopped(state_dir(env.environ), env.now(), int(exc.exit_code), exc.message)
             except OSError:
                 pass
         raise
@@ -76,9 +76,9 @@ def _accounts_planner(args, env):
     planners = []
     for account in every:
         environ = accounts.account_environ(env.environ, account, need_password=True)
-        settings = load_settings(environ, need_credentials=True)  # a missing password stops here, named
-        planners.append(Planner(settings, _plan_source(environ), Ledger(settings.state_dir), build_notifier(settings),
-                                child_account=account.name))
+        settings = load_settings(environ, need_credentials=True, cwd=env.cwd)  # a missing password stops here
+        planners.append(Planner(settings, _plan_source(environ, env.cwd), Ledger(settings.state_dir),
+                                build_notifier(settings), child_account=account.name))
     slots = parallel(env.environ)
     if slots > 1 and any(p.settings.telegram_token for p in planners) and len(planners) > 1:
         # Each attempt is a child process reading its Telegram answers: two at once on one bot
@@ -90,7 +90,7 @@ def _accounts_planner(args, env):
     return FleetPlanner(planners, slots)
 
 
-def _plan_source(environ: dict):
+def _plan_source(environ: dict, cwd):
     """The plan, re-read at every tick: values from `.env` are read again (a deadline override added
     mid-month applies without a restart); values from the real environment stay as they were."""
     from bot.schedule.plan import parse_plan
@@ -98,7 +98,7 @@ def _plan_source(environ: dict):
     from bot.settings.config import env_files, read_environment
 
     from_file = {}
-    for env_file in env_files(environ):
+    for env_file in env_files(environ, cwd):
         from_file.update(envfile.values(env_file, warn=False))  # read as read_environment reads it
     fixed = {k: v for k, v in environ.items() if from_file.get(k) != v}
-    return lambda: parse_plan(read_environment(fixed))
+    return lambda: parse_plan(read_environment(fixed, cwd))

@@ -114,7 +114,7 @@ def _unplanned(env, planned: set[str], only: str | None) -> dict[str, dict | Non
 
     try:
         names = [a.name for a in configured.all_accounts(env.environ)]
-        recordings = load_settings(env.environ, need_credentials=False).recordings
+        recordings = load_settings(env.environ, need_credentials=False, cwd=env.cwd).recordings
     except BotError:  # a broken accounts file has its own message on every other command
         return {}
     return {name: _latest_run(recordings, name) for name in names

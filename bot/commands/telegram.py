@@ -31,8 +31,6 @@ def run(args, env) -> int:
 
 
 def _setup(args, env) -> int:
-    from pathlib import Path
-
     from bot.errors import ConfigError
     from bot.handover import telegram_setup
     from bot.handover.telegram_api import BotApi
@@ -64,7 +62,7 @@ def _setup(args, env) -> int:
     if chat is None:
         raise ConfigError(f"Aucun message reçu par @{name} dans le délai : envoyez /start au bot depuis votre "
                           "téléphone, puis relancez « damancom-bot telegram setup ».")
-    env_file = Path(env.environ.get("DAMANCOM_ENV_FILE", ".env"))
+    env_file = env.path(env.environ.get("DAMANCOM_ENV_FILE", ".env"))
     telegram_setup.write_env(env_file, token, int(chat["id"]))
     telegram_setup.send_test(api, (int(chat["id"]),), "", text=telegram_setup.WELCOME)
     who = chat.get("first_name") or chat.get("username") or "?"
@@ -75,8 +73,6 @@ def _setup(args, env) -> int:
 
 
 def _setup_sms(args, env, api, token: str, name: str) -> int:
-    from pathlib import Path
-
     from bot.errors import ConfigError
     from bot.handover import telegram_setup
 
@@ -87,7 +83,7 @@ def _setup_sms(args, env, api, token: str, name: str) -> int:
     if chat is None:
         raise ConfigError(f"@{name} n'a vu aucune publication de canal dans le délai : vérifiez qu'il est "
                           "administrateur du canal, publiez-y un message, puis relancez la commande.")
-    env_file = Path(env.environ.get("DAMANCOM_ENV_FILE", ".env"))
+    env_file = env.path(env.environ.get("DAMANCOM_ENV_FILE", ".env"))
     telegram_setup.write_env(env_file, token, int(chat["id"]), "DAMANCOM_TELEGRAM_SMS_CHAT")
     env.say(f"Canal trouvé (« {chat.get('title', '?')} », n° {chat['id']}) : DAMANCOM_TELEGRAM_SMS_CHAT est écrit "
             f"dans {env_file}. Le bot y lira les codes des SMS transférés, sans jamais y écrire.")
@@ -100,7 +96,7 @@ def _test(env) -> int:
     from bot.handover.telegram_api import BotApi
     from bot.settings.config import load_settings
 
-    settings = load_settings(env.environ, need_credentials=False)
+    settings = load_settings(env.environ, need_credentials=False, cwd=env.cwd)
     if not settings.telegram_token:
         raise ConfigError("Telegram n'est pas configuré (DAMANCOM_TELEGRAM_TOKEN vide) : lancez d'abord "
                           "« damancom-bot telegram setup ».")

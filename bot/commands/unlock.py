@@ -23,7 +23,7 @@ def run(args, env) -> int:
     if configured is None and not args.account:
         configured = accounts.choose(env.environ, None)
     environ = accounts.account_environ(env.environ, configured, need_password=False)
-    settings = load_settings(environ, need_credentials=False)
+    settings = load_settings(environ, need_credentials=False, cwd=env.cwd)
     account = settings.account if configured else (args.account or settings.account)
     if not account:
         raise ConfigError("Indiquez le compte : damancom-bot unlock --account NOM.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import timedelta
 from pathlib import Path
 from typing import Callable
 
@@ -57,7 +56,7 @@ class HandOver:
     @staticmethod
     def _until(seconds: float) -> str:
         """A time a person reads: Morocco's (the portal's), whatever the machine's zone."""
-        return (clock.now() + timedelta(seconds=seconds)).strftime("%H:%M") + " (heure du Maroc)"
+        return clock.until(seconds)
 
     # the ready gate ------------------------------------------------------------------
     def before_sms(self) -> None:

@@ -10,7 +10,6 @@ twice.
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta
 from pathlib import Path
 
 from loguru import logger
@@ -22,6 +21,7 @@ from bot.handover.mailbox import NOT_NOW, READY, RESEND, STOP, Mailbox
 from bot.handover.telegram_api import BotApi, TelegramFailed
 from bot.handover.telegram_poll import UpdatesPoller
 from bot.output.redact import scrub
+from bot.system import clock
 
 POLL_SECONDS = 2  # the long-poll timeout: also how long close() may leave the thread running
 MAX_TEXT = 4000  # Telegram's limit is 4096 characters
@@ -188,8 +188,8 @@ class TelegramChannel(_ChatWriter, UpdatesPoller, Channel):
     def _ask_ready(self) -> None:
         text = (f"Damancom ({self.account}) : le bot va se connecter au portail, qui enverra alors un code par SMS "
                 f"au téléphone enregistré.\n\nPrêt à recevoir le SMS ?\n\nSans réponse avant "
-                f"{_until(self.ready_wait)}, aucun SMS ne sera demandé. Répondez « stop » pour arrêter les essais "
-                "de ce mois (vous déclarerez vous-même).")
+                f"{clock.until(self.ready_wait)}, aucun SMS ne sera demandé. Répondez « stop » pour arrêter les "
+                "essais de ce mois (vous déclarerez vous-même).")
         if self.budget is not None:  # a question: never silenced by the monthly budget, counted apart
             self.budget.take(question=True)
         self._settle("")
@@ -198,7 +198,7 @@ class TelegramChannel(_ChatWriter, UpdatesPoller, Channel):
     def _ask_code(self, again: bool) -> None:
         where = f"au {self.phone}" if self.phone else "au téléphone enregistré"
         text = (f"Damancom ({self.account})\n{'Nouveau code' if again else 'Code'} envoyé {where} : répondez avec le "
-                f"code (6 chiffres), ou transférez le SMS tel quel. À donner avant {_until(self.code_wait)}.")
+                f"code (6 chiffres), ou transférez le SMS tel quel. À donner avant {clock.until(self.code_wait)}.")
         self._settle("")
         self.question = self._write(text, [("Renvoyer le code", "resend")])
 
@@ -301,7 +301,7 @@ class TelegramChannel(_ChatWriter, UpdatesPoller, Channel):
                 self.mailbox.post(RESEND, self.name)
             elif waiting == "code" and word in ("ready", "stop", "not_now"):
                 self._write("Le SMS a déjà été demandé : envoyez le code reçu (sans code, la connexion s'arrêtera "
-                            f"d'elle-même avant {_until(self.code_wait)}).", chats=[chat])
+                            f"d'elle-même avant {clock.until(self.code_wait)}).", chats=[chat])
             else:
                 self._write(NOTHING_WAITING, chats=[chat])
 
@@ -340,10 +340,6 @@ class TelegramChannel(_ChatWriter, UpdatesPoller, Channel):
             if tell is not None:
                 self._write("Je n'ai pas pu effacer votre message contenant le code : effacez-le vous-même.",
                             chats=[chat if tell == -1 else tell])
-
-
-def _until(seconds: float) -> str:
-    return (datetime.now() + timedelta(seconds=seconds)).strftime("%H:%M")
 
 
 def telegram_ready(settings) -> bool:

@@ -32,15 +32,16 @@ class Row:
     optional: bool = False
 
 
-def all_checks(settings, environ, *, with_browser: bool = True) -> list[Check]:
-    """What `doctor` (and the dashboard) checks on this machine, in order. The `.env` files are read
-    again here: a dashboard open for hours checks what a run started now would use."""
+def all_checks(settings, environ, *, with_browser: bool = True, cwd: Path | None = None) -> list[Check]:
+    """What `doctor` (and the dashboard) checks on this machine, in order. The `.env` files (`cwd`'s
+    and the config folder's) are read again here: a dashboard open for hours checks what a run
+    started now would use."""
     from bot.settings.config import config_dir, env_files, load_settings, read_environment
 
-    fresh = read_environment(environ)
+    fresh = read_environment(environ, cwd)
     if fresh != dict(environ):  # a `.env` written since `environ` was read
-        environ, settings = fresh, load_settings(fresh, need_credentials=False)
-    files = env_files(environ)
+        environ, settings = fresh, load_settings(fresh, need_credentials=False, cwd=cwd)
+    files = env_files(environ, cwd)
     checks = [
         Check("configuration", True, f"portail {settings.url}" + (" (bac à sable, portail d'essai sur cet ordinateur)"
                                                                    if _local(settings.url) else "")),

@@ -63,7 +63,7 @@ def run_all(args, env: Env, one: Callable, *, what: str) -> int:
         raise BadInput("Aucun compte configuré : créez le fichier des comptes (comptes.toml, ou DAMANCOM_ACCOUNTS), "
                        "voir le README, section « Plusieurs comptes ».")
     workers = min(parallel(base), len(every))
-    settings = load_settings(base, need_credentials=False)
+    settings = load_settings(base, need_credentials=False, cwd=env.cwd)
     args.unattended = bool(getattr(args, "unattended", False))
     env.say(f"{what} : {len(every)} compte(s), {workers} à la fois.")
     jobs: queue.Queue = queue.Queue()
@@ -126,7 +126,8 @@ def _one(account, args, env: Env, base, one, browser, say_lock) -> Outcome:
 
     started = time.monotonic()
     out = _Prefixed(env.stdout, f"[{account.name}] ", say_lock)
-    account_env = Env(environ={}, stdin=io.StringIO(""), stdout=out, stderr=out, base_environ=base)
+    account_env = Env(environ={}, stdin=io.StringIO(""), stdout=out, stderr=out, base_environ=base, cwd=env.cwd,
+                      now=env.now)
     try:
         account_env.environ = account_environ(base, account, need_password=True)
         with logger.contextualize(account=account.name):  # its log lines name it, as its printed lines do
@@ -138,16 +139,16 @@ def _one(account, args, env: Env, base, one, browser, say_lock) -> Outcome:
         code, message = int(ExitCode.BUG), "Erreur inattendue dans damancom-bot (détail dans le journal)."
     if code:
         out.write(f"Erreur : {message} (code {code})\n")
-    folder = _run_folder(account_env.environ or base, account.name, getattr(args, "period", None) or "")
+    folder = _run_folder(account_env.environ or base, account.name, getattr(args, "period", None) or "", env.cwd)
     return Outcome(account.name, account.identifier, code, message, time.monotonic() - started, folder)
 
 
-def _run_folder(environ, name: str, period: str) -> str:
+def _run_folder(environ, name: str, period: str, cwd) -> str:
     from bot.audit.summary import latest_run
     from bot.settings.config import load_settings
 
     try:
-        found = latest_run(load_settings(environ, need_credentials=False).recordings, name, period)
+        found = latest_run(load_settings(environ, need_credentials=False, cwd=cwd).recordings, name, period)
     except BotError:
         return ""
     return str(found) if found else ""

@@ -59,6 +59,17 @@ def accounts_file(environ: Mapping[str, str]) -> Path | None:
     return default if default.is_file() else None
 
 
+def pinned(environ: Mapping[str, str], cwd: Path) -> dict[str, str]:
+    """`environ` with DAMANCOM_ACCOUNTS naming, from the working folder `cwd`, the accounts file it
+    means (`comptes.toml` there when present): every later reader, and the bot's child processes,
+    read that same file whatever their own current folder."""
+    named = (environ.get("DAMANCOM_ACCOUNTS") or "").strip()
+    path = Path(cwd) / (named or DEFAULT_FILE)  # an absolute path stays itself
+    if not named and not path.is_file():
+        return dict(environ)
+    return {**environ, "DAMANCOM_ACCOUNTS": str(path)}
+
+
 def all_accounts(environ: Mapping[str, str]) -> list[Account]:
     """The file's accounts in its order, then the `.env` account when DAMANCOM_IDENTIFIER is set."""
     path = accounts_file(environ)

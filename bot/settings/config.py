@@ -77,21 +77,22 @@ def config_dir(environ: Mapping[str, str]) -> Path:
     return Path(user_config_dir("damancom-bot", appauthor=False))
 
 
-def env_files(environ: Mapping[str, str]) -> list[Path]:
-    """The settings files read, weakest first: the user's config folder's `.env`, then `./.env`
-    (so `damancom-bot` works from any folder); DAMANCOM_ENV_FILE, when set, alone."""
+def env_files(environ: Mapping[str, str], cwd: Path | None = None) -> list[Path]:
+    """The settings files read, weakest first: the user's config folder's `.env`, then `.env` in the
+    working folder `cwd` (so `damancom-bot` works from any folder); DAMANCOM_ENV_FILE, when set, alone."""
+    here = Path(cwd) if cwd is not None else Path()
     named = (environ.get("DAMANCOM_ENV_FILE") or "").strip()
     if named:
         try:
-            present = Path(named).exists()
+            present = (here / named).exists()
         except (OSError, ValueError):
             raise ConfigError(f"DAMANCOM_ENV_FILE ne désigne pas un chemin utilisable (« {named[:200]} »). "
                               "Corrigez le chemin.") from None
         if not present:
             raise ConfigError(f"DAMANCOM_ENV_FILE désigne « {named[:200]} », qui n'existe pas. Corrigez le chemin.")
-        return [Path(named)]
+        return [here / named]
     found = []
-    for candidate in (config_dir(environ) / ".env", Path(".env")):
+    for candidate in (config_dir(environ) / ".env", here / ".env"):
         try:
             if candidate.is_file() and candidate.resolve() not in [f.resolve() for f in found]:
                 found.append(candidate)
@@ -100,14 +101,14 @@ def env_files(environ: Mapping[str, str]) -> list[Path]:
     return found
 
 
-def read_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The process environment over `./.env` over the user's config `.env` (see `env_files`)."""
+def read_environment(environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> dict[str, str]:
+    """The process environment over `cwd`'s `.env` over the user's config `.env` (see `env_files`)."""
     from bot.settings import envfile
 
     environ = dict(os.environ if environ is None else environ)
     redact.register(environ.get("DAMANCOM_PASSWORD"))  # before anything can fail and print it
     merged: dict[str, str] = {}
-    for env_file in env_files(environ):
+    for env_file in env_files(environ, cwd):
         values = envfile.values(env_file)
         redact.register(values.get("DAMANCOM_PASSWORD"))
         merged.update(values)
@@ -115,8 +116,10 @@ def read_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]
     return merged
 
 
-def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_password: bool = True) -> Settings:
-    """`need_password=False` when the person may type it in a visible browser window."""
+def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_password: bool = True,
+                  cwd: Path | None = None) -> Settings:
+    """`need_password=False` when the person may type it in a visible browser window; `cwd`: the
+    person's working folder (`Env.cwd`), where a relative DAMANCOM_RECORDINGS is read from."""
     get = reader(environ)
     url = portal_url(environ)
 
@@ -152,7 +155,7 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_pa
         headless=_bool(environ, "DAMANCOM_HEADLESS", True),
         headless_chosen=bool(get("DAMANCOM_HEADLESS")),
         browser=browser,
-        recordings=recordings_dir(environ),
+        recordings=recordings_dir(environ, cwd),
         state_dir=state_dir(environ),
         action_timeout=_seconds(environ, "DAMANCOM_TIMEOUT_ACTION", 30.0),  # at least 1 s: see _seconds
         navigation_timeout=_seconds(environ, "DAMANCOM_TIMEOUT_NAVIGATION", 60.0),

@@ -16,6 +16,11 @@ def now() -> datetime:
     return datetime.now(TZ)
 
 
+def until(seconds: float) -> str:
+    """« HH:MM (heure du Maroc) » in `seconds`: a time a person reads, whatever the machine's zone."""
+    return (now() + timedelta(seconds=seconds)).strftime("%H:%M") + " (heure du Maroc)"
+
+
 def previous_period(moment: datetime | None = None) -> str:
     """The period declared in a given month: the month before, as YYYY-MM."""
     moment = (moment or now()).astimezone(TZ)

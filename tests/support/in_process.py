@@ -34,7 +34,9 @@ class InProcessBot:
         else:
             stdin = io.StringIO(input or "")
         self._stdout, self._stderr = io.StringIO(), io.StringIO()
-        self._env = Env(environ=dict(environ), stdin=stdin, stdout=self._stdout, stderr=self._stderr)
+        # `.env` and relative paths are read from `cwd`, as in a shell started there: no chdir, which
+        # would move every thread of the test process
+        self._env = Env(environ=dict(environ), stdin=stdin, stdout=self._stdout, stderr=self._stderr, cwd=Path(cwd))
         self._outcome: dict = {}
         self._thread = threading.Thread(target=self._call, name="damancom-bot-main", daemon=True)
         self.out = self.err = ""
@@ -48,8 +50,6 @@ class InProcessBot:
             self._outcome["error"] = exc
 
     def start(self) -> "InProcessBot":
-        self._before = os.getcwd()
-        os.chdir(self.cwd)  # `.env` and relative paths are read from the working dir, as in a shell
         self._redirected = contextlib.ExitStack()  # what prints to sys.stdout lands in this run's output
         self._redirected.enter_context(contextlib.redirect_stdout(self._stdout))
         self._redirected.enter_context(contextlib.redirect_stderr(self._stderr))
@@ -67,7 +67,6 @@ class InProcessBot:
         """The exit code; TimeoutError when the bot is still going after `timeout` (a hang)."""
         self._thread.join(timeout)
         self._redirected.close()
-        os.chdir(self._before)
         if self._pipe:
             self._pipe.close()
         self.out, self.err = self._stdout.getvalue(), self._stderr.getvalue()

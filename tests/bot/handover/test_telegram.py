@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import datetime
 
 import pytest
@@ -59,6 +60,31 @@ def test_ready_button_then_code_typed_with_a_space(channel, telegram):
     reply_to(telegram, "Code reçu, connexion en cours")
     assert (ME, typed) in telegram.deleted  # the person's message holding the code is gone
     assert all("482913" not in m.text and "482 913" not in m.text for m in telegram.sent())
+
+
+def test_the_times_in_the_questions_are_morocco_time_whatever_the_machine_zone(telegram_channel, telegram,
+                                                                              monkeypatch):
+    from datetime import timedelta
+
+    from bot.system import clock
+
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14: never Morocco's hour
+    time.tzset()
+    try:
+        assert datetime.now().strftime("%H") != clock.now().strftime("%H")  # the test means something
+        before = clock.now()
+        channel = telegram_channel(ready_wait=900, code_wait=300)
+        channel.open("ready")
+        ready = reply_to(telegram, "Prêt à recevoir le SMS ?").text
+        channel.open("code", "Un code à 6 chiffres a été envoyé par SMS au 06 •• •• •• 78.")
+        code = reply_to(telegram, "À donner avant").text
+        after = clock.now()
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    for text, wait in ((ready, 900), (code, 300)):
+        said = {(moment + timedelta(seconds=wait)).strftime("%H:%M") for moment in (before, after)}
+        assert any(f"avant {hh_mm} (heure du Maroc)" in text for hh_mm in said), text
 
 
 def test_code_prompt_without_a_known_number_says_registered_phone(channel, telegram):
