@@ -32,7 +32,8 @@ HOW_FR = {"terminal": "tapé dans le terminal", "otp-commande": "donné avec la 
           "page-locale": "saisi dans la page locale du navigateur", "telegram": "envoyé au bot Telegram",
           "bac-a-sable": "lu automatiquement (SMS simulé du portail d'essai)",
           "navigateur": "saisi dans la fenêtre du navigateur",
-          "tableau-de-bord": "saisi dans le tableau de bord (damancom-bot app)"}
+          "tableau-de-bord": "saisi dans le tableau de bord (damancom-bot app)",
+          "telephone": "numéro du téléphone retenu (ne transmet aucun code)"}
 
 
 def channel_fr(via: str) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from bot.errors import AccountBusy
+from bot.handover.base import Channel
 
 PHONES_FILE = "telephones.json"  # account → the masked number its code screen showed
 
@@ -103,22 +104,17 @@ def _holder(path: Path) -> str:
         return "voisin (un autre compte)"
 
 
-class PhoneMemory:
+class PhoneMemory(Channel):
     """A silent hand-over channel: remembers the masked number the code screen shows (`key`)."""
 
     name = "telephone"
+    knows_phone = True
 
     def __init__(self, state_dir: Path, account: str):
         self.state_dir, self.account = state_dir, account
 
-    def open(self, phase: str, hint: str = "") -> None:
-        pass
-
-    def refused(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
+    def open(self, phase: str, hint: str = "", picture=None) -> None:
+        pass  # it asks nothing: it only listens for the number
 
     def phone_known(self, phone: str | None) -> None:
         if phone:

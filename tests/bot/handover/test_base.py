@@ -7,11 +7,11 @@ import inspect
 
 import pytest
 
-from bot.handover import base, dropbox, outbox, telegram, terminal, webpage
+from bot.handover import base, dropbox, outbox, phone_turn, telegram, terminal, webpage
 from bot.handover.mailbox import HOW_FR
 
 CHANNELS = [terminal.TerminalChannel, dropbox.DropboxChannel, webpage.LocalPageChannel, telegram.TelegramChannel,
-            outbox.OutboxChannel]
+            outbox.OutboxChannel, phone_turn.PhoneMemory]
 CAPABILITIES = ("automatic", "shows_pictures", "prints_own_prompt", "asks_confirmation", "knows_phone")
 
 
