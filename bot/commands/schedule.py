@@ -19,7 +19,7 @@ def run(args, env) -> int:
     from bot.schedule import install
 
     if args.install:
-        for line in install.install(env.environ, install.workdir()):
+        for line in install.install(env.environ, env.cwd):
             env.say(line)
         return ExitCode.OK
     if args.uninstall:

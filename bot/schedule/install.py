@@ -4,7 +4,6 @@ elsewhere, the exact steps to do by hand."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -198,5 +197,3 @@ def uninstall(environ, platform: str = sys.platform, run: Runner = _run) -> list
     return ["Retirez vous-même le démarrage automatique que vous aviez configuré."]
 
 
-def workdir() -> Path:
-    return Path(os.getcwd())
