@@ -76,8 +76,16 @@ def _kind(process: psutil.Process) -> str:
 
 
 def accounts(n: int) -> list[Account]:
-    return [Account(identifier=f"BENCH-{i:02d}", password=f"Banc-Essai-{i:02d}!", phone=f"06000000{i:02d}",
-                    employer=f"Officine {i}", affiliation=f"{2000000 + i}") for i in range(1, n + 1)]
+    return [
+        Account(
+            identifier=f"BENCH-{i:02d}",
+            password=f"Banc-Essai-{i:02d}!",
+            phone=f"06000000{i:02d}",
+            employer=f"Officine {i}",
+            affiliation=f"{2000000 + i}",
+        )
+        for i in range(1, n + 1)
+    ]
 
 
 SIZES = (1, 5, 10, 30)
@@ -90,8 +98,13 @@ def once(n: int, workdir: Path, parallel: int | None = None) -> dict:
     with Sandbox(Portal(people), sms_delay=0) as sandbox:
         lines = []
         for a in people:
-            lines += [f"[accounts.{names[a.identifier]}]", f'identifier = "{a.identifier}"',
-                      f'password = "{a.password}"', f'url = "{sandbox.url}"', ""]
+            lines += [
+                f"[accounts.{names[a.identifier]}]",
+                f'identifier = "{a.identifier}"',
+                f'password = "{a.password}"',
+                f'url = "{sandbox.url}"',
+                "",
+            ]
         (workdir / "comptes.toml").write_text("\n".join(lines), encoding="utf-8")
         (workdir / "comptes.toml").chmod(0o600)
 
@@ -101,11 +114,22 @@ def once(n: int, workdir: Path, parallel: int | None = None) -> dict:
 
         sandbox.portal.outbox.listeners[:] = [hand_over]
         env = {k: v for k, v in os.environ.items() if not k.startswith("DAMANCOM_")}
-        env.update(DAMANCOM_STATE_DIR=str(state), DAMANCOM_RECORDINGS=str(workdir / "recordings"),
-                   DAMANCOM_LOCAL_PAGE="0", DAMANCOM_PARALLEL=str(min(parallel or n, n)), PYTHONIOENCODING="utf-8")
+        env.update(
+            DAMANCOM_STATE_DIR=str(state),
+            DAMANCOM_RECORDINGS=str(workdir / "recordings"),
+            DAMANCOM_LOCAL_PAGE="0",
+            DAMANCOM_PARALLEL=str(min(parallel or n, n)),
+            PYTHONIOENCODING="utf-8",
+        )
         start = time.perf_counter()
-        process = subprocess.Popen([str(BIN / "damancom-bot"), "login", "--all"], cwd=workdir, env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [str(BIN / "damancom-bot"), "login", "--all"],
+            cwd=workdir,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         memory = TreeMemory(process.pid)
         memory.start()
         out, err = process.communicate(timeout=max(600, 60 * n))  # 30 accounts on 2 cores: minutes
@@ -114,16 +138,26 @@ def once(n: int, workdir: Path, parallel: int | None = None) -> dict:
         memory.join()
     if process.returncode != 0:
         raise SystemExit(f"login --all ({n}) a échoué (code {process.returncode}) :\n{out}\n{err}")
-    return {"seconds": seconds, "rss": memory.rss, "pss": memory.pss, "processes": memory.processes,
-            "parts": memory.parts}
+    return {
+        "seconds": seconds,
+        "rss": memory.rss,
+        "pss": memory.pss,
+        "processes": memory.processes,
+        "parts": memory.parts,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--sizes", default="1,5,10", type=_sizes, help="parmi 1, 5, 10, 30, séparés par des virgules")
-    parser.add_argument("--parallel", type=int, choices=range(1, 33), metavar="1..32",
-                        help="connexions à la fois (DAMANCOM_PARALLEL) ; par défaut autant que de comptes")
+    parser.add_argument(
+        "--parallel",
+        type=int,
+        choices=range(1, 33),
+        metavar="1..32",
+        help="connexions à la fois (DAMANCOM_PARALLEL) ; par défaut autant que de comptes",
+    )
     options = parser.parse_args()
     sizes = options.sizes
     results: dict[int, list[dict]] = {n: [] for n in sizes}
@@ -132,21 +166,27 @@ def main() -> None:
             with tempfile.TemporaryDirectory(prefix="bench-comptes-") as tmp:
                 results[n].append(once(n, Path(tmp), options.parallel))
     base = None
-    print(f"Machine : {platform.platform()}, {os.cpu_count()} cœurs, "
-          f"{psutil.virtual_memory().total / 2**30:.1f} Gio ; Python {platform.python_version()} ; "
-          f"{options.runs} passages, médianes ; connexions à la fois : {options.parallel or 'toutes'}.\n")
+    print(
+        f"Machine : {platform.platform()}, {os.cpu_count()} cœurs, "
+        f"{psutil.virtual_memory().total / 2**30:.1f} Gio ; Python {platform.python_version()} ; "
+        f"{options.runs} passages, médianes ; connexions à la fois : {options.parallel or 'toutes'}.\n"
+    )
     print("| comptes | durée (s) | × 1 compte | pic RSS (Mio) | pic PSS (Mio) | × 1 compte (PSS) | processus |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for n in sizes:
         med = {k: statistics.median(r[k] for r in results[n]) for k in ("seconds", "rss", "pss", "processes")}
         base = base or med
-        print(f"| {n} | {med['seconds']:.1f} | {med['seconds'] / base['seconds']:.2f} | {med['rss'] / 2**20:.0f} | "
-              f"{med['pss'] / 2**20:.0f} | {med['pss'] / base['pss']:.2f} | {med['processes']:.0f} |")
+        print(
+            f"| {n} | {med['seconds']:.1f} | {med['seconds'] / base['seconds']:.2f} | {med['rss'] / 2**20:.0f} | "
+            f"{med['pss'] / 2**20:.0f} | {med['pss'] / base['pss']:.2f} | {med['processes']:.0f} |"
+        )
     print()
     for n in sizes:
         parts = results[n][-1]["parts"]
-        print(f"{n} compte(s), PSS au pic par sorte de processus : "
-              + ", ".join(f"{k} {v / 2**20:.0f} Mio" for k, v in sorted(parts.items(), key=lambda kv: -kv[1])))
+        print(
+            f"{n} compte(s), PSS au pic par sorte de processus : "
+            + ", ".join(f"{k} {v / 2**20:.0f} Mio" for k, v in sorted(parts.items(), key=lambda kv: -kv[1]))
+        )
 
 
 def _sizes(text: str) -> list[int]:
@@ -155,8 +195,10 @@ def _sizes(text: str) -> list[int]:
     except ValueError:
         sizes = []
     if not sizes or not set(sizes) <= set(SIZES):
-        raise argparse.ArgumentTypeError(f"« {text} » : tailles possibles {', '.join(map(str, SIZES))}, "
-                                         "séparées par des virgules (par exemple 1,5,10,30)")
+        raise argparse.ArgumentTypeError(
+            f"« {text} » : tailles possibles {', '.join(map(str, SIZES))}, "
+            "séparées par des virgules (par exemple 1,5,10,30)"
+        )
     return sizes
 
 

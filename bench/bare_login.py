@@ -22,8 +22,11 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         choice = choose(None, managed_path=p.chromium.executable_path)
-        options = {"executable_path": choice.value} if choice.how == "executable" else (
-            {"channel": choice.value} if choice.how == "channel" else {})
+        options = (
+            {"executable_path": choice.value}
+            if choice.how == "executable"
+            else ({"channel": choice.value} if choice.how == "channel" else {})
+        )
         browser = p.chromium.launch(headless=True, args=LAUNCH_ARGS, **options)
         page = browser.new_page()
         shot = lambda name: page.screenshot(path=str(out / f"{name}.png"), full_page=True)  # noqa: E731

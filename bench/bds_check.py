@@ -30,11 +30,13 @@ from tests.bot.ebds.mutations import make_preetabli  # noqa: E402
 
 # The entry point's own code, plus a note of the process's peak resident memory (VmHWM) at exit.
 # (`wait4`'s ru_maxrss would count the benchmark's own memory, inherited through fork and exec.)
-ENTRY = ("import atexit, re, sys\n"
-         "atexit.register(lambda: sys.stderr.write(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]))\n"
-         "from bot.cli import main\n"
-         "sys.argv[0] = 'damancom-bot'\n"
-         "sys.exit(main())\n")
+ENTRY = (
+    "import atexit, re, sys\n"
+    "atexit.register(lambda: sys.stderr.write(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]))\n"
+    "from bot.cli import main\n"
+    "sys.argv[0] = 'damancom-bot'\n"
+    "sys.exit(main())\n"
+)
 
 
 def declaration(employees: int) -> tuple[str, str]:
@@ -87,7 +89,7 @@ def main() -> None:
         with open(here / "garbage-45.bin", "wb") as f:
             for _ in range(45):
                 f.write(os.urandom(1024 * 1024))
-        b02 = next(l for l in content.split("\r\n") if l.startswith("B02"))
+        b02 = next(line for line in content.split("\r\n") if line.startswith("B02"))
         with open(here / "b02-45.txt", "wb") as f:
             f.write(((b02 + "\r\n") * (45 * 1024 * 1024 // 262)).encode("ascii"))
         cases = [

@@ -54,8 +54,9 @@ class Clock:
 def month(state: Path, run_factory, notifier_factory) -> tuple[int, Planner]:
     clock = Clock()
     settings = Settings(account="PHARMA-DEMO", state_dir=state)
-    planner = Planner(settings, Plan(), L.Ledger(state), notifier_factory(settings, clock), now=clock,
-                      rng=random.Random(7))
+    planner = Planner(
+        settings, Plan(), L.Ledger(state), notifier_factory(settings, clock), now=clock, rng=random.Random(7)
+    )
     planner.run = run_factory(settings, clock)
     while clock.now < END:
         planner.tick()
@@ -68,14 +69,16 @@ def before(state: Path) -> tuple[int, int]:
 
     def run_factory(settings, clock):
         def run(period):
-            person = HandOver(Mailbox(), [], account="PHARMA-DEMO", code_wait=300, ready_wait=0.001,
-                              unattended=True, notifier=child)
+            person = HandOver(
+                Mailbox(), [], account="PHARMA-DEMO", code_wait=300, ready_wait=0.001, unattended=True, notifier=child
+            )
             try:
                 person.before_sms()
             except CodeNotProvided as exc:  # the runner, as it was: always notified
                 child.send("Damancom : échec de la connexion (code 3)", exc.message)
                 return Outcome(3, None, None, exc.message)
             raise AssertionError("nobody answers in this month")
+
         return run
 
     attempts, planner = month(state, run_factory, lambda settings, clock: Notifier([]))
@@ -86,6 +89,7 @@ def after(state: Path) -> tuple[int, int, list[str]]:
     phone = TelegramStandIn().start()
     api = BotApi(TOKEN, phone.url)
     try:
+
         def run_factory(settings, clock):
             def run(period):
                 mailbox = Mailbox()
@@ -93,8 +97,15 @@ def after(state: Path) -> tuple[int, int, list[str]]:
                 notifier = build_notifier(settings, sink=channel, now=clock)
                 channel.budget = notifier.budget
                 channel.start()
-                person = HandOver(mailbox, [channel], account="PHARMA-DEMO", code_wait=300, ready_wait=0.001,
-                                  unattended=True, notifier=notifier)
+                person = HandOver(
+                    mailbox,
+                    [channel],
+                    account="PHARMA-DEMO",
+                    code_wait=300,
+                    ready_wait=0.001,
+                    unattended=True,
+                    notifier=notifier,
+                )
                 try:
                     person.before_sms()
                 except CodeNotProvided as exc:
@@ -104,10 +115,14 @@ def after(state: Path) -> tuple[int, int, list[str]]:
                 finally:
                     person.close()
                 raise AssertionError("nobody answers in this month")
+
             return run
 
-        attempts, _ = month(state, run_factory,
-                            lambda settings, clock: build_notifier(settings, sink=TelegramSink(api, (ME,)), now=clock))
+        attempts, _ = month(
+            state,
+            run_factory,
+            lambda settings, clock: build_notifier(settings, sink=TelegramSink(api, (ME,)), now=clock),
+        )
         rings = [m for m in phone.sent() if m.method in ("sendMessage", "sendPhoto", "sendDocument")]
         questions = sum("Prêt à recevoir le SMS ?" in m.text for m in rings)
         return attempts, len(rings), questions, [m.text.split("\n")[0][:70] for m in rings]

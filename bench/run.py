@@ -53,8 +53,9 @@ def timed(command: list[str], env: dict, portal: Portal) -> tuple[float, int, fl
     handed = {}
     out_file, err_file = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")  # stdin stays open
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=out_file, stderr=err_file,
-                               text=True, env=env, cwd=env["BENCH_CWD"])
+    process = subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=out_file, stderr=err_file, text=True, env=env, cwd=env["BENCH_CWD"]
+    )
 
     def hand_over(sms) -> None:
         handed.setdefault("at", time.time())
@@ -106,12 +107,27 @@ def main() -> None:
     portal = Portal()
     account = portal.accounts["PHARMA-DEMO"]
     with Sandbox(portal, style=args.style) as sandbox:
-        env = {**os.environ, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": account.identifier,
-               "DAMANCOM_PASSWORD": account.password, "BARE_PASSWORD": account.password,
-               "DAMANCOM_STATE_DIR": str(work / "state"), "DAMANCOM_RECORDINGS": str(work / "recordings"),
-               "DAMANCOM_LOCAL_PAGE": "0", "BENCH_CWD": str(work), "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "DAMANCOM_URL": sandbox.url,
+            "DAMANCOM_IDENTIFIER": account.identifier,
+            "DAMANCOM_PASSWORD": account.password,
+            "BARE_PASSWORD": account.password,
+            "DAMANCOM_STATE_DIR": str(work / "state"),
+            "DAMANCOM_RECORDINGS": str(work / "recordings"),
+            "DAMANCOM_LOCAL_PAGE": "0",
+            "BENCH_CWD": str(work),
+            "PYTHONPATH": str(ROOT),
+        }
         bot = [str(BIN / "damancom-bot"), "login"]
-        bare = [sys.executable, str(ROOT / "bench" / "bare_login.py"), sandbox.url, account.identifier, str(work / "bare"), args.style]
+        bare = [
+            sys.executable,
+            str(ROOT / "bench" / "bare_login.py"),
+            sandbox.url,
+            account.identifier,
+            str(work / "bare"),
+            args.style,
+        ]
         rows = []
         for i in range(args.runs + 1):  # the first pair warms caches up and is not counted
             a_s, a_mem, a_code, _ = timed(bot, env, portal)
@@ -126,8 +142,10 @@ def main() -> None:
         return statistics.median(r[index] for r in rows)
 
     ratios = [a / b for a, b, *_ in rows]
-    print(f"Machine : {platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}, "
-          f"{platform.platform()}")
+    print(
+        f"Machine : {platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}, "
+        f"{platform.platform()}"
+    )
     print(f"1. Connexion complète, style {args.style}, {len(rows)} paires (s) :")
     for n, (a, b, *_) in enumerate(rows, 1):
         print(f"   paire {n} : bot {a:.2f}  script nu {b:.2f}  rapport {a / b:.2f}")

@@ -35,7 +35,7 @@ def _kind(process) -> str | None:
     if not argv:
         return "?"
     if any("chrom" in part or "msedge" in part for part in argv[:1]):
-        kind = next((part[len("--type="):] for part in argv if part.startswith("--type=")), "browser")
+        kind = next((part[len("--type=") :] for part in argv if part.startswith("--type=")), "browser")
         return f"chromium-{kind}"
     name = Path(argv[0]).name.lower()
     if name.startswith("node"):
@@ -116,8 +116,10 @@ def pytest_unconfigure(config) -> None:
     if not _sampler:
         return
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    rows = [{"test": test, "wall": _sampler.wall.get(test, 0.0), "cpu": dict(cpu),
-             "started": dict(_sampler.started[test])} for test, cpu in _sampler.cpu.items()]
+    rows = [
+        {"test": test, "wall": _sampler.wall.get(test, 0.0), "cpu": dict(cpu), "started": dict(_sampler.started[test])}
+        for test, cpu in _sampler.cpu.items()
+    ]
     Path(os.environ[OUT], f"{worker}.json").write_text(json.dumps(rows), encoding="utf-8")
 
 
@@ -129,8 +131,12 @@ def summary(folder: Path, top: int = 15) -> str:
         started.update(row["started"])
         files[row["test"].split("::")[0]] += sum(row["cpu"].values())
     total = sum(kinds.values())
-    lines = [f"{len(rows)} tests, {total:.0f} s of CPU attributed", "", "| kind | CPU s | share | started |",
-             "|---|---:|---:|---:|"]
+    lines = [
+        f"{len(rows)} tests, {total:.0f} s of CPU attributed",
+        "",
+        "| kind | CPU s | share | started |",
+        "|---|---:|---:|---:|",
+    ]
     lines += [f"| {kind} | {cpu:.0f} | {cpu / total:.0%} | {started[kind]} |" for kind, cpu in kinds.most_common()]
     lines += ["", f"| file (top {top}) | CPU s |", "|---|---:|"]
     lines += [f"| {name} | {cpu:.0f} |" for name, cpu in files.most_common(top)]
@@ -143,8 +149,11 @@ def summary(folder: Path, top: int = 15) -> str:
 def main(argv: list[str]) -> int:
     folder = Path(tempfile.mkdtemp(prefix="suite-cpu-"))
     here = str(Path(__file__).resolve().parent)
-    env = {**os.environ, OUT: str(folder),
-           "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        OUT: str(folder),
+        "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")])),
+    }
     started = time.monotonic()
     code = subprocess.call(["uv", "run", "pytest", "-p", "suite_cpu", *argv], env=env)
     print(f"\npytest: exit {code}, {time.monotonic() - started:.0f} s wall; figures in {folder}\n")

@@ -35,28 +35,67 @@ from bot.errors import BotError, OutputClosed
 from bot.exit_codes import ExitCode
 
 # Command modules import their heavy dependencies (Playwright, the sandbox) only when they run.
-COMMANDS = {"demo": demo, "login": login, "learn": learn, "declare": declare, "schedule": schedule, "status": status,
-            "done": done, "otp": otp, "answer": answer, "ready": ready, "unlock": unlock, "report": report,
-            "audit": audit, "bds": bds, "doctor": doctor, "telegram": telegram, "secret": secret,
-            "sandbox": sandbox, "app": app, "portal-report": portal_report}
+COMMANDS = {
+    "demo": demo,
+    "login": login,
+    "learn": learn,
+    "declare": declare,
+    "schedule": schedule,
+    "status": status,
+    "done": done,
+    "otp": otp,
+    "answer": answer,
+    "ready": ready,
+    "unlock": unlock,
+    "report": report,
+    "audit": audit,
+    "bds": bds,
+    "doctor": doctor,
+    "telegram": telegram,
+    "secret": secret,
+    "sandbox": sandbox,
+    "app": app,
+    "portal-report": portal_report,
+}
 
 _ARGPARSE_FR = [
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
     (r"unrecognized arguments: (.*)", r"arguments non reconnus : \1"),
-    (r"argument (\S+): invalid choice: '?(.*?)'? \(choose from (.*)\)",
-     lambda m: f"« {m[2]} » n'est pas possible pour {m[1]} (possibles : {m[3].replace(chr(39), '')})"),
+    (
+        r"argument (\S+): invalid choice: '?(.*?)'? \(choose from (.*)\)",
+        lambda m: f"« {m[2]} » n'est pas possible pour {m[1]} (possibles : {m[3].replace(chr(39), '')})",
+    ),
     (r"argument (\S+): invalid (\w+) value: (.*)", r"\1 : valeur invalide \3"),
     (r"argument (\S+): expected one argument", r"\1 : une valeur est attendue"),
     (r"argument (\S+): not allowed with argument (\S+)", r"\1 ne va pas avec \2"),
     (r"argument (\S+): ignored explicit argument (.*)", r"\1 : valeur en trop \2"),
 ]
 # What an option's value is, as its placeholder in --help (« --period AAAA-MM »), by destination.
-METAVARS = {"period": "AAAA-MM", "file": "FICHIER", "account": "COMPTE", "preetabli": "FICHIER",
-            "salaries": "FICHIER", "out": "DOSSIER", "affiliate": "NUMÉRO", "url": "ADRESSE", "wait": "SECONDES",
-            "port": "PORT", "identifiant": "IDENTIFIANT", "slow_seconds": "SECONDES", "busy_hours": "HH:MM-HH:MM",
-            "token": "JETON", "path": "DOSSIER", "code": "CODE", "text": "TEXTE", "answer": "RÉPONSE",
-            "folder": "DOSSIER", "months": "MOIS", "style": "STYLE",
-            "nombre": "N", "sortie": "FICHIER"}
+METAVARS = {
+    "period": "AAAA-MM",
+    "file": "FICHIER",
+    "account": "COMPTE",
+    "preetabli": "FICHIER",
+    "salaries": "FICHIER",
+    "out": "DOSSIER",
+    "affiliate": "NUMÉRO",
+    "url": "ADRESSE",
+    "wait": "SECONDES",
+    "port": "PORT",
+    "identifiant": "IDENTIFIANT",
+    "slow_seconds": "SECONDES",
+    "busy_hours": "HH:MM-HH:MM",
+    "token": "JETON",
+    "path": "DOSSIER",
+    "code": "CODE",
+    "text": "TEXTE",
+    "answer": "RÉPONSE",
+    "folder": "DOSSIER",
+    "months": "MOIS",
+    "style": "STYLE",
+    "nombre": "N",
+    "sortie": "FICHIER",
+}
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -88,10 +127,12 @@ class FrenchParser(argparse.ArgumentParser):
 
 
 def build_parser() -> FrenchParser:
-    parser = FrenchParser(prog="damancom-bot",
-                          description="Déclaration CNSS sur Damancom : connexion avec code SMS, captures d'écran.")
-    parser.add_argument("--version", action="version", version=f"damancom-bot {__version__}",
-                        help="affiche la version et quitte")
+    parser = FrenchParser(
+        prog="damancom-bot", description="Déclaration CNSS sur Damancom : connexion avec code SMS, captures d'écran."
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"damancom-bot {__version__}", help="affiche la version et quitte"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="journal détaillé sur la console")
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchParser)
     sub.required = True
@@ -112,9 +153,11 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     unreadable = next((a for a in argv if _not_text(a)), None)
     if unreadable is not None:  # before argparse and loguru, which would fail on it with a traceback
-        env.stderr.write(f"Erreur : l'argument « {_shown(unreadable)} » n'est pas du texte lisible (des octets hors "
-                         "UTF-8, souvent un copier-coller depuis un document, ou un terminal réglé sur un autre "
-                         "jeu de caractères). Retapez-le.\n")
+        env.stderr.write(
+            f"Erreur : l'argument « {_shown(unreadable)} » n'est pas du texte lisible (des octets hors "
+            "UTF-8, souvent un copier-coller depuis un document, ou un terminal réglé sur un autre "
+            "jeu de caractères). Retapez-le.\n"
+        )
         env.stderr.flush()
         return int(ExitCode.BAD_INPUT)
     args = build_parser().parse_args(argv)
@@ -128,9 +171,8 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
     _private_files()
     log_file = None
     try:
-        from bot.settings.config import read_environment, usable_state_dir
-
         from bot.settings.accounts import pinned
+        from bot.settings.config import read_environment, usable_state_dir
 
         env.environ = pinned(read_environment(env.environ, env.cwd), env.cwd)
         log_file = logs.setup(usable_state_dir(env.environ), console=env.stderr, verbose=args.verbose)
@@ -148,9 +190,14 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
     except KeyboardInterrupt as exc:
         from bot.system.stop_signals import StopRequested
 
-        why = "Arrêt demandé (fenêtre fermée ou arrêt du système)" if isinstance(exc, StopRequested) else \
-            "Interrompu à votre demande"
-        return _report(env, ExitCode.INTERRUPTED, f"{why}. Rien n'a été envoyé après l'interruption.", verbose=args.verbose)
+        why = (
+            "Arrêt demandé (fenêtre fermée ou arrêt du système)"
+            if isinstance(exc, StopRequested)
+            else "Interrompu à votre demande"
+        )
+        return _report(
+            env, ExitCode.INTERRUPTED, f"{why}. Rien n'a été envoyé après l'interruption.", verbose=args.verbose
+        )
     except OSError as exc:
         if exc.errno not in _FILE_ERRNOS or exc.filename is None:
             return _unexpected(env, log_file, args.verbose)
@@ -161,9 +208,14 @@ def main(argv: list[str] | None = None, env: Env | None = None) -> int:
         logger.opt(exception=True).debug("Erreur de fichier")
         shown = str(exc.filename)
         shown = shown if len(shown) <= 120 else shown[:60] + "…" + shown[-40:]
-        return _report(env, ExitCode.BAD_INPUT, f"Opération impossible sur le fichier « {shown} » : "
-                       f"{_FILE_ERRNOS[exc.errno]}. Vérifiez le chemin indiqué (et DAMANCOM_RECORDINGS, "
-                       "DAMANCOM_STATE_DIR), ou libérez de la place sur le disque.", verbose=args.verbose)
+        return _report(
+            env,
+            ExitCode.BAD_INPUT,
+            f"Opération impossible sur le fichier « {shown} » : "
+            f"{_FILE_ERRNOS[exc.errno]}. Vérifiez le chemin indiqué (et DAMANCOM_RECORDINGS, "
+            "DAMANCOM_STATE_DIR), ou libérez de la place sur le disque.",
+            verbose=args.verbose,
+        )
     except Exception:  # noqa: BLE001 - the one place where a bug becomes a message instead of a traceback
         return _unexpected(env, log_file, args.verbose)
     finally:
@@ -201,9 +253,13 @@ def _unexpected(env: Env, log_file, verbose: bool = False) -> int:
     # The traceback (scrubbed, no variable values) goes to the file only; the console sink prints messages.
     logger.opt(exception=True).debug("Erreur inattendue")
     where = f" Le détail est dans le journal {log_file}." if log_file else ""
-    return _report(env, ExitCode.BUG, f"Erreur inattendue dans damancom-bot.{where} "
-                                      "Signalez-la avec ce journal (il ne contient ni mot de passe ni code).",
-                   verbose=verbose)
+    return _report(
+        env,
+        ExitCode.BUG,
+        f"Erreur inattendue dans damancom-bot.{where} "
+        "Signalez-la avec ce journal (il ne contient ni mot de passe ni code).",
+        verbose=verbose,
+    )
 
 
 from bot.output.system_fr import FILE_ERRNOS as _FILE_ERRNOS  # noqa: E402
@@ -219,7 +275,8 @@ def _quiet_threads() -> None:
         from loguru import logger
 
         logger.opt(exception=(args.exc_type, args.exc_value, args.exc_traceback)).debug(
-            "Erreur dans une tâche de fond ({})", getattr(args.thread, "name", "?"))
+            "Erreur dans une tâche de fond ({})", getattr(args.thread, "name", "?")
+        )
 
     threading.excepthook = hook
 
@@ -259,10 +316,14 @@ def _start_of_command(environ: dict[str, str]) -> None:
 
 
 # The settings a pharmacist meets, named in words; the variable itself is for --verbose and the log.
-SETTING_WORDS = {"DAMANCOM_IDENTIFIER": "le réglage « identifiant »", "DAMANCOM_PASSWORD": "le réglage « mot de passe »",
-                 "DAMANCOM_URL": "le réglage « adresse du portail »", "DAMANCOM_ACCOUNT": "le réglage « compte »",
-                 "DAMANCOM_RECORDINGS": "le réglage « dossier des enregistrements »",
-                 "DAMANCOM_STATE_DIR": "le réglage « dossier d'état »"}
+SETTING_WORDS = {
+    "DAMANCOM_IDENTIFIER": "le réglage « identifiant »",
+    "DAMANCOM_PASSWORD": "le réglage « mot de passe »",
+    "DAMANCOM_URL": "le réglage « adresse du portail »",
+    "DAMANCOM_ACCOUNT": "le réglage « compte »",
+    "DAMANCOM_RECORDINGS": "le réglage « dossier des enregistrements »",
+    "DAMANCOM_STATE_DIR": "le réglage « dossier d'état »",
+}
 
 
 def for_person(message: str) -> str:

@@ -20,7 +20,6 @@ class PersonDid(Enum):
     TYPED = "typed"  # they typed the code; the bot clicks « Valider »
 
 
-
 _BOXES = "input[maxlength='1']:not([type=password]):not([type=hidden])"
 _CODE = "data-damancom-champ"
 # The code the person typed: one field, or one box per digit (read in page order).
@@ -103,7 +102,11 @@ class CodePasswordScreen(Screen):
                   const one = document.querySelector('[{_CODE}=code]');
                   if (!one || !one.isConnected || one.offsetParent === null) return true;
                   return botSubmits && /^\\s*(\\d\\s*){{6}}$/.test(({_TYPED})());
-                }}""", arg=self.password_prefilled, timeout=seconds * 1000, polling=200)
+                }}""",
+                arg=self.password_prefilled,
+                timeout=seconds * 1000,
+                polling=200,
+            )
         except PlaywrightTimeout:
             return None
         except PlaywrightError:  # the document went away under us: the person submitted
@@ -129,8 +132,13 @@ class CodePasswordScreen(Screen):
         button = self.find_optional("resend")
         if button is None:
             return False
-        act(self.ctx, lambda: self.press(button, button, "Renvoyer le code"), expect=[CodePasswordScreen],
-            current=self, what="« Renvoyer le code »")
+        act(
+            self.ctx,
+            lambda: self.press(button, button, "Renvoyer le code"),
+            expect=[CodePasswordScreen],
+            current=self,
+            what="« Renvoyer le code »",
+        )
         self.shot("code-renvoye")
         return True
 

@@ -43,7 +43,9 @@ class FlowContext:
             shot = self.recorder.try_screenshot(self.page, "duree-depassee")
             raise PortalUnavailable(
                 "L'exécution a dépassé sa durée maximale (DAMANCOM_RUN_BUDGET) : le portail est trop lent "
-                "aujourd'hui. Réessayez plus tard, de préférence le soir.", screenshot=shot)
+                "aujourd'hui. Réessayez plus tard, de préférence le soir.",
+                screenshot=shot,
+            )
 
     def stop_loading(self) -> None:
         """After a navigation timed out: a page still loading cannot even be screenshotted."""

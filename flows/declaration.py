@@ -52,8 +52,12 @@ class ConfirmationScreen(Screen):
         def text(element: str) -> str:
             return self.find(element).inner_text()
 
-        return {"employees": int(re.sub(r"\D", "", text("employees")) or 0), "real": amount(text("total_real")),
-                "capped": amount(text("total_capped")), "amount": amount(text("amount"))}
+        return {
+            "employees": int(re.sub(r"\D", "", text("employees")) or 0),
+            "real": amount(text("total_real")),
+            "capped": amount(text("total_capped")),
+            "amount": amount(text("amount")),
+        }
 
     def click_validate(self) -> None:
         """The final click. The caller has already written « submitting » to the ledger."""

@@ -34,8 +34,13 @@ NOT_CONCLUSIVE = (UnexpectedPage, ScreenDidNotReact, PortalUnavailable)  # the f
 
 
 def open_period(ctx: FlowContext, interface: InterfaceScreen, period_label: str) -> DeclarationScreen:
-    return go(ctx, lambda: interface.click_period(period_label), interface, AFTER_PERIOD_LINK,
-                         f"le lien de la période {period_label}")
+    return go(
+        ctx,
+        lambda: interface.click_period(period_label),
+        interface,
+        AFTER_PERIOD_LINK,
+        f"le lien de la période {period_label}",
+    )
 
 
 def upload(ctx: FlowContext, screen: DeclarationScreen, path: Path) -> After:
@@ -56,8 +61,14 @@ def patience(ctx: FlowContext) -> float:
 def validate(ctx: FlowContext, confirmation: ConfirmationScreen, period_url: str) -> ReceiptScreen:
     """The final click; `period_url`: the period's own page, looked at again when no receipt came."""
     try:
-        after = act(ctx, confirmation.click_validate, expect=AFTER_VALIDATE, current=confirmation,
-                    what="« Valider la déclaration »", timeout=patience(ctx))
+        after = act(
+            ctx,
+            confirmation.click_validate,
+            expect=AFTER_VALIDATE,
+            current=confirmation,
+            what="« Valider la déclaration »",
+            timeout=patience(ctx),
+        )
         if after.screen is None:
             raise ReceiptScreen(ctx).unexpected(f"le portail dit « {after.message} »")
         return after.screen
@@ -70,8 +81,9 @@ def validate(ctx: FlowContext, confirmation: ConfirmationScreen, period_url: str
         return _receipt_after_all(ctx, period_url, exc)
 
 
-def person_validates(ctx: FlowContext, confirmation: ConfirmationScreen, seconds: float,
-                     period_url: str) -> ReceiptScreen:
+def person_validates(
+    ctx: FlowContext, confirmation: ConfirmationScreen, seconds: float, period_url: str
+) -> ReceiptScreen:
     """Headed, assisted filing: the person clicks « Valider la déclaration »; the receipt follows."""
     try:
         return wait_for(ctx, AFTER_VALIDATE, timeout=seconds, settle=False)
@@ -80,13 +92,22 @@ def person_validates(ctx: FlowContext, confirmation: ConfirmationScreen, seconds
         found = look_for_receipt(ctx, period_url)
         if found is not None:
             return found
-        raise CodeNotProvided("La déclaration n'a pas été validée dans le délai. Relancez « damancom-bot declare » : "
-                              "il vérifiera d'abord sur le portail si elle a été déposée.", screenshot=shot) from None
+        raise CodeNotProvided(
+            "La déclaration n'a pas été validée dans le délai. Relancez « damancom-bot declare » : "
+            "il vérifiera d'abord sur le portail si elle a été déposée.",
+            screenshot=shot,
+        ) from None
 
 
 def open_receipt(ctx: FlowContext, screen: DeclarationScreen, timeout: float | None = None) -> ReceiptScreen:
-    after = act(ctx, screen.click_receipt, expect=AFTER_RECEIPT_LINK, current=screen,
-                what="le lien de l'accusé de réception", timeout=timeout)
+    after = act(
+        ctx,
+        screen.click_receipt,
+        expect=AFTER_RECEIPT_LINK,
+        current=screen,
+        what="le lien de l'accusé de réception",
+        timeout=timeout,
+    )
     if after.screen is None:
         raise ReceiptScreen(ctx).unexpected(f"le portail dit « {after.message} »")
     return after.screen
@@ -103,8 +124,10 @@ def _receipt_after_all(ctx: FlowContext, period_url: str, failure: Exception) ->
 
 def look_for_receipt(ctx: FlowContext, period_url: str) -> ReceiptScreen | None:
     """The period's page opened again: its receipt when it shows « Déclarée », else None."""
-    logger.info("Pas d'accusé de réception à l'écran après la validation : le bot ouvre de nouveau la page de la "
-                "période pour voir si elle est déposée.")
+    logger.info(
+        "Pas d'accusé de réception à l'écran après la validation : le bot ouvre de nouveau la page de la "
+        "période pour voir si elle est déposée."
+    )
     wait = patience(ctx)
     with _grace(ctx, ctx.navigation_timeout):  # the run's budget spent waiting must not forbid a look
         try:
@@ -117,8 +140,10 @@ def look_for_receipt(ctx: FlowContext, period_url: str) -> ReceiptScreen | None:
                 return None
             return open_receipt(ctx, screen, wait)
         except (BotError, PlaywrightError) as exc:
-            logger.warning("Page de la période illisible après la validation : {}", getattr(exc, "message", None)
-                           or first_line(exc))
+            logger.warning(
+                "Page de la période illisible après la validation : {}",
+                getattr(exc, "message", None) or first_line(exc),
+            )
             return None
 
 

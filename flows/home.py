@@ -25,7 +25,8 @@ class HomeScreen(Screen):
 _MARK = "data-damancom-entree"
 # Every visible link and button of the page, marked so the chosen one can be clicked: what it
 # says and where it leads (its href, or its form's action).
-_CANDIDATES = """() => {
+_CANDIDATES = (
+    """() => {
   const shown = e => { const r = e.getBoundingClientRect(), s = getComputedStyle(e);
     return r.width > 0 && r.height > 0 && s.visibility !== 'hidden'; };
   const clean = t => (t || '').replace(/\\s+/g, ' ').trim();
@@ -39,7 +40,9 @@ _CANDIDATES = """() => {
                   href: e.getAttribute('href') || action});
     });
   return found;
-}""" % _MARK
+}"""
+    % _MARK
+)
 
 
 @dataclass(frozen=True)
@@ -87,10 +90,12 @@ class EntryScreen(Screen):
         ranking = self._shipped("ranking")
         if any(re.search(p, text, re.IGNORECASE) for p in ranking.get("never", []) for text in (words, href)):
             return 0
-        said = max((points for p, points in ranking.get("words", {}).items() if re.search(p, words, re.IGNORECASE)),
-                   default=0)
-        leads = max((points for p, points in ranking.get("href", {}).items() if re.search(p, href, re.IGNORECASE)),
-                    default=0)
+        said = max(
+            (points for p, points in ranking.get("words", {}).items() if re.search(p, words, re.IGNORECASE)), default=0
+        )
+        leads = max(
+            (points for p, points in ranking.get("href", {}).items() if re.search(p, href, re.IGNORECASE)), default=0
+        )
         return said + leads if said or leads >= ranking.get("href_alone", 3) else 0
 
     def enter(self, way: WayIn | None = None) -> None:

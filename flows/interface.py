@@ -29,7 +29,7 @@ class InterfaceSummary:
         return None
 
     def state_of(self, period: str) -> str | None:
-        """"declared", "to_declare", or None when the period is not listed."""
+        """ "declared", "to_declare", or None when the period is not listed."""
         row = self.row_of(period)
         return {DECLARED: "declared", TO_DECLARE: "to_declare"}.get(row[1]) if row else None
 
@@ -54,7 +54,8 @@ class InterfaceScreen(Screen):
             return []
         rows = []
         for cells in table.locator("tbody tr, tr:has(td)").evaluate_all(
-                "rows => [...new Set(rows)].map(r => [...r.cells].map(c => c.innerText.trim()))"):
+            "rows => [...new Set(rows)].map(r => [...r.cells].map(c => c.innerText.trim()))"
+        ):
             if len(cells) >= 2:
                 rows.append((cells[0], self._state(cells[1])))
         return rows

@@ -13,7 +13,10 @@ from playwright.sync_api import Page
 
 from flows import locate, selectors_data
 
-_FIELDS = "input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=button]):not([type=submit]), textarea, select"
+_FIELDS = (
+    "input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=button]):not([type=submit]), "
+    "textarea, select"
+)
 
 
 class Interstitials:

@@ -93,7 +93,7 @@ class Recorder:
 
     def _heard(self, message: ConsoleMessage) -> None:
         if message.text.startswith(TAG):
-            data = json.loads(message.text[len(TAG):])
+            data = json.loads(message.text[len(TAG) :])
             self.events.append(Event(data["kind"], data["element"]))
 
 
@@ -112,8 +112,11 @@ def lesson_from(events: list[Event]) -> Lesson:
         lesson.elements[("code_password", "password")] = events[password].element
     if code is not None:
         lesson.elements[("code_password", "code")] = events[code].element
-    clicks = [i for i, e in enumerate(events) if e.kind == "click" and e.element["role"] != "textbox"
-              and e.element["type"] != "password"]
+    clicks = [
+        i
+        for i, e in enumerate(events)
+        if e.kind == "click" and e.element["role"] != "textbox" and e.element["type"] != "password"
+    ]
     first_field = min(typed) if typed else len(events)
     before = [i for i in clicks if i < first_field]
     otp = next((i for i in before if re.search(r"otp|sms|code", events[i].element["name"], re.IGNORECASE)), None)
@@ -147,7 +150,7 @@ def strategies(element: dict) -> list[dict]:
     if element["id"] and not _GENERATED_ID.search(element["id"]):
         found.append({"css": f"#{_css_escape(element['id'])}"})
     if element["fieldName"]:
-        found.append({"css": f"{element['tag']}[name=\"{element['fieldName']}\"]"})
+        found.append({"css": f'{element["tag"]}[name="{element["fieldName"]}"]'})
     if element["caption"] and element["tag"] in ("input", "textarea"):
         found.append({"near": element["caption"]})
     if element["text"] and element["tag"] not in ("input", "textarea"):
@@ -174,15 +177,27 @@ def write(lesson: Lesson, folder: Path, defaults: Path | None = None) -> list[Pa
                 learned = strategies(described)
                 data["elements"][element] = learned + [s for s in shipped if s not in learned]
         target = folder / f"{screen}.yaml"
-        target.write_text("# Appris avec « damancom-bot learn » : stratégies apprises en premier.\n"
-                          + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        target.write_text(
+            "# Appris avec « damancom-bot learn » : stratégies apprises en premier.\n"
+            + yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
         written.append(target)
     steps = folder / STEPS_FILE
     if lesson.extra_steps:
-        steps.write_text("# Étapes supplémentaires apprises (entre le choix OTP et l'identifiant), rejouées dans l'ordre.\n"
-                         + yaml.safe_dump({"after_otp_choice": [{"click": strategies(e), "seen": e["heading"] or e["path"]}
-                                                                for e in lesson.extra_steps]},
-                                          allow_unicode=True, sort_keys=False), encoding="utf-8")
+        steps.write_text(
+            "# Étapes supplémentaires apprises (entre le choix OTP et l'identifiant), rejouées dans l'ordre.\n"
+            + yaml.safe_dump(
+                {
+                    "after_otp_choice": [
+                        {"click": strategies(e), "seen": e["heading"] or e["path"]} for e in lesson.extra_steps
+                    ]
+                },
+                allow_unicode=True,
+                sort_keys=False,
+            ),
+            encoding="utf-8",
+        )
         written.append(steps)
     selectors_data.load.cache_clear()
     return written

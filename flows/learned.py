@@ -23,8 +23,12 @@ class LearnedClick(Screen):
 
     def __init__(self, ctx: FlowContext):  # noqa: D107 - no YAML file: the step is its own spec
         self.ctx, self.page = ctx, ctx.page
-        self.spec = ScreenSpec(name=self.name, label=f"étape apprise (« {self.seen} »)", recognise=["click"],
-                               elements={"click": self.strategies})
+        self.spec = ScreenSpec(
+            name=self.name,
+            label=f"étape apprise (« {self.seen} »)",
+            recognise=["click"],
+            elements={"click": self.strategies},
+        )
 
     def click(self) -> None:
         target = self.find("click")
@@ -44,9 +48,17 @@ def _read(path) -> list[type[LearnedClick]]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         steps = data.get("after_otp_choice", [])
-        return [type(f"LearnedClick{i}", (LearnedClick,), {"strategies": list(step["click"]),
-                                                           "seen": str(step.get("seen", ""))})
-                for i, step in enumerate(steps) if step.get("click")]
+        return [
+            type(
+                f"LearnedClick{i}",
+                (LearnedClick,),
+                {"strategies": list(step["click"]), "seen": str(step.get("seen", ""))},
+            )
+            for i, step in enumerate(steps)
+            if step.get("click")
+        ]
     except (yaml.YAMLError, AttributeError, TypeError, KeyError) as exc:
-        raise ConfigError(f"Le fichier d'étapes apprises {path} est illisible ({exc}). Supprimez-le et relancez "
-                          "« damancom-bot learn ».") from None
+        raise ConfigError(
+            f"Le fichier d'étapes apprises {path} est illisible ({exc}). Supprimez-le et relancez "
+            "« damancom-bot learn »."
+        ) from None

@@ -53,10 +53,12 @@ def near_xpath(caption: str) -> str:
     upper_chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZÉÈÊÀÂÔÛÇ"
     lower_chars = "abcdefghijklmnopqrstuvwxyzéèêàâôûç"
     text = f"translate(normalize-space(.), '{upper_chars}', '{lower_chars}')"
-    return (f"xpath=(//*[not(self::script or self::style or self::option) and not(*[normalize-space()]) "
-            f"and string-length(normalize-space(.)) < 60 and contains({text}, '{lower}')]"
-            "/following::*[self::input[not(@type='hidden' or @type='submit' or @type='button' or @type='checkbox' "
-            "or @type='radio' or @type='password')] or self::textarea][1])[1]")
+    return (
+        f"xpath=(//*[not(self::script or self::style or self::option) and not(*[normalize-space()]) "
+        f"and string-length(normalize-space(.)) < 60 and contains({text}, '{lower}')]"
+        "/following::*[self::input[not(@type='hidden' or @type='submit' or @type='button' or @type='checkbox' "
+        "or @type='radio' or @type='password')] or self::textarea][1])[1]"
+    )
 
 
 def any_of_all(page: Page | Locator, strategies: list[dict]) -> Locator:

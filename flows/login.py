@@ -21,7 +21,6 @@ from bot.errors import (
     UnexpectedPage,
 )
 from bot.output.playwright_fr import first_line, in_french
-from flows.retry import RetryPolicy
 from flows import learned
 from flows.code_password import CodePasswordScreen, PersonDid
 from flows.context import FlowContext
@@ -32,6 +31,7 @@ from flows.interface import InterfaceScreen
 from flows.password import CodeAloneScreen, PasswordScreen
 from flows.portal import open_portal
 from flows.question import QuestionScreen
+from flows.retry import RetryPolicy
 from flows.step import After, act, go, wait_for
 
 # Which screens may follow which action (woob's URL → page table, for a portal without URLs).
@@ -64,9 +64,17 @@ class Person(Protocol):
     def eid_waiting(self, qr) -> None: ...
 
 
-def login(ctx: FlowContext, url: str, identifier: str, password: str, person: Person,
-          *, max_code_tries: int = MAX_CODE_TRIES, retry: RetryPolicy = RetryPolicy(),
-          before_identifier: Callable[[], None] = lambda: None) -> InterfaceScreen:
+def login(
+    ctx: FlowContext,
+    url: str,
+    identifier: str,
+    password: str,
+    person: Person,
+    *,
+    max_code_tries: int = MAX_CODE_TRIES,
+    retry: RetryPolicy = RetryPolicy(),
+    before_identifier: Callable[[], None] = lambda: None,
+) -> InterfaceScreen:
     """`before_identifier` runs before every click that sends the identifier (write-ahead: « an SMS
     may go out »); when it raises, nothing is sent."""
     identifier_screen = _reach(ctx, url, retry, person.before_sms, eid=False)
@@ -74,15 +82,18 @@ def login(ctx: FlowContext, url: str, identifier: str, password: str, person: Pe
         return _with_code(ctx, identifier_screen, identifier, password, person, max_code_tries, before_identifier)
     except SessionLost as lost:
         # Once, and only once: a new login asks the person for a new code.
-        logger.warning("Session perdue par le portail ({}) : nouvelle connexion, un nouveau code sera demandé.",
-                       lost.message)
+        logger.warning(
+            "Session perdue par le portail ({}) : nouvelle connexion, un nouveau code sera demandé.", lost.message
+        )
         identifier_screen = _reach(ctx, url, retry, None, eid=False)
         try:
             return _with_code(ctx, identifier_screen, identifier, password, person, max_code_tries, before_identifier)
         except SessionLost as again:
             raise PortalUnavailable(
                 "Le portail a perdu la session deux fois de suite : il est instable. Le bot ne recommence pas ; "
-                "réessayez plus tard, de préférence le soir.", screenshot=again.screenshot) from None
+                "réessayez plus tard, de préférence le soir.",
+                screenshot=again.screenshot,
+            ) from None
 
 
 def _reach(ctx: FlowContext, url: str, retry: RetryPolicy, before_sms, *, eid: bool):
@@ -108,6 +119,7 @@ def _once(action: Callable[[], None] | None) -> Callable[[], None]:
     def call() -> None:
         for first in calls:  # empty after the first call
             first()
+
     return call
 
 
@@ -118,7 +130,7 @@ def _choose_otp(ctx: FlowContext, home: HomeScreen) -> IdentifierScreen:
     while isinstance(screen, learned.LearnedClick):
         ctx.recorder.record("etape-apprise", url=ctx.page.url, via=screen.seen)
         logger.info("Étape apprise rejouée : « {} ».", screen.seen)
-        remaining = tuple(steps[steps.index(type(screen)) + 1:])
+        remaining = tuple(steps[steps.index(type(screen)) + 1 :])
         screen = go(ctx, screen.click, screen, AFTER_OTP_CHOICE + remaining, f"l'étape apprise « {screen.seen} »")
     return screen
 
@@ -135,8 +147,11 @@ def open_home(ctx: FlowContext, url: str) -> HomeScreen:
         return screen
     way = screen.best()
     others = [f"{w.describe()} ({w.score})" for w in screen.ranked()[:4]]
-    logger.info("Pas de choix de connexion sur cette page : entrée « {} » choisie parmi {}.", way.describe(),
-                ", ".join(others) or "les sélecteurs")
+    logger.info(
+        "Pas de choix de connexion sur cette page : entrée « {} » choisie parmi {}.",
+        way.describe(),
+        ", ".join(others) or "les sélecteurs",
+    )
     try:
         screen = go(ctx, lambda: screen.enter(way), screen, AFTER_ENTRY, f"l'entrée « {way.describe()} »")
     except UnexpectedPage as lost:
@@ -151,16 +166,26 @@ def _known_address(ctx: FlowContext, url: str, failure: UnexpectedPage) -> HomeS
     address = EntryScreen(ctx).known_address(url)
     if ctx.page.url.split("#")[0].rstrip("/") == address.rstrip("/"):
         raise failure  # already there: the choice is not where it is known to be
-    logger.info("Aucune entrée utilisable vers l'authentification ({}) : le bot va à son adresse connue {}.",
-                f"page « {failure.title} »", address)
+    logger.info(
+        "Aucune entrée utilisable vers l'authentification ({}) : le bot va à son adresse connue {}.",
+        f"page « {failure.title} »",
+        address,
+    )
     screen = open_portal(ctx, address, (HomeScreen,))
     ctx.recorder.record("entree", url=ctx.page.url, via="adresse connue", href=address)
     screen.shot("choix-connexion")
     return screen
 
 
-def _with_code(ctx: FlowContext, screen: IdentifierScreen, identifier: str, password: str, person: Person,
-               max_code_tries: int, before_identifier: Callable[[], None]) -> InterfaceScreen:
+def _with_code(
+    ctx: FlowContext,
+    screen: IdentifierScreen,
+    identifier: str,
+    password: str,
+    person: Person,
+    max_code_tries: int,
+    before_identifier: Callable[[], None],
+) -> InterfaceScreen:
     logger.info("Envoi de l'identifiant : le portail envoie un code par SMS.")
     for question_round in range(1, MAX_QUESTIONS + 1):
         screen.fill_identifier(identifier)
@@ -168,8 +193,12 @@ def _with_code(ctx: FlowContext, screen: IdentifierScreen, identifier: str, pass
         before_identifier()
         person.sms_sent()  # from now on a code handed over is kept, even before the next screen shows
         after = act(ctx, screen.send, expect=AFTER_IDENTIFIER, current=screen, what="l'envoi de l'identifiant")
-        if asked and isinstance(after.screen, IdentifierScreen) and question_round < MAX_QUESTIONS \
-                and QuestionScreen(ctx).is_here():
+        if (
+            asked
+            and isinstance(after.screen, IdentifierScreen)
+            and question_round < MAX_QUESTIONS
+            and QuestionScreen(ctx).is_here()
+        ):
             logger.warning("Réponse à la question du portail refusée ({}) : nouvelle question.", after.message)
             screen = after.screen
             continue
@@ -178,12 +207,16 @@ def _with_code(ctx: FlowContext, screen: IdentifierScreen, identifier: str, pass
         shown = after.screen or screen
         after = _refusal_read(ctx, after)
         if not after.refused:  # exit 5 only on the portal's own words
-            raise shown.unexpected("après l'envoi de l'identifiant, le portail n'a montré ni l'écran du code ni un "
-                                   f"refus (« {after.message or 'aucun message'} »)")
+            raise shown.unexpected(
+                "après l'envoi de l'identifiant, le portail n'a montré ni l'écran du code ni un "
+                f"refus (« {after.message or 'aucun message'} »)"
+            )
         shot = shown.shot("identifiant-refuse")
         raise CredentialsRejected(
             f"Le portail n'a pas accepté l'identifiant (« {after.message or 'aucun message'} »). "
-            "Vérifiez DAMANCOM_IDENTIFIER dans le fichier .env.", screenshot=shot)
+            "Vérifiez DAMANCOM_IDENTIFIER dans le fichier .env.",
+            screenshot=shot,
+        )
     code_screen = after.screen
     if isinstance(code_screen, PasswordScreen):
         code_screen = _password_first(ctx, code_screen, password)
@@ -193,8 +226,9 @@ def _with_code(ctx: FlowContext, screen: IdentifierScreen, identifier: str, pass
         code_screen.prefill_password(password)
         code = person.code(code_screen, again=attempt > 1)
         # who handed the code, and how: the report's first page says it (never the code itself)
-        ctx.recorder.record("code-remis", via="navigateur" if isinstance(code, PersonDid)
-                            else person.code_via or "inconnu")
+        ctx.recorder.record(
+            "code-remis", via="navigateur" if isinstance(code, PersonDid) else person.code_via or "inconnu"
+        )
         if code is PersonDid.SUBMITTED:
             logger.info("Code validé dans la fenêtre du navigateur.")
             after = act(ctx, None, expect=AFTER_VALIDER, current=code_screen)
@@ -213,13 +247,16 @@ def _with_code(ctx: FlowContext, screen: IdentifierScreen, identifier: str, pass
             if not after.refused:
                 raise (after.screen or code_screen).unexpected(
                     "après « Valider », le portail est resté sur l'écran du code sans refus lisible "
-                    f"(« {after.message or 'aucun message'} »)")
+                    f"(« {after.message or 'aucun message'} »)"
+                )
             kind = code_screen.refusal(after.message)
             shot = code_screen.shot("code-refuse")
             if kind == "wrong_password":
                 raise CredentialsRejected(
                     f"Le portail a refusé le mot de passe (« {after.message} »). Vérifiez DAMANCOM_PASSWORD avant de "
-                    "réessayer : plusieurs refus peuvent bloquer le compte.", screenshot=shot)
+                    "réessayer : plusieurs refus peuvent bloquer le compte.",
+                    screenshot=shot,
+                )
             if kind in (None, "wrong_code") and attempt < max_code_tries:
                 logger.warning("Le portail a refusé le code : {}", after.message or "aucun message lisible")
                 if after.screen is not None:
@@ -227,7 +264,10 @@ def _with_code(ctx: FlowContext, screen: IdentifierScreen, identifier: str, pass
                 continue
             raise CodeRefused(
                 f"Le portail a refusé le code (« {after.message or 'aucun message'} »). Le bot s'arrête avant la "
-                "limite d'essais du portail.", "Relancez la connexion pour recevoir un nouveau code.", screenshot=shot)
+                "limite d'essais du portail.",
+                "Relancez la connexion pour recevoir un nouveau code.",
+                screenshot=shot,
+            )
         _attempt_ended(after.screen, after.message or ctx.messages.wait(1.5))
     raise AssertionError("unreachable")  # the loop always returns or raises
 
@@ -241,10 +281,14 @@ def _password_first(ctx: FlowContext, screen: PasswordScreen, password: str) -> 
     after = _refusal_read(ctx, after)
     shot = screen.shot("mot-de-passe-refuse")
     if after.refused and screen.classify(after.message) == "wrong_password":
-        raise CredentialsRejected(f"Le portail a refusé le mot de passe (« {after.message} »). Vérifiez "
-                                  "DAMANCOM_PASSWORD avant de réessayer : plusieurs refus peuvent bloquer le compte.",
-                                  screenshot=shot)
-    raise screen.unexpected(f"après le mot de passe, l'écran du code n'est pas apparu (« {after.message or 'aucun message'} »)")
+        raise CredentialsRejected(
+            f"Le portail a refusé le mot de passe (« {after.message} »). Vérifiez "
+            "DAMANCOM_PASSWORD avant de réessayer : plusieurs refus peuvent bloquer le compte.",
+            screenshot=shot,
+        )
+    raise screen.unexpected(
+        f"après le mot de passe, l'écran du code n'est pas apparu (« {after.message or 'aucun message'} »)"
+    )
 
 
 def _refusal_read(ctx: FlowContext, after: After) -> After:
@@ -267,8 +311,9 @@ def _ask_person_if_questioned(ctx: FlowContext, person: Person) -> bool:
     return True
 
 
-def login_eid(ctx: FlowContext, url: str, person: Person, wait: float,
-              retry: RetryPolicy = RetryPolicy()) -> InterfaceScreen:
+def login_eid(
+    ctx: FlowContext, url: str, person: Person, wait: float, retry: RetryPolicy = RetryPolicy()
+) -> InterfaceScreen:
     eid = _reach(ctx, url, retry, person.before_sms, eid=True)
     if isinstance(eid, InterfaceScreen):  # the phone was quicker than the bot: nothing left to show
         return _arrived(eid)
@@ -282,7 +327,9 @@ def login_eid(ctx: FlowContext, url: str, person: Person, wait: float,
         shot = eid.shot("eid-non-approuve")  # the QR still on screen after the wait: nobody approved
         raise CodeNotProvided(
             "La connexion e-ID n'a pas été approuvée dans le délai. Relancez-la quand vous aurez "
-            "l'application « Identité Numérique » à portée de main.", screenshot=shot) from None
+            "l'application « Identité Numérique » à portée de main.",
+            screenshot=shot,
+        ) from None
     if isinstance(screen, InterfaceScreen):
         return _arrived(screen)
     _attempt_ended(screen, ctx.messages.wait(1.5))
@@ -320,7 +367,11 @@ def _attempt_ended(screen, message: str) -> None:
     if kind == "expired":
         raise CodeNotProvided(
             f"Le code a expiré avant d'être validé (« {text} »). Relancez la connexion et saisissez "
-            "le nouveau code dès sa réception.", screenshot=shot)
+            "le nouveau code dès sa réception.",
+            screenshot=shot,
+        )
     raise CredentialsRejected(
         f"Le portail a mis fin à la tentative de connexion (« {text or 'aucun message'} »). "
-        "Vérifiez vos identifiants avant de réessayer.", screenshot=shot)
+        "Vérifiez vos identifiants avant de réessayer.",
+        screenshot=shot,
+    )

@@ -29,8 +29,11 @@ _MARK = """(sel) => {
 # or an error class (on itself or a close ancestor).
 _NEW = """([sel, before, styling]) => {
   const errorish = new RegExp(styling, 'i');
-  const alarms = e => { for (let n = e, depth = 0; n && n !== document.body && depth < 4; n = n.parentElement, depth++) {
-      if (/^(alert|alertdialog)$/.test(n.getAttribute('role') || '') || errorish.test(n.getAttribute('class') || '')) return true; }
+  const alarms = e => {
+    for (let n = e, depth = 0; n && n !== document.body && depth < 4; n = n.parentElement, depth++) {
+      if (/^(alert|alertdialog)$/.test(n.getAttribute('role') || '')
+          || errorish.test(n.getAttribute('class') || '')) return true;
+    }
     return false; };
   let alarming = false;
   const shown = e => { const r = e.getBoundingClientRect(), s = getComputedStyle(e);
@@ -99,8 +102,11 @@ class MessageWatch:
         try:
             handle = self.page.wait_for_function(
                 f"(args) => {{ const r = ({_NEW})(args); return (r.messages.length || (r.lines.length > 0 "
-                "&& r.lines.length <= 3)) ? r : false; }", arg=[self.selector, self._before, self._styling],
-                timeout=seconds * 1000, polling=100)
+                "&& r.lines.length <= 3)) ? r : false; }",
+                arg=[self.selector, self._before, self._styling],
+                timeout=seconds * 1000,
+                polling=100,
+            )
         except PlaywrightError:
             return Said()
         seen = handle.json_value()

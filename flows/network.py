@@ -83,8 +83,10 @@ class NetworkWatch:
     def pending(self, since: float = 0.0) -> list["Pending"]:
         """Requests sent after `since` (time.monotonic()) still waiting for an answer, oldest first."""
         now = time.monotonic()
-        waiting = sorted(((started, request) for request, started in list(self._pending.items()) if started >= since),
-                         key=lambda pair: pair[0])
+        waiting = sorted(
+            ((started, request) for request, started in list(self._pending.items()) if started >= since),
+            key=lambda pair: pair[0],
+        )
         return [Pending(request.method, request.url, now - started) for started, request in waiting]
 
 

@@ -30,8 +30,9 @@ class CodeAloneScreen(CodePasswordScreen):
 
     def __init__(self, ctx: FlowContext):
         super().__init__(ctx)
-        self.spec = replace(self.spec, label="saisie du code SMS (mot de passe déjà donné)", recognise=["code"],
-                            absent=["password"])
+        self.spec = replace(
+            self.spec, label="saisie du code SMS (mot de passe déjà donné)", recognise=["code"], absent=["password"]
+        )
 
     def prefill_password(self, password: str) -> None:
         pass  # given on the screen before

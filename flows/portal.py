@@ -18,8 +18,13 @@ from flows.screen import Screen
 from flows.step import wait_for
 from flows.unavailable import Refusal, RefusalPage
 
-_NO_SUCH_HOST = ("ERR_NAME_NOT_RESOLVED", "ERR_INTERNET_DISCONNECTED", "ERR_ADDRESS_UNREACHABLE",
-                 "ERR_NETWORK_CHANGED", "ERR_PROXY")
+_NO_SUCH_HOST = (
+    "ERR_NAME_NOT_RESOLVED",
+    "ERR_INTERNET_DISCONNECTED",
+    "ERR_ADDRESS_UNREACHABLE",
+    "ERR_NETWORK_CHANGED",
+    "ERR_PROXY",
+)
 _BLOCKED = (401, 403, 407, 451)
 
 
@@ -30,32 +35,45 @@ def open_portal(ctx: FlowContext, url: str, expect: Sequence[type[Screen]]) -> S
         ctx.stop_loading()
         first_line = str(exc).splitlines()[0]
         if unsafe_port(exc):  # the address's fault, not the portal's: nothing was even tried
-            raise ConfigError(f"Le navigateur refuse d'ouvrir {url} : son port est réservé à d'autres services "
-                              "(ERR_UNSAFE_PORT), aucun navigateur ne s'y connecte. Vérifiez DAMANCOM_URL (le portail "
-                              "est https://www.damancom.ma/fr/).") from None
+            raise ConfigError(
+                f"Le navigateur refuse d'ouvrir {url} : son port est réservé à d'autres services "
+                "(ERR_UNSAFE_PORT), aucun navigateur ne s'y connecte. Vérifiez DAMANCOM_URL (le portail "
+                "est https://www.damancom.ma/fr/)."
+            ) from None
         if any(code in first_line for code in REFUSALS):
             shot = ctx.recorder.try_screenshot(ctx.page, "portail-refuse")
             raise PortalRefused(
                 f"Le portail {url} refuse la connexion ({first_line}). S'il est utilisé depuis l'étranger, il peut "
                 "être bloqué : utilisez une connexion internet au Maroc. Sinon il est peut-être saturé : le bot "
-                "réessaiera plus tard.", screenshot=shot, transient=True) from None
+                "réessaiera plus tard.",
+                screenshot=shot,
+                transient=True,
+            ) from None
         if any(code in first_line for code in _NO_SUCH_HOST):
             shot = ctx.recorder.try_screenshot(ctx.page, "portail-injoignable")
             raise PortalUnavailable(
                 f"Le portail {url} est introuvable depuis cet ordinateur ({first_line}). Vérifiez la connexion "
-                "Internet (et l'adresse DAMANCOM_URL).", screenshot=shot, transient=True) from None
+                "Internet (et l'adresse DAMANCOM_URL).",
+                screenshot=shot,
+                transient=True,
+            ) from None
         shot = ctx.recorder.try_screenshot(ctx.page, "portail-injoignable")
         raise PortalUnavailable(
             f"Le portail {url} ne répond pas ({first_line}) : il est surchargé ou hors service. Réessayez plus tard, "
-            "de préférence le soir.", screenshot=shot, transient=True) from None
+            "de préférence le soir.",
+            screenshot=shot,
+            transient=True,
+        ) from None
     if response is not None and response.status in _BLOCKED:
         raise refused(ctx, RefusalPage(ctx).read(), f"erreur {response.status}")
     if response is not None and response.status >= 500:
         shot = ctx.recorder.try_screenshot(ctx.page, "portail-indisponible")
         raise PortalUnavailable(
             f"Le portail répond « erreur {response.status} » ({response.url}) : il est indisponible ou surchargé. "
-            "Réessayez plus tard, de préférence le soir (après 21 h) ou tôt le matin.", screenshot=shot,
-            transient=response.status in (502, 503, 504))
+            "Réessayez plus tard, de préférence le soir (après 21 h) ou tôt le matin.",
+            screenshot=shot,
+            transient=response.status in (502, 503, 504),
+        )
     try:
         return wait_for(ctx, expect)
     except UnexpectedPage:
@@ -71,23 +89,37 @@ def refused(ctx: FlowContext, refusal: Refusal, status: str) -> PortalUnavailabl
     said = f"{status} : « {refusal.quoted()} »" if refusal.text else status
     reference = f", référence {refusal.reference}" if refusal.reference else ""
     if refusal.kind == "maintenance":
-        return PortalUnavailable(f"Le portail est en maintenance ({said}). Réessayez plus tard, de préférence le soir.",
-                                 screenshot=shot)
+        return PortalUnavailable(
+            f"Le portail est en maintenance ({said}). Réessayez plus tard, de préférence le soir.", screenshot=shot
+        )
     if refusal.kind == "abroad":
-        return PortalRefused(f"Le portail refuse l'accès depuis cette connexion ({said}) : il bloque l'accès depuis "
-                             "l'étranger. Utilisez une connexion internet au Maroc.", screenshot=shot)
+        return PortalRefused(
+            f"Le portail refuse l'accès depuis cette connexion ({said}) : il bloque l'accès depuis "
+            "l'étranger. Utilisez une connexion internet au Maroc.",
+            screenshot=shot,
+        )
     if refusal.kind == "firewall":
-        ctx.recorder.record("refus-pare-feu", url=ctx.page.url, outcome="echec", reference=refusal.reference,
-                            headless=refusal.headless)
+        ctx.recorder.record(
+            "refus-pare-feu", url=ctx.page.url, outcome="echec", reference=refusal.reference, headless=refusal.headless
+        )
         if refusal.headless:
             return BrowserRefused(
                 f"Le pare-feu du portail refuse les navigateurs invisibles ({said}{reference}) : une fenêtre "
-                "visible du navigateur peut passer.", headless=True, reference=refusal.reference, screenshot=shot)
+                "visible du navigateur peut passer.",
+                headless=True,
+                reference=refusal.reference,
+                screenshot=shot,
+            )
         return BrowserRefused(
             f"Le pare-feu du portail refuse l'accès, même à une fenêtre visible du navigateur ({said}{reference}) : "
             "ce n'est ni le bot ni vos identifiants. Essayez depuis une autre connexion internet au Maroc ; si cela "
             "continue, contactez l'assistance de Damancom (CNSS) en donnant la référence.",
-            headless=False, reference=refusal.reference, screenshot=shot)
-    return UnreadRefusal(f"Le portail refuse l'accès ({said}) avant même son premier écran. S'il est utilisé "
-                         "depuis l'étranger, il peut être bloqué : utilisez une connexion internet au Maroc.",
-                         screenshot=shot)
+            headless=False,
+            reference=refusal.reference,
+            screenshot=shot,
+        )
+    return UnreadRefusal(
+        f"Le portail refuse l'accès ({said}) avant même son premier écran. S'il est utilisé "
+        "depuis l'étranger, il peut être bloqué : utilisez une connexion internet au Maroc.",
+        screenshot=shot,
+    )

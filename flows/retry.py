@@ -29,7 +29,8 @@ class RetryPolicy:
                 pause = self.backoff * 2 ** (attempt - 1)
                 if not exc.transient or attempt == self.attempts or pause >= budget():
                     raise
-                logger.warning("Portail indisponible (essai {}/{}) : nouvel essai dans {:.0f} s.",
-                               attempt, self.attempts, pause)
+                logger.warning(
+                    "Portail indisponible (essai {}/{}) : nouvel essai dans {:.0f} s.", attempt, self.attempts, pause
+                )
                 self.sleep(pause)  # a deliberate pause between attempts, not a wait for a page
         raise AssertionError("unreachable")

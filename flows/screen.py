@@ -72,8 +72,10 @@ class Screen:
             button.click()
         except PlaywrightError as exc:
             if _disabled(button):
-                raise self.unexpected(f"le bouton « {what} » est resté désactivé après la saisie : un champ "
-                                      "n'a sans doute pas été rempli comme le portail l'attend") from None
+                raise self.unexpected(
+                    f"le bouton « {what} » est resté désactivé après la saisie : un champ "
+                    "n'a sans doute pas été rempli comme le portail l'attend"
+                ) from None
             raise self.unexpected(f"clic sur « {what} » impossible ({in_french(exc)})") from None
 
     # recording ------------------------------------------------------------------

@@ -47,14 +47,24 @@ def load(name: str, folder: Path | None = None) -> ScreenSpec:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"Fichier de sélecteurs introuvable : {path}. Réinstallez le bot ou corrigez DAMANCOM_SELECTORS.") from None
+        raise ConfigError(
+            f"Fichier de sélecteurs introuvable : {path}. Réinstallez le bot ou corrigez DAMANCOM_SELECTORS."
+        ) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"Le fichier de sélecteurs {path} n'est pas un YAML valide ({exc}). Corrigez-le.") from None
-    spec = ScreenSpec(name=name, label=data.get("label", name), recognise=list(data.get("recognise", [])),
-                      elements=data.get("elements", {}), absent=list(data.get("absent", [])),
-                      optional=list(data.get("optional", [])),
-                      messages=data.get("messages", {}), facts=data.get("facts", {}),
-                      states=data.get("states", {}), ranking=data.get("ranking", {}), source=path)
+    spec = ScreenSpec(
+        name=name,
+        label=data.get("label", name),
+        recognise=list(data.get("recognise", [])),
+        elements=data.get("elements", {}),
+        absent=list(data.get("absent", [])),
+        optional=list(data.get("optional", [])),
+        messages=data.get("messages", {}),
+        facts=data.get("facts", {}),
+        states=data.get("states", {}),
+        ranking=data.get("ranking", {}),
+        source=path,
+    )
     _validate(spec)
     return spec
 
@@ -70,4 +80,5 @@ def _validate(spec: ScreenSpec) -> None:
             if not isinstance(strategy, dict) or len(STRATEGY_KEYS & strategy.keys()) != 1:
                 raise ConfigError(
                     f"{spec.source} : stratégie invalide pour « {element} » ({strategy}) ; "
-                    f"une seule clé parmi {', '.join(sorted(STRATEGY_KEYS))}.")
+                    f"une seule clé parmi {', '.join(sorted(STRATEGY_KEYS))}."
+                )

@@ -56,8 +56,16 @@ class After:
     refused: bool = False
 
 
-def act(ctx: FlowContext, action: Callable[[], None] | None, *, expect: Sequence[type[Screen]],
-        current: Screen | None = None, what: str = "", timeout: float | None = None, settle: bool = True) -> After:
+def act(
+    ctx: FlowContext,
+    action: Callable[[], None] | None,
+    *,
+    expect: Sequence[type[Screen]],
+    current: Screen | None = None,
+    what: str = "",
+    timeout: float | None = None,
+    settle: bool = True,
+) -> After:
     """Runs `action` (None: only wait, e.g. after a navigation or while a person types), then waits.
 
     `current` counts as an answer only once the portal visibly reacted (new document or message).
@@ -110,8 +118,9 @@ def act(ctx: FlowContext, action: Callable[[], None] | None, *, expect: Sequence
         _wait_change(page, seen_changes, min(0.5, max(0.05, hard_limit - now)))
 
 
-def wait_for(ctx: FlowContext, expect: Sequence[type[Screen]], timeout: float | None = None,
-             settle: bool = True) -> Screen:
+def wait_for(
+    ctx: FlowContext, expect: Sequence[type[Screen]], timeout: float | None = None, settle: bool = True
+) -> Screen:
     """Waits for one of `expect` on a page already on its way (after a goto, or a person's click)."""
     after = act(ctx, None, expect=expect, timeout=timeout, settle=settle)
     if after.screen is None:
@@ -119,8 +128,9 @@ def wait_for(ctx: FlowContext, expect: Sequence[type[Screen]], timeout: float | 
     return after.screen
 
 
-def go(ctx: FlowContext, action: Callable[[], None], current: Screen, expect: Sequence[type[Screen]],
-       what: str) -> Screen:
+def go(
+    ctx: FlowContext, action: Callable[[], None], current: Screen, expect: Sequence[type[Screen]], what: str
+) -> Screen:
     """An action that must lead to one of `expect`; a message alone is an unexpected answer."""
     after = act(ctx, action, expect=expect, current=current, what=what)
     if after.screen is None:
@@ -147,7 +157,9 @@ def _wait_change(page, changes: int, seconds: float) -> None:
             pass
 
 
-def _recognise(ctx: FlowContext, expect: Sequence[type[Screen]], current: Screen | None, replaced: bool) -> After | None:
+def _recognise(
+    ctx: FlowContext, expect: Sequence[type[Screen]], current: Screen | None, replaced: bool
+) -> After | None:
     same = type(current) if current is not None else None
     for cls in expect:
         if cls is same and not replaced:
@@ -214,18 +226,26 @@ def _raise_on_trouble(ctx: FlowContext, trouble: Trouble | None) -> None:
         raise PortalRefused(
             f"Le portail refuse la connexion ({trouble.describe()}). S'il est utilisé depuis l'étranger, il peut "
             "être bloqué : utilisez une connexion internet au Maroc. Sinon il est peut-être saturé : le bot "
-            "réessaiera plus tard.", screenshot=shot, transient=True)
+            "réessaiera plus tard.",
+            screenshot=shot,
+            transient=True,
+        )
     shot = ctx.recorder.try_screenshot(ctx.page, "portail-indisponible")
     raise PortalUnavailable(
         f"Le portail répond par une erreur ({trouble.describe()}) : il est indisponible ou surchargé. "
-        "Réessayez plus tard, de préférence le soir (après 21 h) ou tôt le matin.", screenshot=shot,
-        transient=trouble.status in (None, 502, 503, 504))
+        "Réessayez plus tard, de préférence le soir (après 21 h) ou tôt le matin.",
+        screenshot=shot,
+        transient=trouble.status in (None, 502, 503, 504),
+    )
 
 
 def _portal_says_down(ctx: FlowContext, text: str) -> PortalUnavailable:
     shot = ctx.recorder.try_screenshot(ctx.page, "portail-indisponible")
-    return PortalUnavailable(f"Le portail affiche « {text} » : il est indisponible ou en maintenance. "
-                             "Réessayez plus tard, de préférence le soir.", screenshot=shot)
+    return PortalUnavailable(
+        f"Le portail affiche « {text} » : il est indisponible ou en maintenance. "
+        "Réessayez plus tard, de préférence le soir.",
+        screenshot=shot,
+    )
 
 
 def _no_answer(ctx: FlowContext, pending, what: str, waited: float) -> PortalUnavailable:
@@ -236,7 +256,9 @@ def _no_answer(ctx: FlowContext, pending, what: str, waited: float) -> PortalUna
     return PortalUnavailable(
         f"Le portail n'a pas répondu dans le délai ({waited:.0f} s) après {what or 'l’action'} "
         f"(requête toujours en attente : {waiting}) : il est surchargé. Réessayez plus tard, de préférence le soir.",
-        screenshot=shot, transient=True)
+        screenshot=shot,
+        transient=True,
+    )
 
 
 def _no_reaction(ctx: FlowContext, expect: Sequence[type[Screen]], what: str) -> ScreenDidNotReact:
@@ -247,15 +269,20 @@ def _no_reaction(ctx: FlowContext, expect: Sequence[type[Screen]], what: str) ->
         f"L'écran n'a pas réagi comme prévu après {what or 'l’action'} : rien n'a changé à l'écran et aucune "
         f"requête n'est restée en attente (attendu : {labels}). Le portail a peut-être changé ; apprenez-lui le "
         "chemin avec « damancom-bot learn », ou vérifiez la capture et les sélecteurs.",
-        url=ctx.page.url, title=page_title(ctx.page), screenshot=shot)
+        url=ctx.page.url,
+        title=page_title(ctx.page),
+        screenshot=shot,
+    )
 
 
 def _incomplete(ctx: FlowContext, building: tuple[Screen, list[str]], waited: float) -> UnexpectedPage:
     screen, missing = building
     logger.info("Écran « {} » resté incomplet : il manque {}.", screen.spec.label, ", ".join(missing))
     ctx.recorder.failure_evidence(ctx.page)
-    return screen.unexpected(f"écran resté incomplet après {waited:.0f} s (il manque : {', '.join(missing)}) ; "
-                             f"le portail dit « {ctx.messages.new() or 'rien'} »")
+    return screen.unexpected(
+        f"écran resté incomplet après {waited:.0f} s (il manque : {', '.join(missing)}) ; "
+        f"le portail dit « {ctx.messages.new() or 'rien'} »"
+    )
 
 
 def _unknown(ctx: FlowContext, expect: Sequence[type[Screen]], message: str = "") -> UnexpectedPage:

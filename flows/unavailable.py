@@ -28,7 +28,7 @@ class Refusal:
     headless: bool = False  # the refused browser announced itself as headless (its own User-Agent)
 
     def quoted(self, limit: int = 160) -> str:
-        return self.text if len(self.text) <= limit else self.text[:limit - 1].rstrip() + "…"
+        return self.text if len(self.text) <= limit else self.text[: limit - 1].rstrip() + "…"
 
 
 class RefusalPage(Screen):

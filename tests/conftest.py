@@ -31,8 +31,11 @@ hypothesis_settings.register_profile("suite", deadline=None)
 hypothesis_settings.load_profile("suite")
 
 
-pytest_plugins = ["tests.support.devtools", "tests.support.telegram_api",  # x_display, shared_chromium; telegram
-                  "tests.support.shape_table"]  # the seeded shapes test's closing table
+pytest_plugins = [
+    "tests.support.devtools",
+    "tests.support.telegram_api",  # x_display, shared_chromium; telegram
+    "tests.support.shape_table",
+]  # the seeded shapes test's closing table
 
 
 @pytest.fixture(autouse=True)
@@ -123,8 +126,12 @@ def flow(page, recorder) -> FlowContext:
 def outbox_person(sandbox, identifier: str, code_wait: float = 10) -> HandOver:
     """The demo's person: the sandbox's phone hands the code over by itself."""
     mailbox = Mailbox()
-    return HandOver(mailbox, [OutboxChannel(mailbox, sandbox.outbox, identifier, code_wait)],
-                    account=identifier, code_wait=code_wait)
+    return HandOver(
+        mailbox,
+        [OutboxChannel(mailbox, sandbox.outbox, identifier, code_wait)],
+        account=identifier,
+        code_wait=code_wait,
+    )
 
 
 class ScriptedPerson(TestPerson):
@@ -143,9 +150,12 @@ def cli_env(tmp_path, shared_chromium) -> dict[str, str]:
     """Environment for a CLI run: its own state and recordings dirs, no stray .env, and the test
     process's shared Chromium (a test about finding or starting a browser sets its own)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DAMANCOM_")}
-    env.update(DAMANCOM_STATE_DIR=str(tmp_path / "state"), DAMANCOM_RECORDINGS=str(tmp_path / "recordings"),
-               DAMANCOM_BROWSER=shared_chromium,
-               DAMANCOM_CONFIG_DIR=str(tmp_path / "config"))  # never the developer's own settings
+    env.update(
+        DAMANCOM_STATE_DIR=str(tmp_path / "state"),
+        DAMANCOM_RECORDINGS=str(tmp_path / "recordings"),
+        DAMANCOM_BROWSER=shared_chromium,
+        DAMANCOM_CONFIG_DIR=str(tmp_path / "config"),
+    )  # never the developer's own settings
     # A bot process reads the same file as `isolated_keyring` (keyrings.alt puts it under XDG_DATA_HOME).
     from tests.support.keyrings import BACKEND
 
@@ -157,13 +167,21 @@ def cli_env(tmp_path, shared_chromium) -> dict[str, str]:
 def run_cli(tmp_path, cli_env):
     """`damancom-bot *args` in this process (`bot.cli.main`); `process=True` for a real process,
     kept for one test per command (the installed entry point, a fresh interpreter)."""
-    def run(*args: str, input: str | None = None, env: dict | None = None, timeout: float = 120,
-            process: bool = False):
+
+    def run(*args: str, input: str | None = None, env: dict | None = None, timeout: float = 120, process: bool = False):
         environ = {**cli_env, **(env or {})}
         if not process:
             return run_main(list(args), environ=environ, cwd=tmp_path, input=input)
-        return subprocess.run([str(BIN / "damancom-bot"), *args], input=input, capture_output=True, text=True,
-                              cwd=tmp_path, env=environ, timeout=timeout)
+        return subprocess.run(
+            [str(BIN / "damancom-bot"), *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=environ,
+            timeout=timeout,
+        )
+
     return run
 
 
@@ -185,10 +203,23 @@ def assert_no_secret(secrets: list[str], *texts: str, roots: tuple[Path, ...] = 
 # The fast tier (`uv run pytest -m "not browser"`) is every test that starts no browser and no bot
 # process. Tests are marked from the fixtures they use, so a new test lands in the right tier
 # without anyone remembering a marker; tests that start a process by hand carry `pytestmark`.
-BROWSER_FIXTURES = frozenset({
-    "playwright", "browser_type", "browser", "launch_browser", "context", "new_context", "page",
-    "shared_chromium", "devtools_browser", "x_display", "cli_env", "run_cli", "flow",
-})
+BROWSER_FIXTURES = frozenset(
+    {
+        "playwright",
+        "browser_type",
+        "browser",
+        "launch_browser",
+        "context",
+        "new_context",
+        "page",
+        "shared_chromium",
+        "devtools_browser",
+        "x_display",
+        "cli_env",
+        "run_cli",
+        "flow",
+    }
+)
 
 
 def pytest_collection_modifyitems(items):

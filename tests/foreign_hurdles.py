@@ -50,9 +50,18 @@ class ForeignHurdlesPortal(LocalPortal):
 
     home = "/portail/accueil.do"
 
-    def __init__(self, *, profile_step: bool = False, captcha: bool = False, modal: bool = False,
-                 split_code: bool = False, forbidden: bool = False, reset: bool = False,
-                 slow_code_screen: float = 0.0, code_validity: float = 300.0):
+    def __init__(
+        self,
+        *,
+        profile_step: bool = False,
+        captcha: bool = False,
+        modal: bool = False,
+        split_code: bool = False,
+        forbidden: bool = False,
+        reset: bool = False,
+        slow_code_screen: float = 0.0,
+        code_validity: float = 300.0,
+    ):
         super().__init__(_Handler)
         self.profile_step, self.captcha, self.modal, self.split_code = profile_step, captcha, modal, split_code
         self.forbidden, self.reset, self.slow_code_screen = forbidden, reset, slow_code_screen
@@ -96,10 +105,12 @@ table{border-collapse:collapse}td,th{border:1px solid #cfd8dc;padding:6px 12px}
 
 
 def _page(title: str, body: str) -> bytes:
-    return ("<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'>"
-            f"<title>{title} – Damancom</title><style>{_STYLE}</style></head><body>"
-            "<div class='bandeau'>Damancom<small>Caisse Nationale de Sécurité Sociale</small></div>"
-            f"<div class='corps'>{body}</div></body></html>").encode()
+    return (
+        "<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'>"
+        f"<title>{title} – Damancom</title><style>{_STYLE}</style></head><body>"
+        "<div class='bandeau'>Damancom<small>Caisse Nationale de Sécurité Sociale</small></div>"
+        f"<div class='corps'>{body}</div></body></html>"
+    ).encode()
 
 
 def _message(kind: str, text: str | None) -> str:
@@ -110,17 +121,22 @@ def _captcha_svg(text: str) -> bytes:
     letters = "".join(
         f"<text x='{14 + i * 26}' y='{34 + (i % 2) * 6}' transform='rotate({(-12, 9, -6, 14, -9)[i % 5]} "
         f"{14 + i * 26} 34)' font-size='28' font-family='monospace' fill='#1a3d6d'>{ch}</text>"
-        for i, ch in enumerate(text))
-    return ("<svg xmlns='http://www.w3.org/2000/svg' width='150' height='50'>"
-            "<rect width='150' height='50' fill='#f1f1e6'/>"
-            "<line x1='0' y1='12' x2='150' y2='40' stroke='#999'/><line x1='0' y1='44' x2='150' y2='8' stroke='#bbb'/>"
-            f"{letters}</svg>").encode()
+        for i, ch in enumerate(text)
+    )
+    return (
+        "<svg xmlns='http://www.w3.org/2000/svg' width='150' height='50'>"
+        "<rect width='150' height='50' fill='#f1f1e6'/>"
+        "<line x1='0' y1='12' x2='150' y2='40' stroke='#999'/><line x1='0' y1='44' x2='150' y2='8' stroke='#bbb'/>"
+        f"{letters}</svg>"
+    ).encode()
 
 
 def _forbidden_page() -> bytes:
-    return ("<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><title>Accès refusé</title></head>"
-            "<body><h1>Accès refusé</h1><p>Vous n'êtes pas autorisé à accéder à ce service depuis votre "
-            "emplacement.</p><p>Référence de l'incident : 18.2f9c0e17.1764259200</p></body></html>").encode()
+    return (
+        "<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><title>Accès refusé</title></head>"
+        "<body><h1>Accès refusé</h1><p>Vous n'êtes pas autorisé à accéder à ce service depuis votre "
+        "emplacement.</p><p>Référence de l'incident : 18.2f9c0e17.1764259200</p></body></html>"
+    ).encode()
 
 
 class _Handler(PortalHandler):
@@ -131,10 +147,18 @@ class _Handler(PortalHandler):
     def new_sid(self) -> str:
         return secrets.token_hex(16).upper()
 
-    def _reply(self, sid: str, body: bytes = b"", *, location: str | None = None, status: int | None = None,
-               content_type: str = "text/html; charset=utf-8") -> None:
-        self.send_body(status or (303 if location else 200), body, content_type, sid=sid, location=location,
-                       no_store=True)
+    def _reply(
+        self,
+        sid: str,
+        body: bytes = b"",
+        *,
+        location: str | None = None,
+        status: int | None = None,
+        content_type: str = "text/html; charset=utf-8",
+    ) -> None:
+        self.send_body(
+            status or (303 if location else 200), body, content_type, sid=sid, location=location, no_store=True
+        )
 
     def _refused(self) -> bool:
         """The blocking hurdles, checked before anything else."""
@@ -152,8 +176,9 @@ class _Handler(PortalHandler):
         return False
 
     def _not_found(self) -> None:
-        self.send_body(404, _page("Page introuvable",
-                                  "<h1>Page introuvable</h1><p><a href='/portail/accueil.do'>Accueil</a></p>"))
+        self.send_body(
+            404, _page("Page introuvable", "<h1>Page introuvable</h1><p><a href='/portail/accueil.do'>Accueil</a></p>")
+        )
 
     def finish(self):
         try:
@@ -169,11 +194,14 @@ class _Handler(PortalHandler):
         if not path.startswith("/portail/"):  # e.g. the browser's /favicon.ico: no session there
             return self._not_found()
         sid, state = self._session()
-        pages = {"/portail/accueil.do": self._home, "/portail/authentification/profil.do": self._profile,
-                 "/portail/authentification/identification.do": self._identification,
-                 "/portail/authentification/code.do": self._code_screen,
-                 "/portail/authentification/eid.do": self._eid,
-                 "/portail/affilie/tableauDeBord.do": self._dashboard}
+        pages = {
+            "/portail/accueil.do": self._home,
+            "/portail/authentification/profil.do": self._profile,
+            "/portail/authentification/identification.do": self._identification,
+            "/portail/authentification/code.do": self._code_screen,
+            "/portail/authentification/eid.do": self._eid,
+            "/portail/affilie/tableauDeBord.do": self._dashboard,
+        }
         if path == "/portail/captcha.do":
             return self._reply(sid, _captcha_svg(state.get("captcha", "")), content_type="image/svg+xml")
         if path == "/portail/authentification/otp.do":
@@ -188,33 +216,42 @@ class _Handler(PortalHandler):
         return page(sid, state)
 
     def _home(self, sid: str, state: dict) -> None:
-        modal = ("<dialog open class='annonce'><div class='boite'><h2>Avis important</h2>"
-                 "<p>Depuis juillet 2025, l'accès au portail se fait par code SMS (OTP) ou par l'Identité "
-                 "Numérique. Une maintenance est prévue dimanche de 2 h à 6 h.</p>"
-                 "<form method='dialog'><button class='bouton'>Fermer</button></form></div></dialog>"
-                 if self.server.modal else "")
-        body = (f"{modal}<h1>Bienvenue sur Damancom</h1>"
-                "<p>Le portail des employeurs affiliés à la CNSS : déclarations, paiements, attestations.</p>"
-                "<h2>Connexion</h2><p>"
-                "<a class='bouton' href='/portail/authentification/otp.do'>S'authentifier avec OTP</a>"
-                "<a class='lien-sec' href='/portail/authentification/eid.do'>Se connecter avec l'Identité "
-                "Numérique (e-ID)</a></p>")
+        modal = (
+            "<dialog open class='annonce'><div class='boite'><h2>Avis important</h2>"
+            "<p>Depuis juillet 2025, l'accès au portail se fait par code SMS (OTP) ou par l'Identité "
+            "Numérique. Une maintenance est prévue dimanche de 2 h à 6 h.</p>"
+            "<form method='dialog'><button class='bouton'>Fermer</button></form></div></dialog>"
+            if self.server.modal
+            else ""
+        )
+        body = (
+            f"{modal}<h1>Bienvenue sur Damancom</h1>"
+            "<p>Le portail des employeurs affiliés à la CNSS : déclarations, paiements, attestations.</p>"
+            "<h2>Connexion</h2><p>"
+            "<a class='bouton' href='/portail/authentification/otp.do'>S'authentifier avec OTP</a>"
+            "<a class='lien-sec' href='/portail/authentification/eid.do'>Se connecter avec l'Identité "
+            "Numérique (e-ID)</a></p>"
+        )
         return self._reply(sid, _page("Accueil", body))
 
     def _eid(self, sid: str, state: dict) -> None:
-        body = ("<h1>Identité Numérique</h1><p>Validez la demande de connexion dans l'application "
-                "« Identité Numérique » de votre téléphone.</p><p><a href='/portail/accueil.do'>Retour</a></p>")
+        body = (
+            "<h1>Identité Numérique</h1><p>Validez la demande de connexion dans l'application "
+            "« Identité Numérique » de votre téléphone.</p><p><a href='/portail/accueil.do'>Retour</a></p>"
+        )
         return self._reply(sid, _page("Identité Numérique", body))
 
     def _profile(self, sid: str, state: dict) -> None:
-        body = (f"{_message('ko', state.pop('error', None))}<h1>Authentification par OTP</h1>"
-                "<form method='post' action='/portail/authentification/profil.do'>"
-                "<fieldset><legend>Vous êtes :</legend>"
-                "<p><input type='radio' id='p-emp' name='profil' value='EMPLOYEUR'>"
-                "<label for='p-emp'>Employeur</label></p>"
-                "<p><input type='radio' id='p-mand' name='profil' value='MANDATAIRE'>"
-                "<label for='p-mand'>Mandataire (compte groupe)</label></p></fieldset>"
-                "<input type='submit' value='Continuer'></form>")
+        body = (
+            f"{_message('ko', state.pop('error', None))}<h1>Authentification par OTP</h1>"
+            "<form method='post' action='/portail/authentification/profil.do'>"
+            "<fieldset><legend>Vous êtes :</legend>"
+            "<p><input type='radio' id='p-emp' name='profil' value='EMPLOYEUR'>"
+            "<label for='p-emp'>Employeur</label></p>"
+            "<p><input type='radio' id='p-mand' name='profil' value='MANDATAIRE'>"
+            "<label for='p-mand'>Mandataire (compte groupe)</label></p></fieldset>"
+            "<input type='submit' value='Continuer'></form>"
+        )
         return self._reply(sid, _page("Profil", body))
 
     def _identification(self, sid: str, state: dict) -> None:
@@ -224,16 +261,20 @@ class _Handler(PortalHandler):
         if self.server.captcha:
             answer = "".join(secrets.choice(CAPTCHA_ALPHABET) for _ in range(5))
             state["captcha"] = self.server.captcha_answer = answer
-            captcha = ("<div class='champ'><label for='captcha'>Recopiez les caractères de l'image</label>"
-                       f"<img src='/portail/captcha.do?t={secrets.token_hex(4)}' alt='Image de vérification' "
-                       "width='150' height='50'><br><input type='text' id='captcha' name='captcha' "
-                       "autocomplete='off' size='8'></div>")
-        body = (f"{_message('ko', state.pop('error', None))}{_message('info', state.pop('info', None))}"
-                "<h1>Authentification par OTP</h1>"
-                "<form method='post' action='/portail/authentification/identification.do'>"
-                "<div class='champ'><label for='identifiant'>Identifiant</label>"
-                "<input type='text' id='identifiant' name='identifiant' autocomplete='username'></div>"
-                f"{captcha}<input type='submit' value='Recevoir le code par SMS'></form>")
+            captcha = (
+                "<div class='champ'><label for='captcha'>Recopiez les caractères de l'image</label>"
+                f"<img src='/portail/captcha.do?t={secrets.token_hex(4)}' alt='Image de vérification' "
+                "width='150' height='50'><br><input type='text' id='captcha' name='captcha' "
+                "autocomplete='off' size='8'></div>"
+            )
+        body = (
+            f"{_message('ko', state.pop('error', None))}{_message('info', state.pop('info', None))}"
+            "<h1>Authentification par OTP</h1>"
+            "<form method='post' action='/portail/authentification/identification.do'>"
+            "<div class='champ'><label for='identifiant'>Identifiant</label>"
+            "<input type='text' id='identifiant' name='identifiant' autocomplete='username'></div>"
+            f"{captcha}<input type='submit' value='Recevoir le code par SMS'></form>"
+        )
         return self._reply(sid, _page("Identification", body))
 
     def _code_screen(self, sid: str, state: dict) -> None:
@@ -244,32 +285,40 @@ class _Handler(PortalHandler):
         with self.server.lock:
             self.server.note("code-screen")
         if self.server.split_code:
-            boxes = "".join(f"<input type='text' name='d{i}' maxlength='1' inputmode='numeric' "
-                            f"aria-label='Chiffre {i}'>" for i in range(1, 7))
+            boxes = "".join(
+                f"<input type='text' name='d{i}' maxlength='1' inputmode='numeric' aria-label='Chiffre {i}'>"
+                for i in range(1, 7)
+            )
             code_field = f"<div class='champ'><span>Code reçu par SMS</span><div class='chiffres'>{boxes}</div></div>"
         else:
-            code_field = ("<div class='champ'><label for='codeOtp'>Code reçu par SMS</label>"
-                          "<input type='text' id='codeOtp' name='codeOtp' maxlength='6' inputmode='numeric' "
-                          "autocomplete='one-time-code'></div>")
-        body = (f"{_message('ko', state.pop('error', None))}<h1>Vérification du code</h1>"
-                "<p>Un code à 6 chiffres a été envoyé par SMS au numéro enregistré (06 ** ** ** 83).</p>"
-                "<form method='post' action='/portail/authentification/code.do'>"
-                f"{code_field}<div class='champ'><label for='motDePasse'>Mot de passe</label>"
-                "<input type='password' id='motDePasse' name='motDePasse' autocomplete='current-password'></div>"
-                "<input type='submit' value='Valider'></form>")
+            code_field = (
+                "<div class='champ'><label for='codeOtp'>Code reçu par SMS</label>"
+                "<input type='text' id='codeOtp' name='codeOtp' maxlength='6' inputmode='numeric' "
+                "autocomplete='one-time-code'></div>"
+            )
+        body = (
+            f"{_message('ko', state.pop('error', None))}<h1>Vérification du code</h1>"
+            "<p>Un code à 6 chiffres a été envoyé par SMS au numéro enregistré (06 ** ** ** 83).</p>"
+            "<form method='post' action='/portail/authentification/code.do'>"
+            f"{code_field}<div class='champ'><label for='motDePasse'>Mot de passe</label>"
+            "<input type='password' id='motDePasse' name='motDePasse' autocomplete='current-password'></div>"
+            "<input type='submit' value='Valider'></form>"
+        )
         return self._reply(sid, _page("Vérification", body))
 
     def _dashboard(self, sid: str, state: dict) -> None:
         if not state.get("connected"):
             return self._reply(sid, location="/portail/accueil.do")
-        body = ("<p><a href='/portail/affilie/declaration.do'>Déclaration des salaires</a> · "
-                "<a href='/portail/affilie/paiement.do'>Télépaiement</a> · "
-                "<a href='/portail/authentification/deconnexion.do'>Déconnexion</a></p>"
-                "<h1>Espace affilié</h1><p>Pharmacie Ibn Sina – affiliation n° 9 204 118</p>"
-                "<table><caption>Historique des déclarations</caption>"
-                "<tr><th>Mois</th><th>Année</th><th>Situation</th></tr>"
-                "<tr><td>Octobre</td><td>2026</td><td>Non déclarée</td></tr>"
-                "<tr><td>Septembre</td><td>2026</td><td>Déclarée</td></tr></table>")
+        body = (
+            "<p><a href='/portail/affilie/declaration.do'>Déclaration des salaires</a> · "
+            "<a href='/portail/affilie/paiement.do'>Télépaiement</a> · "
+            "<a href='/portail/authentification/deconnexion.do'>Déconnexion</a></p>"
+            "<h1>Espace affilié</h1><p>Pharmacie Ibn Sina – affiliation n° 9 204 118</p>"
+            "<table><caption>Historique des déclarations</caption>"
+            "<tr><th>Mois</th><th>Année</th><th>Situation</th></tr>"
+            "<tr><td>Octobre</td><td>2026</td><td>Non déclarée</td></tr>"
+            "<tr><td>Septembre</td><td>2026</td><td>Déclarée</td></tr></table>"
+        )
         return self._reply(sid, _page("Espace affilié", body))
 
     # -- POST -----------------------------------------------------------------------------
@@ -316,8 +365,9 @@ class _Handler(PortalHandler):
 
     def _post_code(self, sid: str, state: dict, form: dict) -> None:
         back, here = "/portail/authentification/identification.do", "/portail/authentification/code.do"
-        typed = ("".join(form.get(f"d{i}", "") for i in range(1, 7)) if self.server.split_code
-                 else form.get("codeOtp", "")).strip()
+        typed = (
+            "".join(form.get(f"d{i}", "") for i in range(1, 7)) if self.server.split_code else form.get("codeOtp", "")
+        ).strip()
         with self.server.lock:
             if not state.get("code"):
                 return self._reply(sid, location=back)

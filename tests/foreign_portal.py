@@ -16,8 +16,10 @@ PASSWORD = "Xq7!foreign-Pa55"
 
 
 def _page(title: str, body: str) -> bytes:
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head>"
-            f"<body><div id='app'>{body}</div></body></html>").encode()
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head>"
+        f"<body><div id='app'>{body}</div></body></html>"
+    ).encode()
 
 
 class ForeignPortal(LocalPortal):
@@ -39,30 +41,38 @@ class _Handler(PortalHandler):
     def do_GET(self):  # noqa: N802
         sid, state = self._session()
         if self.path == "/portail/index":
-            body = ("<section class='choix'><form method='post' action='/portail/otp/debut'>"
-                    "<button>S'authentifier avec OTP</button></form>"
-                    "<a href='/portail/eid'>Identité numérique (e-ID)</a></section>")
+            body = (
+                "<section class='choix'><form method='post' action='/portail/otp/debut'>"
+                "<button>S'authentifier avec OTP</button></form>"
+                "<a href='/portail/eid'>Identité numérique (e-ID)</a></section>"
+            )
             return self._reply(sid, _page("CNSS", body))
         if self.path == "/portail/otp/utilisateur":
             error = f"<p class='error'>{state.pop('error')}</p>" if "error" in state else ""
-            body = (f"{error}<form method='post' action='/portail/otp/utilisateur'>"
-                    "<span>Utilisateur</span><input type='text' name='u'>"
-                    "<input type='submit' value='Recevoir le code'></form>")
+            body = (
+                f"{error}<form method='post' action='/portail/otp/utilisateur'>"
+                "<span>Utilisateur</span><input type='text' name='u'>"
+                "<input type='submit' value='Recevoir le code'></form>"
+            )
             return self._reply(sid, _page("Connexion", body))
         if self.path == "/portail/otp/verification":
             error = f"<p class='error'>{state.pop('error')}</p>" if "error" in state else ""
             disabled = " disabled" if self.server.disabled_password else ""
-            body = (f"{error}<form method='post' action='/portail/otp/verification'>"
-                    "<div>OTP reçu</div><input type='text' name='otp' inputmode='numeric' maxlength='6'>"
-                    f"<div>Secret</div><input type='password' name='pwd'{disabled}>"
-                    "<button class='b'>Valider</button></form>")
+            body = (
+                f"{error}<form method='post' action='/portail/otp/verification'>"
+                "<div>OTP reçu</div><input type='text' name='otp' inputmode='numeric' maxlength='6'>"
+                f"<div>Secret</div><input type='password' name='pwd'{disabled}>"
+                "<button class='b'>Valider</button></form>"
+            )
             return self._reply(sid, _page("Vérification", body))
         if self.path == "/portail/espace" and state.get("ok"):
-            body = ("<div class='menu'><a href='#'>Déclaration des salaires</a> | <a href='#'>Télépaiement</a></div>"
-                    "<div class='t'>Espace affilié</div><div>Raison sociale : Pharmacie du Test</div>"
-                    "<div>Numéro d'affiliation : 7777777</div>"
-                    "<table><tr><th>Période</th><th>Statut</th></tr>"
-                    "<tr><td>10-2026</td><td>Non déclarée</td></tr><tr><td>09-2026</td><td>Déclarée</td></tr></table>")
+            body = (
+                "<div class='menu'><a href='#'>Déclaration des salaires</a> | <a href='#'>Télépaiement</a></div>"
+                "<div class='t'>Espace affilié</div><div>Raison sociale : Pharmacie du Test</div>"
+                "<div>Numéro d'affiliation : 7777777</div>"
+                "<table><tr><th>Période</th><th>Statut</th></tr>"
+                "<tr><td>10-2026</td><td>Non déclarée</td></tr><tr><td>09-2026</td><td>Déclarée</td></tr></table>"
+            )
             return self._reply(sid, _page("Affilié", body))
         return self._reply(sid, location="/portail/index")
 

@@ -25,8 +25,11 @@ PASSWORD = "Spa#2026-mot2passe"
 IDENTIFIER = "FOREIGN-1"
 TRIES_PER_CODE = 3
 STATIC = Path(__file__).with_name("foreign_spa_static")
-_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-          ".css": "text/css; charset=utf-8"}
+_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+}
 
 WRONG_TOO_OFTEN = "Nombre d'essais dépassé. Veuillez demander un nouveau code."
 EXPIRED = "Votre code a expiré. Veuillez demander un nouveau code."
@@ -42,8 +45,7 @@ class ForeignSpaPortal(LocalPortal):
 
     home = "/fr/"
 
-    def __init__(self, *, sms_delay: float = 1.0, code_validity: float = 300.0,
-                 periods: dict[str, str] | None = None):
+    def __init__(self, *, sms_delay: float = 1.0, code_validity: float = 300.0, periods: dict[str, str] | None = None):
         super().__init__(_Handler)
         self.sms_delay = sms_delay
         self.code_validity = code_validity
@@ -91,17 +93,36 @@ class _Handler(PortalHandler):
         if path == "/api/v1/session":
             return self._json(sid, 200, {"connecte": bool(state.get("connecte"))})
         if path == "/api/v1/modes":
-            return self._json(sid, 200, {"modes": [
-                {"code": "otp", "libelle": "S'authentifier avec OTP",
-                 "aide": "Un code à usage unique vous est envoyé par SMS."},
-                {"code": "eid", "libelle": "Identité Numérique (e-ID)",
-                 "aide": "Validez la connexion depuis l'application Identité Numérique de la DGSN."}]})
+            return self._json(
+                sid,
+                200,
+                {
+                    "modes": [
+                        {
+                            "code": "otp",
+                            "libelle": "S'authentifier avec OTP",
+                            "aide": "Un code à usage unique vous est envoyé par SMS.",
+                        },
+                        {
+                            "code": "eid",
+                            "libelle": "Identité Numérique (e-ID)",
+                            "aide": "Validez la connexion depuis l'application Identité Numérique de la DGSN.",
+                        },
+                    ]
+                },
+            )
         if path == "/api/v1/espace":
             if not state.get("connecte"):
                 return self._json(sid, 401, {"message": "Session expirée. Veuillez vous reconnecter."})
-            return self._json(sid, 200, {
-                "raisonSociale": "Pharmacie Al Amal", "numeroAffiliation": "8123456",
-                "periodes": [{"periode": k, "etat": v} for k, v in self.server.periods.items()]})
+            return self._json(
+                sid,
+                200,
+                {
+                    "raisonSociale": "Pharmacie Al Amal",
+                    "numeroAffiliation": "8123456",
+                    "periodes": [{"periode": k, "etat": v} for k, v in self.server.periods.items()],
+                },
+            )
         return self._json(sid, 404, {"message": "Ressource introuvable."})
 
     def do_POST(self):  # noqa: N802
@@ -132,8 +153,9 @@ class _Handler(PortalHandler):
             state.update(code=code, issued=self.server.now(), tries=0)
             self.server.codes.append(code)
         self.server.code_sent.set()
-        return self._json(sid, 200, {"etape": "code", "telephone": "06 •• •• •• 47",
-                                     "validite": int(self.server.code_validity)})
+        return self._json(
+            sid, 200, {"etape": "code", "telephone": "06 •• •• •• 47", "validite": int(self.server.code_validity)}
+        )
 
     def _verify(self, sid: str, state: dict, code: str, password: str) -> None:
         with self.server.lock:

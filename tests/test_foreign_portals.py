@@ -31,6 +31,7 @@ def wrong(code: str) -> str:
 
 # -- the single-page portal ------------------------------------------------------------------
 
+
 def spa_to_identifier(page: Page, p: ForeignSpaPortal) -> None:
     page.goto(p.url)
     page.get_by_role("button", name="Accepter").click()
@@ -180,6 +181,7 @@ def test_spa_refusing_cookies_also_lifts_the_veil(page):
 
 
 # -- the server-rendered portal with hurdles ----------------------------------------------------
+
 
 def hurdles_ask_code(page: Page, p: ForeignHurdlesPortal, *, captcha: str | None = None) -> None:
     page.get_by_label("Identifiant").fill("FOREIGN-1")
@@ -345,8 +347,7 @@ def test_hurdles_slow_code_screen_the_sms_arrives_first(page):
 
 
 def test_hurdles_all_gentle_hurdles_at_once_still_let_a_person_in(page):
-    with ForeignHurdlesPortal(profile_step=True, captcha=True, modal=True, split_code=True,
-                              slow_code_screen=0.2) as p:
+    with ForeignHurdlesPortal(profile_step=True, captcha=True, modal=True, split_code=True, slow_code_screen=0.2) as p:
         page.goto(p.url)
         page.get_by_role("button", name="Fermer").click()
         page.get_by_role("link", name=OTP).click()

@@ -45,16 +45,22 @@ def code(app, form: dict[str, str]) -> str:
     account, folder, info = _waiting(app, form, "code")
     key = (account, str(info.get("run_id")), given)
     if key in app.given:  # a reload or a double click must never spend a try twice on one code
-        raise BadInput("Ce code a déjà été transmis (et refusé par le portail) : il n'est pas renvoyé. "
-                       "Saisissez le nouveau code reçu par SMS.")
+        raise BadInput(
+            "Ce code a déjà été transmis (et refusé par le portail) : il n'est pas renvoyé. "
+            "Saisissez le nouveau code reçu par SMS."
+        )
     app.given.add(key)
     from bot.app import progress
 
-    seen = progress.refusals(progress.steps(progress.audit_folder(app.recordings, account, str(info.get("run_id") or ""))))
+    seen = progress.refusals(
+        progress.steps(progress.audit_folder(app.recordings, account, str(info.get("run_id") or "")))
+    )
     taken = deliver(folder / dropbox.CODE_FILE, {"code": given, "via": dropbox.DASHBOARD})
-    text = GivenCode(f"Code remis à la connexion du compte {account} : le portail le vérifie (la suite s'affiche "
-                     "ci-dessous)." if taken else
-                     f"Code déposé pour le compte {account} : la connexion le prendra dès qu'elle le pourra.")
+    text = GivenCode(
+        f"Code remis à la connexion du compte {account} : le portail le vérifie (la suite s'affiche ci-dessous)."
+        if taken
+        else f"Code déposé pour le compte {account} : la connexion le prendra dès qu'elle le pourra."
+    )
     text.refusals = seen
     return text
 
@@ -83,10 +89,14 @@ def login(app, form: dict[str, str]) -> str:
     _need_identifier(app)
     app.jobs.start("login", app.account, period, env_extra=app.run_env(), trial=bool(app.trial))
     if app.trial:
-        return ("Connexion d'essai lancée : le portail d'essai va « envoyer » un SMS, affiché sur cette page. "
-                "Saisissez son code dans la case « Code reçu par SMS ».")
-    return ("Connexion lancée : le portail va envoyer un code par SMS au téléphone enregistré à la CNSS. "
-            "Saisissez-le dans la case « Code reçu par SMS » dès qu'il apparaît.")
+        return (
+            "Connexion d'essai lancée : le portail d'essai va « envoyer » un SMS, affiché sur cette page. "
+            "Saisissez son code dans la case « Code reçu par SMS »."
+        )
+    return (
+        "Connexion lancée : le portail va envoyer un code par SMS au téléphone enregistré à la CNSS. "
+        "Saisissez-le dans la case « Code reçu par SMS » dès qu'il apparaît."
+    )
 
 
 def upload(app, fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> str:
@@ -103,12 +113,21 @@ def upload(app, fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> 
     text = content.decode("latin-1")  # e-BDS files are plain ASCII; never fail on a byte
     found = inspect(text, period=period)  # the same checker as `bds check`: its warnings are shown too
     problems = [str(p) for p in found.errors]
-    app.pending = {"period": period, "path": None, "name": Path(name).name, "problems": problems,
-                   "more_problems": found.more_errors, "warnings": [str(w) for w in found.warnings],
-                   "more_warnings": found.more_warnings, "totals": None if problems else _totals(text)}
+    app.pending = {
+        "period": period,
+        "path": None,
+        "name": Path(name).name,
+        "problems": problems,
+        "more_problems": found.more_errors,
+        "warnings": [str(w) for w in found.warnings],
+        "more_warnings": found.more_warnings,
+        "totals": None if problems else _totals(text),
+    }
     if problems:  # a refused file is not kept: the scheduler must never pick it up from the inbox
-        raise BadInput(f"Le fichier {Path(name).name} a {found.error_count} problème(s) : rien n'a été envoyé, aucun "
-                       "SMS demandé. Corrigez-le puis déposez-le de nouveau.")
+        raise BadInput(
+            f"Le fichier {Path(name).name} a {found.error_count} problème(s) : rien n'a été envoyé, aucun "
+            "SMS demandé. Corrigez-le puis déposez-le de nouveau."
+        )
     target = private_dir(inbox(app.state_dir, account, period)) / (safe_name(Path(name).stem) + ".txt")
     with open(target, "wb", opener=private_opener) as handle:
         handle.write(content)
@@ -124,12 +143,20 @@ def declare(app, form: dict[str, str]) -> str:
         raise BadInput("Déposez d'abord un fichier conforme pour cette période : il est vérifié avant toute connexion.")
     _need_identifier(app)
     # the person saw the local check's totals and clicked « Déposer la déclaration »: that is the confirmation
-    app.jobs.start("declare", app.account, period, extra=("--file", str(pending["path"]), "--sans-confirmation"),
-                   env_extra=app.run_env(), trial=bool(app.trial))
+    app.jobs.start(
+        "declare",
+        app.account,
+        period,
+        extra=("--file", str(pending["path"]), "--sans-confirmation"),
+        env_extra=app.run_env(),
+        trial=bool(app.trial),
+    )
     app.pending = None
     where = " sur le portail d'essai (rien n'est envoyé à la CNSS)" if app.trial else ""
-    return (f"Dépôt de la déclaration {period} lancé{where} : le portail va envoyer un code par SMS. Saisissez-le dans "
-            "la case « Code reçu par SMS ».")
+    return (
+        f"Dépôt de la déclaration {period} lancé{where} : le portail va envoyer un code par SMS. Saisissez-le dans "
+        "la case « Code reçu par SMS »."
+    )
 
 
 def doctor(app, form: dict[str, str]) -> str:
@@ -191,8 +218,11 @@ def _totals(text: str) -> dict[str, str]:
     b06 = next((r for r in parse(text) if r.type == "B06"), None)
     if b06 is None:
         return {}
-    return {"salariés": str(b06.number("N_Nbr_Salaries")), "salaires réels": money(b06.number("N_T_Salaire_Reel")),
-            "salaires plafonnés": money(b06.number("N_T_Salaire_Plaf"))}
+    return {
+        "salariés": str(b06.number("N_Nbr_Salaries")),
+        "salaires réels": money(b06.number("N_T_Salaire_Reel")),
+        "salaires plafonnés": money(b06.number("N_T_Salaire_Plaf")),
+    }
 
 
 def money(centimes: int) -> str:
@@ -207,14 +237,27 @@ def trial(app, form: dict[str, str]) -> str:
     on = form.get("mode") == "essai"
     job = app.jobs.current()
     if job is not None and job.running:
-        raise BadInput("Une connexion lancée depuis cette page est en cours : attendez qu'elle se termine avant de "
-                       "changer de portail.")
+        raise BadInput(
+            "Une connexion lancée depuis cette page est en cours : attendez qu'elle se termine avant de "
+            "changer de portail."
+        )
     app.set_trial(on)
     if on:
-        return ("Mode essai : la page utilise maintenant le portail d'essai de cet ordinateur, avec son compte "
-                f"{app.account}. Rien n'est envoyé à la CNSS ; les SMS d'essai s'affichent sur cette page.")
+        return (
+            "Mode essai : la page utilise maintenant le portail d'essai de cet ordinateur, avec son compte "
+            f"{app.account}. Rien n'est envoyé à la CNSS ; les SMS d'essai s'affichent sur cette page."
+        )
     return "Mode essai arrêté : la page utilise de nouveau le vrai portail Damancom."
 
 
-HANDLERS = {"pret": ready, "code": code, "renvoyer": resend, "reponse": answer, "connexion": login,
-            "deposer": declare, "verifier": doctor, "reglages": settings, "essai": trial}
+HANDLERS = {
+    "pret": ready,
+    "code": code,
+    "renvoyer": resend,
+    "reponse": answer,
+    "connexion": login,
+    "deposer": declare,
+    "verifier": doctor,
+    "reglages": settings,
+    "essai": trial,
+}

@@ -117,9 +117,12 @@ class Dashboard:
         from html import escape
 
         running = self.scheduler().get("running")
-        text = ("Planificateur actif : les essais ont lieu aux heures creuses." if running else
-                "Aucun planificateur ne tourne : les essais prévus n'auront pas lieu (lancez « damancom-bot schedule » "
-                "ou installez-le avec « damancom-bot schedule --install »).")
+        text = (
+            "Planificateur actif : les essais ont lieu aux heures creuses."
+            if running
+            else "Aucun planificateur ne tourne : les essais prévus n'auront pas lieu "
+            "(lancez « damancom-bot schedule » ou installez-le avec « damancom-bot schedule --install »)."
+        )
         return f'<p class="{"ok" if running else "discret"}">{escape(text)}</p>'
 
     def periods(self) -> list[overview.PeriodView]:

@@ -58,21 +58,42 @@ class Jobs:
                 self._poll(job)
             return self.history[-1] if self.history else None
 
-    def start(self, verb: str, account: str, period: str = "", extra: tuple[str, ...] = (),
-              env_extra: dict[str, str] | None = None, trial: bool = False) -> Job:
+    def start(
+        self,
+        verb: str,
+        account: str,
+        period: str = "",
+        extra: tuple[str, ...] = (),
+        env_extra: dict[str, str] | None = None,
+        trial: bool = False,
+    ) -> Job:
         with self._lock:
             for job in self.history:
                 self._poll(job)
             if any(job.running for job in self.history):
-                raise BadInput("Une connexion lancée depuis cette page est déjà en cours : attendez qu'elle se termine.")
+                raise BadInput(
+                    "Une connexion lancée depuis cette page est déjà en cours : attendez qu'elle se termine."
+                )
             private_dir(self.folder)
             output = self.folder / f"{verb}-{int(time.time() * 1000)}.txt"
             command = [sys.executable, "-m", "bot", verb, *(["--period", period] if period else []), *extra]
-            environ = {**self.environ, "DAMANCOM_LOCAL_PAGE": "0", "PYTHONIOENCODING": "utf-8", "PYTHONUTF8": "1",
-                       **(env_extra or {})}
+            environ = {
+                **self.environ,
+                "DAMANCOM_LOCAL_PAGE": "0",
+                "PYTHONIOENCODING": "utf-8",
+                "PYTHONUTF8": "1",
+                **(env_extra or {}),
+            }
             with open(output, "w", encoding="utf-8") as sink:
-                process = subprocess.Popen(command, cwd=self.cwd, env=environ, stdin=subprocess.DEVNULL,
-                                           stdout=sink, stderr=subprocess.STDOUT, **DETACHED)
+                process = subprocess.Popen(
+                    command,
+                    cwd=self.cwd,
+                    env=environ,
+                    stdin=subprocess.DEVNULL,
+                    stdout=sink,
+                    stderr=subprocess.STDOUT,
+                    **DETACHED,
+                )
             job = Job(verb, period, account, time.time(), process, output, trial=trial)
             self.history.append(job)
             return job
@@ -102,7 +123,9 @@ class Jobs:
 def _last_line(path: Path) -> str:
     """The run's conclusion: its « Erreur : » sentence, else its last line (French, secrets scrubbed)."""
     try:
-        lines = [line.strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+        lines = [
+            line.strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()
+        ]
     except OSError:
         return ""
     errors = [line for line in lines if line.startswith("Erreur : ")]

@@ -71,14 +71,16 @@ def why(row, line: str, now) -> str:
         when = f"demain {'matin ' if moment.hour < 12 else ''}à {hour}"
     else:
         when = f"le {moment.strftime('%d/%m')} à {hour}"
-    because = {"first_planned": "premier essai du mois",
-               "portal_down": "le portail était indisponible",
-               "no_code": "personne n'a donné le code au dernier essai",
-               "declined_not_now": "vous avez répondu « pas maintenant »",
-               "busy": "une autre connexion utilisait le compte",
-               "to_declare": "connecté, la déclaration reste à déposer",
-               "missed": "l'essai prévu a été manqué (ordinateur éteint ou en veille)",
-               "restarted": "repris au redémarrage du planificateur"}.get(row.next_reason or "")
+    because = {
+        "first_planned": "premier essai du mois",
+        "portal_down": "le portail était indisponible",
+        "no_code": "personne n'a donné le code au dernier essai",
+        "declined_not_now": "vous avez répondu « pas maintenant »",
+        "busy": "une autre connexion utilisait le compte",
+        "to_declare": "connecté, la déclaration reste à déposer",
+        "missed": "l'essai prévu a été manqué (ordinateur éteint ou en veille)",
+        "restarted": "repris au redémarrage du planificateur",
+    }.get(row.next_reason or "")
     off_peak = moment.hour >= 18 or moment.hour < 8
     if because is None:
         return f"prochain essai {when} ({line})"
@@ -108,8 +110,11 @@ def reports(recordings: Path, limit: int = 6) -> list[ReportView]:
     folders.sort(key=lambda f: f.name[:15], reverse=True)
     shown = []
     for folder in folders:
-        files = [(label, name) for label, name in (("rapport (PDF)", PDF_NAME), ("rapport (page)", HTML_NAME))
-                 if (folder / name).is_file()]
+        files = [
+            (label, name)
+            for label, name in (("rapport (PDF)", PDF_NAME), ("rapport (page)", HTML_NAME))
+            if (folder / name).is_file()
+        ]
         first, last = _ends(folder)
         if first.get("period") is None or folder.parent.parent.name == "diagnostic":
             continue
@@ -127,9 +132,17 @@ def reports(recordings: Path, limit: int = 6) -> list[ReportView]:
         except (KeyError, ValueError):
             started = folder.name[:15]
         outcome = ("réussi" if last.get("outcome") == "ok" else "échoué") if last.get("step") == "fin" else "en cours"
-        shown.append(ReportView(str(first.get("account", "")), str(first.get("period", "")), started, outcome,
-                                [(label, str((folder / name).relative_to(root).as_posix())) for label, name in files],
-                                receipt, amount_due(steps(folder))))
+        shown.append(
+            ReportView(
+                str(first.get("account", "")),
+                str(first.get("period", "")),
+                started,
+                outcome,
+                [(label, str((folder / name).relative_to(root).as_posix())) for label, name in files],
+                receipt,
+                amount_due(steps(folder)),
+            )
+        )
         if len(shown) >= limit:
             break
     return shown

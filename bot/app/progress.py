@@ -13,37 +13,75 @@ from bot.system.files import safe_name
 MANIFEST_LIMIT = 256 * 1024  # a run's manifest is a few kilobytes: beyond, only its first and latest lines
 CODE_VALIDITY = dropbox.CODE_TTL  # the portal's SMS codes die after about 5 minutes
 
-PHASE_FR = {"ready": "attend votre confirmation avant d'envoyer le SMS", "code": "attend le code reçu par SMS",
-            "question": "attend votre réponse à une question du portail"}
+PHASE_FR = {
+    "ready": "attend votre confirmation avant d'envoyer le SMS",
+    "code": "attend le code reçu par SMS",
+    "question": "attend votre réponse à une question du portail",
+}
 
-_STEP_FR = {"debut": "Début", "fin": "Fin", "accueil": "Page d'accueil du portail", "choix-connexion": "Choix « OTP »",
-            "identifiant": "Identifiant saisi", "identifiant-refuse": "Identifiant refusé",
-            "code-demande": "SMS envoyé par le portail", "code-saisi": "Code et mot de passe saisis",
-            "code-refuse": "Code refusé par le portail", "code-renvoye": "Nouveau code demandé",
-            "espace-affilie": "Espace affilié atteint", "deconnexion": "Déconnexion",
-            "question-portail": "Question du portail", "eid-code-qr": "Code QR e-ID", "eid-non-approuve": "e-ID non approuvée",
-            "fichier-choisi": "Fichier choisi", "fichier-refuse": "Fichier refusé par le portail",
-            "confirmation": "Totaux affichés par le portail", "non-validee": "Déclaration non validée",
-            "declaration-deposee": "Déclaration déposée", "accuse-de-reception": "Accusé de réception",
-            "accuse-de-reception-html": "Accusé de réception enregistré", "tentative-terminee": "Essai terminé",
-            "entree": "Entrée sur le portail", "annonce-fermee": "Annonce fermée", "annonce": "Annonce du portail",
-            "portail-indisponible": "Portail indisponible", "portail-injoignable": "Portail injoignable",
-            "duree-depassee": "Durée dépassée", "preetabli": "Préétabli téléchargé du portail",
-            "fichier-declaration": "Fichier de déclaration gardé", "validation": "Validation envoyée au portail"}
+_STEP_FR = {
+    "debut": "Début",
+    "fin": "Fin",
+    "accueil": "Page d'accueil du portail",
+    "choix-connexion": "Choix « OTP »",
+    "identifiant": "Identifiant saisi",
+    "identifiant-refuse": "Identifiant refusé",
+    "code-demande": "SMS envoyé par le portail",
+    "code-saisi": "Code et mot de passe saisis",
+    "code-refuse": "Code refusé par le portail",
+    "code-renvoye": "Nouveau code demandé",
+    "espace-affilie": "Espace affilié atteint",
+    "deconnexion": "Déconnexion",
+    "question-portail": "Question du portail",
+    "eid-code-qr": "Code QR e-ID",
+    "eid-non-approuve": "e-ID non approuvée",
+    "fichier-choisi": "Fichier choisi",
+    "fichier-refuse": "Fichier refusé par le portail",
+    "confirmation": "Totaux affichés par le portail",
+    "non-validee": "Déclaration non validée",
+    "declaration-deposee": "Déclaration déposée",
+    "accuse-de-reception": "Accusé de réception",
+    "accuse-de-reception-html": "Accusé de réception enregistré",
+    "tentative-terminee": "Essai terminé",
+    "entree": "Entrée sur le portail",
+    "annonce-fermee": "Annonce fermée",
+    "annonce": "Annonce du portail",
+    "portail-indisponible": "Portail indisponible",
+    "portail-injoignable": "Portail injoignable",
+    "duree-depassee": "Durée dépassée",
+    "preetabli": "Préétabli téléchargé du portail",
+    "fichier-declaration": "Fichier de déclaration gardé",
+    "validation": "Validation envoyée au portail",
+}
 
 
 # What went wrong, whatever the outcome its line records: shown red.
-FAILED_STEPS = {"code-refuse", "identifiant-refuse", "fichier-refuse", "non-validee", "eid-non-approuve",
-                "portail-indisponible", "portail-injoignable", "duree-depassee", "portail-refuse",
-                "portail-sans-reponse", "ecran-sans-reaction", "periode-absente"}
+FAILED_STEPS = {
+    "code-refuse",
+    "identifiant-refuse",
+    "fichier-refuse",
+    "non-validee",
+    "eid-non-approuve",
+    "portail-indisponible",
+    "portail-injoignable",
+    "duree-depassee",
+    "portail-refuse",
+    "portail-sans-reponse",
+    "ecran-sans-reaction",
+    "periode-absente",
+}
 
 
 def step_title(step: str) -> str:
     """The dashboard's short title, else the report's (`bot/audit/report.py`), else the name in words."""
     from bot.audit.report import FILE_TITLES, TITLES
 
-    return (_STEP_FR.get(step) or TITLES.get(step) or FILE_TITLES.get(step)
-            or step.replace("-", " ").replace("_", " ").capitalize())
+    return (
+        _STEP_FR.get(step)
+        or TITLES.get(step)
+        or FILE_TITLES.get(step)
+        or step.replace("-", " ").replace("_", " ").capitalize()
+    )
 
 
 def waiting_runs(state_dir: Path) -> list[dict]:
@@ -55,9 +93,16 @@ def waiting_runs(state_dir: Path) -> list[dict]:
         if info:
             account = str(info.get("account") or folder.name)
             since = float(info.get("since") or 0)
-            runs.append({"account": account, "phase": info.get("phase", ""), "run_id": info.get("run_id", ""),
-                         "since": since, "expires": since + CODE_VALIDITY if info.get("phase") == "code" else None,
-                         "picture": str(info.get("picture") or "")})
+            runs.append(
+                {
+                    "account": account,
+                    "phase": info.get("phase", ""),
+                    "run_id": info.get("run_id", ""),
+                    "since": since,
+                    "expires": since + CODE_VALIDITY if info.get("phase") == "code" else None,
+                    "picture": str(info.get("picture") or ""),
+                }
+            )
     return runs
 
 
@@ -93,9 +138,17 @@ def steps(folder: Path | None) -> list[dict]:
         message = for_person(str(record.get("message", ""))) if step == "fin" else ""
         if step == "confirmation" and isinstance(record.get("totals"), dict):
             message = totals_words(record["totals"])
-        shown.append({"step": step, "title": step_title(step), "outcome": outcome,
-                      "time": str(record.get("time", ""))[11:19], "final": step == "fin", "message": message,
-                      "totals": record.get("totals") if step == "confirmation" else None})
+        shown.append(
+            {
+                "step": step,
+                "title": step_title(step),
+                "outcome": outcome,
+                "time": str(record.get("time", ""))[11:19],
+                "final": step == "fin",
+                "message": message,
+                "totals": record.get("totals") if step == "confirmation" else None,
+            }
+        )
     return shown
 
 
@@ -107,8 +160,10 @@ def totals_words(totals: dict) -> str:
         value = totals.get(key)
         return money(value) if isinstance(value, int) else "—"
 
-    return (f"{totals.get('employees', '—')} salarié(s), salaires réels {amount('real')}, plafonnés "
-            f"{amount('capped')}, montant à payer {amount('amount')}")
+    return (
+        f"{totals.get('employees', '—')} salarié(s), salaires réels {amount('real')}, plafonnés "
+        f"{amount('capped')}, montant à payer {amount('amount')}"
+    )
 
 
 def amount_due(found: list[dict]) -> str:
@@ -136,19 +191,26 @@ def for_person(message: str) -> str:
     return _NET_ERROR.sub(lambda m: _net_words(m.group(1)), plain(message))
 
 
-_PAGE_WORDS = {"DAMANCOM_TELEGRAM_TOKEN": "le réglage « jeton du bot Telegram »",
-               "DAMANCOM_TELEGRAM_CHAT": "le réglage « numéro de la discussion Telegram »"}
+_PAGE_WORDS = {
+    "DAMANCOM_TELEGRAM_TOKEN": "le réglage « jeton du bot Telegram »",
+    "DAMANCOM_TELEGRAM_CHAT": "le réglage « numéro de la discussion Telegram »",
+}
 
 
 _NET_ERROR = re.compile(r"(?:[A-Za-z]+\.[A-Za-z_]+: )?net::(ERR_[A-Z0-9_]+)(?: at \S+?(?=[)\s]|$))?")
-_NET_FR = {"ERR_CONNECTION_REFUSED": "connexion refusée : rien ne répond à cette adresse",
-           "ERR_NAME_NOT_RESOLVED": "adresse introuvable (nom de domaine inconnu)",
-           "ERR_INTERNET_DISCONNECTED": "pas de connexion à Internet",
-           "ERR_ADDRESS_UNREACHABLE": "adresse injoignable depuis cet ordinateur",
-           "ERR_CONNECTION_TIMED_OUT": "le portail n'a pas répondu à temps", "ERR_TIMED_OUT": "délai dépassé",
-           "ERR_CONNECTION_RESET": "connexion coupée par le portail",
-           "ERR_CONNECTION_CLOSED": "connexion fermée par le portail", "ERR_EMPTY_RESPONSE": "réponse vide du portail",
-           "ERR_NETWORK_CHANGED": "le réseau de l'ordinateur a changé", "ERR_UNSAFE_PORT": "port refusé par le navigateur"}
+_NET_FR = {
+    "ERR_CONNECTION_REFUSED": "connexion refusée : rien ne répond à cette adresse",
+    "ERR_NAME_NOT_RESOLVED": "adresse introuvable (nom de domaine inconnu)",
+    "ERR_INTERNET_DISCONNECTED": "pas de connexion à Internet",
+    "ERR_ADDRESS_UNREACHABLE": "adresse injoignable depuis cet ordinateur",
+    "ERR_CONNECTION_TIMED_OUT": "le portail n'a pas répondu à temps",
+    "ERR_TIMED_OUT": "délai dépassé",
+    "ERR_CONNECTION_RESET": "connexion coupée par le portail",
+    "ERR_CONNECTION_CLOSED": "connexion fermée par le portail",
+    "ERR_EMPTY_RESPONSE": "réponse vide du portail",
+    "ERR_NETWORK_CHANGED": "le réseau de l'ordinateur a changé",
+    "ERR_UNSAFE_PORT": "port refusé par le navigateur",
+}
 
 
 def _net_words(code: str) -> str:

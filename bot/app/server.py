@@ -16,8 +16,12 @@ from bot.errors import BotError
 from bot.system import localweb
 
 MAX_FORM = 8192
-FILE_TYPES = {".pdf": "application/pdf", ".html": "text/html; charset=utf-8", ".png": "image/png",
-              ".txt": "text/plain; charset=utf-8"}
+FILE_TYPES = {
+    ".pdf": "application/pdf",
+    ".html": "text/html; charset=utf-8",
+    ".png": "image/png",
+    ".txt": "text/plain; charset=utf-8",
+}
 
 
 class DashboardServer:
@@ -47,8 +51,8 @@ class DashboardServer:
 def _inside(app: Dashboard, path: str) -> bool:
     """The request is for this session: its path starts with the token (compared in constant time)."""
     prefix = app.prefix
-    rest = path[len(prefix):]
-    return localweb.same(path[:len(prefix)], prefix) and (rest == "" or rest.startswith("/"))
+    rest = path[len(prefix) :]
+    return localweb.same(path[: len(prefix)], prefix) and (rest == "" or rest.startswith("/"))
 
 
 def _app(app: Dashboard):
@@ -73,7 +77,9 @@ def _app(app: Dashboard):
         return await run_in_threadpool(_file, app, request.path_params["relative"])
 
     async def sample(request):
-        return await run_in_threadpool(_sample, app, request.path_params["what"], request.query_params.get("periode", ""))
+        return await run_in_threadpool(
+            _sample, app, request.path_params["what"], request.query_params.get("periode", "")
+        )
 
     async def action(request):
         name = request.path_params["name"]
@@ -93,13 +99,20 @@ def _app(app: Dashboard):
         return RedirectResponse(f"{app.prefix}/?n={note}", status_code=303)
 
     prefix = app.prefix
-    routes = [Route(prefix, home, methods=["GET"]), Route(prefix + "/", home, methods=["GET"]),
-              Route(prefix + "/etat.json", state, methods=["GET"]), Route(prefix + "/app.js", script, methods=["GET"]),
-              Route(prefix + "/fichier/{relative:path}", report_file, methods=["GET"]),
-              Route(prefix + "/essai/{what}", sample, methods=["GET"]),
-              Route(prefix + "/action/{name}", action, methods=["POST"])]
-    return localweb.guard(localweb.starlette_app(routes), allowed=lambda path: _inside(app, path),
-                          body_limit=lambda path: MAX_UPLOAD if path.endswith("/action/fichier") else MAX_FORM)
+    routes = [
+        Route(prefix, home, methods=["GET"]),
+        Route(prefix + "/", home, methods=["GET"]),
+        Route(prefix + "/etat.json", state, methods=["GET"]),
+        Route(prefix + "/app.js", script, methods=["GET"]),
+        Route(prefix + "/fichier/{relative:path}", report_file, methods=["GET"]),
+        Route(prefix + "/essai/{what}", sample, methods=["GET"]),
+        Route(prefix + "/action/{name}", action, methods=["POST"]),
+    ]
+    return localweb.guard(
+        localweb.starlette_app(routes),
+        allowed=lambda path: _inside(app, path),
+        body_limit=lambda path: MAX_UPLOAD if path.endswith("/action/fichier") else MAX_FORM,
+    )
 
 
 def _act(app: Dashboard, name: str, handler, fields: dict, files: dict) -> str:
@@ -125,8 +138,11 @@ def _sample(app: Dashboard, what: str, period: str):
         name, content = app.trial.sample(what, actions.period(period))
     except BotError:
         return localweb.page_response(400, localweb.BAD_REQUEST)
-    return Response(content, media_type="text/plain; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        content,
+        media_type="text/plain; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def _file(app: Dashboard, relative: str):
@@ -144,9 +160,12 @@ def _file(app: Dashboard, relative: str):
     if not found:
         return localweb.page_response(404, localweb.NOT_FOUND)
     # A report is a document, not part of the dashboard: no script of it runs with the dashboard's rights.
-    return FileResponse(target, media_type=kind, headers={"Content-Security-Policy": "sandbox",
-                                                          "Content-Disposition": "inline"})
+    return FileResponse(
+        target, media_type=kind, headers={"Content-Security-Policy": "sandbox", "Content-Disposition": "inline"}
+    )
 
 
-_CSP = {"Content-Security-Policy": "default-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
-                                   "frame-ancestors 'none'; form-action 'self'"}
+_CSP = {
+    "Content-Security-Policy": "default-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "frame-ancestors 'none'; form-action 'self'"
+}

@@ -45,14 +45,19 @@ def _check(identifier: str, token: str, chat: str) -> None:
     from bot.settings.config import TELEGRAM_TOKEN_RE
 
     if identifier and (any(ch.isspace() for ch in identifier) or len(identifier) > 64 or not identifier.isprintable()):
-        raise BadInput("L'identifiant ne doit contenir ni espace ni caractère spécial : recopiez-le tel que la CNSS "
-                       "l'a donné.")
+        raise BadInput(
+            "L'identifiant ne doit contenir ni espace ni caractère spécial : recopiez-le tel que la CNSS l'a donné."
+        )
     if token and not TELEGRAM_TOKEN_RE.fullmatch(token):
-        raise BadInput("Ce jeton Telegram n'a pas la bonne forme (des chiffres, « : », puis une longue suite de "
-                       "lettres) : recopiez celui donné par @BotFather.")
+        raise BadInput(
+            "Ce jeton Telegram n'a pas la bonne forme (des chiffres, « : », puis une longue suite de "
+            "lettres) : recopiez celui donné par @BotFather."
+        )
     if bool(token) != bool(chat):
-        raise BadInput("Pour Telegram, indiquez le jeton du bot et le numéro de la discussion (ou lancez "
-                       "« damancom-bot telegram setup », qui le trouve pour vous).")
+        raise BadInput(
+            "Pour Telegram, indiquez le jeton du bot et le numéro de la discussion (ou lancez "
+            "« damancom-bot telegram setup », qui le trouve pour vous)."
+        )
     if chat and not re.fullmatch(r"-?\d{1,20}", chat):
         raise BadInput("Le numéro de discussion Telegram est un nombre, par exemple 123456789.")
 
@@ -94,7 +99,8 @@ def _write_env(environ: dict[str, str], cwd: Path, identifier: str, token: str, 
     environ.update(updates)
     if token:
         environ["DAMANCOM_TELEGRAM_CHAT"] = " ".join(
-            sorted({*environ.get("DAMANCOM_TELEGRAM_CHAT", "").replace(",", " ").split(), chat}))
+            sorted({*environ.get("DAMANCOM_TELEGRAM_CHAT", "").replace(",", " ").split(), chat})
+        )
     return done
 
 
@@ -104,11 +110,16 @@ def _store_password(name: str, password: str, done: list[str], path: Path) -> st
     try:
         secrets.store(name, password)
     except secrets.KeyringUnavailable as exc:
-        saved = " ".join(done) + " Le mot de passe, lui, n'est pas enregistré" if done else \
-            "Le mot de passe n'est pas enregistré"
-        raise ConfigError(f"{saved} : {exc.message} Pour ce compte : "
-                          f"ouvrez {path} dans le Bloc-notes, ajoutez la ligne DAMANCOM_PASSWORD=votre mot de passe, "
-                          "enregistrez, puis relancez le tableau de bord.") from None
+        saved = (
+            " ".join(done) + " Le mot de passe, lui, n'est pas enregistré"
+            if done
+            else "Le mot de passe n'est pas enregistré"
+        )
+        raise ConfigError(
+            f"{saved} : {exc.message} Pour ce compte : "
+            f"ouvrez {path} dans le Bloc-notes, ajoutez la ligne DAMANCOM_PASSWORD=votre mot de passe, "
+            "enregistrez, puis relancez le tableau de bord."
+        ) from None
     return f"Mot de passe du compte {name} rangé dans {secrets.where()}, jamais dans un fichier du bot."
 
 

@@ -40,19 +40,21 @@ def powershell_script(argv: list[str], workdir: Path) -> str:
     ASCII, whatever code page PowerShell's output goes through."""
     target, arguments = argv[0], " ".join(f'"{a}"' if " " in a else a for a in argv[1:])
     folders = ", ".join(f"[Environment]::GetFolderPath({_ps_quote(name)})" for name in KNOWN_FOLDERS)
-    lines = ["$ErrorActionPreference = 'Stop'",
-             "$shell = New-Object -ComObject WScript.Shell",
-             f"foreach ($folder in @({folders})) {{",
-             "  if (-not $folder) { continue }",
-             f"  $path = Join-Path $folder {_ps_quote(NAME + '.lnk')}",
-             "  $s = $shell.CreateShortcut($path)",
-             f"  $s.TargetPath = {_ps_quote(target)}",
-             f"  $s.Arguments = {_ps_quote(arguments)}",
-             f"  $s.WorkingDirectory = {_ps_quote(str(workdir))}",
-             f"  $s.Description = {_ps_quote(COMMENT)}",
-             "  $s.Save()",
-             "  Write-Output ([Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes($path)))",
-             "}"]
+    lines = [
+        "$ErrorActionPreference = 'Stop'",
+        "$shell = New-Object -ComObject WScript.Shell",
+        f"foreach ($folder in @({folders})) {{",
+        "  if (-not $folder) { continue }",
+        f"  $path = Join-Path $folder {_ps_quote(NAME + '.lnk')}",
+        "  $s = $shell.CreateShortcut($path)",
+        f"  $s.TargetPath = {_ps_quote(target)}",
+        f"  $s.Arguments = {_ps_quote(arguments)}",
+        f"  $s.WorkingDirectory = {_ps_quote(str(workdir))}",
+        f"  $s.Description = {_ps_quote(COMMENT)}",
+        "  $s.Save()",
+        "  Write-Output ([Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes($path)))",
+        "}",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -78,13 +80,15 @@ def made_paths(stdout: bytes) -> list[Path]:
 
 def desktop_entry(argv: list[str], workdir: Path) -> str:
     def quoted(arg: str) -> str:  # the Desktop Entry spec's quoting
-        if not any(ch in arg for ch in ' \t"\'\\><~|&;$*?#()`'):
+        if not any(ch in arg for ch in " \t\"'\\><~|&;$*?#()`"):
             return arg
         return '"' + arg.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`").replace("$", "\\$") + '"'
 
-    return ("[Desktop Entry]\nType=Application\nVersion=1.0\n"
-            f"Name={NAME}\nComment={COMMENT}\nExec={' '.join(quoted(a) for a in argv)}\n"
-            f"Path={workdir}\nTerminal=false\nCategories=Office;Finance;\n")
+    return (
+        "[Desktop Entry]\nType=Application\nVersion=1.0\n"
+        f"Name={NAME}\nComment={COMMENT}\nExec={' '.join(quoted(a) for a in argv)}\n"
+        f"Path={workdir}\nTerminal=false\nCategories=Office;Finance;\n"
+    )
 
 
 def linux_targets(environ) -> list[Path]:
@@ -101,15 +105,24 @@ def install(environ, workdir: Path, platform: str = sys.platform, run=subprocess
     argv = command()
     if platform == "win32":
         try:
-            done = run(powershell_command(powershell_script(argv, workdir)), stdin=subprocess.DEVNULL,
-                       capture_output=True, check=True, timeout=60)
+            done = run(
+                powershell_command(powershell_script(argv, workdir)),
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                check=True,
+                timeout=60,
+            )
         except (OSError, subprocess.SubprocessError):
-            raise ConfigError("Le raccourci n'a pas pu être créé (PowerShell a refusé). Lancez plutôt "
-                              "« damancom-bot app » dans un terminal.") from None
+            raise ConfigError(
+                "Le raccourci n'a pas pu être créé (PowerShell a refusé). Lancez plutôt "
+                "« damancom-bot app » dans un terminal."
+            ) from None
         made = made_paths(done.stdout)
         if not made:
-            raise ConfigError("Le raccourci n'a pas pu être créé : Windows n'indique ni Bureau ni menu Démarrer. "
-                              "Lancez plutôt « damancom-bot app » dans un terminal.")
+            raise ConfigError(
+                "Le raccourci n'a pas pu être créé : Windows n'indique ni Bureau ni menu Démarrer. "
+                "Lancez plutôt « damancom-bot app » dans un terminal."
+            )
         return made
     targets = linux_targets(environ)
     entry = desktop_entry(argv, workdir)

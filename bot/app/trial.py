@@ -10,9 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 # The sandbox employer's employees (bot/sandbox/preetabli.py) and one new hire the sandbox knows.
-SAMPLE_SALARIES = ("immatriculation;jours;salaire_brut;situation;nom;cin\n"
-                   "112233445;26;4500,00;;;\n223344556;26;8 200,50;;;\n334455667;0;0;CS;;\n"
-                   "998877665;10;2000;;ALAOUI SARA;BK123456\n")
+SAMPLE_SALARIES = (
+    "immatriculation;jours;salaire_brut;situation;nom;cin\n"
+    "112233445;26;4500,00;;;\n223344556;26;8 200,50;;;\n334455667;0;0;CS;;\n"
+    "998877665;10;2000;;ALAOUI SARA;BK123456\n"
+)
 
 
 class Trial:
@@ -39,11 +41,20 @@ class Trial:
     def run_env(self) -> dict[str, str]:
         """What a run started in this mode is given: the sandbox, its account, the trial's folders, and
         nothing that would reach the person's real channels (Telegram, notifications, timestamps)."""
-        return {"DAMANCOM_URL": self.url, "DAMANCOM_IDENTIFIER": self.account.identifier,
-                "DAMANCOM_PASSWORD": self.account.password, "DAMANCOM_ACCOUNT": self.account.identifier,
-                "DAMANCOM_ACCOUNTS": "", "DAMANCOM_AUTH": "otp", "DAMANCOM_STATE_DIR": str(self.state_dir),
-                "DAMANCOM_RECORDINGS": str(self.recordings), "DAMANCOM_TELEGRAM_TOKEN": "",
-                "DAMANCOM_TELEGRAM_CHAT": "", "DAMANCOM_NOTIFY": "", "DAMANCOM_TSA_URL": "0"}
+        return {
+            "DAMANCOM_URL": self.url,
+            "DAMANCOM_IDENTIFIER": self.account.identifier,
+            "DAMANCOM_PASSWORD": self.account.password,
+            "DAMANCOM_ACCOUNT": self.account.identifier,
+            "DAMANCOM_ACCOUNTS": "",
+            "DAMANCOM_AUTH": "otp",
+            "DAMANCOM_STATE_DIR": str(self.state_dir),
+            "DAMANCOM_RECORDINGS": str(self.recordings),
+            "DAMANCOM_TELEGRAM_TOKEN": "",
+            "DAMANCOM_TELEGRAM_CHAT": "",
+            "DAMANCOM_NOTIFY": "",
+            "DAMANCOM_TSA_URL": "0",
+        }
 
     def last_sms(self, since: float) -> str:
         """The text of the newest SMS the sandbox « sent » since `since`, or ""."""

@@ -22,8 +22,9 @@ async def read_upload(request) -> tuple[dict[str, str], dict[str, tuple[str, byt
     content_type = request.headers.get("content-type", "")
     if content_type.split(";")[0].strip().lower() != "multipart/form-data":
         return {}, {}
-    parser = InMemory(request.headers, request.stream(), max_files=1, max_fields=MAX_FIELDS,
-                      max_part_size=MAX_FIELD_BYTES)
+    parser = InMemory(
+        request.headers, request.stream(), max_files=1, max_fields=MAX_FIELDS, max_part_size=MAX_FIELD_BYTES
+    )
     try:
         form = await parser.parse()
     except MultiPartException:

@@ -52,14 +52,21 @@ def _write(state: Path | None, sql: str, values: tuple) -> None:
         finally:
             db.close()
     except (OSError, sqlite3.Error) as exc:
-        logger.warning("Journal des exécutions non mis à jour ({}) : audit verify ne pourra pas comparer ce dossier.",
-                       type(exc).__name__)
+        logger.warning(
+            "Journal des exécutions non mis à jour ({}) : audit verify ne pourra pas comparer ce dossier.",
+            type(exc).__name__,
+        )
 
 
-def opened(state: Path | None, folder: str, run_id: str, account: str, period: str, tsa: str | None,
-           first_hash: str) -> None:
-    _write(state, "INSERT OR REPLACE INTO runs (folder, run_id, account, period, tsa, first_hash, stamped) "
-                  "VALUES (?, ?, ?, ?, ?, ?, 0)", (folder, run_id, account, period, tsa, first_hash))
+def opened(
+    state: Path | None, folder: str, run_id: str, account: str, period: str, tsa: str | None, first_hash: str
+) -> None:
+    _write(
+        state,
+        "INSERT OR REPLACE INTO runs (folder, run_id, account, period, tsa, first_hash, stamped) "
+        "VALUES (?, ?, ?, ?, ?, ?, 0)",
+        (folder, run_id, account, period, tsa, first_hash),
+    )
 
 
 def closed(state: Path | None, folder: str, final_hash: str) -> None:
@@ -78,8 +85,9 @@ def read(state: Path, folder: str) -> Entry | None:
     """This run's entry; None when the journal does not know it. sqlite3.Error when unreadable."""
     path = Path(state) / FILE
     with sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True) as db:
-        row = db.execute("SELECT tsa, first_hash, final_hash, stamped, pdf_hash FROM runs WHERE folder=?",
-                         (folder,)).fetchone()
+        row = db.execute(
+            "SELECT tsa, first_hash, final_hash, stamped, pdf_hash FROM runs WHERE folder=?", (folder,)
+        ).fetchone()
     return None if row is None else Entry(row[0], row[1], row[2], bool(row[3]), row[4])
 
 

@@ -57,7 +57,9 @@ def read_raw(folder: Path) -> bytes:
     except NotRegularFile as exc:
         raise ManifestUnreadable(f"{NAME} est {exc.kind}, pas un fichier ordinaire") from None
     if len(raw) > MAX_BYTES:
-        raise ManifestUnreadable(f"{NAME} dépasse {MAX_BYTES // 1024 // 1024} Mo, bien plus qu'une exécution n'en écrit")
+        raise ManifestUnreadable(
+            f"{NAME} dépasse {MAX_BYTES // 1024 // 1024} Mo, bien plus qu'une exécution n'en écrit"
+        )
     return raw
 
 

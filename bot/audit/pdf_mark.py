@@ -16,8 +16,10 @@ _TITLE = re.compile(rb"/Title\s*(<[0-9A-Fa-f\s]*>|\((?:\\.|[^\\)])*\))", re.S)
 
 def title_for(folder: Path, html: Path) -> str:
     first = read_records(folder)[0]
-    return (f"Rapport damancom-bot - {first.get('account', '')} - {first.get('period', '')} - "
-            f"exécution {first.get('run_id', '')} (report.html {sha256_file(html)[:16]})")
+    return (
+        f"Rapport damancom-bot - {first.get('account', '')} - {first.get('period', '')} - "
+        f"exécution {first.get('run_id', '')} (report.html {sha256_file(html)[:16]})"
+    )
 
 
 def read_mark(pdf: Path) -> tuple[str, str] | None:

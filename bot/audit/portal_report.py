@@ -43,9 +43,11 @@ class Snapshot:
         message = self.data.get("message", "")
         message = message if len(message) <= 140 else message[:139] + "…"
         size = sum(p.stat().st_size for p in self.files)
-        return (f"{self.data.get('taken', '?')} · compte {self.data.get('account', '?')} · code "
-                f"{self.data.get('exit_code', '?')} · {self.data.get('url', '')}\n    {message}\n    "
-                f"{', '.join(p.name for p in self.files)} ({size // 1024 + 1} Ko)")
+        return (
+            f"{self.data.get('taken', '?')} · compte {self.data.get('account', '?')} · code "
+            f"{self.data.get('exit_code', '?')} · {self.data.get('url', '')}\n    {message}\n    "
+            f"{', '.join(p.name for p in self.files)} ({size // 1024 + 1} Ko)"
+        )
 
 
 def latest(recordings: Path, count: int, account: str | None = None) -> list[Snapshot]:

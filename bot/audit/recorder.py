@@ -20,15 +20,19 @@ from playwright.sync_api import Error as PlaywrightError
 from bot.audit import journal
 from bot.audit.manifest import ManifestWriter, sha256_file
 from bot.errors import ConfigError, StorageError
+from bot.output.playwright_fr import first_line, in_french
 from bot.output.redact import scrub
 from bot.output.system_fr import why
-from bot.output.playwright_fr import first_line, in_french
 from bot.system import clock
 from bot.system.files import make_private, private_dir, safe_name
 
 # Masked on every screenshot, whatever the page.
-SECRET_FIELDS = ("input[type=password]", "input[autocomplete=one-time-code]", "input[inputmode=numeric]",
-                 "input[maxlength='6']")
+SECRET_FIELDS = (
+    "input[type=password]",
+    "input[autocomplete=one-time-code]",
+    "input[inputmode=numeric]",
+    "input[maxlength='6']",
+)
 # The page's HTML as evidence, minus anything typed or hidden in a form (CSRF tokens included).
 _SANITIZED_HTML = """() => {
   const copy = document.documentElement.cloneNode(true);
@@ -51,10 +55,19 @@ def new_run_id() -> str:
 
 
 class Recorder:
-    def __init__(self, root: Path, account: str = "", period: str = "", *,
-                 now: Callable[[], datetime] = clock.now, run_id: str | None = None, tsa_url: str | None = None,
-                 kind: str = "connexion", deadline_of: Callable[[str], datetime] | None = None,
-                 state_dir: Path | None = None):
+    def __init__(
+        self,
+        root: Path,
+        account: str = "",
+        period: str = "",
+        *,
+        now: Callable[[], datetime] = clock.now,
+        run_id: str | None = None,
+        tsa_url: str | None = None,
+        kind: str = "connexion",
+        deadline_of: Callable[[str], datetime] | None = None,
+        state_dir: Path | None = None,
+    ):
         """`state_dir`: where the journal of runs keeps what this folder was (bot/audit/journal.py)."""
         self.now = now
         self.state_dir = state_dir
@@ -71,7 +84,8 @@ class Recorder:
         except OSError as exc:
             raise ConfigError(
                 f"Impossible d'écrire dans le dossier des enregistrements « {root} » ({why(exc)}). "
-                "Choisissez un dossier accessible avec DAMANCOM_RECORDINGS.") from None
+                "Choisissez un dossier accessible avec DAMANCOM_RECORDINGS."
+            ) from None
         self.manifest = ManifestWriter(self.folder)
         self.shots: list[Path] = []
         self.console_errors: list[str] = []
@@ -82,13 +96,11 @@ class Recorder:
         if deadline_of is not None:  # the period's deadline by the plan's rules, for the report
             identity["deadline"] = deadline_of(self.period).isoformat()
         self.record("debut", outcome="ok", **identity, **({"tsa": tsa_url} if tsa_url else {}))
-        journal.opened(state_dir, self.folder.name, self.run_id, self.account, self.period, tsa_url,
-                       self.manifest.prev)
+        journal.opened(state_dir, self.folder.name, self.run_id, self.account, self.period, tsa_url, self.manifest.prev)
 
     # the manifest --------------------------------------------------------------------
     def record(self, step: str, *, url: str = "", outcome: str = "ok", file: Path | None = None, **extra) -> dict:
-        entry = {"time": self.now().isoformat(timespec="milliseconds"), "step": step, "url": url,
-                 "outcome": outcome}
+        entry = {"time": self.now().isoformat(timespec="milliseconds"), "step": step, "url": url, "outcome": outcome}
         if file is not None:
             entry.update(file=file.name, sha256=sha256_file(file))
         try:
@@ -114,15 +126,21 @@ class Recorder:
     # screenshots ---------------------------------------------------------------------
     def watch(self, page) -> None:
         """Collects console errors from the first page on: they go into the failure evidence."""
-        page.on("console", lambda m: self.console_errors.append(f"console.{m.type}: {m.text}")
-                if m.type in ("error", "warning") else None)
+        page.on(
+            "console",
+            lambda m: (
+                self.console_errors.append(f"console.{m.type}: {m.text}") if m.type in ("error", "warning") else None
+            ),
+        )
         page.on("pageerror", lambda e: self.console_errors.append(f"erreur de page : {e}"))
 
-    def screenshot(self, page, step: str, extra_masks=(), outcome: str = "ok", timeout: float | None = None,
-                   **extra) -> Path:
+    def screenshot(
+        self, page, step: str, extra_masks=(), outcome: str = "ok", timeout: float | None = None, **extra
+    ) -> Path:
         """A masked full-page screenshot; `extra` goes into its manifest line (totals read on screen…).
         A browser hiccup (« Protocol error ») gets one more try before it counts."""
-        from playwright.sync_api import Error as PlaywrightError, TimeoutError as PlaywrightTimeout
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         try:
             return self._screenshot(page, step, extra_masks, outcome, timeout, extra)
@@ -152,8 +170,14 @@ class Recorder:
         (« Unable to capture screenshot »): bring it to the front and try once more."""
         for attempt in (1, 2):
             try:
-                page.screenshot(path=str(path), full_page=True, mask=masks, mask_color="#000000",
-                                animations="disabled", timeout=timeout)
+                page.screenshot(
+                    path=str(path),
+                    full_page=True,
+                    mask=masks,
+                    mask_color="#000000",
+                    animations="disabled",
+                    timeout=timeout,
+                )
                 return
             except PlaywrightError as exc:
                 if attempt == 2 or "captureScreenshot" not in str(exc):
@@ -201,8 +225,9 @@ class Recorder:
             logger.warning("HTML de la page non enregistré : {}.", in_french(exc))
         try:
             console = self._next_name("echec-console", ".txt")
-            console.write_text(scrub("\n".join(self.console_errors) or "Aucune erreur dans la console.") + "\n",
-                               encoding="utf-8")
+            console.write_text(
+                scrub("\n".join(self.console_errors) or "Aucune erreur dans la console.") + "\n", encoding="utf-8"
+            )
             self.record("echec-console", outcome="echec", file=console)
         except (OSError, StorageError) as exc:
             logger.warning("Erreurs de console non enregistrées : {}", exc)
@@ -212,8 +237,15 @@ class Recorder:
         self.record(step, outcome=outcome, file=path, **extra)
 
     # the end ---------------------------------------------------------------------------
-    def finish(self, exit_code: int, message: str, *, reports: list[Path] = (), proof: bool | None = None,
-               ended: datetime | None = None) -> dict:
+    def finish(
+        self,
+        exit_code: int,
+        message: str,
+        *,
+        reports: list[Path] = (),
+        proof: bool | None = None,
+        ended: datetime | None = None,
+    ) -> dict:
         """The last line: outcome, exit code, the reports' hashes; `proof` marks a filed declaration.
         `ended` is the end time the reports already show (they are written before this line)."""
         self.finished = True
@@ -221,9 +253,15 @@ class Recorder:
         proof = self.proof if proof is None else proof
         files = {p.name: sha256_file(p) for p in reports if p.exists()}
         try:
-            line = self.record("fin", outcome="ok" if exit_code == 0 else "echec", exit_code=int(exit_code),
-                               message=scrub(message), finished=ended.isoformat(timespec="seconds"),
-                               reports=files, proof=proof)
+            line = self.record(
+                "fin",
+                outcome="ok" if exit_code == 0 else "echec",
+                exit_code=int(exit_code),
+                message=scrub(message),
+                finished=ended.isoformat(timespec="seconds"),
+                reports=files,
+                proof=proof,
+            )
         except StorageError as exc:  # the run's own error says more; the lines written so far stay valid
             logger.warning("Ligne de fin du manifeste non écrite : {}", exc.message)
             return {}

@@ -19,34 +19,56 @@ from bot.audit.manifest import read_records
 from bot.audit.pdf_mark import title_for
 from bot.exit_codes import title as outcome_title
 from bot.handover.mailbox import channel_fr
-from bot.output.french import money, period as period_words
+from bot.output.french import money
+from bot.output.french import period as period_words
 from bot.system import clock
 
 HTML_NAME, PDF_NAME = "report.html", "report.pdf"
 # A step's title as the person reads it; unknown steps show their name, capitalised.
 TITLES = {
-    "accueil": "Page d'accueil du portail", "annonce": "Annonce du portail", "annonce-fermee": "Annonce fermée",
-    "entree": "Accès à l'espace (« Mon compte »)", "choix-connexion": "Choix du mode de connexion",
-    "identifiant": "Identifiant saisi", "question-portail": "Question posée par le portail",
-    "code-demande": "Code SMS envoyé par le portail", "code-saisi": "Code et mot de passe saisis (masqués)",
-    "code-renvoye": "Nouveau code demandé", "code-refuse": "Code refusé par le portail",
-    "identifiant-refuse": "Identifiant refusé", "eid-code-qr": "Code QR de l'identité numérique",
-    "qr-eid": "Code QR de l'identité numérique", "eid-non-approuve": "Identité numérique non approuvée",
-    "espace-affilie": "Espace affilié atteint", "etape-apprise": "Étape apprise rejouée",
-    "fichier-choisi": "Fichier de déclaration choisi", "fichier-refuse": "Fichier refusé par le portail",
+    "accueil": "Page d'accueil du portail",
+    "annonce": "Annonce du portail",
+    "annonce-fermee": "Annonce fermée",
+    "entree": "Accès à l'espace (« Mon compte »)",
+    "choix-connexion": "Choix du mode de connexion",
+    "identifiant": "Identifiant saisi",
+    "question-portail": "Question posée par le portail",
+    "code-demande": "Code SMS envoyé par le portail",
+    "code-saisi": "Code et mot de passe saisis (masqués)",
+    "code-renvoye": "Nouveau code demandé",
+    "code-refuse": "Code refusé par le portail",
+    "identifiant-refuse": "Identifiant refusé",
+    "eid-code-qr": "Code QR de l'identité numérique",
+    "qr-eid": "Code QR de l'identité numérique",
+    "eid-non-approuve": "Identité numérique non approuvée",
+    "espace-affilie": "Espace affilié atteint",
+    "etape-apprise": "Étape apprise rejouée",
+    "fichier-choisi": "Fichier de déclaration choisi",
+    "fichier-refuse": "Fichier refusé par le portail",
     "confirmation": "Totaux affichés par le portail avant validation",
-    "declaration-deposee": "Déclaration déposée", "non-validee": "Déclaration non validée",
-    "accuse-de-reception": "Accusé de réception du portail", "deconnexion": "Déconnexion",
-    "periode-absente": "Période absente de l'espace affilié", "indisponible": "Portail indisponible",
-    "portail-indisponible": "Portail indisponible", "portail-injoignable": "Portail injoignable",
-    "portail-refuse": "Accès refusé par le portail", "portail-sans-reponse": "Portail sans réponse",
-    "ecran-sans-reaction": "L'écran n'a pas réagi", "duree-depassee": "Durée maximale dépassée",
-    "tentative-terminee": "Tentative terminée", "echec": "Écran au moment de l'échec",
+    "declaration-deposee": "Déclaration déposée",
+    "non-validee": "Déclaration non validée",
+    "accuse-de-reception": "Accusé de réception du portail",
+    "deconnexion": "Déconnexion",
+    "periode-absente": "Période absente de l'espace affilié",
+    "indisponible": "Portail indisponible",
+    "portail-indisponible": "Portail indisponible",
+    "portail-injoignable": "Portail injoignable",
+    "portail-refuse": "Accès refusé par le portail",
+    "portail-sans-reponse": "Portail sans réponse",
+    "ecran-sans-reaction": "L'écran n'a pas réagi",
+    "duree-depassee": "Durée maximale dépassée",
+    "tentative-terminee": "Tentative terminée",
+    "echec": "Écran au moment de l'échec",
 }
-FILE_TITLES = {"preetabli": "Préétabli téléchargé du portail", "fichier-declaration": "Fichier e-BDS déposé",
-               "accuse-de-reception-html": "Accusé de réception (page du portail)",
-               "echec-page-html": "Page au moment de l'échec (champs vidés)",
-               "echec-console": "Erreurs de la console du navigateur", "trace-apres-connexion": "Trace du navigateur"}
+FILE_TITLES = {
+    "preetabli": "Préétabli téléchargé du portail",
+    "fichier-declaration": "Fichier e-BDS déposé",
+    "accuse-de-reception-html": "Accusé de réception (page du portail)",
+    "echec-page-html": "Page au moment de l'échec (champs vidés)",
+    "echec-console": "Erreurs de la console du navigateur",
+    "trace-apres-connexion": "Trace du navigateur",
+}
 _STYLE = """@page{size:A4;margin:12mm 10mm}
 body{font-family:Arial,Helvetica,sans-serif;color:#1d2733;margin:0;font-size:12px}
 h1{font-size:20px;margin:0 0 4px} h2{font-size:15px;margin:10px 0 6px}
@@ -109,8 +131,13 @@ def _time(iso: str | None) -> str:
 
 def facts(records: list[dict], outcome: tuple[int, str] | None = None, ended: datetime | None = None) -> Facts:
     start = records[0]
-    found = Facts(account=start.get("account", ""), period=start.get("period", ""), run_id=start.get("run_id", ""),
-                  started=start.get("time", ""), deadline=str(start.get("deadline", "")))
+    found = Facts(
+        account=start.get("account", ""),
+        period=start.get("period", ""),
+        run_id=start.get("run_id", ""),
+        started=start.get("time", ""),
+        deadline=str(start.get("deadline", "")),
+    )
     steps = {r.get("step") for r in records}
     found.kind = kind_of(records)
     for record in records:
@@ -157,14 +184,20 @@ def verdict(found: Facts) -> tuple[str, str]:
         if found.receipt:
             return f"Déclaration {shown} : DÉJÀ DÉPOSÉE (accusé de réception récupéré)", "ok"
         if found.validated:
-            return (f"Déclaration {shown} : DÉPÔT INCERTAIN (validation envoyée, accusé non lu). Vérifiez sur "
-                    "le portail avant tout nouvel essai", "doute")
+            return (
+                f"Déclaration {shown} : DÉPÔT INCERTAIN (validation envoyée, accusé non lu). Vérifiez sur "
+                "le portail avant tout nouvel essai",
+                "doute",
+            )
         return f"Déclaration {shown} : NON DÉPOSÉE", "echec"
     if found.code is None:
         return "Exécution interrompue avant sa fin", "echec"
     if found.code == 0 and found.period_state == "to_declare":
-        return (f"Connexion réussie : aucune déclaration déposée par ce passage ; celle de {shown} reste à faire"
-                f"{_by(found.deadline)}", "doute")
+        return (
+            f"Connexion réussie : aucune déclaration déposée par ce passage ; celle de {shown} reste à faire"
+            f"{_by(found.deadline)}",
+            "doute",
+        )
     if found.code == 0:
         return "Connexion réussie : aucune déclaration n'a été déposée par ce passage", "ok"
     return "Connexion échouée : aucune déclaration n'a été déposée", "echec"
@@ -197,27 +230,47 @@ def _portal(host: str) -> str:
 def _summary(found: Facts, folder: Path) -> str:
     text, css = verdict(found)
     result = outcome_title(found.code) if found.code is not None else "Inachevée"
-    rows = [("Compte", f"<b>{escape(found.account)}</b>"
-             + (f" — {escape(found.employer)}" if found.employer else "")
-             + (f" (n° d'affiliation {escape(found.affiliation)})" if found.affiliation else "")),
-            ("Période déclarée" if found.kind == "declaration" else "Période", f"<b>{escape(period_words(found.period))}</b> ({escape(found.period)})"),
-            ("Début", when_fr(found.started)), ("Fin", when_fr(found.ended) if found.ended else "—")]
+    rows = [
+        (
+            "Compte",
+            f"<b>{escape(found.account)}</b>"
+            + (f" — {escape(found.employer)}" if found.employer else "")
+            + (f" (n° d'affiliation {escape(found.affiliation)})" if found.affiliation else ""),
+        ),
+        (
+            "Période déclarée" if found.kind == "declaration" else "Période",
+            f"<b>{escape(period_words(found.period))}</b> ({escape(found.period)})",
+        ),
+        ("Début", when_fr(found.started)),
+        ("Fin", when_fr(found.ended) if found.ended else "—"),
+    ]
     if found.kind != "declaration" and _to_file(found):
         rows.append(("Déclaration de la période", _to_file(found)))
     if found.kind == "declaration" or found.receipt:
         rows.append(("N° d'accusé de réception", f"<b>{escape(found.receipt)}</b>" if found.receipt else "aucun"))
     if found.totals:
         t = found.totals
-        rows += [("Salariés déclarés", escape(str(t.get("employees", "—")))),
-                 ("Total des salaires réels", f'<span class="money">{money(t.get("real"))}</span>'),
-                 ("Total des salaires plafonnés", f'<span class="money">{money(t.get("capped"))}</span>'),
-                 ("Montant à payer", f'<span class="money">{money(t.get("amount"))}</span>')]
-    rows += [("Code SMS remis", escape(found.handed) if found.handed else "aucun code remis"),
-             ("Portail", escape(_portal(found.portal))),
-             ("Résultat", f'<span class="{"ok" if found.code == 0 else "echec"}">{escape(result)}</span>'
-                          + (f" — {escape(found.message)}" if found.message else ""))]
-    pay = (f'<p>Le bot ne paie jamais : faites vous-même le télépaiement de <span class="money">'
-           f'{money(found.totals["amount"])}</span> sur Damancom.</p>' if found.receipt and found.totals else "")
+        rows += [
+            ("Salariés déclarés", escape(str(t.get("employees", "—")))),
+            ("Total des salaires réels", f'<span class="money">{money(t.get("real"))}</span>'),
+            ("Total des salaires plafonnés", f'<span class="money">{money(t.get("capped"))}</span>'),
+            ("Montant à payer", f'<span class="money">{money(t.get("amount"))}</span>'),
+        ]
+    rows += [
+        ("Code SMS remis", escape(found.handed) if found.handed else "aucun code remis"),
+        ("Portail", escape(_portal(found.portal))),
+        (
+            "Résultat",
+            f'<span class="{"ok" if found.code == 0 else "echec"}">{escape(result)}</span>'
+            + (f" — {escape(found.message)}" if found.message else ""),
+        ),
+    ]
+    pay = (
+        f'<p>Le bot ne paie jamais : faites vous-même le télépaiement de <span class="money">'
+        f"{money(found.totals['amount'])}</span> sur Damancom.</p>"
+        if found.receipt and found.totals
+        else ""
+    )
     table = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in rows)
     return f"""<section class="summary">
 <h1>Déclaration CNSS — rapport d'exécution de damancom-bot</h1>
@@ -249,10 +302,12 @@ def _steps(records: list[dict], folder: Path) -> str:
         data = base64.b64encode(path.read_bytes()).decode()
         failed = record.get("outcome") not in (None, "ok")
         wide = " wide" if step == "accuse-de-reception" else ""  # the receipt as the portal showed it, full width
-        cards.append(f'<div class="step{wide}"><b>Étape {number} — {escape(_title(step))}</b>'
-                     f'{" <span class=echec>(échec)</span>" if failed else ""} '
-                     f'<span class="small">{_time(record.get("time"))}</span>'
-                     f'<img alt="{escape(_title(step))}" src="data:image/png;base64,{data}"></div>')
+        cards.append(
+            f'<div class="step{wide}"><b>Étape {number} — {escape(_title(step))}</b>'
+            f"{' <span class=echec>(échec)</span>' if failed else ''} "
+            f'<span class="small">{_time(record.get("time"))}</span>'
+            f'<img alt="{escape(_title(step))}" src="data:image/png;base64,{data}"></div>'
+        )
     if not cards:
         return "<h2>Étapes</h2><p>Aucune capture d'écran : l'exécution s'est arrêtée avant d'ouvrir le portail.</p>"
     return f'<h2>Étapes</h2><div class="steps">{"".join(cards)}</div>'
@@ -265,26 +320,35 @@ def _appendix(records: list[dict], folder: Path) -> str:
         if not name:
             continue
         title = FILE_TITLES.get(record.get("step", ""), _title(record.get("step", "")))
-        rows.append(f'<tr><td>{record["seq"]}</td><td>{escape(title)}</td><td>{escape(name)}</td>'
-                    f'<td class="hash">{escape(record.get("sha256", ""))}</td></tr>')
+        rows.append(
+            f"<tr><td>{record['seq']}</td><td>{escape(title)}</td><td>{escape(name)}</td>"
+            f'<td class="hash">{escape(record.get("sha256", ""))}</td></tr>'
+        )
         path = folder / name
         if record.get("step") == "fichier-declaration" and path.exists():
             # one record a block, wrapped at the page's edge, its continuation indented
             lines = path.read_bytes().decode("latin-1").split("\n")
-            raw = "".join(f"<div>{escape(line.removesuffix(chr(13))) or ' '}</div>"
-                          for line in (lines[:-1] if lines[-1] == "" else lines))
-    ebds = (f"""<h2>Enregistrements e-BDS déposés</h2>
+            raw = "".join(
+                f"<div>{escape(line.removesuffix(chr(13))) or ' '}</div>"
+                for line in (lines[:-1] if lines[-1] == "" else lines)
+            )
+    ebds = (
+        f"""<h2>Enregistrements e-BDS déposés</h2>
 <p>Le contenu exact du fichier envoyé au portail, ligne par ligne. Son empreinte SHA-256 (tableau ci-dessous) le
 désigne à l'octet près : un seul caractère changé donnerait une autre empreinte. Avec le préétabli téléchargé et la
 capture des totaux, elle prouve que le fichier déposé est bien celui-ci. Une ligne trop longue pour la page
-continue, en retrait, sur la suivante.</p><div class="records">{raw}</div>""" if raw else "")
+continue, en retrait, sur la suivante.</p><div class="records">{raw}</div>"""
+        if raw
+        else ""
+    )
     # a login's few hashes follow its steps; a filing's records start a page of their own
     return f"""<section class="{"appendix" if raw else ""}"><h1>Annexe — pièces et empreintes</h1>{ebds}
 <h2>Empreintes des pièces</h2>
 <p>Chaque étape est écrite dans manifest.jsonl avec l'empreinte SHA-256 de son fichier et celle de la ligne
 précédente (une chaîne) : modifier, retirer ou ajouter une pièce se voit. « damancom-bot audit verify
 {escape(folder.name)} » refait ces calculs.</p>
-<table class="files"><tr><td>Ligne</td><td>Pièce</td><td>Fichier</td><td>SHA-256</td></tr>{"".join(rows)}</table></section>"""
+<table class="files"><tr><td>Ligne</td><td>Pièce</td><td>Fichier</td><td>SHA-256</td></tr>{"".join(rows)}</table>
+</section>"""
 
 
 def build_html(folder: Path, outcome: tuple[int, str] | None = None, ended: datetime | None = None) -> str:
@@ -300,8 +364,9 @@ def build_html(folder: Path, outcome: tuple[int, str] | None = None, ended: date
 </body></html>"""
 
 
-def write_reports(folder: Path, page, outcome: tuple[int, str] | None = None, *, pdf: bool = True,
-                  ended: datetime | None = None) -> list[Path]:
+def write_reports(
+    folder: Path, page, outcome: tuple[int, str] | None = None, *, pdf: bool = True, ended: datetime | None = None
+) -> list[Path]:
     """Writes report.html, then (`pdf`) prints it to report.pdf in `page` (of a headless Chromium;
     the run's own page once the run is over: no new page to open). Filings keep a PDF as proof;
     a login needs none, and `report --pdf` prints one on demand."""
@@ -317,6 +382,11 @@ def print_pdf(folder: Path, page) -> Path:
     page.goto(html_path.resolve().as_uri())
     page.evaluate("title => { document.title = title; }", title_for(folder, html_path))  # read by audit verify
     pdf_path = folder / PDF_NAME
-    page.pdf(path=str(pdf_path), format="A4", print_background=True, prefer_css_page_size=True,
-             margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"})
+    page.pdf(
+        path=str(pdf_path),
+        format="A4",
+        print_background=True,
+        prefer_css_page_size=True,
+        margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"},
+    )
     return pdf_path

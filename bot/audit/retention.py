@@ -47,8 +47,9 @@ def run_folders(root: Path) -> list[RunFolder]:
 
 
 def _proves_filing(record) -> bool:
-    return bool(record.get("proof") or record.get("reference")
-                or str(record.get("step", "")).startswith("accuse-de-reception"))
+    return bool(
+        record.get("proof") or record.get("reference") or str(record.get("step", "")).startswith("accuse-de-reception")
+    )
 
 
 def months_before(moment: datetime, months: int) -> datetime:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from loguru import logger
 
-from bot.output.redact import scrub, scrub_markup
 from bot.output.playwright_fr import first_line
+from bot.output.redact import scrub, scrub_markup
 
 KIND = "instantane-portail"
 STEP = "instantane"
@@ -71,11 +71,13 @@ def strategies_found(page, selectors_dir: Path | None) -> list[dict]:
             continue
         elements = {}
         for element, strategies in spec.elements.items():
-            elements[element] = [{"strategy": locate.describe(s), "visible": _count(page, locate, s)}
-                                 for s in strategies]
+            elements[element] = [
+                {"strategy": locate.describe(s), "visible": _count(page, locate, s)} for s in strategies
+            ]
         here = all(any(s["visible"] == 1 for s in elements[e]) for e in spec.recognise)
-        screens.append({"screen": name, "label": spec.label, "recognised": here and bool(spec.recognise),
-                        "elements": elements})
+        screens.append(
+            {"screen": name, "label": spec.label, "recognised": here and bool(spec.recognise), "elements": elements}
+        )
     return screens
 
 
@@ -93,11 +95,19 @@ def keep(recorder, page, *, exit_code: int, message: str, selectors_dir: Path | 
         html_path = recorder.new_file(STEP, ".html")
         html_path.write_text(sanitized_html(page), encoding="utf-8")
         recorder.add_file(html_path, f"{STEP}-html", outcome="echec")
-        data = {"kind": KIND, "version": 1, "taken": recorder.now().isoformat(timespec="seconds"),
-                "account": recorder.account, "url": clean_url(page.url), "title": scrub(_title(page)),
-                "exit_code": int(exit_code), "message": scrub(message), "html": html_path.name,
-                "screenshot": recorder.shots[-1].name if recorder.shots else None,
-                "screens": strategies_found(page, selectors_dir)}
+        data = {
+            "kind": KIND,
+            "version": 1,
+            "taken": recorder.now().isoformat(timespec="seconds"),
+            "account": recorder.account,
+            "url": clean_url(page.url),
+            "title": scrub(_title(page)),
+            "exit_code": int(exit_code),
+            "message": scrub(message),
+            "html": html_path.name,
+            "screenshot": recorder.shots[-1].name if recorder.shots else None,
+            "screens": strategies_found(page, selectors_dir),
+        }
         json_path = recorder.new_file(STEP, ".json")
         json_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         recorder.add_file(json_path, STEP, outcome="echec")

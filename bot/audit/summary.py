@@ -105,11 +105,15 @@ def _table(root: Path, lines: list[Line], nothing: str) -> str:
             links.append(f'<a href="{escape(line.folder.relative_to(root).as_posix())}/">dossier</a>')
         css = "ok" if line.code == 0 else ("vide" if line.code is None else "echec")
         result = nothing if line.folder is None else outcome_fr(line.code)
-        rows.append(f"<tr class='{css}'><td>{escape(line.account)}</td><td>{escape(line.identifier)}</td>"
-                    f"<td>{escape(result)}</td><td>{escape(line.message)}</td>"
-                    f"<td>{escape(line.started or '—')}</td><td>{' · '.join(links) or '—'}</td></tr>")
-    return ("<table><tr><th>Compte</th><th>Identifiant</th><th>Résultat</th><th>Message</th><th>Début</th>"
-            f"<th>Rapport</th></tr>{''.join(rows)}</table>")
+        rows.append(
+            f"<tr class='{css}'><td>{escape(line.account)}</td><td>{escape(line.identifier)}</td>"
+            f"<td>{escape(result)}</td><td>{escape(line.message)}</td>"
+            f"<td>{escape(line.started or '—')}</td><td>{' · '.join(links) or '—'}</td></tr>"
+        )
+    return (
+        "<table><tr><th>Compte</th><th>Identifiant</th><th>Résultat</th><th>Message</th><th>Début</th>"
+        f"<th>Rapport</th></tr>{''.join(rows)}</table>"
+    )
 
 
 def summary_page(environ, recordings: Path, period: str | None) -> Path:
@@ -124,6 +128,9 @@ def summary_page(environ, recordings: Path, period: str | None) -> Path:
     every = all_accounts(environ)
     if not every:
         raise BadInput("Aucun compte configuré : créez le fichier des comptes (comptes.toml, ou DAMANCOM_ACCOUNTS).")
-    return write_summary(recordings, period,
-                         [line_of(recordings, a.name, a.identifier, period, "declaration") for a in every],
-                         [line_of(recordings, a.name, a.identifier, period, "connexion") for a in every])
+    return write_summary(
+        recordings,
+        period,
+        [line_of(recordings, a.name, a.identifier, period, "declaration") for a in every],
+        [line_of(recordings, a.name, a.identifier, period, "connexion") for a in every],
+    )

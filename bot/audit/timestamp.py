@@ -45,12 +45,14 @@ class Stamp:
 
 
 def request_bytes(digest: bytes, nonce: int) -> bytes:
-    return tsp.TimeStampReq({
-        "version": "v1",
-        "message_imprint": {"hash_algorithm": {"algorithm": "sha256"}, "hashed_message": digest},
-        "nonce": nonce,
-        "cert_req": True,
-    }).dump()
+    return tsp.TimeStampReq(
+        {
+            "version": "v1",
+            "message_imprint": {"hash_algorithm": {"algorithm": "sha256"}, "hashed_message": digest},
+            "nonce": nonce,
+            "cert_req": True,
+        }
+    ).dump()
 
 
 def request(url: str, digest: bytes, timeout: float = TIMEOUT) -> bytes:
@@ -59,8 +61,9 @@ def request(url: str, digest: bytes, timeout: float = TIMEOUT) -> bytes:
     import urllib.request
 
     nonce = secrets.randbits(63)
-    post = urllib.request.Request(url, data=request_bytes(digest, nonce),
-                                  headers={"Content-Type": "application/timestamp-query"})
+    post = urllib.request.Request(
+        url, data=request_bytes(digest, nonce), headers={"Content-Type": "application/timestamp-query"}
+    )
     try:
         with urllib.request.urlopen(post, timeout=timeout) as answer:
             data = answer.read(MAX_ANSWER + 1)
@@ -103,8 +106,10 @@ def _check(data: bytes, digest: bytes, nonce: int | None, trusted: list) -> Stam
     info = tsp.TSTInfo.load(tst_bytes)
     imprint = info["message_imprint"]
     if imprint["hash_algorithm"]["algorithm"].native != "sha256" or imprint["hashed_message"].native != digest:
-        raise TimestampInvalid("l'horodatage porte sur une autre empreinte que la dernière ligne du manifeste "
-                               "(manifeste modifié après l'horodatage)")
+        raise TimestampInvalid(
+            "l'horodatage porte sur une autre empreinte que la dernière ligne du manifeste "
+            "(manifeste modifié après l'horodatage)"
+        )
     if nonce is not None and info["nonce"].native != nonce:
         raise TimestampInvalid("réponse d'horodatage rejouée (nonce différent)")
     signer = signed["signer_infos"][0]
@@ -112,12 +117,16 @@ def _check(data: bytes, digest: bytes, nonce: int | None, trusted: list) -> Stam
     attrs = {a["type"].native: a["values"][0] for a in signer["signed_attrs"]}
     if attrs.get("content_type") is None or attrs["content_type"].native != "tst_info":
         raise TimestampInvalid("attributs signés incomplets")
-    if attrs.get("message_digest") is None or attrs["message_digest"].native != hashlib.new(hash_name, tst_bytes).digest():
+    if (
+        attrs.get("message_digest") is None
+        or attrs["message_digest"].native != hashlib.new(hash_name, tst_bytes).digest()
+    ):
         raise TimestampInvalid("le contenu de l'horodatage ne correspond pas à sa signature")
     cert = _signing_certificate(signed, signer)
     signed_bytes = signer["signed_attrs"].untag().dump()
-    _verify_signature(cert.public_key(), signer["signature"].native, signed_bytes, hash_name,
-                      signer["signature_algorithm"])
+    _verify_signature(
+        cert.public_key(), signer["signature"].native, signed_bytes, hash_name, signer["signature_algorithm"]
+    )
     try:
         usages = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
     except x509.ExtensionNotFound:
@@ -141,7 +150,7 @@ def _signing_certificate(signed, signer):
             continue
         cert = choice.chosen
         if sid.name == "issuer_and_serial_number":
-            match = (cert.issuer == sid.chosen["issuer"] and cert.serial_number == sid.chosen["serial_number"].native)
+            match = cert.issuer == sid.chosen["issuer"] and cert.serial_number == sid.chosen["serial_number"].native
         else:
             match = cert.key_identifier == sid.chosen.native
         if match:
@@ -155,8 +164,11 @@ def _verify_signature(key, signature: bytes, data: bytes, hash_name: str, algori
 
     try:
         if isinstance(key, rsa.RSAPublicKey):
-            pad = padding.PSS(padding.MGF1(_hash(hash_name)), padding.PSS.AUTO) \
-                if algorithm["algorithm"].native == "rsassa_pss" else padding.PKCS1v15()
+            pad = (
+                padding.PSS(padding.MGF1(_hash(hash_name)), padding.PSS.AUTO)
+                if algorithm["algorithm"].native == "rsassa_pss"
+                else padding.PKCS1v15()
+            )
             key.verify(signature, data, pad, _hash(hash_name))
         elif isinstance(key, ec.EllipticCurvePublicKey):
             key.verify(signature, data, ec.ECDSA(_hash(hash_name)))
@@ -197,6 +209,10 @@ def load_trusted(path: str | None) -> list:
 
     try:
         data = open(path, "rb").read(1 << 20)
-        return x509.load_pem_x509_certificates(data) if b"-----BEGIN" in data else [x509.load_der_x509_certificate(data)]
+        return (
+            x509.load_pem_x509_certificates(data) if b"-----BEGIN" in data else [x509.load_der_x509_certificate(data)]
+        )
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"DAMANCOM_TSA_CERT : certificat illisible « {path[:200]} » ({type(exc).__name__}).") from None
+        raise ConfigError(
+            f"DAMANCOM_TSA_CERT : certificat illisible « {path[:200]} » ({type(exc).__name__})."
+        ) from None

@@ -46,8 +46,10 @@ def examine(folder: Path, *, ledger_dir: Path | None = None, trusted: list | Non
     try:
         raw = (folder / NAME).read_bytes()
     except OSError:
-        problems.append(f"Aucun manifeste ({NAME}) lisible dans {folder} : ce n'est pas un dossier d'exécution, "
-                        "ou il a été supprimé.")
+        problems.append(
+            f"Aucun manifeste ({NAME}) lisible dans {folder} : ce n'est pas un dossier d'exécution, "
+            "ou il a été supprimé."
+        )
         return verdict
     try:
         lines = raw.decode("utf-8").splitlines()
@@ -72,12 +74,12 @@ def examine(folder: Path, *, ledger_dir: Path | None = None, trusted: list | Non
     return verdict
 
 
-_UNJOURNALED = ("Journal des exécutions non consulté : un dossier entièrement réécrit, horodatage supprimé, "
-                "ne se verrait pas.")
+_UNJOURNALED = (
+    "Journal des exécutions non consulté : un dossier entièrement réécrit, horodatage supprimé, ne se verrait pas."
+)
 
 
-def _journal(folder: Path, records: list[dict], fin: dict | None, state: Path, problems: list[str],
-             notes: list[str]):
+def _journal(folder: Path, records: list[dict], fin: dict | None, state: Path, problems: list[str], notes: list[str]):
     """What this computer noted when the run wrote the folder: a rewrite, or a stamp deleted, shows."""
     from bot.audit import journal
 
@@ -90,31 +92,44 @@ def _journal(folder: Path, records: list[dict], fin: dict | None, state: Path, p
         problems.append(f"Journal des exécutions {state / journal.FILE} illisible : comparaison impossible.")
         return None
     if entry is None:
-        notes.append("Exécution inconnue du journal des exécutions de cet ordinateur (faite ailleurs, ou par une "
-                     "version plus ancienne du bot) : un dossier entièrement réécrit, horodatage supprimé, "
-                     "ne se verrait pas.")
+        notes.append(
+            "Exécution inconnue du journal des exécutions de cet ordinateur (faite ailleurs, ou par une "
+            "version plus ancienne du bot) : un dossier entièrement réécrit, horodatage supprimé, "
+            "ne se verrait pas."
+        )
         return None
     if entry.first_hash != records[0]["_hash"]:
-        problems.append("La première ligne du manifeste n'est plus celle que l'exécution a écrite "
-                        "(journal des exécutions) : manifeste réécrit.")
+        problems.append(
+            "La première ligne du manifeste n'est plus celle que l'exécution a écrite "
+            "(journal des exécutions) : manifeste réécrit."
+        )
     if entry.tsa and _text(records[0].get("tsa")) != entry.tsa:
-        problems.append(f"L'exécution a demandé un horodatage à {entry.tsa} (journal des exécutions) ; "
-                        "son manifeste ne le dit plus : manifeste réécrit.")
+        problems.append(
+            f"L'exécution a demandé un horodatage à {entry.tsa} (journal des exécutions) ; "
+            "son manifeste ne le dit plus : manifeste réécrit."
+        )
     if entry.final_hash is None:
         if fin is not None:
-            problems.append("Le journal des exécutions ne note aucune fin pour cette exécution (interrompue), "
-                            "son manifeste en a une : ligne de fin ajoutée.")
+            problems.append(
+                "Le journal des exécutions ne note aucune fin pour cette exécution (interrompue), "
+                "son manifeste en a une : ligne de fin ajoutée."
+            )
     elif fin is not None and entry.final_hash != fin["_hash"]:
-        problems.append("La ligne de fin du manifeste n'est plus celle que l'exécution a écrite "
-                        "(journal des exécutions) : manifeste réécrit.")
+        problems.append(
+            "La ligne de fin du manifeste n'est plus celle que l'exécution a écrite "
+            "(journal des exécutions) : manifeste réécrit."
+        )
     if entry.stamped and not (folder / TIMESTAMP_NAME).exists():
-        problems.append(f"Horodatage supprimé : le journal des exécutions note que cette exécution a été "
-                        f"horodatée par {entry.tsa}, mais {TIMESTAMP_NAME} est absent.")
+        problems.append(
+            f"Horodatage supprimé : le journal des exécutions note que cette exécution a été "
+            f"horodatée par {entry.tsa}, mais {TIMESTAMP_NAME} est absent."
+        )
     return entry
 
 
-def _printed_report(folder: Path, records: list[dict], fin: dict | None, entry, problems: list[str],
-                    notes: list[str]) -> None:
+def _printed_report(
+    folder: Path, records: list[dict], fin: dict | None, entry, problems: list[str], notes: list[str]
+) -> None:
     """A report.pdf the manifest does not list (printed after the run) must be this run's."""
     from bot.audit.pdf_mark import read_mark
     from bot.audit.report import HTML_NAME, PDF_NAME
@@ -129,8 +144,9 @@ def _printed_report(folder: Path, records: list[dict], fin: dict | None, entry, 
         except OSError:
             same = False
         if not same:
-            problems.append(f"{PDF_NAME} n'est pas celui imprimé pour cette exécution (journal des exécutions) : "
-                            "remplacé.")
+            problems.append(
+                f"{PDF_NAME} n'est pas celui imprimé pour cette exécution (journal des exécutions) : remplacé."
+            )
         return
     try:
         mark = read_mark(pdf)
@@ -138,15 +154,21 @@ def _printed_report(folder: Path, records: list[dict], fin: dict | None, entry, 
         mark = None
     html_hash = _text(listed.get(HTML_NAME))[:16]
     if mark is None:
-        problems.append(f"{PDF_NAME} ne dit pas de quelle exécution il est, et le manifeste ne le liste pas : "
-                        "il vient d'ailleurs. Retirez-le ; « damancom-bot report --pdf » réimprime celui de "
-                        "cette exécution.")
+        problems.append(
+            f"{PDF_NAME} ne dit pas de quelle exécution il est, et le manifeste ne le liste pas : "
+            "il vient d'ailleurs. Retirez-le ; « damancom-bot report --pdf » réimprime celui de "
+            "cette exécution."
+        )
     elif mark[0] != _text(records[0].get("run_id")) or mark[1] != html_hash:
-        problems.append(f"{PDF_NAME} est le rapport d'une autre exécution ({mark[0]}) ou d'un autre "
-                        f"{HTML_NAME} : il n'a pas été écrit par celle-ci.")
+        problems.append(
+            f"{PDF_NAME} est le rapport d'une autre exécution ({mark[0]}) ou d'un autre "
+            f"{HTML_NAME} : il n'a pas été écrit par celle-ci."
+        )
     else:
-        notes.append(f"{PDF_NAME} imprimé après l'exécution : il dit rendre son {HTML_NAME} ; ni le manifeste "
-                     "ni l'horodatage ne couvrent son contenu.")
+        notes.append(
+            f"{PDF_NAME} imprimé après l'exécution : il dit rendre son {HTML_NAME} ; ni le manifeste "
+            "ni l'horodatage ne couvrent son contenu."
+        )
 
 
 def _chain(folder: Path, lines: list[str], problems: list[str]) -> list[dict]:
@@ -162,11 +184,15 @@ def _chain(folder: Path, lines: list[str], problems: list[str]) -> list[dict]:
             continue
         seq = record.get("seq")
         if seq != expected_seq:
-            problems.append(f"Ligne {number} du manifeste déplacée : on attendait l'étape n° {expected_seq}, "
-                            f"on trouve la n° {json.dumps(seq)[:20]}.")
+            problems.append(
+                f"Ligne {number} du manifeste déplacée : on attendait l'étape n° {expected_seq}, "
+                f"on trouve la n° {json.dumps(seq)[:20]}."
+            )
         elif record.get("prev") != prev:
-            problems.append(f"Ligne {number} du manifeste : la chaîne d'empreintes est rompue (ligne modifiée, "
-                            "ou ligne précédente modifiée ou supprimée).")
+            problems.append(
+                f"Ligne {number} du manifeste : la chaîne d'empreintes est rompue (ligne modifiée, "
+                "ou ligne précédente modifiée ou supprimée)."
+            )
         expected_seq = (seq if isinstance(seq, int) and not isinstance(seq, bool) else expected_seq) + 1
         prev = sha256_text(line)
         record["_hash"] = prev
@@ -197,8 +223,15 @@ def _files_of(record: dict, number: int, problems: list[str]) -> dict[str, str]:
     clean = {}
     for name, digest in files:
         # A plain name in this folder: a forged line must not make verify read (and vouch for) other files.
-        if not isinstance(name, str) or not isinstance(digest, str) or not name or "/" in name or "\\" in name \
-                or name in (".", "..") or name == NAME:
+        if (
+            not isinstance(name, str)
+            or not isinstance(digest, str)
+            or not name
+            or "/" in name
+            or "\\" in name
+            or name in (".", "..")
+            or name == NAME
+        ):
             problems.append(f"Ligne {number} du manifeste : nom de fichier ou empreinte invalide (modifiée).")
             continue
         clean[name] = digest
@@ -224,24 +257,36 @@ def _identity(folder: Path, records: list[dict], problems: list[str], notes: lis
         problems.append("La première ligne du manifeste ne dit pas quelle exécution c'est (numéro, compte, période).")
         return
     if not folder.name.endswith(f"-{run_id}"):
-        problems.append(f"Le dossier « {folder.name} » ne correspond pas à l'exécution {run_id} de son manifeste "
-                        "(dossiers échangés ou renommés).")
+        problems.append(
+            f"Le dossier « {folder.name} » ne correspond pas à l'exécution {run_id} de son manifeste "
+            "(dossiers échangés ou renommés)."
+        )
     started = _when(first.get("time"))
-    stamp = folder.name[:-len(run_id) - 1] if folder.name.endswith(f"-{run_id}") else ""
+    stamp = folder.name[: -len(run_id) - 1] if folder.name.endswith(f"-{run_id}") else ""
     try:
         named = datetime.strptime(stamp, "%Y%m%d-%H%M%S")
     except ValueError:
         named = None
-    if named is None or started is None or not timedelta(0) <= started.replace(tzinfo=None) - named <= timedelta(seconds=5):
-        problems.append("L'heure du nom du dossier ne correspond pas à l'heure de début du manifeste "
-                        "(dossier renommé, ou heures modifiées).")
+    if (
+        named is None
+        or started is None
+        or not timedelta(0) <= started.replace(tzinfo=None) - named <= timedelta(seconds=5)
+    ):
+        problems.append(
+            "L'heure du nom du dossier ne correspond pas à l'heure de début du manifeste "
+            "(dossier renommé, ou heures modifiées)."
+        )
     if _PERIOD.fullmatch(folder.parent.name):  # inside recordings/<account>/<period>/
         if folder.parent.name != period:
-            problems.append(f"Le dossier est rangé sous la période {folder.parent.name}, mais son manifeste est celui "
-                            f"de la période {period} (dossier déplacé).")
+            problems.append(
+                f"Le dossier est rangé sous la période {folder.parent.name}, mais son manifeste est celui "
+                f"de la période {period} (dossier déplacé)."
+            )
         if folder.parent.parent.name != safe_name(account):
-            problems.append(f"Le dossier est rangé sous le compte {folder.parent.parent.name}, mais son manifeste est "
-                            f"celui du compte {account} (dossier déplacé).")
+            problems.append(
+                f"Le dossier est rangé sous le compte {folder.parent.parent.name}, mais son manifeste est "
+                f"celui du compte {account} (dossier déplacé)."
+            )
     else:
         notes.append("Emplacement non vérifié : le dossier a été copié hors de recordings/<compte>/<période>/.")
 
@@ -255,8 +300,9 @@ def _times(records: list[dict], problems: list[str]) -> None:
         problems.append("Les heures du manifeste ne se suivent pas (lignes ou heures modifiées).")
 
 
-def _ledger(folder: Path, records: list[dict], fin: dict | None, state: Path, problems: list[str],
-            notes: list[str]) -> None:
+def _ledger(
+    folder: Path, records: list[dict], fin: dict | None, state: Path, problems: list[str], notes: list[str]
+) -> None:
     """The ledger (state dir) records each scheduled attempt's folder, outcome and the receipt reference."""
     path = state / "ledger.sqlite"
     if not path.is_file():
@@ -265,31 +311,47 @@ def _ledger(folder: Path, records: list[dict], fin: dict | None, state: Path, pr
     first = records[0]
     try:
         with sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True) as db:
-            attempts = [row for row in db.execute("SELECT account, period, exit_code, audit_folder FROM attempts")
-                        if row[3] and Path(row[3]).name == folder.name]
+            attempts = [
+                row
+                for row in db.execute("SELECT account, period, exit_code, audit_folder FROM attempts")
+                if row[3] and Path(row[3]).name == folder.name
+            ]
             receipts = {(a, p): r for a, p, r in db.execute("SELECT account, period, receipt FROM periods")}
     except sqlite3.Error:
         problems.append(f"Registre {path} illisible : comparaison impossible.")
         return
     for account, period, exit_code, _ in attempts:
         if (account, period) != (first.get("account"), first.get("period")):
-            problems.append(f"Le registre range cette exécution sous {account} / {period}, son manifeste sous "
-                            f"{_text(first.get('account'))} / {_text(first.get('period'))}.")
+            problems.append(
+                f"Le registre range cette exécution sous {account} / {period}, son manifeste sous "
+                f"{_text(first.get('account'))} / {_text(first.get('period'))}."
+            )
         if fin is not None and exit_code is not None and exit_code != fin.get("exit_code"):
-            problems.append(f"Le registre note le code de sortie {exit_code} pour cette exécution, son manifeste "
-                            f"{_text(fin.get('exit_code'))} (résultat modifié).")
+            problems.append(
+                f"Le registre note le code de sortie {exit_code} pour cette exécution, son manifeste "
+                f"{_text(fin.get('exit_code'))} (résultat modifié)."
+            )
     if not attempts:
         notes.append("Exécution absente du registre (lancée à la main) : résultat non comparé.")
     claimed = [r.get("reference") for r in records if r.get("reference")]
     if claimed:
         kept = receipts.get((first.get("account"), first.get("period")))
         if kept != claimed[-1]:
-            problems.append(f"Accusé de réception {_text(claimed[-1])} dans le manifeste, "
-                            f"{kept or 'aucun'} dans le registre pour cette période.")
+            problems.append(
+                f"Accusé de réception {_text(claimed[-1])} dans le manifeste, "
+                f"{kept or 'aucun'} dans le registre pour cette période."
+            )
 
 
-def _timestamp(folder: Path, records: list[dict], fin: dict | None, lines: list[str], problems: list[str],
-               notes: list[str], trusted) -> None:
+def _timestamp(
+    folder: Path,
+    records: list[dict],
+    fin: dict | None,
+    lines: list[str],
+    problems: list[str],
+    notes: list[str],
+    trusted,
+) -> None:
     from bot.audit import timestamp
 
     token_path = folder / TIMESTAMP_NAME
@@ -297,13 +359,17 @@ def _timestamp(folder: Path, records: list[dict], fin: dict | None, lines: list[
     if not token_path.exists():
         last = records[-1]
         if last.get("step") == TIMESTAMP_STEP:
-            notes.append(f"Sans horodatage : l'autorité ({_text(last.get('tsa'))}) était injoignable. Rien ne prouve "
-                         "la date ni l'absence de réécriture complète du dossier.")
+            notes.append(
+                f"Sans horodatage : l'autorité ({_text(last.get('tsa'))}) était injoignable. Rien ne prouve "
+                "la date ni l'absence de réécriture complète du dossier."
+            )
         elif asked:
             problems.append(f"Horodatage manquant ({TIMESTAMP_NAME}) alors qu'il a été demandé à {asked} (supprimé ?).")
         else:
-            notes.append("Sans horodatage (bac à sable ou désactivé) : seule la cohérence interne est vérifiée ; "
-                         "un dossier entièrement réécrit ne se verrait pas.")
+            notes.append(
+                "Sans horodatage (bac à sable ou désactivé) : seule la cohérence interne est vérifiée ; "
+                "un dossier entièrement réécrit ne se verrait pas."
+            )
         return
     if fin is None:
         return
@@ -314,13 +380,20 @@ def _timestamp(folder: Path, records: list[dict], fin: dict | None, lines: list[
         return
     ended = _when(fin.get("time"))
     if ended is not None and not timedelta(0) <= stamp.time - ended <= FIN_TO_STAMP:
-        problems.append(f"L'horodatage date du {stamp.shown_time}, la fin du manifeste de {ended:%d/%m/%Y %H:%M:%S} : "
-                        "les heures du manifeste ont été modifiées.")
+        problems.append(
+            f"L'horodatage date du {stamp.shown_time}, la fin du manifeste de {ended:%d/%m/%Y %H:%M:%S} : "
+            "les heures du manifeste ont été modifiées."
+        )
     if trusted and not stamp.trusted:
         problems.append(f"Horodatage signé par une autorité autre que celle de DAMANCOM_TSA_CERT : {stamp.authority}.")
-    notes.append(f"Horodaté le {stamp.shown_time} par {stamp.authority}"
-                 + (" (autorité reconnue)." if stamp.trusted else
-                    " : vérifiez que cette autorité est bien celle configurée (DAMANCOM_TSA_CERT)."))
+    notes.append(
+        f"Horodaté le {stamp.shown_time} par {stamp.authority}"
+        + (
+            " (autorité reconnue)."
+            if stamp.trusted
+            else " : vérifiez que cette autorité est bien celle configurée (DAMANCOM_TSA_CERT)."
+        )
+    )
 
 
 def _when(value) -> datetime | None:

@@ -22,6 +22,9 @@ def run(args, env) -> int:
     answer = Mailbox().offer_answer(args.answer, "commande")  # refused here, before any run sees it
     account, folder, _ = find_waiting(env, args.account, phase="question")
     taken = deliver(folder / dropbox.ANSWER_FILE, {"answer": answer})
-    env.say(f"Réponse remise à la connexion en cours du compte {account}." if taken else
-            f"Réponse déposée pour le compte {account} : la connexion la prendra dès qu'elle le pourra.")
+    env.say(
+        f"Réponse remise à la connexion en cours du compte {account}."
+        if taken
+        else f"Réponse déposée pour le compte {account} : la connexion la prendra dès qu'elle le pourra."
+    )
     return ExitCode.OK

@@ -9,10 +9,14 @@ HELP = "Ouvre le tableau de bord dans votre navigateur (sur cet ordinateur seule
 
 
 def add_options(parser) -> None:
-    parser.add_argument("--no-browser", action="store_true",
-                        help="n'ouvre pas le navigateur : affiche seulement l'adresse de la page")
-    parser.add_argument("--install-shortcut", action="store_true",
-                        help="crée un raccourci « Damancom - tableau de bord » sur le bureau et dans le menu")
+    parser.add_argument(
+        "--no-browser", action="store_true", help="n'ouvre pas le navigateur : affiche seulement l'adresse de la page"
+    )
+    parser.add_argument(
+        "--install-shortcut",
+        action="store_true",
+        help="crée un raccourci « Damancom - tableau de bord » sur le bureau et dans le menu",
+    )
 
 
 def run(args, env) -> int:
@@ -33,8 +37,9 @@ def run(args, env) -> int:
     try:
         server = DashboardServer(Dashboard(env.environ, env.cwd), int(raw or 0))
     except OSError:
-        raise ConfigError(f"Le port {raw} est déjà utilisé : choisissez-en un autre (DAMANCOM_APP_PORT) ou "
-                          "videz la variable.") from None
+        raise ConfigError(
+            f"Le port {raw} est déjà utilisé : choisissez-en un autre (DAMANCOM_APP_PORT) ou videz la variable."
+        ) from None
     from bot.app import pages
     from bot.system.waiting import SlicedEvent
 

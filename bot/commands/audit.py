@@ -29,19 +29,29 @@ def run(args, env) -> int:
         except (OSError, ValueError):
             is_run = False
         if not is_run and not _exists(folder):  # a typo in the path: nothing was altered
-            raise BadInput(f"Le dossier « {str(folder)[:200]} » n'existe pas. Vérifiez le chemin (la commande "
-                           "« damancom-bot report --last » montre celui de la dernière exécution).")
+            raise BadInput(
+                f"Le dossier « {str(folder)[:200]} » n'existe pas. Vérifiez le chemin (la commande "
+                "« damancom-bot report --last » montre celui de la dernière exécution)."
+            )
         if not is_run:
-            raise BadInput(f"« {str(folder)[:200]} » n'est pas un dossier d'exécution (aucun fichier manifest.jsonl). "
-                           "Indiquez un dossier de recordings/<compte>/<période>/.")
+            raise BadInput(
+                f"« {str(folder)[:200]} » n'est pas un dossier d'exécution (aucun fichier manifest.jsonl). "
+                "Indiquez un dossier de recordings/<compte>/<période>/."
+            )
         from bot.audit.timestamp import load_trusted
         from bot.settings.config import state_dir
 
-        verdict = examine(folder, ledger_dir=state_dir(env.environ),
-                          trusted=load_trusted((env.environ.get("DAMANCOM_TSA_CERT") or "").strip()))
+        verdict = examine(
+            folder,
+            ledger_dir=state_dir(env.environ),
+            trusted=load_trusted((env.environ.get("DAMANCOM_TSA_CERT") or "").strip()),
+        )
         if not verdict.problems:
-            env.say(f"Dossier intact : {folder} (empreintes, chaîne du manifeste, identité de l'exécution"
-                    + (", horodatage" if (folder / TIMESTAMP_NAME).exists() else "") + " vérifiés).")
+            env.say(
+                f"Dossier intact : {folder} (empreintes, chaîne du manifeste, identité de l'exécution"
+                + (", horodatage" if (folder / TIMESTAMP_NAME).exists() else "")
+                + " vérifiés)."
+            )
         else:
             env.say(f"Dossier ALTÉRÉ : {folder}")
             for problem in verdict.problems:
@@ -67,8 +77,10 @@ def _prune(args, env) -> int:
 
     for run in (r for r in run_folders(settings.recordings) if r.damaged):  # never deleted: a person looks
         env.say(f"conservé, dossier abîmé ({run.damaged}) : {run.path}")
-    env.say(f"{len(deleted)} dossier(s) de plus de {settings.retention_months} mois {verb}(s) ; "
-            f"{len(protected)} conservé(s).")
+    env.say(
+        f"{len(deleted)} dossier(s) de plus de {settings.retention_months} mois {verb}(s) ; "
+        f"{len(protected)} conservé(s)."
+    )
     return ExitCode.OK
 
 

@@ -18,15 +18,20 @@ def add_options(parser) -> None:
 
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     actions.required = True
-    check = actions.add_parser("check", help="vérifie un fichier de déclaration (DS_….txt)",
-                               description="Vérifie un fichier de déclaration e-BDS avant tout envoi.")
+    check = actions.add_parser(
+        "check",
+        help="vérifie un fichier de déclaration (DS_….txt)",
+        description="Vérifie un fichier de déclaration e-BDS avant tout envoi.",
+    )
     check.add_argument("file", nargs="?", help="le fichier de déclaration (DS_….txt)")
     check.add_argument("--preetabli", help="le préétabli de la période (fichier reçu de la CNSS)")
     check.add_argument("--period", help="la période attendue, AAAA-MM")
     check.add_argument("--affiliate", help="le numéro d'affiliation attendu (7 chiffres)")
-    build = actions.add_parser("build", help="construit la déclaration depuis le préétabli et les salaires",
-                               description="Construit la déclaration e-BDS depuis le préétabli et le fichier des "
-                                           "salaires (CSV).")
+    build = actions.add_parser(
+        "build",
+        help="construit la déclaration depuis le préétabli et les salaires",
+        description="Construit la déclaration e-BDS depuis le préétabli et le fichier des salaires (CSV).",
+    )
     build.add_argument("--preetabli", help="le préétabli de la période (fichier reçu de la CNSS)")
     build.add_argument("--salaries", help="le fichier CSV des salaires")
     build.add_argument("--out", default=".", help="le dossier où écrire le fichier (défaut : ici)")
@@ -79,12 +84,19 @@ def _check(args, env) -> int:
     if args.period and not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", args.period):
         raise BadInput(f"--period « {args.period[:20]} » invalide : attendu AAAA-MM, par exemple 2026-10.")
     if args.affiliate and not re.fullmatch(r"[0-9]{7}", args.affiliate):
-        raise BadInput(f"--affiliate « {args.affiliate[:20]} » invalide : attendu les 7 chiffres du numéro d'affiliation.")
+        raise BadInput(
+            f"--affiliate « {args.affiliate[:20]} » invalide : attendu les 7 chiffres du numéro d'affiliation."
+        )
     preetabli = _read(env.path(args.preetabli), "Préétabli") if args.preetabli else None
     if not args.file:
         raise BadInput("Indiquez le fichier à vérifier : damancom-bot bds check DS_1234567_102026.txt")
-    found = inspect(_read(env.path(args.file), "Fichier"), preetabli=preetabli, affiliate=args.affiliate,
-                    period=args.period, caps=caps(env.environ))
+    found = inspect(
+        _read(env.path(args.file), "Fichier"),
+        preetabli=preetabli,
+        affiliate=args.affiliate,
+        period=args.period,
+        caps=caps(env.environ),
+    )
     if found.warning_count:
         env.say(f"{found.warning_count} avertissement(s) dans {args.file} (à vérifier ; ils n'empêchent pas l'envoi) :")
         _say_list(env, [str(w) for w in found.warnings], found.more_warnings, "avertissement(s)")
@@ -105,22 +117,27 @@ def _build(args, env) -> int:
 
     preetabli = _read(env.path(args.preetabli), "Préétabli") if args.preetabli else None
     if not preetabli or not args.salaries:
-        raise BadInput("Indiquez le préétabli et les salaires : damancom-bot bds build --preetabli FICHIER "
-                       "--salaries salaires.csv")
+        raise BadInput(
+            "Indiquez le préétabli et les salaires : damancom-bot bds build --preetabli FICHIER --salaries salaires.csv"
+        )
     header = next((r for r in parse(preetabli) if r.type == "A01" and len(r.raw) == 260), None)
     if header is None:
         raise BadInput(f"« {args.preetabli} » n'est pas un préétabli (pas d'enregistrement A01).")
     target = _target(env.path(args.out), "")  # a missing --out is said before any work
-    built = build_declaration(preetabli, read_limited(env.path(args.salaries), "Fichier des salaires"),
-                              cap_for(header.text("L_Periode"), caps(env.environ)))
+    built = build_declaration(
+        preetabli,
+        read_limited(env.path(args.salaries), "Fichier des salaires"),
+        cap_for(header.text("L_Periode"), caps(env.environ)),
+    )
     target = _target(env.path(args.out), built.name)
     env.say(f"Fichier des salaires lu en {built.encoding}.")
     if built.changes:
         env.say(f"{len(built.changes)} nom(s) ou CIN écrit(s) dans l'alphabet du portail (A-Z, 0-9, espace, tiret) :")
         _say_list(env, built.changes, 0, "changement(s)")
     if built.warnings:
-        env.say(f"{len(built.warnings) + built.more_warnings} avertissement(s) (à vérifier ; ils n'empêchent pas "
-                "l'envoi) :")
+        env.say(
+            f"{len(built.warnings) + built.more_warnings} avertissement(s) (à vérifier ; ils n'empêchent pas l'envoi) :"
+        )
         _say_list(env, [str(w) for w in built.warnings], built.more_warnings, "avertissement(s)")
     _write(target, built.content)
     env.say(f"Déclaration écrite et vérifiée : {target}")
@@ -134,4 +151,6 @@ def _write(target, content: str) -> None:
         from bot.errors import StorageError
         from bot.output.system_fr import why
 
-        raise StorageError(f"Impossible d'écrire {target} ({why(exc)}). Choisissez un autre dossier avec --out.") from None
+        raise StorageError(
+            f"Impossible d'écrire {target} ({why(exc)}). Choisissez un autre dossier avec --out."
+        ) from None

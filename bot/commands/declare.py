@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import argparse
-from bot.exit_codes import ExitCode
 
 from bot.commands import options
+from bot.exit_codes import ExitCode
 
 HELP = "Dépose la déclaration d'une période (fichier e-BDS vérifié avant l'envoi) et garde l'accusé."
 ACCOUNT = "password"
@@ -14,14 +14,24 @@ ACCOUNT = "password"
 
 def add_options(parser) -> None:
     parser.add_argument("--period", required=True, metavar="AAAA-MM", help="la période, par exemple 2026-10")
-    parser.add_argument("--file", metavar="FICHIER",
-                        help="le fichier DS_….txt (par défaut : celui qui attend dans la boîte de dépôt)")
-    parser.add_argument("--headed", action="store_true",
-                        help="affiche le navigateur ; vous cliquez vous-même sur « Valider la déclaration »")
-    parser.add_argument("--verifier", action="store_true",
-                        help="se connecte même si la période est déjà déposée, pour le vérifier sur le portail")
-    parser.add_argument("--sans-confirmation", action="store_true",
-                        help="valide sans demander « Confirmer le dépôt ? » après les totaux")
+    parser.add_argument(
+        "--file", metavar="FICHIER", help="le fichier DS_….txt (par défaut : celui qui attend dans la boîte de dépôt)"
+    )
+    parser.add_argument(
+        "--headed",
+        action="store_true",
+        help="affiche le navigateur ; vous cliquez vous-même sur « Valider la déclaration »",
+    )
+    parser.add_argument(
+        "--verifier",
+        action="store_true",
+        help="se connecte même si la période est déjà déposée, pour le vérifier sur le portail",
+    )
+    parser.add_argument(
+        "--sans-confirmation",
+        action="store_true",
+        help="valide sans demander « Confirmer le dépôt ? » après les totaux",
+    )
     parser.add_argument("--unattended", action="store_true", help="sans surveillance (planificateur)")
     options.add_all(parser, "dépôt (fichier de chaque compte dans sa boîte de dépôt)")
     parser.add_argument("--result-json", help=argparse.SUPPRESS)
@@ -55,8 +65,10 @@ def declare_one(args, env, browser=None) -> int:
         """Before any channel opens and any login: a bad file or a period already filed costs no SMS."""
         path = env.path(args.file) if args.file else waiting_file(settings.state_dir, settings.account, args.period)
         if path is None:
-            raise BadInput(f"Aucun fichier de déclaration : indiquez --file, ou déposez-le dans "
-                           f"{inbox(settings.state_dir, settings.account, args.period)}.")
+            raise BadInput(
+                f"Aucun fichier de déclaration : indiquez --file, ou déposez-le dans "
+                f"{inbox(settings.state_dir, settings.account, args.period)}."
+            )
         if not path.is_file():
             raise BadInput(f"Fichier introuvable : {path}.")
         check_locally(path, args.period)
@@ -64,9 +76,11 @@ def declare_one(args, env, browser=None) -> int:
         if row is not None and row.state == DONE and not args.verifier:
             receipt = f", accusé de réception {row.receipt}" if row.receipt else ""
             when = f" (noté le {day(row.updated)})" if row.updated else ""
-            raise _AlreadyFiled(f"La déclaration {args.period} est déjà déposée{receipt}{when} : rien n'a été fait, "
-                                f"aucun SMS demandé. Pour le vérifier sur le portail : damancom-bot declare --period "
-                                f"{args.period} --verifier.")
+            raise _AlreadyFiled(
+                f"La déclaration {args.period} est déjà déposée{receipt}{when} : rien n'a été fait, "
+                f"aucun SMS demandé. Pour le vérifier sur le portail : damancom-bot declare --period "
+                f"{args.period} --verifier."
+            )
         chosen["path"] = path
 
     try:
@@ -76,19 +90,32 @@ def declare_one(args, env, browser=None) -> int:
         env.say(str(filed))
         return ExitCode.OK
     settings, path = setup.settings, chosen["path"]
-    task = FilingTask(path, args.period, Ledger(settings.state_dir), parse_plan(env.environ),
-                      assisted=not setup.headless,
-                      # with --all no terminal can say whose totals a « oui » is for
-                      confirm=not (args.unattended or args.sans_confirmation or args.all_accounts))
+    task = FilingTask(
+        path,
+        args.period,
+        Ledger(settings.state_dir),
+        parse_plan(env.environ),
+        assisted=not setup.headless,
+        # with --all no terminal can say whose totals a « oui » is for
+        confirm=not (args.unattended or args.sans_confirmation or args.all_accounts),
+    )
     env.say(f"Déclaration {args.period} avec {path.name} : connexion à {settings.url}.")
     result = run_recorded(args, setup, task=task, browser=browser)
     note_login(settings.state_dir, settings.account, result.summary, env.now())
-    write_result(args.result_json, 0, "declared", setup.recorder.folder, f"Accusé de réception {task.receipt}.",
-                 periods=result.summary.periods)
+    write_result(
+        args.result_json,
+        0,
+        "declared",
+        setup.recorder.folder,
+        f"Accusé de réception {task.receipt}.",
+        periods=result.summary.periods,
+    )
     console.login_summary(env, result, sandbox=console.on_this_computer(settings.url))
     if task.already_declared:
-        env.say(f"  La période {args.period} était déjà « Déclarée » : rien n'a été redéposé. "
-                f"Accusé de réception : {task.receipt}.")
+        env.say(
+            f"  La période {args.period} était déjà « Déclarée » : rien n'a été redéposé. "
+            f"Accusé de réception : {task.receipt}."
+        )
     else:
         env.say(f"  Déclaration {args.period} déposée. Accusé de réception : {task.receipt}.")
     return ExitCode.OK

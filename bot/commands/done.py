@@ -24,8 +24,9 @@ def run(args, env) -> int:
     if not account:
         raise BadInput("Quel compte ? Indiquez --account, ou DAMANCOM_IDENTIFIER dans le fichier .env.")
     ledger = Ledger(settings.state_dir)
-    if ledger.declared_elsewhere(account, args.period, parse_plan(env.environ).deadline(args.period), env.now(),
-                                 "filed_by_hand"):
+    if ledger.declared_elsewhere(
+        account, args.period, parse_plan(env.environ).deadline(args.period), env.now(), "filed_by_hand"
+    ):
         env.say(f"Période {args.period} du compte {account} notée « déclarée à la main » : le bot ne la tentera plus.")
     else:
         env.say(f"La période {args.period} du compte {account} était déjà notée comme faite : rien à changer.")

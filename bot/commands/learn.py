@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from bot.exit_codes import ExitCode
 
-HELP = ("Mode apprentissage : vous faites la connexion à la main dans le navigateur, le bot note les "
-        "éléments utilisés (jamais ce que vous tapez) et s'en sert ensuite.")
+HELP = (
+    "Mode apprentissage : vous faites la connexion à la main dans le navigateur, le bot note les "
+    "éléments utilisés (jamais ce que vous tapez) et s'en sert ensuite."
+)
 
 STEPS = [
     "1. Cliquez sur ce qui mène à la connexion par code SMS (« S'authentifier avec OTP » ; avant, « Mon compte » "
@@ -44,8 +46,10 @@ def run(args, env) -> int:
         except OSError as exc:
             from bot.output.system_fr import why
 
-            raise ConfigError(f"DAMANCOM_SELECTORS désigne « {wanted} », qui ne peut pas être créé ({why(exc)}). "
-                              "Choisissez un autre dossier.") from None
+            raise ConfigError(
+                f"DAMANCOM_SELECTORS désigne « {wanted} », qui ne peut pas être créé ({why(exc)}). "
+                "Choisissez un autre dossier."
+            ) from None
     settings = load_settings(env.environ, need_credentials=False, cwd=env.cwd)
     if not 10 <= args.wait <= 3600:
         raise ConfigError(f"--wait {args.wait} : attendu entre 10 et 3600 secondes.")
@@ -83,12 +87,19 @@ def run(args, env) -> int:
     lesson = learn.lesson_from(hands.events)
     if not lesson.elements:
         recorder.finish(ExitCode.NO_CODE, "Rien appris.")
-        raise CodeNotProvided("Aucun clic ni champ n'a été noté : rien n'a été appris. Relancez « damancom-bot learn » "
-                              "et faites la connexion dans la fenêtre du navigateur.")
+        raise CodeNotProvided(
+            "Aucun clic ni champ n'a été noté : rien n'a été appris. Relancez « damancom-bot learn » "
+            "et faites la connexion dans la fenêtre du navigateur."
+        )
     written = learn.write(lesson, folder, None)
-    recorder.finish(ExitCode.OK, f"Appris : {len(lesson.elements)} élément(s), {len(lesson.extra_steps)} étape(s) en plus.")
-    env.say(f"Appris : {', '.join(f'{s}.{e}' for s, e in lesson.elements)}"
-            + (f" ; {len(lesson.extra_steps)} étape(s) supplémentaire(s)" if lesson.extra_steps else "") + ".")
+    recorder.finish(
+        ExitCode.OK, f"Appris : {len(lesson.elements)} élément(s), {len(lesson.extra_steps)} étape(s) en plus."
+    )
+    env.say(
+        f"Appris : {', '.join(f'{s}.{e}' for s, e in lesson.elements)}"
+        + (f" ; {len(lesson.extra_steps)} étape(s) supplémentaire(s)" if lesson.extra_steps else "")
+        + "."
+    )
     env.say(f"Fichiers écrits dans {folder} : {', '.join(p.name for p in written)}.")
     if not settings.selectors_dir:
         env.say("La prochaine connexion les utilisera (dossier des sélecteurs appris, ou DAMANCOM_SELECTORS).")

@@ -4,23 +4,30 @@
 from __future__ import annotations
 
 import argparse
-from bot.exit_codes import ExitCode
 
 from bot.commands import options
+from bot.exit_codes import ExitCode
 
 HELP = "Connexion au vrai portail avec les réglages du fichier .env (code SMS donné par vous)."
 ACCOUNT = "password"
 
 
 def add_options(parser) -> None:
-    parser.add_argument("--headed", action="store_true",
-                        help="affiche le navigateur : vous pouvez y saisir le code vous-même")
-    parser.add_argument("--unattended", action="store_true",
-                        help="exécution sans surveillance : demande « damancom-bot ready » avant tout SMS")
+    parser.add_argument(
+        "--headed", action="store_true", help="affiche le navigateur : vous pouvez y saisir le code vous-même"
+    )
+    parser.add_argument(
+        "--unattended",
+        action="store_true",
+        help="exécution sans surveillance : demande « damancom-bot ready » avant tout SMS",
+    )
     parser.add_argument("--period", help="la période concernée, AAAA-MM (par défaut : le mois précédent)")
-    parser.add_argument("--watch-declaration", action="store_true",
-                        help="avec --headed : si la période est « À déclarer », laisse le navigateur pour la "
-                             "déposer et attend qu'elle soit « Déclarée »")
+    parser.add_argument(
+        "--watch-declaration",
+        action="store_true",
+        help="avec --headed : si la période est « À déclarer », laisse le navigateur pour la "
+        "déposer et attend qu'elle soit « Déclarée »",
+    )
     options.add_all(parser, "connexion")
     parser.add_argument("--result-json", help=argparse.SUPPRESS)  # the scheduler reads the outcome there
 

@@ -10,8 +10,10 @@ Each command module says how it uses the account with `ACCOUNT`:
 
 from __future__ import annotations
 
-ACCOUNT_HELP = ("le compte : son nom dans le fichier des comptes (ou son identifiant) ; par défaut le seul "
-                "compte, ou celui du fichier .env")
+ACCOUNT_HELP = (
+    "le compte : son nom dans le fichier des comptes (ou son identifiant) ; par défaut le seul "
+    "compte, ou celui du fichier .env"
+)
 
 
 def add_account(parser, *, default: str | None = None, help: str = ACCOUNT_HELP) -> None:
@@ -19,9 +21,13 @@ def add_account(parser, *, default: str | None = None, help: str = ACCOUNT_HELP)
 
 
 def add_all(parser, what: str) -> None:
-    parser.add_argument("--all", action="store_true", dest="all_accounts",
-                        help=f"{what} pour tous les comptes du fichier des comptes, en parallèle "
-                             "(au plus DAMANCOM_PARALLEL à la fois, 4 par défaut)")
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        dest="all_accounts",
+        help=f"{what} pour tous les comptes du fichier des comptes, en parallèle "
+        "(au plus DAMANCOM_PARALLEL à la fois, 4 par défaut)",
+    )
 
 
 def use_account(module, args, env) -> None:

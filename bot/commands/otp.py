@@ -30,11 +30,17 @@ def run(args, env) -> int:
     account, folder, waiting = find_waiting(env, args.account, phase="code")
     if args.resend:
         taken = deliver(folder / dropbox.RESEND_FILE, {})
-        env.say(f"Demande de renvoi du code transmise à la connexion du compte {account}." if taken else
-                f"Demande de renvoi déposée pour le compte {account}.")
+        env.say(
+            f"Demande de renvoi du code transmise à la connexion du compte {account}."
+            if taken
+            else f"Demande de renvoi déposée pour le compte {account}."
+        )
         if code is None:
             return ExitCode.OK
     taken = deliver(folder / dropbox.CODE_FILE, {"code": code})
-    env.say(f"Code remis à la connexion en cours du compte {account}." if taken else
-            f"Code déposé pour le compte {account} : la connexion le prendra dès qu'elle le pourra.")
+    env.say(
+        f"Code remis à la connexion en cours du compte {account}."
+        if taken
+        else f"Code déposé pour le compte {account} : la connexion le prendra dès qu'elle le pourra."
+    )
     return ExitCode.OK

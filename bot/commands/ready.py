@@ -20,6 +20,8 @@ def run(args, env) -> int:
 
     account, folder, _ = find_waiting(env, args.account, phase="ready")
     deliver(folder / dropbox.READY_FILE, {})
-    env.say(f"Présence confirmée pour le compte {account} : le portail va envoyer le code par SMS. "
-            "Donnez-le ensuite avec « damancom-bot otp CODE ».")
+    env.say(
+        f"Présence confirmée pour le compte {account} : le portail va envoyer le code par SMS. "
+        "Donnez-le ensuite avec « damancom-bot otp CODE »."
+    )
     return ExitCode.OK

@@ -14,8 +14,12 @@ def add_options(parser) -> None:
     parser.add_argument("--last", action="store_true", help="la dernière exécution (par défaut)")
     parser.add_argument("--open", action="store_true", help="ouvre le rapport dans le navigateur")
     parser.add_argument("--pdf", action="store_true", help="imprime aussi le rapport en PDF (report.pdf)")
-    parser.add_argument("--all", action="store_true", dest="all_accounts",
-                        help="avec --period : une page de résumé de tous les comptes, avec le lien de chaque rapport")
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        dest="all_accounts",
+        help="avec --period : une page de résumé de tous les comptes, avec le lien de chaque rapport",
+    )
     parser.add_argument("--period", help="avec --all : la période, AAAA-MM")
 
 
@@ -47,12 +51,16 @@ def run(args, env) -> int:
             env.say(f"Attention : dossier abîmé, ignoré ({damaged.damaged}) : {damaged.path}")
         runs = [r for r in found if r.started is not None and re.fullmatch(r"\d{4}-\d{2}", r.path.parent.name)]
         if not runs:
-            raise BadInput(f"Aucune exécution enregistrée dans {settings.recordings}. Lancez d'abord damancom-bot demo.")
+            raise BadInput(
+                f"Aucune exécution enregistrée dans {settings.recordings}. Lancez d'abord damancom-bot demo."
+            )
         folder = max(runs, key=lambda r: r.started).path
     html, pdf = folder / HTML_NAME, folder / PDF_NAME
     if not html.exists():
-        raise BadInput(f"Pas de rapport dans {folder} : l'exécution a été interrompue avant sa fin. "
-                          "Les captures d'écran et le manifeste y sont conservés.")
+        raise BadInput(
+            f"Pas de rapport dans {folder} : l'exécution a été interrompue avant sa fin. "
+            "Les captures d'écran et le manifeste y sont conservés."
+        )
     env.say(f"Rapport HTML : {html}")
     if args.pdf and not pdf.exists():
         _print_pdf(folder, settings)
@@ -74,11 +82,15 @@ def _run_folder(folder):
     except (OSError, ValueError):
         exists, is_run = False, False
     if not exists:
-        raise BadInput(f"Le dossier « {shown} » n'existe pas. Vérifiez le chemin (« damancom-bot report --last » "
-                       "montre le rapport de la dernière exécution).")
+        raise BadInput(
+            f"Le dossier « {shown} » n'existe pas. Vérifiez le chemin (« damancom-bot report --last » "
+            "montre le rapport de la dernière exécution)."
+        )
     if not is_run:
-        raise BadInput(f"« {shown} » n'est pas le dossier d'une exécution (aucun fichier manifest.jsonl). Indiquez "
-                       "un dossier recordings/<compte>/<période>/<exécution>, ou utilisez --last.")
+        raise BadInput(
+            f"« {shown} » n'est pas le dossier d'une exécution (aucun fichier manifest.jsonl). Indiquez "
+            "un dossier recordings/<compte>/<période>/<exécution>, ou utilisez --last."
+        )
     return folder
 
 

@@ -11,7 +11,9 @@ ACCOUNT = "listing"  # every account; `--account` keeps one
 
 def add_options(parser) -> None:
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--install", action="store_true", help="installe le service (systemd ou Planificateur de tâches)")
+    group.add_argument(
+        "--install", action="store_true", help="installe le service (systemd ou Planificateur de tâches)"
+    )
     group.add_argument("--uninstall", action="store_true", help="retire le service")
 
 
@@ -31,9 +33,8 @@ def run(args, env) -> int:
     from bot.output.notify import build_notifier
     from bot.schedule import heartbeat
     from bot.schedule.service import Planner, serve
-    from bot.settings.config import load_settings, state_dir
-
     from bot.settings import accounts
+    from bot.settings.config import load_settings, state_dir
 
     if args.account:  # an unknown name is refused, never replaced by the `.env` account
         accounts.choose(env.environ, args.account)
@@ -41,8 +42,9 @@ def run(args, env) -> int:
         planner = _accounts_planner(args, env)
         if planner is None:  # the `.env` account alone, as always
             settings = load_settings(env.environ, need_credentials=True, cwd=env.cwd)
-            planner = Planner(settings, _plan_source(env.environ, env.cwd), Ledger(settings.state_dir),
-                              build_notifier(settings))
+            planner = Planner(
+                settings, _plan_source(env.environ, env.cwd), Ledger(settings.state_dir), build_notifier(settings)
+            )
         serve(planner, planner.settings.state_dir, env.say)
     except KeyboardInterrupt:  # exit 130 like every interrupted command (README)
         env.say("Planificateur arrêté. Les essais prévus sont gardés dans le registre.")
@@ -77,16 +79,26 @@ def _accounts_planner(args, env):
     for account in every:
         environ = accounts.account_environ(env.environ, account, need_password=True)
         settings = load_settings(environ, need_credentials=True, cwd=env.cwd)  # a missing password stops here
-        planners.append(Planner(settings, _plan_source(environ, env.cwd), Ledger(settings.state_dir),
-                                build_notifier(settings), child_account=account.name))
+        planners.append(
+            Planner(
+                settings,
+                _plan_source(environ, env.cwd),
+                Ledger(settings.state_dir),
+                build_notifier(settings),
+                child_account=account.name,
+            )
+        )
     slots = parallel(env.environ)
     if slots > 1 and any(p.settings.telegram_token for p in planners) and len(planners) > 1:
         # Each attempt is a child process reading its Telegram answers: two at once on one bot
         # would take each other's. `login --all` shares one reader; the scheduler takes turns.
         env.say("Telegram configuré : les essais des comptes se font l'un après l'autre.")
         slots = 1
-    env.say(f"Planificateur pour {len(planners)} compte(s) : " + ", ".join(p.account for p in planners)
-            + f" ; au plus {slots} connexion(s) à la fois.")
+    env.say(
+        f"Planificateur pour {len(planners)} compte(s) : "
+        + ", ".join(p.account for p in planners)
+        + f" ; au plus {slots} connexion(s) à la fois."
+    )
     return FleetPlanner(planners, slots)
 
 

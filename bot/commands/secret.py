@@ -23,8 +23,11 @@ def run(args, env) -> int:
     name = accounts.resolve_name(env.environ, args.name)
     if args.action == "delete":
         removed = secrets.forget(name)
-        env.say(f"Mot de passe du compte {name} retiré du trousseau." if removed else
-                f"Le trousseau ne contenait pas de mot de passe pour le compte {name}.")
+        env.say(
+            f"Mot de passe du compte {name} retiré du trousseau."
+            if removed
+            else f"Le trousseau ne contenait pas de mot de passe pour le compte {name}."
+        )
         return ExitCode.OK
     password = _typed(env, name)
     if not password:

@@ -17,10 +17,14 @@ def add_options(parser) -> None:
     from bot.ledger.urgency import FAMILIES
 
     parser.add_argument("--json", action="store_true", help="sortie JSON (pour un script)")
-    parser.add_argument("--etat", type=_family_word, choices=FAMILIES,
-                        help="seulement les périodes dans cet état : a-faire (en attente d'un essai), en-cours "
-                             "(essai ou dépôt en cours, code à donner), echec (le bot attend votre intervention), "
-                             "deposee")
+    parser.add_argument(
+        "--etat",
+        type=_family_word,
+        choices=FAMILIES,
+        help="seulement les périodes dans cet état : a-faire (en attente d'un essai), en-cours "
+        "(essai ou dépôt en cours, code à donner), echec (le bot attend votre intervention), "
+        "deposee",
+    )
 
 
 def _family_word(text: str) -> str:
@@ -52,9 +56,19 @@ def run(args, env) -> int:
         accounts, unplanned = {a: ps for a, ps in accounts.items() if ps}, {}
     warnings = _warnings(folder)
     if args.json:
-        env.say(json.dumps({"scheduler": scheduler, "accounts": [{"account": a, "periods": p} for a, p in accounts.items()]
-                            + [{"account": a, "periods": [], "latest_run": run} for a, run in unplanned.items()],
-                            "order": order, **warnings}, ensure_ascii=False, indent=2))
+        env.say(
+            json.dumps(
+                {
+                    "scheduler": scheduler,
+                    "accounts": [{"account": a, "periods": p} for a, p in accounts.items()]
+                    + [{"account": a, "periods": [], "latest_run": run} for a, run in unplanned.items()],
+                    "order": order,
+                    **warnings,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return ExitCode.OK
     _say_scheduler(env, scheduler)
     for line in [line for found in warnings.values() if found for line in found["lines"]]:
@@ -79,8 +93,10 @@ def _say_lines(env, order: list[dict], periods: dict, unplanned: dict) -> None:
     from bot.output.french import period as period_words
 
     if order:
-        env.say(f"{len(order)} période(s), les plus urgentes d'abord (heures du Maroc ; détails : "
-                "damancom-bot status --account NOM) :")
+        env.say(
+            f"{len(order)} période(s), les plus urgentes d'abord (heures du Maroc ; détails : "
+            "damancom-bot status --account NOM) :"
+        )
     for o in order:
         p = periods[o["account"], o["period"]]
         env.say(f"Compte {o['account']} - période {period_words(o['period'])} : {_line(o, p)}")
@@ -101,8 +117,7 @@ def _line(o: dict, p: dict) -> str:
     else:
         step = p["reason_fr"]
     late = " ; en retard : l'essai prévu n'a pas eu lieu" if p["overdue"] else ""
-    return (f"{state} ; {step}{late} ({hours_fr(o['hours_left'])}, "
-            f"le {when(datetime.fromisoformat(p['deadline']))})")
+    return f"{state} ; {step}{late} ({hours_fr(o['hours_left'])}, le {when(datetime.fromisoformat(p['deadline']))})"
 
 
 def _unplanned(env, planned: set[str], only: str | None) -> dict[str, dict | None]:
@@ -117,8 +132,9 @@ def _unplanned(env, planned: set[str], only: str | None) -> dict[str, dict | Non
         recordings = load_settings(env.environ, need_credentials=False, cwd=env.cwd).recordings
     except BotError:  # a broken accounts file has its own message on every other command
         return {}
-    return {name: _latest_run(recordings, name) for name in names
-            if name not in planned and (only is None or name == only)}
+    return {
+        name: _latest_run(recordings, name) for name in names if name not in planned and (only is None or name == only)
+    }
 
 
 def _latest_run(recordings, account: str) -> dict | None:
@@ -134,8 +150,13 @@ def _latest_run(recordings, account: str) -> dict | None:
     except (OSError, ValueError):
         return None
     end = records[-1] if records[-1].get("step") == "fin" else {}
-    return {"kind": kind_of(records), "period": records[0].get("period", ""), "started": records[0].get("time", ""),
-            "exit_code": end.get("exit_code"), "folder": str(folder)}
+    return {
+        "kind": kind_of(records),
+        "period": records[0].get("period", ""),
+        "started": records[0].get("time", ""),
+        "exit_code": end.get("exit_code"),
+        "folder": str(folder),
+    }
 
 
 def _say_unplanned(env, account: str, run: dict | None) -> None:
@@ -181,27 +202,59 @@ def _accounts(ledger, scheduler: dict, env, folder, only: str | None = None) -> 
         attempts = ledger.attempts(row.account, row.period)
         running = row.state == L.IN_PROGRESS and scheduler["running"]
         if row.state == L.IN_PROGRESS and not running:
-            shown_state, line = "interrupted", "essai interrompu : aucun planificateur ne tourne (il sera repris à son démarrage)"
+            shown_state, line = (
+                "interrupted",
+                "essai interrompu : aucun planificateur ne tourne (il sera repris à son démarrage)",
+            )
         else:
             shown_state, line = row.state, period_line(row)
-        overdue = (row.state == L.PENDING and row.next_attempt is not None
-                   and now - row.next_attempt > plan.grace and now <= row.deadline)
-        accounts.setdefault(row.account, []).append({
-            "period": row.period, "state": shown_state, "deadline": row.deadline.isoformat(),
-            "next_attempt": row.next_attempt.isoformat() if row.next_attempt else None,
-            "reason": row.next_reason, "reason_fr": line, "overdue": overdue, "receipt": row.receipt,
-            "note": row.note,
-            "attempts": [{"started": a.started.isoformat(), "ended": a.ended.isoformat() if a.ended else None,
-                          "exit_code": a.exit_code, "outcome": a.outcome if a.ended else ("in_progress" if running else "interrupted"),
-                          "audit_folder": a.audit_folder} for a in attempts]})
+        overdue = (
+            row.state == L.PENDING
+            and row.next_attempt is not None
+            and now - row.next_attempt > plan.grace
+            and now <= row.deadline
+        )
+        accounts.setdefault(row.account, []).append(
+            {
+                "period": row.period,
+                "state": shown_state,
+                "deadline": row.deadline.isoformat(),
+                "next_attempt": row.next_attempt.isoformat() if row.next_attempt else None,
+                "reason": row.next_reason,
+                "reason_fr": line,
+                "overdue": overdue,
+                "receipt": row.receipt,
+                "note": row.note,
+                "attempts": [
+                    {
+                        "started": a.started.isoformat(),
+                        "ended": a.ended.isoformat() if a.ended else None,
+                        "exit_code": a.exit_code,
+                        "outcome": a.outcome if a.ended else ("in_progress" if running else "interrupted"),
+                        "audit_folder": a.audit_folder,
+                    }
+                    for a in attempts
+                ],
+            }
+        )
         if row.account not in waiting:
             live = dropbox.read_waiting(dropbox.handover_dir(folder, row.account))
             waiting[row.account] = str(live.get("phase") or "") if live else None
         awaited = waiting[row.account] is not None and row.state != L.DONE
         key = urgency.key(row, now, awaited=awaited, interrupted=shown_state == "interrupted")
-        ranks.append((key, {"account": row.account, "period": row.period, "group": urgency.GROUPS[key[0]],
-                            "etat": urgency.family(row, key[0]), "hours_left": round(urgency.hours_left(row, now), 1),
-                            "waiting": waiting[row.account] if awaited else None}))
+        ranks.append(
+            (
+                key,
+                {
+                    "account": row.account,
+                    "period": row.period,
+                    "group": urgency.GROUPS[key[0]],
+                    "etat": urgency.family(row, key[0]),
+                    "hours_left": round(urgency.hours_left(row, now), 1),
+                    "waiting": waiting[row.account] if awaited else None,
+                },
+            )
+        )
     return accounts, [entry for _, entry in sorted(ranks, key=lambda r: r[0])]
 
 
@@ -243,14 +296,20 @@ def _say_scheduler(env, scheduler: dict) -> None:
         return day(datetime.fromisoformat(iso)) if iso else "jamais"
 
     if scheduler["running"]:
-        env.say(f"Planificateur : actif (processus {scheduler['pid']}), dernier passage {local(scheduler['last_tick'])}.")
+        env.say(
+            f"Planificateur : actif (processus {scheduler['pid']}), dernier passage {local(scheduler['last_tick'])}."
+        )
     elif scheduler["stopped"]:
         stop = scheduler["stopped"]
-        env.say(f"Planificateur : arrêté le {local(stop['at'])} sur une erreur (code {stop['code']}) : {stop['message']} "
-                "Le service ne le relance pas : corrigez, puis relancez « damancom-bot schedule ».")
+        env.say(
+            f"Planificateur : arrêté le {local(stop['at'])} sur une erreur (code {stop['code']}) : {stop['message']} "
+            "Le service ne le relance pas : corrigez, puis relancez « damancom-bot schedule »."
+        )
     else:
-        env.say(f"Planificateur : aucun ne tourne (dernier passage {local(scheduler['last_tick'])}). "
-                "Lancez « damancom-bot schedule » ou installez le service (schedule --install).")
+        env.say(
+            f"Planificateur : aucun ne tourne (dernier passage {local(scheduler['last_tick'])}). "
+            "Lancez « damancom-bot schedule » ou installez le service (schedule --install)."
+        )
 
 
 def _say_period(env, account: str, p: dict) -> None:
@@ -267,8 +326,10 @@ def _say_period(env, account: str, p: dict) -> None:
         code = f" (code {a['exit_code']})" if a["exit_code"] is not None else ""
         env.say(f"  essai du {local(a['started'])} : {reason(a['outcome'])}{code}")
     if p["overdue"]:
-        env.say(f"  en retard : l'essai prévu le {local(p['next_attempt'])} n'a pas eu lieu (planificateur arrêté, "
-                "ordinateur éteint ou en veille)")
+        env.say(
+            f"  en retard : l'essai prévu le {local(p['next_attempt'])} n'a pas eu lieu (planificateur arrêté, "
+            "ordinateur éteint ou en veille)"
+        )
     env.say(f"  {p['reason_fr']}")
     if p["note"] and p["state"] != "done":
         env.say(f"  dernier message : {p['note']}")

@@ -18,10 +18,17 @@ STEPS = """Relier damancom-bot à Telegram (le téléphone vous demandera « Pr�
 def add_options(parser) -> None:
     parser.add_argument("action", choices=["setup", "test"], help="setup : relier ; test : message de test")
     parser.add_argument("--token", help="setup : le jeton donné par @BotFather (sinon il est demandé)")
-    parser.add_argument("--sms", action="store_true",
-                        help="setup : relier aussi le canal où une application transfère les SMS de la CNSS")
-    parser.add_argument("--wait", type=float, default=600,
-                        help="setup : attente maximale du /start envoyé depuis le téléphone, en secondes")
+    parser.add_argument(
+        "--sms",
+        action="store_true",
+        help="setup : relier aussi le canal où une application transfère les SMS de la CNSS",
+    )
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=600,
+        help="setup : attente maximale du /start envoyé depuis le téléphone, en secondes",
+    )
 
 
 def run(args, env) -> int:
@@ -34,9 +41,8 @@ def _setup(args, env) -> int:
     from bot.errors import ConfigError
     from bot.handover import telegram_setup
     from bot.handover.telegram_api import BotApi
-    from bot.settings.config import DEFAULT_API
     from bot.output import redact
-    from bot.settings.config import TELEGRAM_TOKEN_RE
+    from bot.settings.config import DEFAULT_API, TELEGRAM_TOKEN_RE
 
     token = args.token or (env.environ.get("DAMANCOM_TELEGRAM_TOKEN") if args.sms else None)
     if not args.sms:
@@ -48,26 +54,34 @@ def _setup(args, env) -> int:
     token = (token or "").strip()
     redact.register(token)
     if not TELEGRAM_TOKEN_RE.fullmatch(token):
-        raise ConfigError("Ce n'est pas un jeton de bot Telegram (des chiffres, « : », puis une longue suite de "
-                          "lettres). Recopiez la ligne donnée par @BotFather et relancez la commande.")
+        raise ConfigError(
+            "Ce n'est pas un jeton de bot Telegram (des chiffres, « : », puis une longue suite de "
+            "lettres). Recopiez la ligne donnée par @BotFather et relancez la commande."
+        )
     api = BotApi(token, (env.environ.get("DAMANCOM_TELEGRAM_API") or DEFAULT_API).strip())
     me = telegram_setup.check_token(api)
     name = me.get("username", "")
     env.say(f"Jeton vérifié : votre bot est @{name}.")
     if args.sms:
         return _setup_sms(args, env, api, token, name)
-    env.say(f"4. Sur le téléphone, ouvrez https://t.me/{name} et appuyez sur « Démarrer » (ou envoyez /start). "
-            f"J'attends votre message ({args.wait / 60:.0f} min au plus)…")
+    env.say(
+        f"4. Sur le téléphone, ouvrez https://t.me/{name} et appuyez sur « Démarrer » (ou envoyez /start). "
+        f"J'attends votre message ({args.wait / 60:.0f} min au plus)…"
+    )
     chat = telegram_setup.find_chat(api, args.wait)
     if chat is None:
-        raise ConfigError(f"Aucun message reçu par @{name} dans le délai : envoyez /start au bot depuis votre "
-                          "téléphone, puis relancez « damancom-bot telegram setup ».")
+        raise ConfigError(
+            f"Aucun message reçu par @{name} dans le délai : envoyez /start au bot depuis votre "
+            "téléphone, puis relancez « damancom-bot telegram setup »."
+        )
     env_file = env.path(env.environ.get("DAMANCOM_ENV_FILE", ".env"))
     telegram_setup.write_env(env_file, token, int(chat["id"]))
     telegram_setup.send_test(api, (int(chat["id"]),), "", text=telegram_setup.WELCOME)
     who = chat.get("first_name") or chat.get("username") or "?"
-    env.say(f"5. Discussion trouvée ({who}, n° {chat['id']}) : DAMANCOM_TELEGRAM_TOKEN et DAMANCOM_TELEGRAM_CHAT "
-            f"sont écrits dans {env_file}. Un message de bienvenue vient d'arriver sur le téléphone.")
+    env.say(
+        f"5. Discussion trouvée ({who}, n° {chat['id']}) : DAMANCOM_TELEGRAM_TOKEN et DAMANCOM_TELEGRAM_CHAT "
+        f"sont écrits dans {env_file}. Un message de bienvenue vient d'arriver sur le téléphone."
+    )
     env.say("Terminé. « damancom-bot telegram test » envoie un message de test à tout moment.")
     return ExitCode.OK
 
@@ -76,17 +90,23 @@ def _setup_sms(args, env, api, token: str, name: str) -> int:
     from bot.errors import ConfigError
     from bot.handover import telegram_setup
 
-    env.say(f"Dans Telegram, ajoutez @{name} comme administrateur du canal où l'application transfère les SMS "
-            "(avec le droit de supprimer des messages), puis publiez un message dans ce canal. "
-            f"J'attends ({args.wait / 60:.0f} min au plus)…")
+    env.say(
+        f"Dans Telegram, ajoutez @{name} comme administrateur du canal où l'application transfère les SMS "
+        "(avec le droit de supprimer des messages), puis publiez un message dans ce canal. "
+        f"J'attends ({args.wait / 60:.0f} min au plus)…"
+    )
     chat = telegram_setup.find_chat(api, args.wait, kind="channel")
     if chat is None:
-        raise ConfigError(f"@{name} n'a vu aucune publication de canal dans le délai : vérifiez qu'il est "
-                          "administrateur du canal, publiez-y un message, puis relancez la commande.")
+        raise ConfigError(
+            f"@{name} n'a vu aucune publication de canal dans le délai : vérifiez qu'il est "
+            "administrateur du canal, publiez-y un message, puis relancez la commande."
+        )
     env_file = env.path(env.environ.get("DAMANCOM_ENV_FILE", ".env"))
     telegram_setup.write_env(env_file, token, int(chat["id"]), "DAMANCOM_TELEGRAM_SMS_CHAT")
-    env.say(f"Canal trouvé (« {chat.get('title', '?')} », n° {chat['id']}) : DAMANCOM_TELEGRAM_SMS_CHAT est écrit "
-            f"dans {env_file}. Le bot y lira les codes des SMS transférés, sans jamais y écrire.")
+    env.say(
+        f"Canal trouvé (« {chat.get('title', '?')} », n° {chat['id']}) : DAMANCOM_TELEGRAM_SMS_CHAT est écrit "
+        f"dans {env_file}. Le bot y lira les codes des SMS transférés, sans jamais y écrire."
+    )
     return ExitCode.OK
 
 
@@ -98,8 +118,10 @@ def _test(env) -> int:
 
     settings = load_settings(env.environ, need_credentials=False, cwd=env.cwd)
     if not settings.telegram_token:
-        raise ConfigError("Telegram n'est pas configuré (DAMANCOM_TELEGRAM_TOKEN vide) : lancez d'abord "
-                          "« damancom-bot telegram setup ».")
+        raise ConfigError(
+            "Telegram n'est pas configuré (DAMANCOM_TELEGRAM_TOKEN vide) : lancez d'abord "
+            "« damancom-bot telegram setup »."
+        )
     api = BotApi(settings.telegram_token, settings.telegram_api)
     me = telegram_setup.check_token(api)
     telegram_setup.send_test(api, settings.telegram_chats, settings.account)

@@ -11,7 +11,6 @@ from bot.ebds.records import Record, line, parse
 from bot.ebds.rules import LEAVING, ZERO_PAY_MP
 from bot.ebds.salaries import COLUMNS, BadSalaries, Row, read_salaries  # noqa: F401 (COLUMNS re-exported)
 
-
 BadInput = BadSalaries  # a CSV or préétabli the bot cannot turn into a valid declaration (exit 2)
 
 
@@ -36,27 +35,46 @@ def build_declaration(preetabli: str, salaries: bytes | str, cap: int) -> Built:
     a00, a01 = _one(pre, "A00"), _one(pre, "A01")
     broken = check_preetabli(pre)
     if broken:  # without its A03 recap, an employee dropped from the préétabli would vanish silently
-        raise BadInput("Le préétabli n'est pas complet ou pas cohérent, rien n'a été construit : "
-                       + " ; ".join(map(str, broken[:5])) + ". Téléchargez-le à nouveau depuis Damancom.")
+        raise BadInput(
+            "Le préétabli n'est pas complet ou pas cohérent, rien n'a été construit : "
+            + " ; ".join(map(str, broken[:5]))
+            + ". Téléchargez-le à nouveau depuis Damancom."
+        )
     employees = [r for r in pre if r.type == "A02"]
     table = read_salaries(salaries)
     known = {e.text("N_Num_Assure") for e in employees}
     rows: dict[str, Row] = {row.number: row for row in table.rows if row.number in known}  # no duplicates (CSV check)
     new_rows = [row for row in table.rows if row.number not in known]
     affiliate, period = a01.text("N_Num_Affilie"), a01.text("L_Periode")
-    lines = [line("B00", {"N_Identif_Transfert": a00.text("N_Identif_Transfert"), "L_Cat": "B0"}),
-             line("B01", {name: a01.fields[name] for name, _ in RECORDS["A01"]})]
+    lines = [
+        line("B00", {"N_Identif_Transfert": a00.text("N_Identif_Transfert"), "L_Cat": "B0"}),
+        line("B01", {name: a01.fields[name] for name, _ in RECORDS["A01"]}),
+    ]
     b02 = []
     for employee in employees:
         number = employee.text("N_Num_Assure")
         row = rows.pop(number, None)
         if row is None:
-            raise BadInput(f"Le salarié {number} ({employee.text('L_Nom_Prenom')}) du préétabli manque dans le "
-                           "fichier des salaires : ajoutez sa ligne (situation SO s'il est sorti).")
+            raise BadInput(
+                f"Le salarié {number} ({employee.text('L_Nom_Prenom')}) du préétabli manque dans le "
+                "fichier des salaires : ajoutez sa ligne (situation SO s'il est sorti)."
+            )
         values = _pay(row, cap)
-        values.update({k: employee.fields[k] for k in ("N_Num_Affilie", "L_Periode", "N_Num_Assure", "L_Nom_Prenom",
-                                                        "N_Enfants", "N_AF_A_Payer", "N_AF_A_Deduire",
-                                                        "N_AF_Net_A_Payer")})
+        values.update(
+            {
+                k: employee.fields[k]
+                for k in (
+                    "N_Num_Affilie",
+                    "L_Periode",
+                    "N_Num_Assure",
+                    "L_Nom_Prenom",
+                    "N_Enfants",
+                    "N_AF_A_Payer",
+                    "N_AF_A_Deduire",
+                    "N_AF_Net_A_Payer",
+                )
+            }
+        )
         # [IMPL] a leaver's (SO) or a deceased's (DE) net allowance of the month goes back to the CNSS
         reverser = employee.number("N_AF_Net_A_Payer") if row.situation in LEAVING else 0
         values.update(N_AF_A_Reverser=reverser, L_Situation=row.situation)
@@ -64,12 +82,23 @@ def build_declaration(preetabli: str, salaries: bytes | str, cap: int) -> Built:
     new = []
     for row in new_rows:
         if not row.name or not row.cin:
-            raise BadInput(f"Ligne {row.line} du fichier des salaires : {row.number} n'est pas dans le préétabli ; "
-                           "pour un nouveau salarié, indiquez son nom et son CIN.")
+            raise BadInput(
+                f"Ligne {row.line} du fichier des salaires : {row.number} n'est pas dans le préétabli ; "
+                "pour un nouveau salarié, indiquez son nom et son CIN."
+            )
         pay = _pay(row, cap)
-        new.append({"N_Num_Affilie": affiliate, "L_Periode": period, "N_Num_Assure": row.number,
-                    "L_Nom_Prenom": row.name, "L_Num_CIN": row.cin, "N_Nbr_Jours": pay["N_Jours_Declares"],
-                    "N_Sal_Reel": pay["N_Salaire_Reel"], "N_Sal_Plaf": pay["N_Salaire_Plaf"]})
+        new.append(
+            {
+                "N_Num_Affilie": affiliate,
+                "L_Periode": period,
+                "N_Num_Assure": row.number,
+                "L_Nom_Prenom": row.name,
+                "L_Num_CIN": row.cin,
+                "N_Nbr_Jours": pay["N_Jours_Declares"],
+                "N_Sal_Reel": pay["N_Salaire_Reel"],
+                "N_Sal_Plaf": pay["N_Salaire_Plaf"],
+            }
+        )
     b02_lines = [_with_ctr("B02", v, b02_ctr) for v in b02]
     b04_lines = [_with_ctr("B04", v, b04_ctr) for v in new]
     identity = {"N_Num_Affilie": affiliate, "L_Periode": period}
@@ -84,15 +113,23 @@ def build_declaration(preetabli: str, salaries: bytes | str, cap: int) -> Built:
     found = inspect(content, preetabli=preetabli, caps={"0000-01": cap})
     if found.errors:  # a bug here, or a préétabli the layout does not describe
         raise BadInput("La déclaration construite n'est pas valide : " + " ; ".join(map(str, found.errors[:5])))
-    return Built(f"DS_{affiliate}_{period[4:]}{period[:4]}.txt", content, table.changes, found.warnings, table.encoding,
-                 found.more_warnings)
+    return Built(
+        f"DS_{affiliate}_{period[4:]}{period[:4]}.txt",
+        content,
+        table.changes,
+        found.warnings,
+        table.encoding,
+        found.more_warnings,
+    )
 
 
 def _pay(row: Row, cap: int) -> dict[str, int]:
     if row.situation in NO_PAY_SITUATIONS | ZERO_PAY_MP:
         if row.days or row.salary:
-            raise BadInput(f"Ligne {row.line} du fichier des salaires : en situation {row.situation}, jours et "
-                           "salaire doivent être à 0.")
+            raise BadInput(
+                f"Ligne {row.line} du fichier des salaires : en situation {row.situation}, jours et "
+                "salaire doivent être à 0."
+            )
         return {"N_Jours_Declares": 0, "N_Salaire_Reel": 0, "N_Salaire_Plaf": 0}
     if row.days > 26:
         raise BadInput(f"Ligne {row.line} du fichier des salaires : {row.days} jours ; 26 au plus par mois.")
@@ -109,5 +146,7 @@ def _with_ctr(record_type: str, values: dict, ctr) -> str:
 def _one(records: list[Record], record_type: str) -> Record:
     found = [r for r in records if r.type == record_type]
     if len(found) != 1:
-        raise BadInput(f"Le préétabli doit contenir exactement un enregistrement {record_type} (trouvé : {len(found)}).")
+        raise BadInput(
+            f"Le préétabli doit contenir exactement un enregistrement {record_type} (trouvé : {len(found)})."
+        )
     return found[0]

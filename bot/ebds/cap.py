@@ -21,8 +21,9 @@ def caps(environ: Mapping[str, str]) -> dict[str, int]:
             continue
         match = re.fullmatch(r"([0-9]{4}-(?:0[1-9]|1[0-2]))=([0-9]{1,7}(?:[.,][0-9]{1,2})?)", item)
         if not match or float(match[2].replace(",", ".")) <= 0:
-            raise ConfigError(f"DAMANCOM_SALARY_CAPS : « {item} » invalide ; attendu AAAA-MM=MONTANT, "
-                              "par exemple 2002-01=6000.")
+            raise ConfigError(
+                f"DAMANCOM_SALARY_CAPS : « {item} » invalide ; attendu AAAA-MM=MONTANT, par exemple 2002-01=6000."
+            )
         table[match[1]] = round(float(match[2].replace(",", ".")) * 100)
     return table
 

@@ -18,10 +18,22 @@ from datetime import date
 from typing import Mapping
 
 from bot.ebds import rules
-from bot.ebds.cap import DEFAULT as DEFAULT_CAPS, cap_for
+from bot.ebds.cap import DEFAULT as DEFAULT_CAPS
+from bot.ebds.cap import cap_for
 from bot.ebds.findings import Findings, Problem
-from bot.ebds.layout import (B03_SUMS, B05_SUMS, CHARACTERS, NOT_YET_REGISTERED, OCCASIONAL, OFFSETS,
-                             RECORD_LENGTH, RECORDS, SITUATIONS, TEXT_CHARACTERS, kind)
+from bot.ebds.layout import (
+    B03_SUMS,
+    B05_SUMS,
+    CHARACTERS,
+    NOT_YET_REGISTERED,
+    OCCASIONAL,
+    OFFSETS,
+    RECORD_LENGTH,
+    RECORDS,
+    SITUATIONS,
+    TEXT_CHARACTERS,
+    kind,
+)
 from bot.ebds.records import Record, mixed_line_ends, parse
 from bot.ebds.textfile import not_text
 from bot.errors import ConfigError
@@ -35,14 +47,26 @@ _SINGLE = {"B00", "B01", "B03", "B05", "B06"}
 _COPIED_FROM_A02 = ("L_Nom_Prenom", "N_Enfants", "N_AF_A_Payer", "N_AF_A_Deduire", "N_AF_Net_A_Payer")  # [CDC]
 
 
-def check(text: str, *, preetabli: str | None = None, affiliate: str | None = None,
-          period: str | None = None, caps: Mapping[str, int] | None = None) -> list[Problem]:
+def check(
+    text: str,
+    *,
+    preetabli: str | None = None,
+    affiliate: str | None = None,
+    period: str | None = None,
+    caps: Mapping[str, int] | None = None,
+) -> list[Problem]:
     """The errors only: [] means the file may be sent. `period` as AAAA-MM or AAAAMM."""
     return inspect(text, preetabli=preetabli, affiliate=affiliate, period=period, caps=caps).errors
 
 
-def inspect(text: str, *, preetabli: str | None = None, affiliate: str | None = None,
-            period: str | None = None, caps: Mapping[str, int] | None = None) -> Findings:
+def inspect(
+    text: str,
+    *,
+    preetabli: str | None = None,
+    affiliate: str | None = None,
+    period: str | None = None,
+    caps: Mapping[str, int] | None = None,
+) -> Findings:
     found = Findings()
     refusal = not_text(text)
     if refusal:
@@ -61,8 +85,14 @@ def inspect(text: str, *, preetabli: str | None = None, affiliate: str | None = 
     cap = _cap(wanted_period, caps, found, b)
     context = {"cap": cap, "b02_ctr": b02_ctr, "b04_ctr": b04_ctr}
     if preetabli is not None and not_text(preetabli):
-        found.add(None, "contenu", not_text(preetabli)[0], "un préétabli : " + not_text(preetabli)[1], line=0,
-                  in_preetabli=True)
+        found.add(
+            None,
+            "contenu",
+            not_text(preetabli)[0],
+            "un préétabli : " + not_text(preetabli)[1],
+            line=0,
+            in_preetabli=True,
+        )
     elif preetabli is not None:
         pre = parse(preetabli)
         for problem in check_preetabli(pre):
@@ -80,8 +110,9 @@ def inspect(text: str, *, preetabli: str | None = None, affiliate: str | None = 
             record.forget()
     _check_placeholders(placeholders, new_ones, found)
     _check_duplicates(b["B02"], new_ones, found)
-    _check_totals(b, {**sums["B02"], "N_Nbr_Salaries": len(b["B02"])},
-                  {**sums["B04"], "N_Nbr_Salaries": len(new_ones)}, found)
+    _check_totals(
+        b, {**sums["B02"], "N_Nbr_Salaries": len(b["B02"])}, {**sums["B04"], "N_Nbr_Salaries": len(new_ones)}, found
+    )
     # In file order, the préétabli's own problems first; a warning on a line already in error is noise.
     found.errors.sort(key=lambda p: (not p.in_preetabli, p.line))
     wrong_lines = {p.line for p in found.errors if not p.in_preetabli}
@@ -91,6 +122,7 @@ def inspect(text: str, *, preetabli: str | None = None, affiliate: str | None = 
 
 
 # --- the préétabli itself --------------------------------------------------------------------------
+
 
 class _PreetabliFindings(Findings):
     def add(self, *args, **kwargs) -> None:
@@ -110,17 +142,26 @@ def check_preetabli(pre: list[Record]) -> list[Problem]:
     first = pre[0] if pre else None
     for record_type, count in counts.items():
         if count != 1:
-            found.add(first, f"enregistrement {record_type}", f"{count} enregistrement(s) {record_type}",
-                      f"exactement un {record_type} dans le préétabli" + (" (son récapitulatif)" if record_type == "A03" else ""),
-                      line=first.line if first else 0)
+            found.add(
+                first,
+                f"enregistrement {record_type}",
+                f"{count} enregistrement(s) {record_type}",
+                f"exactement un {record_type} dans le préétabli"
+                + (" (son récapitulatif)" if record_type == "A03" else ""),
+                line=first.line if first else 0,
+            )
     a02 = [r for r in pre if r.type == "A02" and len(r.raw) == RECORD_LENGTH]
     a03 = next((r for r in pre if r.type == "A03"), None)
     if a03 is not None and len(a03.raw) == RECORD_LENGTH:
         totals = {"N_Nbr_Salaries": len(a02)} | {t: sum(r.number(s) for r in a02) for t, s in rules.A03_SUMS.items()}
         for name, value in totals.items():
             if a03.number(name) != value or not _DIGITS.fullmatch(a03.field(name)):
-                found.add(a03, name, a03.field(name).strip(), f"{value} (somme des A02 du préétabli : un salarié "
-                          "manque-t-il dans le préétabli ?)")
+                found.add(
+                    a03,
+                    name,
+                    a03.field(name).strip(),
+                    f"{value} (somme des A02 du préétabli : un salarié manque-t-il dans le préétabli ?)",
+                )
     return found.errors
 
 
@@ -142,8 +183,12 @@ def _check_format(record: Record, found: Findings) -> None:
         column = match.start() + 1
         name = _FIELD_AT.get(record.type, [""] * RECORD_LENGTH)[column - 1] if column <= RECORD_LENGTH else ""
         bad_fields.add(name)
-        found.add(record, name or f"colonne {column}", f"le caractère {_describe(char)} en colonne {column}",
-                  "du texte ASCII imprimable (lettres majuscules, chiffres, espaces)")
+        found.add(
+            record,
+            name or f"colonne {column}",
+            f"le caractère {_describe(char)} en colonne {column}",
+            "du texte ASCII imprimable (lettres majuscules, chiffres, espaces)",
+        )
     if not raw:
         found.add(record, "type", "ligne vide", "un enregistrement B00 à B06 (aucune ligne vide)")
         return
@@ -171,8 +216,12 @@ def _check_format(record: Record, found: Findings) -> None:
             if record.type == "B04" and name == "N_Num_Assure" and not value.strip():
                 continue  # the empty B04 (checked with its own rules)
             if not _DIGITS.fullmatch(value):  # [CDC] N: digits, right-aligned, zero-padded; never blank
-                found.add(record, name, value.strip() or "champ vide",
-                          "des chiffres seulement, cadrés à droite avec des zéros")
+                found.add(
+                    record,
+                    name,
+                    value.strip() or "champ vide",
+                    "des chiffres seulement, cadrés à droite avec des zéros",
+                )
         elif field_kind == "D":
             if value.strip() and not _is_date(value):  # [CDC] AAAAMMJJ
                 found.add(record, name, value.strip(), "une date AAAAMMJJ")
@@ -181,8 +230,14 @@ def _check_format(record: Record, found: Findings) -> None:
             text = value.rstrip(" ")
             if any(c not in allowed for c in text):  # [CDC] upper case, no accents; [IMPL] names A-Z 0-9 space
                 wrong = "".join(sorted({c for c in text if c not in allowed}))
-                found.add(record, name, value.strip(), "des majuscules sans accents (A-Z, 0-9, espace"
-                          + (", tiret" if "-" in allowed else "") + f") ; caractère(s) refusé(s) : « {wrong} »")
+                found.add(
+                    record,
+                    name,
+                    value.strip(),
+                    "des majuscules sans accents (A-Z, 0-9, espace"
+                    + (", tiret" if "-" in allowed else "")
+                    + f") ; caractère(s) refusé(s) : « {wrong} »",
+                )
             elif text and text[0] == " ":  # [CDC] AN fields are left-aligned
                 found.add(record, name, value.strip(), "un texte cadré à gauche (espaces à droite seulement)")
 
@@ -216,14 +271,24 @@ def _check_line_ends(text: str, records: list[Record], found: Findings) -> None:
     if mixed:
         line, usual, count = mixed
         other = "LF" if usual == "CRLF" else "CRLF"
-        found.add(records[line - 1], "fin de ligne", f"{other} ({count} ligne(s) ainsi)",
-                  f"{usual} comme à la ligne 1 : toutes les lignes finies de la même façon ; réenregistrez le "
-                  "fichier depuis le logiciel de paie (ou damancom-bot bds build)")
+        found.add(
+            records[line - 1],
+            "fin de ligne",
+            f"{other} ({count} ligne(s) ainsi)",
+            f"{usual} comme à la ligne 1 : toutes les lignes finies de la même façon ; réenregistrez le "
+            "fichier depuis le logiciel de paie (ou damancom-bot bds build)",
+        )
 
 
 def _describe(char: str) -> str:
-    names = {"\t": "tabulation", "\r": "retour chariot seul", "\x00": "NUL", "\x0b": "tabulation verticale",
-             "\x0c": "saut de page", "\x1a": "Ctrl-Z, fin de fichier DOS"}
+    names = {
+        "\t": "tabulation",
+        "\r": "retour chariot seul",
+        "\x00": "NUL",
+        "\x0b": "tabulation verticale",
+        "\x0c": "saut de page",
+        "\x1a": "Ctrl-Z, fin de fichier DOS",
+    }
     label = names.get(char) or (char if char.isprintable() else "contrôle")
     return f"0x{ord(char):02X} ({label})" if ord(char) < 0x100 else f"U+{ord(char):04X} ({label})"
 
@@ -244,11 +309,17 @@ def _apply(table, record: Record, context: dict, found: Findings) -> None:
             result = rule.test(record, context)
             if result is not None:
                 found_value, expected = result
-                found.add(record, rule.field[record.type] if isinstance(rule.field, dict) else rule.field,
-                          found_value, expected, warning=rule.warning)
+                found.add(
+                    record,
+                    rule.field[record.type] if isinstance(rule.field, dict) else rule.field,
+                    found_value,
+                    expected,
+                    warning=rule.warning,
+                )
 
 
 # --- the file as a whole ---------------------------------------------------------------------------
+
 
 def _check_order(records: list[Record], found: Findings) -> None:
     """[CDC] B00, B01, B02*, B03, B04+, B05, B06: the first record out of place is reported."""
@@ -260,15 +331,24 @@ def _check_order(records: list[Record], found: Findings) -> None:
         index = _ORDER.index(record.type)
         counts[record.type] += 1
         if index < position or (index == position and record.type in _SINGLE):
-            found.add(record, "ordre des enregistrements", record.type,
-                      "l'ordre B00, B01, B02 (un par salarié), B03, B04 (au moins un), B05, B06")
+            found.add(
+                record,
+                "ordre des enregistrements",
+                record.type,
+                "l'ordre B00, B01, B02 (un par salarié), B03, B04 (au moins un), B05, B06",
+            )
             return
         position = index
     missing = [t for t in _ORDER if t != "B02" and not counts[t]]
     if missing:
         last = records[-1] if records else None
-        found.add(last, "ordre des enregistrements", "absent : " + ", ".join(missing),
-                  "B00, B01, B02 (un par salarié), B03, B04 (au moins un), B05, B06", line=last.line if last else 0)
+        found.add(
+            last,
+            "ordre des enregistrements",
+            "absent : " + ", ".join(missing),
+            "B00, B01, B02 (un par salarié), B03, B04 (au moins un), B05, B06",
+            line=last.line if last else 0,
+        )
 
 
 def _check_identity(records, b, affiliate, period, found: Findings) -> str | None:
@@ -281,7 +361,9 @@ def _check_identity(records, b, affiliate, period, found: Findings) -> str | Non
             continue
         offsets = OFFSETS[record.type]
         if "N_Num_Affilie" in offsets and wanted_affiliate and record.text("N_Num_Affilie") != wanted_affiliate:
-            found.add(record, "N_Num_Affilie", record.text("N_Num_Affilie"), f"le numéro d'affiliation {wanted_affiliate}")
+            found.add(
+                record, "N_Num_Affilie", record.text("N_Num_Affilie"), f"le numéro d'affiliation {wanted_affiliate}"
+            )
         dated += "L_Periode" in offsets
         if "L_Periode" in offsets and wanted_period and record.text("L_Periode") != wanted_period:
             other_month.append(record)
@@ -290,8 +372,13 @@ def _check_identity(records, b, affiliate, period, found: Findings) -> str | Non
         if r.text("L_Cat") != "B0":
             found.add(r, "L_Cat", r.text("L_Cat"), "« B0 » (déclaration principale)")
     if b01 is not None and not rules.affiliate_key_ok(b01.text("N_Num_Affilie")):  # [ODOO] warning only
-        found.add(b01, "N_Num_Affilie", b01.text("N_Num_Affilie"), "un numéro dont le dernier chiffre est la clé "
-                  "de contrôle (vérifiez le numéro d'affiliation)", warning=True)
+        found.add(
+            b01,
+            "N_Num_Affilie",
+            b01.text("N_Num_Affilie"),
+            "un numéro dont le dernier chiffre est la clé de contrôle (vérifiez le numéro d'affiliation)",
+            warning=True,
+        )
     return wanted_period
 
 
@@ -307,8 +394,10 @@ class _WrongMonth(Problem):
         def of(value: str) -> str:  # « d'octobre 2026 », « de novembre 2026 »
             return ("d'" if month(value)[0] in "aeiou" else "de ") + month(value)
 
-        return (f"Ce fichier est celui {of(self.found)}, vous avez choisi {month(self.expected)} : déposez le "
-                f"fichier {of(self.expected)}, ou choisissez la période {month(self.found)}.")
+        return (
+            f"Ce fichier est celui {of(self.found)}, vous avez choisi {month(self.expected)} : déposez le "
+            f"fichier {of(self.expected)}, ou choisissez la période {month(self.found)}."
+        )
 
 
 def _wrong_month(records: list[Record], wanted: str | None, found: Findings, *, whole_file: bool) -> None:
@@ -331,8 +420,13 @@ def _cap(period: str | None, caps: Mapping[str, int] | None, found: Findings, b)
     try:
         return cap_for(period, caps or DEFAULT_CAPS)
     except ConfigError:  # a period before any known ceiling
-        found.add(b["B01"][0] if b["B01"] else None, "L_Periode", period, "une période couverte par un plafond connu "
-                  "(DAMANCOM_SALARY_CAPS)", line=b["B01"][0].line if b["B01"] else 0)
+        found.add(
+            b["B01"][0] if b["B01"] else None,
+            "L_Periode",
+            period,
+            "une période couverte par un plafond connu (DAMANCOM_SALARY_CAPS)",
+            line=b["B01"][0].line if b["B01"] else 0,
+        )
         return None
 
 
@@ -341,15 +435,25 @@ def _check_placeholders(placeholders: list[Record], new_ones: list[Record], foun
     when there is no new employee: anything in it would be left out of every total."""
     for r in placeholders:
         if new_ones or len(placeholders) > 1:
-            found.add(r, "N_Num_Assure", "B04 vide", "aucun B04 vide à côté d'autres B04 (le B04 vide remplace "
-                      "seulement une liste de nouveaux salariés vide)")
+            found.add(
+                r,
+                "N_Num_Assure",
+                "B04 vide",
+                "aucun B04 vide à côté d'autres B04 (le B04 vide remplace "
+                "seulement une liste de nouveaux salariés vide)",
+            )
         for name, (start, end) in OFFSETS["B04"].items():
             value = r.raw[start:end]
             if name in ("filler", "N_Num_Assure", "N_Num_Affilie", "L_Periode"):
                 continue
             if (kind(name) == "N" and value.strip("0 ")) or (kind(name) != "N" and value.strip()):
-                found.add(r, name, value.strip(), "vide ou zéro dans le B04 vide (numéro d'immatriculation à blanc) ; "
-                          "un nouveau salarié doit avoir son numéro")
+                found.add(
+                    r,
+                    name,
+                    value.strip(),
+                    "vide ou zéro dans le B04 vide (numéro d'immatriculation à blanc) ; "
+                    "un nouveau salarié doit avoir son numéro",
+                )
 
 
 def _check_duplicates(b02: list[Record], b04: list[Record], found: Findings) -> None:
@@ -365,21 +469,36 @@ def _check_duplicates(b02: list[Record], b04: list[Record], found: Findings) -> 
     seen_new: dict[tuple, int] = {}
     for r in b04:
         number = r.text("N_Num_Assure")
-        key = (number, r.text("L_Num_CIN"), r.text("L_Nom_Prenom")) if number in (NOT_YET_REGISTERED, OCCASIONAL) \
+        key = (
+            (number, r.text("L_Num_CIN"), r.text("L_Nom_Prenom"))
+            if number in (NOT_YET_REGISTERED, OCCASIONAL)
             else (number,)
+        )
         if number in seen and number not in (NOT_YET_REGISTERED, OCCASIONAL):
-            found.add(r, "N_Num_Assure", number, f"un nouveau salarié : {number} est déjà déclaré en B02 "
-                      f"(ligne {seen[number]})")
+            found.add(
+                r,
+                "N_Num_Assure",
+                number,
+                f"un nouveau salarié : {number} est déjà déclaré en B02 (ligne {seen[number]})",
+            )
         if key in seen_new:
-            found.add(r, "N_Num_Assure", number, f"une seule ligne B04 par nouveau salarié (déjà ligne {seen_new[key]})")
+            found.add(
+                r, "N_Num_Assure", number, f"une seule ligne B04 par nouveau salarié (déjà ligne {seen_new[key]})"
+            )
         else:
             seen_new[key] = r.line
 
 
 def b02_ctr(r: Record) -> int:
     """[CDC] N_Num_Assure + N_AF_A_Reverser + N_Jours_Declares + N_Salaire_Reel + N_Salaire_Plaf + rank."""
-    return (r.number("N_Num_Assure") + r.number("N_AF_A_Reverser") + r.number("N_Jours_Declares")
-            + r.number("N_Salaire_Reel") + r.number("N_Salaire_Plaf") + SITUATIONS.get(r.text("L_Situation"), 0))
+    return (
+        r.number("N_Num_Assure")
+        + r.number("N_AF_A_Reverser")
+        + r.number("N_Jours_Declares")
+        + r.number("N_Salaire_Reel")
+        + r.number("N_Salaire_Plaf")
+        + SITUATIONS.get(r.text("L_Situation"), 0)
+    )
 
 
 def b04_ctr(r: Record) -> int:
@@ -397,8 +516,12 @@ def recap(lines: list[Record], sums: dict[str, str]) -> dict[str, int]:
 def _expect(record: Record | None, name: str, value: int, found: Findings, what: str) -> None:
     if record is not None and len(record.raw) == RECORD_LENGTH and record.number(name) != value:
         raw = record.field(name)
-        found.add(record, name, record.number(name) if _DIGITS.fullmatch(raw) else raw.strip() or "champ vide",
-                  f"{value} ({what})")
+        found.add(
+            record,
+            name,
+            record.number(name) if _DIGITS.fullmatch(raw) else raw.strip() or "champ vide",
+            f"{value} ({what})",
+        )
 
 
 def _check_totals(b, of_b02: dict[str, int], of_b04: dict[str, int], found: Findings) -> None:
@@ -410,8 +533,13 @@ def _check_totals(b, of_b02: dict[str, int], of_b04: dict[str, int], found: Find
     for name, value in of_b02.items():
         _expect(b03, name, value, found, b03_why.get(name, "somme des lignes B02"))
     for name, value in of_b04.items():
-        _expect(b05, name, value, found, "nombre de nouveaux salariés B04" if name == "N_Nbr_Salaries"
-                else "somme des lignes B04")
+        _expect(
+            b05,
+            name,
+            value,
+            found,
+            "nombre de nouveaux salariés B04" if name == "N_Nbr_Salaries" else "somme des lignes B04",
+        )
     # B06 against the lines themselves: a wrong B03 is reported once, on B03, not again on B06.
     for name, value in of_b04.items():
         _expect(b06, name, of_b02[name] + value, found, "B03 + B05")
@@ -421,8 +549,12 @@ def _check_against_preetabli(pre: list[Record], b, found: Findings) -> None:
     a00 = next((r for r in pre if r.type == "A00"), None)
     a01 = next((r for r in pre if r.type == "A01"), None)
     if a00 and b["B00"] and b["B00"][0].text("N_Identif_Transfert") != a00.text("N_Identif_Transfert"):
-        found.add(b["B00"][0], "N_Identif_Transfert", b["B00"][0].text("N_Identif_Transfert"),
-                  f"{a00.text('N_Identif_Transfert')} (celui du préétabli)")  # [CDC] copied from A00
+        found.add(
+            b["B00"][0],
+            "N_Identif_Transfert",
+            b["B00"][0].text("N_Identif_Transfert"),
+            f"{a00.text('N_Identif_Transfert')} (celui du préétabli)",
+        )  # [CDC] copied from A00
     if a01 and b["B01"] and len(a01.raw) == RECORD_LENGTH:
         for name, _ in RECORDS["A01"]:  # [CDC] B01: same fields as A01, copied from the préétabli
             if b["B01"][0].field(name) != a01.field(name):
@@ -438,9 +570,16 @@ def _check_against_preetabli(pre: list[Record], b, found: Findings) -> None:
             continue
         for name in _COPIED_FROM_A02:  # [CDC] B02 repeats the A02 fields
             if r.field(name) != a02.field(name):
-                found.add(r, name, r.text(name) or "vide", f"« {a02.text(name)} » (comme dans le préétabli, ligne {a02.line})")
+                found.add(
+                    r, name, r.text(name) or "vide", f"« {a02.text(name)} » (comme dans le préétabli, ligne {a02.line})"
+                )
     last = b["B02"][-1] if b["B02"] else (b["B01"][0] if b["B01"] else None)
     for number, a02 in expected.items():
         if number not in present:
-            found.add(last, "N_Num_Assure", "absent", f"une ligne B02 pour {number} ({a02.text('L_Nom_Prenom')}) du "
-                      "préétabli", line=last.line if last else 0)
+            found.add(
+                last,
+                "N_Num_Assure",
+                "absent",
+                f"une ligne B02 pour {number} ({a02.text('L_Nom_Prenom')}) du préétabli",
+                line=last.line if last else 0,
+            )

@@ -48,8 +48,17 @@ class Findings:
     more_errors: int = 0  # found but not kept
     more_warnings: int = 0
 
-    def add(self, record, name: str, found, expected: str, *, warning: bool = False, line: int | None = None,
-            in_preetabli: bool = False) -> None:
+    def add(
+        self,
+        record,
+        name: str,
+        found,
+        expected: str,
+        *,
+        warning: bool = False,
+        line: int | None = None,
+        in_preetabli: bool = False,
+    ) -> None:
         kept, more = (self.warnings, "more_warnings") if warning else (self.errors, "more_errors")
         if len(kept) >= KEEP:
             setattr(self, more, getattr(self, more) + 1)
@@ -57,8 +66,17 @@ class Findings:
         shown = _printable(str(found))
         if len(shown) > 80:
             shown = shown[:80] + "…"
-        kept.append(Problem(line if line is not None else (record.line if record else 0),
-                            _printable(record.type) if record else "", name, shown, expected, warning, in_preetabli))
+        kept.append(
+            Problem(
+                line if line is not None else (record.line if record else 0),
+                _printable(record.type) if record else "",
+                name,
+                shown,
+                expected,
+                warning,
+                in_preetabli,
+            )
+        )
 
     def keep(self, problem: Problem) -> None:
         kept, more = (self.warnings, "more_warnings") if problem.warning else (self.errors, "more_errors")

@@ -47,8 +47,11 @@ class Salaries:
 
 def decode(data: bytes) -> tuple[str, str]:
     """(text, the encoding found, in French)."""
-    for bom, codec, label in ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8 avec BOM"),
-                              (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16", "UTF-16")):
+    for bom, codec, label in (
+        (codecs.BOM_UTF8, "utf-8-sig", "UTF-8 avec BOM"),
+        (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+        (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+    ):
         if data.startswith(bom):
             try:
                 return data.decode(codec), label
@@ -86,16 +89,18 @@ def read_salaries(data: bytes | str) -> Salaries:
     text = _DOS_END.sub("", text.lstrip("\ufeff"))
     hint = re.match(r"sep=(.)\r?\n", text)  # Excel's « sep=; » first line names the separator
     if hint:
-        text = text[hint.end():]
-    first = next((l for l in text.splitlines() if l.strip()), "")
+        text = text[hint.end() :]
+    first = next((line for line in text.splitlines() if line.strip()), "")
     counts = {sep: first.count(sep) for sep in ";,\t"}
     separator = hint[1] if hint else max(counts, key=lambda s: (counts[s], s == ";"))
     expected = f"colonnes attendues : {';'.join(COLUMNS)} (situation, nom et cin facultatifs)"
     if not first:
         raise BadSalaries(f"Le fichier des salaires est vide ; {expected}.")
     if first.count(separator) == 0:
-        raise BadSalaries(f"Le fichier des salaires n'a qu'une colonne (« {first[:60]} ») : séparez les colonnes par "
-                          f"« ; » ou « , » ; {expected}.")
+        raise BadSalaries(
+            f"Le fichier des salaires n'a qu'une colonne (« {first[:60]} ») : séparez les colonnes par "
+            f"« ; » ou « , » ; {expected}."
+        )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     try:
         header = [_header_key(h) for h in next(reader)]
@@ -103,23 +108,29 @@ def read_salaries(data: bytes | str) -> Salaries:
         raise BadSalaries(f"Le fichier des salaires est illisible à la ligne 1 ({exc}).") from None
     missing = [c for c in COLUMNS[:3] if c not in header]
     if missing:
-        raise BadSalaries(f"Le fichier des salaires n'a pas les colonnes {', '.join(missing)} (en-tête lu : "
-                          f"« {separator.join(header)[:100]} ») ; {expected}.")
+        raise BadSalaries(
+            f"Le fichier des salaires n'a pas les colonnes {', '.join(missing)} (en-tête lu : "
+            f"« {separator.join(header)[:100]} ») ; {expected}."
+        )
     rows, changes, seen = [], [], {}
     try:
         for cells in reader:
             number = reader.line_num
             if not any(c.strip() for c in cells):
                 continue  # Excel's trailing « ;;;;; » lines
-            if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-                raise BadSalaries(f"Ligne {number} du fichier des salaires : {len(cells)} colonnes, l'en-tête en a "
-                                  f"{len(header)} (un « {separator} » de trop dans un nom ou un montant ?).")
+            if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+                raise BadSalaries(
+                    f"Ligne {number} du fichier des salaires : {len(cells)} colonnes, l'en-tête en a "
+                    f"{len(header)} (un « {separator} » de trop dans un nom ou un montant ?)."
+                )
             item = {h: (cells[i] if i < len(cells) else "").strip() for i, h in enumerate(header)}
             row = _row(number, item, changes)
             key = (row.number, row.cin) if row.number in (NOT_YET_REGISTERED, OCCASIONAL) else row.number
             if key in seen:
-                raise BadSalaries(f"Ligne {number} du fichier des salaires : l'immatriculation {row.number} est déjà à "
-                                  f"la ligne {seen[key]} ; une seule ligne par salarié.")
+                raise BadSalaries(
+                    f"Ligne {number} du fichier des salaires : l'immatriculation {row.number} est déjà à "
+                    f"la ligne {seen[key]} ; une seule ligne par salarié."
+                )
             seen[key] = number
             rows.append(row)
     except csv.Error as exc:
@@ -131,8 +142,10 @@ def _row(number: int, item: dict[str, str], changes: list[str]) -> Row:
     where = f"Ligne {number} du fichier des salaires"
     immatriculation = re.sub(f"[ {SPACES}]", "", item["immatriculation"])
     if re.fullmatch(r"[0-9]+([.,][0-9]+)?[eE]\+?[0-9]+", immatriculation):
-        raise BadSalaries(f"{where} : immatriculation « {item['immatriculation'][:40]} » écrite en notation "
-                          "scientifique par le tableur : mettez la colonne au format Texte et saisissez les 9 chiffres.")
+        raise BadSalaries(
+            f"{where} : immatriculation « {item['immatriculation'][:40]} » écrite en notation "
+            "scientifique par le tableur : mettez la colonne au format Texte et saisissez les 9 chiffres."
+        )
     if not re.fullmatch(r"[0-9]{1,9}", immatriculation):
         shown = visible(item["immatriculation"])
         if not immatriculation:
@@ -149,7 +162,9 @@ def _row(number: int, item: dict[str, str], changes: list[str]) -> Row:
         raise BadSalaries(f"{where} : salaire « {visible(item['salaire_brut'], 30)} » invalide (exemple : 4500,00).")
     situation = item.get("situation", "").upper()
     if situation not in SITUATIONS:
-        raise BadSalaries(f"{where} : situation « {visible(situation, 10)} » inconnue ; codes possibles : {situations_fr()}.")
+        raise BadSalaries(
+            f"{where} : situation « {visible(situation, 10)} » inconnue ; codes possibles : {situations_fr()}."
+        )
     _latin_only(item.get("nom", ""), where, "nom")
     _latin_only(item.get("cin", ""), where, "CIN")
     name = _portal(item.get("nom", ""), "-", number, "nom", changes)
@@ -166,14 +181,18 @@ def _latin_only(value: str, where: str, column: str) -> None:
     """A letter the portal's alphabet cannot spell would silently become a space: refused, with what to do.
     Arabic is not transliterated: the CNSS knows the Latin spelling of the CIN, which no rule can guess."""
     if re.search(f"[{_ARABIC}]", value):
-        raise BadSalaries(f"{where} : {column} écrit en lettres arabes ; le portail n'accepte que les lettres "
-                          "latines (A-Z). Écrivez-le tel qu'il figure en lettres latines sur la CIN du salarié "
-                          "(par exemple MOHAMED EL ALAOUI).")
+        raise BadSalaries(
+            f"{where} : {column} écrit en lettres arabes ; le portail n'accepte que les lettres "
+            "latines (A-Z). Écrivez-le tel qu'il figure en lettres latines sur la CIN du salarié "
+            "(par exemple MOHAMED EL ALAOUI)."
+        )
     lost = "".join(c for c in value if unicodedata.category(c)[0] in "LN" and not to_portal(c, "'")[0])
     if lost:
-        raise BadSalaries(f"{where} : {column} avec des lettres que le portail ne connaît pas "
-                          f"({odd_characters(lost, '')}) ; écrivez-le en lettres latines (A-Z), "
-                          "comme sur la CIN du salarié.")
+        raise BadSalaries(
+            f"{where} : {column} avec des lettres que le portail ne connaît pas "
+            f"({odd_characters(lost, '')}) ; écrivez-le en lettres latines (A-Z), "
+            "comme sur la CIN du salarié."
+        )
 
 
 def _portal(value: str, keep: str, number: int, column: str, changes: list[str], squeeze: bool = False) -> str:

@@ -24,13 +24,18 @@ def _megabytes(size: int) -> str:
 def not_text(text: str) -> tuple[str, str] | None:
     """(what was found, what was expected) when `text` cannot be an e-BDS file at all."""
     if len(text) > MAX_BYTES:
-        return f"{_megabytes(len(text))}", f"au plus {_megabytes(MAX_BYTES)} (un fichier de déclaration est bien plus petit)"
+        return (
+            f"{_megabytes(len(text))}",
+            f"au plus {_megabytes(MAX_BYTES)} (un fichier de déclaration est bien plus petit)",
+        )
     sample = text[:_SAMPLE]
     odd = len(_NOT_TEXT.findall(sample))
     # A stray NUL or accent is a finding with its line and column; a PDF, a ZIP or UTF-16 is not text.
     if sample and (odd > len(sample) // 10 or sample.count("\x00") > len(sample) // 100):
-        return (f"un contenu binaire ({odd} caractère(s) non imprimable(s) sur les {len(sample)} premiers)",
-                "un fichier texte (le fichier DS_….txt produit par le logiciel de paie, pas un PDF, un ZIP ni un Excel)")
+        return (
+            f"un contenu binaire ({odd} caractère(s) non imprimable(s) sur les {len(sample)} premiers)",
+            "un fichier texte (le fichier DS_….txt produit par le logiciel de paie, pas un PDF, un ZIP ni un Excel)",
+        )
     return None
 
 
@@ -50,17 +55,23 @@ def read_limited(path: str | Path, what: str) -> bytes:
     except NotRegularFile as exc:
         if exc.kind == "un dossier":
             raise FileNotUsable(f"{what} « {path} » est un dossier : indiquez un fichier.") from None
-        raise FileNotUsable(f"{what} « {path} » refusé : c'est {exc.kind}, pas un fichier ordinaire. "
-                            "Indiquez un fichier enregistré sur le disque.") from None
+        raise FileNotUsable(
+            f"{what} « {path} » refusé : c'est {exc.kind}, pas un fichier ordinaire. "
+            "Indiquez un fichier enregistré sur le disque."
+        ) from None
     except FileNotFoundError:
         raise FileNotUsable(f"{what} « {path} » introuvable : vérifiez le chemin.") from None
     except PermissionError:
-        raise FileNotUsable(f"{what} « {path} » illisible : accès refusé (fichier ouvert ailleurs, ou droits).") from None
+        raise FileNotUsable(
+            f"{what} « {path} » illisible : accès refusé (fichier ouvert ailleurs, ou droits)."
+        ) from None
     except OSError as exc:
         raise FileNotUsable(f"{what} « {path} » illisible ({exc.strerror or exc}).") from None
 
 
 def _too_large(path: Path, what: str, size: int | None) -> FileNotUsable:
     found = _megabytes(size) if size is not None else f"plus de {_megabytes(MAX_BYTES)}"
-    return FileNotUsable(f"{what} « {path} » refusé : {found}, au plus {_megabytes(MAX_BYTES)} "
-                         "(un fichier de déclaration est bien plus petit). Vérifiez le fichier choisi.")
+    return FileNotUsable(
+        f"{what} « {path} » refusé : {found}, au plus {_megabytes(MAX_BYTES)} "
+        "(un fichier de déclaration est bien plus petit). Vérifiez le fichier choisi."
+    )

@@ -11,9 +11,30 @@ import unicodedata
 
 _BASE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 "
 # Letters with no decomposition, spelled as French and Moroccan registries usually do.
-_SPECIAL = {"ß": "SS", "Æ": "AE", "æ": "AE", "Œ": "OE", "œ": "OE", "Ø": "O", "ø": "O", "Đ": "D", "đ": "D",
-            "Ł": "L", "ł": "L", "Ð": "D", "ð": "D", "Þ": "TH", "þ": "TH", "ı": "I",
-            "\u2019": "'", "\u2018": "'", "\u2013": "-", "\u2010": "-", "\u2011": "-", "\u00a0": " "}
+_SPECIAL = {
+    "ß": "SS",
+    "Æ": "AE",
+    "æ": "AE",
+    "Œ": "OE",
+    "œ": "OE",
+    "Ø": "O",
+    "ø": "O",
+    "Đ": "D",
+    "đ": "D",
+    "Ł": "L",
+    "ł": "L",
+    "Ð": "D",
+    "ð": "D",
+    "Þ": "TH",
+    "þ": "TH",
+    "ı": "I",
+    "\u2019": "'",
+    "\u2018": "'",
+    "\u2013": "-",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u00a0": " ",
+}
 
 
 def to_portal(value: str, keep: str = "-") -> tuple[str, bool]:

@@ -5,10 +5,21 @@ from __future__ import annotations
 
 import unicodedata
 
-NAMES = {"\x1a": "Ctrl-Z", "\x00": "NUL", "\t": "tabulation", "\r": "retour chariot", "\n": "saut de ligne",
-         "\u00a0": "espace insécable", "\u202f": "espace fine insécable", "\u2009": "espace fine",
-         "\u200b": "espace de largeur nulle", "\ufeff": "marque BOM", "\x0b": "tabulation verticale",
-         "\x0c": "saut de page", "\x1b": "Échap"}
+NAMES = {
+    "\x1a": "Ctrl-Z",
+    "\x00": "NUL",
+    "\t": "tabulation",
+    "\r": "retour chariot",
+    "\n": "saut de ligne",
+    "\u00a0": "espace insécable",
+    "\u202f": "espace fine insécable",
+    "\u2009": "espace fine",
+    "\u200b": "espace de largeur nulle",
+    "\ufeff": "marque BOM",
+    "\x0b": "tabulation verticale",
+    "\x0c": "saut de page",
+    "\x1b": "Échap",
+}
 SPACES = "\u00a0\u202f\u2009\u2007"  # thousands separators a spreadsheet writes between digits
 
 

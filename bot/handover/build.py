@@ -12,8 +12,17 @@ from bot.output.notify import Notifier, build_notifier
 from bot.settings.config import Settings
 
 
-def build_handover(settings: Settings, env: Env, run_id: str, *, terminal: bool, assisted: bool = False,
-                   unattended: bool = False, notifier: Notifier | None = None, extra: tuple = ()) -> HandOver:
+def build_handover(
+    settings: Settings,
+    env: Env,
+    run_id: str,
+    *,
+    terminal: bool,
+    assisted: bool = False,
+    unattended: bool = False,
+    notifier: Notifier | None = None,
+    extra: tuple = (),
+) -> HandOver:
     mailbox = Mailbox()
     channels = [factory(mailbox) for factory in extra]
     local_url = None
@@ -21,8 +30,11 @@ def build_handover(settings: Settings, env: Env, run_id: str, *, terminal: bool,
         page = LocalPageChannel(mailbox, settings.account)
         channels.append(page)
         local_url = page.url
-    channels.append(DropboxChannel(mailbox, handover_dir(settings.state_dir, settings.account), run_id, local_url,
-                                   account=settings.account))
+    channels.append(
+        DropboxChannel(
+            mailbox, handover_dir(settings.state_dir, settings.account), run_id, local_url, account=settings.account
+        )
+    )
     if terminal and not unattended:
         channels.append(TerminalChannel(mailbox, env.stdin, env.stdout))
     telegram = _telegram(settings, mailbox)
@@ -32,9 +44,18 @@ def build_handover(settings: Settings, env: Env, run_id: str, *, terminal: bool,
     if telegram is not None:
         telegram.budget = notifier.budget  # its « prêt ? » question counts like a notification
         telegram.start()
-    return HandOver(mailbox, channels, account=settings.account, code_wait=settings.code_wait,
-                    ready_wait=settings.ready_wait, unattended=unattended, assisted=assisted,
-                    notifier=notifier, say=env.say, local_url=local_url)
+    return HandOver(
+        mailbox,
+        channels,
+        account=settings.account,
+        code_wait=settings.code_wait,
+        ready_wait=settings.ready_wait,
+        unattended=unattended,
+        assisted=assisted,
+        notifier=notifier,
+        say=env.say,
+        local_url=local_url,
+    )
 
 
 def _telegram(settings: Settings, mailbox: Mailbox):
@@ -43,6 +64,12 @@ def _telegram(settings: Settings, mailbox: Mailbox):
     from bot.handover.telegram import TelegramChannel
     from bot.handover.telegram_api import BotApi
 
-    return TelegramChannel(mailbox, BotApi(settings.telegram_token, settings.telegram_api), settings.telegram_chats,
-                           settings.account, ready_wait=settings.ready_wait, code_wait=settings.code_wait,
-                           sms_chats=settings.telegram_sms_chats)
+    return TelegramChannel(
+        mailbox,
+        BotApi(settings.telegram_token, settings.telegram_api),
+        settings.telegram_chats,
+        settings.account,
+        ready_wait=settings.ready_wait,
+        code_wait=settings.code_wait,
+        sms_chats=settings.telegram_sms_chats,
+    )

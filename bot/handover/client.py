@@ -29,22 +29,30 @@ def find_waiting(env: Env, account: str | None, *, phase: str) -> tuple[str, Pat
         account = (env.environ.get("DAMANCOM_ACCOUNT") or env.environ.get("DAMANCOM_IDENTIFIER") or "").strip() or None
     if account is None:
         if not waiting:
-            raise BadInput("Aucune connexion n'attend de code en ce moment. "
-                              "Lancez d'abord la connexion (damancom-bot login), puis donnez le code.")
+            raise BadInput(
+                "Aucune connexion n'attend de code en ce moment. "
+                "Lancez d'abord la connexion (damancom-bot login), puis donnez le code."
+            )
         account = _account_of(waiting[0])
     folder = dropbox.handover_dir(state_dir(env.environ), account)
     info = dropbox.read_waiting(folder)
     if info is None:
-        raise BadInput(f"Aucune connexion n'attend en ce moment pour le compte « {account or '?'} ». "
-                          "Lancez d'abord la connexion (damancom-bot login), puis donnez le code.")
+        raise BadInput(
+            f"Aucune connexion n'attend en ce moment pour le compte « {account or '?'} ». "
+            "Lancez d'abord la connexion (damancom-bot login), puis donnez le code."
+        )
     if phase == "code" and info.get("phase") != "code":
-        raise BadInput("La connexion attend d'abord votre confirmation : aucun SMS n'a encore été demandé. "
-                          "Lancez « damancom-bot ready », puis donnez le code reçu.")
+        raise BadInput(
+            "La connexion attend d'abord votre confirmation : aucun SMS n'a encore été demandé. "
+            "Lancez « damancom-bot ready », puis donnez le code reçu."
+        )
     if phase == "question" and info.get("phase") != "question":
         raise BadInput("La connexion ne pose pas de question en ce moment : rien à répondre.")
     if phase == "ready" and info.get("phase") != "ready":
-        raise BadInput("La connexion n'attend pas de confirmation : le SMS a déjà été demandé. "
-                          "Donnez le code avec « damancom-bot otp CODE ».")
+        raise BadInput(
+            "La connexion n'attend pas de confirmation : le SMS a déjà été demandé. "
+            "Donnez le code avec « damancom-bot otp CODE »."
+        )
     return account, folder, info
 
 
@@ -61,8 +69,10 @@ def deliver(path: Path, data: dict, clock=time.time) -> bool:
     try:
         sealed = seal(str(key), payload) if key else payload
     except ValueError:  # binascii.Error included: not a key any bot wrote
-        raise BadInput(f"Le fichier d'attente de {path.parent} est abîmé (clé illisible) : rien n'a été déposé. "
-                       "Relancez la connexion, puis donnez le code.") from None
+        raise BadInput(
+            f"Le fichier d'attente de {path.parent} est abîmé (clé illisible) : rien n'a été déposé. "
+            "Relancez la connexion, puis donnez le code."
+        ) from None
     write_atomic(path, sealed)
     deadline = time.monotonic() + ACK_SECONDS
     while time.monotonic() < deadline:  # a file, not a page: polling is the portable way

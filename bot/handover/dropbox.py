@@ -89,8 +89,15 @@ class DropboxChannel(Channel):
     shows_pictures = True  # the question's screenshot is named in the waiting file (the dashboard shows it)
     name = "otp-commande"
 
-    def __init__(self, mailbox: Mailbox, folder: Path, run_id: str, local_url: str | None = None,
-                 clock=time.time, account: str = ""):
+    def __init__(
+        self,
+        mailbox: Mailbox,
+        folder: Path,
+        run_id: str,
+        local_url: str | None = None,
+        clock=time.time,
+        account: str = "",
+    ):
         self.mailbox, self.folder, self.run_id, self.account = mailbox, folder, run_id, account
         self.local_url = local_url
         self.clock = clock
@@ -106,9 +113,19 @@ class DropboxChannel(Channel):
         self.phase, self.since = phase, self.clock()
         # Anything dropped before this moment answered an older request: refuse it.
         shown = str(Path(picture).resolve()) if phase == "question" and picture else ""  # read from elsewhere
-        write_atomic(self.folder / WAITING, {"run_id": self.run_id, **me(), "phase": phase, "account": self.account,
-                                             "since": self.since, "local_url": self.local_url, "picture": shown,
-                                             KEY_FIELD: self._opener.public})
+        write_atomic(
+            self.folder / WAITING,
+            {
+                "run_id": self.run_id,
+                **me(),
+                "phase": phase,
+                "account": self.account,
+                "since": self.since,
+                "local_url": self.local_url,
+                "picture": shown,
+                KEY_FIELD: self._opener.public,
+            },
+        )
         if self._thread is None:
             self.mailbox.channel_opened(self.name)
             self._thread = threading.Thread(target=self._watch, name="otp-dropbox", daemon=True)
@@ -132,12 +149,22 @@ class DropboxChannel(Channel):
                     self.mailbox.post(kind, self._via(data))
 
     def _take_answer(self) -> None:
-        self._take(ANSWER_FILE, "answer", self.mailbox.offer_answer, "réponse",
-                   "Réponse déposée par « damancom-bot answer » vide ou trop longue : ignorée.")
+        self._take(
+            ANSWER_FILE,
+            "answer",
+            self.mailbox.offer_answer,
+            "réponse",
+            "Réponse déposée par « damancom-bot answer » vide ou trop longue : ignorée.",
+        )
 
     def _take_code(self) -> None:
-        self._take(CODE_FILE, "code", self.mailbox.offer_code, "code",
-                   "Code déposé par « damancom-bot otp » mal formé : ignoré.")
+        self._take(
+            CODE_FILE,
+            "code",
+            self.mailbox.offer_code,
+            "code",
+            "Code déposé par « damancom-bot otp » mal formé : ignoré.",
+        )
 
     def _take(self, file_name: str, key: str, offer, what: str, refused: str) -> None:
         """Claims a dropped value, checks it is fresh, and offers it to the run (`offer` validates)."""

@@ -28,12 +28,16 @@ class Delivery:
 
 
 # How a code, an answer or « prêt » came in, as a person reads it (the names are the channels' own).
-HOW_FR = {"terminal": "tapé dans le terminal", "otp-commande": "donné avec la commande « damancom-bot otp »",
-          "page-locale": "saisi dans la page locale du navigateur", "telegram": "envoyé au bot Telegram",
-          "bac-a-sable": "lu automatiquement (SMS simulé du portail d'essai)",
-          "navigateur": "saisi dans la fenêtre du navigateur",
-          "tableau-de-bord": "saisi dans le tableau de bord (damancom-bot app)",
-          "telephone": "numéro du téléphone retenu (ne transmet aucun code)"}
+HOW_FR = {
+    "terminal": "tapé dans le terminal",
+    "otp-commande": "donné avec la commande « damancom-bot otp »",
+    "page-locale": "saisi dans la page locale du navigateur",
+    "telegram": "envoyé au bot Telegram",
+    "bac-a-sable": "lu automatiquement (SMS simulé du portail d'essai)",
+    "navigateur": "saisi dans la fenêtre du navigateur",
+    "tableau-de-bord": "saisi dans le tableau de bord (damancom-bot app)",
+    "telephone": "numéro du téléphone retenu (ne transmet aucun code)",
+}
 
 
 def channel_fr(via: str) -> str:
@@ -70,8 +74,10 @@ class Mailbox:
         """Posts a person's answer to a portal question (captcha); raises BadInput when empty or long."""
         answer = " ".join((raw or "").split())
         if not answer or len(answer) > MAX_ANSWER:
-            raise BadInput(f"Réponse vide ou trop longue (au plus {MAX_ANSWER} caractères) : recopiez seulement "
-                              "ce que demande l'image.")
+            raise BadInput(
+                f"Réponse vide ou trop longue (au plus {MAX_ANSWER} caractères) : recopiez seulement "
+                "ce que demande l'image."
+            )
         self._post(Delivery(ANSWER, via, answer))
         return answer
 

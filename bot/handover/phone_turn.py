@@ -61,8 +61,9 @@ def remember(state_dir: Path, account: str, masked: str) -> None:
 
 
 @contextmanager
-def turn(settings, say: Callable[[str], None], *, wait: float | None = None,
-         clock: Callable[[], float] = time.monotonic) -> Iterator[None]:
+def turn(
+    settings, say: Callable[[str], None], *, wait: float | None = None, clock: Callable[[], float] = time.monotonic
+) -> Iterator[None]:
     """Holds this account's phone for the whole run; waits (at most `wait` seconds, a whole run's
     budget by default) while another account's run holds it, then refuses as busy (exit 7)."""
     from filelock import FileLock, Timeout
@@ -84,12 +85,16 @@ def turn(settings, say: Callable[[str], None], *, wait: float | None = None,
         except Timeout:
             tries += 1
         if clock() >= until:
-            raise AccountBusy(f"Le téléphone du compte {settings.account} reçoit encore le code du compte "
-                              f"{_holder(holder)} : pas de second SMS en même temps. Le bot réessaiera plus tard ; "
-                              "à la main, relancez quand l'autre connexion est finie.")
+            raise AccountBusy(
+                f"Le téléphone du compte {settings.account} reçoit encore le code du compte "
+                f"{_holder(holder)} : pas de second SMS en même temps. Le bot réessaiera plus tard ; "
+                "à la main, relancez quand l'autre connexion est finie."
+            )
         if tries == 1:  # after one slice: the holder has written its name by now
-            say(f"Compte {settings.account} : le téléphone qui reçoit ses codes attend déjà le code du compte "
-                f"{_holder(holder)} ; ce compte passe après lui (un seul code à la fois par téléphone).")
+            say(
+                f"Compte {settings.account} : le téléphone qui reçoit ses codes attend déjà le code du compte "
+                f"{_holder(holder)} ; ce compte passe après lui (un seul code à la fois par téléphone)."
+            )
     try:
         holder.write_text(json.dumps({"account": settings.account}), encoding="utf-8")
         yield

@@ -27,10 +27,21 @@ from bot.system import clock
 
 
 class HandOver:
-    def __init__(self, mailbox: Mailbox, channels: list[Channel], *, account: str, code_wait: float,
-                 ready_wait: float = 900, unattended: bool = False, assisted: bool = False,
-                 notifier: Notifier | None = None, say: Callable[[str], None] = lambda text: None,
-                 local_url: str | None = None, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        mailbox: Mailbox,
+        channels: list[Channel],
+        *,
+        account: str,
+        code_wait: float,
+        ready_wait: float = 900,
+        unattended: bool = False,
+        assisted: bool = False,
+        notifier: Notifier | None = None,
+        say: Callable[[str], None] = lambda text: None,
+        local_url: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.mailbox, self.channels = mailbox, channels
         self.account, self.code_wait, self.ready_wait = account, code_wait, ready_wait
         self.unattended, self.assisted = unattended, assisted
@@ -73,19 +84,27 @@ class HandOver:
             "Damancom : prêt pour la connexion ?",
             f"Le bot va se connecter à Damancom pour le compte {self.account} ; le portail enverra alors un code "
             f"par SMS. Quand vous avez votre téléphone, confirmez avec {how}. Sans réponse avant "
-            f"{self._until(self.ready_wait)}, aucun SMS ne sera demandé.")
+            f"{self._until(self.ready_wait)}, aucun SMS ne sera demandé.",
+        )
         self.say(f"En attente de votre confirmation ({how}).")
         delivery = self.mailbox.take({READY, NOT_NOW, STOP}, timeout=self.ready_wait)
         if delivery is None or delivery.kind == CLOSED:
             raise CodeNotProvided(
                 f"Personne n'a confirmé sa présence dans le délai ({duration_fr(self.ready_wait)}) : aucun SMS "
-                "n'a été demandé. Le bot réessaiera plus tard.")
+                "n'a été demandé. Le bot réessaiera plus tard."
+            )
         if delivery.kind == NOT_NOW:
-            raise PersonDeclined("Vous avez répondu « Pas maintenant » : aucun SMS n'a été demandé. Le bot "
-                                 "réessaiera au prochain créneau.", reason="not_now")
+            raise PersonDeclined(
+                "Vous avez répondu « Pas maintenant » : aucun SMS n'a été demandé. Le bot "
+                "réessaiera au prochain créneau.",
+                reason="not_now",
+            )
         if delivery.kind == STOP:
-            raise PersonDeclined("Vous avez demandé d'arrêter : aucun SMS n'a été demandé et le bot ne réessaiera "
-                                 "plus pour cette période. Faites la déclaration vous-même.", reason="stop")
+            raise PersonDeclined(
+                "Vous avez demandé d'arrêter : aucun SMS n'a été demandé et le bot ne réessaiera "
+                "plus pour cette période. Faites la déclaration vous-même.",
+                reason="stop",
+            )
         logger.info("Présence confirmée : {}.", channel_fr(delivery.via))
         self._cutoff = self.mailbox.mark()
 
@@ -96,8 +115,10 @@ class HandOver:
         if any(c.automatic for c in self.channels):
             hint = "Code demandé : le téléphone simulé du bac à sable le transmet automatiquement."
         elif self.assisted:
-            hint = ("Saisissez le code (et le mot de passe s'il manque) dans la fenêtre du navigateur ; "
-                    f"vous pouvez aussi utiliser {self._ways()}.")
+            hint = (
+                "Saisissez le code (et le mot de passe s'il manque) dans la fenêtre du navigateur ; "
+                f"vous pouvez aussi utiliser {self._ways()}."
+            )
         elif any(c.prints_own_prompt for c in self.channels):
             hint = f"Code demandé : saisissez-le ci-dessous, ou utilisez {self._ways()}."
         else:
@@ -113,7 +134,8 @@ class HandOver:
         self.notifier.send(
             "Damancom : code SMS envoyé",
             f"Le portail vient d'envoyer un code par SMS au téléphone du compte {self.account}. Donnez-le au bot "
-            f"avec {self._ways()}. Il faut le donner avant {self._until(self.code_wait)}.")
+            f"avec {self._ways()}. Il faut le donner avant {self._until(self.code_wait)}.",
+        )
 
     def _prompt(self) -> None:
         """The terminal asks for the code once the portal shows its code screen (the SMS has gone)."""
@@ -145,7 +167,8 @@ class HandOver:
             if remaining <= 0:
                 raise CodeNotProvided(
                     f"Aucun code reçu dans le délai ({duration_fr(self.code_wait)} après l'envoi du SMS). "
-                    "Relancez la connexion quand vous aurez votre téléphone à portée de main.")
+                    "Relancez la connexion quand vous aurez votre téléphone à portée de main."
+                )
             delivery = self.mailbox.take({CODE, RESEND}, timeout=0 if self.assisted else remaining)
             if delivery is None and self.assisted:
                 watched = screen.watch_person(min(1.0, remaining))
@@ -155,7 +178,9 @@ class HandOver:
             if delivery is None:
                 continue
             if delivery.kind == CLOSED:
-                raise CodeNotProvided("L'entrée s'est fermée sans code. Relancez la commande et saisissez le code reçu par SMS.")
+                raise CodeNotProvided(
+                    "L'entrée s'est fermée sans code. Relancez la commande et saisissez le code reçu par SMS."
+                )
             if delivery.kind == RESEND:
                 self._resend(screen, delivery.seq)
                 continue
@@ -183,13 +208,18 @@ class HandOver:
         logger.info("Nouveau code demandé au portail (renvoi).")
 
     # a question the portal asks (captcha) ------------------------------------------------
-    def question(self, picture: Path | None, prompt: str, typed_in_page: Callable[[float], str | None] | None = None) -> str:
+    def question(
+        self, picture: Path | None, prompt: str, typed_in_page: Callable[[float], str | None] | None = None
+    ) -> str:
         """The person answers what the screen asks (its screenshot goes to every channel); in a
         visible browser they may also type it in the page itself. Never guessed by the bot."""
-        hint = (f"Le portail pose une question avant d'envoyer le SMS : « {prompt} ». Regardez la capture "
-                f"{picture} et répondez avec « damancom-bot answer TEXTE --account {self.account} »"
-                + (f" ou sur la page {self.local_url}" if self.local_url else "")
-                + (" ou dans la fenêtre du navigateur" if self.assisted else "") + ".")
+        hint = (
+            f"Le portail pose une question avant d'envoyer le SMS : « {prompt} ». Regardez la capture "
+            f"{picture} et répondez avec « damancom-bot answer TEXTE --account {self.account} »"
+            + (f" ou sur la page {self.local_url}" if self.local_url else "")
+            + (" ou dans la fenêtre du navigateur" if self.assisted else "")
+            + "."
+        )
         for channel in self.channels:
             channel.open("question", hint, picture if channel.shows_pictures else None)
         if not any(c.prints_own_prompt for c in self.channels):
@@ -213,7 +243,8 @@ class HandOver:
             return delivery.value
         raise CodeNotProvided(
             f"Personne n'a répondu à la question du portail dans le délai ({duration_fr(self.code_wait)}) : aucun SMS "
-            "n'a été demandé. Relancez la connexion quand vous pourrez répondre.")
+            "n'a été demandé. Relancez la connexion quand vous pourrez répondre."
+        )
 
     # the final click -------------------------------------------------------------------
     def confirm(self, totals: str) -> bool:
@@ -221,8 +252,10 @@ class HandOver:
         Only « oui » files; anything else, no answer in time, or no terminal to answer on, does not."""
         terminal = next((c for c in self.channels if c.asks_confirmation), None)
         if terminal is None or not terminal.can_read():
-            self.say("Personne ne peut confirmer le dépôt dans ce terminal : rien n'est validé. "
-                     "Relancez avec --sans-confirmation pour déposer sans question.")
+            self.say(
+                "Personne ne peut confirmer le dépôt dans ce terminal : rien n'est validé. "
+                "Relancez avec --sans-confirmation pour déposer sans question."
+            )
             return False
         self.say(totals)
         terminal.open("confirm")
@@ -238,8 +271,10 @@ class HandOver:
 
     # e-ID ------------------------------------------------------------------------------
     def eid_waiting(self, qr: Path | None) -> None:
-        text = ("Le portail attend votre approbation dans l'application « Identité Numérique » : ouvrez-la et "
-                "scannez le code QR" + (f" (image jointe, aussi dans {qr})" if qr else "") + ".")
+        text = (
+            "Le portail attend votre approbation dans l'application « Identité Numérique » : ouvrez-la et "
+            "scannez le code QR" + (f" (image jointe, aussi dans {qr})" if qr else "") + "."
+        )
         self.say(text)
         self.notifier.send("Damancom : approuvez la connexion e-ID", text, attach=qr)
 

@@ -78,9 +78,19 @@ class TelegramChannel(_ChatWriter, UpdatesPoller, Channel):
     knows_phone = True  # the code question names the number the SMS went to
     answer_way = "un message au bot Telegram (le code, ou le SMS transféré)"
 
-    def __init__(self, mailbox: Mailbox, api: BotApi, chats: tuple[int, ...], account: str, *,
-                 ready_wait: float = 900, code_wait: float = 300, budget=None, poll: int = POLL_SECONDS,
-                 sms_chats: tuple[int, ...] = ()):
+    def __init__(
+        self,
+        mailbox: Mailbox,
+        api: BotApi,
+        chats: tuple[int, ...],
+        account: str,
+        *,
+        ready_wait: float = 900,
+        code_wait: float = 300,
+        budget=None,
+        poll: int = POLL_SECONDS,
+        sms_chats: tuple[int, ...] = (),
+    ):
         super().__init__(api, chats)
         self.sms_chats = tuple(sms_chats)  # where an SMS-forwarding app posts: codes read there, nothing written
         self.mailbox, self.account, self.budget, self.poll = mailbox, account, budget, poll
@@ -120,10 +130,12 @@ class TelegramChannel(_ChatWriter, UpdatesPoller, Channel):
         if phase == "question":  # a captcha: its screenshot comes with the notification; the answer here
             with self._lock:
                 self._settle("")
-                self.question = self._write(f"Damancom ({self.account})\nLe portail pose une question avant "
-                                            "d'envoyer le SMS (image ci-dessous) : "
-                                            "répondez ici avec ce qu'elle demande (par exemple les caractères "
-                                            "de l'image).")
+                self.question = self._write(
+                    f"Damancom ({self.account})\nLe portail pose une question avant "
+                    "d'envoyer le SMS (image ci-dessous) : "
+                    "répondez ici avec ce qu'elle demande (par exemple les caractères "
+                    "de l'image)."
+                )
                 self.phase, self.waiting_for = phase, phase  # the notification that follows carries the picture
             return
         if phase not in ("ready", "code"):
@@ -165,8 +177,11 @@ class TelegramChannel(_ChatWriter, UpdatesPoller, Channel):
     def refused(self) -> None:
         with self._lock:
             self.waiting_for = "code"
-            self.question = self._write(f"Damancom ({self.account})\nLe portail a refusé ce code. Vérifiez le SMS "
-                                        "et envoyez le bon code (ou le SMS entier).", [("Renvoyer le code", "resend")])
+            self.question = self._write(
+                f"Damancom ({self.account})\nLe portail a refusé ce code. Vérifiez le SMS "
+                "et envoyez le bon code (ou le SMS entier).",
+                [("Renvoyer le code", "resend")],
+            )
 
     def close(self) -> None:
         self._stop.set()
@@ -186,10 +201,12 @@ class TelegramChannel(_ChatWriter, UpdatesPoller, Channel):
 
     # questions ---------------------------------------------------------------------------
     def _ask_ready(self) -> None:
-        text = (f"Damancom ({self.account}) : le bot va se connecter au portail, qui enverra alors un code par SMS "
-                f"au téléphone enregistré.\n\nPrêt à recevoir le SMS ?\n\nSans réponse avant "
-                f"{clock.until(self.ready_wait)}, aucun SMS ne sera demandé. Répondez « stop » pour arrêter les "
-                "essais de ce mois (vous déclarerez vous-même).")
+        text = (
+            f"Damancom ({self.account}) : le bot va se connecter au portail, qui enverra alors un code par SMS "
+            f"au téléphone enregistré.\n\nPrêt à recevoir le SMS ?\n\nSans réponse avant "
+            f"{clock.until(self.ready_wait)}, aucun SMS ne sera demandé. Répondez « stop » pour arrêter les "
+            "essais de ce mois (vous déclarerez vous-même)."
+        )
         if self.budget is not None:  # a question: never silenced by the monthly budget, counted apart
             self.budget.take(question=True)
         self._settle("")
@@ -197,8 +214,10 @@ class TelegramChannel(_ChatWriter, UpdatesPoller, Channel):
 
     def _ask_code(self, again: bool) -> None:
         where = f"au {self.phone}" if self.phone else "au téléphone enregistré"
-        text = (f"Damancom ({self.account})\n{'Nouveau code' if again else 'Code'} envoyé {where} : répondez avec le "
-                f"code (6 chiffres), ou transférez le SMS tel quel. À donner avant {clock.until(self.code_wait)}.")
+        text = (
+            f"Damancom ({self.account})\n{'Nouveau code' if again else 'Code'} envoyé {where} : répondez avec le "
+            f"code (6 chiffres), ou transférez le SMS tel quel. À donner avant {clock.until(self.code_wait)}."
+        )
         self._settle("")
         self.question = self._write(text, [("Renvoyer le code", "resend")])
 
@@ -257,17 +276,24 @@ class TelegramChannel(_ChatWriter, UpdatesPoller, Channel):
         if reading.kind == "code":
             self._code(chat, reading.value)
         elif reading.kind == "several":
-            self._write("Ce message contient plusieurs nombres à 6 chiffres : je ne sais pas lequel est le code. "
-                        "Envoyez seulement le code (par exemple 123456).", chats=[chat])
+            self._write(
+                "Ce message contient plusieurs nombres à 6 chiffres : je ne sais pas lequel est le code. "
+                "Envoyez seulement le code (par exemple 123456).",
+                chats=[chat],
+            )
         elif reading.kind == "word":
             self._word(chat, reading.value)
         else:
             with self._lock:
                 waiting = self.waiting_for
-            self._write({"code": "Je n'ai pas trouvé de code à 6 chiffres dans ce message. Envoyez le code reçu par "
-                                 "SMS (par exemple 123456) ou le SMS entier.",
-                         "ready": "Répondez « prêt » quand vous avez votre téléphone, ou « pas maintenant »."}
-                        .get(waiting, NOTHING_WAITING), chats=[chat])
+            self._write(
+                {
+                    "code": "Je n'ai pas trouvé de code à 6 chiffres dans ce message. Envoyez le code reçu par "
+                    "SMS (par exemple 123456) ou le SMS entier.",
+                    "ready": "Répondez « prêt » quand vous avez votre téléphone, ou « pas maintenant ».",
+                }.get(waiting, NOTHING_WAITING),
+                chats=[chat],
+            )
 
     def _forwarded_sms(self, chat: int, message: dict) -> None:
         """A post in the SMS channel: only a code counts; answers go to the person's chats."""
@@ -283,10 +309,14 @@ class TelegramChannel(_ChatWriter, UpdatesPoller, Channel):
         with self._lock:
             waiting = self.waiting_for
             if word == "start":
-                self._write(f"damancom-bot est relié à cette discussion (compte {self.account}). "
-                            + {"ready": "Une connexion attend votre réponse : « prêt » ou « pas maintenant ».",
-                               "code": "Une connexion attend le code reçu par SMS."}.get(waiting, NOTHING_WAITING),
-                            chats=[chat])
+                self._write(
+                    f"damancom-bot est relié à cette discussion (compte {self.account}). "
+                    + {
+                        "ready": "Une connexion attend votre réponse : « prêt » ou « pas maintenant ».",
+                        "code": "Une connexion attend le code reçu par SMS.",
+                    }.get(waiting, NOTHING_WAITING),
+                    chats=[chat],
+                )
             elif waiting == "ready" and word in ("ready", "not_now", "stop"):
                 self.waiting_for = None
                 kind, note = {
@@ -300,8 +330,11 @@ class TelegramChannel(_ChatWriter, UpdatesPoller, Channel):
             elif waiting == "code" and word == "resend":
                 self.mailbox.post(RESEND, self.name)
             elif waiting == "code" and word in ("ready", "stop", "not_now"):
-                self._write("Le SMS a déjà été demandé : envoyez le code reçu (sans code, la connexion s'arrêtera "
-                            f"d'elle-même avant {clock.until(self.code_wait)}).", chats=[chat])
+                self._write(
+                    "Le SMS a déjà été demandé : envoyez le code reçu (sans code, la connexion s'arrêtera "
+                    f"d'elle-même avant {clock.until(self.code_wait)}).",
+                    chats=[chat],
+                )
             else:
                 self._write(NOTHING_WAITING, chats=[chat])
 
@@ -328,8 +361,10 @@ class TelegramChannel(_ChatWriter, UpdatesPoller, Channel):
                 self._settle("Code reçu.")
                 self.waiting_for = None
         logger.info("Code reçu par Telegram{}.", "" if chat else " (SMS transféré)")
-        self._write("Code reçu, connexion en cours…" if chat else "SMS transféré reçu, connexion en cours…",
-                    chats=[chat] if chat else None)
+        self._write(
+            "Code reçu, connexion en cours…" if chat else "SMS transféré reçu, connexion en cours…",
+            chats=[chat] if chat else None,
+        )
 
     def _forget(self, chat: int, message_id: int, tell: int | None = -1) -> None:
         """Deletes the message holding a code; `tell`: the chat to warn when it cannot (-1: that chat)."""
@@ -338,8 +373,10 @@ class TelegramChannel(_ChatWriter, UpdatesPoller, Channel):
         except TelegramFailed as exc:  # older than 48 h, or no right to delete
             logger.info("Message Telegram contenant le code non supprimé ({}).", scrub(str(exc)))
             if tell is not None:
-                self._write("Je n'ai pas pu effacer votre message contenant le code : effacez-le vous-même.",
-                            chats=[chat if tell == -1 else tell])
+                self._write(
+                    "Je n'ai pas pu effacer votre message contenant le code : effacez-le vous-même.",
+                    chats=[chat if tell == -1 else tell],
+                )
 
 
 def telegram_ready(settings) -> bool:

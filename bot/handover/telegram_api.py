@@ -30,8 +30,7 @@ class BotApi:
     def __init__(self, token: str, base: str = DEFAULT_API, timeout: float = 15.0):
         self._token, self.base, self.timeout = token, base.rstrip("/"), timeout
 
-    def call(self, method: str, params: dict | None = None, *, files: dict[str, Path] | None = None,
-             wait: float = 0.0):
+    def call(self, method: str, params: dict | None = None, *, files: dict[str, Path] | None = None, wait: float = 0.0):
         """The method's `result`; `wait` extends the HTTP timeout for long polling."""
         url = f"{self.base}/bot{self._token}/{method}"
         if files:
@@ -72,8 +71,9 @@ class BotApi:
 
     def send_file(self, chat: int, path: Path, caption: str = "") -> dict:
         """A picture as a photo (shown in the chat), anything else as a document."""
-        method, field = ("sendPhoto", "photo") if path.suffix.lower() in (".png", ".jpg", ".jpeg") else \
-            ("sendDocument", "document")
+        method, field = (
+            ("sendPhoto", "photo") if path.suffix.lower() in (".png", ".jpg", ".jpeg") else ("sendDocument", "document")
+        )
         return self.call(method, {"chat_id": chat, "caption": caption[:1024]}, files={field: path})
 
     def answer_callback(self, callback_id: str, text: str = "") -> None:
@@ -84,8 +84,15 @@ class BotApi:
 
     def edit_text(self, chat: int, message_id: int, text: str, buttons: list[tuple[str, str]] | None = None) -> None:
         """Replaces a question's text, and its buttons (none by default); an edit makes no new notification."""
-        self.call("editMessageText", {"chat_id": chat, "message_id": message_id, "text": text,
-                                      "reply_markup": keyboard(buttons) if buttons else {"inline_keyboard": []}})
+        self.call(
+            "editMessageText",
+            {
+                "chat_id": chat,
+                "message_id": message_id,
+                "text": text,
+                "reply_markup": keyboard(buttons) if buttons else {"inline_keyboard": []},
+            },
+        )
 
 
 def keyboard(buttons: list[tuple[str, str]]) -> dict:
@@ -98,12 +105,17 @@ def _multipart(params: dict, files: dict[str, Path]) -> tuple[bytes, str]:
     parts = []
     for name, value in params.items():
         text = value if isinstance(value, str) else json.dumps(value)
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
-                     + text.encode("utf-8") + b"\r\n")
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+            + text.encode("utf-8")
+            + b"\r\n"
+        )
     for name, path in files.items():
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        head = (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{path.name}"\r\n'
-                f"Content-Type: {kind}\r\n\r\n")
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{path.name}"\r\n'
+            f"Content-Type: {kind}\r\n\r\n"
+        )
         parts.append(head.encode("utf-8") + Path(path).read_bytes() + b"\r\n")
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 

@@ -79,7 +79,7 @@ class Hub(UpdatesPoller):
         with self._guard:
             channels = list(self.channels)
         if "callback_query" in update:
-            message = (update["callback_query"].get("message") or {})
+            message = update["callback_query"].get("message") or {}
             pressed = ((message.get("chat") or {}).get("id"), message.get("message_id"))
             owner = [c for c in channels if any((chat, mid) == pressed for chat, mid, _ in c.question)]
             mine = owner or [c for c in channels if pressed[0] in c.chats][:1]
@@ -94,9 +94,11 @@ class Hub(UpdatesPoller):
             waiting[0]._handle(update)
         elif len(waiting) > 1 and chat in waiting[0].chats:
             names = ", ".join(c.account for c in waiting)
-            waiting[0]._write(f"Plusieurs comptes attendent dans cette discussion ({names}) : le message n'a été "
-                              "remis à aucun. Donnez le code avec « damancom-bot otp CODE --account NOM », ou "
-                              "indiquez une discussion par compte (telegram_chat dans le fichier des comptes).",
-                              chats=[chat])
+            waiting[0]._write(
+                f"Plusieurs comptes attendent dans cette discussion ({names}) : le message n'a été "
+                "remis à aucun. Donnez le code avec « damancom-bot otp CODE --account NOM », ou "
+                "indiquez une discussion par compte (telegram_chat dans le fichier des comptes).",
+                chats=[chat],
+            )
         elif not here:
             logger.info("Message Telegram d'une discussion sans connexion en cours ({}) : ignoré, texte non lu.", chat)

@@ -8,22 +8,30 @@ from pathlib import Path
 from bot.errors import ConfigError
 from bot.handover.telegram_api import BotApi, TelegramFailed
 
-WELCOME = ("damancom-bot est relié à cette discussion. Avant chaque connexion sans surveillance, il vous "
-           "demandera ici « Prêt à recevoir le SMS ? » ; répondez avec les boutons, puis envoyez le code reçu "
-           "(ou transférez le SMS). Seule cette discussion est écoutée.")
+WELCOME = (
+    "damancom-bot est relié à cette discussion. Avant chaque connexion sans surveillance, il vous "
+    "demandera ici « Prêt à recevoir le SMS ? » ; répondez avec les boutons, puis envoyez le code reçu "
+    "(ou transférez le SMS). Seule cette discussion est écoutée."
+)
 
 
 def explain(exc: TelegramFailed, chat: int | None = None) -> str:
     """A French sentence for what Telegram answered: what is wrong, what to do."""
     if exc.status == 401:
-        return ("Telegram refuse ce jeton (DAMANCOM_TELEGRAM_TOKEN) : recopiez celui donné par @BotFather, "
-                "ou relancez « damancom-bot telegram setup ».")
+        return (
+            "Telegram refuse ce jeton (DAMANCOM_TELEGRAM_TOKEN) : recopiez celui donné par @BotFather, "
+            "ou relancez « damancom-bot telegram setup »."
+        )
     if exc.status in (400, 403) and chat is not None:
-        return (f"Telegram refuse d'écrire dans la discussion {chat} : envoyez /start au bot depuis votre "
-                "téléphone (et ne le bloquez pas), puis relancez « damancom-bot telegram setup ».")
+        return (
+            f"Telegram refuse d'écrire dans la discussion {chat} : envoyez /start au bot depuis votre "
+            "téléphone (et ne le bloquez pas), puis relancez « damancom-bot telegram setup »."
+        )
     if exc.status == 409:
-        return ("Une autre connexion lit déjà les messages de ce bot (un seul programme à la fois par bot) : "
-                "attendez qu'elle se termine.")
+        return (
+            "Une autre connexion lit déjà les messages de ce bot (un seul programme à la fois par bot) : "
+            "attendez qu'elle se termine."
+        )
     return f"{exc}. Vérifiez la connexion Internet de cet ordinateur, ou DAMANCOM_TELEGRAM_API."
 
 
@@ -69,7 +77,11 @@ def write_env(path: Path, token: str, chat: int, name: str = "DAMANCOM_TELEGRAM_
 def send_test(api: BotApi, chats: tuple[int, ...], account: str, text: str = "") -> None:
     for chat in chats:
         try:
-            api.send_message(chat, text or f"Message de test de damancom-bot (compte {account or '?'}) : Telegram "
-                                            "fonctionne. Les questions « Prêt à recevoir le SMS ? » arriveront ici.")
+            api.send_message(
+                chat,
+                text
+                or f"Message de test de damancom-bot (compte {account or '?'}) : Telegram "
+                "fonctionne. Les questions « Prêt à recevoir le SMS ? » arriveront ici.",
+            )
         except TelegramFailed as exc:
             raise ConfigError(explain(exc, chat)) from None

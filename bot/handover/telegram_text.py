@@ -38,8 +38,13 @@ def normalize(text: str) -> str:
 
 def read(text: str) -> Reading:
     words = normalize(text)
-    for kind, vocabulary in (("ready", READY_WORDS), ("not_now", NOT_NOW_WORDS), ("stop", STOP_WORDS),
-                             ("resend", RESEND_WORDS), ("start", START_WORDS)):
+    for kind, vocabulary in (
+        ("ready", READY_WORDS),
+        ("not_now", NOT_NOW_WORDS),
+        ("stop", STOP_WORDS),
+        ("resend", RESEND_WORDS),
+        ("start", START_WORDS),
+    ):
         if words in vocabulary:
             return Reading("word", kind)
     typed = _TYPED.fullmatch(text or "")

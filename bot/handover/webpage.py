@@ -21,9 +21,11 @@ from bot.system import localweb
 
 MAX_BODY = 4096  # the form is a few dozen bytes
 
-_STYLE = ("body{font-family:Arial,sans-serif;max-width:520px;margin:40px auto;padding:0 16px;color:#1d2733}"
-          "input{font-size:28px;letter-spacing:6px;width:9em;padding:6px}button{font-size:18px;padding:10px 18px;"
-          "margin:12px 8px 0 0}.erreur{color:#8a1c13}.ok{color:#1c7a33}")
+_STYLE = (
+    "body{font-family:Arial,sans-serif;max-width:520px;margin:40px auto;padding:0 16px;color:#1d2733}"
+    "input{font-size:28px;letter-spacing:6px;width:9em;padding:6px}button{font-size:18px;padding:10px 18px;"
+    "margin:12px 8px 0 0}.erreur{color:#8a1c13}.ok{color:#1c7a33}"
+)
 
 
 class LocalPageChannel(Channel):
@@ -68,33 +70,45 @@ class LocalPageChannel(Channel):
         if self.done_text:
             body = f'<p class="ok">{escape(self.done_text)}</p>'
         elif self.phase == "ready":
-            body = (f"<p>Le bot est prêt à se connecter à Damancom pour le compte <b>{escape(self.account)}</b>. "
-                    "Le portail enverra alors un code par SMS.</p>"
-                    f'<form method="post">{hidden}<input type="hidden" name="action" value="ready">'
-                    "<button>Je suis prêt</button></form>")
+            body = (
+                f"<p>Le bot est prêt à se connecter à Damancom pour le compte <b>{escape(self.account)}</b>. "
+                "Le portail enverra alors un code par SMS.</p>"
+                f'<form method="post">{hidden}<input type="hidden" name="action" value="ready">'
+                "<button>Je suis prêt</button></form>"
+            )
         elif self.phase == "question":
-            image = f'<p><img src="{self.picture}" alt="Capture de l\'écran du portail" style="max-width:100%"></p>' \
-                if self.picture else ""
-            body = (f"<p>Le portail pose une question avant d'envoyer le SMS pour le compte <b>{escape(self.account)}</b>. "
-                    f"Répondez d'après la capture ci-dessous.</p>{image}"
-                    f'<form method="post">{hidden}<input type="hidden" name="action" value="answer">'
-                    '<label for="reponse">Réponse</label><br><input id="reponse" name="reponse" autofocus>'
-                    "<br><button>Envoyer la réponse</button></form>")
+            image = (
+                f'<p><img src="{self.picture}" alt="Capture de l\'écran du portail" style="max-width:100%"></p>'
+                if self.picture
+                else ""
+            )
+            body = (
+                f"<p>Le portail pose une question avant d'envoyer le SMS pour le compte <b>{escape(self.account)}</b>. "
+                f"Répondez d'après la capture ci-dessous.</p>{image}"
+                f'<form method="post">{hidden}<input type="hidden" name="action" value="answer">'
+                '<label for="reponse">Réponse</label><br><input id="reponse" name="reponse" autofocus>'
+                "<br><button>Envoyer la réponse</button></form>"
+            )
         elif self.phase == "code":
-            body = (f"<p>Saisissez le code à 6 chiffres reçu par SMS pour le compte <b>{escape(self.account)}</b>.</p>"
-                    f'<form method="post">{hidden}<input type="hidden" name="action" value="code">'
-                    '<label for="code">Code reçu par SMS</label><br>'
-                    '<input id="code" name="code" autocomplete="one-time-code" inputmode="numeric" maxlength="7" autofocus>'
-                    "<br><button>Envoyer le code</button></form>"
-                    f'<form method="post">{hidden}<input type="hidden" name="action" value="resend">'
-                    "<button>Je n'ai pas reçu le SMS : renvoyer le code</button></form>")
+            body = (
+                f"<p>Saisissez le code à 6 chiffres reçu par SMS pour le compte <b>{escape(self.account)}</b>.</p>"
+                f'<form method="post">{hidden}<input type="hidden" name="action" value="code">'
+                '<label for="code">Code reçu par SMS</label><br>'
+                '<input id="code" name="code" autocomplete="one-time-code" inputmode="numeric" maxlength="7" autofocus>'
+                "<br><button>Envoyer le code</button></form>"
+                f'<form method="post">{hidden}<input type="hidden" name="action" value="resend">'
+                "<button>Je n'ai pas reçu le SMS : renvoyer le code</button></form>"
+            )
         else:
             body = "<p>Plus aucune connexion n'attend de code. Vous pouvez fermer cette page.</p>"
-        notes = (f'<p class="ok">{escape(message)}</p>' if message else "") + \
-                (f'<p class="erreur" role="alert">{escape(error)}</p>' if error else "")
-        return (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>damancom-bot : code SMS</title>'
-                f'<meta name="viewport" content="width=device-width"><style>{_STYLE}</style></head>'
-                f"<body><h1>damancom-bot</h1>{notes}{body}</body></html>")
+        notes = (f'<p class="ok">{escape(message)}</p>' if message else "") + (
+            f'<p class="erreur" role="alert">{escape(error)}</p>' if error else ""
+        )
+        return (
+            f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>damancom-bot : code SMS</title>'
+            f'<meta name="viewport" content="width=device-width"><style>{_STYLE}</style></head>'
+            f"<body><h1>damancom-bot</h1>{notes}{body}</body></html>"
+        )
 
     def handle_post(self, form: dict[str, str]) -> tuple[int, str]:
         if not localweb.same(form.get("_csrf", ""), self.csrf):
@@ -126,8 +140,10 @@ class LocalPageChannel(Channel):
             except InvalidCode as exc:
                 return 200, self.render(error=exc.message)
             if code in self.given:
-                return 200, self.render(error="Ce code a déjà été transmis (et refusé par le portail) : il n'est pas "
-                                              "renvoyé. Saisissez le nouveau code reçu par SMS.")
+                return 200, self.render(
+                    error="Ce code a déjà été transmis (et refusé par le portail) : il n'est pas "
+                    "renvoyé. Saisissez le nouveau code reçu par SMS."
+                )
             self.given.add(code)
             self.mailbox.offer_code(code, self.name)
             self.done_text = "Code transmis au bot. Vous pouvez fermer cette page."

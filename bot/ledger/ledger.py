@@ -43,9 +43,12 @@ def note_stage(state_dir: Path, account: str, stage: str, now: datetime) -> int:
     try:
         return Ledger(state_dir).mark_open_attempts(account, stage, now)
     except sqlite3.Error as exc:
-        raise StorageError(f"Le registre {Path(state_dir) / FILE} n'a pas pu être mis à jour ({exc}) : le bot "
-                           "s'arrête avant d'envoyer l'identifiant, aucun SMS n'a été demandé. Réessayez ; si cela "
-                           "se répète, vérifiez le disque et les droits du dossier d'état.") from None
+        raise StorageError(
+            f"Le registre {Path(state_dir) / FILE} n'a pas pu être mis à jour ({exc}) : le bot "
+            "s'arrête avant d'envoyer l'identifiant, aucun SMS n'a été demandé. Réessayez ; si cela "
+            "se répète, vérifiez le disque et les droits du dossier d'état."
+        ) from None
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS periods (
@@ -102,7 +105,8 @@ class Ledger:
             raise ConfigError(
                 f"Le registre {self.path} est illisible ({exc}). Rien n'a été modifié. Mettez ce fichier de côté "
                 "(renommez-le) et relancez : le bot repartira d'un registre vide ; vérifiez alors sur le portail "
-                "l'état des périodes déjà déclarées.") from None
+                "l'état des périodes déjà déclarées."
+            ) from None
 
     def _create(self) -> None:
         """Tables and columns, under one write lock. Runs opening a new ledger at the same moment
@@ -152,10 +156,11 @@ class Ledger:
     # periods -------------------------------------------------------------------------
     def ensure(self, account: str, period: str, deadline: datetime, first: datetime, now: datetime) -> PeriodRow:
         with self._db() as db:
-            db.execute("INSERT OR IGNORE INTO periods (account, period, state, deadline, next_attempt, next_reason, "
-                       "updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       (account, period, PENDING, deadline.isoformat(), first.isoformat(), "first_planned",
-                        now.isoformat()))
+            db.execute(
+                "INSERT OR IGNORE INTO periods (account, period, state, deadline, next_attempt, next_reason, "
+                "updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (account, period, PENDING, deadline.isoformat(), first.isoformat(), "first_planned", now.isoformat()),
+            )
         return self.period(account, period)
 
     def period(self, account: str, period: str) -> PeriodRow | None:
@@ -166,34 +171,50 @@ class Ledger:
     def periods(self, account: str | None = None) -> list[PeriodRow]:
         query = _COLUMNS
         with self._db() as db:
-            rows = db.execute(query + (" WHERE account=?" if account else "") + " ORDER BY account, period DESC",
-                              (account,) if account else ()).fetchall()
+            rows = db.execute(
+                query + (" WHERE account=?" if account else "") + " ORDER BY account, period DESC",
+                (account,) if account else (),
+            ).fetchall()
         return [_period(r) for r in rows]
 
-    def plan(self, account: str, period: str, state: str, when: datetime | None, reason: str, now: datetime,
-             note: str | None = None) -> None:
+    def plan(
+        self,
+        account: str,
+        period: str,
+        state: str,
+        when: datetime | None,
+        reason: str,
+        now: datetime,
+        note: str | None = None,
+    ) -> None:
         with self._db() as db:
             current = db.execute("SELECT state FROM periods WHERE account=? AND period=?", (account, period)).fetchone()
             if current and current[0] == DONE:
                 return  # a done period never goes back, and keeps how it was done (receipt, by hand)
-            db.execute("UPDATE periods SET state=?, next_attempt=?, next_reason=?, note=COALESCE(?, note), updated=? "
-                       "WHERE account=? AND period=?",
-                       (state, when.isoformat() if when else None, reason, note, now.isoformat(), account, period))
+            db.execute(
+                "UPDATE periods SET state=?, next_attempt=?, next_reason=?, note=COALESCE(?, note), updated=? "
+                "WHERE account=? AND period=?",
+                (state, when.isoformat() if when else None, reason, note, now.isoformat(), account, period),
+            )
 
     def set_deadline(self, account: str, period: str, deadline: datetime, now: datetime) -> None:
         """The plan's deadline wins whenever it is read (an override added later)."""
         with self._db() as db:
-            db.execute("UPDATE periods SET deadline=?, updated=? WHERE account=? AND period=?",
-                       (deadline.isoformat(), now.isoformat(), account, period))
+            db.execute(
+                "UPDATE periods SET deadline=?, updated=? WHERE account=? AND period=?",
+                (deadline.isoformat(), now.isoformat(), account, period),
+            )
 
     def declared_elsewhere(self, account: str, period: str, deadline: datetime, now: datetime, reason: str) -> bool:
         """`filed_by_hand` (`damancom-bot done`) or `seen_declared` (a login saw « Déclarée »).
         False when the period was already done."""
         self.ensure(account, period, deadline, now, now)
         with self._db() as db:
-            cursor = db.execute("UPDATE periods SET state=?, next_attempt=NULL, next_reason=?, updated=? "
-                                "WHERE account=? AND period=? AND state<>?",
-                                (DONE, reason, now.isoformat(), account, period, DONE))
+            cursor = db.execute(
+                "UPDATE periods SET state=?, next_attempt=NULL, next_reason=?, updated=? "
+                "WHERE account=? AND period=? AND state<>?",
+                (DONE, reason, now.isoformat(), account, period, DONE),
+            )
             return cursor.rowcount == 1
 
     def seen_on_portal(self, account: str, summary, now: datetime) -> list[str]:
@@ -210,15 +231,19 @@ class Ledger:
         """Written before the final click: after any crash, the next run asks the portal first."""
         self.ensure(account, period, deadline, now, now)
         with self._db() as db:
-            db.execute("UPDATE periods SET state=?, next_reason=?, updated=? WHERE account=? AND period=?",
-                       (SUBMITTING, "submitting", now.isoformat(), account, period))
+            db.execute(
+                "UPDATE periods SET state=?, next_reason=?, updated=? WHERE account=? AND period=?",
+                (SUBMITTING, "submitting", now.isoformat(), account, period),
+            )
 
     def filed(self, account: str, period: str, deadline: datetime, receipt: str, now: datetime) -> None:
         self.ensure(account, period, deadline, now, now)
         with self._db() as db:
-            db.execute("UPDATE periods SET state=?, receipt=?, next_attempt=NULL, next_reason=?, updated=? "
-                       "WHERE account=? AND period=?",
-                       (DONE, receipt, "filed", now.isoformat(), account, period))
+            db.execute(
+                "UPDATE periods SET state=?, receipt=?, next_attempt=NULL, next_reason=?, updated=? "
+                "WHERE account=? AND period=?",
+                (DONE, receipt, "filed", now.isoformat(), account, period),
+            )
 
     def receipt(self, account: str, period: str) -> str | None:
         with self._db() as db:
@@ -232,33 +257,51 @@ class Ledger:
             row = db.execute("SELECT state FROM periods WHERE account=? AND period=?", (account, period)).fetchone()
             if row is None or row[0] in (DONE, IN_PROGRESS, NEEDS_ATTENTION, MANUAL):
                 return None
-            db.execute("UPDATE periods SET state=?, next_attempt=NULL, next_reason='in_progress', updated=? "
-                       "WHERE account=? AND period=?", (IN_PROGRESS, now.isoformat(), account, period))
-            cursor = db.execute("INSERT INTO attempts (account, period, started) VALUES (?, ?, ?)",
-                                (account, period, now.isoformat()))
+            db.execute(
+                "UPDATE periods SET state=?, next_attempt=NULL, next_reason='in_progress', updated=? "
+                "WHERE account=? AND period=?",
+                (IN_PROGRESS, now.isoformat(), account, period),
+            )
+            cursor = db.execute(
+                "INSERT INTO attempts (account, period, started) VALUES (?, ?, ?)", (account, period, now.isoformat())
+            )
             return cursor.lastrowid
 
-    def end(self, attempt_id: int, now: datetime, exit_code: int | None, outcome: str, message: str,
-            audit_folder: str | None) -> None:
+    def end(
+        self,
+        attempt_id: int,
+        now: datetime,
+        exit_code: int | None,
+        outcome: str,
+        message: str,
+        audit_folder: str | None,
+    ) -> None:
         with self._db() as db:
-            db.execute("UPDATE attempts SET ended=?, exit_code=?, outcome=?, message=?, audit_folder=? WHERE id=?",
-                       (now.isoformat(), exit_code, outcome, message, audit_folder, attempt_id))
+            db.execute(
+                "UPDATE attempts SET ended=?, exit_code=?, outcome=?, message=?, audit_folder=? WHERE id=?",
+                (now.isoformat(), exit_code, outcome, message, audit_folder, attempt_id),
+            )
 
     def mark_open_attempts(self, account: str, stage: str, now: datetime) -> int:
         """The attempts begun and not ended for `account` (the scheduler's, for the run now going),
         and their periods' reason (`status` says where the run is)."""
         with self._db() as db:
-            cursor = db.execute("UPDATE attempts SET stage=?, stage_at=? WHERE account=? AND ended IS NULL",
-                                (stage, now.isoformat(), account))
-            db.execute("UPDATE periods SET next_reason=?, updated=? WHERE account=? AND state=? AND period IN "
-                       "(SELECT period FROM attempts WHERE account=? AND ended IS NULL)",
-                       (stage, now.isoformat(), account, IN_PROGRESS, account))
+            cursor = db.execute(
+                "UPDATE attempts SET stage=?, stage_at=? WHERE account=? AND ended IS NULL",
+                (stage, now.isoformat(), account),
+            )
+            db.execute(
+                "UPDATE periods SET next_reason=?, updated=? WHERE account=? AND state=? AND period IN "
+                "(SELECT period FROM attempts WHERE account=? AND ended IS NULL)",
+                (stage, now.isoformat(), account, IN_PROGRESS, account),
+            )
             return cursor.rowcount
 
     def attempts(self, account: str, period: str, limit: int = 5) -> list[AttemptRow]:
         with self._db() as db:
-            rows = db.execute(_ATTEMPT_COLUMNS + " WHERE account=? AND period=? ORDER BY id DESC LIMIT ?",
-                              (account, period, limit)).fetchall()
+            rows = db.execute(
+                _ATTEMPT_COLUMNS + " WHERE account=? AND period=? ORDER BY id DESC LIMIT ?", (account, period, limit)
+            ).fetchall()
         return [_attempt(r) for r in rows]
 
     def open_attempts(self) -> list[AttemptRow]:
@@ -269,19 +312,26 @@ class Ledger:
 
     def count_attempts(self, account: str, period: str) -> int:
         with self._db() as db:
-            return db.execute("SELECT COUNT(*) FROM attempts WHERE account=? AND period=?", (account, period)).fetchone()[0]
+            return db.execute(
+                "SELECT COUNT(*) FROM attempts WHERE account=? AND period=?", (account, period)
+            ).fetchone()[0]
 
     # notices (reminders, alerts): each sent once --------------------------------------------
     def notice_once(self, account: str, period: str, kind: str, now: datetime) -> bool:
         with self._db() as db:
-            cursor = db.execute("INSERT OR IGNORE INTO notices VALUES (?, ?, ?, ?)",
-                                (account, period, kind, now.isoformat()))
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO notices VALUES (?, ?, ?, ?)", (account, period, kind, now.isoformat())
+            )
             return cursor.rowcount == 1
 
     def has_notice(self, account: str, period: str, kind: str) -> bool:
         with self._db() as db:
-            return db.execute("SELECT 1 FROM notices WHERE account=? AND period=? AND kind=?",
-                              (account, period, kind)).fetchone() is not None
+            return (
+                db.execute(
+                    "SELECT 1 FROM notices WHERE account=? AND period=? AND kind=?", (account, period, kind)
+                ).fetchone()
+                is not None
+            )
 
     def forget_notice(self, account: str, period: str, kind: str) -> None:
         with self._db() as db:
@@ -289,8 +339,9 @@ class Ledger:
 
 
 _COLUMNS = "SELECT account, period, state, deadline, next_attempt, next_reason, note, updated, receipt FROM periods"
-_ATTEMPT_COLUMNS = ("SELECT id, started, ended, exit_code, outcome, message, audit_folder, account, period, stage "
-                    "FROM attempts")
+_ATTEMPT_COLUMNS = (
+    "SELECT id, started, ended, exit_code, outcome, message, audit_folder, account, period, stage FROM attempts"
+)
 
 
 def _period(row) -> PeriodRow:

@@ -45,8 +45,12 @@ def key(row: L.PeriodRow, now: datetime, *, awaited: bool = False, interrupted: 
 
 def ranked(rows, now: datetime, *, awaited=frozenset(), scheduler_running: bool = True) -> list[L.PeriodRow]:
     """`rows` most urgent first; `awaited`: the accounts whose run waits for the person."""
-    return sorted(rows, key=lambda r: key(r, now, awaited=r.account in awaited,
-                                          interrupted=r.state == L.IN_PROGRESS and not scheduler_running))
+    return sorted(
+        rows,
+        key=lambda r: key(
+            r, now, awaited=r.account in awaited, interrupted=r.state == L.IN_PROGRESS and not scheduler_running
+        ),
+    )
 
 
 def family(row: L.PeriodRow, rank: int) -> str:

@@ -8,8 +8,14 @@ from datetime import datetime
 from bot.ledger import ledger as L
 from bot.system import clock
 
-STATE_FR = {L.PENDING: "en attente", L.IN_PROGRESS: "essai en cours", L.DONE: "faite", L.NEEDS_ATTENTION: "à vérifier",
-            L.SUBMITTING: "dépôt en cours de confirmation", L.MANUAL: "à déposer par vous"}
+STATE_FR = {
+    L.PENDING: "en attente",
+    L.IN_PROGRESS: "essai en cours",
+    L.DONE: "faite",
+    L.NEEDS_ATTENTION: "à vérifier",
+    L.SUBMITTING: "dépôt en cours de confirmation",
+    L.MANUAL: "à déposer par vous",
+}
 
 REASON_FR = {
     "first_planned": "premier essai prévu",
@@ -65,13 +71,21 @@ def period_line(row: L.PeriodRow) -> str:
     if row.next_reason == "declined_stop":
         return f"{text} ; une fois faite : damancom-bot done --period {row.period}"
     if row.next_reason in ("deadline_passed", "no_slot_left"):
-        return (f"{text} : déposez-la vous-même au plus vite, puis « damancom-bot done --period {row.period} » "
-                "(déjà déposée ? la même commande suffit)")
+        return (
+            f"{text} : déposez-la vous-même au plus vite, puis « damancom-bot done --period {row.period} » "
+            "(déjà déposée ? la même commande suffit)"
+        )
     if row.next_reason in STOPPED:
         return f"{text} : pas de nouvel essai avant votre intervention (puis relancez « damancom-bot schedule »)"
     if row.next_attempt is not None:
-        if row.next_reason in ("first_planned", "restarted", "verify_submission", "missed", "interrupted",
-                               "interrupted_after_sms"):
+        if row.next_reason in (
+            "first_planned",
+            "restarted",
+            "verify_submission",
+            "missed",
+            "interrupted",
+            "interrupted_after_sms",
+        ):
             return f"{text}, essai le {when(row.next_attempt)}"
         return f"{text} à {when(row.updated)}, nouvel essai le {when(row.next_attempt)}"
     return text
@@ -84,8 +98,12 @@ WAITING_FR = {
     "question": "une question du portail attend votre réponse : damancom-bot answer RÉPONSE --account {account}",
     "confirm": "le bot attend votre confirmation (tableau de bord ou terminal)",
 }
-FAMILY_FR = {"a-faire": "à faire (en attente d'un essai)", "en-cours": "en cours (essai ou dépôt)",
-             "echec": "en échec (le bot attend votre intervention)", "deposee": "déposée"}
+FAMILY_FR = {
+    "a-faire": "à faire (en attente d'un essai)",
+    "en-cours": "en cours (essai ou dépôt)",
+    "echec": "en échec (le bot attend votre intervention)",
+    "deposee": "déposée",
+}
 
 
 def waiting_line(phase: str | None, account: str) -> str:

@@ -47,5 +47,7 @@ def _relative(path: Path) -> str:
 def require_display(headed: bool, environ: dict[str, str]) -> None:
     """A headed browser on a Linux machine without a screen would fail with an obscure message."""
     if headed and sys.platform.startswith("linux") and not (environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY")):
-        raise ConfigError("--headed demande un écran, et aucun n'est disponible (DISPLAY vide). "
-                          "Relancez sans --headed ou depuis une session graphique.")
+        raise ConfigError(
+            "--headed demande un écran, et aucun n'est disponible (DISPLAY vide). "
+            "Relancez sans --headed ou depuis une session graphique."
+        )

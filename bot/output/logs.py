@@ -51,8 +51,11 @@ def _patch(record) -> None:
 
 
 def _file_format(record) -> str:
-    return ("{time:YYYY-MM-DD HH:mm:ss.SSSZZ} | {level: <7} | {name}:{line} | " + _whose(record)
-            + "{message}\n{extra[trace]}")
+    return (
+        "{time:YYYY-MM-DD HH:mm:ss.SSSZZ} | {level: <7} | {name}:{line} | "
+        + _whose(record)
+        + "{message}\n{extra[trace]}"
+    )
 
 
 def _console_format(record) -> str:
@@ -77,8 +80,15 @@ def setup(state_dir: Path | None, *, console: TextIO | None = None, verbose: boo
     would print both)."""
     logger.remove()
     logger.configure(patcher=_patch)
-    logger.add(console or sys.stderr, level="DEBUG" if verbose else "INFO", format=_console_format,
-               colorize=False, backtrace=False, diagnose=False, catch=True)
+    logger.add(
+        console or sys.stderr,
+        level="DEBUG" if verbose else "INFO",
+        format=_console_format,
+        colorize=False,
+        backtrace=False,
+        diagnose=False,
+        catch=True,
+    )
     if state_dir is None:
         return None
     log_file = Path(state_dir) / "logs" / LOG_NAME
@@ -87,8 +97,16 @@ def setup(state_dir: Path | None, *, console: TextIO | None = None, verbose: boo
         rotate(log_file)
         # No rotation while writing: the scheduler, its attempts and commands typed meanwhile all
         # append to this file, and on Windows a file another process holds open cannot be renamed.
-        logger.add(log_file, level="DEBUG", format=_file_format, encoding="utf-8", backtrace=False, diagnose=False,
-                   enqueue=False, opener=private_opener)
+        logger.add(
+            log_file,
+            level="DEBUG",
+            format=_file_format,
+            encoding="utf-8",
+            backtrace=False,
+            diagnose=False,
+            enqueue=False,
+            opener=private_opener,
+        )
     except (OSError, ValueError):
         logger.warning("Impossible d'écrire le journal dans {} : journal sur la console seulement.", log_file.parent)
         return None

@@ -22,16 +22,33 @@ from loguru import logger
 
 from bot.output.redact import scrub
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 # Messages the budget never silences: the deadline and what needs the person's hand. Callers may say
 # `urgent=True`; these titles are recognised too, so a caller that does not is still heard.
 URGENT_TITLES = ("échéance", "plus de créneau", "rappel J-1", "intervention nécessaire", "connexions suspendues")
 # Questions waiting for the person's answer (bot/handover/session.py, bot/run/runner.py): always out.
-QUESTION_TITLES = ("prêt pour la connexion", "code SMS envoyé", "question du portail", "approuvez la connexion",
-                   "à déposer")
+QUESTION_TITLES = (
+    "prêt pour la connexion",
+    "code SMS envoyé",
+    "question du portail",
+    "approuvez la connexion",
+    "à déposer",
+)
 KEPT_FAILURES = 5  # undelivered notifications listed by `status`
 
 
@@ -72,9 +89,11 @@ class Budget:
             self._write(data)
         if not question and count + 1 == self.limit and not urgent:
             following = MONTHS[moment.month % 12]
-            return True, (f"C'est la dernière notification de ce mois ({self.limit} au plus, "
-                          f"DAMANCOM_NOTIFY_BUDGET) : plus rien avant le 1er {following}, sauf les alertes "
-                          "d'échéance. « damancom-bot status » dit où en est le bot.")
+            return True, (
+                f"C'est la dernière notification de ce mois ({self.limit} au plus, "
+                f"DAMANCOM_NOTIFY_BUDGET) : plus rien avant le 1er {following}, sauf les alertes "
+                "d'échéance. « damancom-bot status » dit où en est le bot."
+            )
         return True, ""
 
     def delivered(self, title: str, channels: dict[str, bool], counted: bool) -> None:
@@ -95,8 +114,9 @@ class Budget:
                 data["delivered"] += 1
             else:
                 data["undelivered"] += 1
-                data["failed"] = (data["failed"] + [{"at": moment.isoformat(), "title": title,
-                                                     "channels": sorted(channels)}])[-KEPT_FAILURES:]
+                data["failed"] = (
+                    data["failed"] + [{"at": moment.isoformat(), "title": title, "channels": sorted(channels)}]
+                )[-KEPT_FAILURES:]
                 if counted:
                     data["count"] = max(0, data["count"] - 1)
             self._write(data)
@@ -113,8 +133,15 @@ class Budget:
         data = read_record(self.path.parent)
         if data.get("month") != moment.strftime("%Y-%m"):
             data = {"channels": data.get("channels", {})}
-        fresh = {"month": moment.strftime("%Y-%m"), "count": 0, "questions": 0, "delivered": 0, "undelivered": 0,
-                 "failed": [], "channels": {}}
+        fresh = {
+            "month": moment.strftime("%Y-%m"),
+            "count": 0,
+            "questions": 0,
+            "delivered": 0,
+            "undelivered": 0,
+            "failed": [],
+            "channels": {},
+        }
         return {**fresh, **data, "month": fresh["month"]}
 
     def _write(self, data: dict) -> None:
@@ -140,8 +167,14 @@ def undelivered(state_dir: Path) -> dict | None:
     if not failing and not count:
         return None
     failed = data.get("failed") or []
-    return {"month": data.get("month"), "undelivered": count, "delivered": int(data.get("delivered", 0)),
-            "failing": failing, "last": failed[-1:], "lines": _undelivered_fr(data.get("month"), count, failing, failed)}
+    return {
+        "month": data.get("month"),
+        "undelivered": count,
+        "delivered": int(data.get("delivered", 0)),
+        "failing": failing,
+        "last": failed[-1:],
+        "lines": _undelivered_fr(data.get("month"), count, failing, failed),
+    }
 
 
 def _undelivered_fr(month: str | None, count: int, failing: dict, failed: list) -> list[str]:
@@ -153,21 +186,27 @@ def _undelivered_fr(month: str | None, count: int, failing: dict, failed: list) 
         year, number = (month or "0-1").split("-")
         when = "ce mois-ci" if month == clock.now().strftime("%Y-%m") else f"en {MONTHS[int(number) - 1]} {year}"
         last = failed[-1] if failed else None
-        lines.append(f"Notifications : {count} non délivrée(s) {when}"
-                     + (f", la dernière « {last['title']} » le {day(datetime.fromisoformat(last['at']))}" if last else "")
-                     + ". Personne ne les a reçues : « damancom-bot status » et le tableau de bord disent où en est "
-                       "le bot.")
+        lines.append(
+            f"Notifications : {count} non délivrée(s) {when}"
+            + (f", la dernière « {last['title']} » le {day(datetime.fromisoformat(last['at']))}" if last else "")
+            + ". Personne ne les a reçues : « damancom-bot status » et le tableau de bord disent où en est "
+            "le bot."
+        )
     for name, one in failing.items():
         since = day(datetime.fromisoformat(one["failing_since"]))
-        lines.append(f"  {CHANNEL_FR.get(name, name)} injoignable depuis le {since} ({one['failures']} échec(s)). "
-                     + CHANNEL_FIX.get(name, "Vérifiez DAMANCOM_NOTIFY et la connexion Internet."))
+        lines.append(
+            f"  {CHANNEL_FR.get(name, name)} injoignable depuis le {since} ({one['failures']} échec(s)). "
+            + CHANNEL_FIX.get(name, "Vérifiez DAMANCOM_NOTIFY et la connexion Internet.")
+        )
     return lines
 
 
 CHANNEL_FR = {"telegram": "Telegram", "apprise": "Les adresses de notification (DAMANCOM_NOTIFY)"}
-CHANNEL_FIX = {"telegram": "Vérifiez la connexion Internet, puis « damancom-bot telegram test » ; ajoutez une "
-                           "autre voie (DAMANCOM_NOTIFY, par exemple un e-mail) pour ne rien manquer.",
-               "apprise": "Vérifiez les adresses de DAMANCOM_NOTIFY et la connexion Internet."}
+CHANNEL_FIX = {
+    "telegram": "Vérifiez la connexion Internet, puis « damancom-bot telegram test » ; ajoutez une "
+    "autre voie (DAMANCOM_NOTIFY, par exemple un e-mail) pour ne rien manquer.",
+    "apprise": "Vérifiez les adresses de DAMANCOM_NOTIFY et la connexion Internet.",
+}
 
 
 class Notifier:
@@ -183,12 +222,21 @@ class Notifier:
             client = apprise.Apprise()
             for url in self.urls:
                 if not client.add(url):
-                    logger.warning("Adresse de notification ignorée (format non reconnu) : {}", url.split(":")[0] + "://…")
+                    logger.warning(
+                        "Adresse de notification ignorée (format non reconnu) : {}", url.split(":")[0] + "://…"
+                    )
             self._apprise = client
         return self._apprise
 
-    def send(self, title: str, body: str, attach: Path | Iterable[Path] | None = None, *,
-             urgent: bool = False, question: bool = False) -> bool:
+    def send(
+        self,
+        title: str,
+        body: str,
+        attach: Path | Iterable[Path] | None = None,
+        *,
+        urgent: bool = False,
+        question: bool = False,
+    ) -> bool:
         """`attach`: files to join (the QR code, the run's report); `urgent`: deadline alerts, past the
         budget; `question`: the person must answer (never silenced, not counted). Every channel is
         tried: Telegram failing, the DAMANCOM_NOTIFY addresses still get it (and the other way round)."""

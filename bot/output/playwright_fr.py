@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 
 # What Playwright says when the browser, not the page, is at fault (closed, crashed, lost).
-_BROWSER_GONE = re.compile(r"Target (page, context or browser )?(has been |was )?closed|Browser has been closed|"
-                           r"Protocol error|Target crashed|Page crashed|browser has disconnected|"
-                           r"Connection closed|WebSocket error", re.IGNORECASE)
+_BROWSER_GONE = re.compile(
+    r"Target (page, context or browser )?(has been |was )?closed|Browser has been closed|"
+    r"Protocol error|Target crashed|Page crashed|browser has disconnected|"
+    r"Connection closed|WebSocket error",
+    re.IGNORECASE,
+)
 _TIMEOUT = re.compile(r"Timeout (\d+)ms exceeded")
 
 
@@ -44,9 +47,11 @@ def launch_failure(exc: BaseException) -> str:
     """Why the browser stopped as it started, in French, read from its own log when it says."""
     text = str(exc)
     if "Socket path too long" in text:  # Chromium's singleton socket lives in the temporary folder
-        return ("il s'est arrêté aussitôt : le chemin du dossier temporaire est trop long pour lui (un peu plus de "
-                "100 caractères au plus). Choisissez un dossier temporaire au chemin court (variable TMPDIR, par "
-                "exemple /tmp) puis relancez")
+        return (
+            "il s'est arrêté aussitôt : le chemin du dossier temporaire est trop long pour lui (un peu plus de "
+            "100 caractères au plus). Choisissez un dossier temporaire au chemin court (variable TMPDIR, par "
+            "exemple /tmp) puis relancez"
+        )
     fatal = _FATAL.search(text)
     if fatal:
         return f"il s'est arrêté aussitôt ; son message : « {fatal[1].strip()[:200]} »"

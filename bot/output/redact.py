@@ -27,8 +27,15 @@ def forms(value: str) -> set[str]:
     """The ways a secret shows up in a text: as typed, in a URL (a request path or a form body, the
     Bot API echoing its own path: « %3A », « %3a », « + »), and inside JSON (escaped quotes, \\uXXXX)."""
     url = {"encoding": "utf-8", "errors": "surrogatepass"}  # a value read from a non-UTF-8 environment
-    found = {value, quote(value, **url), quote(value, safe="", **url), quote_plus(value, **url),
-             quote_plus(value, safe="", **url), json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]}
+    found = {
+        value,
+        quote(value, **url),
+        quote(value, safe="", **url),
+        quote_plus(value, **url),
+        quote_plus(value, safe="", **url),
+        json.dumps(value)[1:-1],
+        json.dumps(value, ensure_ascii=False)[1:-1],
+    }
     found |= {re.sub(r"%[0-9A-F]{2}", lambda hexa: hexa[0].lower(), form) for form in found}
     return found
 

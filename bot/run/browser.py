@@ -21,14 +21,23 @@ from bot.errors import BrowserNotFound, ConfigError
 # Background networking and component updates only make Chromium knock on Google's doors;
 # behind a closed network they fail noisily and slow the start.
 LAUNCH_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
-CHANNELS = {"chrome", "chrome-beta", "chrome-dev", "chrome-canary", "msedge", "msedge-beta", "msedge-dev",
-            "msedge-canary", "chromium"}
+CHANNELS = {
+    "chrome",
+    "chrome-beta",
+    "chrome-dev",
+    "chrome-canary",
+    "msedge",
+    "msedge-beta",
+    "msedge-dev",
+    "msedge-canary",
+    "chromium",
+}
 SYSTEM_CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium")
 
 # The bot's own interpreter: the command works from any folder (`uv run` only inside the project's).
 INSTALL_HINT = (
     "Aucun navigateur compatible n'a été trouvé. Installez Google Chrome (https://www.google.com/chrome/) "
-    f"ou Microsoft Edge ; ou bien exécutez « \"{sys.executable}\" -m playwright install chromium » ; sous "
+    f'ou Microsoft Edge ; ou bien exécutez « "{sys.executable}" -m playwright install chromium » ; sous '
     "Debian/Ubuntu : « sudo apt-get install chromium ». Vous pouvez aussi indiquer le navigateur dans DAMANCOM_BROWSER."
 )
 
@@ -57,8 +66,10 @@ def _installed_channels(platform: str, environ: Mapping[str, str]) -> list[tuple
             out.append(("msedge", str(Path(root, "Microsoft", "Edge", "Application", "msedge.exe"))))
         return out
     if platform == "darwin":
-        return [("chrome", "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"),
-                ("msedge", "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge")]
+        return [
+            ("chrome", "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"),
+            ("msedge", "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge"),
+        ]
     return [("chrome", "/opt/google/chrome/chrome"), ("msedge", "/opt/microsoft/msedge/msedge")]
 
 
@@ -74,12 +85,19 @@ def from_override(override: str, exists: Callable[[str], bool] = os.path.exists)
         return BrowserChoice("executable", override)
     raise ConfigError(
         f"DAMANCOM_BROWSER vaut « {override} » : ce n'est ni un canal connu (chrome, msedge…), "
-        "ni un fichier existant, ni une adresse ws:// ou http://. Corrigez la valeur ou supprimez-la.")
+        "ni un fichier existant, ni une adresse ws:// ou http://. Corrigez la valeur ou supprimez-la."
+    )
 
 
-def choose(override: str | None, *, managed_path: str | None, platform: str = sys.platform,
-           environ: Mapping[str, str] | None = None, exists: Callable[[str], bool] = os.path.exists,
-           which: Callable[[str], str | None] = shutil.which) -> BrowserChoice:
+def choose(
+    override: str | None,
+    *,
+    managed_path: str | None,
+    platform: str = sys.platform,
+    environ: Mapping[str, str] | None = None,
+    exists: Callable[[str], bool] = os.path.exists,
+    which: Callable[[str], str | None] = shutil.which,
+) -> BrowserChoice:
     environ = os.environ if environ is None else environ
     if override:
         return from_override(override, exists)
@@ -120,10 +138,14 @@ def launch_failed(choice: BrowserChoice, exc: BaseException) -> BrowserNotFound:
     from bot.output.playwright_fr import launch_failure, not_installed
 
     if not_installed(exc):
-        return BrowserNotFound(f"Le navigateur choisi ({choice.describe()}) est introuvable sur le disque. " + INSTALL_HINT)
-    return BrowserNotFound(f"Le navigateur ({choice.describe()}) a été trouvé mais n'a pas pu démarrer : "
-                           f"{launch_failure(exc)}. Si cela se répète, indiquez un autre navigateur dans "
-                           "DAMANCOM_BROWSER (chrome, msedge, ou le chemin d'un navigateur).")
+        return BrowserNotFound(
+            f"Le navigateur choisi ({choice.describe()}) est introuvable sur le disque. " + INSTALL_HINT
+        )
+    return BrowserNotFound(
+        f"Le navigateur ({choice.describe()}) a été trouvé mais n'a pas pu démarrer : "
+        f"{launch_failure(exc)}. Si cela se répète, indiquez un autre navigateur dans "
+        "DAMANCOM_BROWSER (chrome, msedge, ou le chemin d'un navigateur)."
+    )
 
 
 def find(playwright, override: str | None) -> BrowserChoice:
@@ -131,25 +153,38 @@ def find(playwright, override: str | None) -> BrowserChoice:
 
 
 # A visible window, when the portal refuses headless browsers ---------------------------------
-def no_window_reason(choice_how: str, *, platform: str = sys.platform, environ: Mapping[str, str] | None = None,
-                     which: Callable[[str], str | None] = shutil.which) -> str | None:
+def no_window_reason(
+    choice_how: str,
+    *,
+    platform: str = sys.platform,
+    environ: Mapping[str, str] | None = None,
+    which: Callable[[str], str | None] = shutil.which,
+) -> str | None:
     """Why no visible window can be opened here, in French; None when one can."""
     environ = os.environ if environ is None else environ
     if choice_how in ("remote", "devtools"):
-        return ("DAMANCOM_BROWSER désigne un navigateur distant ou déjà ouvert, où le bot ne peut pas ouvrir de "
-                "fenêtre : retirez DAMANCOM_BROWSER (le bot prendra Chrome ou Edge), ou ouvrez ce navigateur avec "
-                "une fenêtre visible")
+        return (
+            "DAMANCOM_BROWSER désigne un navigateur distant ou déjà ouvert, où le bot ne peut pas ouvrir de "
+            "fenêtre : retirez DAMANCOM_BROWSER (le bot prendra Chrome ou Edge), ou ouvrez ce navigateur avec "
+            "une fenêtre visible"
+        )
     if not platform.startswith("linux") or environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
         return None  # Windows and macOS: the session's own desktop
     if which("Xvfb"):
         return None
-    return ("cet ordinateur n'a pas d'écran (DISPLAY vide) et Xvfb n'est pas installé : lancez le bot depuis votre "
-            "session graphique, ou installez Xvfb (« sudo apt-get install xvfb »)")
+    return (
+        "cet ordinateur n'a pas d'écran (DISPLAY vide) et Xvfb n'est pas installé : lancez le bot depuis votre "
+        "session graphique, ou installez Xvfb (« sudo apt-get install xvfb »)"
+    )
 
 
 @contextmanager
-def window_screen(*, platform: str = sys.platform, environ: Mapping[str, str] | None = None,
-                  which: Callable[[str], str | None] = shutil.which) -> Iterator[dict[str, str] | None]:
+def window_screen(
+    *,
+    platform: str = sys.platform,
+    environ: Mapping[str, str] | None = None,
+    which: Callable[[str], str | None] = shutil.which,
+) -> Iterator[dict[str, str] | None]:
     """The environment a visible window opens in: None (the session's own screen), or the environment
     with the DISPLAY of an Xvfb started for this run and stopped with it (Linux without a screen)."""
     environ = os.environ if environ is None else environ
@@ -158,15 +193,21 @@ def window_screen(*, platform: str = sys.platform, environ: Mapping[str, str] | 
         yield None
         return
     read, write = os.pipe()  # -displayfd: Xvfb picks a free display and writes its number once it accepts clients
-    server = subprocess.Popen([xvfb, "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-                              pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [xvfb, "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write)
     try:
         with os.fdopen(read) as announced:
             number = announced.readline().strip()
         if not number:
-            raise BrowserNotFound(f"L'écran virtuel Xvfb n'a pas démarré (code {server.wait()}) : lancez le bot depuis "
-                                  "votre session graphique.")
+            raise BrowserNotFound(
+                f"L'écran virtuel Xvfb n'a pas démarré (code {server.wait()}) : lancez le bot depuis "
+                "votre session graphique."
+            )
         yield {**environ, "DISPLAY": f":{number}"}
     finally:
         server.terminate()
@@ -176,8 +217,13 @@ def window_screen(*, platform: str = sys.platform, environ: Mapping[str, str] | 
             server.kill()
 
 
-def own_browser(choice: BrowserChoice, *, platform: str = sys.platform, environ: Mapping[str, str] | None = None,
-                exists: Callable[[str], bool] = os.path.exists) -> BrowserChoice:
+def own_browser(
+    choice: BrowserChoice,
+    *,
+    platform: str = sys.platform,
+    environ: Mapping[str, str] | None = None,
+    exists: Callable[[str], bool] = os.path.exists,
+) -> BrowserChoice:
     """The window opens in the person's own Chrome or Edge when installed; a browser they chose stays."""
     if choice.how != "managed":
         return choice

@@ -43,10 +43,20 @@ def all_checks(settings, environ, *, with_browser: bool = True, cwd: Path | None
         environ, settings = fresh, load_settings(fresh, need_credentials=False, cwd=cwd)
     files = env_files(environ, cwd)
     checks = [
-        Check("configuration", True, f"portail {settings.url}" + (" (bac à sable, portail d'essai sur cet ordinateur)"
-                                                                   if _local(settings.url) else "")),
-        Check("réglages", True, " puis ".join(str(f.resolve()) for f in files) if files else
-              f"aucun fichier .env (ni ici, ni dans {config_dir(environ)})", blocking=False),
+        Check(
+            "configuration",
+            True,
+            f"portail {settings.url}"
+            + (" (bac à sable, portail d'essai sur cet ordinateur)" if _local(settings.url) else ""),
+        ),
+        Check(
+            "réglages",
+            True,
+            " puis ".join(str(f.resolve()) for f in files)
+            if files
+            else f"aucun fichier .env (ni ici, ni dans {config_dir(environ)})",
+            blocking=False,
+        ),
         credentials(settings, environ),
         keyring_check(),
         accounts_file(environ),
@@ -74,11 +84,15 @@ def verdict(checks: list[Check]) -> str:
         return "Corrigez les points marqués « !! » puis relancez damancom-bot doctor."
     warned = [c.name for c in checks if not c.ok]
     if "identifiants" in warned:
-        return ("Installation prête pour « damancom-bot demo » et le bac à sable ; pour vous connecter au portail, "
-                "renseignez d'abord les identifiants (ligne « identifiants »).")
+        return (
+            "Installation prête pour « damancom-bot demo » et le bac à sable ; pour vous connecter au portail, "
+            "renseignez d'abord les identifiants (ligne « identifiants »)."
+        )
     if warned:
-        return (f"Tout est prêt, avec un avertissement à lire ({', '.join(warned)}, marqué « -- »). "
-                "« damancom-bot doctor --live » vérifie aussi les écrans du portail.")
+        return (
+            f"Tout est prêt, avec un avertissement à lire ({', '.join(warned)}, marqué « -- »). "
+            "« damancom-bot doctor --live » vérifie aussi les écrans du portail."
+        )
     return "Tout est prêt. « damancom-bot doctor --live » vérifie aussi les écrans du portail."
 
 
@@ -98,8 +112,12 @@ def schedule_settings(environ) -> Check:
     except ConfigError as exc:
         return Check("planification", False, f"{exc.message} (« damancom-bot schedule » refuserait de démarrer)")
     hours = " et ".join(f"{start:%H:%M}-{end:%H:%M}" for start, end in plan.windows)
-    return Check("planification", True, f"premier essai le {plan.first_day} à {plan.first_time:%H:%M}, heures creuses "
-                                        f"{hours}, échéance le {plan.deadline_day} à {plan.deadline_time:%H:%M}")
+    return Check(
+        "planification",
+        True,
+        f"premier essai le {plan.first_day} à {plan.first_time:%H:%M}, heures creuses "
+        f"{hours}, échéance le {plan.deadline_day} à {plan.deadline_time:%H:%M}",
+    )
 
 
 def writable(label: str, folder: Path) -> Check:
@@ -120,12 +138,18 @@ def synced_folder(label: str, folder: Path, environ) -> Check | None:
     resolved = str(folder.resolve()).lower()
     roots = [environ.get(name) for name in ("OneDrive", "OneDriveConsumer", "OneDriveCommercial")]
     inside = any(r and resolved.startswith(str(Path(r).resolve()).lower()) for r in roots) or any(
-        part.lower().startswith(("onedrive", "dropbox", "google drive")) for part in folder.resolve().parts)
+        part.lower().startswith(("onedrive", "dropbox", "google drive")) for part in folder.resolve().parts
+    )
     if not inside:
         return None
-    return Check(label, False, f"{folder} est dans un dossier synchronisé (OneDrive…) : les fichiers peuvent y être "
-                 "verrouillés pendant la synchronisation. Videz DAMANCOM_RECORDINGS pour utiliser le dossier par "
-                 "défaut.", blocking=False)
+    return Check(
+        label,
+        False,
+        f"{folder} est dans un dossier synchronisé (OneDrive…) : les fichiers peuvent y être "
+        "verrouillés pendant la synchronisation. Videz DAMANCOM_RECORDINGS pour utiliser le dossier par "
+        "défaut.",
+        blocking=False,
+    )
 
 
 def private_modes(*roots: Path) -> Check:
@@ -136,8 +160,12 @@ def private_modes(*roots: Path) -> Check:
     import stat
 
     if os.name != "posix":
-        return Check("droits", True, "non vérifiés sous Windows (les dossiers de l'utilisateur y sont déjà privés)",
-                     blocking=False)
+        return Check(
+            "droits",
+            True,
+            "non vérifiés sous Windows (les dossiers de l'utilisateur y sont déjà privés)",
+            blocking=False,
+        )
     closed, stuck = 0, []
     for root in roots:
         if not root.exists():
@@ -153,9 +181,13 @@ def private_modes(*roots: Path) -> Check:
                 stuck.append(path)
     if stuck:
         shown = ", ".join(str(p) for p in stuck[:3]) + (f" et {len(stuck) - 3} autre(s)" if len(stuck) > 3 else "")
-        return Check("droits", False, f"lisibles par d'autres utilisateurs de cet ordinateur, et le bot ne peut pas "
-                     f"changer leurs droits : {shown}. Corrigez avec : chmod -R go-rwx "
-                     f"{' '.join(str(r) for r in roots if r.exists())}")
+        return Check(
+            "droits",
+            False,
+            f"lisibles par d'autres utilisateurs de cet ordinateur, et le bot ne peut pas "
+            f"changer leurs droits : {shown}. Corrigez avec : chmod -R go-rwx "
+            f"{' '.join(str(r) for r in roots if r.exists())}",
+        )
     done = f" ({closed} élément(s) rendus privés à l'instant)" if closed else ""
     return Check("droits", True, f"dossiers et fichiers du bot réservés à votre compte (0700/0600){done}")
 
@@ -178,15 +210,23 @@ def credentials(settings, environ=None) -> Check:
     if listed and not settings.identifier:
         missing = [a.name for a in listed if not accounts.password_of(environ, a)]
         if missing:
-            return Check("identifiants", False, f"mot de passe introuvable pour : {', '.join(missing)} (ni dans le "
-                         "fichier des comptes, ni dans le trousseau) : damancom-bot secret set NOM.", blocking=False)
-        return Check("identifiants", True, f"{len(listed)} compte(s) du fichier des comptes, mot de passe trouvé "
-                                           "pour chacun")
-    missing = [n for n, v in (("DAMANCOM_IDENTIFIER", settings.identifier), ("DAMANCOM_PASSWORD", settings.password))
-               if not v]
+            return Check(
+                "identifiants",
+                False,
+                f"mot de passe introuvable pour : {', '.join(missing)} (ni dans le "
+                "fichier des comptes, ni dans le trousseau) : damancom-bot secret set NOM.",
+                blocking=False,
+            )
+        return Check(
+            "identifiants", True, f"{len(listed)} compte(s) du fichier des comptes, mot de passe trouvé pour chacun"
+        )
+    missing = [
+        n for n, v in (("DAMANCOM_IDENTIFIER", settings.identifier), ("DAMANCOM_PASSWORD", settings.password)) if not v
+    ]
     if missing:
-        return Check("identifiants", False, f"{' et '.join(missing)} vide(s) : nécessaire(s) pour « login ».",
-                     blocking=False)
+        return Check(
+            "identifiants", False, f"{' et '.join(missing)} vide(s) : nécessaire(s) pour « login ».", blocking=False
+        )
     return Check("identifiants", True, f"identifiant {settings.identifier}, mot de passe renseigné")
 
 
@@ -206,15 +246,21 @@ def accounts_file(environ) -> Check:
 
     path = accounts.accounts_file(environ)
     if path is None:
-        return Check("comptes", True, "un seul compte (fichier .env) ; plusieurs : fichier comptes.toml",
-                     blocking=False)
+        return Check(
+            "comptes", True, "un seul compte (fichier .env) ; plusieurs : fichier comptes.toml", blocking=False
+        )
     found = accounts.read_file(path)  # a wrong key stops here with its line, exit 2
     names = ", ".join(a.name for a in found)
     with_password = [a.name for a in found if a.has_password]
     if with_password and accounts.readable_by_others(path):
-        return Check("comptes", False, f"{path} contient des mots de passe ({', '.join(with_password)}) et d'autres "
-                     f"utilisateurs de cet ordinateur peuvent le lire. Faites « chmod 600 {path} », ou rangez-les "
-                     "dans le trousseau (damancom-bot secret set NOM) et retirez les lignes password.", blocking=False)
+        return Check(
+            "comptes",
+            False,
+            f"{path} contient des mots de passe ({', '.join(with_password)}) et d'autres "
+            f"utilisateurs de cet ordinateur peuvent le lire. Faites « chmod 600 {path} », ou rangez-les "
+            "dans le trousseau (damancom-bot secret set NOM) et retirez les lignes password.",
+            blocking=False,
+        )
     return Check("comptes", True, f"{len(found)} compte(s) dans {path} : {names}")
 
 
@@ -229,8 +275,12 @@ def telegram(settings) -> Check:
         me = BotApi(settings.telegram_token, settings.telegram_api, timeout=10).get_me()
     except TelegramFailed as exc:
         return Check("telegram", False, explain(exc))
-    return Check("telegram", True, f"bot @{me.get('username', '?')}, {len(settings.telegram_chats)} discussion(s) "
-                                   "autorisée(s) ; « damancom-bot telegram test » envoie un message")
+    return Check(
+        "telegram",
+        True,
+        f"bot @{me.get('username', '?')}, {len(settings.telegram_chats)} discussion(s) "
+        "autorisée(s) ; « damancom-bot telegram test » envoie un message",
+    )
 
 
 def browser(settings) -> Check:
@@ -278,8 +328,11 @@ def live(ctx, url: str) -> list[Row]:
     except UnexpectedPage:  # without the OTP choice, the next screen cannot be reached
         home = HomeScreen(ctx)
         home.shot("diagnostic-accueil")
-        return [headless_row(ctx)] + element_rows(ctx.page, home) + [
-            Row(IdentifierScreen(ctx).spec.label, "(écran non atteint)", None)]
+        return (
+            [headless_row(ctx)]
+            + element_rows(ctx.page, home)
+            + [Row(IdentifierScreen(ctx).spec.label, "(écran non atteint)", None)]
+        )
     except BrowserRefused as refused:
         raise headless_refused(refused) from None
     home.shot("diagnostic-accueil")
@@ -310,7 +363,10 @@ def headless_refused(refused: BrowserRefused) -> BrowserRefused:
         f"{refused.message} Le portail n'accepte donc pas de navigateur invisible : « damancom-bot login », "
         "« declare » et le planificateur continueront dans une fenêtre visible de votre navigateur (Chrome ou Edge ; "
         "sous Linux il faut un écran, ou Xvfb), et s'en souviendront pour ce compte.",
-        headless=True, reference=refused.reference, screenshot=refused.screenshot)
+        headless=True,
+        reference=refused.reference,
+        screenshot=refused.screenshot,
+    )
 
 
 def table(rows: list[Row]) -> list[str]:

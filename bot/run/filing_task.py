@@ -49,17 +49,22 @@ def waiting_file(state_dir: Path, account: str, period: str) -> Path | None:
     return files[-1] if files else None
 
 
-def check_locally(file: Path, period: str, text: str | None = None, *, preetabli: str | None = None,
-                  affiliate: str | None = None) -> None:
+def check_locally(
+    file: Path, period: str, text: str | None = None, *, preetabli: str | None = None, affiliate: str | None = None
+) -> None:
     """The e-BDS rules, on this computer. Before login (no préétabli, no affiliation yet): a bad
     file costs no SMS. After login, again with the préétabli and the affiliation read on the portal."""
     if text is None:
         text = file.read_bytes().decode("latin-1")
     problems = check(text, preetabli=preetabli, affiliate=affiliate, period=period)
     if problems:
-        listed = " ; ".join(map(str, problems[:5])) + (f" (et {len(problems) - 5} autre(s))" if len(problems) > 5 else "")
-        raise FileRefusedLocally(f"Le fichier {file.name} n'est pas conforme, rien n'a été déposé : {listed}. "
-                                 f"Corrigez-le (damancom-bot bds check {file.name}) puis relancez.")
+        listed = " ; ".join(map(str, problems[:5])) + (
+            f" (et {len(problems) - 5} autre(s))" if len(problems) > 5 else ""
+        )
+        raise FileRefusedLocally(
+            f"Le fichier {file.name} n'est pas conforme, rien n'a été déposé : {listed}. "
+            f"Corrigez-le (damancom-bot bds check {file.name}) puis relancez."
+        )
 
 
 @dataclass
@@ -88,20 +93,29 @@ class FilingTask:
         confirmation, text = self._upload(screen, summary, ctx)
         shown, mine = self._compare_totals(confirmation, text)
         if self.confirm and not self.assisted and not person.confirm(self._totals_text(shown)):
-            raise PersonDeclined(f"Dépôt annulé à votre demande : la déclaration {self.period} n'a pas été validée "
-                                 "(rien n'a été déposé).", reason="not_now")
+            raise PersonDeclined(
+                f"Dépôt annulé à votre demande : la déclaration {self.period} n'a pas été validée "
+                "(rien n'a été déposé).",
+                reason="not_now",
+            )
         self._validate(confirmation, shown, ctx, person, settings, deadline)
-        person.notifier.send(f"Damancom : déclaration {self.period} déposée",
-                             f"Accusé de réception {self.receipt}. {mine['employees']} salarié(s), salaires réels "
-                             f"{money(mine['real'])}, montant à payer {money(shown['amount'])} "
-                             "(le bot ne paie jamais : faites le télépaiement vous-même).")
+        person.notifier.send(
+            f"Damancom : déclaration {self.period} déposée",
+            f"Accusé de réception {self.receipt}. {mine['employees']} salarié(s), salaires réels "
+            f"{money(mine['real'])}, montant à payer {money(shown['amount'])} "
+            "(le bot ne paie jamais : faites le télépaiement vous-même).",
+        )
         return filed(summary, self.period)
 
     def _open_period(self, interface, summary, ctx):
         row = summary.row_of(self.period)
         if row is None:
-            raise UnexpectedPage(f"la période {self.period} dans l'espace affilié", ctx.page.url, "",
-                                 ctx.recorder.try_screenshot(ctx.page, "periode-absente"))
+            raise UnexpectedPage(
+                f"la période {self.period} dans l'espace affilié",
+                ctx.page.url,
+                "",
+                ctx.recorder.try_screenshot(ctx.page, "periode-absente"),
+            )
         screen = filing.open_period(ctx, interface, row[0])
         self.period_url = ctx.page.url
         return screen
@@ -115,13 +129,19 @@ class FilingTask:
         shutil.copyfile(self.file, copy)
         recorder.add_file(copy, "fichier-declaration")
         text = copy.read_bytes().decode("latin-1")
-        check_locally(self.file, self.period, text, preetabli=preetabli.read_bytes().decode("latin-1"),
-                      affiliate=summary.affiliation)
+        check_locally(
+            self.file,
+            self.period,
+            text,
+            preetabli=preetabli.read_bytes().decode("latin-1"),
+            affiliate=summary.affiliation,
+        )
         uploaded = filing.upload(ctx, screen, copy)
         if isinstance(uploaded.screen, DeclarationScreen):
             shot = uploaded.screen.shot("fichier-refuse")
-            raise FileRefusedByPortal(f"Le portail a refusé le fichier : « {uploaded.message} ». Corrigez-le puis "
-                                      "relancez.", screenshot=shot)
+            raise FileRefusedByPortal(
+                f"Le portail a refusé le fichier : « {uploaded.message} ». Corrigez-le puis relancez.", screenshot=shot
+            )
         assert isinstance(uploaded.screen, ConfirmationScreen)
         return uploaded.screen, text
 
@@ -129,12 +149,17 @@ class FilingTask:
         """The portal's totals against the file's (B06): any difference stops before validation."""
         shown = confirmation.totals()
         b06 = next(r for r in parse(text) if r.type == "B06")
-        mine = {"employees": b06.number("N_Nbr_Salaries"), "real": b06.number("N_T_Salaire_Reel"),
-                "capped": b06.number("N_T_Salaire_Plaf")}
+        mine = {
+            "employees": b06.number("N_Nbr_Salaries"),
+            "real": b06.number("N_T_Salaire_Reel"),
+            "capped": b06.number("N_T_Salaire_Plaf"),
+        }
         confirmation.shot("confirmation", totals=shown)  # the report's first page shows them as money
         if any(shown[k] != v for k, v in mine.items()):
-            raise TotalsDiffer(f"Les totaux affichés par le portail ({shown}) diffèrent de ceux du fichier ({mine}) : "
-                               "la déclaration n'a pas été validée. Vérifiez le fichier.")
+            raise TotalsDiffer(
+                f"Les totaux affichés par le portail ({shown}) diffèrent de ceux du fichier ({mine}) : "
+                "la déclaration n'a pas été validée. Vérifiez le fichier."
+            )
         return shown, mine
 
     def _validate(self, confirmation, shown: dict, ctx, person, settings, deadline) -> None:
@@ -142,8 +167,10 @@ class FilingTask:
         self.ledger.submitting(settings.account, self.period, deadline, clock.now())
         ctx.recorder.record("validation", assisted=self.assisted)
         if self.assisted:
-            person.say(f"Vérifiez les totaux dans la fenêtre du navigateur, puis cliquez vous-même sur « Valider la "
-                       f"déclaration » (le bot attend jusqu'à {settings.declare_wait / 60:.0f} min).")
+            person.say(
+                f"Vérifiez les totaux dans la fenêtre du navigateur, puis cliquez vous-même sur « Valider la "
+                f"déclaration » (le bot attend jusqu'à {settings.declare_wait / 60:.0f} min)."
+            )
             receipt = filing.person_validates(ctx, confirmation, settings.declare_wait, self.period_url)
         else:
             logger.info("Validation de la déclaration {} (montant à payer : {}).", self.period, money(shown["amount"]))
@@ -151,8 +178,10 @@ class FilingTask:
         self._keep_receipt(receipt, ctx.recorder, settings.account, deadline)
 
     def _totals_text(self, shown: dict) -> str:
-        return (f"Le portail affiche pour {self.period} : {shown['employees']} salarié(s), salaires réels "
-                f"{money(shown['real'])}, plafonnés {money(shown['capped'])}, montant à payer {money(shown['amount'])}.")
+        return (
+            f"Le portail affiche pour {self.period} : {shown['employees']} salarié(s), salaires réels "
+            f"{money(shown['real'])}, plafonnés {money(shown['capped'])}, montant à payer {money(shown['amount'])}."
+        )
 
     @property
     def outcome(self) -> str | None:

@@ -60,8 +60,10 @@ def run_all(args, env: Env, one: Callable, *, what: str) -> int:
     base = env.base_environ or env.environ
     every = configured.all_accounts(base)
     if not every:
-        raise BadInput("Aucun compte configuré : créez le fichier des comptes (comptes.toml, ou DAMANCOM_ACCOUNTS), "
-                       "voir le README, section « Plusieurs comptes ».")
+        raise BadInput(
+            "Aucun compte configuré : créez le fichier des comptes (comptes.toml, ou DAMANCOM_ACCOUNTS), "
+            "voir le README, section « Plusieurs comptes »."
+        )
     workers = min(parallel(base), len(every))
     settings = load_settings(base, need_credentials=False, cwd=env.cwd)
     args.unattended = bool(getattr(args, "unattended", False))
@@ -74,15 +76,24 @@ def run_all(args, env: Env, one: Callable, *, what: str) -> int:
     from bot.handover import telegram_hub
 
     with telegram_hub.shared(), shared_browser(settings) as connect:
-        threads = [threading.Thread(target=_worker, name=f"compte-{i}", daemon=True,
-                                    args=(jobs, outcomes, connect, args, env, base, one, say_lock))
-                   for i in range(workers)]
+        threads = [
+            threading.Thread(
+                target=_worker,
+                name=f"compte-{i}",
+                daemon=True,
+                args=(jobs, outcomes, connect, args, env, base, one, say_lock),
+            )
+            for i in range(workers)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-    ordered = [outcomes.get(a.name) or Outcome(a.name, a.identifier, int(ExitCode.BUG), "Compte non traité (erreur "
-                                               "inattendue, voir le journal).") for a in every]
+    ordered = [
+        outcomes.get(a.name)
+        or Outcome(a.name, a.identifier, int(ExitCode.BUG), "Compte non traité (erreur inattendue, voir le journal).")
+        for a in every
+    ]
     for line in summary_lines(ordered):
         env.say(line)
     return worst(o.code for o in ordered)
@@ -126,8 +137,9 @@ def _one(account, args, env: Env, base, one, browser, say_lock) -> Outcome:
 
     started = time.monotonic()
     out = _Prefixed(env.stdout, f"[{account.name}] ", say_lock)
-    account_env = Env(environ={}, stdin=io.StringIO(""), stdout=out, stderr=out, base_environ=base, cwd=env.cwd,
-                      now=env.now)
+    account_env = Env(
+        environ={}, stdin=io.StringIO(""), stdout=out, stderr=out, base_environ=base, cwd=env.cwd, now=env.now
+    )
     try:
         account_env.environ = account_environ(base, account, need_password=True)
         with logger.contextualize(account=account.name):  # its log lines name it, as its printed lines do
@@ -192,6 +204,7 @@ class _Prefixed(io.TextIOBase):
 
 # --- the shared browser --------------------------------------------------------------------------
 
+
 @contextmanager
 def shared_browser(settings) -> Iterator[Callable]:
     """Yields `connect(playwright) -> Browser` for the workers: a remote Playwright server
@@ -206,10 +219,23 @@ def shared_browser(settings) -> Iterator[Callable]:
     executable = _executable(settings)
     folder = Path(tempfile.mkdtemp(prefix="damancom-navigateur-"))
     process = subprocess.Popen(
-        [executable, "--headless=new", "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
-         f"--user-data-dir={folder}", "--no-first-run", "--no-default-browser-check", "--password-store=basic",
-         "--use-mock-keychain", "--no-startup-window", *browsers.LAUNCH_ARGS],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            executable,
+            "--headless=new",
+            "--remote-debugging-port=0",
+            "--remote-debugging-address=127.0.0.1",
+            f"--user-data-dir={folder}",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--password-store=basic",
+            "--use-mock-keychain",
+            "--no-startup-window",
+            *browsers.LAUNCH_ARGS,
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         endpoint = _devtools_endpoint(folder, process)
         logger.debug("Navigateur partagé : {} ({})", executable, endpoint)
@@ -242,8 +268,10 @@ def _executable(settings) -> str:
     for channel, path in browsers._installed_channels(sys.platform, os.environ):
         if channel == choice.value and os.path.exists(path):
             return path
-    raise BrowserNotFound(f"Le navigateur {choice.describe()} n'a pas été trouvé sur le disque pour --all. "
-                          "Indiquez son chemin dans DAMANCOM_BROWSER.")
+    raise BrowserNotFound(
+        f"Le navigateur {choice.describe()} n'a pas été trouvé sur le disque pour --all. "
+        "Indiquez son chemin dans DAMANCOM_BROWSER."
+    )
 
 
 def _devtools_endpoint(folder: Path, process: subprocess.Popen, timeout: float = 30.0) -> str:

@@ -42,7 +42,8 @@ class LockoutGuard:
             # An unreadable count must not silently unlock an account: stop and say so.
             raise ConfigError(
                 f"Le fichier d'état {self.path} est illisible (endommagé). Par prudence le bot ne se connecte pas : "
-                "vérifiez le compte, puis lancez « damancom-bot unlock » pour remettre ce fichier à zéro.") from None
+                "vérifiez le compte, puis lancez « damancom-bot unlock » pour remettre ce fichier à zéro."
+            ) from None
 
     def count(self, account: str) -> int:
         return self._read().get(account, 0)
@@ -55,7 +56,8 @@ class LockoutGuard:
             raise AccountLocked(
                 f"Connexions suspendues pour le compte {account} : {failures} refus consécutifs du portail. "
                 "Pour éviter le blocage du compte par la CNSS, vérifiez l'identifiant et le mot de passe "
-                f"(par exemple en vous connectant vous-même), puis lancez « damancom-bot unlock --account {account} ».")
+                f"(par exemple en vous connectant vous-même), puis lancez « damancom-bot unlock --account {account} »."
+            )
 
     def locked(self, account: str) -> bool:
         """Checked before a run announces an SMS: a suspended account gets none."""
@@ -64,9 +66,11 @@ class LockoutGuard:
     def suspended(self, exc: CredentialsRejected, count: int, shown: str) -> str:
         """The refusal's message once it suspends the account: one thing to do, never « relancez »."""
         what = getattr(exc, "what", None) or exc.message
-        return (f"{what} C'est le {count}e refus consécutif : le bot ne se connectera plus à ce compte avant "
-                f"« damancom-bot unlock --account {shown} ». Vérifiez d'abord le compte sur le portail (en vous "
-                "connectant vous-même), pour éviter son blocage par la CNSS.")
+        return (
+            f"{what} C'est le {count}e refus consécutif : le bot ne se connectera plus à ce compte avant "
+            f"« damancom-bot unlock --account {shown} ». Vérifiez d'abord le compte sur le portail (en vous "
+            "connectant vous-même), pour éviter son blocage par la CNSS."
+        )
 
     def rejected(self, account: str) -> int:
         data = self._read()

@@ -29,11 +29,10 @@ from bot.errors import (
 from bot.exit_codes import ExitCode
 from bot.handover.session import HandOver
 from bot.ledger import ledger
+from bot.output.playwright_fr import browser_failed, first_line, in_french
 from bot.output.system_fr import why
 from bot.run import browser as browsers
 from bot.run.lockout import AccountLocked, LockoutGuard, portal_key
-from bot.output.playwright_fr import browser_failed, first_line, in_french
-from flows.retry import RetryPolicy
 from bot.run.window_memory import WindowMemory
 from bot.settings.config import Settings
 from bot.system import clock
@@ -42,6 +41,7 @@ from bot.system.locks import exclusive
 from flows.context import FlowContext
 from flows.interface import InterfaceSummary
 from flows.login import login, login_eid, logout
+from flows.retry import RetryPolicy
 from flows.screen import page_title
 
 CONTEXT_OPTIONS = {"locale": "fr-FR", "timezone_id": "Africa/Casablanca", "viewport": {"width": 1280, "height": 900}}
@@ -126,8 +126,16 @@ def started_browser(settings: Settings, *, headless: bool) -> Iterator[Browsers]
         own.close()
 
 
-def run_login(settings: Settings, person: HandOver, recorder: Recorder, *, headless: bool,
-              browser=None, guard: LockoutGuard | None = None, task=None) -> LoginResult:
+def run_login(
+    settings: Settings,
+    person: HandOver,
+    recorder: Recorder,
+    *,
+    headless: bool,
+    browser=None,
+    guard: LockoutGuard | None = None,
+    task=None,
+) -> LoginResult:
     """`browser` may be given (tests share one); otherwise one is found and started for this run.
     `task(interface, summary, ctx, person, settings) -> summary` runs once logged in, before logout
     (filing the declaration, or leaving the browser to the person)."""
@@ -141,13 +149,17 @@ def run_login(settings: Settings, person: HandOver, recorder: Recorder, *, headl
 
 def account_lock(settings: Settings):
     """One run per portal identifier at a time, across processes and aliases (a scheduled run and a typed `login`)."""
-    return exclusive(settings.state_dir / "locks" / f"{key_name(portal_key(settings))}.lock",
-                     f"Une autre connexion est déjà en cours pour le compte {settings.account} "
-                     "(planificateur ou autre terminal). Attendez qu'elle se termine.", AccountBusy)
+    return exclusive(
+        settings.state_dir / "locks" / f"{key_name(portal_key(settings))}.lock",
+        f"Une autre connexion est déjà en cours pour le compte {settings.account} "
+        "(planificateur ou autre terminal). Attendez qu'elle se termine.",
+        AccountBusy,
+    )
 
 
-def _locked_run(settings: Settings, person: HandOver, recorder: Recorder, headless: bool, browser,
-                guard: LockoutGuard, task) -> LoginResult:
+def _locked_run(
+    settings: Settings, person: HandOver, recorder: Recorder, headless: bool, browser, guard: LockoutGuard, task
+) -> LoginResult:
     try:
         guard.check(portal_key(settings), settings.account)
         if browser is None:
@@ -168,13 +180,19 @@ def _locked_run(settings: Settings, person: HandOver, recorder: Recorder, headle
     except BotError as exc:
         _close_trail(recorder, exc.exit_code, exc.message)  # a failure before the browser: still recorded
         if not quiet_failure(exc, person):
-            person.notifier.send(f"Damancom : échec de la connexion (code {int(exc.exit_code)})", exc.message,
-                                 attach=run_reports(recorder))
+            person.notifier.send(
+                f"Damancom : échec de la connexion (code {int(exc.exit_code)})",
+                exc.message,
+                attach=run_reports(recorder),
+            )
         raise
     guard.succeeded(portal_key(settings))
-    person.notifier.send("Damancom : connexion réussie",
-                         f"Espace affilié atteint pour le compte {settings.account} ({result.seconds:.0f} s). "
-                         f"Rapport : {recorder.folder}", attach=run_reports(recorder))
+    person.notifier.send(
+        "Damancom : connexion réussie",
+        f"Espace affilié atteint pour le compte {settings.account} ({result.seconds:.0f} s). "
+        f"Rapport : {recorder.folder}",
+        attach=run_reports(recorder),
+    )
     return result
 
 
@@ -208,8 +226,10 @@ class _Given:
         return self.main
 
     def no_window_reason(self) -> str:
-        return ("ce lancement partage un navigateur invisible entre plusieurs comptes (--all) : lancez ce compte "
-                "seul (« --account NOM » sans --all), le bot ouvrira une fenêtre")
+        return (
+            "ce lancement partage un navigateur invisible entre plusieurs comptes (--all) : lancez ce compte "
+            "seul (« --account NOM » sans --all), le bot ouvrira une fenêtre"
+        )
 
 
 def _audited_run(settings, person, recorder: Recorder, own, task) -> LoginResult:
@@ -238,8 +258,12 @@ def _audited_run(settings, person, recorder: Recorder, own, task) -> LoginResult
     finally:
         wants_pdf = bool(getattr(task, "wants_pdf", False))  # filings keep a PDF as proof
         ended = recorder.now()  # the reports show the same end time as the manifest's last line
-        recorder.finish(outcome[0], outcome[1], ended=ended,
-                        reports=_reports(recorder, page, own.printer, outcome, wants_pdf, ended))
+        recorder.finish(
+            outcome[0],
+            outcome[1],
+            ended=ended,
+            reports=_reports(recorder, page, own.printer, outcome, wants_pdf, ended),
+        )
         _close_context(context)
 
 
@@ -260,8 +284,11 @@ def _headless(settings: Settings, headless: bool, person: HandOver) -> bool:
     how = browsers.from_override(settings.browser).how if settings.browser else "local"
     if since is None or browsers.no_window_reason(how) is not None:
         return headless
-    _say(person, f"Le portail refuse les navigateurs invisibles (constaté le {since}) : le bot ouvre directement une "
-                 "fenêtre visible de votre navigateur. Laissez-la ouverte : le bot la ferme à la fin.")
+    _say(
+        person,
+        f"Le portail refuse les navigateurs invisibles (constaté le {since}) : le bot ouvre directement une "
+        "fenêtre visible de votre navigateur. Laissez-la ouverte : le bot la ferme à la fin.",
+    )
     return False
 
 
@@ -272,24 +299,33 @@ def _to_window(settings: Settings, person: HandOver, recorder: Recorder, own, re
     WindowMemory(settings.state_dir).remember(portal_key(settings), refused.reference)
     reason = _no_window(settings, person, own)
     if reason:
-        raise BrowserRefused(f"{refused.message} Le bot ne peut pas en ouvrir une ici : {reason}. Il ne réessaiera pas "
-                             "seul d'ici là.", headless=True, reference=refused.reference,
-                             screenshot=refused.screenshot) from None
+        raise BrowserRefused(
+            f"{refused.message} Le bot ne peut pas en ouvrir une ici : {reason}. Il ne réessaiera pas seul d'ici là.",
+            headless=True,
+            reference=refused.reference,
+            screenshot=refused.screenshot,
+        ) from None
     reference = f" (référence {refused.reference})" if refused.reference else ""
-    _say(person, f"Le pare-feu du portail refuse les navigateurs invisibles{reference} : le bot continue tout de suite "
-                 "dans une fenêtre visible de votre navigateur, et les prochaines connexions de ce compte l'ouvriront "
-                 "directement. Laissez-la ouverte : le bot la ferme à la fin.")
+    _say(
+        person,
+        f"Le pare-feu du portail refuse les navigateurs invisibles{reference} : le bot continue tout de suite "
+        "dans une fenêtre visible de votre navigateur, et les prochaines connexions de ce compte l'ouvriront "
+        "directement. Laissez-la ouverte : le bot la ferme à la fin.",
+    )
     own.open_window()
     recorder.record("fenetre-visible", outcome="ok", browser=own.label, reference=refused.reference)
 
 
 def _no_window(settings: Settings, person: HandOver, own) -> str | None:
     if settings.headless_chosen:
-        return ("vous avez demandé un navigateur invisible (DAMANCOM_HEADLESS) : retirez ce réglage ou mettez-le à 0, "
-                "puis relancez")
+        return (
+            "vous avez demandé un navigateur invisible (DAMANCOM_HEADLESS) : retirez ce réglage ou mettez-le à 0, "
+            "puis relancez"
+        )
     if person.sms_at is not None:  # never a second SMS for one try
-        return ("un code SMS a déjà été demandé pendant cet essai : relancez, la connexion ouvrira directement une "
-                "fenêtre")
+        return (
+            "un code SMS a déjà été demandé pendant cet essai : relancez, la connexion ouvrira directement une fenêtre"
+        )
     return own.no_window_reason()
 
 
@@ -298,8 +334,9 @@ def _snapshot(recorder: Recorder, page, exc: BotError, settings: Settings) -> No
     the page for the « rapport de portail » (`bot/audit/snapshot.py`). A refusal it could read (a
     firewall, abroad, maintenance) is no surprise: its screenshot and HTML evidence are enough."""
     if exc.exit_code == ExitCode.SCREENS_CHANGED or isinstance(exc, UnreadRefusal):
-        snapshot.keep(recorder, page, exit_code=exc.exit_code, message=exc.message,
-                      selectors_dir=settings.selectors_dir)
+        snapshot.keep(
+            recorder, page, exit_code=exc.exit_code, message=exc.message, selectors_dir=settings.selectors_dir
+        )
 
 
 def _firewall_page(ctx: FlowContext) -> BrowserRefused | None:
@@ -357,9 +394,11 @@ def hand_over_browser(interface, summary, ctx, person: HandOver, settings: Setti
     if summary.state_of(period) != "to_declare":
         return summary
     label = summary.row_of(period)[0]
-    text = (f"La période {period} est « À déclarer » : la fenêtre du navigateur est à vous pour la déposer. "
-            f"Le bot attend qu'elle apparaisse « Déclarée » dans l'espace affilié "
-            f"(jusqu'à {settings.declare_wait / 60:.0f} min).")
+    text = (
+        f"La période {period} est « À déclarer » : la fenêtre du navigateur est à vous pour la déposer. "
+        f"Le bot attend qu'elle apparaisse « Déclarée » dans l'espace affilié "
+        f"(jusqu'à {settings.declare_wait / 60:.0f} min)."
+    )
     person.say(text)
     person.notifier.send(f"Damancom : déclaration {period} à déposer", text)
     if interface.wait_declared(label, settings.declare_wait):
@@ -387,30 +426,49 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
     clock.watch_portal(page, settings.state_dir, settings.url)  # the machine's clock vs the portal's
     tracing = False
     try:
-        ctx = FlowContext(page, recorder, settings.action_timeout, settings.navigation_timeout, settings.selectors_dir,
-                          deadline=started + settings.run_budget)
+        ctx = FlowContext(
+            page,
+            recorder,
+            settings.action_timeout,
+            settings.navigation_timeout,
+            settings.selectors_dir,
+            deadline=started + settings.run_budget,
+        )
         retry = RetryPolicy(settings.retries, settings.retry_backoff)
         try:
             if settings.auth == "eid":
                 interface = login_eid(ctx, settings.url, person, settings.code_wait, retry)
             else:
-                interface = login(ctx, settings.url, settings.identifier, settings.password, person, retry=retry,
-                                  before_identifier=lambda: _note_stage(settings, ledger.SMS_POSSIBLE))
+                interface = login(
+                    ctx,
+                    settings.url,
+                    settings.identifier,
+                    settings.password,
+                    person,
+                    retry=retry,
+                    before_identifier=lambda: _note_stage(settings, ledger.SMS_POSSIBLE),
+                )
                 _note_stage(settings, ledger.CODE_STEP_DONE)
             if settings.trace:  # only now: a trace records typed values, so never during login
                 context.tracing.start(screenshots=True, snapshots=True)
                 tracing = True
             summary = interface.summary()
-            recorder.record("espace-lu", employer=summary.employer or "", affiliation=summary.affiliation or "",
-                            state=summary.state_of(recorder.period) or "absent")
+            recorder.record(
+                "espace-lu",
+                employer=summary.employer or "",
+                affiliation=summary.affiliation or "",
+                state=summary.state_of(recorder.period) or "absent",
+            )
             if task is not None:
                 summary = task(interface, summary, ctx, person, settings)
             logout(ctx, interface)
         except PlaywrightError as exc:
             logger.debug("Erreur de Playwright : {}", first_line(exc))  # its English stays in the log
             if browser_failed(exc):  # the browser broke off: no screen to blame, nothing to change
-                raise BrowserFailed("Le navigateur s'est arrêté ou ne répond plus pendant l'exécution : ce n'est pas "
-                                    "le portail. Réessayez ; si cela se répète, lancez « damancom-bot doctor ».") from None
+                raise BrowserFailed(
+                    "Le navigateur s'est arrêté ou ne répond plus pendant l'exécution : ce n'est pas "
+                    "le portail. Réessayez ; si cela se répète, lancez « damancom-bot doctor »."
+                ) from None
             # Timeouts and page errors not foreseen by a page object: the screen is not what we expect.
             shot = recorder.try_screenshot(page, "echec")
             recorder.failure_evidence(page)

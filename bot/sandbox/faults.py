@@ -15,8 +15,19 @@ from html import escape
 from bot.errors import ConfigError
 from bot.system.clock import TZ
 
-NAMES = ("unavailable", "maintenance", "slow", "hang", "reset", "session-expiry", "drift", "server-error",
-         "busy-hours", "slow-receipt", "refuse-headless")
+NAMES = (
+    "unavailable",
+    "maintenance",
+    "slow",
+    "hang",
+    "reset",
+    "session-expiry",
+    "drift",
+    "server-error",
+    "busy-hours",
+    "slow-receipt",
+    "refuse-headless",
+)
 
 HEADLESS_MARK = "HeadlessChrome"  # what a headless Chromium's own User-Agent says
 # `refuse-headless`: a firewall in front of the portal, as the field met it. It answers every
@@ -31,7 +42,7 @@ FIREWALL_PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><t
 DRIFT = [
     ("S'authentifier avec OTP", "Connexion par code SMS"),
     ("S'authentifier avec e-ID", "Connexion par identité numérique"),
-    ('<label for="identifiant">Identifiant</label>', '<span>Code adhérent</span>'),
+    ('<label for="identifiant">Identifiant</label>', "<span>Code adhérent</span>"),
     ("Continuer", "Poursuivre"),
     ('autocomplete="username"', ""),
     ('autocomplete="one-time-code" inputmode="numeric" maxlength="6"', 'size="8"'),

@@ -42,44 +42,61 @@ def _csrf(token: str) -> str:
 
 
 def home(flash: str | None = None) -> str:
-    return layout("Accueil", """
+    return layout(
+        "Accueil",
+        """
 <h1>Bienvenue sur Damancom</h1>
 <p>Le portail de la CNSS pour la déclaration des salaires et le télépaiement des cotisations.</p>
 <h2>Connexion à votre espace</h2>
 <a class="btn" href="/fr/authentification/otp">S'authentifier avec OTP</a>
 <a class="btn secondaire" href="/fr/authentification/eid">S'authentifier avec e-ID</a>
-""", flash=flash)
+""",
+        flash=flash,
+    )
 
 
 def identifier(csrf: str, *, error: str | None = None, flash: str | None = None) -> str:
-    return layout("Authentification", f"""
+    return layout(
+        "Authentification",
+        f"""
 <h1>Authentification par OTP</h1>
 <p>Saisissez votre identifiant : un code à 6 chiffres sera envoyé par SMS au numéro enregistré à la CNSS.</p>
 <form method="post" action="/fr/authentification/otp">{_csrf(csrf)}
 <label for="identifiant">Identifiant</label>
 <input id="identifiant" name="identifiant" autocomplete="username" required>
 <div><button type="submit">Continuer</button></div>
-</form>""", error=error, flash=flash)
+</form>""",
+        error=error,
+        flash=flash,
+    )
 
 
 def code(csrf: str, phone: str, ttl_minutes: int, *, error: str | None = None, flash: str | None = None) -> str:
-    return layout("Code de vérification", f"""
+    return layout(
+        "Code de vérification",
+        f"""
 <h1>Vérification</h1>
 <p>Un code à 6 chiffres a été envoyé par SMS au {escape(phone)}. Il est valable {ttl_minutes} minutes.</p>
 <form method="post" action="/fr/authentification/otp/code" autocomplete="off">{_csrf(csrf)}
 <label for="code">Code reçu par SMS</label>
-<input id="code" name="code" autocomplete="one-time-code" inputmode="numeric" maxlength="6" pattern="[0-9]{{6}}" required>
+<input id="code" name="code" autocomplete="one-time-code" inputmode="numeric" maxlength="6"
+ pattern="[0-9]{{6}}" required>
 <label for="motdepasse">Mot de passe</label>
 <input id="motdepasse" name="motdepasse" type="password" autocomplete="current-password" required>
 <div><button type="submit">Valider</button></div>
 </form>
 <form method="post" action="/fr/authentification/otp/renvoi">{_csrf(csrf)}
-<button type="submit" class="secondaire">Renvoyer le code</button></form>""", error=error, flash=flash)
+<button type="submit" class="secondaire">Renvoyer le code</button></form>""",
+        error=error,
+        flash=flash,
+    )
 
 
 def eid(challenge_id: str, qr_svg: str, *, error: str | None = None) -> str:
     # The page asks the portal every second whether the phone approved, like the real one waits.
-    return layout("Identité numérique", f"""
+    return layout(
+        "Identité numérique",
+        f"""
 <h1>Authentification avec e-ID</h1>
 <p>Ouvrez l'application « Identité Numérique » de la DGSN sur votre téléphone et scannez ce code QR,
 puis approuvez la connexion.</p>
@@ -94,16 +111,23 @@ setInterval(async () => {{
   if (etat === "approuve") location.href = "/fr/espace-affilie";
   if (etat === "expire") location.href = "/fr/?eid=expire";
 }}, 1000);
-</script>""", error=error)
+</script>""",
+        error=error,
+    )
 
 
 def eid_phone(pending: list, csrf: str, identifier: str) -> str:
     """The sandbox's stand-in for the phone app: one « Approuver » button per pending request."""
-    items = "".join(
-        f'<li>Demande {escape(c.id)} <form method="post" action="/_sandbox/eid/approuver" style="display:inline">'
-        f'{_csrf(csrf)}<input type="hidden" name="challenge" value="{escape(c.id)}">'
-        f'<input type="hidden" name="identifiant" value="{escape(identifier)}"><button type="submit">Approuver</button></form></li>'
-        for c in pending) or "<li>Aucune demande en attente.</li>"
+    items = (
+        "".join(
+            f'<li>Demande {escape(c.id)} <form method="post" action="/_sandbox/eid/approuver" style="display:inline">'
+            f'{_csrf(csrf)}<input type="hidden" name="challenge" value="{escape(c.id)}">'
+            f'<input type="hidden" name="identifiant" value="{escape(identifier)}">'
+            '<button type="submit">Approuver</button></form></li>'
+            for c in pending
+        )
+        or "<li>Aucune demande en attente.</li>"
+    )
     return layout("Identité Numérique (téléphone simulé)", f"<h1>Identité Numérique</h1><ul>{items}</ul>")
 
 
@@ -111,16 +135,26 @@ def mad(centimes: int) -> str:
     return f"{centimes / 100:,.2f}".replace(",", " ").replace(".", ",") + " MAD"
 
 
+def _link_words(account: Account, period: str, done: bool) -> str:
+    if done and period in account.receipts:
+        return "Accusé de réception"
+    return "Consulter" if done else "Déclarer"
+
+
 def interface(account: Account, csrf: str, periods: list[tuple[str, bool]]) -> str:
     rows = "".join(
         f'<tr><td>{p[5:]}/{p[:4]}</td><td class="{"etat-declaree" if done else "etat-a-declarer"}">'
-        f'{STATE_LABELS[done]}</td><td><a href="/fr/declaration/{p}">{"Accusé de réception" if done and p in account.receipts else ("Consulter" if done else "Déclarer")}</a></td></tr>'
+        f'{STATE_LABELS[done]}</td><td><a href="/fr/declaration/{p}">{_link_words(account, p, done)}</a></td></tr>'
         for p, done in periods
     )
     due = [(p, r) for p, r in account.receipts.items()]
-    payment = "".join(f"<p>Période {p[5:]}/{p[:4]} : montant dû {mad(r.amount_due)} (non payé).</p>" for p, r in due) \
+    payment = (
+        "".join(f"<p>Période {p[5:]}/{p[:4]} : montant dû {mad(r.amount_due)} (non payé).</p>" for p, r in due)
         or "<p>Aucun paiement en attente.</p>"
-    return layout("Espace affilié", f"""
+    )
+    return layout(
+        "Espace affilié",
+        f"""
 <h1>Espace affilié</h1>
 <p>Raison sociale : <strong id="raison-sociale">{escape(account.employer)}</strong><br>
 N° d'affiliation : <strong id="affiliation">{escape(account.affiliation)}</strong></p>
@@ -129,18 +163,26 @@ N° d'affiliation : <strong id="affiliation">{escape(account.affiliation)}</stro
 <table><caption>Périodes de déclaration</caption>
 <thead><tr><th>Période</th><th>État</th><th>Action</th></tr></thead><tbody>{rows}</tbody></table>
 <h2 id="telepaiement">Télépaiement</h2>{payment}
-<form method="post" action="/fr/deconnexion">{_csrf(csrf)}<button type="submit" class="secondaire">Se déconnecter</button></form>
-""")
+<form method="post" action="/fr/deconnexion">{_csrf(csrf)}
+<button type="submit" class="secondaire">Se déconnecter</button></form>
+""",
+    )
 
 
 def unavailable() -> str:
-    return layout("Service indisponible", "<h1>Service momentanément indisponible</h1><p>Le portail Damancom "
-                  "connaît une forte affluence. Veuillez réessayer ultérieurement.</p>")
+    return layout(
+        "Service indisponible",
+        "<h1>Service momentanément indisponible</h1><p>Le portail Damancom "
+        "connaît une forte affluence. Veuillez réessayer ultérieurement.</p>",
+    )
 
 
 def maintenance() -> str:
-    return layout("Maintenance", "<h1>Maintenance en cours</h1><p>Le portail Damancom est en maintenance. "
-                  "Il sera de nouveau accessible dans quelques heures.</p>")
+    return layout(
+        "Maintenance",
+        "<h1>Maintenance en cours</h1><p>Le portail Damancom est en maintenance. "
+        "Il sera de nouveau accessible dans quelques heures.</p>",
+    )
 
 
 def server_error() -> str:
@@ -148,33 +190,44 @@ def server_error() -> str:
 
 
 def message(title: str, text: str) -> str:
-    return layout(title, f'<h1>{escape(title)}</h1><p>{escape(text)}</p><a class="btn" href="/fr/">Retour à l\'accueil</a>')
+    return layout(
+        title, f'<h1>{escape(title)}</h1><p>{escape(text)}</p><a class="btn" href="/fr/">Retour à l\'accueil</a>'
+    )
 
 
 def declaration(period: str, csrf: str, *, errors: list[str] = (), declared: bool = False) -> str:
     shown = f"{period[5:]}/{period[:4]}"
     if declared:
-        body = (f'<p>La période {shown} est <strong>Déclarée</strong>.</p>'
-                f'<a class="btn" href="/fr/declaration/{period}/accuse">Accusé de réception</a>')
+        body = (
+            f"<p>La période {shown} est <strong>Déclarée</strong>.</p>"
+            f'<a class="btn" href="/fr/declaration/{period}/accuse">Accusé de réception</a>'
+        )
     else:
-        body = (f'<p>Période {shown} : <strong>À déclarer</strong>.</p>'
-                f'<p><a href="/fr/declaration/{period}/preetabli">Télécharger le préétabli</a></p>'
-                f'<h2>Déposer un fichier</h2><form method="post" action="/fr/declaration/{period}/depot" '
-                f'enctype="multipart/form-data">{_csrf(csrf)}'
-                '<label for="fichier">Fichier de déclaration (DS_…txt)</label>'
-                '<input id="fichier" name="fichier" type="file" accept=".txt">'
-                '<div><button type="submit">Déposer le fichier</button></div></form>')
+        body = (
+            f"<p>Période {shown} : <strong>À déclarer</strong>.</p>"
+            f'<p><a href="/fr/declaration/{period}/preetabli">Télécharger le préétabli</a></p>'
+            f'<h2>Déposer un fichier</h2><form method="post" action="/fr/declaration/{period}/depot" '
+            f'enctype="multipart/form-data">{_csrf(csrf)}'
+            '<label for="fichier">Fichier de déclaration (DS_…txt)</label>'
+            '<input id="fichier" name="fichier" type="file" accept=".txt">'
+            '<div><button type="submit">Déposer le fichier</button></div></form>'
+        )
     issues = "".join(f"<li>{escape(e)}</li>" for e in errors)
     alert = f'<div class="alerte erreur" role="alert">Fichier refusé :<ul>{issues}</ul></div>' if errors else ""
-    return layout("Déclaration des salaires", f"<h1>Déclaration des salaires - {shown}</h1>{alert}{body}"
-                  '<p><a href="/fr/espace-affilie">Retour à l\'espace affilié</a></p>')
+    return layout(
+        "Déclaration des salaires",
+        f"<h1>Déclaration des salaires - {shown}</h1>{alert}{body}"
+        '<p><a href="/fr/espace-affilie">Retour à l\'espace affilié</a></p>',
+    )
 
 
 def confirmation(period: str, csrf: str, totals: dict[str, int]) -> str:
     from bot.sandbox.state import amount_due
 
     shown = f"{period[5:]}/{period[:4]}"
-    return layout("Confirmation de la déclaration", f"""
+    return layout(
+        "Confirmation de la déclaration",
+        f"""
 <h1>Confirmation de la déclaration - {shown}</h1>
 <table><tbody>
 <tr><th>Nombre de salariés</th><td id="nombre-salaries">{totals["employees"]}</td></tr>
@@ -184,7 +237,8 @@ def confirmation(period: str, csrf: str, totals: dict[str, int]) -> str:
 </tbody></table>
 <form method="post" action="/fr/declaration/{period}/valider">{_csrf(csrf)}
 <button type="submit">Valider la déclaration</button></form>
-<p><a href="/fr/declaration/{period}">Annuler</a></p>""")
+<p><a href="/fr/declaration/{period}">Annuler</a></p>""",
+    )
 
 
 def filed_at(receipt) -> str:
@@ -198,7 +252,9 @@ def filed_at(receipt) -> str:
 
 def receipt_page(period: str, account: Account, receipt) -> str:
     when = filed_at(receipt)
-    return layout("Accusé de réception", f"""
+    return layout(
+        "Accusé de réception",
+        f"""
 <h1>Accusé de réception</h1>
 <p>Déclaration des salaires de la période {period[5:]}/{period[:4]} - {escape(account.employer)}
 (n° d'affiliation {escape(account.affiliation)}).</p>
@@ -211,4 +267,5 @@ def receipt_page(period: str, account: Account, receipt) -> str:
 <tr><th>Montant à payer</th><td>{mad(receipt.amount_due)}</td></tr>
 </tbody></table>
 <p><a href="/fr/declaration/{period}/accuse.txt">Télécharger l'accusé de réception</a></p>
-<p><a href="/fr/espace-affilie">Retour à l'espace affilié</a></p>""")
+<p><a href="/fr/espace-affilie">Retour à l'espace affilié</a></p>""",
+    )

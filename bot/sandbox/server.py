@@ -89,8 +89,16 @@ class Handler(BaseHTTPRequestHandler):
             return self.portal.new_session(), True
         return session, False
 
-    def _send(self, status: int, body: str, *, content_type="text/html; charset=utf-8",
-              session: Session | None = None, set_cookie=False, location: str | None = None) -> None:
+    def _send(
+        self,
+        status: int,
+        body: str,
+        *,
+        content_type="text/html; charset=utf-8",
+        session: Session | None = None,
+        set_cookie=False,
+        location: str | None = None,
+    ) -> None:
         if content_type.startswith("text/html"):
             body = self.server.faults.drift(body)
         data = body.encode("utf-8")
@@ -114,10 +122,11 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length)
         kind = self.headers.get("Content-Type", "")
         if kind.startswith("multipart/form-data"):  # the declaration upload
-            message = BytesParser(policy=email.policy.HTTP).parsebytes(
-                f"Content-Type: {kind}\r\n\r\n".encode() + body)
-            return {part.get_param("name", header="content-disposition"): part.get_payload(decode=True).decode("latin-1")
-                    for part in message.iter_parts()}
+            message = BytesParser(policy=email.policy.HTTP).parsebytes(f"Content-Type: {kind}\r\n\r\n".encode() + body)
+            return {
+                part.get_param("name", header="content-disposition"): part.get_payload(decode=True).decode("latin-1")
+                for part in message.iter_parts()
+            }
         raw = body.decode("utf-8", "replace")
         if kind.startswith("application/json"):  # the spa style's API
             try:
@@ -147,8 +156,10 @@ class Handler(BaseHTTPRequestHandler):
             data = make_preetabli(account, period)
             self.send_response(200)
             self.send_header("Content-Type", "text/plain; charset=ascii")
-            self.send_header("Content-Disposition", f'attachment; filename="PREETABLI_{account.affiliation}_'
-                                                    f'{period[5:]}{period[:4]}.txt"')
+            self.send_header(
+                "Content-Disposition",
+                f'attachment; filename="PREETABLI_{account.affiliation}_{period[5:]}{period[:4]}.txt"',
+            )
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data.encode("ascii"))
@@ -156,8 +167,9 @@ class Handler(BaseHTTPRequestHandler):
         receipt = account.receipts.get(period)
         if action in ("/accuse", "/accuse.txt") and receipt is not None:
             if action == "/accuse.txt":
-                return self._send(200, filing.receipt_text(account, period, receipt),
-                                  content_type="text/plain; charset=utf-8")
+                return self._send(
+                    200, filing.receipt_text(account, period, receipt), content_type="text/plain; charset=utf-8"
+                )
             return self._send(200, pages.receipt_page(period, account, receipt), session=session)
         declared = dict(self.portal.periods(account))[period]
         self._send(200, pages.declaration(period, session.csrf, declared=declared), session=session)
@@ -184,8 +196,13 @@ class Handler(BaseHTTPRequestHandler):
         return session is not None and secrets.compare_digest(form.get("_csrf", ""), session.csrf)
 
     def _forbidden(self) -> None:
-        self._send(HTTPStatus.FORBIDDEN, pages.message(
-            "Accès refusé", "Votre session a expiré ou le formulaire n'est plus valide. Recommencez depuis l'accueil."))
+        self._send(
+            HTTPStatus.FORBIDDEN,
+            pages.message(
+                "Accès refusé",
+                "Votre session a expiré ou le formulaire n'est plus valide. Recommencez depuis l'accueil.",
+            ),
+        )
 
     # routes -----------------------------------------------------------------------
     def do_GET(self) -> None:  # noqa: N802
@@ -221,23 +238,35 @@ class Handler(BaseHTTPRequestHandler):
             return self._json({"etat": self.portal.eid_state(session)}, session, created)
         if path == "/_sandbox/eid":
             identifier = parse_qs(urlsplit(self.path).query).get("identifiant", [next(iter(self.portal.accounts))])[0]
-            return self._send(200, pages.eid_phone(self.portal.pending_eid(), session.csrf, identifier),
-                              session=session, set_cookie=created)
+            return self._send(
+                200,
+                pages.eid_phone(self.portal.pending_eid(), session.csrf, identifier),
+                session=session,
+                set_cookie=created,
+            )
         if path.startswith("/fr/declaration/"):
             return self._declaration_get(session, path)
         if path == "/fr/espace-affilie":
             if session.account is None:
                 session.flash = "Veuillez vous authentifier pour accéder à votre espace."
                 return self._redirect("/fr/", session, created)
-            return self._send(200, pages.interface(session.account, session.csrf,
-                                                   self.portal.periods(session.account)), session=session)
+            return self._send(
+                200,
+                pages.interface(session.account, session.csrf, self.portal.periods(session.account)),
+                session=session,
+            )
         self._send(HTTPStatus.NOT_FOUND, pages.message("Page introuvable", "Cette page n'existe pas."))
 
     do_HEAD = do_GET
 
     def _json(self, data, session: Session | None = None, set_cookie=False) -> None:
-        self._send(200, json.dumps(data, ensure_ascii=False), content_type="application/json; charset=utf-8",
-                   session=session, set_cookie=set_cookie)
+        self._send(
+            200,
+            json.dumps(data, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+            session=session,
+            set_cookie=set_cookie,
+        )
 
     def do_POST(self) -> None:  # noqa: N802
         form = self._form()
@@ -267,13 +296,17 @@ class Handler(BaseHTTPRequestHandler):
             sent = self.portal.resend(session)
             if sent is None:
                 return self._send(200, self._code_page(session, "Nombre maximal de renvois atteint."), session=session)
-            return self._send(200, self._code_page(session, flash="Un nouveau code vous a été envoyé par SMS."),
-                              session=session)
+            return self._send(
+                200, self._code_page(session, flash="Un nouveau code vous a été envoyé par SMS."), session=session
+            )
         if path == "/fr/authentification/otp":
             sms = self.portal.start_login(session, form.get("identifiant", ""))
             if sms is None:
-                return self._send(200, pages.identifier(
-                    session.csrf, error="Identifiant inconnu. Vérifiez votre saisie."), session=session)
+                return self._send(
+                    200,
+                    pages.identifier(session.csrf, error="Identifiant inconnu. Vérifiez votre saisie."),
+                    session=session,
+                )
             return self._redirect("/fr/authentification/otp/code", session)
         if path == "/fr/authentification/otp/code":
             if self.server.faults.name == "server-error":
@@ -302,12 +335,12 @@ class Handler(BaseHTTPRequestHandler):
         restart = {
             CodeCheck.EXPIRED: "Le code a expiré. Saisissez à nouveau votre identifiant pour recevoir un nouveau code.",
             CodeCheck.TOO_MANY: "Trop de tentatives erronées : cette authentification est annulée. "
-                                "Saisissez à nouveau votre identifiant.",
+            "Saisissez à nouveau votre identifiant.",
             CodeCheck.NO_ATTEMPT: "Saisissez d'abord votre identifiant.",
         }
         if outcome in restart:
             return self._send(200, pages.identifier(session.csrf, error=restart[outcome]), session=session)
-        error = ("Code incorrect." if outcome is CodeCheck.WRONG_CODE else "Mot de passe incorrect.")
+        error = "Code incorrect." if outcome is CodeCheck.WRONG_CODE else "Mot de passe incorrect."
         self._send(200, self._code_page(session, f"{error} Il vous reste {left} essai(s)."), session=session)
 
 
@@ -323,9 +356,17 @@ class SandboxServer(ThreadingHTTPServer):
             return
         super().handle_error(request, client_address)
 
-    def __init__(self, portal: Portal, host: str = "127.0.0.1", port: int = 0, faults: Faults | None = None,
-                 style: str = "classic", sms_delay: float = SMS_DELAY, toast_seconds: float = TOAST_SECONDS,
-                 shape: Shape | None = None):
+    def __init__(
+        self,
+        portal: Portal,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        faults: Faults | None = None,
+        style: str = "classic",
+        sms_delay: float = SMS_DELAY,
+        toast_seconds: float = TOAST_SECONDS,
+        shape: Shape | None = None,
+    ):
         if shape is not None and shape.base:  # the two original styles are named shapes
             style, shape = shape.base, None
         if shape is not None and shape.headless == "refused" and faults is None:
@@ -335,7 +376,9 @@ class SandboxServer(ThreadingHTTPServer):
         if not sms_delay >= 0:
             raise ConfigError(f"--sms-delay {sms_delay} : attendu un nombre de secondes positif ou nul.")
         if not toast_seconds > 0:
-            raise ConfigError(f"Durée d'affichage des messages {toast_seconds} : attendu un nombre de secondes positif.")
+            raise ConfigError(
+                f"Durée d'affichage des messages {toast_seconds} : attendu un nombre de secondes positif."
+            )
         self.portal = portal
         self.faults = faults or Faults()
         self.style, self.sms_delay, self.toast_seconds = style, sms_delay, toast_seconds
@@ -356,14 +399,24 @@ class SandboxServer(ThreadingHTTPServer):
 class Sandbox:
     """A sandbox portal served from a background thread: `with Sandbox() as sb: sb.url`."""
 
-    def __init__(self, portal: Portal | None = None, host: str = "127.0.0.1", port: int = 0,
-                 faults: Faults | None = None, style: str = "classic", sms_delay: float = SMS_DELAY,
-                 toast_seconds: float = TOAST_SECONDS, shape: Shape | None = None):
+    def __init__(
+        self,
+        portal: Portal | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        faults: Faults | None = None,
+        style: str = "classic",
+        sms_delay: float = SMS_DELAY,
+        toast_seconds: float = TOAST_SECONDS,
+        shape: Shape | None = None,
+    ):
         self.portal = portal or Portal()
-        self.server = SandboxServer(self.portal, host, port, faults, style=style, sms_delay=sms_delay,
-                                    toast_seconds=toast_seconds, shape=shape)
-        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="sandbox", daemon=True)
+        self.server = SandboxServer(
+            self.portal, host, port, faults, style=style, sms_delay=sms_delay, toast_seconds=toast_seconds, shape=shape
+        )
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox", daemon=True
+        )
 
     @property
     def url(self) -> str:

@@ -104,27 +104,35 @@ class Screens:
         self.shape, self.csrf, self.cookies_seen = shape, csrf, cookies_seen
 
     # the page around every screen --------------------------------------------------
-    def page(self, title: str, content: str, *, messages=(), modal: bool = False,
-             late: tuple[str, str] | None = None) -> str:
+    def page(
+        self, title: str, content: str, *, messages=(), modal: bool = False, late: tuple[str, str] | None = None
+    ) -> str:
         """`messages`: (kind, text) pairs, kind « error » or « info »; `late`: the announcement and
         the code boxes, drawn in two beats after the rest."""
         shown, toasts = self._messages(messages)
         templates = f'<template id="ecran">{shown}{content}</template>'
         if late is not None:
             templates += f'<template id="annonce">{late[0]}</template><template id="cases">{late[1]}</template>'
-        config = {"delay": round(self.shape.delay * 1000), "toasts": toasts,
-                  "late": round(self.shape.late * 1000) if late is not None else None}
+        config = {
+            "delay": round(self.shape.delay * 1000),
+            "toasts": toasts,
+            "late": round(self.shape.late * 1000) if late is not None else None,
+        }
         config_json = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
         overlays = ""
         if self.shape.cookies == "yes" and not self.cookies_seen:
-            overlays += ('<div class="cookie-banner" id="bandeau-cookies"><p>Ce site utilise des cookies pour '
-                         'mesurer son audience.</p><button type="button">Accepter</button> '
-                         '<button type="button">Refuser</button></div>')
+            overlays += (
+                '<div class="cookie-banner" id="bandeau-cookies"><p>Ce site utilise des cookies pour '
+                'mesurer son audience.</p><button type="button">Accepter</button> '
+                '<button type="button">Refuser</button></div>'
+            )
         if modal and self.shape.modal == "yes":
-            overlays += ('<div class="voile"><div class="modal-content" role="dialog" aria-modal="true">'
-                         '<h2>Information</h2><p>Depuis juillet 2025, la connexion se fait par un code reçu par '
-                         'SMS (OTP) ou par l\'identité numérique (e-ID).</p><button type="button">Fermer</button>'
-                         '</div></div>')
+            overlays += (
+                '<div class="voile"><div class="modal-content" role="dialog" aria-modal="true">'
+                "<h2>Information</h2><p>Depuis juillet 2025, la connexion se fait par un code reçu par "
+                'SMS (OTP) ou par l\'identité numérique (e-ID).</p><button type="button">Fermer</button>'
+                "</div></div>"
+            )
         return f"""<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>{escape(title)} - Damancom</title>
 <style>{STYLE}{EXTRA_STYLE}</style></head>
@@ -186,41 +194,64 @@ class Screens:
     def home(self, flash: str | None) -> str:
         messages = [("info", flash)] if flash else []
         if self.shape.entry == "choice":
-            return self.page("Accueil", "<h1>Bienvenue sur Damancom</h1>" + self._choice(), messages=messages,
-                             modal=True)
-        way_in = (f'<p><a class="btn btn-primary" href="/fr/authentification">{escape(self.shape.words)}</a></p>'
-                  if self.shape.entry == "link" else "")
-        return self.page("Accueil", f"""<h1>Caisse Nationale de Sécurité Sociale</h1>
+            return self.page(
+                "Accueil", "<h1>Bienvenue sur Damancom</h1>" + self._choice(), messages=messages, modal=True
+            )
+        way_in = (
+            f'<p><a class="btn btn-primary" href="/fr/authentification">{escape(self.shape.words)}</a></p>'
+            if self.shape.entry == "link"
+            else ""
+        )
+        return self.page(
+            "Accueil",
+            f"""<h1>Caisse Nationale de Sécurité Sociale</h1>
 <nav class="public"><a href="/fr/actualites">Actualités</a><a href="/fr/assures">Espace assurés</a>
 <a href="/fr/contact">Nous contacter</a><a href="/fr/authentification/oubli">Mot de passe oublié ?</a></nav>
 <p>Damancom est le portail des employeurs affiliés à la CNSS : déclaration des salaires et télépaiement.</p>
-{way_in}""", messages=messages, modal=True)
+{way_in}""",
+            messages=messages,
+            modal=True,
+        )
 
     def choice(self, flash: str | None = None) -> str:
-        return self.page("Authentification", "<h1>Authentification</h1>" + self._choice(),
-                         messages=[("info", flash)] if flash else [], modal=self.shape.entry != "choice")
+        return self.page(
+            "Authentification",
+            "<h1>Authentification</h1>" + self._choice(),
+            messages=[("info", flash)] if flash else [],
+            modal=self.shape.entry != "choice",
+        )
 
     def _choice(self) -> str:
         otp, eid = "S'authentifier avec OTP", "S'authentifier avec e-ID"
         if self.shape.buttons == "link":
-            return (f'<h2>Connexion à votre espace</h2><a class="btn btn-primary" href="/fr/authentification/otp">{otp}</a>'
-                    f'<a class="btn secondaire" href="/fr/authentification/eid">{eid}</a>')
+            return (
+                f'<h2>Connexion à votre espace</h2><a class="btn btn-primary" href="/fr/authentification/otp">{otp}</a>'
+                f'<a class="btn secondaire" href="/fr/authentification/eid">{eid}</a>'
+            )
         pick = self.button(otp)
-        other = (f'<form method="get" action="/fr/authentification/eid">{self.button(eid, primary=False)}</form>')
-        return (f'<h2>Connexion à votre espace</h2><form method="get" action="/fr/authentification/otp">{pick}</form>'
-                + other)
+        other = f'<form method="get" action="/fr/authentification/eid">{self.button(eid, primary=False)}</form>'
+        return (
+            f'<h2>Connexion à votre espace</h2><form method="get" action="/fr/authentification/otp">{pick}</form>'
+            + other
+        )
 
     def identifier(self, error: str | None = None) -> str:
         field = self.field("identifiant", "text", "Identifiant")
         inner = f"{field}<div>{self.button('Suivant')}</div>"
-        return self.page("Authentification", "<h1>Authentification par OTP</h1><p>Saisissez votre identifiant : un "
-                         "code à 6 chiffres sera envoyé par SMS.</p>" + self.form("/fr/authentification/otp", inner),
-                         messages=[("error", error)] if error else [])
+        return self.page(
+            "Authentification",
+            "<h1>Authentification par OTP</h1><p>Saisissez votre identifiant : un "
+            "code à 6 chiffres sera envoyé par SMS.</p>" + self.form("/fr/authentification/otp", inner),
+            messages=[("error", error)] if error else [],
+        )
 
     def password_alone(self, sent: str) -> str:
-        inner = f'{self._password()}<div>{self.button("Suivant")}</div>'
-        return self.page("Mot de passe", "<h1>Mot de passe</h1>"
-                         + self.form("/fr/authentification/otp/motdepasse", inner), messages=[("info", sent)])
+        inner = f"{self._password()}<div>{self.button('Suivant')}</div>"
+        return self.page(
+            "Mot de passe",
+            "<h1>Mot de passe</h1>" + self.form("/fr/authentification/otp/motdepasse", inner),
+            messages=[("info", sent)],
+        )
 
     def code(self, sent: str, error: str | None = None) -> str:
         """The code's screen: one field or six boxes (maybe drawn late), the password unless it came before."""
@@ -228,11 +259,17 @@ class Screens:
         boxes = self._boxes() if self.shape.code != "one" else self._one_field()
         announce = self.message("info", sent)
         late = self.shape.code == "late"
-        inner = (f'<div id="zone-annonce">{"" if late else announce}</div>'
-                 f'{self._password() if with_password else ""}'
-                 f'<div id="zone-code">{"" if late else boxes}</div><div>{self.button("Valider")}</div>')
-        return self.page("Vérification", "<h1>Vérification</h1>" + self.form("/fr/authentification/otp/code", inner),
-                         messages=[("error", error)] if error else [], late=(announce, boxes) if late else None)
+        inner = (
+            f'<div id="zone-annonce">{"" if late else announce}</div>'
+            f"{self._password() if with_password else ''}"
+            f'<div id="zone-code">{"" if late else boxes}</div><div>{self.button("Valider")}</div>'
+        )
+        return self.page(
+            "Vérification",
+            "<h1>Vérification</h1>" + self.form("/fr/authentification/otp/code", inner),
+            messages=[("error", error)] if error else [],
+            late=(announce, boxes) if late else None,
+        )
 
     def _password(self) -> str:
         return self.field("motdepasse", "password", "Mot de passe")

@@ -10,15 +10,18 @@ from bot.sandbox.shape_pages import SENT, Screens
 from bot.sandbox.state import CodeCheck, Session
 
 HOME, CHOICE = "/fr/", "/fr/authentification"
-IDENTIFIER, PASSWORD, CODE = "/fr/authentification/otp", "/fr/authentification/otp/motdepasse", \
-    "/fr/authentification/otp/code"
+IDENTIFIER, PASSWORD, CODE = (
+    "/fr/authentification/otp",
+    "/fr/authentification/otp/motdepasse",
+    "/fr/authentification/otp/code",
+)
 GETS = (HOME, CHOICE, IDENTIFIER, PASSWORD, CODE)
 POSTS = (IDENTIFIER, PASSWORD, CODE)
 
 RESTART = {
     CodeCheck.EXPIRED: "Le code a expiré. Saisissez à nouveau votre identifiant pour recevoir un nouveau code.",
     CodeCheck.TOO_MANY: "Trop de tentatives erronées : cette authentification est annulée. "
-                        "Saisissez à nouveau votre identifiant.",
+    "Saisissez à nouveau votre identifiant.",
     CodeCheck.NO_ATTEMPT: "Saisissez d'abord votre identifiant.",
 }
 

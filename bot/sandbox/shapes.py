@@ -28,8 +28,17 @@ CHOICES: dict[str, tuple[str, ...]] = {
 }
 YES_NO = ("no", "yes")
 # How the way in may be worded on a public home page (the last one says nothing: only its href does).
-ENTRY_WORDS = ("Mon compte", "Se connecter", "Connexion", "Espace employeur", "Espace affilié",
-               "Accéder à mon espace", "S'identifier", "Authentification", "Damancom en ligne")
+ENTRY_WORDS = (
+    "Mon compte",
+    "Se connecter",
+    "Connexion",
+    "Espace employeur",
+    "Espace affilié",
+    "Accéder à mon espace",
+    "S'identifier",
+    "Authentification",
+    "Damancom en ligne",
+)
 DELAYS = (0.0, 0.5, 1.0, 2.0, 3.0)  # seconds before a screen's content is drawn
 LATE = (1.0, 2.0, 3.0)  # seconds between a screen and its late code boxes
 BASES = ("classic", "spa")  # the two original styles, each its own renderer
@@ -55,14 +64,23 @@ class Shape:
     base: str = ""  # "classic" / "spa": served by that original style, every switch ignored
 
     def __post_init__(self) -> None:
-        for key, allowed in {**CHOICES, "cookies": YES_NO, "modal": YES_NO, "headless": ("accepted", "refused"),
-                             "base": ("", *BASES)}.items():
+        for key, allowed in {
+            **CHOICES,
+            "cookies": YES_NO,
+            "modal": YES_NO,
+            "headless": ("accepted", "refused"),
+            "base": ("", *BASES),
+        }.items():
             if getattr(self, key) not in allowed:
-                raise ConfigError(f"--shape {key}={getattr(self, key)} : valeur inconnue. Choix possibles : "
-                                  f"{', '.join(v for v in allowed if v)}.")
+                raise ConfigError(
+                    f"--shape {key}={getattr(self, key)} : valeur inconnue. Choix possibles : "
+                    f"{', '.join(v for v in allowed if v)}."
+                )
         for key, top in (("delay", 3.0), ("late", 5.0)):
             if not 0 <= getattr(self, key) <= top:
-                raise ConfigError(f"--shape {key}={getattr(self, key)} : attendu un nombre de secondes entre 0 et {top:g}.")
+                raise ConfigError(
+                    f"--shape {key}={getattr(self, key)} : attendu un nombre de secondes entre 0 et {top:g}."
+                )
         if not self.words.strip() or "," in self.words or "<" in self.words:
             raise ConfigError("--shape words=… : attendu un libellé court, sans virgule ni chevron.")
 
@@ -71,8 +89,11 @@ class Shape:
         if self.base:
             return self.base
         default = Shape()
-        parts = [f"{f.name}={_text(getattr(self, f.name))}" for f in fields(self)
-                 if f.name != "base" and getattr(self, f.name) != getattr(default, f.name)]
+        parts = [
+            f"{f.name}={_text(getattr(self, f.name))}"
+            for f in fields(self)
+            if f.name != "base" and getattr(self, f.name) != getattr(default, f.name)
+        ]
         return ",".join(parts) or "sandbox"
 
     @staticmethod
@@ -90,8 +111,9 @@ class Shape:
                 raise ConfigError(f"--shape « {part} » : attendu clé=valeur, clés possibles : {', '.join(known)}.")
             changes[key] = _number(key, value) if key in ("delay", "late") else value
         if changes and shape.base:
-            raise ConfigError(f"--shape {shape.base} : ce style d'origine n'a pas de réglages ; partez de « sandbox » "
-                              "ou « field ».")
+            raise ConfigError(
+                f"--shape {shape.base} : ce style d'origine n'a pas de réglages ; partez de « sandbox » ou « field »."
+            )
         return replace(shape, **changes)
 
     # drawing --------------------------------------------------------------------------
@@ -99,8 +121,14 @@ class Shape:
     def draw(rng: random.Random) -> "Shape":
         """One point of the space (headless browsers always accepted: that fault has its own tests)."""
         picks = {key: rng.choice(values) for key, values in CHOICES.items()}
-        return Shape(**picks, words=rng.choice(ENTRY_WORDS), delay=rng.choice(DELAYS), late=rng.choice(LATE),
-                     cookies=rng.choice(YES_NO), modal=rng.choice(YES_NO))
+        return Shape(
+            **picks,
+            words=rng.choice(ENTRY_WORDS),
+            delay=rng.choice(DELAYS),
+            late=rng.choice(LATE),
+            cookies=rng.choice(YES_NO),
+            modal=rng.choice(YES_NO),
+        )
 
 
 # The real portal as the field's scripts saw it in 2025: the login at /fr/authentification
@@ -114,8 +142,10 @@ NAMED = {"sandbox": Shape(), "field": FIELD, "classic": Shape(base="classic"), "
 
 def named(name: str) -> Shape:
     if name not in NAMED:
-        raise ConfigError(f"--shape {name} : forme inconnue. Formes nommées : {', '.join(NAMED)} ; ou des réglages "
-                          "clé=valeur (voir damancom-bot sandbox --help).")
+        raise ConfigError(
+            f"--shape {name} : forme inconnue. Formes nommées : {', '.join(NAMED)} ; ou des réglages "
+            "clé=valeur (voir damancom-bot sandbox --help)."
+        )
     return NAMED[name]
 
 

@@ -31,27 +31,36 @@ from bot.sandbox.state import CodeCheck, Session, amount_due
 API = "/fr/api/"
 
 # The shell's own routes: served with 200; any other path under /fr/ gets the shell with a 404.
-ROUTES = re.compile(r"/fr/(authentification/(otp(/code)?|eid)|espace-affilie"
-                    r"|declaration/\d{4}-\d{2}(/confirmation|/accuse)?)?")
+ROUTES = re.compile(
+    r"/fr/(authentification/(otp(/code)?|eid)|espace-affilie"
+    r"|declaration/\d{4}-\d{2}(/confirmation|/accuse)?)?"
+)
 
-UNAVAILABLE = ("Service momentanément indisponible : le portail Damancom connaît une forte affluence. "
-               "Veuillez réessayer ultérieurement.")
-MAINTENANCE = ("Service momentanément indisponible : maintenance en cours. Le portail Damancom sera de nouveau "
-               "accessible dans quelques heures.")
+UNAVAILABLE = (
+    "Service momentanément indisponible : le portail Damancom connaît une forte affluence. "
+    "Veuillez réessayer ultérieurement."
+)
+MAINTENANCE = (
+    "Service momentanément indisponible : maintenance en cours. Le portail Damancom sera de nouveau "
+    "accessible dans quelques heures."
+)
 SERVER_ERROR = "Service momentanément indisponible : une erreur technique est survenue (erreur interne du serveur)."
-FORBIDDEN = ("Accès refusé : votre session a expiré ou la requête n'est plus valide. "
-             "Recommencez depuis l'accueil.")
+FORBIDDEN = "Accès refusé : votre session a expiré ou la requête n'est plus valide. Recommencez depuis l'accueil."
 NOT_LOGGED_IN = "Veuillez vous authentifier pour accéder à votre espace."
 NO_ATTEMPT = "Saisissez d'abord votre identifiant."
 RESTART = {
     CodeCheck.EXPIRED: "Le code a expiré. Saisissez à nouveau votre identifiant pour recevoir un nouveau code.",
     CodeCheck.TOO_MANY: "Trop de tentatives erronées : cette authentification est annulée. "
-                        "Saisissez à nouveau votre identifiant.",
+    "Saisissez à nouveau votre identifiant.",
     CodeCheck.NO_ATTEMPT: NO_ATTEMPT,
 }
 
-HOME, IDENTIFIER, CODE, INTERFACE = "/fr/", "/fr/authentification/otp", "/fr/authentification/otp/code", \
-    "/fr/espace-affilie"
+HOME, IDENTIFIER, CODE, INTERFACE = (
+    "/fr/",
+    "/fr/authentification/otp",
+    "/fr/authentification/otp/code",
+    "/fr/espace-affilie",
+)
 
 
 def serves(path: str) -> bool:
@@ -60,8 +69,13 @@ def serves(path: str) -> bool:
 
 
 def reply(handler, status: int, data: dict, session: Session | None = None, set_cookie: bool = False) -> None:
-    handler._send(status, json.dumps(data, ensure_ascii=False), content_type="application/json; charset=utf-8",
-                  session=session, set_cookie=set_cookie)
+    handler._send(
+        status,
+        json.dumps(data, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+        session=session,
+        set_cookie=set_cookie,
+    )
 
 
 def fault_reply(handler, text: str) -> None:
@@ -110,8 +124,10 @@ class Spa:
         receipt = self.session.account.receipts.get(period)
         if action == "/accuse" and receipt is not None:
             return self._reply(200, self._receipt(period))
-        return self._reply(HTTPStatus.NOT_FOUND, {"erreur": "Aucun accusé de réception pour cette période.",
-                                                  "suite": f"/fr/declaration/{period}"})
+        return self._reply(
+            HTTPStatus.NOT_FOUND,
+            {"erreur": "Aucun accusé de réception pour cette période.", "suite": f"/fr/declaration/{period}"},
+        )
 
     # POST ---------------------------------------------------------------------------
     def post(self, path: str, form: dict[str, str]) -> None:
@@ -132,8 +148,9 @@ class Spa:
         if route == "deconnexion":
             self.portal.end_session(self.session)
             self.session = self.portal.new_session()
-            return self._reply(200, {"info": "Vous êtes déconnecté.", "suite": HOME, "csrf": self.session.csrf},
-                               set_cookie=True)
+            return self._reply(
+                200, {"info": "Vous êtes déconnecté.", "suite": HOME, "csrf": self.session.csrf}, set_cookie=True
+            )
         if self.session.account is None:
             return self._reply(HTTPStatus.UNAUTHORIZED, {"erreur": NOT_LOGGED_IN, "suite": HOME})
         found = self._period(route)
@@ -145,7 +162,9 @@ class Spa:
         if identifier.strip() in self.portal.accounts:
             self.server.stopping.wait(self.server.sms_delay)  # the SMS gateway is slow
         if self.portal.start_login(self.session, identifier) is None:
-            return self._reply(HTTPStatus.UNPROCESSABLE_ENTITY, {"erreur": "Identifiant inconnu. Vérifiez votre saisie."})
+            return self._reply(
+                HTTPStatus.UNPROCESSABLE_ENTITY, {"erreur": "Identifiant inconnu. Vérifiez votre saisie."}
+            )
         return self._reply(200, {**self._code_screen(), "suite": CODE})
 
     def _resend(self) -> None:
@@ -163,9 +182,15 @@ class Spa:
         if faults.expire_session():
             self.portal.end_session(self.session)
             self.session = self.portal.new_session()
-            return self._reply(HTTPStatus.UNAUTHORIZED, {
-                "erreur": "Votre session a expiré. Veuillez vous reconnecter.", "suite": HOME,
-                "csrf": self.session.csrf}, set_cookie=True)
+            return self._reply(
+                HTTPStatus.UNAUTHORIZED,
+                {
+                    "erreur": "Votre session a expiré. Veuillez vous reconnecter.",
+                    "suite": HOME,
+                    "csrf": self.session.csrf,
+                },
+                set_cookie=True,
+            )
         outcome, left = self.portal.check(self.session, form.get("code", ""), form.get("motdepasse", ""))
         if outcome is CodeCheck.OK:
             return self._reply(200, {"suite": INTERFACE, "csrf": self.session.csrf})
@@ -173,9 +198,14 @@ class Spa:
             return self._reply(HTTPStatus.CONFLICT, {"erreur": RESTART[outcome], "suite": IDENTIFIER})
         wrong_code = outcome is CodeCheck.WRONG_CODE
         error = "Code incorrect." if wrong_code else "Mot de passe incorrect."
-        return self._reply(HTTPStatus.UNPROCESSABLE_ENTITY, {
-            "erreur": f"{error} Il vous reste {left} essai(s).", "champ": "code" if wrong_code else "motdepasse",
-            "essais_restants": left})
+        return self._reply(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            {
+                "erreur": f"{error} Il vous reste {left} essai(s).",
+                "champ": "code" if wrong_code else "motdepasse",
+                "essais_restants": left,
+            },
+        )
 
     # declarations ---------------------------------------------------------------------
     def _period(self, route: str) -> tuple[str, str] | None:
@@ -186,8 +216,10 @@ class Spa:
 
     def _file(self, period: str, action: str, form: dict[str, str]) -> None:
         if dict(self.portal.periods(self.session.account))[period]:
-            return self._reply(HTTPStatus.CONFLICT, {"erreur": f"La période {_shown(period)} est déjà déclarée.",
-                                                     "suite": f"/fr/declaration/{period}"})
+            return self._reply(
+                HTTPStatus.CONFLICT,
+                {"erreur": f"La période {_shown(period)} est déjà déclarée.", "suite": f"/fr/declaration/{period}"},
+            )
         if action == "/depot":
             refusals = filing.upload(self.portal, self.session, period, form.get("fichier", ""))
             if refusals:
@@ -195,41 +227,66 @@ class Spa:
             return self._reply(200, {**self._declaration(period), "suite": f"/fr/declaration/{period}/confirmation"})
         if action == "/valider":
             if filing.validate(self.portal, self.session, period) is None:
-                return self._reply(HTTPStatus.CONFLICT, {"erreur": "Aucun fichier en attente de validation.",
-                                                         "suite": f"/fr/declaration/{period}"})
+                return self._reply(
+                    HTTPStatus.CONFLICT,
+                    {"erreur": "Aucun fichier en attente de validation.", "suite": f"/fr/declaration/{period}"},
+                )
             self.h.server.stopping.wait(self.h.server.faults.receipt_delay())
             return self._reply(200, {**self._receipt(period), "suite": f"/fr/declaration/{period}/accuse"})
         return self._reply(HTTPStatus.NOT_FOUND, {"erreur": "Cette page n'existe pas.", "suite": INTERFACE})
 
     # screen data ------------------------------------------------------------------------
     def _code_screen(self) -> dict:
-        return {"telephone": self.session.attempt.account.masked_phone,
-                "validite_minutes": max(1, round(self.portal.code_ttl / 60))}
+        return {
+            "telephone": self.session.attempt.account.masked_phone,
+            "validite_minutes": max(1, round(self.portal.code_ttl / 60)),
+        }
 
     def _interface(self) -> dict:
         account = self.session.account
-        return {"raison_sociale": account.employer, "affiliation": account.affiliation,
-                "periodes": [{"periode": p, "affichage": _shown(p), "declaree": done, "accuse": p in account.receipts}
-                             for p, done in self.portal.periods(account)],
-                "paiements": [{"periode": p, "affichage": _shown(p), "montant": pages.mad(r.amount_due)}
-                              for p, r in account.receipts.items()]}
+        return {
+            "raison_sociale": account.employer,
+            "affiliation": account.affiliation,
+            "periodes": [
+                {"periode": p, "affichage": _shown(p), "declaree": done, "accuse": p in account.receipts}
+                for p, done in self.portal.periods(account)
+            ],
+            "paiements": [
+                {"periode": p, "affichage": _shown(p), "montant": pages.mad(r.amount_due)}
+                for p, r in account.receipts.items()
+            ],
+        }
 
     def _declaration(self, period: str) -> dict:
         pending = self.session.pending if self.session.pending and self.session.pending["period"] == period else None
         totals = None
         if pending:
-            totals = {"salaries": pending["employees"], "total_reel": pages.mad(pending["real"]),
-                      "total_plafonne": pages.mad(pending["capped"]),
-                      "montant": pages.mad(amount_due(pending["real"], pending["capped"]))}
-        return {"periode": period, "affichage": _shown(period),
-                "declaree": dict(self.portal.periods(self.session.account))[period],
-                "accuse": period in self.session.account.receipts, "en_attente": totals}
+            totals = {
+                "salaries": pending["employees"],
+                "total_reel": pages.mad(pending["real"]),
+                "total_plafonne": pages.mad(pending["capped"]),
+                "montant": pages.mad(amount_due(pending["real"], pending["capped"])),
+            }
+        return {
+            "periode": period,
+            "affichage": _shown(period),
+            "declaree": dict(self.portal.periods(self.session.account))[period],
+            "accuse": period in self.session.account.receipts,
+            "en_attente": totals,
+        }
 
     def _receipt(self, period: str) -> dict:
         account = self.session.account
         receipt = account.receipts[period]
-        return {"periode": period, "affichage": _shown(period), "raison_sociale": account.employer,
-                "affiliation": account.affiliation, "reference": receipt.reference,
-                "date_depot": pages.filed_at(receipt), "salaries": receipt.employees,
-                "total_reel": pages.mad(receipt.total_real), "total_plafonne": pages.mad(receipt.total_capped),
-                "montant": pages.mad(receipt.amount_due)}
+        return {
+            "periode": period,
+            "affichage": _shown(period),
+            "raison_sociale": account.employer,
+            "affiliation": account.affiliation,
+            "reference": receipt.reference,
+            "date_depot": pages.filed_at(receipt),
+            "salaries": receipt.employees,
+            "total_reel": pages.mad(receipt.total_real),
+            "total_plafonne": pages.mad(receipt.total_capped),
+            "montant": pages.mad(receipt.amount_due),
+        }

@@ -18,8 +18,10 @@ max-width:380px;pointer-events:none}
 .toast-error{background:#8a1c13;color:#fff} .toast-info{background:#0b3e66;color:#fff}
 .voile{position:fixed;inset:0;background:#0009;z-index:1000;display:flex;align-items:center;justify-content:center}
 .annonce{background:#fff;max-width:520px;padding:24px 32px;border-radius:8px;position:relative}
-.annonce .fermer{position:absolute;top:8px;right:8px;margin:0;background:transparent;color:#333;font-size:24px;padding:2px 10px}
-.spinner{display:inline-block;width:12px;height:12px;margin-right:8px;border:2px solid #fff;border-right-color:transparent;
+.annonce .fermer{position:absolute;top:8px;right:8px;margin:0;background:transparent;color:#333;font-size:24px;
+padding:2px 10px}
+.spinner{display:inline-block;width:12px;height:12px;margin-right:8px;border:2px solid #fff;
+border-right-color:transparent;
 border-radius:50%;animation:tourne .8s linear infinite} @keyframes tourne{to{transform:rotate(360deg)}}
 .refus:empty{display:none}
 """

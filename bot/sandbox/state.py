@@ -46,8 +46,14 @@ class Sms:
         return f"CNSS Damancom : votre code de connexion est {self.code}. Il expire dans 5 minutes."
 
     def as_dict(self) -> dict:
-        return {"seq": self.seq, "identifier": self.identifier, "phone": self.phone, "code": self.code,
-                "text": self.text, "sent_at": datetime.fromtimestamp(self.sent_at).astimezone().isoformat()}
+        return {
+            "seq": self.seq,
+            "identifier": self.identifier,
+            "phone": self.phone,
+            "code": self.code,
+            "text": self.text,
+            "sent_at": datetime.fromtimestamp(self.sent_at).astimezone().isoformat(),
+        }
 
 
 class Outbox:
@@ -142,8 +148,14 @@ def load_accounts() -> list[Account]:
 
 
 class Portal:
-    def __init__(self, accounts: list[Account] | None = None, *, clock: Callable[[], float] = time.time,
-                 code_ttl: float = CODE_TTL, max_tries: int = MAX_CODE_TRIES) -> None:
+    def __init__(
+        self,
+        accounts: list[Account] | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+        code_ttl: float = CODE_TTL,
+        max_tries: int = MAX_CODE_TRIES,
+    ) -> None:
         self.accounts = {a.identifier: a for a in (accounts if accounts is not None else load_accounts())}
         self.clock = clock
         self.code_ttl = code_ttl
@@ -255,9 +267,14 @@ class Portal:
         with self._lock:
             if period in account.receipts:  # validated twice: still one declaration
                 return account.receipts[period]
-            receipt = Receipt(f"AR{account.affiliation}{period.replace('-', '')}{secrets.randbelow(10**6):06d}",
-                              self.clock(), totals["employees"], totals["real"], totals["capped"],
-                              amount_due(totals["real"], totals["capped"]))
+            receipt = Receipt(
+                f"AR{account.affiliation}{period.replace('-', '')}{secrets.randbelow(10**6):06d}",
+                self.clock(),
+                totals["employees"],
+                totals["real"],
+                totals["capped"],
+                amount_due(totals["real"], totals["capped"]),
+            )
             account.receipts[period] = receipt
             account.declared.add(period)
             return receipt

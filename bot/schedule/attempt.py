@@ -23,7 +23,7 @@ class Outcome:
     sms: bool | None = None  # did the portal send an SMS (None: unknown)
 
     def state_of(self, period: str) -> str | None:
-        """"declared" / "to_declare" / None for any period the login's summary listed."""
+        """ "declared" / "to_declare" / None for any period the login's summary listed."""
         if not self.periods:
             return None
         from flows.interface import InterfaceSummary
@@ -31,14 +31,31 @@ class Outcome:
         return InterfaceSummary(None, None, [tuple(p) for p in self.periods]).state_of(period)
 
 
-def run_attempt(period: str, environ: dict[str, str], *, headed: bool = False, timeout: float | None = None,
-                declaration_file: Path | None = None, account: str | None = None) -> Outcome:
+def run_attempt(
+    period: str,
+    environ: dict[str, str],
+    *,
+    headed: bool = False,
+    timeout: float | None = None,
+    declaration_file: Path | None = None,
+    account: str | None = None,
+) -> Outcome:
     """`declaration_file`: a file waiting in the inbox for this period: file it (`declare`).
     `account`: the accounts file's account the child runs for (`--account`)."""
     with tempfile.TemporaryDirectory(prefix="damancom-attempt-") as tmp:
         result_file = Path(tmp) / "result.json"
         verb = "declare" if declaration_file else "login"
-        command = [sys.executable, "-m", "bot", verb, "--unattended", "--period", period, "--result-json", str(result_file)]
+        command = [
+            sys.executable,
+            "-m",
+            "bot",
+            verb,
+            "--unattended",
+            "--period",
+            period,
+            "--result-json",
+            str(result_file),
+        ]
         if declaration_file:
             command += ["--file", str(declaration_file)]
         if account:
@@ -55,8 +72,14 @@ def run_attempt(period: str, environ: dict[str, str], *, headed: bool = False, t
         except (OSError, ValueError):
             last = (stderr.strip().splitlines() or ["aucun message"])[-2:]
             return Outcome(returncode or 1, None, None, " ".join(last))
-    return Outcome(int(data["exit_code"]), data.get("period_state"), data.get("audit_folder"), data.get("message", ""),
-                   reason=data.get("reason"), periods=data.get("periods"))
+    return Outcome(
+        int(data["exit_code"]),
+        data.get("period_state"),
+        data.get("audit_folder"),
+        data.get("message", ""),
+        reason=data.get("reason"),
+        periods=data.get("periods"),
+    )
 
 
 def utf8(environ: dict[str, str]) -> dict[str, str]:
@@ -71,8 +94,15 @@ def _run_child(command: list[str], environ: dict[str, str], timeout: float | Non
     from bot.system.processes import kill_tree
 
     # Same process group as the scheduler: Ctrl-C (or the machine going off) reaches the run too.
-    child = subprocess.Popen(command, env=environ, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, encoding="utf-8", errors="replace")
+    child = subprocess.Popen(
+        command,
+        env=environ,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        encoding="utf-8",
+        errors="replace",
+    )
     try:
         _, stderr = child.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -85,16 +115,32 @@ def _run_child(command: list[str], environ: dict[str, str], timeout: float | Non
     return child.returncode, stderr
 
 
-def write_result(path: str | None, exit_code: int, period_state: str | None, folder, message: str, *,
-                 reason: str | None = None, periods: list | None = None) -> None:
+def write_result(
+    path: str | None,
+    exit_code: int,
+    period_state: str | None,
+    folder,
+    message: str,
+    *,
+    reason: str | None = None,
+    periods: list | None = None,
+) -> None:
     """The child's side of the contract read by `run_attempt` (`--result-json`). `reason`: why the
     person declined (`PersonDeclined.reason`); `periods`: the login summary's (label, state) rows."""
     if path:
         from bot.system.files import write_atomic
 
-        write_atomic(Path(path), {"exit_code": exit_code, "period_state": period_state,
-                                  "audit_folder": str(folder), "message": message, "reason": reason,
-                                  "periods": [list(p) for p in periods] if periods else None})
+        write_atomic(
+            Path(path),
+            {
+                "exit_code": exit_code,
+                "period_state": period_state,
+                "audit_folder": str(folder),
+                "message": message,
+                "reason": reason,
+                "periods": [list(p) for p in periods] if periods else None,
+            },
+        )
 
 
 def child_environment() -> dict[str, str]:

@@ -36,6 +36,7 @@ class FleetPlanner:
         def gated(period: str):
             with self._phone(settings), self.slots:  # the phone first: waiting for it holds no slot
                 return run(period)
+
         return gated
 
     def _phone(self, settings) -> threading.Lock:
@@ -56,8 +57,9 @@ class FleetPlanner:
         def one(planner) -> None:
             tried[planner.account] = planner.tick()
 
-        threads = [threading.Thread(target=one, args=(p,), name=f"plan-{p.account}", daemon=True)
-                   for p in self.planners]
+        threads = [
+            threading.Thread(target=one, args=(p,), name=f"plan-{p.account}", daemon=True) for p in self.planners
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -41,8 +41,10 @@ def ticked(state_dir: Path, now: datetime) -> None:
 def stopped(state_dir: Path, now: datetime, code: int, message: str) -> None:
     """The scheduler ended on an error: `status` tells why (a service no longer restarts it)."""
     data = _read(state_dir)
-    write_atomic(Path(state_dir) / FILE, {**data, "pid": None, "stopped": {"at": now.isoformat(), "code": code,
-                                                                          "message": message}})
+    write_atomic(
+        Path(state_dir) / FILE,
+        {**data, "pid": None, "stopped": {"at": now.isoformat(), "code": code, "message": message}},
+    )
 
 
 def alive(pid, created) -> bool:
@@ -53,5 +55,10 @@ def read(state_dir: Path) -> dict:
     """{"running", "pid", "started", "last_tick", "stopped"} (times ISO, None when unknown)."""
     data = _read(state_dir)
     running = alive(data.get("pid"), data.get("created"))
-    return {"running": running, "pid": data.get("pid") if running else None, "started": data.get("started"),
-            "last_tick": data.get("last_tick"), "stopped": data.get("stopped")}
+    return {
+        "running": running,
+        "pid": data.get("pid") if running else None,
+        "started": data.get("started"),
+        "last_tick": data.get("last_tick"),
+        "stopped": data.get("stopped"),
+    }

@@ -29,7 +29,7 @@ def _systemd_word(word: str) -> str:
     """One ExecStart argument: quoted when needed, `\\` and `"` escaped, `%` and `$` doubled
     (systemd would read them as specifiers and variables)."""
     word = word.replace("%", "%%").replace("$", "$$")
-    if any(c in word for c in ' \t"\'\\;'):
+    if any(c in word for c in " \t\"'\\;"):
         word = '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return word
 
@@ -102,11 +102,20 @@ def task_xml(workdir: Path, python: str = sys.executable, windows: tuple = (), u
     sub(principal, "LogonType", "InteractiveToken")
     sub(principal, "RunLevel", "LeastPrivilege")
     settings = sub(task, "Settings")
-    for tag, value in (("MultipleInstancesPolicy", "IgnoreNew"), ("DisallowStartIfOnBatteries", "false"),
-                       ("StopIfGoingOnBatteries", "false"), ("AllowHardTerminate", "true"),
-                       ("StartWhenAvailable", "true"), ("RunOnlyIfNetworkAvailable", "false"),
-                       ("AllowStartOnDemand", "true"), ("Enabled", "true"), ("Hidden", "false"),
-                       ("RunOnlyIfIdle", "false"), ("WakeToRun", "true"), ("ExecutionTimeLimit", "PT0S")):
+    for tag, value in (
+        ("MultipleInstancesPolicy", "IgnoreNew"),
+        ("DisallowStartIfOnBatteries", "false"),
+        ("StopIfGoingOnBatteries", "false"),
+        ("AllowHardTerminate", "true"),
+        ("StartWhenAvailable", "true"),
+        ("RunOnlyIfNetworkAvailable", "false"),
+        ("AllowStartOnDemand", "true"),
+        ("Enabled", "true"),
+        ("Hidden", "false"),
+        ("RunOnlyIfIdle", "false"),
+        ("WakeToRun", "true"),
+        ("ExecutionTimeLimit", "PT0S"),
+    ):
         sub(settings, tag, value)
     idle = sub(settings, "IdleSettings")
     sub(idle, "StopOnIdleEnd", "false")
@@ -132,8 +141,10 @@ def install(environ, workdir: Path, platform: str = sys.platform, run: Runner = 
     if platform.startswith("win"):
         return _install_windows(environ, workdir, run)
     command = f'"{sys.executable}" -m bot schedule'
-    raise ConfigError(f"Installation automatique non prise en charge sur {platform} : rien n'a été installé. Faites "
-                      f"démarrer à l'ouverture de session :\n  cd \"{workdir}\" && {command}")
+    raise ConfigError(
+        f"Installation automatique non prise en charge sur {platform} : rien n'a été installé. Faites "
+        f'démarrer à l\'ouverture de session :\n  cd "{workdir}" && {command}'
+    )
 
 
 def _install_systemd(environ, workdir: Path, run: Runner) -> list[str]:
@@ -145,17 +156,24 @@ def _install_systemd(environ, workdir: Path, run: Runner) -> list[str]:
     # Without linger, a user service runs only while the person is logged in: not after a reboot.
     linger = run(["loginctl", "enable-linger"])
     if not enabled:  # written but not running: the command failed, and says what is left to do
-        raise ConfigError(f"Service systemd écrit ({path}), mais systemd n'a pas pu être joint d'ici : le planificateur "
-                          "n'est ni activé ni démarré. Exécutez vous-même :\n  systemctl --user daemon-reload\n"
-                          f"  systemctl --user enable --now {NAME}" + ("" if linger else "\n  loginctl enable-linger $USER"))
+        raise ConfigError(
+            f"Service systemd écrit ({path}), mais systemd n'a pas pu être joint d'ici : le planificateur "
+            "n'est ni activé ni démarré. Exécutez vous-même :\n  systemctl --user daemon-reload\n"
+            f"  systemctl --user enable --now {NAME}" + ("" if linger else "\n  loginctl enable-linger $USER")
+        )
     lines.append("Service activé et démarré.")
     if linger:
-        lines.append("Démarrage sans ouverture de session activé (linger) : le planificateur tourne dès le démarrage "
-                     "de l'ordinateur.")
+        lines.append(
+            "Démarrage sans ouverture de session activé (linger) : le planificateur tourne dès le démarrage "
+            "de l'ordinateur."
+        )
     else:
-        lines += ["Le démarrage sans ouverture de session (linger) n'a pas pu être activé : sans lui, le planificateur "
-                  "ne tourne que lorsque vous êtes connecté. Pour l'activer (peut demander le mot de passe "
-                  "administrateur) :", "  loginctl enable-linger $USER"]
+        lines += [
+            "Le démarrage sans ouverture de session (linger) n'a pas pu être activé : sans lui, le planificateur "
+            "ne tourne que lorsque vous êtes connecté. Pour l'activer (peut demander le mot de passe "
+            "administrateur) :",
+            "  loginctl enable-linger $USER",
+        ]
     return lines
 
 
@@ -170,14 +188,22 @@ def _install_windows(environ, workdir: Path, run: Runner) -> list[str]:
 
     path = task_file(environ)
     path.parent.mkdir(parents=True, exist_ok=True)
-    user = f"{environ['USERDOMAIN']}\\{environ['USERNAME']}" if environ.get("USERDOMAIN") and environ.get("USERNAME") else None
+    user = (
+        f"{environ['USERDOMAIN']}\\{environ['USERNAME']}"
+        if environ.get("USERDOMAIN") and environ.get("USERNAME")
+        else None
+    )
     path.write_bytes(task_xml(workdir, windows=parse_plan(environ).windows, user=user))
     create = ["schtasks", "/Create", "/TN", NAME, "/XML", str(path), "/F"]
     if run(create):
-        return [f"Tâche planifiée « {NAME} » créée (définition : {path}) : le planificateur démarre à l'ouverture de "
-                "session, sans limite de durée, même sur batterie, et réveille l'ordinateur avant les heures creuses."]
-    raise ConfigError("Le Planificateur de tâches n'a pas pu être utilisé : la tâche n'est pas créée. Dans une invite "
-                      f'de commandes, exécutez :\n  schtasks /Create /TN {NAME} /XML "{path}" /F')
+        return [
+            f"Tâche planifiée « {NAME} » créée (définition : {path}) : le planificateur démarre à l'ouverture de "
+            "session, sans limite de durée, même sur batterie, et réveille l'ordinateur avant les heures creuses."
+        ]
+    raise ConfigError(
+        "Le Planificateur de tâches n'a pas pu être utilisé : la tâche n'est pas créée. Dans une invite "
+        f'de commandes, exécutez :\n  schtasks /Create /TN {NAME} /XML "{path}" /F'
+    )
 
 
 def uninstall(environ, platform: str = sys.platform, run: Runner = _run) -> list[str]:
@@ -195,5 +221,3 @@ def uninstall(environ, platform: str = sys.platform, run: Runner = _run) -> list
             return [f"Tâche planifiée « {NAME} » supprimée."]
         return [f"Supprimez la tâche vous-même : schtasks /Delete /TN {NAME} /F"]
     return ["Retirez vous-même le démarrage automatique que vous aviez configuré."]
-
-

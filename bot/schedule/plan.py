@@ -49,8 +49,10 @@ class Plan:
 
     def reminders(self, period: str) -> list[tuple[str, datetime]]:
         end = self.deadline(period)
-        return [(f"J-{d}", datetime.combine(end.date() - timedelta(days=d), self.reminder_time, TZ))
-                for d in self.reminder_days]
+        return [
+            (f"J-{d}", datetime.combine(end.date() - timedelta(days=d), self.reminder_time, TZ))
+            for d in self.reminder_days
+        ]
 
     # the next attempt ----------------------------------------------------------------
     def in_window(self, moment: datetime) -> bool:
@@ -165,8 +167,10 @@ def _window(raw: str) -> tuple[time, time]:
     start, _, end = raw.partition("-")
     if _clock(start) and _clock(end) and _clock(start) < _clock(end):
         return _clock(start), _clock(end)
-    raise ConfigError(f"DAMANCOM_WINDOWS : plage « {raw} » invalide ; attendu HH:MM-HH:MM dans la même journée, "
-                      "par exemple 21:00-23:30.")
+    raise ConfigError(
+        f"DAMANCOM_WINDOWS : plage « {raw} » invalide ; attendu HH:MM-HH:MM dans la même journée, "
+        "par exemple 21:00-23:30."
+    )
 
 
 def _override(raw: str) -> tuple[str, date]:
@@ -176,5 +180,6 @@ def _override(raw: str) -> tuple[str, date]:
             raise ValueError
         return period, date.fromisoformat(day)
     except ValueError:
-        raise ConfigError(f"DAMANCOM_DEADLINE_OVERRIDES : « {raw} » invalide ; attendu PÉRIODE=DATE, "
-                          "par exemple 2025-06=2025-07-17.") from None
+        raise ConfigError(
+            f"DAMANCOM_DEADLINE_OVERRIDES : « {raw} » invalide ; attendu PÉRIODE=DATE, par exemple 2025-06=2025-07-17."
+        ) from None

@@ -50,9 +50,18 @@ class Planner:
     override added to `.env` mid-month applies at once). `child_account`: the attempts' `--account`
     (several accounts: bot/schedule/fleet.py)."""
 
-    def __init__(self, settings: Settings, plan: Plan | Callable[[], Plan], ledger: L.Ledger, notifier: Notifier, *,
-                 run: Callable[[str], Outcome] | None = None, now: Callable[[], datetime] | None = None,
-                 rng: random.Random | None = None, child_account: str | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        plan: Plan | Callable[[], Plan],
+        ledger: L.Ledger,
+        notifier: Notifier,
+        *,
+        run: Callable[[str], Outcome] | None = None,
+        now: Callable[[], datetime] | None = None,
+        rng: random.Random | None = None,
+        child_account: str | None = None,
+    ):
         self._plan_source = plan if callable(plan) else (lambda: plan)
         self.plan = self._plan_source()
         self.settings, self.ledger, self.notifier = settings, ledger, notifier
@@ -62,10 +71,16 @@ class Planner:
         self._busy, self._again = threading.Lock(), False
         self.beats = True  # writes the heartbeat at each tick (FleetPlanner writes it once for all accounts)
         headed = not settings.headless and display_available(child_environment())
-        self.run = run or (lambda period: run_attempt(
-            period, child_environment(), headed=headed, timeout=settings.run_budget + 120,
-            declaration_file=waiting_file(settings.state_dir, settings.account, period),
-            account=child_account))
+        self.run = run or (
+            lambda period: run_attempt(
+                period,
+                child_environment(),
+                headed=headed,
+                timeout=settings.run_budget + 120,
+                declaration_file=waiting_file(settings.state_dir, settings.account, period),
+                account=child_account,
+            )
+        )
 
     # what is due -----------------------------------------------------------------------
     def tick(self) -> list[str]:
@@ -133,8 +148,12 @@ class Planner:
                 if first < now:  # installed (or extended) late: nothing was missed, start at a good moment
                     first = self._good_moment(now, period)
                 self.ledger.ensure(self.account, period, self.plan.deadline(period), first, now)
-                logger.info("Période {} planifiée : premier essai le {}, échéance le {}.", period, _fmt(first),
-                            _fmt(self.plan.deadline(period)))
+                logger.info(
+                    "Période {} planifiée : premier essai le {}, échéance le {}.",
+                    period,
+                    _fmt(first),
+                    _fmt(self.plan.deadline(period)),
+                )
 
     def _apply_deadline(self, row: L.PeriodRow, now: datetime) -> L.PeriodRow:
         """Overrides apply whenever they are read: a later deadline reopens a period given up."""
@@ -155,14 +174,18 @@ class Planner:
         that the computer must stay on in the evening."""
         self.ledger.plan(self.account, row.period, L.PENDING, later, "verify_submission" if verify else "missed", now)
         _plan_job(self.account, row.period, later)
-        logger.info("Essai manqué pour {} (prévu le {}) : reporté au {}.", row.period, _fmt(row.next_attempt), _fmt(later))
+        logger.info(
+            "Essai manqué pour {} (prévu le {}) : reporté au {}.", row.period, _fmt(row.next_attempt), _fmt(later)
+        )
         if self.ledger.notice_once(self.account, row.period, "allume-le-soir", now):
-            self.notifier.send("Damancom : laissez l'ordinateur allumé le soir",
-                               f"L'essai prévu le {_fmt(row.next_attempt)} n'a pas pu avoir lieu : l'ordinateur était "
-                               "éteint ou en veille. Le bot essaie aux heures creuses, quand le portail répond "
-                               f"({self._windows()}) : laissez l'ordinateur allumé et sans mise en veille à ces "
-                               f"heures-là. Prochain essai : {_fmt(later)}. Le jour de l'échéance, il essaiera aussi "
-                               "en journée.")
+            self.notifier.send(
+                "Damancom : laissez l'ordinateur allumé le soir",
+                f"L'essai prévu le {_fmt(row.next_attempt)} n'a pas pu avoir lieu : l'ordinateur était "
+                "éteint ou en veille. Le bot essaie aux heures creuses, quand le portail répond "
+                f"({self._windows()}) : laissez l'ordinateur allumé et sans mise en veille à ces "
+                f"heures-là. Prochain essai : {_fmt(later)}. Le jour de l'échéance, il essaiera aussi "
+                "en journée.",
+            )
 
     def _clock_notice(self, now: datetime) -> None:
         """Once per offset measured: the machine's clock is off, the plan follows the portal's."""
@@ -171,8 +194,12 @@ class Planner:
             return
         minutes = round(warning["offset_seconds"] / 60)
         if self.ledger.notice_once(self.account, "*", f"horloge:{minutes}", now):
-            self.notifier.send("Damancom : horloge de l'ordinateur décalée", warning["lines"][0].removeprefix("Horloge : ")
-                               + f" Échéances et essais sont comptés à l'heure du portail ({_fmt(now)}).", urgent=True)
+            self.notifier.send(
+                "Damancom : horloge de l'ordinateur décalée",
+                warning["lines"][0].removeprefix("Horloge : ")
+                + f" Échéances et essais sont comptés à l'heure du portail ({_fmt(now)}).",
+                urgent=True,
+            )
 
     def _windows(self) -> str:
         return ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in sorted(self.plan.windows))
@@ -184,19 +211,26 @@ class Planner:
             if self.ledger.notice_once(self.account, row.period, "echeance", now):
                 if row.state != L.MANUAL:
                     self.ledger.plan(self.account, row.period, L.NEEDS_ATTENTION, None, "deadline_passed", now)
-                self.notifier.send(f"Damancom : échéance dépassée pour {row.period}",
-                                   f"La déclaration {row.period} du compte {self.account} n'a pas été faite par le bot "
-                                   f"avant l'échéance du {_fmt(row.deadline)}. Si vous l'avez déposée vous-même : "
-                                   f"« damancom-bot done --period {row.period} ». Sinon, faites-la au plus vite : "
-                                   "des majorations s'appliquent.")
+                self.notifier.send(
+                    f"Damancom : échéance dépassée pour {row.period}",
+                    f"La déclaration {row.period} du compte {self.account} n'a pas été faite par le bot "
+                    f"avant l'échéance du {_fmt(row.deadline)}. Si vous l'avez déposée vous-même : "
+                    f"« damancom-bot done --period {row.period} ». Sinon, faites-la au plus vite : "
+                    "des majorations s'appliquent.",
+                )
             return
-        fresh = [kind for kind, when in self.plan.reminders(row.period)
-                 if when <= now and self.ledger.notice_once(self.account, row.period, kind, now)]
+        fresh = [
+            kind
+            for kind, when in self.plan.reminders(row.period)
+            if when <= now and self.ledger.notice_once(self.account, row.period, kind, now)
+        ]
         for kind in fresh[-1:]:  # back after days off: only the latest reminder, not J-3 and J-1 at once
-            self.notifier.send(f"Damancom : rappel {kind} pour {row.period}",
-                               f"La déclaration {row.period} du compte {self.account} n'est pas encore faite ; "
-                               f"échéance le {_fmt(row.deadline)}. "
-                               + (f"Prochain essai du bot : {_fmt(row.next_attempt)}." if row.next_attempt else ""))
+            self.notifier.send(
+                f"Damancom : rappel {kind} pour {row.period}",
+                f"La déclaration {row.period} du compte {self.account} n'est pas encore faite ; "
+                f"échéance le {_fmt(row.deadline)}. "
+                + (f"Prochain essai du bot : {_fmt(row.next_attempt)}." if row.next_attempt else ""),
+            )
 
     # attempts ----------------------------------------------------------------------------
     def attempt(self, period: str) -> None:
@@ -223,8 +257,9 @@ class Planner:
         self._notify_daily([s for s in summaries if s], outcome, ended)
         return [p for p, _ in opened]
 
-    def _settle(self, period: str, attempt_id: int, outcome: Outcome, state: str | None,
-                ended: datetime) -> tuple[str, str, datetime] | None:
+    def _settle(
+        self, period: str, attempt_id: int, outcome: Outcome, state: str | None, ended: datetime
+    ) -> tuple[str, str, datetime] | None:
         """Writes the attempt's outcome and the period's next step; returns (period, reason, next)
         when only the daily summary should speak of it."""
         decision, reason = decide(outcome.exit_code, state, outcome.reason)
@@ -242,34 +277,42 @@ class Planner:
             when = self._after_sms(ended, period)
             self.ledger.plan(self.account, period, L.PENDING, when, "verify_submission", ended, note=outcome.message)
             _plan_job(self.account, period, when)
-            self.notifier.send(f"Damancom : dépôt {period} à vérifier",
-                               f"Le dépôt de la période {period} a peut-être été validé juste avant une coupure. Le "
-                               f"bot vérifiera son état sur le portail le {_fmt(when)}, avant tout nouvel envoi.")
+            self.notifier.send(
+                f"Damancom : dépôt {period} à vérifier",
+                f"Le dépôt de la période {period} a peut-être été validé juste avant une coupure. Le "
+                f"bot vérifiera son état sur le portail le {_fmt(when)}, avant tout nouvel envoi.",
+            )
             return None
         if decision == BY_HAND:
             self.ledger.plan(self.account, period, L.MANUAL, None, reason, ended, note=outcome.message)
             return None
         if decision == STOP:
             self.ledger.plan(self.account, period, L.NEEDS_ATTENTION, None, reason, ended, note=outcome.message)
-            self.notifier.send(f"Damancom : intervention nécessaire ({period})",
-                               f"{outcome.message} Le bot ne réessaiera pas seul : corrigez, puis relancez "
-                               "« damancom-bot schedule » (la période sera reprise).")
+            self.notifier.send(
+                f"Damancom : intervention nécessaire ({period})",
+                f"{outcome.message} Le bot ne réessaiera pas seul : corrigez, puis relancez "
+                "« damancom-bot schedule » (la période sera reprise).",
+            )
             return None
         when = self.plan.next_attempt(ended, decision, period, self.rng)
         if decision == RETRY and when is not None and self._last_day_evenings_missed(period, ended):
             when = min(when, ended + self.plan.spacing)  # the evening will likely be missed again: keep trying now
         if when is None:
             self.ledger.plan(self.account, period, L.NEEDS_ATTENTION, None, "no_slot_left", ended, note=outcome.message)
-            self.notifier.send(f"Damancom : plus de créneau pour {period}",
-                               f"{say_reason(reason).capitalize()} à {_fmt(ended)} et plus aucun créneau avant "
-                               f"l'échéance du {_fmt(self.plan.deadline(period))} : faites la déclaration vous-même, "
-                               f"puis « damancom-bot done --period {period} ».")
+            self.notifier.send(
+                f"Damancom : plus de créneau pour {period}",
+                f"{say_reason(reason).capitalize()} à {_fmt(ended)} et plus aucun créneau avant "
+                f"l'échéance du {_fmt(self.plan.deadline(period))} : faites la déclaration vous-même, "
+                f"puis « damancom-bot done --period {period} ».",
+            )
             return None
         self.ledger.plan(self.account, period, L.PENDING, when, reason, ended, note=outcome.message)
         _plan_job(self.account, period, when)
         if reason in QUIET or reason in DAILY:
             return (period, reason, when)
-        self.notifier.send(f"Damancom : {say_reason(reason)} ({period})", f"{outcome.message} Prochain essai le {_fmt(when)}.")
+        self.notifier.send(
+            f"Damancom : {say_reason(reason)} ({period})", f"{outcome.message} Prochain essai le {_fmt(when)}."
+        )
         return None
 
     def _last_day_evenings_missed(self, period: str, now: datetime) -> bool:
@@ -278,18 +321,24 @@ class Planner:
         return on_last_day and self.ledger.has_notice(self.account, period, "allume-le-soir")
 
     def _declared(self, period: str) -> None:
-        self.notifier.send(f"Damancom : période {period} déclarée", f"Le portail indique la période {period} "
-                           f"comme « Déclarée » pour le compte {self.account}.")
+        self.notifier.send(
+            f"Damancom : période {period} déclarée",
+            f"Le portail indique la période {period} comme « Déclarée » pour le compte {self.account}.",
+        )
 
     def _notify_daily(self, pending: list[tuple[str, str, datetime]], outcome: Outcome, ended: datetime) -> None:
         """While the portal is merely down (or nobody answered), one summary a day at most."""
         daily = [p for p in pending if p[1] in DAILY]
-        if not daily or not self.ledger.notice_once(self.account, "*", f"jour:{ended.astimezone(clock.TZ).date()}", ended):
+        if not daily or not self.ledger.notice_once(
+            self.account, "*", f"jour:{ended.astimezone(clock.TZ).date()}", ended
+        ):
             return
         periods = ", ".join(p for p, _, _ in daily)
-        self.notifier.send(f"Damancom : {say_reason(daily[0][1])} ({periods})",
-                           f"{outcome.message} Le bot réessaie seul aux heures creuses ; prochain essai le "
-                           f"{_fmt(daily[0][2])}. Vous ne serez plus prévenu aujourd'hui, sauf si c'est fait.")
+        self.notifier.send(
+            f"Damancom : {say_reason(daily[0][1])} ({periods})",
+            f"{outcome.message} Le bot réessaie seul aux heures creuses ; prochain essai le "
+            f"{_fmt(daily[0][2])}. Vous ne serez plus prévenu aujourd'hui, sauf si c'est fait.",
+        )
 
     def _good_moment(self, now: datetime, period: str) -> datetime:
         """Now if inside an off-peak window, else the next window before the deadline, else now."""
@@ -312,29 +361,42 @@ class Planner:
                 continue
             sms = sms_possibly_sent(self.settings.state_dir, attempt)
             sms_for[(attempt.account, attempt.period)] = sms
-            self.ledger.end(attempt.id, now, None, "interrupted_after_sms" if sms else "interrupted",
-                            "Essai interrompu (arrêt de l'ordinateur ou du bot).", None)
+            self.ledger.end(
+                attempt.id,
+                now,
+                None,
+                "interrupted_after_sms" if sms else "interrupted",
+                "Essai interrompu (arrêt de l'ordinateur ou du bot).",
+                None,
+            )
         for row in self.ledger.periods(self.account if only_mine else None):
             key = (row.account, row.period)
             if row.state == L.SUBMITTING:
                 when = self._after_sms(now, row.period)
                 self.ledger.plan(row.account, row.period, L.PENDING, when, "verify_submission", now)
-                lines.append(f"Dépôt {row.account} / {row.period} peut-être validé avant la coupure : état vérifié "
-                             f"sur le portail le {_fmt(when)}, avant tout nouvel essai.")
+                lines.append(
+                    f"Dépôt {row.account} / {row.period} peut-être validé avant la coupure : état vérifié "
+                    f"sur le portail le {_fmt(when)}, avant tout nouvel essai."
+                )
             elif row.state == L.IN_PROGRESS and sms_for.get(key):
                 when = self._after_sms(now, row.period)
                 self.ledger.plan(row.account, row.period, L.PENDING, when, "interrupted_after_sms", now)
-                lines.append(f"Essai interrompu pour {row.account} / {row.period} après l'envoi du SMS : nouvel "
-                             f"essai à la prochaine plage creuse, le {_fmt(when)}.")
+                lines.append(
+                    f"Essai interrompu pour {row.account} / {row.period} après l'envoi du SMS : nouvel "
+                    f"essai à la prochaine plage creuse, le {_fmt(when)}."
+                )
             elif row.state == L.IN_PROGRESS:
                 when = self._good_moment(now, row.period)
                 self.ledger.plan(row.account, row.period, L.PENDING, when, "interrupted", now)
-                lines.append(f"Essai interrompu pour {row.account} / {row.period} : il sera refait "
-                             + ("maintenant." if when == now else f"à la prochaine plage creuse, le {_fmt(when)}."))
+                lines.append(
+                    f"Essai interrompu pour {row.account} / {row.period} : il sera refait "
+                    + ("maintenant." if when == now else f"à la prochaine plage creuse, le {_fmt(when)}.")
+                )
             elif row.state == L.NEEDS_ATTENTION and _restartable(row) and now <= self.plan.deadline(row.period):
                 self.ledger.plan(row.account, row.period, L.PENDING, now, "restarted", now)
-                lines.append(f"Période {row.account} / {row.period} reprise ({say_reason(row.next_reason)} "
-                             "auparavant).")
+                lines.append(
+                    f"Période {row.account} / {row.period} reprise ({say_reason(row.next_reason)} auparavant)."
+                )
         return lines
 
 
@@ -359,8 +421,9 @@ def _plan_job(account: str, period: str, when: datetime) -> None:
     """`when` is the portal's time; APScheduler wakes by the machine's clock, which may be off."""
     if _scheduler is not None:
         shift = clock.offset(_SERVICE.settings.state_dir) if _SERVICE is not None else timedelta(0)
-        _scheduler.add_job(_tick_job, "date", run_date=when - shift, id=f"essai:{account}:{period}",
-                           replace_existing=True)
+        _scheduler.add_job(
+            _tick_job, "date", run_date=when - shift, id=f"essai:{account}:{period}", replace_existing=True
+        )
 
 
 def _interruptible_scheduler_class():
@@ -382,9 +445,11 @@ def _interruptible_scheduler_class():
 
 def serve(planner: Planner, state_dir: Path, say: Callable[[str], None]) -> None:
     """Runs until interrupted. One scheduler per state dir (OS file lock)."""
-    with exclusive(Path(state_dir) / "scheduler.lock",
-                   f"Un planificateur tourne déjà pour ce dossier d'état ({state_dir}). Un seul à la fois : "
-                   "arrêtez l'autre (ou le service damancom-bot) avant d'en lancer un nouveau."):
+    with exclusive(
+        Path(state_dir) / "scheduler.lock",
+        f"Un planificateur tourne déjà pour ce dossier d'état ({state_dir}). Un seul à la fois : "
+        "arrêtez l'autre (ou le service damancom-bot) avant d'en lancer un nouveau.",
+    ):
         _serve(planner, state_dir, say)
 
 
@@ -402,9 +467,16 @@ def _serve(planner: Planner, state_dir: Path, say: Callable[[str], None]) -> Non
         _scheduler = InterruptibleScheduler(
             timezone=clock.TZ,
             # Never drop a late run (default grace is 1 s); the ledger makes running twice harmless.
-            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1})
-        _scheduler.add_job(_tick_job, "interval", seconds=HEARTBEAT.total_seconds(), id="battement",
-                           replace_existing=True, next_run_time=planner.now())
+            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        )
+        _scheduler.add_job(
+            _tick_job,
+            "interval",
+            seconds=HEARTBEAT.total_seconds(),
+            id="battement",
+            replace_existing=True,
+            next_run_time=planner.now(),
+        )
         for one in getattr(planner, "planners", [planner]):  # several accounts: bot/schedule/fleet.py
             for row in one.ledger.periods(one.account):
                 if row.state == L.PENDING and row.next_attempt is not None:

@@ -21,8 +21,9 @@ def _streams() -> None:
 
     try:
         folder = private_dir(state_dir(os.environ))
-        stream = open(folder / CONSOLE_FILE, "w", encoding="utf-8", errors="replace", buffering=1,
-                      opener=private_opener)
+        stream = open(
+            folder / CONSOLE_FILE, "w", encoding="utf-8", errors="replace", buffering=1, opener=private_opener
+        )
     except OSError:
         stream = open(os.devnull, "w", encoding="utf-8")
     sys.stdout = sys.stdout or stream

@@ -30,9 +30,17 @@ from bot.output import redact
 DEFAULT_FILE = "comptes.toml"
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 # file key -> the DAMANCOM_ variable it stands for
-KEYS = {"identifier": "DAMANCOM_IDENTIFIER", "password": "DAMANCOM_PASSWORD", "url": "DAMANCOM_URL",
-        "auth": "DAMANCOM_AUTH", "telegram_chat": "DAMANCOM_TELEGRAM_CHAT", "notify": "DAMANCOM_NOTIFY",
-        "windows": "DAMANCOM_WINDOWS", "deadline_overrides": "DAMANCOM_DEADLINE_OVERRIDES", "phone": "DAMANCOM_PHONE"}
+KEYS = {
+    "identifier": "DAMANCOM_IDENTIFIER",
+    "password": "DAMANCOM_PASSWORD",
+    "url": "DAMANCOM_URL",
+    "auth": "DAMANCOM_AUTH",
+    "telegram_chat": "DAMANCOM_TELEGRAM_CHAT",
+    "notify": "DAMANCOM_NOTIFY",
+    "windows": "DAMANCOM_WINDOWS",
+    "deadline_overrides": "DAMANCOM_DEADLINE_OVERRIDES",
+    "phone": "DAMANCOM_PHONE",
+}
 
 
 @dataclass(frozen=True)
@@ -52,8 +60,10 @@ def accounts_file(environ: Mapping[str, str]) -> Path | None:
     if named:
         path = Path(named)
         if not path.is_file():
-            raise ConfigError(f"DAMANCOM_ACCOUNTS désigne « {named[:200]} », qui n'est pas un fichier. "
-                              "Corrigez le chemin, ou videz la variable.")
+            raise ConfigError(
+                f"DAMANCOM_ACCOUNTS désigne « {named[:200]} », qui n'est pas un fichier. "
+                "Corrigez le chemin, ou videz la variable."
+            )
         return path
     default = Path(DEFAULT_FILE)
     return default if default.is_file() else None
@@ -100,8 +110,11 @@ def choose(environ: Mapping[str, str], name: str | None) -> Account | None:
     env_account = [a for a in accounts if a.source == ".env"]
     if env_account:
         return env_account[0]
-    raise ConfigError("Plusieurs comptes sont configurés : précisez --account NOM (ou --all). Comptes : "
-                      + ", ".join(a.name for a in accounts) + ".")
+    raise ConfigError(
+        "Plusieurs comptes sont configurés : précisez --account NOM (ou --all). Comptes : "
+        + ", ".join(a.name for a in accounts)
+        + "."
+    )
 
 
 def find(accounts: list[Account], name: str) -> Account | None:
@@ -158,6 +171,7 @@ def password_of(environ: Mapping[str, str], account: Account) -> str | None:
 
 # --- the file ---------------------------------------------------------------------------------
 
+
 def read_file(path: Path) -> list[Account]:
     try:
         raw = path.read_bytes()
@@ -173,22 +187,29 @@ def read_file(path: Path) -> list[Account]:
     except tomllib.TOMLDecodeError as exc:
         where = re.search(r"line (\d+)", str(exc))
         line = f", ligne {where[1]}" if where else ""
-        raise ConfigError(f"Fichier des comptes {path}{line} : ce n'est pas du TOML valide. Modèle : "
-                          "[accounts.mon-client] puis identifier = \"…\" (valeurs entre guillemets).") from None
+        raise ConfigError(
+            f"Fichier des comptes {path}{line} : ce n'est pas du TOML valide. Modèle : "
+            '[accounts.mon-client] puis identifier = "…" (valeurs entre guillemets).'
+        ) from None
     unknown = [k for k in data if k != "accounts"]
     if unknown:
-        raise ConfigError(f"{_where(path, text, None, unknown[0])} : section inconnue ; seules les tables "
-                          "[accounts.NOM] sont lues.")
+        raise ConfigError(
+            f"{_where(path, text, None, unknown[0])} : section inconnue ; seules les tables [accounts.NOM] sont lues."
+        )
     tables = data.get("accounts")
     if not isinstance(tables, dict) or not tables:
-        raise ConfigError(f"Fichier des comptes {path} : aucun compte. Ajoutez une table [accounts.NOM] "
-                          "avec au moins identifier = \"…\".")
+        raise ConfigError(
+            f"Fichier des comptes {path} : aucun compte. Ajoutez une table [accounts.NOM] "
+            'avec au moins identifier = "…".'
+        )
     accounts = [_account(path, text, name, table) for name, table in tables.items()]
     seen: dict[str, str] = {}
     for account in accounts:
         if account.identifier in seen:
-            raise ConfigError(f"{_where(path, text, account.name, 'identifier')} : l'identifiant {account.identifier} "
-                              f"est déjà celui du compte « {seen[account.identifier]} ». Un identifiant, un compte.")
+            raise ConfigError(
+                f"{_where(path, text, account.name, 'identifier')} : l'identifiant {account.identifier} "
+                f"est déjà celui du compte « {seen[account.identifier]} ». Un identifiant, un compte."
+            )
         seen[account.identifier] = account.name
     return accounts
 
@@ -196,17 +217,20 @@ def read_file(path: Path) -> list[Account]:
 def _account(path: Path, text: str, name: str, table) -> Account:
     here = lambda key: _where(path, text, name, key)  # noqa: E731
     if not NAME_RE.fullmatch(name):
-        raise ConfigError(f"{here(None)} : le nom de compte « {name[:40]} » doit être court, en lettres sans "
-                          "accent, chiffres, « - », « _ » ou « . » (par exemple al-amal).")
+        raise ConfigError(
+            f"{here(None)} : le nom de compte « {name[:40]} » doit être court, en lettres sans "
+            "accent, chiffres, « - », « _ » ou « . » (par exemple al-amal)."
+        )
     if not isinstance(table, dict):
-        raise ConfigError(f"{here(None)} : attendu une table [accounts.{name}] avec identifier = \"…\".")
+        raise ConfigError(f'{here(None)} : attendu une table [accounts.{name}] avec identifier = "…".')
     for key in table:
         if key not in KEYS:
             raise ConfigError(f"{here(key)} : clé inconnue. Clés possibles : {', '.join(KEYS)}.")
     identifier = table.get("identifier")
     if not isinstance(identifier, str) or not identifier.strip():
-        raise ConfigError(f"{here('identifier')} : identifiant Damancom obligatoire, entre guillemets "
-                          "(identifier = \"PHARMA-7731\").")
+        raise ConfigError(
+            f'{here("identifier")} : identifiant Damancom obligatoire, entre guillemets (identifier = "PHARMA-7731").'
+        )
     if any(ch.isspace() for ch in identifier.strip()):
         raise ConfigError(f"{here('identifier')} : l'identifiant contient des espaces. Recopiez-le sans espace.")
     values = {KEYS[key]: _text(here, key, value) for key, value in table.items() if key != "identifier"}
@@ -237,7 +261,7 @@ def _date(here, key, day) -> str:
         return day.isoformat()
     if isinstance(day, str):
         return day
-    raise ConfigError(f"{here(key)} : attendu des dates AAAA-MM-JJ, par exemple \"2025-06\" = \"2025-07-17\".")
+    raise ConfigError(f'{here(key)} : attendu des dates AAAA-MM-JJ, par exemple "2025-06" = "2025-07-17".')
 
 
 def _check(here, values: dict[str, str]) -> None:
@@ -247,7 +271,9 @@ def _check(here, values: dict[str, str]) -> None:
 
     checks = {
         "DAMANCOM_URL": lambda v: portal_url({"DAMANCOM_URL": v}),
-        "DAMANCOM_AUTH": lambda v: v.lower() in ("otp", "eid") or _fail("attendu otp (code SMS) ou eid (Identité Numérique)"),
+        "DAMANCOM_AUTH": lambda v: (
+            v.lower() in ("otp", "eid") or _fail("attendu otp (code SMS) ou eid (Identité Numérique)")
+        ),
         "DAMANCOM_TELEGRAM_CHAT": lambda v: _chat_ids("telegram_chat", v),
         "DAMANCOM_WINDOWS": lambda v: parse_plan({"DAMANCOM_WINDOWS": v}),
         "DAMANCOM_DEADLINE_OVERRIDES": lambda v: parse_plan({"DAMANCOM_DEADLINE_OVERRIDES": v}),
@@ -286,8 +312,10 @@ def _line_of(text: str, name: str | None, key: str | None) -> int | None:
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if stripped.startswith("["):
-            inside = name is not None and re.fullmatch(rf"\[\s*accounts\s*\.\s*[\"']?{re.escape(name)}[\"']?\s*\]",
-                                                       stripped) is not None
+            inside = (
+                name is not None
+                and re.fullmatch(rf"\[\s*accounts\s*\.\s*[\"']?{re.escape(name)}[\"']?\s*\]", stripped) is not None
+            )
             if name is None and key and re.fullmatch(rf"\[+\s*{re.escape(key)}\b.*", stripped):
                 return number
             if inside:

@@ -61,8 +61,10 @@ class Settings:
 
 def reader(environ: Mapping[str, str]) -> Callable[[str], str]:
     """A variable's value, stripped; "" when unset or blank."""
+
     def get(name: str) -> str:
         return (environ.get(name) or "").strip()
+
     return get
 
 
@@ -86,8 +88,9 @@ def env_files(environ: Mapping[str, str], cwd: Path | None = None) -> list[Path]
         try:
             present = (here / named).exists()
         except (OSError, ValueError):
-            raise ConfigError(f"DAMANCOM_ENV_FILE ne désigne pas un chemin utilisable (« {named[:200]} »). "
-                              "Corrigez le chemin.") from None
+            raise ConfigError(
+                f"DAMANCOM_ENV_FILE ne désigne pas un chemin utilisable (« {named[:200]} »). Corrigez le chemin."
+            ) from None
         if not present:
             raise ConfigError(f"DAMANCOM_ENV_FILE désigne « {named[:200]} », qui n'existe pas. Corrigez le chemin.")
         return [here / named]
@@ -116,8 +119,9 @@ def read_environment(environ: Mapping[str, str] | None = None, cwd: Path | None 
     return merged
 
 
-def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_password: bool = True,
-                  cwd: Path | None = None) -> Settings:
+def load_settings(
+    environ: Mapping[str, str], *, need_credentials: bool, need_password: bool = True, cwd: Path | None = None
+) -> Settings:
     """`need_password=False` when the person may type it in a visible browser window; `cwd`: the
     person's working folder (`Env.cwd`), where a relative DAMANCOM_RECORDINGS is read from."""
     get = reader(environ)
@@ -136,9 +140,11 @@ def load_settings(environ: Mapping[str, str], *, need_credentials: bool, need_pa
             source = get("DAMANCOM_ACCOUNT_SOURCE")  # set for an account of the accounts file
             if source:
                 name = get("DAMANCOM_ACCOUNT")
-                raise ConfigError(f"Aucun mot de passe pour le compte {name} ({source}). Rangez-le dans le trousseau : "
-                                  f"« damancom-bot secret set {name} » (ou la clé password du compte, fichier "
-                                  "lisible par vous seul).")
+                raise ConfigError(
+                    f"Aucun mot de passe pour le compte {name} ({source}). Rangez-le dans le trousseau : "
+                    f"« damancom-bot secret set {name} » (ou la clé password du compte, fichier "
+                    "lisible par vous seul)."
+                )
             raise ConfigError("DAMANCOM_PASSWORD est vide. Indiquez votre mot de passe Damancom dans le fichier .env.")
     if any(ch.isspace() for ch in identifier):
         raise ConfigError("DAMANCOM_IDENTIFIER contient des espaces. Recopiez l'identifiant sans espace.")
@@ -202,31 +208,47 @@ def _telegram(environ: Mapping[str, str]) -> dict:
     token, chats, api = get("DAMANCOM_TELEGRAM_TOKEN"), get("DAMANCOM_TELEGRAM_CHAT"), get("DAMANCOM_TELEGRAM_API")
     redact.register(token)
     if token and not TELEGRAM_TOKEN_RE.fullmatch(token):
-        raise ConfigError("DAMANCOM_TELEGRAM_TOKEN n'a pas la forme d'un jeton de bot Telegram (des chiffres, « : », "
-                          "puis une longue suite de lettres). Recopiez celui donné par @BotFather, ou lancez "
-                          "« damancom-bot telegram setup ».")
-    ids, sms = _chat_ids("DAMANCOM_TELEGRAM_CHAT", chats), _chat_ids("DAMANCOM_TELEGRAM_SMS_CHAT",
-                                                                     get("DAMANCOM_TELEGRAM_SMS_CHAT"))
+        raise ConfigError(
+            "DAMANCOM_TELEGRAM_TOKEN n'a pas la forme d'un jeton de bot Telegram (des chiffres, « : », "
+            "puis une longue suite de lettres). Recopiez celui donné par @BotFather, ou lancez "
+            "« damancom-bot telegram setup »."
+        )
+    ids, sms = (
+        _chat_ids("DAMANCOM_TELEGRAM_CHAT", chats),
+        _chat_ids("DAMANCOM_TELEGRAM_SMS_CHAT", get("DAMANCOM_TELEGRAM_SMS_CHAT")),
+    )
     if token and not ids:
-        raise ConfigError("DAMANCOM_TELEGRAM_CHAT est vide : le bot ne saurait pas à qui écrire. Lancez "
-                          "« damancom-bot telegram setup ».")
+        raise ConfigError(
+            "DAMANCOM_TELEGRAM_CHAT est vide : le bot ne saurait pas à qui écrire. Lancez "
+            "« damancom-bot telegram setup »."
+        )
     if ids and not token:
-        raise ConfigError("DAMANCOM_TELEGRAM_CHAT est indiqué mais DAMANCOM_TELEGRAM_TOKEN est vide. Lancez "
-                          "« damancom-bot telegram setup ».")
+        raise ConfigError(
+            "DAMANCOM_TELEGRAM_CHAT est indiqué mais DAMANCOM_TELEGRAM_TOKEN est vide. Lancez "
+            "« damancom-bot telegram setup »."
+        )
     parts = urlsplit(api or DEFAULT_API)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"DAMANCOM_TELEGRAM_API n'est pas une adresse web valide (« {api} »). Laissez-le vide pour "
-                          f"utiliser {DEFAULT_API}.")
-    return {"telegram_token": token, "telegram_chats": tuple(int(c) for c in ids),
-            "telegram_sms_chats": tuple(int(c) for c in sms), "telegram_api": (api or DEFAULT_API).rstrip("/")}
+        raise ConfigError(
+            f"DAMANCOM_TELEGRAM_API n'est pas une adresse web valide (« {api} »). Laissez-le vide pour "
+            f"utiliser {DEFAULT_API}."
+        )
+    return {
+        "telegram_token": token,
+        "telegram_chats": tuple(int(c) for c in ids),
+        "telegram_sms_chats": tuple(int(c) for c in sms),
+        "telegram_api": (api or DEFAULT_API).rstrip("/"),
+    }
 
 
 def _chat_ids(name: str, raw: str) -> list[str]:
     ids = [c for c in re.split(r"[\s,;]+", raw) if c]
     bad = [c for c in ids if not re.fullmatch(r"-?\d{1,20}", c)]
     if bad:
-        raise ConfigError(f"{name} contient « {bad[0]} » : attendu des numéros de discussion séparés par des espaces "
-                          "(par exemple 123456789). « damancom-bot telegram setup » le trouve pour vous.")
+        raise ConfigError(
+            f"{name} contient « {bad[0]} » : attendu des numéros de discussion séparés par des espaces "
+            "(par exemple 123456789). « damancom-bot telegram setup » le trouve pour vous."
+        )
     return ids
 
 
@@ -267,8 +289,10 @@ def _folder(environ: Mapping[str, str], name: str) -> Path | None:
     except (OSError, ValueError):
         ok = False
     if not ok:
-        raise ConfigError(f"{name} désigne « {raw[:200]} », qui n'est pas un dossier existant. "
-                          "Corrigez le chemin, ou videz la variable pour utiliser les sélecteurs du bot.")
+        raise ConfigError(
+            f"{name} désigne « {raw[:200]} », qui n'est pas un dossier existant. "
+            "Corrigez le chemin, ou videz la variable pour utiliser les sélecteurs du bot."
+        )
     return Path(raw)
 
 
@@ -279,8 +303,10 @@ def usable_state_dir(environ: Mapping[str, str]) -> Path:
     path = state_dir(environ)
     try:
         if path.exists() and not path.is_dir():
-            raise ConfigError(f"DAMANCOM_STATE_DIR désigne « {path} », qui n'est pas un dossier. "
-                              "Indiquez un dossier (il sera créé s'il n'existe pas).")
+            raise ConfigError(
+                f"DAMANCOM_STATE_DIR désigne « {path} », qui n'est pas un dossier. "
+                "Indiquez un dossier (il sera créé s'il n'existe pas)."
+            )
         private_dir(path)
         probe = path / f".write-test-{os.getpid()}"
         probe.touch()
@@ -289,8 +315,10 @@ def usable_state_dir(environ: Mapping[str, str]) -> Path:
         from bot.output.system_fr import why as system_why
 
         why = system_why(exc)
-        raise ConfigError(f"Le dossier d'état « {path} » n'est pas utilisable ({why}). "
-                          "Vérifiez ses droits ou choisissez-en un autre avec DAMANCOM_STATE_DIR.") from None
+        raise ConfigError(
+            f"Le dossier d'état « {path} » n'est pas utilisable ({why}). "
+            "Vérifiez ses droits ou choisissez-en un autre avec DAMANCOM_STATE_DIR."
+        ) from None
     return path
 
 
@@ -323,8 +351,9 @@ def _seconds(environ: Mapping[str, str], name: str, default: float, low: float =
     value = float(raw) if re.fullmatch(r"[0-9]{1,6}(\.[0-9]{0,6})?|\.[0-9]{1,6}", raw) else -1.0
     if not low <= value <= 24 * 3600:
         lowest = f"{low:g}".replace(".", ",")
-        raise ConfigError(f"{name} vaut « {raw[:40]} » : attendu un nombre de secondes entre {lowest} et 86400 "
-                          "(par exemple 30).")
+        raise ConfigError(
+            f"{name} vaut « {raw[:40]} » : attendu un nombre de secondes entre {lowest} et 86400 (par exemple 30)."
+        )
     return value
 
 
@@ -353,10 +382,14 @@ def portal_url(environ: Mapping[str, str]) -> str:
         has_credentials = "@" in parts.netloc
         host, port = parts.hostname, parts.port
     except ValueError:
-        raise ConfigError(f"DAMANCOM_URL n'est pas une adresse web valide (crochets, port ou caractères). {example}") from None
+        raise ConfigError(
+            f"DAMANCOM_URL n'est pas une adresse web valide (crochets, port ou caractères). {example}"
+        ) from None
     if has_credentials:
-        raise ConfigError("DAMANCOM_URL contient un identifiant ou un mot de passe (avant « @ ») : retirez-les. "
-                          "Les identifiants se mettent dans DAMANCOM_IDENTIFIER et DAMANCOM_PASSWORD.")
+        raise ConfigError(
+            "DAMANCOM_URL contient un identifiant ou un mot de passe (avant « @ ») : retirez-les. "
+            "Les identifiants se mettent dans DAMANCOM_IDENTIFIER et DAMANCOM_PASSWORD."
+        )
     shown = url[:200]
     if parts.scheme.lower() not in ("http", "https") or not host or any(ch.isspace() for ch in url):
         raise ConfigError(f"DAMANCOM_URL n'est pas une adresse web valide (« {shown} »). {example}")
@@ -365,13 +398,25 @@ def portal_url(environ: Mapping[str, str]) -> str:
     address = _ip(host)
     loopback = host.lower() in _LOOPBACK_NAMES or (address is not None and address.is_loopback)
     if parts.scheme.lower() == "http" and not loopback:
-        raise ConfigError(f"DAMANCOM_URL doit commencer par https:// (« {shown} ») : le mot de passe ne doit "
-                          "jamais circuler en clair. http:// n'est accepté que pour cet ordinateur (127.0.0.1).")
-    if host.lower() in _METADATA_NAMES or (address is not None and not loopback and (
-            address.is_link_local or address.is_unspecified or address.is_multicast or address.is_reserved
-            or (address.version == 6 and address.ipv4_mapped is not None))):
-        raise ConfigError(f"DAMANCOM_URL désigne une adresse qui ne peut pas être un portail (« {shown} » : "
-                          f"adresse locale de lien, de métadonnées ou non routable). {example}")
+        raise ConfigError(
+            f"DAMANCOM_URL doit commencer par https:// (« {shown} ») : le mot de passe ne doit "
+            "jamais circuler en clair. http:// n'est accepté que pour cet ordinateur (127.0.0.1)."
+        )
+    if host.lower() in _METADATA_NAMES or (
+        address is not None
+        and not loopback
+        and (
+            address.is_link_local
+            or address.is_unspecified
+            or address.is_multicast
+            or address.is_reserved
+            or (address.version == 6 and address.ipv4_mapped is not None)
+        )
+    ):
+        raise ConfigError(
+            f"DAMANCOM_URL désigne une adresse qui ne peut pas être un portail (« {shown} » : "
+            f"adresse locale de lien, de métadonnées ou non routable). {example}"
+        )
     return url
 
 
@@ -392,8 +437,10 @@ def tsa_url(environ: Mapping[str, str], portal: str) -> str | None:
     except ValueError:
         ok = False
     if not ok or "@" in raw or any(ch.isspace() for ch in raw):
-        raise ConfigError("DAMANCOM_TSA_URL n'est pas une adresse d'autorité d'horodatage valide "
-                          f"(attendu http(s)://…, sans identifiant ; 0 pour désactiver). Exemple : {DEFAULT_TSA}")
+        raise ConfigError(
+            "DAMANCOM_TSA_URL n'est pas une adresse d'autorité d'horodatage valide "
+            f"(attendu http(s)://…, sans identifiant ; 0 pour désactiver). Exemple : {DEFAULT_TSA}"
+        )
     return raw
 
 

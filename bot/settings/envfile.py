@@ -16,8 +16,13 @@ from bot.errors import ConfigError
 
 MAX_BYTES = 256 * 1024  # a settings file is a few hundred bytes; /dev/zero must not fill memory
 
-_BOMS = [(codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),  # before UTF-16: longer
-         (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),  # before UTF-16: longer
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
 
 
 def read_bytes(path: Path) -> bytes:
@@ -26,17 +31,23 @@ def read_bytes(path: Path) -> bytes:
     try:
         data = read_regular(path, MAX_BYTES)  # a FIFO or a device is refused before it is opened
     except NotRegularFile as exc:
-        raise ConfigError(f"Le fichier de réglages « {path} » est {exc.kind}, pas un fichier ordinaire. "
-                          "Indiquez un fichier .env dans DAMANCOM_ENV_FILE.") from None
+        raise ConfigError(
+            f"Le fichier de réglages « {path} » est {exc.kind}, pas un fichier ordinaire. "
+            "Indiquez un fichier .env dans DAMANCOM_ENV_FILE."
+        ) from None
     except (OSError, ValueError) as exc:
         from bot.output.system_fr import why as system_why
 
         why = system_why(exc)
-        raise ConfigError(f"Le fichier de réglages « {path} » ne peut pas être lu ({why}). "
-                          "Vérifiez qu'il existe et que vous avez le droit de le lire.") from None
+        raise ConfigError(
+            f"Le fichier de réglages « {path} » ne peut pas être lu ({why}). "
+            "Vérifiez qu'il existe et que vous avez le droit de le lire."
+        ) from None
     if len(data) > MAX_BYTES:
-        raise ConfigError(f"Le fichier de réglages « {path} » est trop gros pour être un fichier .env "
-                          f"(plus de {MAX_BYTES // 1024} Ko). Vérifiez DAMANCOM_ENV_FILE.")
+        raise ConfigError(
+            f"Le fichier de réglages « {path} » est trop gros pour être un fichier .env "
+            f"(plus de {MAX_BYTES // 1024} Ko). Vérifiez DAMANCOM_ENV_FILE."
+        )
     return data
 
 
@@ -50,7 +61,7 @@ def decoded(data: bytes, path: Path) -> tuple[str, str, bytes]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                text = data[len(bom):].decode(encoding)
+                text = data[len(bom) :].decode(encoding)
             except UnicodeDecodeError:
                 raise _not_text(path) from None
             return _checked(text, path), encoding, bom
@@ -72,8 +83,10 @@ def _checked(text: str, path: Path) -> str:
 
 
 def _not_text(path: Path) -> ConfigError:
-    return ConfigError(f"Le fichier de réglages « {path} » n'est pas un fichier texte lisible. "
-                       "Enregistrez-le comme texte (par exemple « UTF-8 » dans le Bloc-notes).")
+    return ConfigError(
+        f"Le fichier de réglages « {path} » n'est pas un fichier texte lisible. "
+        "Enregistrez-le comme texte (par exemple « UTF-8 » dans le Bloc-notes)."
+    )
 
 
 def values(path: Path, *, warn: bool = True) -> dict[str, str]:
@@ -104,9 +117,15 @@ def _warn(text: str, path: Path) -> None:
         if binding.error:
             logger.warning("Ligne {} du fichier {} illisible : ignorée (attendu NOM=valeur).", line, path)
         elif binding.key and binding.value and _UNQUOTED_CUT.match(binding.original.string):
-            logger.warning("Ligne {} du fichier {} : la valeur de {} s'arrête avant le « # » (la suite est lue comme "
-                           "un commentaire). Si le « # » fait partie de la valeur, par exemple d'un mot de passe, "
-                           "mettez-la entre guillemets simples : {}='…'.", line, path, binding.key, binding.key)
+            logger.warning(
+                "Ligne {} du fichier {} : la valeur de {} s'arrête avant le « # » (la suite est lue comme "
+                "un commentaire). Si le « # » fait partie de la valeur, par exemple d'un mot de passe, "
+                "mettez-la entre guillemets simples : {}='…'.",
+                line,
+                path,
+                binding.key,
+                binding.key,
+            )
 
 
 def write_values(path: Path, updates: dict[str, str]) -> None:

@@ -18,11 +18,13 @@ SERVICE = "damancom-bot"
 MAX_PASSWORD = 256  # characters: a portal password is far shorter; 100 000 is a paste gone wrong
 TESTS_ONLY = "damancom_tests_only"  # class attribute of the test suite's backend, and of no other
 # keyring's module for each operating system's own keyring -> how the person knows it
-_SYSTEM = {"keyring.backends.Windows": "le Gestionnaire d'identification de Windows",
-           "keyring.backends.macOS": "le trousseau de macOS",
-           "keyring.backends.SecretService": "le trousseau de la session (Secret Service)",
-           "keyring.backends.libsecret": "le trousseau de la session (Secret Service)",
-           "keyring.backends.kwallet": "le portefeuille KDE (KWallet)"}
+_SYSTEM = {
+    "keyring.backends.Windows": "le Gestionnaire d'identification de Windows",
+    "keyring.backends.macOS": "le trousseau de macOS",
+    "keyring.backends.SecretService": "le trousseau de la session (Secret Service)",
+    "keyring.backends.libsecret": "le trousseau de la session (Secret Service)",
+    "keyring.backends.kwallet": "le portefeuille KDE (KWallet)",
+}
 
 
 class KeyringUnavailable(ConfigError):
@@ -33,7 +35,8 @@ class KeyringUnavailable(ConfigError):
         super().__init__(
             f"Aucun trousseau système n'est disponible sur cet ordinateur{why}. Autres possibilités : la clé "
             "« password » du compte dans le fichier des comptes (lisible par vous seul), ou "
-            "DAMANCOM_PASSWORD dans le fichier .env (un seul compte).")
+            "DAMANCOM_PASSWORD dans le fichier .env (un seul compte)."
+        )
 
 
 def _keyring():
@@ -49,8 +52,10 @@ def _keyring():
         raise KeyringUnavailable()
     chosen = next((b for b in getattr(backend, "backends", [backend]) if _is_system(b)), None)  # a chain: its best
     if chosen is None:
-        raise KeyringUnavailable(f"le seul trouvé, {type(backend).__module__}.{type(backend).__name__}, n'est pas "
-                                 "celui du système : il rangerait le mot de passe dans un fichier, ou nulle part")
+        raise KeyringUnavailable(
+            f"le seul trouvé, {type(backend).__module__}.{type(backend).__name__}, n'est pas "
+            "celui du système : il rangerait le mot de passe dans un fichier, ou nulle part"
+        )
     return chosen
 
 
@@ -80,8 +85,10 @@ def _checked(name: str) -> str:
     if not name:
         raise ConfigError("Nom de compte vide : indiquez le nom du compte (celui du fichier des comptes).")
     if not name.isprintable() or len(name) > 128 or any(0xD800 <= ord(ch) <= 0xDFFF for ch in name):
-        raise ConfigError("Nom de compte illisible (caractères invisibles ou non valides, ou trop long) : indiquez "
-                          "le nom du compte tel qu'il est écrit dans le fichier des comptes, ou l'identifiant.")
+        raise ConfigError(
+            "Nom de compte illisible (caractères invisibles ou non valides, ou trop long) : indiquez "
+            "le nom du compte tel qu'il est écrit dans le fichier des comptes, ou l'identifiant."
+        )
     return name
 
 
@@ -92,11 +99,15 @@ def store(name: str, password: str) -> None:
     if not password:
         raise ConfigError("Mot de passe vide : rien n'a été enregistré dans le trousseau.")
     if len(password) > MAX_PASSWORD:
-        raise ConfigError(f"Mot de passe de {len(password)} caractères : au plus {MAX_PASSWORD}, rien n'a été "
-                          "enregistré. Recopiez seulement le mot de passe Damancom.")
+        raise ConfigError(
+            f"Mot de passe de {len(password)} caractères : au plus {MAX_PASSWORD}, rien n'a été "
+            "enregistré. Recopiez seulement le mot de passe Damancom."
+        )
     if not password.isprintable() or not password.strip():
-        raise ConfigError("Le mot de passe contient des caractères invisibles (octets nuls, retours, tabulations) "
-                          "ou n'est fait que d'espaces : rien n'a été enregistré. Retapez-le.")
+        raise ConfigError(
+            "Le mot de passe contient des caractères invisibles (octets nuls, retours, tabulations) "
+            "ou n'est fait que d'espaces : rien n'a été enregistré. Retapez-le."
+        )
     _call(lambda backend: backend.set_password(SERVICE, name, password))
 
 

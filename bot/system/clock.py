@@ -40,16 +40,25 @@ def measured(state_dir: Path, reference: datetime, machine: datetime, source: st
     from bot.system.files import write_atomic
 
     offset = reference - machine
-    write_atomic(Path(state_dir) / OFFSET_FILE, {"offset_seconds": round(offset.total_seconds()), "source": source,
-                                                 "measured_at": (machine + offset).astimezone(TZ).isoformat()})
+    write_atomic(
+        Path(state_dir) / OFFSET_FILE,
+        {
+            "offset_seconds": round(offset.total_seconds()),
+            "source": source,
+            "measured_at": (machine + offset).astimezone(TZ).isoformat(),
+        },
+    )
     return offset
 
 
 def read_offset(state_dir: Path) -> dict | None:
     try:
         data = json.loads((Path(state_dir) / OFFSET_FILE).read_text(encoding="utf-8"))
-        return {"offset_seconds": int(data["offset_seconds"]), "source": str(data.get("source", "")),
-                "measured_at": str(data.get("measured_at", ""))}
+        return {
+            "offset_seconds": int(data["offset_seconds"]),
+            "source": str(data.get("source", "")),
+            "measured_at": str(data.get("measured_at", "")),
+        }
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -81,10 +90,15 @@ def offset_warning(state_dir: Path) -> dict | None:
     if not data or not shift:
         return None
     when = datetime.fromisoformat(data["measured_at"]).strftime("%d/%m/%Y %H:%M") if data["measured_at"] else "?"
-    return {**data, "lines": [
-        f"Horloge : l'heure de cet ordinateur {off_by_fr(shift)} sur celle du portail Damancom (mesuré le {when}). "
-        "Le planificateur se règle sur l'heure du portail ; corrigez l'heure de l'ordinateur (Windows : Paramètres > "
-        "Heure et langue > Synchroniser maintenant)."]}
+    return {
+        **data,
+        "lines": [
+            f"Horloge : l'heure de cet ordinateur {off_by_fr(shift)} sur celle du portail Damancom "
+            f"(mesuré le {when}). "
+            "Le planificateur se règle sur l'heure du portail ; corrigez l'heure de l'ordinateur "
+            "(Windows : Paramètres > Heure et langue > Synchroniser maintenant)."
+        ],
+    }
 
 
 def from_http_date(value: str | None) -> datetime | None:
@@ -119,7 +133,10 @@ def watch_portal(page, state_dir: Path, url: str, machine: Callable[[], datetime
             logger.debug("Décalage de l'horloge non enregistré : {}", exc)
             return
         if abs(shift) >= OFF_BY:
-            logger.warning("L'heure de cet ordinateur {} sur celle du portail : le planificateur s'y règle ; "
-                           "corrigez l'heure de l'ordinateur.", off_by_fr(shift))
+            logger.warning(
+                "L'heure de cet ordinateur {} sur celle du portail : le planificateur s'y règle ; "
+                "corrigez l'heure de l'ordinateur.",
+                off_by_fr(shift),
+            )
 
     page.on("response", on_response)

@@ -73,7 +73,7 @@ def safe_name(text: str, default: str = "compte") -> str:
     if name in (".", ".."):
         name = name.replace(".", "_")
     if len(name) > MAX_NAME:
-        name = name[:MAX_NAME - 13] + "-" + hashlib.sha256(name.encode()).hexdigest()[:12]
+        name = name[: MAX_NAME - 13] + "-" + hashlib.sha256(name.encode()).hexdigest()[:12]
     return name
 
 

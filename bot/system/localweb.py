@@ -17,24 +17,36 @@ from typing import Callable
 
 from loguru import logger
 
-FORBIDDEN = ('<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Accès refusé</title></head>'
-             "<body><h1>Accès refusé</h1><p>Utilisez le lien exact envoyé par le bot.</p></body></html>")
-NOT_FOUND = ('<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Introuvable</title></head>'
-             "<body><h1>Introuvable</h1><p>Cette page ou ce fichier n'existe pas (ou plus). Revenez au tableau "
-             "de bord et suivez ses liens.</p></body></html>")
-TOO_LARGE = ('<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Envoi trop volumineux</title></head>'
-             "<body><h1>Envoi trop volumineux</h1><p>Ce que le navigateur a envoyé dépasse ce que cette page "
-             "accepte : rien n'a été pris en compte.</p></body></html>")
-BAD_REQUEST = ('<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Envoi illisible</title></head>'
-               "<body><h1>Envoi illisible</h1><p>Le formulaire reçu est incomplet ou mal formé : rien n'a été pris "
-               "en compte. Rechargez la page et recommencez.</p></body></html>")
+FORBIDDEN = (
+    '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Accès refusé</title></head>'
+    "<body><h1>Accès refusé</h1><p>Utilisez le lien exact envoyé par le bot.</p></body></html>"
+)
+NOT_FOUND = (
+    '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Introuvable</title></head>'
+    "<body><h1>Introuvable</h1><p>Cette page ou ce fichier n'existe pas (ou plus). Revenez au tableau "
+    "de bord et suivez ses liens.</p></body></html>"
+)
+TOO_LARGE = (
+    '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Envoi trop volumineux</title></head>'
+    "<body><h1>Envoi trop volumineux</h1><p>Ce que le navigateur a envoyé dépasse ce que cette page "
+    "accepte : rien n'a été pris en compte.</p></body></html>"
+)
+BAD_REQUEST = (
+    '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Envoi illisible</title></head>'
+    "<body><h1>Envoi illisible</h1><p>Le formulaire reçu est incomplet ou mal formé : rien n'a été pris "
+    "en compte. Rechargez la page et recommencez.</p></body></html>"
+)
 
 HEADERS_SECONDS = 10  # from the connection to the end of the request's headers (a local browser takes ms)
 BODY_SECONDS = 30  # to send the whole body (4 MB at most, on the same computer)
 KEEP_ALIVE_SECONDS = 5
 MAX_CONNECTIONS = 64  # beyond: 503 at once (a local page has one person)
-_SAFE_HEADERS = [(b"cache-control", b"no-store"), (b"referrer-policy", b"no-referrer"),
-                 (b"x-frame-options", b"DENY"), (b"x-content-type-options", b"nosniff")]
+_SAFE_HEADERS = [
+    (b"cache-control", b"no-store"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+]
 
 
 def new_token() -> str:
@@ -81,8 +93,10 @@ def guard(app, allowed: Callable[[str], bool], body_limit: Callable[[str], int])
         async def safe_send(message):
             if message["type"] == "http.response.start":
                 names = {name for name, _ in message.get("headers", [])}
-                message = {**message, "headers": [*message.get("headers", []),
-                                                  *(h for h in _SAFE_HEADERS if h[0] not in names)]}
+                message = {
+                    **message,
+                    "headers": [*message.get("headers", []), *(h for h in _SAFE_HEADERS if h[0] not in names)],
+                }
             await send(message)
 
         port = scope["server"][1] if scope.get("server") else None
@@ -140,9 +154,17 @@ def _client_gone():
 async def _answer(send, status: int, page: str) -> None:
     """A refusal from the headers alone: the connection is closed (its body is never read)."""
     data = page.encode("utf-8")
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(data)).encode()),
-                            (b"connection", b"close")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-length", str(len(data)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": data})
 
 
@@ -188,13 +210,24 @@ class LocalServer:
         import uvicorn
 
         _quiet_uvicorn_logs()
-        config = uvicorn.Config(self._with_lifespan, http=_protocol_class(), loop="asyncio", lifespan="on", ws="none", interface="asgi3",
-                                log_config=None, access_log=False, server_header=False,
-                                timeout_keep_alive=KEEP_ALIVE_SECONDS, timeout_graceful_shutdown=2,
-                                limit_concurrency=MAX_CONNECTIONS)
+        config = uvicorn.Config(
+            self._with_lifespan,
+            http=_protocol_class(),
+            loop="asyncio",
+            lifespan="on",
+            ws="none",
+            interface="asgi3",
+            log_config=None,
+            access_log=False,
+            server_header=False,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+            timeout_graceful_shutdown=2,
+            limit_concurrency=MAX_CONNECTIONS,
+        )
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self.sock]}, name=self.name,
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self.sock]}, name=self.name, daemon=True
+        )
         self._thread.start()
         self._wait_ready()
         return self

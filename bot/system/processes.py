@@ -46,4 +46,3 @@ def kill_tree(pid: int, wait: float = 5.0) -> list[int]:
             pass
     psutil.wait_procs(family, timeout=wait)
     return [p.pid for p in family]
-

@@ -47,18 +47,31 @@ def test_too_many_digits_are_refused(length):
         parse_code("1" * length)
 
 
-SECONDS_VARIABLES = ["DAMANCOM_TIMEOUT_ACTION", "DAMANCOM_TIMEOUT_NAVIGATION", "DAMANCOM_CODE_WAIT",
-                     "DAMANCOM_READY_WAIT", "DAMANCOM_RUN_BUDGET", "DAMANCOM_RETRY_BACKOFF"]
+SECONDS_VARIABLES = [
+    "DAMANCOM_TIMEOUT_ACTION",
+    "DAMANCOM_TIMEOUT_NAVIGATION",
+    "DAMANCOM_CODE_WAIT",
+    "DAMANCOM_READY_WAIT",
+    "DAMANCOM_RUN_BUDGET",
+    "DAMANCOM_RETRY_BACKOFF",
+]
 
 
 @settings(max_examples=200)
 @given(st.sampled_from(SECONDS_VARIABLES), st.text(max_size=12))
 def test_any_seconds_value_is_accepted_or_named_in_the_refusal(name, raw):
     try:
-        value = getattr(load_settings({name: raw}, need_credentials=False),
-                        {"DAMANCOM_TIMEOUT_ACTION": "action_timeout", "DAMANCOM_TIMEOUT_NAVIGATION": "navigation_timeout",
-                         "DAMANCOM_CODE_WAIT": "code_wait", "DAMANCOM_READY_WAIT": "ready_wait",
-                         "DAMANCOM_RUN_BUDGET": "run_budget", "DAMANCOM_RETRY_BACKOFF": "retry_backoff"}[name])
+        value = getattr(
+            load_settings({name: raw}, need_credentials=False),
+            {
+                "DAMANCOM_TIMEOUT_ACTION": "action_timeout",
+                "DAMANCOM_TIMEOUT_NAVIGATION": "navigation_timeout",
+                "DAMANCOM_CODE_WAIT": "code_wait",
+                "DAMANCOM_READY_WAIT": "ready_wait",
+                "DAMANCOM_RUN_BUDGET": "run_budget",
+                "DAMANCOM_RETRY_BACKOFF": "retry_backoff",
+            }[name],
+        )
     except ConfigError as exc:
         assert name in exc.message and exc.exit_code == 2
         return
@@ -72,7 +85,21 @@ def test_any_boolean_value_is_accepted_or_named(name, raw):
     except ConfigError as exc:
         assert name in exc.message
         return
-    assert raw.strip().lower() in {"", "1", "0", "true", "false", "oui", "non", "yes", "no", "on", "off", "vrai", "faux"}
+    assert raw.strip().lower() in {
+        "",
+        "1",
+        "0",
+        "true",
+        "false",
+        "oui",
+        "non",
+        "yes",
+        "no",
+        "on",
+        "off",
+        "vrai",
+        "faux",
+    }
 
 
 @given(st.text(min_size=1, max_size=20).filter(lambda s: any(c.isspace() for c in s.strip())))
@@ -91,8 +118,14 @@ def test_corrupted_state_file_is_a_clear_error(run_cli, tmp_path, sandbox, demo_
     state = tmp_path / "state"
     state.mkdir()
     (state / "lockout.json").write_text("{corrompu")
-    result = run_cli("login", env={"DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
-                                   "DAMANCOM_PASSWORD": demo_account.password})
+    result = run_cli(
+        "login",
+        env={
+            "DAMANCOM_URL": sandbox.url,
+            "DAMANCOM_IDENTIFIER": demo_account.identifier,
+            "DAMANCOM_PASSWORD": demo_account.password,
+        },
+    )
     assert result.returncode == 2 and "illisible" in result.stderr and "damancom-bot unlock" in result.stderr
     assert sandbox.outbox.all() == []
     assert run_cli("unlock", "--account", demo_account.identifier).returncode == 0
@@ -102,24 +135,37 @@ def test_full_disk_mid_run_is_exit_2_and_keeps_what_was_written(tmp_path, cli_en
     import subprocess
 
     env = {**cli_env, "PYTHONPATH": str(SUPPORT), "DISKFULL_AFTER_WRITES": "3"}
-    result = subprocess.run([str(BIN / "damancom-bot"), "demo"], cwd=tmp_path, env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [str(BIN / "damancom-bot"), "demo"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 2, result.stderr
     assert "le disque est plein" in result.stderr and "Traceback" not in result.stderr
     folder = next((tmp_path / "recordings").rglob("manifest.jsonl")).parent
     records = read_records(folder)
     assert [r["step"] for r in records] == ["debut", "accueil"]
-    assert verify(folder) == ["Le manifeste ne se termine pas par la ligne de fin : exécution interrompue, "
-                              "ou fin supprimée."]  # every file written is intact
+    assert verify(folder) == [
+        "Le manifeste ne se termine pas par la ligne de fin : exécution interrompue, ou fin supprimée."
+    ]  # every file written is intact
 
 
 @pytest.mark.skipif(os.name != "posix", reason="Windows hands programs Unicode arguments, never raw bytes")
-@pytest.mark.parametrize("argv", [["login", "--period", b"\xff\xfe\x80"], ["declare", "--period", b"\xff\xfe\x80"],
-                                  ["otp", b"\xff\xfe\x80"], ["secret", "set", b"\xff\xfe"], ["report", b"\xe9t\xe9"],
-                                  ["audit", "verify", b"\xff"], ["bds", "check", b"\xff.txt"]], ids=lambda a: a[0])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["login", "--period", b"\xff\xfe\x80"],
+        ["declare", "--period", b"\xff\xfe\x80"],
+        ["otp", b"\xff\xfe\x80"],
+        ["secret", "set", b"\xff\xfe"],
+        ["report", b"\xe9t\xe9"],
+        ["audit", "verify", b"\xff"],
+        ["bds", "check", b"\xff.txt"],
+    ],
+    ids=lambda a: a[0],
+)
 def test_an_argument_that_is_not_utf8_is_refused_in_french(tmp_path, cli_env, argv):
-    done = subprocess.run([str(BIN / "damancom-bot"), *argv], capture_output=True, cwd=tmp_path, env=cli_env,
-                          input=b"", timeout=60)
+    done = subprocess.run(
+        [str(BIN / "damancom-bot"), *argv], capture_output=True, cwd=tmp_path, env=cli_env, input=b"", timeout=60
+    )
     stderr = done.stderr.decode("utf-8")
     assert done.returncode == 2, stderr
     assert "n'est pas du texte lisible" in stderr and "Traceback" not in stderr and "Logging error" not in stderr

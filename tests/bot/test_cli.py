@@ -75,8 +75,12 @@ def test_system_reasons_are_french(tmp_path):
 
 
 def test_bad_browser_override_is_exit_2(tmp_path):
-    environ = {"DAMANCOM_STATE_DIR": str(tmp_path / "s"), "DAMANCOM_IDENTIFIER": "X1",
-               "DAMANCOM_PASSWORD": "Secret-cli-1", "DAMANCOM_BROWSER": "/nowhere/chrome"}
+    environ = {
+        "DAMANCOM_STATE_DIR": str(tmp_path / "s"),
+        "DAMANCOM_IDENTIFIER": "X1",
+        "DAMANCOM_PASSWORD": "Secret-cli-1",
+        "DAMANCOM_BROWSER": "/nowhere/chrome",
+    }
     code, _, err = run(["login"], environ)
     assert code == 2 and "DAMANCOM_BROWSER" in err
 
@@ -106,8 +110,12 @@ class _ClosedPipe(io.StringIO):
 
 
 def test_an_output_closed_by_its_reader_ends_quietly(tmp_path):
-    env = Env(environ={"DAMANCOM_STATE_DIR": str(tmp_path / "state")}, stdin=io.StringIO(), stdout=_ClosedPipe(),
-              stderr=io.StringIO())
+    env = Env(
+        environ={"DAMANCOM_STATE_DIR": str(tmp_path / "state")},
+        stdin=io.StringIO(),
+        stdout=_ClosedPipe(),
+        stderr=io.StringIO(),
+    )
     assert main(["status"], env) == 130  # README: interrupted, output cut (`| head`)
     assert env.stderr.getvalue() == ""  # no « Erreur inattendue »
 
@@ -123,8 +131,15 @@ def test_status_piped_into_a_reader_that_leaves_prints_nothing_more(tmp_path):
     reader, writer = os.pipe()
     os.close(reader)  # the reader is gone before the first line
     try:
-        done = subprocess.run([str(BIN / "damancom-bot"), "status"], stdout=writer, stderr=subprocess.PIPE,
-                              cwd=tmp_path, env=environ, text=True, timeout=60)
+        done = subprocess.run(
+            [str(BIN / "damancom-bot"), "status"],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+            env=environ,
+            text=True,
+            timeout=60,
+        )
     finally:
         os.close(writer)
     assert done.returncode == 130 and done.stderr == "", done.stderr

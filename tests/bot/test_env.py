@@ -41,8 +41,9 @@ def test_relative_paths_the_person_gives_are_read_from_env_cwd(folders, demo_acc
     (work / "sortie").mkdir()
     environ = {"DAMANCOM_STATE_DIR": str(tmp_path / "state"), "DAMANCOM_CONFIG_DIR": str(tmp_path / "config")}
 
-    code, out, err = run(["bds", "build", "--preetabli", "pre.txt", "--salaries", "salaires.csv", "--out", "sortie"],
-                         environ, cwd=work)
+    code, out, err = run(
+        ["bds", "build", "--preetabli", "pre.txt", "--salaries", "salaires.csv", "--out", "sortie"], environ, cwd=work
+    )
     assert code == 0, err
     [built] = (work / "sortie").iterdir()
     assert not list(elsewhere.iterdir())
@@ -65,8 +66,11 @@ def test_the_working_folders_env_file_and_accounts_file_are_the_ones_read(folder
 def test_commands_take_the_time_from_env_now(folders, tmp_path):
     work, _ = folders
     moment = datetime(2026, 11, 3, 9, 41, tzinfo=TZ)
-    environ = {"DAMANCOM_STATE_DIR": str(tmp_path / "state"), "DAMANCOM_CONFIG_DIR": str(tmp_path / "config"),
-               "DAMANCOM_IDENTIFIER": "PHARMA-ICI"}
+    environ = {
+        "DAMANCOM_STATE_DIR": str(tmp_path / "state"),
+        "DAMANCOM_CONFIG_DIR": str(tmp_path / "config"),
+        "DAMANCOM_IDENTIFIER": "PHARMA-ICI",
+    }
 
     code, _, err = run(["done", "--period", "2026-10"], environ, cwd=work, now=lambda: moment)
     assert code == 0, err

@@ -27,6 +27,7 @@ def test_a_row_missing_a_field_does_not_even_import():
     from enum import IntEnum
 
     with pytest.raises(TypeError):
+
         class Broken(IntEnum):  # noqa: F841 - built only to fail
             __new__ = ExitCode.__new__
             PORTAL_NEEDS_WINDOW = 10, 45, "retry"  # no reason, no title
@@ -37,8 +38,10 @@ def test_ranks_are_distinct_so_the_worst_account_is_never_ambiguous():
     assert len(set(ranks)) == len(ranks) and ExitCode.OK.rank == min(ranks)
 
 
-@pytest.mark.parametrize("codes, expected", [
-    ([0, 9], 9), ([0, 130], 130), ([9, 4, 3], 9), ([130, 1, 5], 130), ([8, 5], 8), ([0, 42], 1), ([], 0)])
+@pytest.mark.parametrize(
+    "codes, expected",
+    [([0, 9], 9), ([0, 130], 130), ([9, 4, 3], 9), ([130, 1, 5], 130), ([8, 5], 8), ([0, 42], 1), ([], 0)],
+)
 def test_worst_knows_every_code(codes, expected):
     assert worst(codes) == expected
 

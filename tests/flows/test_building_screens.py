@@ -30,8 +30,13 @@ def shaped(shape: Shape, style: str) -> Sandbox:
 @both_styles
 def test_code_boxes_drawn_after_the_password_still_log_in(flow, demo_account, style):
     with shaped(LATE_BOXES, style) as sandbox:
-        screen = login(flow, sandbox.url, demo_account.identifier, demo_account.password,
-                       outbox_person(sandbox, demo_account.identifier))
+        screen = login(
+            flow,
+            sandbox.url,
+            demo_account.identifier,
+            demo_account.password,
+            outbox_person(sandbox, demo_account.identifier),
+        )
         assert isinstance(screen, InterfaceScreen)
         assert len(sandbox.outbox.all()) == 1  # one SMS, no refusal counted
 
@@ -40,8 +45,13 @@ def test_code_boxes_drawn_after_the_password_still_log_in(flow, demo_account, st
 @pytest.mark.parametrize("messages", ["alert", "toast", "inline", "neutral"])
 def test_the_announcement_is_progress_in_every_message_style(flow, demo_account, style, messages):
     with shaped(replace(LATE_BOXES, messages=messages, late=1.0), style) as sandbox:
-        screen = login(flow, sandbox.url, demo_account.identifier, demo_account.password,
-                       outbox_person(sandbox, demo_account.identifier))
+        screen = login(
+            flow,
+            sandbox.url,
+            demo_account.identifier,
+            demo_account.password,
+            outbox_person(sandbox, demo_account.identifier),
+        )
     assert isinstance(screen, InterfaceScreen)
 
 
@@ -59,8 +69,13 @@ def test_an_unknown_identifier_is_read_as_a_refusal_in_every_message_style(flow,
 def test_a_wrong_password_is_read_as_such_in_every_message_style(flow, demo_account, style, messages):
     with shaped(replace(LATE_BOXES, messages=messages, late=1.0), style) as sandbox:
         with pytest.raises(CredentialsRejected, match="refusé le mot de passe") as caught:
-            login(flow, sandbox.url, demo_account.identifier, "Pas-le-bon",
-                  outbox_person(sandbox, demo_account.identifier))
+            login(
+                flow,
+                sandbox.url,
+                demo_account.identifier,
+                "Pas-le-bon",
+                outbox_person(sandbox, demo_account.identifier),
+            )
     assert caught.value.exit_code == 5
 
 

@@ -38,8 +38,13 @@ def test_the_way_in_is_found_by_what_it_says_or_where_it_leads(flow, style, word
 @pytest.mark.parametrize("style", STYLES)
 def test_a_home_page_offering_nothing_usable_sends_the_bot_to_the_known_address(flow, demo_account, style):
     with shaped(Shape(entry="direct"), style) as sandbox:
-        screen = login(flow, sandbox.url, demo_account.identifier, demo_account.password,
-                       outbox_person(sandbox, demo_account.identifier))
+        screen = login(
+            flow,
+            sandbox.url,
+            demo_account.identifier,
+            demo_account.password,
+            outbox_person(sandbox, demo_account.identifier),
+        )
         assert isinstance(screen, InterfaceScreen)
     [record] = entries(flow)
     assert record["via"] == "adresse connue" and record["url"].endswith("/fr/authentification")

@@ -22,18 +22,18 @@ def test_learned_way_through_an_extra_screen_is_replayed(context, page, recorder
         walk_by_hand(page, portal)
         lesson = learn.lesson_from(hands.events)
         written = learn.write(lesson, learned)
-        assert {p.name for p in written} >= {"home.yaml", "identifier.yaml", "code_password.yaml",
-                                              learn.STEPS_FILE}
+        assert {p.name for p in written} >= {"home.yaml", "identifier.yaml", "code_password.yaml", learn.STEPS_FILE}
         steps = yaml.safe_load((learned / learn.STEPS_FILE).read_text(encoding="utf-8"))["after_otp_choice"]
-        assert [s["click"][0] for s in steps] == [{"role": "radio", "name": "Employeur", "exact": True},
-                                                 {"role": "button", "name": "Continuer", "exact": True}]
+        assert [s["click"][0] for s in steps] == [
+            {"role": "radio", "name": "Employeur", "exact": True},
+            {"role": "button", "name": "Continuer", "exact": True},
+        ]
         identifier = yaml.safe_load((learned / "identifier.yaml").read_text(encoding="utf-8"))
         assert identifier["elements"]["identifier"][0] == {"role": "textbox", "name": "Identifiant", "exact": True}
         assert identifier["elements"]["submit"][0]["name"] == "Recevoir le code par SMS"
         assert_no_secret([foreign_hurdles.PASSWORD, foreign_hurdles.IDENTIFIER, *portal.codes], roots=(learned,))
 
-        flow = FlowContext(context.new_page(), recorder, action_timeout=5, navigation_timeout=10,
-                           selectors_dir=learned)
+        flow = FlowContext(context.new_page(), recorder, action_timeout=5, navigation_timeout=10, selectors_dir=learned)
         screen = login(flow, portal.url, foreign_hurdles.IDENTIFIER, foreign_hurdles.PASSWORD, CodeFrom(portal))
     assert isinstance(screen, InterfaceScreen) and portal.logged_in == 2
     assert portal.profiles == ["EMPLOYEUR", "EMPLOYEUR"]

@@ -24,8 +24,13 @@ def off_by_one(code: str) -> str:
 
 
 def test_login_reaches_interface_with_masked_screenshots(flow, sandbox, demo_account, tmp_path, style):
-    screen = login(flow, sandbox.url, demo_account.identifier, demo_account.password,
-                   outbox_person(sandbox, demo_account.identifier))
+    screen = login(
+        flow,
+        sandbox.url,
+        demo_account.identifier,
+        demo_account.password,
+        outbox_person(sandbox, demo_account.identifier),
+    )
     assert isinstance(screen, InterfaceScreen)
     steps = [p.name[3:-4] for p in flow.recorder.shots]
     closed = ["annonce"] if style == "spa" else []  # the spa's announcement modal, closed and kept as proof
@@ -34,8 +39,9 @@ def test_login_reaches_interface_with_masked_screenshots(flow, sandbox, demo_acc
 
 
 def test_a_mistyped_code_is_asked_again_once(flow, sandbox, demo_account):
-    person = ScriptedPerson(sandbox.outbox, demo_account.identifier,
-                            lambda code, again: code if again else off_by_one(code))
+    person = ScriptedPerson(
+        sandbox.outbox, demo_account.identifier, lambda code, again: code if again else off_by_one(code)
+    )
     screen = login(flow, sandbox.url, demo_account.identifier, demo_account.password, person)
     assert isinstance(screen, InterfaceScreen)
     assert person.asked == [False, True]
@@ -50,8 +56,13 @@ def test_stops_one_short_of_the_portal_limit(flow, sandbox, demo_account, portal
 
 def test_wrong_password_stops_at_once(flow, sandbox, demo_account):
     with pytest.raises(CredentialsRejected, match="mot de passe") as caught:
-        login(flow, sandbox.url, demo_account.identifier, "Not-The-Password",
-              outbox_person(sandbox, demo_account.identifier))
+        login(
+            flow,
+            sandbox.url,
+            demo_account.identifier,
+            "Not-The-Password",
+            outbox_person(sandbox, demo_account.identifier),
+        )
     assert caught.value.exit_code == 5 and caught.value.screenshot.is_file()
 
 
@@ -65,6 +76,11 @@ def test_expired_code_ends_with_exit_3(flow, demo_account, style):
 
     with Sandbox(portal, style=style, sms_delay=TEST_SMS_DELAY) as sandbox:
         with pytest.raises(CodeNotProvided, match="Le code a expiré") as caught:
-            login(flow, sandbox.url, demo_account.identifier, demo_account.password,
-                  ScriptedPerson(sandbox.outbox, demo_account.identifier, slow))
+            login(
+                flow,
+                sandbox.url,
+                demo_account.identifier,
+                demo_account.password,
+                ScriptedPerson(sandbox.outbox, demo_account.identifier, slow),
+            )
     assert caught.value.exit_code == 3

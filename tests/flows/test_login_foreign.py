@@ -18,9 +18,9 @@ from bot.errors import (
 from bot.handover.mailbox import Mailbox
 from bot.handover.session import HandOver
 from bot.handover.webpage import LocalPageChannel
-from flows.retry import RetryPolicy
 from flows.interface import InterfaceScreen
 from flows.login import login, logout
+from flows.retry import RetryPolicy
 from tests import foreign_hurdles, foreign_spa
 from tests.conftest import assert_no_secret
 from tests.support.local_page import csrf, fetch
@@ -77,8 +77,14 @@ def test_wrong_password_named_alone_is_blamed_at_once(flow):
 def test_a_portal_refusing_the_connection_is_said_as_such(flow, flag):
     with foreign_hurdles.ForeignHurdlesPortal(**{flag: True}) as portal:
         with pytest.raises(PortalRefused) as caught:
-            login(flow, portal.url, foreign_hurdles.IDENTIFIER, foreign_hurdles.PASSWORD, CodeFrom(portal),
-                  retry=RetryPolicy(attempts=1))
+            login(
+                flow,
+                portal.url,
+                foreign_hurdles.IDENTIFIER,
+                foreign_hurdles.PASSWORD,
+                CodeFrom(portal),
+                retry=RetryPolicy(attempts=1),
+            )
     assert "refuse" in caught.value.message and "étranger" in caught.value.message
     assert "surchargé" not in caught.value.message
     assert caught.value.exit_code == 4 and caught.value.screenshot is not None

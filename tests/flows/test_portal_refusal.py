@@ -8,11 +8,11 @@ import pytest
 
 from bot.errors import BrowserRefused, PortalRefused, PortalUnavailable
 from bot.exit_codes import ExitCode
-from flows.retry import RetryPolicy
 from bot.sandbox import Sandbox
 from bot.sandbox.faults import Faults
 from flows.login import AFTER_OPEN, login
 from flows.portal import open_portal
+from flows.retry import RetryPolicy
 from tests.conftest import STYLES, outbox_person
 from tests.support.tiny_portal import TinyPortal
 
@@ -22,8 +22,14 @@ def test_a_firewall_refusing_headless_browsers_is_its_own_kind(flow, portal, dem
     faults = Faults("refuse-headless")
     with Sandbox(portal, faults=faults, style=style, sms_delay=0) as sandbox:
         with pytest.raises(BrowserRefused) as caught:
-            login(flow, sandbox.url, demo_account.identifier, demo_account.password,
-                  outbox_person(sandbox, demo_account.identifier), retry=RetryPolicy(attempts=3, backoff=0.1))
+            login(
+                flow,
+                sandbox.url,
+                demo_account.identifier,
+                demo_account.password,
+                outbox_person(sandbox, demo_account.identifier),
+                retry=RetryPolicy(attempts=3, backoff=0.1),
+            )
     refused = caught.value
     assert refused.exit_code == ExitCode.BROWSER_REFUSED == 10 and refused.headless
     assert refused.reference == faults.refused[0]  # the page of the first request (then the favicon)
@@ -33,24 +39,36 @@ def test_a_firewall_refusing_headless_browsers_is_its_own_kind(flow, portal, dem
     assert portal.outbox.all() == []  # no SMS
 
 
-F5 = ("<html><head><title>Request Rejected</title></head><body>The requested URL was rejected. Please consult "
-      "with your administrator.<br><br>Your support ID is: 10453867012345678901<br><br>"
-      "<a href='javascript:history.back();'>[Go Back]</a></body></html>")
-CLOUDFLARE = ("<html><head><title>Attention Required! | Cloudflare</title></head><body><h1>Sorry, you have been "
-              "blocked</h1><h2>You are unable to access damancom.ma</h2><p>Cloudflare Ray ID: 8a1b2c3d4e5f6a7b</p>"
-              "</body></html>")
-IMPERVA = ("<html><head><title>Request unsuccessful</title></head><body>Request unsuccessful. Incapsula incident "
-           "ID: 1234000560123456789-12345</body></html>")
-FRENCH = ("<html lang='fr'><head><title>Accès refusé</title></head><body><h1>Accès refusé</h1><p>La requête a été "
-          "bloquée.</p><p>Référence : 7731-0042-9918</p></body></html>")
+F5 = (
+    "<html><head><title>Request Rejected</title></head><body>The requested URL was rejected. Please consult "
+    "with your administrator.<br><br>Your support ID is: 10453867012345678901<br><br>"
+    "<a href='javascript:history.back();'>[Go Back]</a></body></html>"
+)
+CLOUDFLARE = (
+    "<html><head><title>Attention Required! | Cloudflare</title></head><body><h1>Sorry, you have been "
+    "blocked</h1><h2>You are unable to access damancom.ma</h2><p>Cloudflare Ray ID: 8a1b2c3d4e5f6a7b</p>"
+    "</body></html>"
+)
+IMPERVA = (
+    "<html><head><title>Request unsuccessful</title></head><body>Request unsuccessful. Incapsula incident "
+    "ID: 1234000560123456789-12345</body></html>"
+)
+FRENCH = (
+    "<html lang='fr'><head><title>Accès refusé</title></head><body><h1>Accès refusé</h1><p>La requête a été "
+    "bloquée.</p><p>Référence : 7731-0042-9918</p></body></html>"
+)
 
 
-@pytest.mark.parametrize("html, status, reference", [
-    (F5, 200, "10453867012345678901"),  # F5 answers 200 with its page
-    (CLOUDFLARE, 403, "8a1b2c3d4e5f6a7b"),
-    (IMPERVA, 403, "1234000560123456789-12345"),
-    (FRENCH, 403, "7731-0042-9918"),
-], ids=["f5", "cloudflare", "imperva", "francais"])
+@pytest.mark.parametrize(
+    "html, status, reference",
+    [
+        (F5, 200, "10453867012345678901"),  # F5 answers 200 with its page
+        (CLOUDFLARE, 403, "8a1b2c3d4e5f6a7b"),
+        (IMPERVA, 403, "1234000560123456789-12345"),
+        (FRENCH, 403, "7731-0042-9918"),
+    ],
+    ids=["f5", "cloudflare", "imperva", "francais"],
+)
 def test_the_usual_firewall_pages_are_read_with_their_reference(flow, html, status, reference):
     with TinyPortal(html, status=status) as tiny:
         with pytest.raises(BrowserRefused) as caught:
@@ -58,8 +76,10 @@ def test_the_usual_firewall_pages_are_read_with_their_reference(flow, html, stat
     assert caught.value.reference == reference and caught.value.headless
 
 
-ABROAD = ("<html lang='fr'><body><h1>Accès refusé</h1><p>Ce service n'est pas accessible depuis votre pays.</p>"
-          "<p>Référence : 55-1200</p></body></html>")
+ABROAD = (
+    "<html lang='fr'><body><h1>Accès refusé</h1><p>Ce service n'est pas accessible depuis votre pays.</p>"
+    "<p>Référence : 55-1200</p></body></html>"
+)
 MAINTENANCE = "<html lang='fr'><body><h1>Site en maintenance</h1><p>Revenez plus tard.</p></body></html>"
 
 

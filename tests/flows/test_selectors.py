@@ -14,12 +14,32 @@ from flows.step import wait_for
 from tests.conftest import outbox_person
 from tests.support.screens import to_code
 
-SCREENS = ["home", "entry", "identifier", "code_password", "password", "interface", "eid", "unavailable", "declaration",
-           "confirmation", "receipt", "messages", "interstitials", "question", "refusal"]
+SCREENS = [
+    "home",
+    "entry",
+    "identifier",
+    "code_password",
+    "password",
+    "interface",
+    "eid",
+    "unavailable",
+    "declaration",
+    "confirmation",
+    "receipt",
+    "messages",
+    "interstitials",
+    "question",
+    "refusal",
+]
 # Labels known verbatim on the real portal; every other element must also be found without wording.
 KNOWN_LABELS = {"S'authentifier avec OTP", "Valider"}
-STRUCTURAL_REQUIRED = {("identifier", "identifier"), ("identifier", "submit"), ("code_password", "code"),
-                       ("code_password", "password"), ("code_password", "submit")}
+STRUCTURAL_REQUIRED = {
+    ("identifier", "identifier"),
+    ("identifier", "submit"),
+    ("code_password", "code"),
+    ("code_password", "password"),
+    ("code_password", "submit"),
+}
 
 
 def test_selector_folder_is_data_only():
@@ -55,13 +75,15 @@ def test_invalid_selector_file_is_a_clear_config_error(tmp_path):
 
 def _assert_all_resolve(page, name: str, skip: set[str] = frozenset()):
     spec = selectors_data.load(name)
-    missing = [e for e, strategies in spec.elements.items() if e not in skip and locate.resolve(page, strategies) is None]
+    missing = [
+        e for e, strategies in spec.elements.items() if e not in skip and locate.resolve(page, strategies) is None
+    ]
     assert not missing, f"{name}: {missing}"
 
 
 def _assert_structural_resolve(page, name: str):
     spec = selectors_data.load(name)
-    for (screen, element) in STRUCTURAL_REQUIRED:
+    for screen, element in STRUCTURAL_REQUIRED:
         if screen == name:
             structural = [s for s in spec.elements[element] if "css" in s or s.get("name") in KNOWN_LABELS]
             assert locate.resolve(page, structural), f"{name}.{element} needs its labels"
@@ -88,8 +110,13 @@ def test_every_selector_resolves_on_the_sandbox(flow, sandbox, demo_account):
     _assert_all_resolve(page, "code_password")
 
     page.goto(sandbox.url)
-    login(flow, sandbox.url, demo_account.identifier, demo_account.password,
-          outbox_person(sandbox, demo_account.identifier))
+    login(
+        flow,
+        sandbox.url,
+        demo_account.identifier,
+        demo_account.password,
+        outbox_person(sandbox, demo_account.identifier),
+    )
     _assert_all_resolve(page, "interface", skip={"login_choice"})  # must be absent there
     flow.page.get_by_role("button", name="Se déconnecter").click()
     wait_for(flow, [HomeScreen])

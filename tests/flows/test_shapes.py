@@ -61,13 +61,15 @@ def outcome_of(shape: Shape, ending: str, browser, folder) -> str:
     context = browser.new_context(locale="fr-FR")
     try:
         page = context.new_page()
-        flow = FlowContext(page, Recorder(folder, identifier, "2026-10", run_id="forme"), action_timeout=10,
-                           navigation_timeout=20)
+        flow = FlowContext(
+            page, Recorder(folder, identifier, "2026-10", run_id="forme"), action_timeout=10, navigation_timeout=20
+        )
         with Sandbox(shape=shape) as sandbox:
             password = wrong_password or sandbox.portal.accounts["PHARMA-DEMO"].password
             try:
-                screen = login(flow, sandbox.url, identifier, password,
-                              outbox_person(sandbox, identifier, code_wait=120))  # delays add up: not the subject
+                screen = login(
+                    flow, sandbox.url, identifier, password, outbox_person(sandbox, identifier, code_wait=120)
+                )  # delays add up: not the subject
             except BotError as error:
                 return f"code {error.exit_code} : {error.message}"
             return "connexion" if isinstance(screen, InterfaceScreen) else f"écran {type(screen).__name__}"
@@ -88,19 +90,32 @@ def test_the_bot_logs_in_on_every_shape_or_says_exactly_why_not(index, seed, cdp
     shape, ending = draw(seed, index)
     outcome = outcome_of(shape, ending, cdp_browser, tmp_path / "recordings")
     fair = honest(ending, outcome)
-    record_property("shape_outcome", json.dumps({"seed": seed, "shape": shape.format(), "ending": ending,
-                                                 "outcome": outcome[:160], "honest": fair}, ensure_ascii=False))
-    assert fair, (f"graine {seed} (DAMANCOM_SHAPES_SEED={seed} pour rejouer), forme n° {index} « {shape.format()} », "
-                  f"attendu : {ENDINGS[ending][2]} ; obtenu : {outcome}")
+    record_property(
+        "shape_outcome",
+        json.dumps(
+            {"seed": seed, "shape": shape.format(), "ending": ending, "outcome": outcome[:160], "honest": fair},
+            ensure_ascii=False,
+        ),
+    )
+    assert fair, (
+        f"graine {seed} (DAMANCOM_SHAPES_SEED={seed} pour rejouer), forme n° {index} « {shape.format()} », "
+        f"attendu : {ENDINGS[ending][2]} ; obtenu : {outcome}"
+    )
 
 
 @pytest.mark.parametrize("style", STYLES)
-@pytest.mark.parametrize("shape", [FIELD, replace(FIELD, password="before", buttons="link", code="boxes")],
-                         ids=["field", "password-before"])
+@pytest.mark.parametrize(
+    "shape", [FIELD, replace(FIELD, password="before", buttons="link", code="boxes")], ids=["field", "password-before"]
+)
 def test_the_field_shape_and_a_password_screen_of_its_own(flow, demo_account, style, shape):
     with Sandbox(shape=replace(shape, pages=PAGES[style])) as sandbox:
-        screen = login(flow, sandbox.url, demo_account.identifier, demo_account.password,
-                       outbox_person(sandbox, demo_account.identifier, code_wait=60))
+        screen = login(
+            flow,
+            sandbox.url,
+            demo_account.identifier,
+            demo_account.password,
+            outbox_person(sandbox, demo_account.identifier, code_wait=60),
+        )
         assert isinstance(screen, InterfaceScreen) and len(sandbox.outbox.all()) == 1
     steps = [p.name[3:-4] for p in flow.recorder.shots]
     assert ("mot-de-passe-saisi" in steps) == (shape.password == "before")

@@ -26,14 +26,31 @@ from flows.unavailable import RefusalPage, UnavailableScreen
 
 FOLDER = Path(__file__).parent / "snapshots"
 PAGES = sorted(FOLDER.glob("*.html"))
-SCREENS = {cls.name: cls for cls in (HomeScreen, EntryScreen, IdentifierScreen, CodePasswordScreen, InterfaceScreen,
-                                     EidScreen, QuestionScreen, UnavailableScreen, DeclarationScreen,
-                                     ConfirmationScreen, ReceiptScreen)}
+SCREENS = {
+    cls.name: cls
+    for cls in (
+        HomeScreen,
+        EntryScreen,
+        IdentifierScreen,
+        CodePasswordScreen,
+        InterfaceScreen,
+        EidScreen,
+        QuestionScreen,
+        UnavailableScreen,
+        DeclarationScreen,
+        ConfirmationScreen,
+        ReceiptScreen,
+    )
+}
 LOGIN = ("home", "entry", "identifier", "code_password", "interface")
 # Screens that must not claim the page as well: the flows would take the wrong turn.
-NOT_WITH = {"entry": ("home",), "home": ("identifier", "code_password", "interface"),
-            "identifier": ("code_password", "interface"), "code_password": ("interface",),
-            "interface": ("home", "identifier", "code_password")}
+NOT_WITH = {
+    "entry": ("home",),
+    "home": ("identifier", "code_password", "interface"),
+    "identifier": ("code_password", "interface"),
+    "code_password": ("interface",),
+    "interface": ("home", "identifier", "code_password"),
+}
 
 
 @pytest.fixture(scope="module")

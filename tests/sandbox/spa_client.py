@@ -28,17 +28,29 @@ class ApiClient:
         return self._json(urllib.request.Request(self.base + "/fr/api/" + route))
 
     def post(self, route: str, csrf: str | None = None, **fields: str) -> tuple[int, dict]:
-        request = urllib.request.Request(self.base + "/fr/api/" + route, data=json.dumps(fields).encode(),
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            self.base + "/fr/api/" + route,
+            data=json.dumps(fields).encode(),
+            headers={"Content-Type": "application/json"},
+        )
         return self._json(self._with_token(request, csrf))
 
     def upload(self, route: str, content: bytes, name: str = "DS.txt") -> tuple[int, dict]:
         """FormData with one file, as the shell's « Déposer le fichier » sends it."""
         boundary = uuid.uuid4().hex
-        body = (f'--{boundary}\r\nContent-Disposition: form-data; name="fichier"; filename="{name}"\r\n'
-                "Content-Type: text/plain\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
-        request = urllib.request.Request(self.base + "/fr/api/" + route, data=body,
-                                         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="fichier"; filename="{name}"\r\n'
+                "Content-Type: text/plain\r\n\r\n"
+            ).encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        request = urllib.request.Request(
+            self.base + "/fr/api/" + route,
+            data=body,
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
         return self._json(self._with_token(request, None))
 
     def raw(self, path: str) -> tuple[int, str, str]:

@@ -13,8 +13,9 @@ from bot.sandbox import Portal, Sandbox
 from bot.sandbox.faults import Faults
 from tests.conftest import STYLES
 
-HEADLESS = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 "
-            "Safari/537.36")
+HEADLESS = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36"
+)
 WINDOW = HEADLESS.replace("HeadlessChrome", "Chrome")
 
 

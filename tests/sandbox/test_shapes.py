@@ -35,14 +35,17 @@ def test_named_shapes_and_switches_over_them():
     assert set(NAMED) >= {"classic", "spa", "field", "sandbox"}
 
 
-@pytest.mark.parametrize("text, says", [
-    ("code=sept", "code=sept : valeur inconnue. Choix possibles : one, boxes, late"),
-    ("delay=9", "entre 0 et 3"),
-    ("delay=vite", "attendu un nombre"),
-    ("couleur=bleu", "clés possibles"),
-    ("inconnue", "forme inconnue"),
-    ("spa,delay=1", "pas de réglages"),
-])
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("code=sept", "code=sept : valeur inconnue. Choix possibles : one, boxes, late"),
+        ("delay=9", "entre 0 et 3"),
+        ("delay=vite", "attendu un nombre"),
+        ("couleur=bleu", "clés possibles"),
+        ("inconnue", "forme inconnue"),
+        ("spa,delay=1", "pas de réglages"),
+    ],
+)
 def test_a_wrong_shape_is_a_french_config_error(text, says):
     with pytest.raises(ConfigError, match=re.escape(says)):
         Shape.parse(text)
@@ -55,7 +58,7 @@ def test_the_field_shape_serves_what_the_field_scripts_saw():
         _, choice, _ = client.get("/fr/authentification")
         _, identifier, _ = client.get("/fr/authentification/otp")
         _, code, url = client.post("/fr/authentification/otp", identifiant="PHARMA-DEMO")
-    assert "S'authentifier" not in home and "authentification\"" not in home  # no way in on the public home
+    assert "S'authentifier" not in home and 'authentification"' not in home  # no way in on the public home
     assert '<button type="submit" class="btn btn-primary">S&#x27;authentifier avec OTP</button>' in choice
     assert 'placeholder="IDENTIFIANT"' in identifier and ">Suivant<" in identifier
     assert url.endswith("/fr/authentification/otp/code") and 'placeholder="MOT DE PASSE"' in code
@@ -70,9 +73,14 @@ def test_the_original_styles_are_named_shapes_served_unchanged():
 
 
 def test_sandbox_command_serves_a_shape(tmp_path, cli_env):
-    process = subprocess.Popen([str(BIN / "damancom-bot"), "sandbox", "--port", "0", "--shape", "entry=link,words=Se "
-                                "connecter,buttons=input"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               cwd=tmp_path, env=cli_env)
+    process = subprocess.Popen(
+        [str(BIN / "damancom-bot"), "sandbox", "--port", "0", "--shape", "entry=link,words=Se connecter,buttons=input"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=cli_env,
+    )
     try:
         url = re.fullmatch(r"URL (\S+)", process.stdout.readline().strip()).group(1)
         lines = [process.stdout.readline().strip() for _ in range(2)]

@@ -37,9 +37,14 @@ def test_every_screen_url_is_the_same_shell(spa_sandbox):
     status, home = client.shell()
     assert status == 200 and client.csrf
     assert '<html lang="fr">' in home and "<script>" in home and 'class="toasts" aria-live="polite"' in home
-    assert "S'authentifier avec OTP" in home and "role=\"alert\"" not in home and "<form" not in home
-    for deep in ("/fr/authentification/otp", "/fr/authentification/otp/code", "/fr/espace-affilie",
-                 "/fr/declaration/2026-10", "/fr/declaration/2026-10/accuse"):
+    assert "S'authentifier avec OTP" in home and 'role="alert"' not in home and "<form" not in home
+    for deep in (
+        "/fr/authentification/otp",
+        "/fr/authentification/otp/code",
+        "/fr/espace-affilie",
+        "/fr/declaration/2026-10",
+        "/fr/declaration/2026-10/accuse",
+    ):
         status, body = client.shell(deep)
         assert status == 200 and body.replace(client.csrf, "") == home.replace(client.csrf, "")
     status, body = client.shell("/fr/nulle-part")
@@ -113,8 +118,10 @@ def test_three_wrong_codes_end_the_attempt(client, spa_sandbox, demo_account):
     real = spa_sandbox.outbox.all()[-1].code
     status, data = client.post("otp/code", code=wrong(real), motdepasse=demo_account.password)
     assert (status, data["erreur"], data["champ"]) == (422, "Code incorrect. Il vous reste 2 essai(s).", "code")
-    assert client.post("otp/code", code=wrong(real), motdepasse=demo_account.password)[1]["erreur"] \
+    assert (
+        client.post("otp/code", code=wrong(real), motdepasse=demo_account.password)[1]["erreur"]
         == "Code incorrect. Il vous reste 1 essai(s)."
+    )
     status, data = client.post("otp/code", code=wrong(real), motdepasse=demo_account.password)
     assert status == 409 and data["erreur"].startswith("Trop de tentatives erronées")
     assert data["suite"] == "/fr/authentification/otp"
@@ -149,8 +156,10 @@ def test_resend_replaces_the_code_twice_at_most(client, spa_sandbox, demo_accoun
 
 def test_interface_requires_login_and_logout_ends_session(client, spa_sandbox, demo_account):
     status, data = client.get("espace")
-    assert status == 401 and data == {"erreur": "Veuillez vous authentifier pour accéder à votre espace.",
-                                      "suite": "/fr/"}
+    assert status == 401 and data == {
+        "erreur": "Veuillez vous authentifier pour accéder à votre espace.",
+        "suite": "/fr/",
+    }
     log_in(client, spa_sandbox, demo_account)
     status, data = client.post("deconnexion")
     assert status == 200 and data["info"] == "Vous êtes déconnecté." and data["suite"] == "/fr/"
@@ -259,8 +268,13 @@ def test_slow_sms_step_is_released_at_shutdown():
     assert not caller.is_alive() and replies[0][0] == 200  # the stop released it, the reply still came
 
 
-@pytest.mark.parametrize("kwargs, words", [({"style": "moderne"}, "--style moderne : style de portail inconnu"),
-                                           ({"style": "spa", "sms_delay": -1}, "--sms-delay -1")])
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"style": "moderne"}, "--style moderne : style de portail inconnu"),
+        ({"style": "spa", "sms_delay": -1}, "--sms-delay -1"),
+    ],
+)
 def test_bad_style_or_delay_is_a_french_config_error(kwargs, words):
     with pytest.raises(ConfigError, match=words):
         Sandbox(**kwargs)

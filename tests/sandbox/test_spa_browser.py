@@ -236,7 +236,8 @@ def test_declaration_filed_end_to_end(page, spa_sandbox, demo_account, tmp_path)
         page.get_by_role("link", name="Télécharger le préétabli").click()
     assert download.value.suggested_filename.startswith("PREETABLI_1234567_")
     page.get_by_label("Fichier de déclaration").set_input_files(
-        str(make_file(tmp_path, demo_account, period, affiliation="7654321")))
+        str(make_file(tmp_path, demo_account, period, affiliation="7654321"))
+    )
     page.get_by_role("button", name="Déposer le fichier").click()
     expect(toast(page, "Fichier refusé")).to_be_visible()
     expect(page.locator(".refus li").filter(has_text="N_Num_Affilie")).not_to_have_count(0)
@@ -266,10 +267,13 @@ def test_eid_approval_renders_the_interface_without_reload(page, spa_sandbox):
     assert page.evaluate("window.__x") == 1
 
 
-@pytest.mark.parametrize("fault, toast_text, screen", [
-    ("server-error", "Service momentanément indisponible", "Chiffre 1 du code"),
-    ("session-expiry", "Votre session a expiré. Veuillez vous reconnecter.", None),
-])
+@pytest.mark.parametrize(
+    "fault, toast_text, screen",
+    [
+        ("server-error", "Service momentanément indisponible", "Chiffre 1 du code"),
+        ("session-expiry", "Votre session a expiré. Veuillez vous reconnecter.", None),
+    ],
+)
 def test_faults_on_the_code_check_are_toasts(page, demo_account, fault, toast_text, screen):
     with Sandbox(Portal(), style="spa", sms_delay=0, faults=Faults(fault)) as sandbox:
         to_code_screen(page, sandbox.url)

@@ -8,9 +8,16 @@ from bot.sandbox.state import Account
 
 
 def sandbox_accounts(count: int) -> list[Account]:
-    return [Account(identifier=f"EMPLOYEUR-{i:02d}", password=f"Mot-De-Passe-{i:02d}-{'xyz' * 2}",
-                    phone=f"06000000{i:02d}", employer=f"Officine n°{i}", affiliation=f"{1000000 + i}")
-            for i in range(1, count + 1)]
+    return [
+        Account(
+            identifier=f"EMPLOYEUR-{i:02d}",
+            password=f"Mot-De-Passe-{i:02d}-{'xyz' * 2}",
+            phone=f"06000000{i:02d}",
+            employer=f"Officine n°{i}",
+            affiliation=f"{1000000 + i}",
+        )
+        for i in range(1, count + 1)
+    ]
 
 
 def write_accounts_file(path: Path, url: str, rows: list[tuple[str, str, str | None]], extra: str = "") -> Path:

@@ -20,5 +20,12 @@ def _limited() -> None:
 
 
 def bounded_run(args, *, env: dict, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "damancom-bot"), *args], capture_output=True, text=True, cwd=cwd, env=env,
-                          timeout=timeout, preexec_fn=_limited if os.name == "posix" else None)
+    return subprocess.run(
+        [str(BIN / "damancom-bot"), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+        preexec_fn=_limited if os.name == "posix" else None,
+    )

@@ -23,8 +23,12 @@ def x_display() -> str:
     if not xvfb:
         pytest.fail("Xvfb est nécessaire pour ce test (sudo apt-get install xvfb) ; .ci/run l'installe.")
     read, write = os.pipe()
-    server = subprocess.Popen([xvfb, "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-                              pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [xvfb, "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write)
     with os.fdopen(read) as announced:
         number = announced.readline().strip()  # written once the server accepts clients
@@ -57,10 +61,22 @@ def shared_chromium(playwright, tmp_path_factory) -> str:
     choice = browsers.choose(None, managed_path=playwright.chromium.executable_path)
     executable = choice.value if choice.how == "executable" else playwright.chromium.executable_path
     profile = tmp_path_factory.mktemp("shared-chromium")
-    process = subprocess.Popen([executable, "--headless=new", "--remote-debugging-port=0", f"--user-data-dir={profile}",
-                                "--no-first-run", "--no-default-browser-check", "--hide-scrollbars", "--mute-audio",
-                                *browsers.LAUNCH_ARGS, "about:blank"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            executable,
+            "--headless=new",
+            "--remote-debugging-port=0",
+            f"--user-data-dir={profile}",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--hide-scrollbars",
+            "--mute-audio",
+            *browsers.LAUNCH_ARGS,
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     announced = profile / "DevToolsActivePort"  # written once DevTools listens: port, then path
     deadline = time.monotonic() + 60
     while not (announced.exists() and announced.read_text().strip()):

@@ -23,8 +23,15 @@ class InProcessBot:
     """`damancom-bot *args` running in a thread of this process while the test goes on: the test
     may `type` into its stdin (a real pipe, as a terminal's) until `finish`."""
 
-    def __init__(self, args: list[str], *, environ: dict[str, str], cwd: Path, input: str | None = None,
-                 interactive: bool = False):
+    def __init__(
+        self,
+        args: list[str],
+        *,
+        environ: dict[str, str],
+        cwd: Path,
+        input: str | None = None,
+        interactive: bool = False,
+    ):
         self.args, self.cwd = list(args), cwd
         self._pipe = None
         if interactive:
@@ -77,8 +84,9 @@ class InProcessBot:
         return self._outcome["code"]
 
 
-def run_main(args: list[str], *, environ: dict[str, str], cwd: Path, input: str | None = None
-             ) -> subprocess.CompletedProcess:
+def run_main(
+    args: list[str], *, environ: dict[str, str], cwd: Path, input: str | None = None
+) -> subprocess.CompletedProcess:
     """`damancom-bot *args` in this process: its own environment, working dir and streams."""
     bot = InProcessBot(args, environ=environ, cwd=cwd, input=input)
     code = bot.start().finish()

@@ -43,7 +43,6 @@ class CodeFrom(TestPerson):
         return f"{(int(code) + 1) % 10**6:06d}" if self.wrong_first and not again else code
 
 
-
 def walk_by_hand(page, portal, open_first: bool = True) -> None:
     """What the person does in the visible browser."""
     if open_first:

@@ -32,6 +32,13 @@ def make(tmp_path, outcomes, start, plan=Plan(), account: str = "PHARMA-1"):
         outcome = outcomes.pop(0)
         return outcome(period) if callable(outcome) else outcome
 
-    planner = Planner(Settings(account=account, state_dir=tmp_path), plan, L.Ledger(tmp_path), Notifier([]),
-                      run=run, now=clock, rng=random.Random(3))
+    planner = Planner(
+        Settings(account=account, state_dir=tmp_path),
+        plan,
+        L.Ledger(tmp_path),
+        Notifier([]),
+        run=run,
+        now=clock,
+        rng=random.Random(3),
+    )
     return planner, clock, runs

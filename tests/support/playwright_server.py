@@ -23,12 +23,19 @@ class PlaywrightServer:
         from playwright._impl._driver import compute_driver_executable
 
         config = folder / "playwright-server.json"
-        config.write_text(json.dumps({"executablePath": executable, "headless": True, "host": "127.0.0.1",
-                                      "args": browsers.LAUNCH_ARGS}), encoding="utf-8")
+        config.write_text(
+            json.dumps(
+                {"executablePath": executable, "headless": True, "host": "127.0.0.1", "args": browsers.LAUNCH_ARGS}
+            ),
+            encoding="utf-8",
+        )
         node, cli = compute_driver_executable()
         # The driver itself (not `python -m playwright`): its process tree is the server's.
-        self.process = subprocess.Popen([node, cli, "launch-server", "--browser", "chromium", "--config", str(config)],
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [node, cli, "launch-server", "--browser", "chromium", "--config", str(config)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
         self.said = b""
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -39,8 +46,10 @@ class PlaywrightServer:
     def endpoint(self) -> str:
         """The ws:// address it prints once its browser is up."""
         try:
-            wait_until(lambda: _ENDPOINT.search(self.said.decode("utf-8", "replace")) or self.process.poll() is not None,
-                       timeout=120)
+            wait_until(
+                lambda: _ENDPOINT.search(self.said.decode("utf-8", "replace")) or self.process.poll() is not None,
+                timeout=120,
+            )
         except AssertionError:
             pass
         found = _ENDPOINT.search(self.said.decode("utf-8", "replace"))

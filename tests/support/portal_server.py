@@ -65,8 +65,16 @@ class PortalHandler(BaseHTTPRequestHandler):
         self.server.sessions[sid] = {}
         return sid, self.server.sessions[sid]
 
-    def send_body(self, status: int, body: bytes, content_type: str = "text/html; charset=utf-8", *,
-                  sid: str | None = None, location: str | None = None, no_store: bool = False) -> None:
+    def send_body(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str = "text/html; charset=utf-8",
+        *,
+        sid: str | None = None,
+        location: str | None = None,
+        no_store: bool = False,
+    ) -> None:
         self.send_response(status)
         if sid is not None and sid == self._new_sid:
             self.send_header("Set-Cookie", f"{self.cookie}={sid}; {self.cookie_attributes}")

@@ -21,7 +21,9 @@ def pytest_terminal_summary(terminalreporter) -> None:
     wrong = [r for r in rows if not r["honest"]]
     write = terminalreporter.write_line
     terminalreporter.section("portal shapes")
-    write(f"seed {rows[0]['seed']} | shapes drawn {len(rows)} | logins {logins} | honest refusals {refusals} "
-          f"| misdiagnoses {len(wrong)}")
+    write(
+        f"seed {rows[0]['seed']} | shapes drawn {len(rows)} | logins {logins} | honest refusals {refusals} "
+        f"| misdiagnoses {len(wrong)}"
+    )
     for row in wrong:
         write(f"  MISDIAGNOSIS {row['shape']} ({row['ending']}): {row['outcome']}")

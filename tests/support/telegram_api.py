@@ -71,9 +71,13 @@ class TelegramStandIn(ThreadingHTTPServer):
     def user_says(self, chat_id: int, text: str, first_name: str = "Salma") -> int:
         with self.cond:
             message_id = self._message_id()
-            message = {"message_id": message_id, "date": int(time.time()), "text": text,
-                       "chat": {"id": chat_id, "type": "private", "first_name": first_name},
-                       "from": {"id": chat_id, "is_bot": False, "first_name": first_name}}
+            message = {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "text": text,
+                "chat": {"id": chat_id, "type": "private", "first_name": first_name},
+                "from": {"id": chat_id, "is_bot": False, "first_name": first_name},
+            }
             self.user_messages[(chat_id, message_id)] = message
             self._update({"message": message})
             return message_id
@@ -82,9 +86,13 @@ class TelegramStandIn(ThreadingHTTPServer):
         """A post in a channel where the bot is an admin (an SMS-forwarding app's own bot posting there)."""
         with self.cond:
             message_id = self._message_id()
-            post = {"message_id": message_id, "date": int(time.time()), "text": text,
-                    "chat": {"id": chat_id, "type": "channel", "title": "SMS CNSS"},
-                    "sender_chat": {"id": chat_id, "type": "channel", "title": "SMS CNSS"}}
+            post = {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "text": text,
+                "chat": {"id": chat_id, "type": "channel", "title": "SMS CNSS"},
+                "sender_chat": {"id": chat_id, "type": "channel", "title": "SMS CNSS"},
+            }
             self.user_messages[(chat_id, message_id)] = post
             self._update({"channel_post": post})
             return message_id
@@ -93,12 +101,22 @@ class TelegramStandIn(ThreadingHTTPServer):
         """Presses the button carrying `data` on the bot's latest message that has it."""
         with self.cond:
             if message_id is None:
-                message_id = next(m.message_id for m in reversed(self.messages)
-                                  if m.chat_id == chat_id and any(d == data for _, d in m.buttons))
+                message_id = next(
+                    m.message_id
+                    for m in reversed(self.messages)
+                    if m.chat_id == chat_id and any(d == data for _, d in m.buttons)
+                )
             callback_id = f"cb{self.next_update}"
-            self._update({"callback_query": {
-                "id": callback_id, "data": data, "from": {"id": chat_id, "is_bot": False, "first_name": "Salma"},
-                "message": {"message_id": message_id, "chat": {"id": chat_id, "type": "private"}}}})
+            self._update(
+                {
+                    "callback_query": {
+                        "id": callback_id,
+                        "data": data,
+                        "from": {"id": chat_id, "is_bot": False, "first_name": "Salma"},
+                        "message": {"message_id": message_id, "chat": {"id": chat_id, "type": "private"}},
+                    }
+                }
+            )
             return callback_id
 
     def sent(self, chat_id: int | None = None) -> list[Sent]:
@@ -155,7 +173,7 @@ class TelegramStandIn(ThreadingHTTPServer):
         deadline = time.monotonic() + timeout
         with self.cond:
             if offset is not None and int(offset) < 0:  # the last -offset updates; older ones forgotten
-                self.updates = self.updates[int(offset):]
+                self.updates = self.updates[int(offset) :]
             elif offset is not None:
                 self.updates = [u for u in self.updates if u["update_id"] >= int(offset)]
             while not self.updates and time.monotonic() < deadline:
@@ -163,8 +181,12 @@ class TelegramStandIn(ThreadingHTTPServer):
             return 200, {"ok": True, "result": list(self.updates)}
 
     def _m_getMe(self, params, files):  # noqa: N802
-        return {"id": int(self.token.split(":")[0]), "is_bot": True, "first_name": "Damancom test",
-                "username": self.username}
+        return {
+            "id": int(self.token.split(":")[0]),
+            "is_bot": True,
+            "first_name": "Damancom test",
+            "username": self.username,
+        }
 
     def _record(self, method: str, params: dict, **extra) -> dict:
         chat = int(params["chat_id"])
@@ -172,11 +194,21 @@ class TelegramStandIn(ThreadingHTTPServer):
         if isinstance(markup, str):
             markup = json.loads(markup)
         buttons = [(b["text"], b["callback_data"]) for row in markup.get("inline_keyboard", []) for b in row]
-        sent = Sent(method, chat, self._message_id(), text=params.get("text") or params.get("caption") or "",
-                    buttons=buttons, **extra)
+        sent = Sent(
+            method,
+            chat,
+            self._message_id(),
+            text=params.get("text") or params.get("caption") or "",
+            buttons=buttons,
+            **extra,
+        )
         self.messages.append(sent)
-        return {"message_id": sent.message_id, "date": int(time.time()), "chat": {"id": chat, "type": "private"},
-                "text": sent.text}
+        return {
+            "message_id": sent.message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat, "type": "private"},
+            "text": sent.text,
+        }
 
     def _m_sendMessage(self, params, files):  # noqa: N802
         if not params["text"]:
@@ -210,14 +242,20 @@ class TelegramStandIn(ThreadingHTTPServer):
         message = self._find(params)
         message.edits.append(params["text"])
         message.text = params["text"]
-        message.buttons = [(b["text"], b["callback_data"]) for row in (params.get("reply_markup") or {})
-                           .get("inline_keyboard", []) for b in row]
+        message.buttons = [
+            (b["text"], b["callback_data"])
+            for row in (params.get("reply_markup") or {}).get("inline_keyboard", [])
+            for b in row
+        ]
         return True
 
     def _m_editMessageReplyMarkup(self, params, files):  # noqa: N802
         message = self._find(params)
-        message.buttons = [(b["text"], b["callback_data"]) for row in (params.get("reply_markup") or {})
-                           .get("inline_keyboard", []) for b in row]
+        message.buttons = [
+            (b["text"], b["callback_data"])
+            for row in (params.get("reply_markup") or {}).get("inline_keyboard", [])
+            for b in row
+        ]
         return True
 
     def _m_deleteMessage(self, params, files):  # noqa: N802
@@ -240,7 +278,7 @@ class _Handler(BaseHTTPRequestHandler):
         prefix = f"/bot{self.server.token}/"
         if not self.path.startswith(prefix):
             return self._reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
-        method = self.path[len(prefix):]
+        method = self.path[len(prefix) :]
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length)
         params, files = _parse(self.headers.get("Content-Type", ""), raw)
@@ -260,8 +298,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 def _parse(content_type: str, raw: bytes) -> tuple[dict, dict[str, tuple[str, bytes]]]:
     if content_type.startswith("multipart/form-data"):
-        message = BytesParser(policy=HTTP).parsebytes(
-            f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+        message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
         params, files = {}, {}
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
@@ -299,8 +336,9 @@ def telegram_channel(telegram):
 
     def make(mailbox=None, api=None, **options):
         options = {"poll": 1, **options}
-        channel = TelegramChannel(mailbox or Mailbox(), api or BotApi(TOKEN, telegram.url), (ME,), "PHARMA-DEMO",
-                                  **options)
+        channel = TelegramChannel(
+            mailbox or Mailbox(), api or BotApi(TOKEN, telegram.url), (ME,), "PHARMA-DEMO", **options
+        )
         made.append(channel.start())
         return channel
 

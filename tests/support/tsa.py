@@ -22,11 +22,17 @@ def make_certificate(name: str):
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
     now = datetime.now(timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
-            .not_valid_after(now + timedelta(days=365))
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     return key, cert
 
 
@@ -58,29 +64,52 @@ class LocalTSA:
 
     def stamp(self, request_der: bytes) -> bytes:
         request = tsp.TimeStampReq.load(request_der)
-        info = {"version": "v1", "policy": "1.3.6.1.4.1.99999.1", "message_imprint": request["message_imprint"],
-                "serial_number": next(self.serials), "gen_time": self.clock()}
+        info = {
+            "version": "v1",
+            "policy": "1.3.6.1.4.1.99999.1",
+            "message_imprint": request["message_imprint"],
+            "serial_number": next(self.serials),
+            "gen_time": self.clock(),
+        }
         if request["nonce"].native is not None:
             info["nonce"] = request["nonce"].native
         tst_der = tsp.TSTInfo(info).dump()
-        attrs = cms.CMSAttributes([
-            cms.CMSAttribute({"type": "content_type", "values": ["tst_info"]}),
-            cms.CMSAttribute({"type": "message_digest", "values": [hashlib.sha256(tst_der).digest()]}),
-        ])
+        attrs = cms.CMSAttributes(
+            [
+                cms.CMSAttribute({"type": "content_type", "values": ["tst_info"]}),
+                cms.CMSAttribute({"type": "message_digest", "values": [hashlib.sha256(tst_der).digest()]}),
+            ]
+        )
         signature = self.key.sign(attrs.dump(), padding.PKCS1v15(), hashes.SHA256())
         cert = asn1_x509.Certificate.load(self.cert.public_bytes(serialization.Encoding.DER))
-        signer = cms.SignerInfo({
-            "version": "v1",
-            "sid": cms.SignerIdentifier({"issuer_and_serial_number": cms.IssuerAndSerialNumber(
-                {"issuer": cert.issuer, "serial_number": cert.serial_number})}),
-            "digest_algorithm": {"algorithm": "sha256"}, "signed_attrs": attrs,
-            "signature_algorithm": {"algorithm": "rsassa_pkcs1v15"}, "signature": signature})
-        signed = cms.SignedData({
-            "version": "v3", "digest_algorithms": [{"algorithm": "sha256"}],
-            "encap_content_info": {"content_type": "tst_info", "content": tsp.TSTInfo.load(tst_der)},
-            "certificates": [cert], "signer_infos": [signer]})
-        return tsp.TimeStampResp({"status": {"status": "granted"},
-                                  "time_stamp_token": {"content_type": "signed_data", "content": signed}}).dump()
+        signer = cms.SignerInfo(
+            {
+                "version": "v1",
+                "sid": cms.SignerIdentifier(
+                    {
+                        "issuer_and_serial_number": cms.IssuerAndSerialNumber(
+                            {"issuer": cert.issuer, "serial_number": cert.serial_number}
+                        )
+                    }
+                ),
+                "digest_algorithm": {"algorithm": "sha256"},
+                "signed_attrs": attrs,
+                "signature_algorithm": {"algorithm": "rsassa_pkcs1v15"},
+                "signature": signature,
+            }
+        )
+        signed = cms.SignedData(
+            {
+                "version": "v3",
+                "digest_algorithms": [{"algorithm": "sha256"}],
+                "encap_content_info": {"content_type": "tst_info", "content": tsp.TSTInfo.load(tst_der)},
+                "certificates": [cert],
+                "signer_infos": [signer],
+            }
+        )
+        return tsp.TimeStampResp(
+            {"status": {"status": "granted"}, "time_stamp_token": {"content_type": "signed_data", "content": signed}}
+        ).dump()
 
 
 class _Handler(BaseHTTPRequestHandler):

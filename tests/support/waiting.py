@@ -19,6 +19,7 @@ def wait_until(predicate, timeout: float = 60):
 def sms_code(sandbox, after: int = 0, bot=None, timeout: float = 90) -> str:
     """The code of the next SMS the sandbox sends, once there are more than `after`. With `bot` (a
     `BotProcess`), a bot that ends before any SMS fails the wait at once, with what it printed."""
+
     def sent() -> str | None:
         if len(sandbox.outbox.all()) > after:
             return sandbox.outbox.all()[-1].code
@@ -26,4 +27,5 @@ def sms_code(sandbox, after: int = 0, bot=None, timeout: float = 90) -> str:
             code = bot.finish()
             raise AssertionError(f"the bot ended (exit {code}) before any SMS:\n{bot.out[-1500:]}\n{bot.err[-3000:]}")
         return None
+
     return wait_until(sent, timeout)

@@ -20,9 +20,15 @@ from tests.support.waiting import wait_until
 def test_the_real_command_serves_the_page_until_stopped(cli_env, tmp_path):
     out = tmp_path / "app.out"
     with open(out, "w") as sink:
-        process = subprocess.Popen([str(BIN / "damancom-bot"), "app", "--no-browser"], stdout=sink,
-                                   stderr=subprocess.STDOUT, cwd=tmp_path, env=cli_env, text=True,
-                                   **AS_FROM_A_TERMINAL)
+        process = subprocess.Popen(
+            [str(BIN / "damancom-bot"), "app", "--no-browser"],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+            env=cli_env,
+            text=True,
+            **AS_FROM_A_TERMINAL,
+        )
     try:
         url = wait_until(lambda: re.search(r"http://127\.0\.0\.1:\d+/app/\S+/", out.read_text()), timeout=120).group(0)
         status, html = fetch(url)

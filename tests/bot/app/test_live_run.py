@@ -19,8 +19,12 @@ from tests.support.waiting import sms_code
 
 @pytest.fixture
 def app_environ(cli_env, sandbox, demo_account):
-    return {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
-            "DAMANCOM_PASSWORD": demo_account.password}
+    return {
+        **cli_env,
+        "DAMANCOM_URL": sandbox.url,
+        "DAMANCOM_IDENTIFIER": demo_account.identifier,
+        "DAMANCOM_PASSWORD": demo_account.password,
+    }
 
 
 def _type_code(page, dashboard, sandbox, after: int = 0) -> str:
@@ -52,8 +56,7 @@ def test_login_followed_live_with_the_code_typed_in_the_dashboard(page, dashboar
     expect(page.locator("#rapports")).to_contain_text("réussi")
     report = next((tmp_path / "recordings").rglob("report.html")).read_text(encoding="utf-8")
     assert "saisi dans le tableau de bord" in report and "damancom-bot otp" not in report  # who handed the code
-    assert_no_secret([code, demo_account.password], page.content(),
-                     roots=(tmp_path / "recordings", tmp_path / "state"))
+    assert_no_secret([code, demo_account.password], page.content(), roots=(tmp_path / "recordings", tmp_path / "state"))
 
 
 def test_a_declaration_checked_then_filed_from_the_dashboard(page, dashboard, sandbox, demo_account, portal, tmp_path):
@@ -79,8 +82,7 @@ def test_a_declaration_checked_then_filed_from_the_dashboard(page, dashboard, sa
     assert receipt
     expect(row).to_contain_text(receipt)
     expect(page.locator("#periodes").get_by_role("row", name=re.compile(period))).to_contain_text("faite")
-    assert_no_secret([code, demo_account.password], page.content(),
-                     roots=(tmp_path / "recordings", tmp_path / "state"))
+    assert_no_secret([code, demo_account.password], page.content(), roots=(tmp_path / "recordings", tmp_path / "state"))
 
 
 @pytest.mark.skipif(os.name != "posix", reason="a terminal's Ctrl+C as SIGINT to its process group")
@@ -100,9 +102,15 @@ def test_a_run_started_from_the_dashboard_outlives_its_ctrl_c(app_environ, sandb
 
     out = tmp_path / "app.out"
     with open(out, "w") as sink:
-        app = subprocess.Popen([str(BIN / "damancom-bot"), "app", "--no-browser"], stdout=sink,
-                               stderr=subprocess.STDOUT, cwd=tmp_path, env=app_environ, process_group=0,
-                               **AS_FROM_A_TERMINAL)
+        app = subprocess.Popen(
+            [str(BIN / "damancom-bot"), "app", "--no-browser"],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+            env=app_environ,
+            process_group=0,
+            **AS_FROM_A_TERMINAL,
+        )
     try:
         url = wait_until(lambda: re.search(r"http://127\.0\.0\.1:\d+/app/\S+/", out.read_text()), timeout=120).group(0)
         assert fetch(url + "action/connexion", data={"_csrf": csrf(fetch(url)[1])})[0] == 200

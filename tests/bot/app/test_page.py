@@ -42,19 +42,31 @@ def test_periods_say_what_happens_next_and_why(page, dashboard, tmp_path):
     page.goto(dashboard.url)
     row = page.get_by_role("row", name=re.compile("2026-10"))
     expect(row).to_contain_text("en attente")
-    expect(row).to_contain_text(re.compile(r"prochain essai (ce soir|demain) à 21 h 04 : le portail est surchargé "
-                                           r"en journée \(le portail était indisponible\)"))
+    expect(row).to_contain_text(
+        re.compile(
+            r"prochain essai (ce soir|demain) à 21 h 04 : le portail est surchargé "
+            r"en journée \(le portail était indisponible\)"
+        )
+    )
     expect(page.get_by_role("row", name=re.compile("2026-09"))).to_contain_text("accusé de réception AR-2026-09-0001")
     expect(page.locator("#periodes")).to_contain_text("Aucun planificateur ne tourne")
 
 
 def test_why_in_words():
     tz = clock.TZ
-    row = L.PeriodRow("A", "2026-10", L.PENDING, datetime(2026, 11, 10, 23, 59, tzinfo=tz),
-                      datetime(2026, 11, 2, 21, 4, tzinfo=tz), "first_planned", None)
+    row = L.PeriodRow(
+        "A",
+        "2026-10",
+        L.PENDING,
+        datetime(2026, 11, 10, 23, 59, tzinfo=tz),
+        datetime(2026, 11, 2, 21, 4, tzinfo=tz),
+        "first_planned",
+        None,
+    )
     morning = datetime(2026, 11, 2, 10, 0, tzinfo=tz)
-    assert why(row, "", morning) == ("prochain essai ce soir à 21 h 04 : le portail est surchargé en journée "
-                                     "(premier essai du mois)")
+    assert why(row, "", morning) == (
+        "prochain essai ce soir à 21 h 04 : le portail est surchargé en journée (premier essai du mois)"
+    )
     row.next_attempt = datetime(2026, 11, 3, 6, 12, tzinfo=tz)
     row.next_reason = "busy"
     assert why(row, "", morning) == "prochain essai demain matin à 6 h 12 : une autre connexion utilisait le compte"
@@ -157,8 +169,9 @@ def test_no_keyring_saves_the_identifier_in_an_ansi_env_and_says_what_to_do(page
         expect(alert).to_contain_text("Identifiant PHARMA-DEMO enregistré")
         expect(alert).to_contain_text("Aucun trousseau système n'est disponible")
         expect(alert).to_contain_text("ajoutez la ligne DAMANCOM_PASSWORD=")
-    assert (tmp_path / ".env").read_bytes().decode("cp1252") == \
-        "# Pharmacie Élan\r\nDAMANCOM_HEADLESS=1\r\nDAMANCOM_IDENTIFIER=PHARMA-DEMO\r\n"
+    assert (tmp_path / ".env").read_bytes().decode(
+        "cp1252"
+    ) == "# Pharmacie Élan\r\nDAMANCOM_HEADLESS=1\r\nDAMANCOM_IDENTIFIER=PHARMA-DEMO\r\n"
     assert_no_secret([PASSWORD], page.content(), roots=(tmp_path,))
 
 
@@ -203,9 +216,12 @@ def test_reports_and_receipts_open_from_the_page(page, dashboard, tmp_path):
     (folder / "manifest.jsonl").write_text(
         '{"seq": 1, "time": "2026-11-01T21:04:00+01:00", "step": "debut", "account": "PHARMA-DEMO", '
         '"period": "2026-10"}\n{"seq": 2, "time": "2026-11-01T21:05:00+01:00", "step": "fin", "outcome": "ok", '
-        '"reference": "AR-42"}\n', encoding="utf-8")
-    (folder / "report.html").write_text("<h1>Rapport du dépôt</h1><script>document.title='x'</script>",
-                                        encoding="utf-8")
+        '"reference": "AR-42"}\n',
+        encoding="utf-8",
+    )
+    (folder / "report.html").write_text(
+        "<h1>Rapport du dépôt</h1><script>document.title='x'</script>", encoding="utf-8"
+    )
     Path(folder / "report.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     page.goto(dashboard.url)
     row = page.get_by_role("row", name=re.compile("2026-10"))
@@ -250,8 +266,19 @@ def _manifest_line(folder: Path, step: str, outcome: str = "ok", **more) -> None
     import json
 
     with open(folder / "manifest.jsonl", "a", encoding="utf-8") as handle:
-        handle.write(json.dumps({"time": "2026-11-01T21:04:00+01:00", "step": step, "outcome": outcome,
-                                 "account": "PHARMA-DEMO", "period": "2026-10", **more}) + "\n")
+        handle.write(
+            json.dumps(
+                {
+                    "time": "2026-11-01T21:04:00+01:00",
+                    "step": step,
+                    "outcome": outcome,
+                    "account": "PHARMA-DEMO",
+                    "period": "2026-10",
+                    **more,
+                }
+            )
+            + "\n"
+        )
 
 
 def test_a_refused_code_shows_as_a_failure_in_plain_french(page, dashboard, tmp_path):
@@ -273,15 +300,21 @@ def test_a_refused_code_shows_as_a_failure_in_plain_french(page, dashboard, tmp_
         channel.open("code")
         live = page.locator("#direct")
         expect(live.get_by_role("alert")).to_have_text(
-            "Le portail a refusé le code : saisissez le nouveau code reçu par SMS ci-dessus.")
+            "Le portail a refusé le code : saisissez le nouveau code reçu par SMS ci-dessus."
+        )
         expect(live.locator("li", has_text="Code refusé par le portail")).to_have_class("ko")
         expect(note).to_have_count(0)  # « Code remis » is no longer what happened
         page.get_by_label("Code reçu par SMS").fill("111222")
         page.get_by_role("button", name="Envoyer le code", exact=True).click()
         expect(page.get_by_role("status").filter(has_text="Code remis")).to_be_visible()  # a new code: its own note
         _manifest_line(run, "code-refuse")
-        _manifest_line(run, "fin", "echec", message="Le portail a refusé le code (« Code erroné »). Le bot s'arrête "
-                       "(si le message parle aussi du mot de passe, vérifiez DAMANCOM_PASSWORD).")
+        _manifest_line(
+            run,
+            "fin",
+            "echec",
+            message="Le portail a refusé le code (« Code erroné »). Le bot s'arrête "
+            "(si le message parle aussi du mot de passe, vérifiez DAMANCOM_PASSWORD).",
+        )
         expect(live.get_by_role("alert")).to_contain_text("Le portail a refusé 2 codes : la connexion s'est arrêtée")
         last = live.locator("ol.etapes li").last
         expect(last).to_have_class("ko")
@@ -311,12 +344,17 @@ def test_the_check_shows_what_bds_check_warns_about_and_a_wrong_month_in_words(p
     later = tmp_path / "novembre"
     later.mkdir()
     page.get_by_label("Période (AAAA-MM)").fill("2026-10")
-    page.get_by_label("Fichier de déclaration (DS_….txt)").set_input_files(make_file(later, account, "2026-11",
-                                                                                   new="998877669"))
+    page.get_by_label("Fichier de déclaration (DS_….txt)").set_input_files(
+        make_file(later, account, "2026-11", new="998877669")
+    )
     page.get_by_role("button", name="Vérifier le fichier").click()
     refused = page.locator("#actions li")
-    expect(refused).to_have_text(["Ce fichier est celui de novembre 2026, vous avez choisi octobre 2026 : déposez le "
-                                  "fichier d'octobre 2026, ou choisissez la période novembre 2026."])
+    expect(refused).to_have_text(
+        [
+            "Ce fichier est celui de novembre 2026, vous avez choisi octobre 2026 : déposez le "
+            "fichier d'octobre 2026, ou choisissez la période novembre 2026."
+        ]
+    )
     expect(page.locator("#actions")).not_to_contain_text("L_Periode")
 
 
@@ -328,19 +366,32 @@ def test_a_filing_s_steps_in_french_with_the_amount_to_pay(page, dashboard, tmp_
     _manifest_line(run, "preetabli")
     _manifest_line(run, "fichier-declaration")
     _manifest_line(run, "confirmation", totals={"employees": 4, "real": 1470050, "capped": 1470050, "amount": 301016})
-    _manifest_line(run, "fin", "echec", message="Le portail http://127.0.0.1:9/fr/ ne répond pas (Page.goto: "
-                   "net::ERR_CONNECTION_REFUSED at http://127.0.0.1:9/fr/) : réessayez plus tard.")
+    _manifest_line(
+        run,
+        "fin",
+        "echec",
+        message="Le portail http://127.0.0.1:9/fr/ ne répond pas (Page.goto: "
+        "net::ERR_CONNECTION_REFUSED at http://127.0.0.1:9/fr/) : réessayez plus tard.",
+    )
     (run / "report.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     page.goto(dashboard.url)
     try:
         channel.open("ready")
         steps = page.locator("#direct ol.etapes li")
-        expect(steps).to_have_text([re.compile("Préétabli téléchargé du portail$"),
-                                    re.compile("Fichier de déclaration gardé$"),
-                                    re.compile("Totaux affichés par le portail : 4 salarié\\(s\\), salaires réels "
-                                               "14 700,50 MAD, plafonnés 14 700,50 MAD, montant à payer 3 010,16 MAD$"),
-                                    re.compile("Fin : Le portail http://127.0.0.1:9/fr/ ne répond pas \\(connexion "
-                                               "refusée : rien ne répond à cette adresse\\) : réessayez plus tard\\.$")])
+        expect(steps).to_have_text(
+            [
+                re.compile("Préétabli téléchargé du portail$"),
+                re.compile("Fichier de déclaration gardé$"),
+                re.compile(
+                    "Totaux affichés par le portail : 4 salarié\\(s\\), salaires réels "
+                    "14 700,50 MAD, plafonnés 14 700,50 MAD, montant à payer 3 010,16 MAD$"
+                ),
+                re.compile(
+                    "Fin : Le portail http://127.0.0.1:9/fr/ ne répond pas \\(connexion "
+                    "refusée : rien ne répond à cette adresse\\) : réessayez plus tard\\.$"
+                ),
+            ]
+        )
         expect(page.locator("#direct")).not_to_contain_text("net::")
     finally:
         channel.close()

@@ -29,8 +29,9 @@ def test_host_header_must_be_the_loopback_address(dashboard):
     for host in (f"localhost:{port}", f"evil.example:{port}", "127.0.0.1", f"127.0.0.1:{port}.evil"):
         status, _ = fetch(dashboard.url, host=host)
         assert status == 403, host
-    status, _ = fetch(dashboard.url + "action/verifier", data={"_csrf": csrf(fetch(dashboard.url)[1])},
-                      host=f"evil.example:{port}")
+    status, _ = fetch(
+        dashboard.url + "action/verifier", data={"_csrf": csrf(fetch(dashboard.url)[1])}, host=f"evil.example:{port}"
+    )
     assert status == 403
 
 
@@ -49,13 +50,17 @@ def test_a_button_answers_with_a_redirect_and_the_note(dashboard):
     token = csrf(fetch(dashboard.url)[1])
     connection = http.client.HTTPConnection("127.0.0.1", int(dashboard.url.split(":")[2].split("/")[0]), timeout=5)
     path = urllib.parse.urlsplit(dashboard.url).path
-    connection.request("POST", path + "action/connexion", body=urllib.parse.urlencode({"_csrf": token}),
-                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+    connection.request(
+        "POST",
+        path + "action/connexion",
+        body=urllib.parse.urlencode({"_csrf": token}),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     reply = connection.getresponse()
     assert reply.status == 303
     location = reply.getheader("Location")
     assert location.startswith(path + "?n=")
-    status, html = fetch(dashboard.url + location[len(path):])
+    status, html = fetch(dashboard.url + location[len(path) :])
     assert "Indiquez d&#x27;abord votre identifiant Damancom" in html and 'role="alert"' in html
     assert dashboard.dashboard.jobs.current() is None
 
@@ -80,8 +85,14 @@ def test_report_files_come_only_from_the_recordings_folder(dashboard, tmp_path):
     (tmp_path / "recordings" / "notes.exe").write_bytes(b"MZ")
     status, body = fetch(dashboard.url + "fichier/PHARMA-DEMO/2026-10/20261101-210400-abc123/report.html")
     assert status == 200 and body == "<p>rapport</p>"
-    for wrong in ("fichier/../secret.txt", "fichier/%2e%2e/secret.txt", "fichier/..%2fsecret.txt",
-                  "fichier/notes.exe", "fichier/PHARMA-DEMO/absent.pdf", f"fichier/{tmp_path}/secret.txt"):
+    for wrong in (
+        "fichier/../secret.txt",
+        "fichier/%2e%2e/secret.txt",
+        "fichier/..%2fsecret.txt",
+        "fichier/notes.exe",
+        "fichier/PHARMA-DEMO/absent.pdf",
+        f"fichier/{tmp_path}/secret.txt",
+    ):
         status, body = fetch(dashboard.url + wrong)
         assert status in (403, 404) and "hors du dossier" not in body, wrong
 
@@ -142,8 +153,10 @@ def test_a_multipart_flood_with_the_token_is_refused_at_the_part_limit(dashboard
     assert status == 400 and "Envoi illisible" in html
     assert dashboard.dashboard.pending is None and dashboard.dashboard.notes == {}
     field = b"y" * 5000  # one field larger than a period or a token could be
-    content_type, body = "multipart/form-data; boundary=b", (
-        b'--b\r\nContent-Disposition: form-data; name="periode"\r\n\r\n' + field + b"\r\n--b--\r\n")
+    content_type, body = (
+        "multipart/form-data; boundary=b",
+        (b'--b\r\nContent-Disposition: form-data; name="periode"\r\n\r\n' + field + b"\r\n--b--\r\n"),
+    )
     assert _post_multipart(port, path + f"action/fichier?_csrf={token}", content_type, body)[0] == 400
 
 
@@ -165,8 +178,10 @@ def test_a_connection_that_never_finishes_its_request_is_closed(dashboard, monke
         silent.sendall(b"GET " + path.encode())  # half a request line, then nothing
         assert silent.recv(100) == b""  # closed by the server
     with socket.create_connection(("127.0.0.1", port), timeout=30) as slow:
-        slow.sendall(f"POST {path}action/verifier HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                     "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n_csrf=".encode())
+        slow.sendall(
+            f"POST {path}action/verifier HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n_csrf=".encode()
+        )
         answer = slow.recv(1000)
         assert answer.startswith(b"HTTP/1.1 408")
     assert fetch(dashboard.url)[0] == 200  # still serving
@@ -181,12 +196,12 @@ def test_a_huge_report_is_streamed_and_odd_names_get_a_french_answer(dashboard, 
     folder.mkdir(parents=True)
     huge = folder / "report.pdf"
     with open(huge, "wb") as handle:
-        handle.truncate(3 * 1024 ** 3)  # 3 GiB (sparse): read whole, the page would never answer
+        handle.truncate(3 * 1024**3)  # 3 GiB (sparse): read whole, the page would never answer
     port, path = _port_and_path(dashboard)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     connection.request("GET", path + "fichier/PHARMA-DEMO/2026-10/20261101-210400-abc123/report.pdf")
     reply = connection.getresponse()
-    assert reply.status == 200 and reply.getheader("Content-Length") == str(3 * 1024 ** 3)
+    assert reply.status == 200 and reply.getheader("Content-Length") == str(3 * 1024**3)
     for _ in range(3):
         assert reply.read(65536) == b"\0" * 65536
     connection.close()
@@ -206,9 +221,11 @@ def test_a_manifest_that_never_ends_does_not_stop_the_page(dashboard, tmp_path):
     big = base / "20261102-210400-big"
     big.mkdir()
     with open(big / "manifest.jsonl", "wb") as handle:
-        handle.write(b'{"seq": 1, "time": "2026-11-02T21:04:00+01:00", "step": "debut", "account": "PHARMA-DEMO", '
-                     b'"period": "2026-10"}\n')
-        handle.truncate(2 * 1024 ** 3)  # 2 GiB of zeros after the first line
+        handle.write(
+            b'{"seq": 1, "time": "2026-11-02T21:04:00+01:00", "step": "debut", "account": "PHARMA-DEMO", '
+            b'"period": "2026-10"}\n'
+        )
+        handle.truncate(2 * 1024**3)  # 2 GiB of zeros after the first line
     (big / "report.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     status, body = fetch(dashboard.url + "etat.json")
     assert status == 200 and "2026-10" in json.loads(body)["sections"]["rapports"]["html"]

@@ -41,8 +41,11 @@ def test_a_notepad_ansi_env_is_written_back_in_its_encoding(tmp_path):
     original = "# Réglages de la pharmacie Élan\r\nDAMANCOM_IDENTIFIER=PHARMA-ANCIEN\r\nDAMANCOM_NOTIFY=ntfy://élan\r\n"
     (tmp_path / ".env").write_bytes(original.encode("cp1252"))
     token = "123456789:" + "A" * 35
-    settings_form.save({"identifiant": "PHARMA-NOUVEAU", "telegram_jeton": token, "telegram_discussion": "987654"},
-                       started(tmp_path), tmp_path)
+    settings_form.save(
+        {"identifiant": "PHARMA-NOUVEAU", "telegram_jeton": token, "telegram_discussion": "987654"},
+        started(tmp_path),
+        tmp_path,
+    )
     written = (tmp_path / ".env").read_bytes().decode("cp1252")  # still « ANSI », still CRLF
     assert written.startswith("# Réglages de la pharmacie Élan\r\nDAMANCOM_IDENTIFIER=PHARMA-NOUVEAU\r\n")
     assert "DAMANCOM_NOTIFY=ntfy://élan\r\n" in written and f"DAMANCOM_TELEGRAM_TOKEN={token}\r\n" in written
@@ -56,7 +59,9 @@ def test_without_a_keyring_the_identifier_is_saved_and_the_password_way_said(tmp
     with no_keyring(), pytest.raises(ConfigError) as caught:
         settings_form.save({"identifiant": "PHARMA-NOUVEAU", "mot_de_passe": PASSWORD}, environ, tmp_path)
     message = caught.value.message
-    assert "Identifiant PHARMA-NOUVEAU enregistré" in message and "Le mot de passe, lui, n'est pas enregistré" in message
+    assert (
+        "Identifiant PHARMA-NOUVEAU enregistré" in message and "Le mot de passe, lui, n'est pas enregistré" in message
+    )
     assert f"ouvrez {tmp_path / '.env'} dans le Bloc-notes, ajoutez la ligne DAMANCOM_PASSWORD=" in message
     assert PASSWORD not in message
     assert read_environment({"DAMANCOM_ENV_FILE": str(tmp_path / ".env")})["DAMANCOM_IDENTIFIER"] == "PHARMA-NOUVEAU"

@@ -50,7 +50,7 @@ def test_install_sends_the_script_encoded_and_shows_the_folders_the_shell_chose(
 
     made = shortcut.install({"USERPROFILE": USER}, Path(USER), platform="win32", run=powershell)
     assert made == [Path(onedrive), Path(menu)]
-    (command, options), = calls
+    ((command, options),) = calls
     assert "Élodie" in script_of(command)  # the accent arrives as written: no code page on the way
     assert options["stdin"] == subprocess.DEVNULL and "input" not in options and options["check"]
     assert all(part.isascii() for part in command)
@@ -63,8 +63,9 @@ def test_a_refusal_or_no_known_folder_is_a_clear_message():
     with pytest.raises(ConfigError, match="PowerShell a refusé"):
         shortcut.install({}, Path(USER), platform="win32", run=refused)
     with pytest.raises(ConfigError, match="ni Bureau ni menu Démarrer"):
-        shortcut.install({}, Path(USER), platform="win32",
-                         run=lambda command, **o: subprocess.CompletedProcess(command, 0, b"", b""))
+        shortcut.install(
+            {}, Path(USER), platform="win32", run=lambda command, **o: subprocess.CompletedProcess(command, 0, b"", b"")
+        )
 
 
 def test_the_paths_read_back_survive_any_code_page():

@@ -17,10 +17,14 @@ def run_folder(tmp_path_factory, shared_chromium):
 
     root = tmp_path_factory.mktemp("run")
     env = {k: v for k, v in os.environ.items() if not k.startswith("DAMANCOM_")}
-    env.update(DAMANCOM_STATE_DIR=str(root / "state"), DAMANCOM_RECORDINGS=str(root / "recordings"),
-               DAMANCOM_BROWSER=shared_chromium)
-    result = subprocess.run([str(BIN / "damancom-bot"), "demo"], cwd=root, env=env, capture_output=True, text=True,
-                            timeout=180)
+    env.update(
+        DAMANCOM_STATE_DIR=str(root / "state"),
+        DAMANCOM_RECORDINGS=str(root / "recordings"),
+        DAMANCOM_BROWSER=shared_chromium,
+    )
+    result = subprocess.run(
+        [str(BIN / "damancom-bot"), "demo"], cwd=root, env=env, capture_output=True, text=True, timeout=180
+    )
     assert result.returncode == 0, result.stderr
     return next((root / "recordings").rglob(NAME)).parent
 
@@ -43,9 +47,14 @@ def stamped_run(tmp_path_factory, tsa, shared_chromium):
 
     root = tmp_path_factory.mktemp("stamped")
     env = {k: v for k, v in os.environ.items() if not k.startswith("DAMANCOM_")}
-    env.update(DAMANCOM_STATE_DIR=str(root / "state"), DAMANCOM_RECORDINGS=str(root / "recordings"),
-               DAMANCOM_TSA_URL=tsa.url, DAMANCOM_BROWSER=shared_chromium)
-    result = subprocess.run([str(BIN / "damancom-bot"), "demo"], cwd=root, env=env, capture_output=True, text=True,
-                            timeout=180)
+    env.update(
+        DAMANCOM_STATE_DIR=str(root / "state"),
+        DAMANCOM_RECORDINGS=str(root / "recordings"),
+        DAMANCOM_TSA_URL=tsa.url,
+        DAMANCOM_BROWSER=shared_chromium,
+    )
+    result = subprocess.run(
+        [str(BIN / "damancom-bot"), "demo"], cwd=root, env=env, capture_output=True, text=True, timeout=180
+    )
     assert result.returncode == 0, result.stderr
     return next((root / "recordings").rglob(NAME)).parent

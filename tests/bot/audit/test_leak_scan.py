@@ -23,8 +23,9 @@ PASSWORD = "Zx9-Leak-Canary-Pw-4417"
 
 def forms(secret: str) -> list[bytes]:
     """The ways a secret could be written: raw, form-encoded, JSON-escaped, UTF-16."""
-    return sorted({secret.encode(), quote_plus(secret).encode(), json.dumps(secret)[1:-1].encode(),
-                   secret.encode("utf-16-le")})
+    return sorted(
+        {secret.encode(), quote_plus(secret).encode(), json.dumps(secret)[1:-1].encode(), secret.encode("utf-16-le")}
+    )
 
 
 def scan(roots: tuple[Path, ...], secrets: list[str]) -> list[str]:
@@ -52,9 +53,19 @@ def canary_sandbox():
 def run_login(tmp_path, cli_env, sandbox, typed, **env) -> tuple[BotProcess, list[str]]:
     """Types `typed(code, attempt)` at the prompt for each SMS attempt; returns the process and all codes."""
     before = len(sandbox.outbox.all())
-    bot = BotProcess(tmp_path, {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": "CANARY-1",
-                                "DAMANCOM_PASSWORD": PASSWORD, "DAMANCOM_TRACE": "1", **env}, ["login"],
-                     stdin=subprocess.PIPE)
+    bot = BotProcess(
+        tmp_path,
+        {
+            **cli_env,
+            "DAMANCOM_URL": sandbox.url,
+            "DAMANCOM_IDENTIFIER": "CANARY-1",
+            "DAMANCOM_PASSWORD": PASSWORD,
+            "DAMANCOM_TRACE": "1",
+            **env,
+        },
+        ["login"],
+        stdin=subprocess.PIPE,
+    )
     code = sms_code(sandbox, after=before)
     secrets = [code]
     for attempt in range(2):
@@ -98,13 +109,18 @@ def test_non_utf8_env_timestamp_and_page_dedup_leave_no_secret(tmp_path, cli_env
 
     account = Account("CANARY-2", ACCENTED, "0611223355", "Pharmacie Canari", "5550002")
     with Sandbox(Portal([account])) as sandbox:
-        (tmp_path / ".env").write_bytes(f"DAMANCOM_IDENTIFIER=CANARY-2\nDAMANCOM_PASSWORD={ACCENTED}\n".encode(encoding))
+        (tmp_path / ".env").write_bytes(
+            f"DAMANCOM_IDENTIFIER=CANARY-2\nDAMANCOM_PASSWORD={ACCENTED}\n".encode(encoding)
+        )
         env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_TRACE": "1", "DAMANCOM_TSA_URL": tsa.url}
         bot = BotProcess(tmp_path, env, ["login", "--unattended"])
         try:
             folder = Path(env["DAMANCOM_STATE_DIR"]) / "handover" / "CANARY-2"
-            page = wait_until(lambda: (json.loads((folder / "waiting.json").read_text()) if (folder / "waiting.json").exists()
-                                       else {}).get("local_url"))
+            page = wait_until(
+                lambda: (
+                    json.loads((folder / "waiting.json").read_text()) if (folder / "waiting.json").exists() else {}
+                ).get("local_url")
+            )
 
             def post(data):
                 html = urllib.request.urlopen(page, timeout=10).read().decode()
@@ -120,7 +136,9 @@ def test_non_utf8_env_timestamp_and_page_dedup_leave_no_secret(tmp_path, cli_env
             wrong = f"{(int(code) + 1) % 10**6:06d}"
             wait_until(lambda: 'name="code"' in urllib.request.urlopen(page, timeout=10).read().decode())
             post({"action": "code", "code": wrong})
-            wait_until(lambda: 'name="code"' in urllib.request.urlopen(page, timeout=10).read().decode())  # refused, reopened
+            wait_until(
+                lambda: 'name="code"' in urllib.request.urlopen(page, timeout=10).read().decode()
+            )  # refused, reopened
             assert "déjà été transmis" in post({"action": "code", "code": wrong})  # a reload: not a second try
             post({"action": "code", "code": code})
             assert bot.finish() == 0, bot.err

@@ -33,9 +33,15 @@ PLANTED = f"""<!doctype html><html lang="fr"><head><meta charset="utf-8">
 
 
 def encodings(secret: str) -> set[bytes]:
-    forms = {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1],
-             json.dumps(secret, ensure_ascii=True)[1:-1], base64.b64encode(secret.encode()).decode(),
-             base64.urlsafe_b64encode(secret.encode()).decode()}
+    forms = {
+        secret,
+        quote(secret, safe=""),
+        quote_plus(secret),
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=True)[1:-1],
+        base64.b64encode(secret.encode()).decode(),
+        base64.urlsafe_b64encode(secret.encode()).decode(),
+    }
     return {f.encode() for f in forms}
 
 
@@ -53,8 +59,9 @@ def test_a_snapshot_and_its_report_hold_nothing_secret(page, tmp_path, run_cli):
         page.goto(tiny.url)
         page.get_by_label("Code reçu par SMS").fill(CODE)
         page.get_by_label("Mot de passe").fill(PASSWORD)
-        page.evaluate("([p, c]) => { document.getElementById('echo').textContent = `Reçu : ${p} et ${c}`; }",
-                      [PASSWORD, CODE])  # a portal echoing what was typed
+        page.evaluate(
+            "([p, c]) => { document.getElementById('echo').textContent = `Reçu : ${p} et ${c}`; }", [PASSWORD, CODE]
+        )  # a portal echoing what was typed
         recorder.try_screenshot(page, "echec")
         kept = snapshot.keep(recorder, page, exit_code=6, message=f"Écran inconnu (code {CODE})")
     data = json.loads(kept.read_text(encoding="utf-8"))
@@ -65,8 +72,13 @@ def test_a_snapshot_and_its_report_hold_nothing_secret(page, tmp_path, run_cli):
     found = {e: max((s["visible"] or 0) for s in strategies) for e, strategies in identifier["elements"].items()}
     assert found["identifier"] >= 1  # what the bot looked for, and what it found
 
-    result = run_cli("portal-report", "--sortie", str(tmp_path / "rapport.zip"), input="o\n",
-                     env={"DAMANCOM_RECORDINGS": str(tmp_path / "recordings")})
+    result = run_cli(
+        "portal-report",
+        "--sortie",
+        str(tmp_path / "rapport.zip"),
+        input="o\n",
+        env={"DAMANCOM_RECORDINGS": str(tmp_path / "recordings")},
+    )
     assert result.returncode == 0, result.stderr
     assert "1 page(s)" in result.stdout and "Écran inconnu" in result.stdout  # shown before it is written
     assert "Rapport de portail écrit" in result.stdout
@@ -74,8 +86,12 @@ def test_a_snapshot_and_its_report_hold_nothing_secret(page, tmp_path, run_cli):
     assert_nothing_secret(packed, "rapport.zip")
     with zipfile.ZipFile(tmp_path / "rapport.zip") as archive:
         names = archive.namelist()
-        assert {"LISEZMOI.txt", "01-PHARMA-DEMO/instantane.html", "01-PHARMA-DEMO/instantane.json",
-                "01-PHARMA-DEMO/capture.png"} <= set(names)
+        assert {
+            "LISEZMOI.txt",
+            "01-PHARMA-DEMO/instantane.html",
+            "01-PHARMA-DEMO/instantane.json",
+            "01-PHARMA-DEMO/capture.png",
+        } <= set(names)
         for name in names:
             assert_nothing_secret(archive.read(name), name)
     for path in recorder.folder.iterdir():  # the run's folder too
@@ -88,8 +104,13 @@ def test_nothing_is_written_unless_the_person_agrees(tmp_path, run_cli, page):
     with TinyPortal("<!doctype html><html><body><h1>Inconnu</h1></body></html>") as tiny:
         page.goto(tiny.url)
         snapshot.keep(recorder, page, exit_code=6, message="Écran inconnu")
-    result = run_cli("portal-report", "--sortie", str(tmp_path / "rapport.zip"), input="n\n",
-                     env={"DAMANCOM_RECORDINGS": str(tmp_path / "recordings")})
+    result = run_cli(
+        "portal-report",
+        "--sortie",
+        str(tmp_path / "rapport.zip"),
+        input="n\n",
+        env={"DAMANCOM_RECORDINGS": str(tmp_path / "recordings")},
+    )
     assert result.returncode == 0 and "Rien n'a été écrit." in result.stdout
     assert not (tmp_path / "rapport.zip").exists()
 
@@ -102,8 +123,15 @@ def test_without_snapshots_the_report_says_so(tmp_path, run_cli):
 def test_a_run_stopped_on_an_unknown_screen_keeps_a_snapshot_and_its_folder_still_verifies(run_cli, tmp_path):
     renovated = "<!doctype html><html lang='fr'><body><h1>Portail rénové</h1><p>Bienvenue</p></body></html>"
     with TinyPortal(renovated) as tiny:
-        result = run_cli("login", env={"DAMANCOM_URL": tiny.url, "DAMANCOM_IDENTIFIER": "PHARMA-DEMO",
-                                       "DAMANCOM_PASSWORD": PASSWORD, "DAMANCOM_TIMEOUT_ACTION": "2"})
+        result = run_cli(
+            "login",
+            env={
+                "DAMANCOM_URL": tiny.url,
+                "DAMANCOM_IDENTIFIER": "PHARMA-DEMO",
+                "DAMANCOM_PASSWORD": PASSWORD,
+                "DAMANCOM_TIMEOUT_ACTION": "2",
+            },
+        )
     assert result.returncode == 6, result.stderr
     kept = list((tmp_path / "recordings").rglob(f"*-{snapshot.STEP}.json"))
     assert len(kept) == 1
@@ -117,8 +145,15 @@ def test_a_run_stopped_on_an_unknown_screen_keeps_a_snapshot_and_its_folder_stil
 
 def test_a_refusal_the_bot_cannot_read_keeps_a_snapshot_too(run_cli, tmp_path):
     with TinyPortal("<!doctype html><html><body><p>Erreur 0x80070005</p></body></html>", status=403) as tiny:
-        result = run_cli("login", env={"DAMANCOM_URL": tiny.url, "DAMANCOM_IDENTIFIER": "PHARMA-DEMO",
-                                       "DAMANCOM_PASSWORD": PASSWORD, "DAMANCOM_RETRIES": "1"})
+        result = run_cli(
+            "login",
+            env={
+                "DAMANCOM_URL": tiny.url,
+                "DAMANCOM_IDENTIFIER": "PHARMA-DEMO",
+                "DAMANCOM_PASSWORD": PASSWORD,
+                "DAMANCOM_RETRIES": "1",
+            },
+        )
     assert result.returncode == 4, result.stderr
     kept = list((tmp_path / "recordings").rglob(f"*-{snapshot.STEP}.json"))
     assert len(kept) == 1 and json.loads(kept[0].read_text(encoding="utf-8"))["exit_code"] == 4

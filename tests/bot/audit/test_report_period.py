@@ -14,8 +14,7 @@ MOMENT = datetime(2026, 12, 2, 21, 5, tzinfo=clock.TZ)
 
 
 def login_run(root, state: str, environ=None) -> Recorder:
-    recorder = Recorder(root, "PHARMA-1", "2026-11", now=lambda: MOMENT,
-                        deadline_of=parse_plan(environ or {}).deadline)
+    recorder = Recorder(root, "PHARMA-1", "2026-11", now=lambda: MOMENT, deadline_of=parse_plan(environ or {}).deadline)
     recorder.record("espace-lu", employer="Pharmacie Élan", affiliation="1234567", state=state)
     recorder.finish(0, "Espace affilié atteint.")
     return recorder

@@ -38,8 +38,9 @@ def test_prune_keeps_recent_runs_and_proofs(tmp_path, run_cli):
 
 def test_prune_command_reads_the_retention_setting(tmp_path, run_cli):
     make_run(tmp_path / "rec", datetime(2026, 1, 5, 21, 0, tzinfo=TZ))
-    result = run_cli("audit", "prune", env={"DAMANCOM_RECORDINGS": str(tmp_path / "rec"),
-                                            "DAMANCOM_RETENTION_MONTHS": "6"})
+    result = run_cli(
+        "audit", "prune", env={"DAMANCOM_RECORDINGS": str(tmp_path / "rec"), "DAMANCOM_RETENTION_MONTHS": "6"}
+    )
     assert result.returncode == 0, result.stderr
     assert "1 dossier(s) de plus de 6 mois supprimé(s)" in result.stdout
 
@@ -74,12 +75,17 @@ def test_a_manifest_linked_to_dev_zero_is_a_damaged_folder_not_a_crash(tmp_path,
     env = {**cli_env, "DAMANCOM_RECORDINGS": str(rec)}
     report = bounded_run(["report", "--last"], env=env, cwd=tmp_path)
     assert report.returncode == 0, report.stderr
-    assert f"dossier abîmé, ignoré (manifest.jsonl est un périphérique, pas un fichier ordinaire) : {damaged}" \
-        in report.stdout and str(good / "report.html") in report.stdout
+    assert (
+        f"dossier abîmé, ignoré (manifest.jsonl est un périphérique, pas un fichier ordinaire) : {damaged}"
+        in report.stdout
+        and str(good / "report.html") in report.stdout
+    )
     prune = bounded_run(["audit", "prune", "--dry-run"], env=env, cwd=tmp_path)
     assert prune.returncode == 0, prune.stderr
-    assert f"conservé, dossier abîmé (manifest.jsonl est un périphérique, pas un fichier ordinaire) : {damaged}" \
+    assert (
+        f"conservé, dossier abîmé (manifest.jsonl est un périphérique, pas un fichier ordinaire) : {damaged}"
         in prune.stdout
+    )
 
 
 def test_report_of_a_folder_that_is_not_a_run_says_so(tmp_path, run_cli):

@@ -25,8 +25,11 @@ def test_an_earlier_login_is_not_counted_as_a_filing(tmp_path):
     from bot.audit.summary import summary_page
 
     recordings = tmp_path / "recordings"
-    write_accounts_file(tmp_path / "comptes.toml", "http://127.0.0.1:9/fr/", [
-        ("un", "PHARMA-1", "x" * 8), ("deux", "PHARMA-2", "x" * 8), ("trois", "PHARMA-3", "x" * 8)])
+    write_accounts_file(
+        tmp_path / "comptes.toml",
+        "http://127.0.0.1:9/fr/",
+        [("un", "PHARMA-1", "x" * 8), ("deux", "PHARMA-2", "x" * 8), ("trois", "PHARMA-3", "x" * 8)],
+    )
     for minutes, name in enumerate(("un", "deux", "trois")):  # `login --all`: three logins
         finished_run(recordings, name, "connexion", ExitCode.OK, "Espace affilié atteint.", minutes)
     # `declare --all` an hour later: two filed; « trois »'s file was refused before any login (no folder)

@@ -61,6 +61,7 @@ def shift_times(delta):
                 if key in line:
                     line[key] = (datetime.fromisoformat(line[key]) + delta).isoformat(timespec="milliseconds")
         return lines
+
     return change
 
 
@@ -68,14 +69,16 @@ def set_outcome(code):
     def change(lines):
         lines[-1].update(exit_code=code, outcome="echec", message="Portail indisponible.")
         return lines
+
     return change
 
 
 def test_the_stamped_run_is_intact_and_says_who_stamped_it(stamped_run, tmp_path, tsa):
     copy = place(stamped_run, tmp_path)
     verdict = examine(copy, trusted=[tsa.cert])
-    assert verdict.problems == [] and any("Horodaté le" in n and "TSA locale de test" in n and "reconnue" in n
-                                          for n in verdict.notes)
+    assert verdict.problems == [] and any(
+        "Horodaté le" in n and "TSA locale de test" in n and "reconnue" in n for n in verdict.notes
+    )
     assert records(copy)[0]["tsa"] == tsa.url and (copy / TIMESTAMP_NAME).stat().st_mode & 0o077 == 0
 
 
@@ -86,9 +89,15 @@ def test_a_screenshot_edited_and_every_hash_recomputed_shows(stamped_run, tmp_pa
     assert any("autre empreinte" in p for p in verify(copy))
 
 
-@pytest.mark.parametrize("change", [set_outcome(4), lambda lines: lines[:2] + lines[-1:],
-                                    lambda lines: lines[:-1] + [{**lines[-1], "message": "Faux"}]],
-                         ids=["outcome-rewritten", "steps-removed", "final-line-forged"])
+@pytest.mark.parametrize(
+    "change",
+    [
+        set_outcome(4),
+        lambda lines: lines[:2] + lines[-1:],
+        lambda lines: lines[:-1] + [{**lines[-1], "message": "Faux"}],
+    ],
+    ids=["outcome-rewritten", "steps-removed", "final-line-forged"],
+)
 def test_a_rewritten_manifest_shows_against_its_timestamp(stamped_run, tmp_path, change):
     copy = place(stamped_run, tmp_path)
     rewrite(copy, change)
@@ -128,12 +137,21 @@ def state_of(run):
 
 def unstamped(lines):
     """The forger's story: the authority could not be reached."""
-    return lines + [{"time": lines[-1]["time"], "step": TIMESTAMP_STEP, "url": "", "outcome": "indisponible",
-                     "tsa": lines[0].get("tsa", ""), "message": "autorité d'horodatage injoignable"}]
+    return lines + [
+        {
+            "time": lines[-1]["time"],
+            "step": TIMESTAMP_STEP,
+            "url": "",
+            "outcome": "indisponible",
+            "tsa": lines[0].get("tsa", ""),
+            "message": "autorité d'horodatage injoignable",
+        }
+    ]
 
 
 def test_limits_a_full_rewrite_without_timestamp_passes_the_folder_alone_but_says_nothing_is_proven(
-        stamped_run, tmp_path):
+    stamped_run, tmp_path
+):
     """Not detected by the folder alone: the forger deletes the stamp and the line saying one was asked
     for. The journal of the run's computer shows it (next tests)."""
     copy = place(stamped_run, tmp_path)
@@ -171,23 +189,40 @@ def test_an_unstamped_run_fully_rewritten_shows_in_the_journal(run_folder, tmp_p
     rewrite(copy, set_outcome(4))
     assert examine(copy).problems == []
     problems = verify(copy, ledger_dir=state_of(run_folder))
-    assert problems == ["La ligne de fin du manifeste n'est plus celle que l'exécution a écrite "
-                        "(journal des exécutions) : manifeste réécrit."]
+    assert problems == [
+        "La ligne de fin du manifeste n'est plus celle que l'exécution a écrite "
+        "(journal des exécutions) : manifeste réécrit."
+    ]
 
 
 def test_the_journal_keeps_each_run_as_written_and_an_intact_run_agrees(stamped_run, tmp_path, tsa):
     verdict = examine(place(stamped_run, tmp_path), ledger_dir=state_of(stamped_run), trusted=[tsa.cert])
     assert verdict.problems == [] and not any("Journal" in n or "journal" in n for n in verdict.notes)
-    stranger = examine(place(stamped_run, tmp_path / "b", name="20260101-000000-abcdef"),
-                       ledger_dir=state_of(stamped_run))
+    stranger = examine(
+        place(stamped_run, tmp_path / "b", name="20260101-000000-abcdef"), ledger_dir=state_of(stamped_run)
+    )
     assert any("inconnue du journal des exécutions" in n for n in stranger.notes)
 
 
 def test_a_fin_line_added_to_a_killed_run_shows_in_the_journal(tmp_path):
     state = tmp_path / "state"
     recorder = Recorder(tmp_path / "rec", "PHARMA-1", "2026-10", state_dir=state)  # killed: no « fin »
-    rewrite(recorder.folder, lambda lines: lines + [{"time": lines[-1]["time"], "step": "fin", "outcome": "ok",
-                                                     "exit_code": 0, "message": "Déclarée.", "reports": {}}])
+    rewrite(
+        recorder.folder,
+        lambda lines: (
+            lines
+            + [
+                {
+                    "time": lines[-1]["time"],
+                    "step": "fin",
+                    "outcome": "ok",
+                    "exit_code": 0,
+                    "message": "Déclarée.",
+                    "reports": {},
+                }
+            ]
+        ),
+    )
     assert examine(recorder.folder).problems == []
     assert any("ne note aucune fin pour cette exécution" in p for p in verify(recorder.folder, ledger_dir=state))
 
@@ -201,7 +236,8 @@ def test_a_stamped_recorder_run_said_unstamped_shows_in_the_journal(tmp_path, ts
     rewrite(recorder.folder, unstamped)  # only a line appended: the final line is the run's own
     assert verify(recorder.folder, ledger_dir=state) == [
         f"Horodatage supprimé : le journal des exécutions note que cette exécution a été horodatée par {tsa.url}, "
-        f"mais {TIMESTAMP_NAME} est absent."]
+        f"mais {TIMESTAMP_NAME} est absent."
+    ]
 
 
 def test_an_unreachable_authority_agrees_with_the_journal(tmp_path, tsa):
@@ -263,7 +299,8 @@ def test_a_pdf_report_printed_by_report_pdf_is_noted_in_the_journal(tmp_path, pa
     pdf.write_bytes(bytes(data))
     assert verify(recorder.folder) == []
     assert verify(recorder.folder, ledger_dir=state) == [
-        "report.pdf n'est pas celui imprimé pour cette exécution (journal des exécutions) : remplacé."]
+        "report.pdf n'est pas celui imprimé pour cette exécution (journal des exécutions) : remplacé."
+    ]
 
 
 def test_limits_a_rewrite_restamped_at_once_passes_without_the_ledger(stamped_run, tmp_path, tsa):
@@ -326,8 +363,10 @@ def test_a_receipt_reference_is_checked_against_the_ledger(tmp_path):
     state = tmp_path / "state"
     now = clock.now()
     Ledger(state).filed("PHARMA-1", "2026-10", now, "AR-2026-0002", now)
-    assert any("Accusé de réception AR-2026-0001 dans le manifeste, AR-2026-0002 dans le registre" in p
-               for p in verify(recorder.folder, ledger_dir=state))
+    assert any(
+        "Accusé de réception AR-2026-0001 dans le manifeste, AR-2026-0002 dans le registre" in p
+        for p in verify(recorder.folder, ledger_dir=state)
+    )
 
 
 def test_the_real_portal_is_stamped_by_default_the_sandbox_not_unless_set():
@@ -336,5 +375,9 @@ def test_the_real_portal_is_stamped_by_default_the_sandbox_not_unless_set():
     assert load_settings({}, need_credentials=False).tsa_url == DEFAULT_TSA
     assert load_settings({"DAMANCOM_URL": "http://127.0.0.1:9/fr/"}, need_credentials=False).tsa_url is None
     assert load_settings({"DAMANCOM_TSA_URL": "0"}, need_credentials=False).tsa_url is None
-    assert load_settings({"DAMANCOM_URL": "http://127.0.0.1:9/", "DAMANCOM_TSA_URL": "http://127.0.0.1:5/t"},
-                         need_credentials=False).tsa_url == "http://127.0.0.1:5/t"
+    assert (
+        load_settings(
+            {"DAMANCOM_URL": "http://127.0.0.1:9/", "DAMANCOM_TSA_URL": "http://127.0.0.1:5/t"}, need_credentials=False
+        ).tsa_url
+        == "http://127.0.0.1:5/t"
+    )

@@ -54,8 +54,9 @@ def test_two_swapped_lines_are_detected(copy):
 
 def test_an_edited_line_breaks_the_chain(copy):
     manifest = copy / NAME
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace('"outcome": "ok"', '"outcome": "OK"', 1),
-                        encoding="utf-8")
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace('"outcome": "ok"', '"outcome": "OK"', 1), encoding="utf-8"
+    )
     assert any("chaîne d'empreintes est rompue" in p for p in verify(copy))
 
 

@@ -20,14 +20,27 @@ class BotProcess:
         number = next(_numbers)
         self._out_path, self._err_path = tmp_path / f"bot-{number}.out", tmp_path / f"bot-{number}.err"
         self._out, self._err = open(self._out_path, "w+"), open(self._err_path, "w+")
-        self.process = subprocess.Popen([*prefix, str(BIN / "damancom-bot"), *args], stdin=stdin,
-                                        stdout=self._out, stderr=self._err, text=True, cwd=tmp_path, env=env)
+        self.process = subprocess.Popen(
+            [*prefix, str(BIN / "damancom-bot"), *args],
+            stdin=stdin,
+            stdout=self._out,
+            stderr=self._err,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+        )
         self.out = self.err = ""
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         """Another command typed by the person in another terminal, same state dir."""
-        return subprocess.run([str(BIN / "damancom-bot"), *args], capture_output=True, text=True,
-                              cwd=self.tmp_path, env=self.env, timeout=60)
+        return subprocess.run(
+            [str(BIN / "damancom-bot"), *args],
+            capture_output=True,
+            text=True,
+            cwd=self.tmp_path,
+            env=self.env,
+            timeout=60,
+        )
 
     def waiting(self, account: str = "PHARMA-DEMO") -> dict | None:
         return dropbox.read_waiting(dropbox.handover_dir(Path(self.env["DAMANCOM_STATE_DIR"]), account))

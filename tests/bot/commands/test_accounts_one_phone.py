@@ -21,17 +21,31 @@ def test_login_all_two_accounts_one_phone_one_code_at_a_time(tmp_path, cli_env):
     one, two = sandbox_accounts(2)
     names = {one.identifier: "al-amal", two.identifier: "atlas"}
     with Sandbox(Portal([one, two]), sms_delay=0) as sandbox:
-        write_accounts_file(tmp_path / "comptes.toml", sandbox.url,
-                            [("al-amal", one.identifier, one.password), ("atlas", two.identifier, two.password)],
-                            extra='phone = "06 12 34 56 78"')
+        write_accounts_file(
+            tmp_path / "comptes.toml",
+            sandbox.url,
+            [("al-amal", one.identifier, one.password), ("atlas", two.identifier, two.password)],
+            extra='phone = "06 12 34 56 78"',
+        )
         env = {**cli_env, "DAMANCOM_LOCAL_PAGE": "0", "DAMANCOM_PARALLEL": "2", "DAMANCOM_CODE_WAIT": "240"}
-        process = subprocess.Popen([str(BIN / "damancom-bot"), "login", "--all"], stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env)
+        process = subprocess.Popen(
+            [str(BIN / "damancom-bot"), "login", "--all"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+        )
         state, sms_when_handed = tmp_path / "state", []
         try:
             for _ in range(2):  # the person: one SMS, one code, then the next
-                sms = wait_until(lambda: next((s for s in sandbox.outbox.all() if names[s.identifier] not in
-                                               [n for n, _ in sms_when_handed]), None), timeout=240)
+                sms = wait_until(
+                    lambda: next(
+                        (s for s in sandbox.outbox.all() if names[s.identifier] not in [n for n, _ in sms_when_handed]),
+                        None,
+                    ),
+                    timeout=240,
+                )
                 name = names[sms.identifier]
                 wait_until(lambda: waiting_for_code(state, name), timeout=240)
                 sms_when_handed.append((name, len(sandbox.outbox.all())))
@@ -42,5 +56,6 @@ def test_login_all_two_accounts_one_phone_one_code_at_a_time(tmp_path, cli_env):
     assert process.returncode == 0, out + err
     assert [count for _, count in sms_when_handed] == [1, 2]  # the second SMS only after the first code
     first, second = (name for name, _ in sms_when_handed)
-    assert (f"[{second}] Compte {second} : le téléphone qui reçoit ses codes attend déjà le code du compte {first}"
-            in out), out
+    assert (
+        f"[{second}] Compte {second} : le téléphone qui reçoit ses codes attend déjà le code du compte {first}" in out
+    ), out

@@ -27,9 +27,19 @@ def due(portal, demo_account):
 def start_declare(tmp_path, cli_env, sandbox, account, period, path, *extra: str, confirm=False, **env) -> BotProcess:
     """`confirm`: the bot asks « Confirmer le dépôt ? » (the test answers); otherwise --sans-confirmation."""
     args = ["declare", "--period", period, "--file", str(path), *extra] + ([] if confirm else ["--sans-confirmation"])
-    bot = BotProcess(tmp_path, {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": account.identifier,
-                                "DAMANCOM_PASSWORD": account.password, "DAMANCOM_LOCAL_PAGE": "0", **env},
-                     args, stdin=subprocess.PIPE)
+    bot = BotProcess(
+        tmp_path,
+        {
+            **cli_env,
+            "DAMANCOM_URL": sandbox.url,
+            "DAMANCOM_IDENTIFIER": account.identifier,
+            "DAMANCOM_PASSWORD": account.password,
+            "DAMANCOM_LOCAL_PAGE": "0",
+            **env,
+        },
+        args,
+        stdin=subprocess.PIPE,
+    )
     sandbox.portal.outbox.listeners.append(lambda sms: bot.type(sms.code))
     return bot
 
@@ -92,8 +102,9 @@ def test_file_for_another_period_is_refused_before_any_login(tmp_path, cli_env, 
     assert portal.outbox.all() == [] and not (tmp_path / "recordings").exists()  # no SMS spent, no run
 
 
-def test_confirmation_after_the_totals_non_files_nothing_oui_files(tmp_path, cli_env, sandbox, portal, demo_account,
-                                                                   due):
+def test_confirmation_after_the_totals_non_files_nothing_oui_files(
+    tmp_path, cli_env, sandbox, portal, demo_account, due
+):
     path = make_file(tmp_path, demo_account, due)
     bot = start_declare(tmp_path, cli_env, sandbox, demo_account, due, path, confirm=True)
     wait_until(lambda: "Confirmer le dépôt ?" in bot.output_so_far(), timeout=60)
@@ -112,8 +123,9 @@ def test_confirmation_after_the_totals_non_files_nothing_oui_files(tmp_path, cli
     assert due in demo_account.declared and "déposée" in again.out
 
 
-def test_a_period_already_done_is_said_without_login_and_verifier_looks(tmp_path, cli_env, sandbox, portal,
-                                                                        demo_account, due):
+def test_a_period_already_done_is_said_without_login_and_verifier_looks(
+    tmp_path, cli_env, sandbox, portal, demo_account, due
+):
     path = make_file(tmp_path, demo_account, due)
     assert start_declare(tmp_path, cli_env, sandbox, demo_account, due, path).finish() == 0
     sms_before = len(portal.outbox.all())

@@ -14,7 +14,9 @@ DEMO_PASSWORD = load_accounts()[0].password
 def test_demo_exits_0_with_summary_and_screenshots(run_cli, tmp_path):
     result = run_cli("demo", process=True)
     assert result.returncode == 0, result.stderr
-    assert "Connexion réussie au portail d'essai (bac à sable sur cet ordinateur, pas le vrai Damancom)" in result.stdout
+    assert (
+        "Connexion réussie au portail d'essai (bac à sable sur cet ordinateur, pas le vrai Damancom)" in result.stdout
+    )
     assert "Pharmacie Al Amal - n° d'affiliation 1234567" in result.stdout
     assert re.search(r"\d\d/\d{4} À déclarer", result.stdout)
     shots = list((tmp_path / "recordings").rglob("*.png"))
@@ -28,8 +30,15 @@ def test_demo_exits_0_with_summary_and_screenshots(run_cli, tmp_path):
 
 
 def test_interactive_demo_shows_the_sms_and_takes_the_typed_code(tmp_path, cli_env):
-    process = subprocess.Popen([str(BIN / "damancom-bot"), "demo", "--interactive"], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=cli_env)
+    process = subprocess.Popen(
+        [str(BIN / "damancom-bot"), "demo", "--interactive"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=cli_env,
+    )
     lines, code = [], None
     for line in process.stdout:
         lines.append(line)

@@ -54,8 +54,15 @@ def _closed_port() -> int:
 
 
 def test_doctor_live_on_an_unreachable_portal_is_exit_4(run_cli):
-    result = run_cli("doctor", "--live", env={"DAMANCOM_URL": f"http://127.0.0.1:{_closed_port()}/fr/",
-                                              "DAMANCOM_RETRIES": "1", "DAMANCOM_RETRY_BACKOFF": "0.1"})
+    result = run_cli(
+        "doctor",
+        "--live",
+        env={
+            "DAMANCOM_URL": f"http://127.0.0.1:{_closed_port()}/fr/",
+            "DAMANCOM_RETRIES": "1",
+            "DAMANCOM_RETRY_BACKOFF": "0.1",
+        },
+    )
     assert result.returncode == 4, result.stdout + result.stderr
     assert "ne répond pas" in result.stderr
 
@@ -67,10 +74,16 @@ def test_a_port_the_browser_refuses_is_a_setting_to_fix_not_an_overloaded_portal
     assert "surchargé" not in result.stderr and "adresse du portail" in result.stderr  # DAMANCOM_URL, in words
 
 
-@pytest.mark.parametrize("name, raw", [("DAMANCOM_WINDOWS", "25:00-26:00"), ("DAMANCOM_DEADLINE", "31 23:59"),
-                                       ("DAMANCOM_FIRST_ATTEMPT", "1 24:00"),
-                                       ("DAMANCOM_DEADLINE_OVERRIDES", "2026-06=2026-02-30"),
-                                       ("DAMANCOM_PARALLEL", "0")])
+@pytest.mark.parametrize(
+    "name, raw",
+    [
+        ("DAMANCOM_WINDOWS", "25:00-26:00"),
+        ("DAMANCOM_DEADLINE", "31 23:59"),
+        ("DAMANCOM_FIRST_ATTEMPT", "1 24:00"),
+        ("DAMANCOM_DEADLINE_OVERRIDES", "2026-06=2026-02-30"),
+        ("DAMANCOM_PARALLEL", "0"),
+    ],
+)
 def test_doctor_refuses_what_the_scheduler_refuses(name, raw, tmp_path):
     """The same code as `schedule` at its start: never « Tout est prêt » for a plan it refuses."""
     from bot.run.doctor_checks import schedule_settings

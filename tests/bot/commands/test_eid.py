@@ -13,8 +13,11 @@ from tests.support.waiting import wait_until
 
 
 def start_eid(tmp_path, cli_env, sandbox, **env) -> BotProcess:
-    return BotProcess(tmp_path, {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_AUTH": "eid",
-                                 "DAMANCOM_ACCOUNT": "PHARMA-DEMO", **env}, ["login"])
+    return BotProcess(
+        tmp_path,
+        {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_AUTH": "eid", "DAMANCOM_ACCOUNT": "PHARMA-DEMO", **env},
+        ["login"],
+    )
 
 
 @pytest.mark.parametrize("style", STYLES)

@@ -15,7 +15,6 @@ def test_no_command_returns_a_bare_integer():
     bare = []
     for path in sorted(COMMANDS.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Return) and isinstance(node.value, ast.Constant) \
-                    and type(node.value.value) is int:
+            if isinstance(node, ast.Return) and isinstance(node.value, ast.Constant) and type(node.value.value) is int:
                 bare.append(f"{path.name}:{node.lineno} return {node.value.value}")
     assert list(COMMANDS.glob("*.py")) and not bare, bare

@@ -31,8 +31,14 @@ MATRIX = [
     ("unavailable", Faults("unavailable"), FAST, 4, 40, 0),
     ("maintenance", Faults("maintenance"), FAST, 4, 40, 0),
     ("slow-within-timeouts", Faults("slow", slow_seconds=0.5), {}, 0, 90, 1),
-    ("slow-beyond-timeouts", Faults("slow", slow_seconds=6), {**FAST, "DAMANCOM_TIMEOUT_NAVIGATION": "2",
-                                                             "DAMANCOM_RETRIES": "2"}, 4, 60, 0),
+    (
+        "slow-beyond-timeouts",
+        Faults("slow", slow_seconds=6),
+        {**FAST, "DAMANCOM_TIMEOUT_NAVIGATION": "2", "DAMANCOM_RETRIES": "2"},
+        4,
+        60,
+        0,
+    ),
     ("hang", Faults("hang"), {**FAST, "DAMANCOM_TIMEOUT_NAVIGATION": "2", "DAMANCOM_RETRIES": "2"}, 4, 60, 0),
     ("reset", Faults("reset"), FAST, 4, 40, 0),
     ("session-expiry-once", Faults("session-expiry"), FAST, 0, 90, 2),
@@ -53,8 +59,14 @@ def test_fault_gives_its_exit_code_and_the_bot_ends(tmp_path, cli_env, faults, e
     account = portal.accounts["PHARMA-DEMO"]
     faults = dataclasses.replace(faults, fired=set())  # one fresh fault per style
     with Sandbox(portal, faults=faults, style=style, sms_delay=TEST_SMS_DELAY) as sandbox:
-        env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": account.identifier,
-               "DAMANCOM_PASSWORD": account.password, "DAMANCOM_LOCAL_PAGE": "0", **extra}
+        env = {
+            **cli_env,
+            "DAMANCOM_URL": sandbox.url,
+            "DAMANCOM_IDENTIFIER": account.identifier,
+            "DAMANCOM_PASSWORD": account.password,
+            "DAMANCOM_LOCAL_PAGE": "0",
+            **extra,
+        }
         bot = InProcessBot(["login"], environ=env, cwd=tmp_path, interactive=True)
         portal.outbox.listeners.append(lambda message: bot.type(message.code))
         code = bot.start().finish(timeout=4 * bound)  # TimeoutError: the bot hangs

@@ -24,10 +24,19 @@ def headed_bot(tmp_path, cli_env, sandbox, demo_account, playwright, x_display):
     started = []
 
     def start(*args: str, command: str = "login", **env: str) -> BotProcess:
-        bot = BotProcess(tmp_path, {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
-                                    "DAMANCOM_BROWSER": str(wrapper), "DAMANCOM_LOCAL_PAGE": "0", "DISPLAY": x_display,
-                                    **env},
-                         [command, "--headed", *args])
+        bot = BotProcess(
+            tmp_path,
+            {
+                **cli_env,
+                "DAMANCOM_URL": sandbox.url,
+                "DAMANCOM_IDENTIFIER": demo_account.identifier,
+                "DAMANCOM_BROWSER": str(wrapper),
+                "DAMANCOM_LOCAL_PAGE": "0",
+                "DISPLAY": x_display,
+                **env,
+            },
+            [command, "--headed", *args],
+        )
         started.append(bot)
         return bot
 
@@ -61,8 +70,9 @@ def test_person_types_code_and_password_and_clicks_valider(headed_bot, sandbox, 
     browser.close()
     assert bot.finish() == 0, bot.err
     assert "espace affilié atteint" in bot.out and "fenêtre du navigateur" in bot.out
-    assert_no_secret([code, demo_account.password], bot.out, bot.err,
-                     roots=(tmp_path / "recordings", tmp_path / "state"))
+    assert_no_secret(
+        [code, demo_account.password], bot.out, bot.err, roots=(tmp_path / "recordings", tmp_path / "state")
+    )
 
 
 @pytest.mark.parametrize("style", STYLES)
@@ -81,20 +91,26 @@ def test_person_types_only_the_code_and_the_bot_validates(headed_bot, sandbox, d
     assert any(name.endswith("code-saisi.png") for name in shots)  # the bot clicked « Valider » itself
 
 
-def test_due_period_leaves_the_browser_to_the_person_until_declared(headed_bot, sandbox, demo_account, portal,
-                                                                    tmp_path):
+def test_due_period_leaves_the_browser_to_the_person_until_declared(
+    headed_bot, sandbox, demo_account, portal, tmp_path
+):
     start, hands = headed_bot
-    bot = start("--watch-declaration", "--result-json", str(tmp_path / "result.json"),
-                DAMANCOM_PASSWORD=demo_account.password)
+    bot = start(
+        "--watch-declaration", "--result-json", str(tmp_path / "result.json"), DAMANCOM_PASSWORD=demo_account.password
+    )
     code = sms_code(sandbox, bot=bot)
     browser, page = hands()
     page.get_by_label("Code reçu par SMS").press_sequentially(code)
     # the bot hands over (or has stopped: then say why at once)
     try:
-        wait_until(lambda: "la fenêtre du navigateur est à vous" in bot.output_so_far() or bot.process.poll() is not None,
-                   timeout=180)
+        wait_until(
+            lambda: "la fenêtre du navigateur est à vous" in bot.output_so_far() or bot.process.poll() is not None,
+            timeout=180,
+        )
     except AssertionError:
-        raise AssertionError(f"the bot never handed over the window:\n{bot.output_so_far()}\n{bot._err_path.read_text()}")
+        raise AssertionError(
+            f"the bot never handed over the window:\n{bot.output_so_far()}\n{bot._err_path.read_text()}"
+        )
     assert bot.process.poll() is None, bot.finish() and bot.err
     due = next(p for p, declared in portal.periods(demo_account) if not declared)
     demo_account.declared.add(due)  # the person files it on the portal…

@@ -21,8 +21,12 @@ from tests.support.waiting import sms_code, wait_until
 
 @pytest.fixture
 def login_env(cli_env, sandbox, demo_account):
-    return {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
-            "DAMANCOM_PASSWORD": demo_account.password}
+    return {
+        **cli_env,
+        "DAMANCOM_URL": sandbox.url,
+        "DAMANCOM_IDENTIFIER": demo_account.identifier,
+        "DAMANCOM_PASSWORD": demo_account.password,
+    }
 
 
 @pytest.fixture
@@ -161,7 +165,9 @@ def test_lockout_guard_stops_after_two_refusals(start, sandbox, tmp_path, run_cl
     sent = len(sandbox.outbox.all())
     locked = run_cli("login", env={**login_env, "DAMANCOM_PASSWORD": "Wrong-Password-1"})
     assert locked.returncode == 5, locked.stderr
-    assert "Connexions suspendues pour le compte PHARMA-DEMO" in locked.stderr and "damancom-bot unlock" in locked.stderr
+    assert (
+        "Connexions suspendues pour le compte PHARMA-DEMO" in locked.stderr and "damancom-bot unlock" in locked.stderr
+    )
     assert "par SMS" not in locked.stdout  # no SMS announced for an account that gets none
     assert len(sandbox.outbox.all()) == sent  # refused before any SMS
     unlock = run_cli("unlock", "--account", "PHARMA-DEMO", env=login_env)

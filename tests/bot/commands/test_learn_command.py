@@ -22,8 +22,11 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xv
 def test_learn_writes_selector_files_from_the_persons_walk(tmp_path, cli_env, playwright, x_display):
     wrapper, port = devtools_browser(tmp_path, playwright)
     with foreign_hurdles.ForeignHurdlesPortal(profile_step=True) as portal:
-        bot = BotProcess(tmp_path, {**cli_env, "DAMANCOM_BROWSER": str(wrapper), "DISPLAY": x_display},
-                         ["learn", "--url", portal.url])
+        bot = BotProcess(
+            tmp_path,
+            {**cli_env, "DAMANCOM_BROWSER": str(wrapper), "DISPLAY": x_display},
+            ["learn", "--url", portal.url],
+        )
         try:
             wait_until(lambda: "Faites la connexion vous-même" in bot.output_so_far(), timeout=60)
             browser = wait_until(lambda: _connect(playwright, port), timeout=30)
@@ -39,8 +42,9 @@ def test_learn_writes_selector_files_from_the_persons_walk(tmp_path, cli_env, pl
     assert "Appris :" in bot.out and "2 étape(s) supplémentaire(s)" in bot.out
     steps = yaml.safe_load((learned / "etapes-apprises.yaml").read_text(encoding="utf-8"))["after_otp_choice"]
     assert [s["click"][0]["name"] for s in steps] == ["Employeur", "Continuer"]
-    assert_no_secret([foreign_hurdles.PASSWORD, *portal.codes], bot.out, bot.err,
-                     roots=(learned, tmp_path / "recordings"))
+    assert_no_secret(
+        [foreign_hurdles.PASSWORD, *portal.codes], bot.out, bot.err, roots=(learned, tmp_path / "recordings")
+    )
 
 
 def _connect(playwright, port):

@@ -22,8 +22,15 @@ from tests.support.waiting import wait_until
 
 def start_login(tmp_path, cli_env, url: str, **extra: str) -> subprocess.Popen:
     env = {**cli_env, "DAMANCOM_URL": url, "DAMANCOM_IDENTIFIER": "FOREIGN-1", "DAMANCOM_PASSWORD": PASSWORD, **extra}
-    return subprocess.Popen([str(BIN / "damancom-bot"), "login"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env)
+    return subprocess.Popen(
+        [str(BIN / "damancom-bot"), "login"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
 
 
 def hand_over_code(process: subprocess.Popen, portal: ForeignPortal) -> str:
@@ -64,8 +71,9 @@ def test_timeout_while_filling_password_leaks_nothing(tmp_path, cli_env):
 
 
 def login_in_process(run_cli, url: str, **extra: str):
-    return run_cli("login", env={"DAMANCOM_URL": url, "DAMANCOM_IDENTIFIER": "FOREIGN-1", "DAMANCOM_PASSWORD": PASSWORD,
-                                 **extra})
+    return run_cli(
+        "login", env={"DAMANCOM_URL": url, "DAMANCOM_IDENTIFIER": "FOREIGN-1", "DAMANCOM_PASSWORD": PASSWORD, **extra}
+    )
 
 
 def test_wrong_identifier_is_exit_5(run_cli):
@@ -119,16 +127,33 @@ def test_unreachable_portal_is_exit_4(run_cli):
 
 def test_headless_login_on_a_foreign_portal_with_only_the_otp_command(tmp_path, cli_env):
     with ForeignPortal() as portal:
-        process = subprocess.Popen([str(BIN / "damancom-bot"), "login"], stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-                                   env={**cli_env, "DAMANCOM_URL": portal.url, "DAMANCOM_IDENTIFIER": "FOREIGN-1",
-                                        "DAMANCOM_PASSWORD": PASSWORD, "DAMANCOM_LOCAL_PAGE": "0"})
+        process = subprocess.Popen(
+            [str(BIN / "damancom-bot"), "login"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+            env={
+                **cli_env,
+                "DAMANCOM_URL": portal.url,
+                "DAMANCOM_IDENTIFIER": "FOREIGN-1",
+                "DAMANCOM_PASSWORD": PASSWORD,
+                "DAMANCOM_LOCAL_PAGE": "0",
+            },
+        )
         try:
             assert portal.code_sent.wait(60)
             folder = handover_dir(Path(cli_env["DAMANCOM_STATE_DIR"]), "FOREIGN-1")
             wait_until(lambda: (read_waiting(folder) or {}).get("phase") == "code")
-            handed = subprocess.run([str(BIN / "damancom-bot"), "otp", portal.codes[-1]], capture_output=True,
-                                    text=True, cwd=tmp_path, env=cli_env, timeout=60)
+            handed = subprocess.run(
+                [str(BIN / "damancom-bot"), "otp", portal.codes[-1]],
+                capture_output=True,
+                text=True,
+                cwd=tmp_path,
+                env=cli_env,
+                timeout=60,
+            )
             assert handed.returncode == 0, handed.stderr
             out, err = process.communicate(timeout=120)
         finally:
@@ -140,14 +165,31 @@ def test_headless_login_on_a_foreign_portal_with_only_the_otp_command(tmp_path, 
 def test_a_code_handed_over_before_the_code_screen_shows_is_kept(tmp_path, cli_env):
     """The SMS often arrives before a slow portal shows the code screen: `otp` at once must work."""
     with ForeignHurdlesPortal(slow_code_screen=3) as portal:
-        process = subprocess.Popen([str(BIN / "damancom-bot"), "login"], stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-                                   env={**cli_env, "DAMANCOM_URL": portal.url, "DAMANCOM_IDENTIFIER": IDENTIFIER,
-                                        "DAMANCOM_PASSWORD": HURDLES_PASSWORD, "DAMANCOM_LOCAL_PAGE": "0"})
+        process = subprocess.Popen(
+            [str(BIN / "damancom-bot"), "login"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+            env={
+                **cli_env,
+                "DAMANCOM_URL": portal.url,
+                "DAMANCOM_IDENTIFIER": IDENTIFIER,
+                "DAMANCOM_PASSWORD": HURDLES_PASSWORD,
+                "DAMANCOM_LOCAL_PAGE": "0",
+            },
+        )
         try:
             assert portal.code_sent.wait(60)
-            handed = subprocess.run([str(BIN / "damancom-bot"), "otp", portal.codes[-1]], capture_output=True,
-                                    text=True, cwd=tmp_path, env=cli_env, timeout=60)
+            handed = subprocess.run(
+                [str(BIN / "damancom-bot"), "otp", portal.codes[-1]],
+                capture_output=True,
+                text=True,
+                cwd=tmp_path,
+                env=cli_env,
+                timeout=60,
+            )
             screen_shown = "code-screen" in portal.journal
             out, err = process.communicate(timeout=120)
         finally:
@@ -155,8 +197,14 @@ def test_a_code_handed_over_before_the_code_screen_shows_is_kept(tmp_path, cli_e
     assert handed.returncode == 0, handed.stderr
     assert not screen_shown, "the code was handed over before the code screen was served"
     assert process.returncode == 0, err
-    assert_no_secret([HURDLES_PASSWORD, *portal.codes], out, err, handed.stdout, handed.stderr,
-                     roots=(tmp_path / "recordings", tmp_path / "state"))
+    assert_no_secret(
+        [HURDLES_PASSWORD, *portal.codes],
+        out,
+        err,
+        handed.stdout,
+        handed.stderr,
+        roots=(tmp_path / "recordings", tmp_path / "state"),
+    )
 
 
 @pytest.mark.skipif(not hasattr(os, "killpg"), reason="Ctrl-C to a process group is POSIX; Windows: see test_waiting")
@@ -166,15 +214,31 @@ def test_ctrl_c_while_waiting_for_the_code_ends_cleanly(tmp_path, cli_env, sandb
     import json
     import signal
 
-    env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
-           "DAMANCOM_PASSWORD": demo_account.password, "DAMANCOM_LOCAL_PAGE": "0"}
-    process = subprocess.Popen([str(BIN / "damancom-bot"), "login"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env, start_new_session=True,
-                               **AS_FROM_A_TERMINAL)
+    env = {
+        **cli_env,
+        "DAMANCOM_URL": sandbox.url,
+        "DAMANCOM_IDENTIFIER": demo_account.identifier,
+        "DAMANCOM_PASSWORD": demo_account.password,
+        "DAMANCOM_LOCAL_PAGE": "0",
+    }
+    process = subprocess.Popen(
+        [str(BIN / "damancom-bot"), "login"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        start_new_session=True,
+        **AS_FROM_A_TERMINAL,
+    )
     try:
         wait_until(lambda: sandbox.outbox.all())  # the SMS is sent: the bot waits for the code
-        wait_until(lambda: (read_waiting(handover_dir(tmp_path / "state", demo_account.identifier)) or {})
-                   .get("phase") == "code")
+        wait_until(
+            lambda: (
+                (read_waiting(handover_dir(tmp_path / "state", demo_account.identifier)) or {}).get("phase") == "code"
+            )
+        )
         os.killpg(process.pid, signal.SIGINT)
         out, err = process.communicate(timeout=60)
     finally:
@@ -197,13 +261,29 @@ def test_the_terminal_closing_still_closes_the_trail(tmp_path, cli_env, sandbox,
     import json
     import signal
 
-    env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
-           "DAMANCOM_PASSWORD": demo_account.password, "DAMANCOM_LOCAL_PAGE": "0"}
-    process = subprocess.Popen([str(BIN / "damancom-bot"), "login"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env, **AS_FROM_A_TERMINAL)
+    env = {
+        **cli_env,
+        "DAMANCOM_URL": sandbox.url,
+        "DAMANCOM_IDENTIFIER": demo_account.identifier,
+        "DAMANCOM_PASSWORD": demo_account.password,
+        "DAMANCOM_LOCAL_PAGE": "0",
+    }
+    process = subprocess.Popen(
+        [str(BIN / "damancom-bot"), "login"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        **AS_FROM_A_TERMINAL,
+    )
     try:
-        wait_until(lambda: (read_waiting(handover_dir(tmp_path / "state", demo_account.identifier)) or {})
-                   .get("phase") == "code")
+        wait_until(
+            lambda: (
+                (read_waiting(handover_dir(tmp_path / "state", demo_account.identifier)) or {}).get("phase") == "code"
+            )
+        )
         process.send_signal(signal.SIGHUP)
         _, err = process.communicate(timeout=60)
     finally:

@@ -26,9 +26,19 @@ def server(tmp_path, playwright):
 
 
 def run_bot(tmp_path, cli_env, sandbox, account, endpoint, *args) -> BotProcess:
-    bot = BotProcess(tmp_path, {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": account.identifier,
-                                "DAMANCOM_PASSWORD": account.password, "DAMANCOM_LOCAL_PAGE": "0",
-                                "DAMANCOM_BROWSER": endpoint}, list(args), stdin=subprocess.PIPE)
+    bot = BotProcess(
+        tmp_path,
+        {
+            **cli_env,
+            "DAMANCOM_URL": sandbox.url,
+            "DAMANCOM_IDENTIFIER": account.identifier,
+            "DAMANCOM_PASSWORD": account.password,
+            "DAMANCOM_LOCAL_PAGE": "0",
+            "DAMANCOM_BROWSER": endpoint,
+        },
+        list(args),
+        stdin=subprocess.PIPE,
+    )
     sandbox.portal.outbox.listeners.append(lambda sms: bot.type(sms.code))
     return bot
 
@@ -40,8 +50,19 @@ def test_login_then_declare_through_a_playwright_server(tmp_path, cli_env, sandb
     assert "espace affilié atteint" in login.out, login.out
     due = next(p for p, declared in portal.periods(demo_account) if not declared)
     path = make_file(tmp_path, demo_account, due)
-    declare = run_bot(tmp_path, cli_env, sandbox, demo_account, endpoint, "declare", "--period", due,
-                      "--file", str(path), "--sans-confirmation")
+    declare = run_bot(
+        tmp_path,
+        cli_env,
+        sandbox,
+        demo_account,
+        endpoint,
+        "declare",
+        "--period",
+        due,
+        "--file",
+        str(path),
+        "--sans-confirmation",
+    )
     assert declare.finish() == 0, declare.out + declare.err
     assert portal.uploads == [(demo_account.identifier, due)]  # the file went up through the remote browser
     receipt = demo_account.receipts[due].reference

@@ -14,11 +14,18 @@ from bot.env import Env
 from tests.conftest import BIN
 
 
-@pytest.mark.parametrize("style, marker", [([], 'href="/fr/authentification/otp"'),
-                                           (["--style", "spa"], '<meta name="csrf-token"')])
+@pytest.mark.parametrize(
+    "style, marker", [([], 'href="/fr/authentification/otp"'), (["--style", "spa"], '<meta name="csrf-token"')]
+)
 def test_sandbox_command_prints_url_first_and_serves(tmp_path, cli_env, style, marker):
-    process = subprocess.Popen([str(BIN / "damancom-bot"), "sandbox", "--port", "0", *style], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=cli_env)
+    process = subprocess.Popen(
+        [str(BIN / "damancom-bot"), "sandbox", "--port", "0", *style],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=cli_env,
+    )
     try:
         first = process.stdout.readline().strip()
         match = re.fullmatch(r"URL (http://127\.0\.0\.1:(\d+)/fr/)", first)
@@ -40,7 +47,11 @@ def test_sandbox_refuses_a_busy_port(run_cli, sandbox):
 
 def test_sandbox_refuses_an_unknown_style_in_french(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    env = Env(environ={"DAMANCOM_STATE_DIR": str(tmp_path / "s")}, stdin=io.StringIO(), stdout=io.StringIO(),
-              stderr=io.StringIO())
+    env = Env(
+        environ={"DAMANCOM_STATE_DIR": str(tmp_path / "s")},
+        stdin=io.StringIO(),
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
     assert main(["sandbox", "--style", "moderne"], env) == 2
     assert "--style moderne : style de portail inconnu. Choix possibles : classic, spa." in env.stderr.getvalue()

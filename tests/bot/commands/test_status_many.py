@@ -21,14 +21,27 @@ from tests.support.in_process import run_main
 CATEGORIES = (
     [("awaited", L.PENDING, "portal_down", 20, "code"), ("awaited", L.PENDING, "no_code", 8, "ready")]
     + [("stopped", L.PENDING, "deadline_passed", -1, None)]
-    + [("stopped", L.PENDING, r, d, None) for r, d in (("rejected", 3), ("screens_changed", 5),
-                                                      ("browser_refused", 7), ("bad_input", 9))]
+    + [
+        ("stopped", L.PENDING, r, d, None)
+        for r, d in (("rejected", 3), ("screens_changed", 5), ("browser_refused", 7), ("bad_input", 9))
+    ]
     + [("close", L.PENDING, "portal_down", d, None) for d in (2, 0, 1, 0, 2)]
     + [("later", L.PENDING, "first_planned", 4 + i, None) for i in range(20)]
-    + [("filed", L.DONE, "filed", 1 + i, None) for i in range(8)])
+    + [("filed", L.DONE, "filed", 1 + i, None) for i in range(8)]
+)
 RANK = ("awaited", "stopped", "close", "later", "filed")
-PERIOD_KEYS = {"period", "state", "deadline", "next_attempt", "reason", "reason_fr", "overdue", "receipt", "note",
-               "attempts"}
+PERIOD_KEYS = {
+    "period",
+    "state",
+    "deadline",
+    "next_attempt",
+    "reason",
+    "reason_fr",
+    "overdue",
+    "receipt",
+    "note",
+    "attempts",
+}
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +61,13 @@ def forty_employers(tmp_path) -> tuple[dict, list[str], dict[str, str]]:
     lines, expected = [], []
     for name, (category, row_state, reason, days, phase) in zip(names, CATEGORIES):
         day = (now + timedelta(days=days)).date()
-        lines += [f"[accounts.{name}]", f'identifier = "ID-{name}"', 'url = "http://127.0.0.1:9/fr/"',
-                  f'deadline_overrides = "{period}={day.isoformat()}"', ""]
+        lines += [
+            f"[accounts.{name}]",
+            f'identifier = "ID-{name}"',
+            'url = "http://127.0.0.1:9/fr/"',
+            f'deadline_overrides = "{period}={day.isoformat()}"',
+            "",
+        ]
         deadline = now + timedelta(days=days)
         ledger.ensure(name, period, deadline, now, now)
         if row_state == L.DONE:
@@ -62,8 +80,12 @@ def forty_employers(tmp_path) -> tuple[dict, list[str], dict[str, str]]:
         expected.append(((rank, -days if category == "filed" else days, name), name, category))
     (tmp_path / "comptes.toml").write_text("\n".join(lines), encoding="utf-8")
     (tmp_path / "comptes.toml").chmod(0o600)
-    environ = {"DAMANCOM_STATE_DIR": str(state), "DAMANCOM_RECORDINGS": str(tmp_path / "recordings"),
-               "DAMANCOM_CONFIG_DIR": str(tmp_path / "config"), "DAMANCOM_ACCOUNTS": str(tmp_path / "comptes.toml")}
+    environ = {
+        "DAMANCOM_STATE_DIR": str(state),
+        "DAMANCOM_RECORDINGS": str(tmp_path / "recordings"),
+        "DAMANCOM_CONFIG_DIR": str(tmp_path / "config"),
+        "DAMANCOM_ACCOUNTS": str(tmp_path / "comptes.toml"),
+    }
     expected.sort()
     return environ, [name for _, name, _ in expected], {name: c for _, name, c in expected}
 
@@ -105,7 +127,8 @@ def test_etat_filters_each_family(employers):
     to_do = [n for n in order if category[n] in ("close", "later")]
     assert listed(status(tmp_path, environ, "--etat", "a-faire").stdout) == to_do
     assert listed(status(tmp_path, environ, "--etat", "Échec").stdout) == listed(
-        status(tmp_path, environ, "--etat", "echec").stdout)  # as a person types it
+        status(tmp_path, environ, "--etat", "echec").stdout
+    )  # as a person types it
 
 
 def test_etat_unknown_word_is_a_french_usage_error(employers):

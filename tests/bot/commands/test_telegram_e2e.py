@@ -12,15 +12,23 @@ from tests.conftest import assert_no_secret
 from tests.support.telegram_api import ME, STRANGER, TOKEN
 from tests.support.waiting import sms_code
 
+
 @pytest.fixture
 def start(tmp_path, cli_env, sandbox, demo_account, telegram):
     started: list[BotProcess] = []
 
     def run(*args: str, **env: str) -> BotProcess:
-        environ = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
-                   "DAMANCOM_PASSWORD": demo_account.password, "DAMANCOM_LOCAL_PAGE": "0",
-                   "DAMANCOM_TELEGRAM_TOKEN": TOKEN, "DAMANCOM_TELEGRAM_CHAT": str(ME),
-                   "DAMANCOM_TELEGRAM_API": telegram.url, **env}
+        environ = {
+            **cli_env,
+            "DAMANCOM_URL": sandbox.url,
+            "DAMANCOM_IDENTIFIER": demo_account.identifier,
+            "DAMANCOM_PASSWORD": demo_account.password,
+            "DAMANCOM_LOCAL_PAGE": "0",
+            "DAMANCOM_TELEGRAM_TOKEN": TOKEN,
+            "DAMANCOM_TELEGRAM_CHAT": str(ME),
+            "DAMANCOM_TELEGRAM_API": telegram.url,
+            **env,
+        }
         bot = BotProcess(tmp_path, environ, ["login", *args])
         started.append(bot)
         return bot
@@ -39,7 +47,13 @@ def everything_sent(telegram) -> list[str]:
 
 
 def scan(telegram, bot, tmp_path, secrets) -> None:
-    assert_no_secret([*secrets, TOKEN], *everything_sent(telegram), bot.out, bot.err, roots=(tmp_path / "recordings", tmp_path / "state"))
+    assert_no_secret(
+        [*secrets, TOKEN],
+        *everything_sent(telegram),
+        bot.out,
+        bot.err,
+        roots=(tmp_path / "recordings", tmp_path / "state"),
+    )
 
 
 def test_attended_login_answered_from_the_chat(start, sandbox, demo_account, telegram, tmp_path):
@@ -59,8 +73,7 @@ def test_attended_login_answered_from_the_chat(start, sandbox, demo_account, tel
     scan(telegram, bot, tmp_path, [code, demo_account.password])
 
 
-def test_unattended_ready_then_a_forwarded_sms_and_a_stranger_ignored(start, sandbox, demo_account, telegram,
-                                                                       tmp_path):
+def test_unattended_ready_then_a_forwarded_sms_and_a_stranger_ignored(start, sandbox, demo_account, telegram, tmp_path):
     bot = start("--unattended")
     question = telegram.wait_for_sent(lambda m: "Prêt à recevoir le SMS ?" in m.text)
     assert question.buttons == [("Je suis prêt", "ready"), ("Pas maintenant", "not_now")]
@@ -69,8 +82,10 @@ def test_unattended_ready_then_a_forwarded_sms_and_a_stranger_ignored(start, san
     code = sms_code(sandbox)
     telegram.wait_for_sent(lambda m: "Code envoyé" in m.text)
     telegram.user_says(STRANGER, code)  # someone else who learnt the code: not an allowed chat
-    telegram.user_says(ME, f"CNSS DAMANCOM : votre code de connexion est {code}. Il est valable 5 minutes. "
-                           "Ne le communiquez à personne.")
+    telegram.user_says(
+        ME,
+        f"CNSS DAMANCOM : votre code de connexion est {code}. Il est valable 5 minutes. Ne le communiquez à personne.",
+    )
     assert bot.finish() == 0, bot.err
     assert telegram.sent(STRANGER) == [] and not any(chat == STRANGER for chat, _ in telegram.deleted)
     assert "discussion non autorisée (666)" in (tmp_path / "state" / "logs" / "damancom-bot.log").read_text("utf-8")

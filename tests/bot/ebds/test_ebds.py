@@ -15,8 +15,10 @@ from bot.sandbox.preetabli import make_preetabli
 
 ACCOUNT = load_accounts()[0]
 PRE = make_preetabli(ACCOUNT, "2026-10")
-CSV = ("immatriculation;jours;salaire_brut;situation;nom;cin\n"
-       "112233445;26;4500,00;;;\n223344556;26;8 200,50;;;\n334455667;0;0;CS;;\n998877665;10;2000;;ALAOUI SARA;BK123456\n")
+CSV = (
+    "immatriculation;jours;salaire_brut;situation;nom;cin\n"
+    "112233445;26;4500,00;;;\n223344556;26;8 200,50;;;\n334455667;0;0;CS;;\n998877665;10;2000;;ALAOUI SARA;BK123456\n"
+)
 CAP = 600_000
 
 
@@ -30,7 +32,7 @@ def set_field(text: str, line_no: int, field: str, value: str) -> str:
     record = lines[line_no - 1][:3]
     first, last = columns(record, field)
     width = last - first + 1
-    lines[line_no - 1] = lines[line_no - 1][:first - 1] + value.rjust(width)[:width] + lines[line_no - 1][last:]
+    lines[line_no - 1] = lines[line_no - 1][: first - 1] + value.rjust(width)[:width] + lines[line_no - 1][last:]
     return "\r\n".join(lines) + "\r\n"
 
 
@@ -39,8 +41,10 @@ def fix_sums(text: str, keep_ctr: bool = False) -> str:
     records = parse(text)
     out, b02, b04 = [], [], []
     for r in records:
-        values = {k: (v.strip() if not k.startswith(("N_", "S_")) else (int(v) if v.strip().isdigit() else v.strip()))
-                  for k, v in r.fields.items()}
+        values = {
+            k: (v.strip() if not k.startswith(("N_", "S_")) else (int(v) if v.strip().isdigit() else v.strip()))
+            for k, v in r.fields.items()
+        }
         if r.type == "B02":
             values["S_Ctr"] = r.number("S_Ctr") if keep_ctr else b02_ctr(r)
             b02.append(parse(line("B02", values))[0])
@@ -61,7 +65,7 @@ def problems_of(text: str, **kwargs) -> list[str]:
 def test_round_trip_build_then_check_is_clean(declaration):
     name, content = build(PRE, CSV, CAP)
     assert name == "DS_1234567_102026.txt"
-    assert all(len(l) == RECORD_LENGTH for l in content.splitlines())
+    assert all(len(line) == RECORD_LENGTH for line in content.splitlines())
     assert [r.type for r in parse(content)] == ["B00", "B01", "B02", "B02", "B02", "B03", "B04", "B05", "B06"]
     assert check(content, preetabli=PRE, affiliate="1234567", period="2026-10") == []
     b02 = [r for r in parse(content) if r.type == "B02"]
@@ -78,19 +82,68 @@ def test_no_new_employee_gives_one_empty_b04():
 
 RULES = [
     ("length", lambda t: t.replace("\r\n", " \r\n", 1), "longueur : trouvé « 261 », attendu 260 caractères"),
-    ("N format", lambda t: fix_sums(set_field(t, 3, "N_Enfants", "A2")), "champ N_Enfants (colonnes 86-87) : trouvé « A2 »"),
-    ("AN format", lambda t: set_field(t, 2, "L_Ville", "Fès".ljust(20)), "champ L_Ville (colonnes 217-236) : trouvé « le caractère 0xE8 (è) en colonne 218 », attendu du texte ASCII imprimable"),
-    ("date", lambda t: set_field(t, 2, "D_Date_Emission", "20261345"), "D_Date_Emission (colonnes 245-252) : trouvé « 20261345 », attendu une date AAAAMMJJ"),
-    ("days", lambda t: fix_sums(set_field(t, 3, "N_Jours_Declares", "27")), "N_Jours_Declares (colonnes 112-113) : trouvé « 27 », attendu au plus 26 jours"),
-    ("situation", lambda t: fix_sums(set_field(t, 4, "L_Situation", "ZZ")), "L_Situation (colonnes 136-137) : trouvé « ZZ », attendu un code de situation connu"),
-    ("S_Ctr", lambda t: fix_sums(set_field(t, 3, "S_Ctr", "1".zfill(19)), keep_ctr=True), "ligne 3, enregistrement B02, champ S_Ctr (colonnes 138-156) : trouvé « 1 »"),
-    ("total", lambda t: set_field(t, 6, "N_T_Salaire_Reel", "1".zfill(15)), "enregistrement B03, champ N_T_Salaire_Reel"),
-    ("N_T_Ctr", lambda t: set_field(t, 6, "N_T_Ctr", "5".zfill(19)), "enregistrement B03, champ N_T_Ctr (colonnes 126-144) : trouvé « 5 »"),
+    (
+        "N format",
+        lambda t: fix_sums(set_field(t, 3, "N_Enfants", "A2")),
+        "champ N_Enfants (colonnes 86-87) : trouvé « A2 »",
+    ),
+    (
+        "AN format",
+        lambda t: set_field(t, 2, "L_Ville", "Fès".ljust(20)),
+        "champ L_Ville (colonnes 217-236) : trouvé « le caractère 0xE8 (è) en colonne 218 », "
+        "attendu du texte ASCII imprimable",
+    ),
+    (
+        "date",
+        lambda t: set_field(t, 2, "D_Date_Emission", "20261345"),
+        "D_Date_Emission (colonnes 245-252) : trouvé « 20261345 », attendu une date AAAAMMJJ",
+    ),
+    (
+        "days",
+        lambda t: fix_sums(set_field(t, 3, "N_Jours_Declares", "27")),
+        "N_Jours_Declares (colonnes 112-113) : trouvé « 27 », attendu au plus 26 jours",
+    ),
+    (
+        "situation",
+        lambda t: fix_sums(set_field(t, 4, "L_Situation", "ZZ")),
+        "L_Situation (colonnes 136-137) : trouvé « ZZ », attendu un code de situation connu",
+    ),
+    (
+        "S_Ctr",
+        lambda t: fix_sums(set_field(t, 3, "S_Ctr", "1".zfill(19)), keep_ctr=True),
+        "ligne 3, enregistrement B02, champ S_Ctr (colonnes 138-156) : trouvé « 1 »",
+    ),
+    (
+        "total",
+        lambda t: set_field(t, 6, "N_T_Salaire_Reel", "1".zfill(15)),
+        "enregistrement B03, champ N_T_Salaire_Reel",
+    ),
+    (
+        "N_T_Ctr",
+        lambda t: set_field(t, 6, "N_T_Ctr", "5".zfill(19)),
+        "enregistrement B03, champ N_T_Ctr (colonnes 126-144) : trouvé « 5 »",
+    ),
     ("B06", lambda t: set_field(t, 9, "N_Nbr_Salaries", "000009"), "enregistrement B06, champ N_Nbr_Salaries"),
-    ("order", lambda t: "\r\n".join([t.splitlines()[1], t.splitlines()[0], *t.splitlines()[2:]]) + "\r\n", "ordre des enregistrements"),
-    ("transfer id", lambda t: set_field(t, 1, "N_Identif_Transfert", "99999999999999"), "N_Identif_Transfert (colonnes 4-17) : trouvé « 99999999999999 », attendu 12345672026100 (celui du préétabli)"),
-    ("employee twice", lambda t: fix_sums("\r\n".join(t.splitlines()[:3] + [t.splitlines()[2]] + t.splitlines()[3:]) + "\r\n"), "attendu une seule ligne B02 par salarié"),
-    ("employee missing", lambda t: fix_sums("\r\n".join(t.splitlines()[:3] + t.splitlines()[4:]) + "\r\n"), "une ligne B02 pour 223344556 (EL AMRANI YOUSSEF) du préétabli"),
+    (
+        "order",
+        lambda t: "\r\n".join([t.splitlines()[1], t.splitlines()[0], *t.splitlines()[2:]]) + "\r\n",
+        "ordre des enregistrements",
+    ),
+    (
+        "transfer id",
+        lambda t: set_field(t, 1, "N_Identif_Transfert", "99999999999999"),
+        "N_Identif_Transfert (colonnes 4-17) : trouvé « 99999999999999 », attendu 12345672026100 (celui du préétabli)",
+    ),
+    (
+        "employee twice",
+        lambda t: fix_sums("\r\n".join(t.splitlines()[:3] + [t.splitlines()[2]] + t.splitlines()[3:]) + "\r\n"),
+        "attendu une seule ligne B02 par salarié",
+    ),
+    (
+        "employee missing",
+        lambda t: fix_sums("\r\n".join(t.splitlines()[:3] + t.splitlines()[4:]) + "\r\n"),
+        "une ligne B02 pour 223344556 (EL AMRANI YOUSSEF) du préétabli",
+    ),
 ]
 
 
@@ -103,8 +156,10 @@ def test_each_rule_alone(declaration, mutate, expected):
 
 def test_wrong_period_or_employer_is_refused_locally(declaration):
     period = problems_of(declaration, period="2026-09")  # the whole file is another month's: said once, in words
-    assert period == ["Ce fichier est celui d'octobre 2026, vous avez choisi septembre 2026 : déposez le fichier de "
-                      "septembre 2026, ou choisissez la période octobre 2026."]
+    assert period == [
+        "Ce fichier est celui d'octobre 2026, vous avez choisi septembre 2026 : déposez le fichier de "
+        "septembre 2026, ou choisissez la période octobre 2026."
+    ]
     employer = problems_of(declaration, affiliate="7654321")
     assert employer and all("N_Num_Affilie" in p and "7654321" in p for p in employer)
 
@@ -153,18 +208,29 @@ def test_bds_build_out_to_a_missing_folder_or_a_file_is_exit_2(tmp_path, run_cli
     (tmp_path / "s.csv").write_text(CSV, encoding="utf-8")
     (tmp_path / "fichier").write_text("")
     for out in (tmp_path / "absent", tmp_path / "fichier", tmp_path / ("x" * 300)):
-        done = run_cli("bds", "build", "--preetabli", str(tmp_path / "pre.txt"), "--salaries", str(tmp_path / "s.csv"),
-                       "--out", str(out))
+        done = run_cli(
+            "bds",
+            "build",
+            "--preetabli",
+            str(tmp_path / "pre.txt"),
+            "--salaries",
+            str(tmp_path / "s.csv"),
+            "--out",
+            str(out),
+        )
         assert done.returncode == 2 and "--out" in done.stdout + done.stderr, done.stdout + done.stderr
 
 
 def test_a_superscript_digit_in_an_ebds_number_field_is_a_finding_not_a_crash():
     from bot.ebds.build import build
     from bot.ebds.records import parse
+
     text = build(PRE, CSV, 600_000)[1]
     broken = set_field(text, 3, "N_Jours_Declares", "2²")
     assert parse(broken)[2].number("N_Jours_Declares") == 0
     assert any("N_Jours_Declares" in p for p in problems_of(broken))
+
+
 def test_an_unknown_situation_lists_the_codes_with_their_meaning(tmp_path):
     from bot.ebds.layout import SITUATIONS, situations_fr
 

@@ -47,8 +47,7 @@ def test_every_mutation_kind_is_refused_or_warned(mutation):
 
 
 @settings(max_examples=40, deadline=None, database=None)
-@given(st.lists(st.tuples(st.integers(0, 10_000), st.characters(codec="latin-1")), max_size=8),
-       st.text(max_size=300))
+@given(st.lists(st.tuples(st.integers(0, 10_000), st.characters(codec="latin-1")), max_size=8), st.text(max_size=300))
 def test_random_edits_and_garbage_never_crash(edits, garbage):
     case = built(sample_case())
     text = list(case.content)

@@ -22,8 +22,10 @@ def test_only_lf_and_crlf_break_lines():
     assert len(parse(text)) == len(parse(CASE.content))
     problems = [str(p) for p in check(text, preetabli=CASE.preetabli)]
     assert len(problems) == len(odd), problems
-    assert "ligne 3, enregistrement B02, champ filler (colonnes 157-260) : trouvé « le caractère 0x0B (tabulation " \
-           "verticale) en colonne 157 »" in problems[0]
+    assert (
+        "ligne 3, enregistrement B02, champ filler (colonnes 157-260) : trouvé « le caractère 0x0B (tabulation "
+        "verticale) en colonne 157 »" in problems[0]
+    )
     assert any("U+2028" in p for p in problems)
 
 
@@ -73,7 +75,9 @@ def test_cli_check_refuses_a_huge_file_before_reading_it_and_caps_its_output(tmp
 
 def test_a_binary_preetabli_is_one_finding():
     found = inspect(CASE.content, preetabli=os.urandom(10_000).decode("latin-1"))
-    assert found.error_count == 1 and str(found.errors[0]).startswith("préétabli, fichier, contenu : trouvé « un contenu binaire")
+    assert found.error_count == 1 and str(found.errors[0]).startswith(
+        "préétabli, fichier, contenu : trouvé « un contenu binaire"
+    )
 
 
 def test_cli_refuses_a_malformed_period_or_affiliate(tmp_path, run_cli):
@@ -86,7 +90,7 @@ def test_cli_refuses_a_malformed_period_or_affiliate(tmp_path, run_cli):
 def test_many_empty_b04_stay_linear_and_bounded():
     """Every line a (wrong) empty B04: one finding per line, kept to the bound, counted."""
     lines = CASE.content.split("\r\n")
-    empty = next(l for l in lines if l.startswith("B04"))
+    empty = next(line for line in lines if line.startswith("B04"))
     empty = empty[:16] + " " * 9 + empty[25:]
     text = "\r\n".join(lines[:-4] + [empty] * 10_000 + lines[-3:])
     found = inspect(text)
@@ -103,8 +107,11 @@ def test_a_device_or_a_pipe_is_refused_before_it_is_read(tmp_path, cli_env, how,
         os.mkfifo(what)
     (tmp_path / "ds.txt").write_text(CASE.content, encoding="latin-1")
     (tmp_path / "pre.txt").write_text(CASE.preetabli, encoding="latin-1")
-    args = {"check": ["bds", "check", what], "preetabli": ["bds", "check", "ds.txt", "--preetabli", what],
-            "salaries": ["bds", "build", "--preetabli", "pre.txt", "--salaries", what]}[how]
+    args = {
+        "check": ["bds", "check", what],
+        "preetabli": ["bds", "check", "ds.txt", "--preetabli", what],
+        "salaries": ["bds", "build", "--preetabli", "pre.txt", "--salaries", what],
+    }[how]
     done = bounded_run(args, env=cli_env, cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert "pas un fichier ordinaire" in done.stderr and "Traceback" not in done.stderr
@@ -114,9 +121,11 @@ def test_mixed_crlf_and_lf_line_ends_are_refused_with_the_first_odd_line():
     lines = CASE.content.split("\r\n")
     mixed = "\r\n".join(lines[:3]) + "\n" + "\n".join(lines[3:5]) + "\r\n" + "\r\n".join(lines[5:])
     problems = [str(p) for p in check(mixed, preetabli=CASE.preetabli)]
-    assert problems == ["ligne 3, enregistrement B02, fin de ligne : trouvé « LF (2 ligne(s) ainsi) », attendu CRLF "
-                        "comme à la ligne 1 : toutes les lignes finies de la même façon ; réenregistrez le fichier "
-                        "depuis le logiciel de paie (ou damancom-bot bds build)."], problems
+    assert problems == [
+        "ligne 3, enregistrement B02, fin de ligne : trouvé « LF (2 ligne(s) ainsi) », attendu CRLF "
+        "comme à la ligne 1 : toutes les lignes finies de la même façon ; réenregistrez le fichier "
+        "depuis le logiciel de paie (ou damancom-bot bds build)."
+    ], problems
     assert check(CASE.content.replace("\r\n", "\n"), preetabli=CASE.preetabli) == []  # all LF: fine
 
 

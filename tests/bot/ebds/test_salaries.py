@@ -22,8 +22,10 @@ def b04_names(content: str) -> list[str]:
     return [r.text("L_Nom_Prenom") for r in parse(content) if r.type == "B04"]
 
 
-@pytest.mark.parametrize("encoding, label", [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 avec BOM"),
-                                             ("cp1252", "Windows-1252"), ("utf-16", "UTF-16")])
+@pytest.mark.parametrize(
+    "encoding, label",
+    [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 avec BOM"), ("cp1252", "Windows-1252"), ("utf-16", "UTF-16")],
+)
 def test_names_survive_every_usual_encoding(encoding, label):
     built = build_declaration(CASE.preetabli, csv(*ROWS).encode(encoding), 600_000)
     assert built.encoding == label
@@ -53,14 +55,20 @@ def test_transliteration_is_deterministic_and_listed():
     assert len(built.changes) == 2 and "« bk 12-34 » écrit « BK1234 »" in built.changes[1]
 
 
-@pytest.mark.parametrize("rows, message", [
-    ((ROWS[0], ROWS[0]), "Ligne 3 du fichier des salaires : l'immatriculation .* est déjà à la ligne 2"),
-    ((ROWS[3].replace("BK123456", "BK1234567"),), "Ligne 2 .* CIN « BK1234567 » de 9 caractères, 8 au plus"),
-    ((ROWS[3].replace(ROWS[3].split(";")[0], "1234567890"),), r"Ligne 2 .*\(10 chiffres, 9 chiffres au plus"),
-    ((ROWS[3].replace("Hélène Ñúñez-Aït", "A" * 61),), "Ligne 2 .* nom de 61 caractères, 60 au plus"),
-    ((ROWS[0].replace(";26;8 200,50;;", ";5;800;MP;"),), "Ligne 2 .* en situation MP, jours et salaire doivent être à 0"),
-    ((ROWS[0] + ";en trop",), "Ligne 2 .* 7 colonnes, l'en-tête en a 6"),
-])
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ((ROWS[0], ROWS[0]), "Ligne 3 du fichier des salaires : l'immatriculation .* est déjà à la ligne 2"),
+        ((ROWS[3].replace("BK123456", "BK1234567"),), "Ligne 2 .* CIN « BK1234567 » de 9 caractères, 8 au plus"),
+        ((ROWS[3].replace(ROWS[3].split(";")[0], "1234567890"),), r"Ligne 2 .*\(10 chiffres, 9 chiffres au plus"),
+        ((ROWS[3].replace("Hélène Ñúñez-Aït", "A" * 61),), "Ligne 2 .* nom de 61 caractères, 60 au plus"),
+        (
+            (ROWS[0].replace(";26;8 200,50;;", ";5;800;MP;"),),
+            "Ligne 2 .* en situation MP, jours et salaire doivent être à 0",
+        ),
+        ((ROWS[0] + ";en trop",), "Ligne 2 .* 7 colonnes, l'en-tête en a 6"),
+    ],
+)
 def test_bad_rows_are_refused_with_their_line(rows, message):
     with pytest.raises(BadInput, match=message):
         build_declaration(CASE.preetabli, csv(*rows), 600_000)
@@ -88,7 +96,7 @@ def test_a_leaver_returns_the_net_allowance_of_the_preetabli():
 
 def test_an_incomplete_preetabli_is_refused():
     lines = lines_of(CASE.preetabli)
-    without_a03 = "\n".join(l for l in lines if not l.startswith("A03")) + "\n"
+    without_a03 = "\n".join(line for line in lines if not line.startswith("A03")) + "\n"
     with pytest.raises(BadInput, match="exactement un A03 dans le préétabli"):
         build_declaration(without_a03, CASE.csv, 600_000)
     without_a02 = "\n".join(lines[:2] + lines[3:]) + "\n"
@@ -115,7 +123,7 @@ def test_cli_build_lists_changes_and_refuses_bad_csv_with_exit_2(tmp_path, run_c
 
 
 def test_make_preetabli_matches_the_layout():
-    assert all(len(l) == 260 for l in lines_of(make_preetabli("1234567", "202610", [])))
+    assert all(len(line) == 260 for line in lines_of(make_preetabli("1234567", "202610", [])))
 
 
 ARABIC = "محمد العلوي"
@@ -126,8 +134,11 @@ def test_a_windows_1256_file_is_read_as_arabic_and_an_arabic_name_is_refused_wit
 
     data = csv(*ROWS[:3], ROWS[3].replace("Hélène Ñúñez-Aït", ARABIC)).encode("cp1256")
     assert decode(data) == (data.decode("cp1256"), "Windows-1256 (arabe)")
-    with pytest.raises(BadInput, match=r"Ligne 5 du fichier des salaires : nom écrit en lettres arabes ; .*lettres "
-                                       r"latines sur la CIN du salarié \(par exemple MOHAMED EL ALAOUI\)"):
+    with pytest.raises(
+        BadInput,
+        match=r"Ligne 5 du fichier des salaires : nom écrit en lettres arabes ; .*lettres "
+        r"latines sur la CIN du salarié \(par exemple MOHAMED EL ALAOUI\)",
+    ):
         build_declaration(CASE.preetabli, data, 600_000)
     with pytest.raises(BadInput, match="nom écrit en lettres arabes"):  # the same in UTF-8
         build_declaration(CASE.preetabli, data.decode("cp1256").encode("utf-8"), 600_000)
@@ -153,12 +164,21 @@ def test_an_employee_number_with_no_break_spaces_is_read(number, accepted):
     assert "102030401" in [r.text("N_Num_Assure") for r in parse(built.content) if r.type == "B04"]
 
 
-@pytest.mark.parametrize("cell, said", [
-    ("10203040A", "immatriculation « 10203040A » invalide (des chiffres seulement ; caractère(s) refusé(s) : « A »)"),
-    ("1020\u200b30401", "immatriculation « 1020[espace de largeur nulle]30401 » invalide (des chiffres seulement ; "
-                        "caractère(s) refusé(s) : [espace de largeur nulle])"),
-    ("\x1a", "immatriculation « [Ctrl-Z] » invalide (des chiffres seulement ; caractère(s) refusé(s) : [Ctrl-Z])"),
-])
+@pytest.mark.parametrize(
+    "cell, said",
+    [
+        (
+            "10203040A",
+            "immatriculation « 10203040A » invalide (des chiffres seulement ; caractère(s) refusé(s) : « A »)",
+        ),
+        (
+            "1020\u200b30401",
+            "immatriculation « 1020[espace de largeur nulle]30401 » invalide (des chiffres seulement ; "
+            "caractère(s) refusé(s) : [espace de largeur nulle])",
+        ),
+        ("\x1a", "immatriculation « [Ctrl-Z] » invalide (des chiffres seulement ; caractère(s) refusé(s) : [Ctrl-Z])"),
+    ],
+)
 def test_a_bad_employee_number_says_what_is_wrong_and_shows_invisible_characters(cell, said):
     row = ROWS[3].replace("102030401", cell)
     with pytest.raises(BadInput) as refused:

@@ -10,8 +10,14 @@ import pytest
 from bot.handover import base, dropbox, outbox, phone_turn, telegram, terminal, webpage
 from bot.handover.mailbox import HOW_FR
 
-CHANNELS = [terminal.TerminalChannel, dropbox.DropboxChannel, webpage.LocalPageChannel, telegram.TelegramChannel,
-            outbox.OutboxChannel, phone_turn.PhoneMemory]
+CHANNELS = [
+    terminal.TerminalChannel,
+    dropbox.DropboxChannel,
+    webpage.LocalPageChannel,
+    telegram.TelegramChannel,
+    outbox.OutboxChannel,
+    phone_turn.PhoneMemory,
+]
 CAPABILITIES = ("automatic", "shows_pictures", "prints_own_prompt", "asks_confirmation", "knows_phone")
 
 
@@ -27,7 +33,7 @@ def test_each_channel_implements_the_base_and_has_french_words(channel):
 def test_capabilities_are_declared_not_probed():
     session = inspect.getsource(__import__("bot.handover.session", fromlist=["x"]))
     assert "getattr(" not in session and "hasattr(" not in session
-    assert '.name ==' not in session and '.name !=' not in session
+    assert ".name ==" not in session and ".name !=" not in session
 
 
 def test_only_the_terminal_prints_its_own_prompt_and_confirms():

@@ -9,8 +9,16 @@ from bot.handover.code import duration_fr, parse_code
 from bot.output import redact
 
 
-@pytest.mark.parametrize("raw, code", [("123456", "123456"), (" 123 456 \n", "123456"), ("0 0 0 0 0 1", "000001"),
-                                       ("١٢٣٤٥٦", "123456"), ("１２３４５６", "123456")])
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        ("123456", "123456"),
+        (" 123 456 \n", "123456"),
+        ("0 0 0 0 0 1", "000001"),
+        ("١٢٣٤٥٦", "123456"),
+        ("１２３４５６", "123456"),
+    ],
+)
 def test_valid_codes(raw, code):
     assert parse_code(raw) == code
     assert redact.scrub(f"code {code}") == f"code {redact.MASK}"

@@ -20,9 +20,11 @@ def settings(tmp_path, account, **more) -> Settings:
 
 
 def test_which_phone(tmp_path):
-    same = {phone_turn.key(settings(tmp_path, "A", phone="06 12 34 56 78")),
-            phone_turn.key(settings(tmp_path, "B", phone="+212 6 12 34 56 78")),
-            phone_turn.key(settings(tmp_path, "C", phone="06.12.34.56.78", telegram_chats=(1,)))}
+    same = {
+        phone_turn.key(settings(tmp_path, "A", phone="06 12 34 56 78")),
+        phone_turn.key(settings(tmp_path, "B", phone="+212 6 12 34 56 78")),
+        phone_turn.key(settings(tmp_path, "C", phone="06.12.34.56.78", telegram_chats=(1,))),
+    }
     assert len(same) == 1  # the number, however written, comes before anything else
     assert phone_turn.key(settings(tmp_path, "D", telegram_chats=(5, 4))) == "telegram-4-5"
     assert phone_turn.key(settings(tmp_path, "E", telegram_chats=(4, 5))) == "telegram-4-5"  # one chat, one phone
@@ -39,7 +41,10 @@ def test_the_code_screen_teaches_the_phone(tmp_path):
 
 
 def test_a_second_account_on_the_phone_waits_and_is_told_for_whom(tmp_path):
-    first, second = settings(tmp_path, "PHARMA-1", phone="0612345678"), settings(tmp_path, "PHARMA-2", phone="0612345678")
+    first, second = (
+        settings(tmp_path, "PHARMA-1", phone="0612345678"),
+        settings(tmp_path, "PHARMA-2", phone="0612345678"),
+    )
     said, order, release = [], [], threading.Event()
 
     def run(one, name):
@@ -55,8 +60,10 @@ def test_a_second_account_on_the_phone_waits_and_is_told_for_whom(tmp_path):
     waiter.start()
     wait_until(lambda: said, timeout=30)
     assert order == ["first"]  # the second waits for the phone
-    assert said == ["Compte PHARMA-2 : le téléphone qui reçoit ses codes attend déjà le code du compte PHARMA-1 ; "
-                    "ce compte passe après lui (un seul code à la fois par téléphone)."]
+    assert said == [
+        "Compte PHARMA-2 : le téléphone qui reçoit ses codes attend déjà le code du compte PHARMA-1 ; "
+        "ce compte passe après lui (un seul code à la fois par téléphone)."
+    ]
     release.set()
     holder.join(30)
     waiter.join(30)

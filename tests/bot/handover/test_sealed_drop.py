@@ -43,8 +43,9 @@ def test_a_code_left_by_a_run_killed_with_kill_9_cannot_be_read(tmp_path):
         wait_until(lambda: dropbox.read_waiting(folder) is not None)
         process = psutil.Process(run.pid)
         process.suspend()  # too busy to take it (Windows too): `otp` leaves the code for it
-        result = run_main(["otp", "246810", "--account", "PHARMA-1"], environ={"DAMANCOM_STATE_DIR": str(state)},
-                          cwd=tmp_path)
+        result = run_main(
+            ["otp", "246810", "--account", "PHARMA-1"], environ={"DAMANCOM_STATE_DIR": str(state)}, cwd=tmp_path
+        )
         assert result.returncode == 0 and "la connexion le prendra" in result.stdout, result.stderr
         process.kill()
         run.wait(timeout=30)
@@ -89,10 +90,12 @@ def test_a_damaged_key_in_the_waiting_file_drops_nothing(tmp_path):
     state = tmp_path / "state"
     folder = dropbox.handover_dir(state, "PHARMA-1")
     folder.mkdir(parents=True)
-    (folder / dropbox.WAITING).write_text(json.dumps({**psutil_me(), "phase": "code", KEY_FIELD: "pas une clé"}),
-                                          encoding="utf-8")
-    result = run_main(["otp", "246810", "--account", "PHARMA-1"], environ={"DAMANCOM_STATE_DIR": str(state)},
-                      cwd=tmp_path)
+    (folder / dropbox.WAITING).write_text(
+        json.dumps({**psutil_me(), "phase": "code", KEY_FIELD: "pas une clé"}), encoding="utf-8"
+    )
+    result = run_main(
+        ["otp", "246810", "--account", "PHARMA-1"], environ={"DAMANCOM_STATE_DIR": str(state)}, cwd=tmp_path
+    )
     assert result.returncode == 2 and "abîmé" in result.stderr
     assert not (folder / dropbox.CODE_FILE).exists()
 

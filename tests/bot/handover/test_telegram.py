@@ -27,13 +27,23 @@ def reply_to(telegram, text_part: str):
     return telegram.wait_for_sent(lambda m: text_part in m.text)
 
 
-@pytest.mark.parametrize("text, kind, value", [
-    ("Prêt", "word", "ready"), ("  pret ! ", "word", "ready"), ("Oui", "word", "ready"), ("STOP", "word", "stop"),
-    ("pas maintenant", "word", "not_now"), ("123456", "code", "123456"), ("123 456", "code", "123456"),
-    ("CNSS: votre code de connexion Damancom est 654321. Il expire dans 5 min.", "code", "654321"),
-    ("Code 111111 ou 222222", "several", ""), ("bonjour", "none", ""), ("12345", "none", ""),
-    ("Le 0612345678 a reçu 123456", "code", "123456"),  # a phone number is not a 6-digit group
-])
+@pytest.mark.parametrize(
+    "text, kind, value",
+    [
+        ("Prêt", "word", "ready"),
+        ("  pret ! ", "word", "ready"),
+        ("Oui", "word", "ready"),
+        ("STOP", "word", "stop"),
+        ("pas maintenant", "word", "not_now"),
+        ("123456", "code", "123456"),
+        ("123 456", "code", "123456"),
+        ("CNSS: votre code de connexion Damancom est 654321. Il expire dans 5 min.", "code", "654321"),
+        ("Code 111111 ou 222222", "several", ""),
+        ("bonjour", "none", ""),
+        ("12345", "none", ""),
+        ("Le 0612345678 a reçu 123456", "code", "123456"),  # a phone number is not a 6-digit group
+    ],
+)
 def test_reading_a_message(text, kind, value):
     reading = telegram_text.read(text)
     assert (reading.kind, reading.value) == (kind, value)
@@ -62,8 +72,7 @@ def test_ready_button_then_code_typed_with_a_space(channel, telegram):
     assert all("482913" not in m.text and "482 913" not in m.text for m in telegram.sent())
 
 
-def test_the_times_in_the_questions_are_morocco_time_whatever_the_machine_zone(telegram_channel, telegram,
-                                                                              monkeypatch):
+def test_the_times_in_the_questions_are_morocco_time_whatever_the_machine_zone(telegram_channel, telegram, monkeypatch):
     from datetime import timedelta
 
     from bot.system import clock
@@ -156,6 +165,7 @@ def test_unanswered_question_is_settled_on_close(telegram, telegram_channel):
 
 def answer_when_asked(telegram, act) -> None:
     """The person's phone: waits for the question, then answers (in its own thread, as a phone would)."""
+
     def answer():
         reply_to(telegram, "Prêt à recevoir")
         act()
@@ -163,15 +173,25 @@ def answer_when_asked(telegram, act) -> None:
     threading.Thread(target=answer, daemon=True).start()
 
 
-@pytest.mark.parametrize("reason, act", [
-    ("not_now", lambda telegram: telegram.press(ME, "not_now")),
-    ("stop", lambda telegram: telegram.user_says(ME, "stop")),
-])
+@pytest.mark.parametrize(
+    "reason, act",
+    [
+        ("not_now", lambda telegram: telegram.press(ME, "not_now")),
+        ("stop", lambda telegram: telegram.user_says(ME, "stop")),
+    ],
+)
 def test_person_declines_through_the_hand_over(telegram, telegram_channel, reason, act):
     mailbox = Mailbox()
     channel = telegram_channel(mailbox)
-    person = HandOver(mailbox, [channel], account="PHARMA-DEMO", code_wait=30, ready_wait=30, unattended=True,
-                      notifier=Notifier([], sink=channel))
+    person = HandOver(
+        mailbox,
+        [channel],
+        account="PHARMA-DEMO",
+        code_wait=30,
+        ready_wait=30,
+        unattended=True,
+        notifier=Notifier([], sink=channel),
+    )
     answer_when_asked(telegram, lambda: act(telegram))
     with pytest.raises(PersonDeclined) as declined:
         person.before_sms()
@@ -225,8 +245,15 @@ def test_the_ready_question_is_asked_past_the_monthly_budget(telegram, telegram_
     assert not notifier.send("Damancom : portail indisponible", "encore")  # the budget is spent
     mailbox = Mailbox()
     channel = telegram_channel(mailbox, budget=budget)
-    person = HandOver(mailbox, [channel], account="PHARMA-DEMO", code_wait=30, ready_wait=30, unattended=True,
-                      notifier=Notifier([], sink=channel, budget=budget))
+    person = HandOver(
+        mailbox,
+        [channel],
+        account="PHARMA-DEMO",
+        code_wait=30,
+        ready_wait=30,
+        unattended=True,
+        notifier=Notifier([], sink=channel, budget=budget),
+    )
     answer_when_asked(telegram, lambda: telegram.press(ME, "ready"))
     try:
         person.before_sms()  # answered: no CodeNotProvided
@@ -250,8 +277,9 @@ def test_sms_channel_of_a_forwarding_app_is_read_never_written(telegram, telegra
     channel = telegram_channel(mailbox, sms_chats=(sms_channel,))
     channel.open("code")
     telegram.channel_post(other_channel, "Votre code Damancom : 777777")
-    post = telegram.channel_post(sms_channel, "De : CNSS\nVotre code de connexion Damancom est 246810. "
-                                              "Recu le 27/11/2026 21:05 (+212612345678)")
+    post = telegram.channel_post(
+        sms_channel, "De : CNSS\nVotre code de connexion Damancom est 246810. Recu le 27/11/2026 21:05 (+212612345678)"
+    )
     assert mailbox.take({CODE}, timeout=30).value == "246810"
     reply_to(telegram, "SMS transféré reçu, connexion en cours")
     assert (sms_channel, post) in telegram.deleted

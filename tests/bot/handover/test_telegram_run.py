@@ -20,12 +20,21 @@ from tests.support.telegram_api import ME, TOKEN
 
 def settings_for(tmp_path, url, telegram):
     account = Portal().accounts["PHARMA-DEMO"]
-    return load_settings({"DAMANCOM_URL": url, "DAMANCOM_IDENTIFIER": account.identifier,
-                          "DAMANCOM_PASSWORD": account.password, "DAMANCOM_LOCAL_PAGE": "0",
-                          "DAMANCOM_STATE_DIR": str(tmp_path / "state"), "DAMANCOM_RETRIES": "1",
-                          "DAMANCOM_RECORDINGS": str(tmp_path / "recordings"), "DAMANCOM_TELEGRAM_TOKEN": TOKEN,
-                          "DAMANCOM_TELEGRAM_CHAT": str(ME), "DAMANCOM_TELEGRAM_API": telegram.url},
-                         need_credentials=True)
+    return load_settings(
+        {
+            "DAMANCOM_URL": url,
+            "DAMANCOM_IDENTIFIER": account.identifier,
+            "DAMANCOM_PASSWORD": account.password,
+            "DAMANCOM_LOCAL_PAGE": "0",
+            "DAMANCOM_STATE_DIR": str(tmp_path / "state"),
+            "DAMANCOM_RETRIES": "1",
+            "DAMANCOM_RECORDINGS": str(tmp_path / "recordings"),
+            "DAMANCOM_TELEGRAM_TOKEN": TOKEN,
+            "DAMANCOM_TELEGRAM_CHAT": str(ME),
+            "DAMANCOM_TELEGRAM_API": telegram.url,
+        },
+        need_credentials=True,
+    )
 
 
 def login(settings, browser, unattended: bool):

@@ -26,11 +26,14 @@ def test_page_with_token_shows_the_code_form(page):
     assert status == 200 and "Code reçu par SMS" in html and 'lang="fr"' in html
 
 
-@pytest.mark.parametrize("mangle", [
-    lambda url: url.rsplit("/", 1)[0],  # no token
-    lambda url: url[:-3] + "xyz",  # wrong token
-    lambda url: url.replace("/code/", "/"),
-])
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda url: url.rsplit("/", 1)[0],  # no token
+        lambda url: url[:-3] + "xyz",  # wrong token
+        lambda url: url.replace("/code/", "/"),
+    ],
+)
 def test_without_the_right_token_access_is_refused(page, mangle):
     assert fetch(mangle(page.url))[0] == 403
     assert fetch(mangle(page.url), {"_csrf": page.csrf, "action": "code", "code": "123456"})[0] == 403
@@ -111,7 +114,9 @@ def raw_post(page, headers: dict[str, str], body: bytes = b"", path: str | None 
 
     port = page.server.server_address[1]
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    connection.putrequest("POST", path or urllib.parse.urlsplit(page.url).path, skip_host=True, skip_accept_encoding=True)
+    connection.putrequest(
+        "POST", path or urllib.parse.urlsplit(page.url).path, skip_host=True, skip_accept_encoding=True
+    )
     for name, value in headers.items():
         connection.putheader(name, value)
     connection.endheaders()
@@ -134,8 +139,13 @@ def test_token_and_host_are_checked_before_the_body_and_the_body_is_bounded(page
     import socket
 
     with socket.create_connection(page.server.server_address) as sock:  # hangs up mid-request
-        sock.sendall(b"POST " + urllib.parse.urlsplit(page.url).path.encode() + b" HTTP/1.1\r\nHost: " + host.encode()
-                     + b"\r\nContent-Length: 100\r\n\r\n_csrf=")
+        sock.sendall(
+            b"POST "
+            + urllib.parse.urlsplit(page.url).path.encode()
+            + b" HTTP/1.1\r\nHost: "
+            + host.encode()
+            + b"\r\nContent-Length: 100\r\n\r\n_csrf="
+        )
     assert fetch(page.url)[0] == 200  # still serving
     assert "Traceback" not in capfd.readouterr().err
 

@@ -17,38 +17,43 @@ def row(state=L.PENDING, reason="first_planned", hours=100.0, account="A", perio
     return L.PeriodRow(account, period, state, NOW + timedelta(hours=hours), None, reason, None)
 
 
-@pytest.mark.parametrize("case, flags, group, family", [
-    (row(L.IN_PROGRESS, "sms_possible"), {"awaited": True}, U.AWAITED, "en-cours"),
-    (row(L.PENDING, "portal_down"), {"awaited": True}, U.AWAITED, "en-cours"),  # a `login` by hand waits
-    (row(L.DONE, "filed"), {"awaited": True}, U.FILED, "deposee"),  # filed stays filed
-    (row(L.PENDING, "rejected"), {}, U.STOPS, "echec"),
-    (row(L.PENDING, "screens_changed"), {}, U.STOPS, "echec"),
-    (row(L.PENDING, "browser_refused"), {}, U.STOPS, "echec"),
-    (row(L.PENDING, "bad_input"), {}, U.STOPS, "echec"),
-    (row(L.NEEDS_ATTENTION, "verify_submission"), {}, U.STOPS, "echec"),
-    (row(L.MANUAL, "deadline_passed", hours=-2), {}, U.STOPS, "echec"),
-    (row(L.IN_PROGRESS, "in_progress"), {"interrupted": True}, U.STOPS, "echec"),
-    (row(L.IN_PROGRESS, "in_progress", hours=10), {}, U.CLOSE, "en-cours"),
-    (row(L.SUBMITTING, "submitting", hours=200), {}, U.LATER, "en-cours"),
-    (row(L.PENDING, "portal_down", hours=72), {}, U.CLOSE, "a-faire"),  # J-3 exactly: close
-    (row(L.PENDING, "portal_down", hours=72.1), {}, U.LATER, "a-faire"),
-    (row(L.MANUAL, "declined_stop", hours=5), {}, U.CLOSE, "a-faire"),
-    (row(L.DONE, "seen_declared"), {}, U.FILED, "deposee"),
-])
+@pytest.mark.parametrize(
+    "case, flags, group, family",
+    [
+        (row(L.IN_PROGRESS, "sms_possible"), {"awaited": True}, U.AWAITED, "en-cours"),
+        (row(L.PENDING, "portal_down"), {"awaited": True}, U.AWAITED, "en-cours"),  # a `login` by hand waits
+        (row(L.DONE, "filed"), {"awaited": True}, U.FILED, "deposee"),  # filed stays filed
+        (row(L.PENDING, "rejected"), {}, U.STOPS, "echec"),
+        (row(L.PENDING, "screens_changed"), {}, U.STOPS, "echec"),
+        (row(L.PENDING, "browser_refused"), {}, U.STOPS, "echec"),
+        (row(L.PENDING, "bad_input"), {}, U.STOPS, "echec"),
+        (row(L.NEEDS_ATTENTION, "verify_submission"), {}, U.STOPS, "echec"),
+        (row(L.MANUAL, "deadline_passed", hours=-2), {}, U.STOPS, "echec"),
+        (row(L.IN_PROGRESS, "in_progress"), {"interrupted": True}, U.STOPS, "echec"),
+        (row(L.IN_PROGRESS, "in_progress", hours=10), {}, U.CLOSE, "en-cours"),
+        (row(L.SUBMITTING, "submitting", hours=200), {}, U.LATER, "en-cours"),
+        (row(L.PENDING, "portal_down", hours=72), {}, U.CLOSE, "a-faire"),  # J-3 exactly: close
+        (row(L.PENDING, "portal_down", hours=72.1), {}, U.LATER, "a-faire"),
+        (row(L.MANUAL, "declined_stop", hours=5), {}, U.CLOSE, "a-faire"),
+        (row(L.DONE, "seen_declared"), {}, U.FILED, "deposee"),
+    ],
+)
 def test_group_and_family(case, flags, group, family):
     assert U.group(case, NOW, **flags) == group
     assert U.family(case, group) == family
 
 
 def test_order_code_first_then_failures_then_fewest_hours_then_filed():
-    rows = [row(L.DONE, "filed", hours=-500, account="vieux", period="2026-09"),
-            row(L.DONE, "filed", hours=200, account="recent"),
-            row(L.PENDING, "first_planned", hours=300, account="loin"),
-            row(L.PENDING, "portal_down", hours=30, account="proche"),
-            row(L.PENDING, "portal_down", hours=4, account="urgent"),
-            row(L.PENDING, "rejected", hours=400, account="refuse"),
-            row(L.IN_PROGRESS, "sms_possible", hours=500, account="code"),
-            row(L.IN_PROGRESS, "in_progress", hours=50, account="coupe")]
+    rows = [
+        row(L.DONE, "filed", hours=-500, account="vieux", period="2026-09"),
+        row(L.DONE, "filed", hours=200, account="recent"),
+        row(L.PENDING, "first_planned", hours=300, account="loin"),
+        row(L.PENDING, "portal_down", hours=30, account="proche"),
+        row(L.PENDING, "portal_down", hours=4, account="urgent"),
+        row(L.PENDING, "rejected", hours=400, account="refuse"),
+        row(L.IN_PROGRESS, "sms_possible", hours=500, account="code"),
+        row(L.IN_PROGRESS, "in_progress", hours=50, account="coupe"),
+    ]
     ranked = U.ranked(rows, NOW, awaited={"code"}, scheduler_running=False)
     assert [r.account for r in ranked] == ["code", "coupe", "refuse", "urgent", "proche", "loin", "recent", "vieux"]
 
@@ -66,9 +71,16 @@ def test_now_is_injected_a_later_now_makes_the_same_deadline_closer():
     assert U.hours_left(late, NOW + timedelta(hours=50)) == 50
 
 
-@pytest.mark.parametrize("hours, words", [(-0.5, "échéance dépassée"), (0.4, "échéance dans moins d'une heure"),
-                                          (5.2, "échéance dans 5 h"), (47, "échéance dans 47 h"),
-                                          (72, "échéance dans 3 j")])
+@pytest.mark.parametrize(
+    "hours, words",
+    [
+        (-0.5, "échéance dépassée"),
+        (0.4, "échéance dans moins d'une heure"),
+        (5.2, "échéance dans 5 h"),
+        (47, "échéance dans 47 h"),
+        (72, "échéance dans 3 j"),
+    ],
+)
 def test_how_close_a_deadline_is_in_french(hours, words):
     from bot.ledger.words import hours_fr
 

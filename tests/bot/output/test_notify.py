@@ -67,8 +67,11 @@ def test_questions_go_out_past_the_budget_and_are_not_counted(tmp_path):
     assert notifier.send("Damancom : prêt pour la connexion ?", "Confirmez.")
     assert notifier.send("Damancom : question du portail", "Répondez.")
     assert notifier.send("Une question posée autrement", "…", question=True)
-    assert sink.got[2:] == ["Damancom : prêt pour la connexion ?", "Damancom : question du portail",
-                            "Une question posée autrement"]
+    assert sink.got[2:] == [
+        "Damancom : prêt pour la connexion ?",
+        "Damancom : question du portail",
+        "Une question posée autrement",
+    ]
     record = read_record(tmp_path)
     assert record["count"] == 2 and record["questions"] == 3 and record["delivered"] == 5
 
@@ -90,8 +93,9 @@ def test_delivered_nowhere_is_kept_and_gives_its_place_back(tmp_path):
     assert not notifier.send("Damancom : portail indisponible (2026-10)", "Réessai ce soir.")
     record = read_record(tmp_path)
     assert record["count"] == 0 and record["undelivered"] == 1
-    assert record["failed"] == [{"at": now[0].isoformat(), "title": "Damancom : portail indisponible (2026-10)",
-                                 "channels": ["telegram"]}]
+    assert record["failed"] == [
+        {"at": now[0].isoformat(), "title": "Damancom : portail indisponible (2026-10)", "channels": ["telegram"]}
+    ]
     sink.up, now[0] = True, datetime(2026, 11, 4, 6, 0, tzinfo=TZ)
     assert notifier.send("Damancom : période 2026-10 déclarée", "Déposée.")
     seen = undelivered(tmp_path)

@@ -11,12 +11,22 @@ import pytest
 
 from bot.output import redact
 
-TOKEN = "123456789:AAtest-Token_For/the+Stand In\"é"
+TOKEN = '123456789:AAtest-Token_For/the+Stand In"é'
 
 
-@pytest.mark.parametrize("shown", [TOKEN, quote(TOKEN), quote(TOKEN, safe=""), quote_plus(TOKEN),
-                                   re.sub("%[0-9A-F]{2}", lambda h: h[0].lower(), quote(TOKEN, safe="")), json.dumps(TOKEN),
-                                   json.dumps(TOKEN, ensure_ascii=False)], ids=range(7))
+@pytest.mark.parametrize(
+    "shown",
+    [
+        TOKEN,
+        quote(TOKEN),
+        quote(TOKEN, safe=""),
+        quote_plus(TOKEN),
+        re.sub("%[0-9A-F]{2}", lambda h: h[0].lower(), quote(TOKEN, safe="")),
+        json.dumps(TOKEN),
+        json.dumps(TOKEN, ensure_ascii=False),
+    ],
+    ids=range(7),
+)
 def test_every_form_of_a_secret_is_masked(shown):
     redact.register(TOKEN)
     text = redact.scrub(f"Not Found: POST /bot{shown}/getMe")

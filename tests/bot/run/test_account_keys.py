@@ -19,8 +19,15 @@ from bot.system.files import write_atomic
 
 
 def settings(tmp_path, alias, identifier="1234567", url="https://www.damancom.ma/fr/"):
-    return load_settings({"DAMANCOM_ACCOUNT": alias, "DAMANCOM_IDENTIFIER": identifier, "DAMANCOM_URL": url,
-                          "DAMANCOM_STATE_DIR": str(tmp_path)}, need_credentials=False)
+    return load_settings(
+        {
+            "DAMANCOM_ACCOUNT": alias,
+            "DAMANCOM_IDENTIFIER": identifier,
+            "DAMANCOM_URL": url,
+            "DAMANCOM_STATE_DIR": str(tmp_path),
+        },
+        need_credentials=False,
+    )
 
 
 def waiting_run(state, account):
@@ -81,7 +88,14 @@ def test_unlock_by_alias_clears_the_identifier_count(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     first = settings(tmp_path, "pharmacie")
     LockoutGuard(tmp_path, 2).rejected(portal_key(first))
-    env = Env(environ={"DAMANCOM_ACCOUNT": "pharmacie", "DAMANCOM_IDENTIFIER": "1234567", "DAMANCOM_STATE_DIR": str(tmp_path)},
-              stdout=io.StringIO(), stderr=io.StringIO())
+    env = Env(
+        environ={
+            "DAMANCOM_ACCOUNT": "pharmacie",
+            "DAMANCOM_IDENTIFIER": "1234567",
+            "DAMANCOM_STATE_DIR": str(tmp_path),
+        },
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
     assert main(["unlock"], env) == 0 and "débloqué" in env.stdout.getvalue()
     assert LockoutGuard(tmp_path, 2).count(portal_key(first)) == 0

@@ -16,8 +16,14 @@ WIN_ENV = {"PROGRAMFILES": r"C:\Program Files", "PROGRAMFILES(X86)": r"C:\Progra
 
 
 def pick(present: set[str], override=None, platform="linux", environ=None, which=None):
-    return choose(override, managed_path=MANAGED, platform=platform, environ=environ or {},
-                  exists=lambda p: p in present, which=lambda name: (which or {}).get(name))
+    return choose(
+        override,
+        managed_path=MANAGED,
+        platform=platform,
+        environ=environ or {},
+        exists=lambda p: p in present,
+        which=lambda name: (which or {}).get(name),
+    )
 
 
 def test_playwright_chromium_comes_first():
@@ -36,8 +42,9 @@ def test_windows_edge_is_found_in_program_files():
 
 def test_then_system_chromium():
     assert pick({"/usr/bin/chromium"}) == BrowserChoice("executable", "/usr/bin/chromium")
-    assert pick(set(), which={"chromium-browser": "/usr/local/bin/chromium-browser"}) == \
-        BrowserChoice("executable", "/usr/local/bin/chromium-browser")
+    assert pick(set(), which={"chromium-browser": "/usr/local/bin/chromium-browser"}) == BrowserChoice(
+        "executable", "/usr/local/bin/chromium-browser"
+    )
 
 
 def test_override_wins_whatever_is_installed():
@@ -65,6 +72,12 @@ def test_nothing_found_says_what_to_install():
 def test_the_install_hint_works_from_any_folder(tmp_path):
     import subprocess
 
-    done = subprocess.run([sys.executable, "-m", "playwright", "--version"], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=60, env={k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"})
+    done = subprocess.run(
+        [sys.executable, "-m", "playwright", "--version"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"},
+    )
     assert done.returncode == 0 and "Version" in done.stdout, done.stderr

@@ -34,10 +34,17 @@ def test_errors_of_a_closed_page_read_as_browser_failures(browser):
 
 def test_a_browser_gone_mid_run_is_exit_9_with_a_closed_trail(tmp_path, browser, sandbox):
     account = Portal().accounts["PHARMA-DEMO"]
-    settings = load_settings({"DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": account.identifier,
-                              "DAMANCOM_PASSWORD": account.password, "DAMANCOM_LOCAL_PAGE": "0",
-                              "DAMANCOM_STATE_DIR": str(tmp_path / "state"),
-                              "DAMANCOM_RECORDINGS": str(tmp_path / "recordings")}, need_credentials=True)
+    settings = load_settings(
+        {
+            "DAMANCOM_URL": sandbox.url,
+            "DAMANCOM_IDENTIFIER": account.identifier,
+            "DAMANCOM_PASSWORD": account.password,
+            "DAMANCOM_LOCAL_PAGE": "0",
+            "DAMANCOM_STATE_DIR": str(tmp_path / "state"),
+            "DAMANCOM_RECORDINGS": str(tmp_path / "recordings"),
+        },
+        need_credentials=True,
+    )
     recorder = Recorder(settings.recordings, settings.account, "2026-10")
 
     def crash(interface, summary, ctx, person, settings):
@@ -45,8 +52,9 @@ def test_a_browser_gone_mid_run_is_exit_9_with_a_closed_trail(tmp_path, browser,
         return summary
 
     with pytest.raises(BrowserFailed) as failed:
-        run_login(settings, outbox_person(sandbox, account.identifier), recorder, headless=True, browser=browser,
-                  task=crash)
+        run_login(
+            settings, outbox_person(sandbox, account.identifier), recorder, headless=True, browser=browser, task=crash
+        )
     assert failed.value.exit_code == ExitCode.BROWSER_FAILED == 9
     assert "ce n'est pas le portail" in failed.value.message and "Target" not in failed.value.message
     last = read_records(recorder.folder)[-1]

@@ -15,8 +15,12 @@ from tests.support.accounts import write_accounts_file
 
 def environ_for(tmp_path, **extra) -> dict[str, str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith("DAMANCOM_")}
-    base.update(DAMANCOM_STATE_DIR=str(tmp_path / "state"), DAMANCOM_RECORDINGS=str(tmp_path / "recordings"),
-                DAMANCOM_CONFIG_DIR=str(tmp_path / "config"), **extra)
+    base.update(
+        DAMANCOM_STATE_DIR=str(tmp_path / "state"),
+        DAMANCOM_RECORDINGS=str(tmp_path / "recordings"),
+        DAMANCOM_CONFIG_DIR=str(tmp_path / "config"),
+        **extra,
+    )
     return base
 
 
@@ -51,13 +55,17 @@ def test_empty_credentials_are_never_told_all_is_ready(tmp_path, monkeypatch):
 
 def test_with_an_accounts_file_the_env_credentials_are_not_asked_for(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    path = write_accounts_file(tmp_path / "comptes.toml", "http://127.0.0.1:9/fr/",
-                               [("un", "PHARMA-1", "x" * 8), ("deux", "PHARMA-2", None)])
+    path = write_accounts_file(
+        tmp_path / "comptes.toml", "http://127.0.0.1:9/fr/", [("un", "PHARMA-1", "x" * 8), ("deux", "PHARMA-2", None)]
+    )
     found = checks_of(environ_for(tmp_path, DAMANCOM_ACCOUNTS=str(path)))["identifiants"]
     assert not found.ok and "DAMANCOM_IDENTIFIER" not in found.detail and "deux" in found.detail
     assert "un" not in found.detail.replace("secret set", "")
-    path.write_text(path.read_text(encoding="utf-8").replace('identifier = "PHARMA-2"',
-                                                             'identifier = "PHARMA-2"\npassword = "yyyyyyyy"'))
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            'identifier = "PHARMA-2"', 'identifier = "PHARMA-2"\npassword = "yyyyyyyy"'
+        )
+    )
     assert checks_of(environ_for(tmp_path, DAMANCOM_ACCOUNTS=str(path)))["identifiants"].ok
 
 

@@ -42,9 +42,15 @@ def echoing_api(request):
 
 
 def test_an_error_echoing_the_path_does_not_show_the_token(echoing_api, tmp_path):
-    settings = load_settings({"DAMANCOM_TELEGRAM_TOKEN": TOKEN, "DAMANCOM_TELEGRAM_API": echoing_api,
-                              "DAMANCOM_TELEGRAM_CHAT": "5550001", "DAMANCOM_STATE_DIR": str(tmp_path)},
-                             need_credentials=False)
+    settings = load_settings(
+        {
+            "DAMANCOM_TELEGRAM_TOKEN": TOKEN,
+            "DAMANCOM_TELEGRAM_API": echoing_api,
+            "DAMANCOM_TELEGRAM_CHAT": "5550001",
+            "DAMANCOM_STATE_DIR": str(tmp_path),
+        },
+        need_credentials=False,
+    )
     check = doctor_checks.telegram(settings)
     assert not check.ok and "Not Found" in check.detail
     assert TOKEN.split(":")[1] not in check.detail and "AAtestToken" not in check.detail

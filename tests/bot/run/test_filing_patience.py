@@ -44,16 +44,24 @@ def file_once(tmp_path, browser, portal: Portal, faults: Faults, style: str):
     account = portal.accounts["PHARMA-DEMO"]
     period = next(p for p, declared in portal.periods(account) if not declared)
     with Sandbox(portal, faults=faults, style=style, sms_delay=TEST_SMS_DELAY) as sandbox:
-        settings = load_settings({"DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": account.identifier,
-                                  "DAMANCOM_PASSWORD": account.password, "DAMANCOM_LOCAL_PAGE": "0",
-                                  "DAMANCOM_STATE_DIR": str(tmp_path / "state"),
-                                  "DAMANCOM_RECORDINGS": str(tmp_path / "recordings"), **TIMEOUTS},
-                                 need_credentials=True)
+        settings = load_settings(
+            {
+                "DAMANCOM_URL": sandbox.url,
+                "DAMANCOM_IDENTIFIER": account.identifier,
+                "DAMANCOM_PASSWORD": account.password,
+                "DAMANCOM_LOCAL_PAGE": "0",
+                "DAMANCOM_STATE_DIR": str(tmp_path / "state"),
+                "DAMANCOM_RECORDINGS": str(tmp_path / "recordings"),
+                **TIMEOUTS,
+            },
+            need_credentials=True,
+        )
         ledger = L.Ledger(settings.state_dir)
         task = FilingTask(make_file(tmp_path, account, period), period, ledger, Plan())
         recorder = Recorder(settings.recordings, settings.account, period)
-        run_login(settings, outbox_person(sandbox, account.identifier), recorder, headless=True, browser=browser,
-                  task=task)
+        run_login(
+            settings, outbox_person(sandbox, account.identifier), recorder, headless=True, browser=browser, task=task
+        )
     reference = account.receipts[period].reference
     assert task.receipt == reference and ledger.receipt(account.identifier, period) == reference
     assert ledger.period(account.identifier, period).state == L.DONE

@@ -33,9 +33,16 @@ def refusing(tmp_path, cli_env, playwright):
     own = choice.value if choice.how == "executable" else playwright.chromium.executable_path
 
     def run(sandbox, **extra: str) -> BotProcess:
-        env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": account.identifier,
-               "DAMANCOM_PASSWORD": account.password, "DAMANCOM_LOCAL_PAGE": "0", "DAMANCOM_BROWSER": own,
-               "DAMANCOM_TIMEOUT_ACTION": "10", **extra}
+        env = {
+            **cli_env,
+            "DAMANCOM_URL": sandbox.url,
+            "DAMANCOM_IDENTIFIER": account.identifier,
+            "DAMANCOM_PASSWORD": account.password,
+            "DAMANCOM_LOCAL_PAGE": "0",
+            "DAMANCOM_BROWSER": own,
+            "DAMANCOM_TIMEOUT_ACTION": "10",
+            **extra,
+        }
         bot = BotProcess(tmp_path, env, ["login"], stdin=subprocess.PIPE)
         portal.outbox.listeners.append(lambda message: bot.type(message.code))
         try:
@@ -94,11 +101,18 @@ class _RefusingAfterHome(BaseHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802
         if self.path == "/":
-            status, body = 200, ("<html lang='fr'><body><h1>Damancom</h1><a href='/otp'>S'authentifier avec OTP</a>"
-                                 "</body></html>")
+            status, body = (
+                200,
+                ("<html lang='fr'><body><h1>Damancom</h1><a href='/otp'>S'authentifier avec OTP</a></body></html>"),
+            )
         else:
-            status, body = 403, ("<html><body>The requested URL was rejected. Please consult with your administrator."
-                                 "<br>Your support ID is: 9876543210123</body></html>")
+            status, body = (
+                403,
+                (
+                    "<html><body>The requested URL was rejected. Please consult with your administrator."
+                    "<br>Your support ID is: 9876543210123</body></html>"
+                ),
+            )
         data = body.encode()
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -111,8 +125,14 @@ def test_a_firewall_page_after_a_step_is_a_refusal_not_a_changed_screen(run_cli,
     server = ThreadingHTTPServer(("127.0.0.1", 0), _RefusingAfterHome)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        result = run_cli("login", env={"DAMANCOM_URL": f"http://127.0.0.1:{server.server_address[1]}/",
-                                       "DAMANCOM_IDENTIFIER": "PHARMA-DEMO", "DAMANCOM_PASSWORD": "Secret-2026"})
+        result = run_cli(
+            "login",
+            env={
+                "DAMANCOM_URL": f"http://127.0.0.1:{server.server_address[1]}/",
+                "DAMANCOM_IDENTIFIER": "PHARMA-DEMO",
+                "DAMANCOM_PASSWORD": "Secret-2026",
+            },
+        )
     finally:
         server.shutdown()
         server.server_close()

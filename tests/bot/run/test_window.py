@@ -28,8 +28,9 @@ def test_windows_and_a_linux_display_can_and_a_bare_linux_without_xvfb_cannot():
 
 def test_the_window_opens_in_the_persons_own_chrome_or_edge():
     managed = BrowserChoice("managed")
-    assert own_browser(managed, platform="linux", environ={}, exists=lambda p: p == "/opt/microsoft/msedge/msedge") \
-        == BrowserChoice("channel", "msedge")
+    assert own_browser(
+        managed, platform="linux", environ={}, exists=lambda p: p == "/opt/microsoft/msedge/msedge"
+    ) == BrowserChoice("channel", "msedge")
     assert own_browser(managed, platform="linux", environ={}, exists=lambda p: False) == managed
     chosen = BrowserChoice("executable", "/usr/bin/chromium")
     assert own_browser(chosen, exists=lambda p: True) == chosen  # a browser the person chose stays
@@ -39,8 +40,11 @@ def test_the_window_opens_in_the_persons_own_chrome_or_edge():
 def test_without_a_screen_an_xvfb_is_started_for_the_run_and_stopped_after():
     with window_screen(environ={"PATH": "/usr/bin:/bin"}) as env:
         display = env["DISPLAY"]
-        assert subprocess.run(["xdpyinfo", "-display", display], capture_output=True).returncode == 0 \
-            if shutil.which("xdpyinfo") else display.startswith(":")
+        assert (
+            subprocess.run(["xdpyinfo", "-display", display], capture_output=True).returncode == 0
+            if shutil.which("xdpyinfo")
+            else display.startswith(":")
+        )
     with window_screen(environ={"DISPLAY": ":7"}) as env:
         assert env is None  # the session's own screen
 

@@ -137,9 +137,15 @@ def simulate(scenario: Scenario, state_dir: Path) -> Result:
         return person.attempt(portal, period, open_periods)
 
     notifier = person.notifier() if person else Notifier([])
-    planner = Planner(Settings(account=ACCOUNT, state_dir=state_dir), plan, ledger, notifier, run=run,
-                      now=system_clock.corrected(state_dir, machine) if scenario.clock_late else clock,
-                      rng=random.Random(5))
+    planner = Planner(
+        Settings(account=ACCOUNT, state_dir=state_dir),
+        plan,
+        ledger,
+        notifier,
+        run=run,
+        now=system_clock.corrected(state_dir, machine) if scenario.clock_late else clock,
+        rng=random.Random(5),
+    )
     for period in scenario.existing:
         p = planner.plan
         ledger.ensure(ACCOUNT, period, p.deadline(period), p.first_attempt(period), scenario.start)
@@ -159,10 +165,17 @@ def simulate(scenario: Scenario, state_dir: Path) -> Result:
             person.refresh()
             person.close()
     rows = {r.period: r for r in ledger.periods(ACCOUNT)}
-    return Result(scenario.name, sum(ledger.count_attempts(ACCOUNT, p) for p in rows), portal.sms,
-                  [t for t, _ in notifier.sent], {p: r.state for p, r in rows.items()},
-                  {p: r.next_reason for p, r in rows.items()}, runs,
-                  delivered=len(person.reached) if person else 0, filed=dict(portal.declared))
+    return Result(
+        scenario.name,
+        sum(ledger.count_attempts(ACCOUNT, p) for p in rows),
+        portal.sms,
+        [t for t, _ in notifier.sent],
+        {p: r.state for p, r in rows.items()},
+        {p: r.next_reason for p, r in rows.items()},
+        runs,
+        delivered=len(person.reached) if person else 0,
+        filed=dict(portal.declared),
+    )
 
 
 class _Phone:
@@ -207,8 +220,9 @@ class _Person:
             sink = TelegramSink(BotApi("123:fake", "http://127.0.0.1:9", timeout=2), (4242,))  # nothing listens
         else:
             sink = _Phone(self.reached)
-        made = Notifier([self.inbox.url] if self.inbox else [], sink=sink,
-                        budget=Budget(self.state_dir, 30, self.clock))
+        made = Notifier(
+            [self.inbox.url] if self.inbox else [], sink=sink, budget=Budget(self.state_dir, 30, self.clock)
+        )
         made.sent = self.sent
         return made
 
@@ -216,8 +230,9 @@ class _Person:
         if not portal.available(self.clock.now):  # the ready gate comes once the portal answered
             return portal.attempt(period, self.clock.now, periods)
         notifier = self.notifier()
-        person = HandOver(_Answering(self), [], account=ACCOUNT, code_wait=300, ready_wait=0, unattended=True,
-                          notifier=notifier)
+        person = HandOver(
+            _Answering(self), [], account=ACCOUNT, code_wait=300, ready_wait=0, unattended=True, notifier=notifier
+        )
         try:
             person.before_sms()
         except CodeNotProvided as exc:
@@ -229,13 +244,13 @@ class _Person:
 
     def refresh(self) -> None:
         if self.inbox is not None:
-            mails = self.inbox.received[self._mails:]
+            mails = self.inbox.received[self._mails :]
             self._mails += len(mails)
             self.reached += [m["title"] for m in mails]
 
     def answers(self, mailbox: Mailbox) -> None:
         self.refresh()
-        asked = any("prêt pour la connexion" in t for t in self.reached[self._read:])
+        asked = any("prêt pour la connexion" in t for t in self.reached[self._read :])
         self._read = len(self.reached)
         if asked and self.clock.now >= self.scenario.person_from:
             mailbox.post(READY, "telegram")
@@ -260,8 +275,14 @@ class _Answering(Mailbox):
         return super().take(kinds, timeout)
 
 
-def _next_event(scenario: Scenario, planner: Planner, ledger: L.Ledger, now: datetime, account: str = ACCOUNT,
-                skew: timedelta = timedelta(0)) -> datetime:
+def _next_event(
+    scenario: Scenario,
+    planner: Planner,
+    ledger: L.Ledger,
+    now: datetime,
+    account: str = ACCOUNT,
+    skew: timedelta = timedelta(0),
+) -> datetime:
     """The next moment the process would wake: a planned attempt, a reminder, a deadline, an
     `.env` edit or `done` typed by hand; postponed to the next power-on when the computer is off.
     `skew`: how far the planner's clock is behind the world's (its moments, shifted by it)."""
@@ -296,8 +317,14 @@ class Fleet:
 CODE_EXCHANGE = 0.1  # seconds (real): an attempt's SMS and code, during which another SMS would mix them up
 
 
-def simulate_accounts(scenario: Scenario, state_dir: Path, *, parallel: int = 2,
-                      envs: dict[str, dict] | None = None, phones: dict[str, str] | None = None) -> Fleet:
+def simulate_accounts(
+    scenario: Scenario,
+    state_dir: Path,
+    *,
+    parallel: int = 2,
+    envs: dict[str, dict] | None = None,
+    phones: dict[str, str] | None = None,
+) -> Fleet:
     """The same month for several accounts planned by one FleetPlanner over one ledger: each
     account its own portal (same behaviour), its own plan (`envs`: its accounts-file keys).
     `phones`: each account's DAMANCOM_PHONE; two codes awaited together on one phone (same SMS
@@ -351,14 +378,24 @@ def simulate_accounts(scenario: Scenario, state_dir: Path, *, parallel: int = 2,
             finally:
                 with lock:
                     at_once[0] -= 1
+
         return run
 
     def plan_of(name: str):
         return lambda: parse_plan({**scenario.env, **(envs or {}).get(name, {})})
 
-    planners = [Planner(Settings(account=name, state_dir=state_dir, phone=phones.get(name, "")), plan_of(name), ledger,
-                        Notifier([]),
-                        run=runner(name), now=clock, rng=random.Random(5 + i)) for i, name in enumerate(ACCOUNTS)]
+    planners = [
+        Planner(
+            Settings(account=name, state_dir=state_dir, phone=phones.get(name, "")),
+            plan_of(name),
+            ledger,
+            Notifier([]),
+            run=runner(name),
+            now=clock,
+            rng=random.Random(5 + i),
+        )
+        for i, name in enumerate(ACCOUNTS)
+    ]
     fleet = FleetPlanner(planners, parallel, now=clock)
     while clock.now < scenario.end:
         if scenario.on(clock.now):
@@ -368,10 +405,15 @@ def simulate_accounts(scenario: Scenario, state_dir: Path, *, parallel: int = 2,
     for planner in planners:
         name = planner.account
         rows = {r.period: r for r in ledger.periods(name)}
-        results[name] = Result(f"{scenario.name} ({name})", sum(ledger.count_attempts(name, p) for p in rows),
-                               portals[name].sms, [t for t, _ in planner.notifier.sent],
-                               {p: r.state for p, r in rows.items()}, {p: r.next_reason for p, r in rows.items()},
-                               runs[name])
+        results[name] = Result(
+            f"{scenario.name} ({name})",
+            sum(ledger.count_attempts(name, p) for p in rows),
+            portals[name].sms,
+            [t for t, _ in planner.notifier.sent],
+            {p: r.state for p, r in rows.items()},
+            {p: r.next_reason for p, r in rows.items()},
+            runs[name],
+        )
     return Fleet(results, at_once[1], most_on_phone[0])
 
 
@@ -381,28 +423,43 @@ def daytime_only(moment: datetime) -> bool:
 
 SCENARIOS: dict[str, Callable[[], Scenario]] = {
     "allumé 09:00-18:00 seulement": lambda: Scenario("allumé 09:00-18:00 seulement", at(1, 9), on=daytime_only),
-    "éteint du 1er au 9 à 14:00": lambda: Scenario("éteint du 1er au 9 à 14:00", at(1, 0, 5),
-                                                    on=lambda m: m < at(1, 8) or m >= at(9, 14)),
+    "éteint du 1er au 9 à 14:00": lambda: Scenario(
+        "éteint du 1er au 9 à 14:00", at(1, 0, 5), on=lambda m: m < at(1, 8) or m >= at(9, 14)
+    ),
     "démarré le 11": lambda: Scenario("démarré le 11", at(11, 10)),
-    "deux périodes dues": lambda: Scenario("deux périodes dues", at(1, 9),
-                                           env={"DAMANCOM_DEADLINE_OVERRIDES": "2026-09=2026-11-17"}),
+    "deux périodes dues": lambda: Scenario(
+        "deux périodes dues", at(1, 9), env={"DAMANCOM_DEADLINE_OVERRIDES": "2026-09=2026-11-17"}
+    ),
     "déposée à la main le 3 (done)": lambda: Scenario(
-        "déposée à la main le 3 (done)", at(1, 9), portal=FakePortal(down_until=at(3, 12)), hand_done=at(3, 12, 30)),
+        "déposée à la main le 3 (done)", at(1, 9), portal=FakePortal(down_until=at(3, 12)), hand_done=at(3, 12, 30)
+    ),
     "déposée à la main le 3 (vue au login)": lambda: Scenario(
-        "déposée à la main le 3 (vue au login)", at(1, 9),
-        portal=FakePortal(down_until=at(3, 12), declared={PERIOD: at(3, 12)}, person_files=False)),
+        "déposée à la main le 3 (vue au login)",
+        at(1, 9),
+        portal=FakePortal(down_until=at(3, 12), declared={PERIOD: at(3, 12)}, person_files=False),
+    ),
     "échéance prolongée en cours de mois": lambda: Scenario(
-        "échéance prolongée en cours de mois", at(1, 9), portal=FakePortal(down_until=at(12, 0)),
-        env_changes=[(at(8, 15), {"DAMANCOM_DEADLINE_OVERRIDES": "2026-10=2026-11-17"})]),
+        "échéance prolongée en cours de mois",
+        at(1, 9),
+        portal=FakePortal(down_until=at(12, 0)),
+        env_changes=[(at(8, 15), {"DAMANCOM_DEADLINE_OVERRIDES": "2026-10=2026-11-17"})],
+    ),
     "absent jusqu'au 8 (« prêt ? »)": lambda: Scenario("absent jusqu'au 8 (« prêt ? »)", at(1, 9), person_from=at(8)),
     "Telegram injoignable tout le mois": lambda: Scenario(
-        "Telegram injoignable tout le mois", at(1, 9), end=at(11, 12), person_from=at(1), telegram_down=True),
+        "Telegram injoignable tout le mois", at(1, 9), end=at(11, 12), person_from=at(1), telegram_down=True
+    ),
     "Telegram injoignable, e-mail aussi": lambda: Scenario(
-        "Telegram injoignable, e-mail aussi", at(1, 9), person_from=at(1), telegram_down=True, email=True),
+        "Telegram injoignable, e-mail aussi", at(1, 9), person_from=at(1), telegram_down=True, email=True
+    ),
     # Maintenance until 23:45 on the deadline day; the machine's clock one hour late that day.
     "horloge en retard d'1 h le 10": lambda: Scenario(
-        "horloge en retard d'1 h le 10", at(1, 9), end=at(11, 12), portal=FakePortal(down_until=at(10, 23, 45)),
-        clock_late=timedelta(hours=1), late_from=at(10)),
+        "horloge en retard d'1 h le 10",
+        at(1, 9),
+        end=at(11, 12),
+        portal=FakePortal(down_until=at(10, 23, 45)),
+        clock_late=timedelta(hours=1),
+        late_from=at(10),
+    ),
 }
 
 
@@ -410,8 +467,10 @@ ONE_PHONE = {name: "06 12 34 56 78" for name in ACCOUNTS}  # three employers, on
 
 # Several accounts (simulate_accounts): name → (scenario, its keyword arguments).
 FLEET_SCENARIOS: dict[str, Callable[[], tuple[Scenario, dict]]] = {
-    "trois comptes, un téléphone": lambda: (Scenario("trois comptes, un téléphone", at(1, 9)),
-                                            {"parallel": 3, "phones": ONE_PHONE}),
+    "trois comptes, un téléphone": lambda: (
+        Scenario("trois comptes, un téléphone", at(1, 9)),
+        {"parallel": 3, "phones": ONE_PHONE},
+    ),
 }
 
 
@@ -419,8 +478,12 @@ def table(results: list[Result]) -> str:
     """`notifications`: sent (and, where the person's channels are simulated, how many reached them)."""
     lines = ["| scénario | essais | SMS | notifications | fin |", "| --- | ---: | ---: | ---: | --- |"]
     for r in results:
-        end = ", ".join(f"{p} {s} ({r.reasons[p]})" + (f", déposée le {r.filed[p]:%d/%m %H:%M}" if p in r.filed else "")
-                        for p, s in sorted(r.states.items()))
-        sent = f"{len(r.notifications)}" + (f" ({r.delivered} reçues)" if r.delivered or "injoignable" in r.name else "")
+        end = ", ".join(
+            f"{p} {s} ({r.reasons[p]})" + (f", déposée le {r.filed[p]:%d/%m %H:%M}" if p in r.filed else "")
+            for p, s in sorted(r.states.items())
+        )
+        sent = f"{len(r.notifications)}" + (
+            f" ({r.delivered} reçues)" if r.delivered or "injoignable" in r.name else ""
+        )
         lines.append(f"| {r.name} | {r.attempts} | {r.sms} | {sent} | {end} |")
     return "\n".join(lines)

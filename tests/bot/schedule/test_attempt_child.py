@@ -18,10 +18,12 @@ def test_the_childs_french_arrives_intact_whatever_the_console_encoding(tmp_path
 
 
 def test_killing_an_attempt_kills_everything_it_started(tmp_path):
-    script = ("import subprocess, sys, time\n"
-              "grandchild = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
-              "print(grandchild.pid, flush=True)\n"
-              "time.sleep(600)\n")
+    script = (
+        "import subprocess, sys, time\n"
+        "grandchild = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
+        "print(grandchild.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     grandchild = int(child.stdout.readline())  # like Chrome under Playwright's driver under the bot
     assert alive(grandchild)

@@ -61,14 +61,27 @@ def test_compressed_month(tmp_path, cli_env):
     account = portal.accounts["PHARMA-DEMO"]
     busy = Faults("busy-hours", busy_hours=(dtime(8, 0), dtime(20, 0)))
     with Sandbox(portal, faults=busy) as sandbox:
-        env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": account.identifier,
-               "DAMANCOM_PASSWORD": account.password, "DAMANCOM_LOCAL_PAGE": "0", "DAMANCOM_RETRIES": "1",
-               "DAMANCOM_RETRY_BACKOFF": "0.2",
-               "DAMANCOM_FIRST_ATTEMPT": "1 10:00"}
+        env = {
+            **cli_env,
+            "DAMANCOM_URL": sandbox.url,
+            "DAMANCOM_IDENTIFIER": account.identifier,
+            "DAMANCOM_PASSWORD": account.password,
+            "DAMANCOM_LOCAL_PAGE": "0",
+            "DAMANCOM_RETRIES": "1",
+            "DAMANCOM_RETRY_BACKOFF": "0.2",
+            "DAMANCOM_FIRST_ATTEMPT": "1 10:00",
+        }
         settings = load_settings(env, need_credentials=True)
         ledger = L.Ledger(settings.state_dir)
-        planner = Planner(settings, parse_plan(env), ledger, Notifier([]), now=clock, rng=random.Random(1),
-                          run=lambda period: run_attempt(period, env, timeout=180))
+        planner = Planner(
+            settings,
+            parse_plan(env),
+            ledger,
+            Notifier([]),
+            now=clock,
+            rng=random.Random(1),
+            run=lambda period: run_attempt(period, env, timeout=180),
+        )
         person = Person(dropbox.handover_dir(settings.state_dir, account.identifier), portal.outbox)
         person.start()
         tries = []

@@ -127,8 +127,11 @@ def test_the_task_runs_pythonw_next_to_python_so_no_window_opens_at_log_on(tmp_p
     assert install.windowless(str(scripts / "python.exe")) == str(scripts / "python.exe")
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="a child started by subprocess inherits its parent's handles "
-                                                    "even under pythonw: the Task Scheduler gives none")
+@pytest.mark.skipif(
+    sys.platform == "win32",
+    reason="a child started by subprocess inherits its parent's handles "
+    "even under pythonw: the Task Scheduler gives none",
+)
 def test_the_windowless_entry_writes_where_pythonw_gives_no_streams(tmp_path):
     """The Task Scheduler starts pythonw.exe with no standard streams: closed descriptors do the same."""
     state = tmp_path / "état"
@@ -138,9 +141,14 @@ def test_the_windowless_entry_writes_where_pythonw_gives_no_streams(tmp_path):
         os.close(2)
 
     env = {**os.environ, "DAMANCOM_STATE_DIR": str(state)}
-    result = subprocess.run([sys.executable, "-m", "bot.schedule.windowless", "--help"], env=env,
-                            stdin=subprocess.DEVNULL, preexec_fn=no_streams, timeout=120,
-                            cwd=Path(install.__file__).parents[2])
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.schedule.windowless", "--help"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        preexec_fn=no_streams,
+        timeout=120,
+        cwd=Path(install.__file__).parents[2],
+    )
     assert result.returncode == 0
     text = (state / "planificateur-console.txt").read_text(encoding="utf-8")
     assert text.startswith("utilisation : damancom-bot schedule") and "--install" in text

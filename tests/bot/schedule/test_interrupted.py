@@ -30,8 +30,10 @@ def test_a_clock_set_back_during_the_code_step_cannot_hide_the_sms(tmp_path):
     planner, clock, runs = begun(tmp_path, at(3, 22))  # begun at 22:00, inside the evening window
     # The clock goes back one hour; the run writes its mark and opens the code phase at « 21:01 ».
     assert L.note_stage(tmp_path, ACCOUNT, L.SMS_POSSIBLE, at(3, 21, 1)) == 1
-    write_atomic(dropbox.handover_dir(tmp_path, ACCOUNT) / dropbox.WAITING,
-                 {"run_id": "x", "pid": 999999, "phase": "code", "since": at(3, 21, 1).timestamp()})
+    write_atomic(
+        dropbox.handover_dir(tmp_path, ACCOUNT) / dropbox.WAITING,
+        {"run_id": "x", "pid": 999999, "phase": "code", "since": at(3, 21, 1).timestamp()},
+    )
     clock.now = at(3, 21, 4)  # killed, restarted three minutes later, by the clock set back
     lines = planner.recover()
     row = planner.ledger.period(ACCOUNT, PERIOD)
@@ -53,8 +55,10 @@ def test_the_mark_alone_is_enough_without_any_hand_over_file(tmp_path):
 def test_a_code_step_completed_before_the_kill_is_redone_at_once(tmp_path):
     planner, clock, runs = begun(tmp_path, at(3, 22))
     L.note_stage(tmp_path, ACCOUNT, L.SMS_POSSIBLE, at(3, 22, 1))
-    write_atomic(dropbox.handover_dir(tmp_path, ACCOUNT) / dropbox.WAITING,  # still there during the filing
-                 {"run_id": "x", "pid": 999999, "phase": "code", "since": at(3, 22, 1).timestamp()})
+    write_atomic(
+        dropbox.handover_dir(tmp_path, ACCOUNT) / dropbox.WAITING,  # still there during the filing
+        {"run_id": "x", "pid": 999999, "phase": "code", "since": at(3, 22, 1).timestamp()},
+    )
     L.note_stage(tmp_path, ACCOUNT, L.CODE_STEP_DONE, at(3, 22, 2))  # the portal took the code
     clock.now = at(3, 22, 6)
     planner.recover()

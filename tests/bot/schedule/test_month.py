@@ -65,8 +65,10 @@ def test_two_periods_due_share_one_login(state_dir):
     assert all(in_window(m) for m in r.runs)
 
 
-@pytest.mark.parametrize("name, reason", [("déposée à la main le 3 (done)", "filed_by_hand"),
-                                          ("déposée à la main le 3 (vue au login)", "seen_declared")])
+@pytest.mark.parametrize(
+    "name, reason",
+    [("déposée à la main le 3 (done)", "filed_by_hand"), ("déposée à la main le 3 (vue au login)", "seen_declared")],
+)
 def test_filed_by_hand_on_the_3rd(state_dir, name, reason):
     r = run(name, state_dir)
     assert r.states[PERIOD] == L.DONE and r.reasons[PERIOD] in (reason, "declared")

@@ -21,15 +21,17 @@ MORNING_ONLY = {"DAMANCOM_WINDOWS": "05:00-06:30"}  # the third employer's own w
 
 
 def test_three_accounts_one_ledger_each_its_own_plan(tmp_path):
-    fleet = simulate_accounts(SCENARIOS["éteint du 1er au 9 à 14:00"](), tmp_path, parallel=2,
-                              envs={"PHARMA-3": MORNING_ONLY})
+    fleet = simulate_accounts(
+        SCENARIOS["éteint du 1er au 9 à 14:00"](), tmp_path, parallel=2, envs={"PHARMA-3": MORNING_ONLY}
+    )
     assert set(fleet.results) == set(ACCOUNTS)
     for name, result in fleet.results.items():
         assert result.states[PERIOD] == L.DONE, (name, result.reasons)
         assert result.attempts >= 1 and result.sms <= 3
     third = fleet.results["PHARMA-3"].runs
-    assert any(m.astimezone(TZ).hour in (5, 6) for m in third) or all(m.astimezone(TZ).date() == at(10).date()
-                                                                      for m in third)
+    assert any(m.astimezone(TZ).hour in (5, 6) for m in third) or all(
+        m.astimezone(TZ).date() == at(10).date() for m in third
+    )
     assert fleet.most_at_once <= 2
     rows = L.Ledger(tmp_path).periods()
     assert {r.account for r in rows} == set(ACCOUNTS)  # one ledger, one line per account and period
@@ -45,12 +47,15 @@ def test_never_more_attempts_at_once_than_allowed(tmp_path):
                 started.append(name)
             release.wait(30)
             return Outcome(0, "declared", "/r", "Espace affilié atteint.", periods=[("10/2026", "Déclarée")])
+
         return run
 
     now = lambda: at(1, 21, 30)  # noqa: E731 - inside the evening window
     ledger = L.Ledger(tmp_path)
-    planners = [Planner(Settings(account=name, state_dir=tmp_path), Plan(), ledger, Notifier([]), run=runner(name),
-                        now=now) for name in ACCOUNTS]
+    planners = [
+        Planner(Settings(account=name, state_dir=tmp_path), Plan(), ledger, Notifier([]), run=runner(name), now=now)
+        for name in ACCOUNTS
+    ]
     fleet = FleetPlanner(planners, 2, now=now)
     ticking = threading.Thread(target=fleet.tick)
     ticking.start()
@@ -95,12 +100,22 @@ def blocking_fleet(tmp_path, phones: dict[str, str], parallel: int = 3):
                 started.append(name)
             release.wait(30)
             return Outcome(0, "declared", "/r", "Espace affilié atteint.", periods=[("10/2026", "Déclarée")])
+
         return run
 
     now = lambda: at(1, 21, 30)  # noqa: E731 - inside the evening window
     ledger = L.Ledger(tmp_path)
-    planners = [Planner(Settings(account=name, state_dir=tmp_path, phone=phones.get(name, "")), Plan(), ledger,
-                        Notifier([]), run=runner(name), now=now) for name in ACCOUNTS]
+    planners = [
+        Planner(
+            Settings(account=name, state_dir=tmp_path, phone=phones.get(name, "")),
+            Plan(),
+            ledger,
+            Notifier([]),
+            run=runner(name),
+            now=now,
+        )
+        for name in ACCOUNTS
+    ]
     return FleetPlanner(planners, parallel, now=now), release, started, ledger
 
 

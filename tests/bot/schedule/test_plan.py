@@ -31,8 +31,10 @@ def test_calendar_of_a_period():
     assert PLAN.first_attempt("2026-10") == at(2026, 11, 1, 21, 0)
     assert PLAN.deadline("2026-10") == at(2026, 11, 10, 23, 59)
     assert PLAN.deadline("2026-12") == at(2027, 1, 10, 23, 59)
-    assert [(k, w) for k, w in PLAN.reminders("2026-10")] == [("J-3", at(2026, 11, 7, 10, 0)),
-                                                              ("J-1", at(2026, 11, 9, 10, 0))]
+    assert [(k, w) for k, w in PLAN.reminders("2026-10")] == [
+        ("J-3", at(2026, 11, 7, 10, 0)),
+        ("J-1", at(2026, 11, 9, 10, 0)),
+    ]
 
 
 def test_daytime_failure_is_retried_in_the_evening_window():
@@ -65,17 +67,30 @@ def test_logged_in_but_not_declared_waits_until_the_next_day():
     assert at(2026, 11, 4, 6, 0) <= when <= at(2026, 11, 4, 6, 10)
 
 
-@pytest.mark.parametrize("exit_code, state, decision", [
-    (0, "declared", DONE), (0, "to_declare", RETRY_TOMORROW), (0, None, RETRY_TOMORROW),
-    (4, None, RETRY), (3, None, RETRY), (5, None, STOP), (6, None, STOP), (2, None, STOP), (1, None, STOP)])
+@pytest.mark.parametrize(
+    "exit_code, state, decision",
+    [
+        (0, "declared", DONE),
+        (0, "to_declare", RETRY_TOMORROW),
+        (0, None, RETRY_TOMORROW),
+        (4, None, RETRY),
+        (3, None, RETRY),
+        (5, None, STOP),
+        (6, None, STOP),
+        (2, None, STOP),
+        (1, None, STOP),
+    ],
+)
 def test_outcomes_decide_what_comes_next(exit_code, state, decision):
     assert decide(exit_code, state)[0] == decision
     if decision in (DONE, STOP):
         assert PLAN.next_attempt(at(2026, 11, 3, 10, 0), decision, "2026-10", RNG) is None
 
 
-@pytest.mark.parametrize("day", [date(2026, 2, 10), date(2026, 2, 16), date(2026, 2, 20), date(2026, 3, 21),
-                                 date(2026, 3, 22), date(2026, 3, 25)])
+@pytest.mark.parametrize(
+    "day",
+    [date(2026, 2, 10), date(2026, 2, 16), date(2026, 2, 20), date(2026, 3, 21), date(2026, 3, 22), date(2026, 3, 25)],
+)
 def test_ramadan_offset_changes_do_not_shift_the_windows(day):
     """Morocco leaves UTC+1 for UTC+0 during Ramadan: windows stay at local 21:00 and 06:00."""
     after = datetime.combine(day, time(12, 0), TZ)
@@ -86,9 +101,16 @@ def test_ramadan_offset_changes_do_not_shift_the_windows(day):
     assert offsets == {timedelta(hours=1), timedelta(0)}  # the test data does cross an offset change
 
 
-@pytest.mark.parametrize("name, value", [
-    ("DAMANCOM_WINDOWS", "21:00-20:00"), ("DAMANCOM_WINDOWS", "le soir"), ("DAMANCOM_FIRST_ATTEMPT", "1er à 21h"),
-    ("DAMANCOM_DEADLINE", "31 23:59"), ("DAMANCOM_DEADLINE_OVERRIDES", "juin=17 juillet")])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("DAMANCOM_WINDOWS", "21:00-20:00"),
+        ("DAMANCOM_WINDOWS", "le soir"),
+        ("DAMANCOM_FIRST_ATTEMPT", "1er à 21h"),
+        ("DAMANCOM_DEADLINE", "31 23:59"),
+        ("DAMANCOM_DEADLINE_OVERRIDES", "juin=17 juillet"),
+    ],
+)
 def test_bad_plan_settings_name_their_variable(name, value):
     with pytest.raises(ConfigError, match=name):
         parse_plan({name: value})

@@ -13,11 +13,18 @@ from tests.support.planner import make
 
 
 def test_first_attempt_then_evening_retry_then_done(tmp_path):
-    planner, clock, runs = make(tmp_path, [Outcome(4, None, None, "Portail indisponible."),
-                                           Outcome(0, "declared", "/r/2", "ok")], datetime(2026, 11, 1, 21, 0, tzinfo=TZ))
+    planner, clock, runs = make(
+        tmp_path,
+        [Outcome(4, None, None, "Portail indisponible."), Outcome(0, "declared", "/r/2", "ok")],
+        datetime(2026, 11, 1, 21, 0, tzinfo=TZ),
+    )
     assert planner.tick() == ["2026-10"]
     row = planner.ledger.period("PHARMA-1", "2026-10")
-    assert row.state == L.PENDING and row.next_attempt.hour == 21 and "portail indisponible à 01/11 21:00" in period_line(row)
+    assert (
+        row.state == L.PENDING
+        and row.next_attempt.hour == 21
+        and "portail indisponible à 01/11 21:00" in period_line(row)
+    )
     clock.now = row.next_attempt
     planner.tick()
     assert planner.ledger.period("PHARMA-1", "2026-10").state == L.DONE
@@ -28,8 +35,9 @@ def test_first_attempt_then_evening_retry_then_done(tmp_path):
 
 
 def test_credentials_rejected_stops_without_retry(tmp_path):
-    planner, clock, runs = make(tmp_path, [Outcome(5, None, None, "Mot de passe refusé.")],
-                                datetime(2026, 11, 1, 21, 0, tzinfo=TZ))
+    planner, clock, runs = make(
+        tmp_path, [Outcome(5, None, None, "Mot de passe refusé.")], datetime(2026, 11, 1, 21, 0, tzinfo=TZ)
+    )
     planner.tick()
     row = planner.ledger.period("PHARMA-1", "2026-10")
     assert row.state == L.NEEDS_ATTENTION and row.next_attempt is None
@@ -71,8 +79,9 @@ def test_after_the_deadline_nothing_is_attempted_and_the_alert_is_sent_once(tmp_
 def test_reminders_d3_and_d1_once_each(tmp_path):
     outcomes = [Outcome(3, None, None, "Personne n'a répondu.")] * 30
     planner, clock, runs = make(tmp_path, outcomes, datetime(2026, 11, 7, 10, 30, tzinfo=TZ))
-    planner.ledger.ensure("PHARMA-1", "2026-10", planner.plan.deadline("2026-10"),
-                          datetime(2026, 11, 7, 21, 0, tzinfo=TZ), clock.now)
+    planner.ledger.ensure(
+        "PHARMA-1", "2026-10", planner.plan.deadline("2026-10"), datetime(2026, 11, 7, 21, 0, tzinfo=TZ), clock.now
+    )
     planner.tick()
     planner.tick()
     clock.now = datetime(2026, 11, 9, 10, 5, tzinfo=TZ)
@@ -82,15 +91,26 @@ def test_reminders_d3_and_d1_once_each(tmp_path):
 
 
 def test_status_json_shape(tmp_path, run_cli):
-    planner, clock, runs = make(tmp_path / "state", [Outcome(4, None, "/r/1", "Portail indisponible.")],
-                                datetime(2026, 11, 3, 21, 2, tzinfo=TZ))
+    planner, clock, runs = make(
+        tmp_path / "state", [Outcome(4, None, "/r/1", "Portail indisponible.")], datetime(2026, 11, 3, 21, 2, tzinfo=TZ)
+    )
     planner.tick()
     result = run_cli("status", "--json", env={"DAMANCOM_STATE_DIR": str(tmp_path / "state")}, process=True)
     data = json.loads(result.stdout)
     period = data["accounts"][0]["periods"][0]
     assert data["accounts"][0]["account"] == "PHARMA-1"
-    assert set(period) == {"period", "state", "deadline", "next_attempt", "reason", "reason_fr", "overdue", "receipt",
-                           "note", "attempts"}
+    assert set(period) == {
+        "period",
+        "state",
+        "deadline",
+        "next_attempt",
+        "reason",
+        "reason_fr",
+        "overdue",
+        "receipt",
+        "note",
+        "attempts",
+    }
     assert period["reason"] == "portal_down" and set(data["scheduler"]) >= {"running", "last_tick", "stopped"}
     assert period["state"] == "pending" and period["period"] == "2026-10"
     assert set(period["attempts"][0]) == {"started", "ended", "exit_code", "outcome", "audit_folder"}

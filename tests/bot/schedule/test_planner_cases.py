@@ -34,8 +34,10 @@ def at(day, hour=0, minute=0, month=11) -> datetime:
 
 def status(tmp_path, *args, **environ) -> str:
     out = io.StringIO()
-    code = cli.main(["status", *args], Env(environ={"DAMANCOM_STATE_DIR": str(tmp_path), **environ}, stdout=out,
-                                            stderr=io.StringIO()))
+    code = cli.main(
+        ["status", *args],
+        Env(environ={"DAMANCOM_STATE_DIR": str(tmp_path), **environ}, stdout=out, stderr=io.StringIO()),
+    )
     assert code == 0
     return out.getvalue()
 
@@ -56,8 +58,11 @@ def test_busy_account_is_its_own_transient_error():
 
 
 def test_busy_account_waits_a_little_and_never_stops_the_period(tmp_path):
-    planner, clock, runs = make(tmp_path, [Outcome(7, None, None, "Une autre connexion est déjà en cours."),
-                                           Outcome(0, "declared", None, "ok")], at(1, 21))
+    planner, clock, runs = make(
+        tmp_path,
+        [Outcome(7, None, None, "Une autre connexion est déjà en cours."), Outcome(0, "declared", None, "ok")],
+        at(1, 21),
+    )
     planner.tick()
     row = planner.ledger.period(ACCOUNT, PERIOD)
     assert row.state == L.PENDING and row.next_reason == "busy"
@@ -78,8 +83,15 @@ def test_busy_shows_as_busy_in_status(tmp_path):
 def test_restart_brings_back_a_period_stopped_by_an_old_lock_conflict(tmp_path):
     planner, clock, runs = make(tmp_path, [], at(3, 21))
     planner.ledger.ensure(ACCOUNT, PERIOD, planner.plan.deadline(PERIOD), at(1, 21), at(1, 9))
-    planner.ledger.plan(ACCOUNT, PERIOD, L.NEEDS_ATTENTION, None, "réglage ou saisie incorrects : pas de nouvel essai",
-                        at(1, 21), note="Une autre connexion est déjà en cours pour le compte PHARMA-1 (planificateur).")
+    planner.ledger.plan(
+        ACCOUNT,
+        PERIOD,
+        L.NEEDS_ATTENTION,
+        None,
+        "réglage ou saisie incorrects : pas de nouvel essai",
+        at(1, 21),
+        note="Une autre connexion est déjà en cours pour le compte PHARMA-1 (planificateur).",
+    )
     planner.recover()
     row = planner.ledger.period(ACCOUNT, PERIOD)
     assert row.state == L.PENDING and row.next_attempt == at(3, 21)
@@ -106,8 +118,15 @@ def test_ticks_never_overlap(tmp_path):
         return Outcome(4, None, None, "Portail indisponible.")
 
     clock = Clock(at(1, 21))
-    planner = Planner(Settings(account=ACCOUNT, state_dir=tmp_path), Plan(), L.Ledger(tmp_path), Notifier([]),
-                      run=run, now=clock, rng=random.Random(1))
+    planner = Planner(
+        Settings(account=ACCOUNT, state_dir=tmp_path),
+        Plan(),
+        L.Ledger(tmp_path),
+        Notifier([]),
+        run=run,
+        now=clock,
+        rng=random.Random(1),
+    )
     assert planner.tick() == [PERIOD]
     assert inner == [[]]
 
@@ -198,8 +217,9 @@ def test_run_cut_after_the_sms_waits_for_the_next_window(tmp_path):
     planner.ledger.ensure(ACCOUNT, PERIOD, planner.plan.deadline(PERIOD), at(3, 21), at(1, 9))
     planner.ledger.begin(ACCOUNT, PERIOD, at(3, 21))
     folder = dropbox.handover_dir(tmp_path, ACCOUNT)  # what a run killed in the code step leaves behind
-    write_atomic(folder / dropbox.WAITING, {"run_id": "x", "pid": 999999, "phase": "code",
-                                            "since": at(3, 21, 1).timestamp()})
+    write_atomic(
+        folder / dropbox.WAITING, {"run_id": "x", "pid": 999999, "phase": "code", "since": at(3, 21, 1).timestamp()}
+    )
     clock.now = at(3, 21, 4)  # killed and restarted within minutes
     planner.recover()
     row = planner.ledger.period(ACCOUNT, PERIOD)
@@ -232,8 +252,9 @@ def test_done_command_stops_attempts_and_shows_in_status(tmp_path):
     planner, clock, runs = make(tmp_path, [], at(1, 9))
     planner.tick()
     out = io.StringIO()
-    env = Env(environ={"DAMANCOM_STATE_DIR": str(tmp_path), "DAMANCOM_IDENTIFIER": ACCOUNT}, stdout=out,
-              stderr=io.StringIO())
+    env = Env(
+        environ={"DAMANCOM_STATE_DIR": str(tmp_path), "DAMANCOM_IDENTIFIER": ACCOUNT}, stdout=out, stderr=io.StringIO()
+    )
     assert cli.main(["done", "--period", PERIOD], env) == 0
     assert "déclarée à la main" in out.getvalue()
     clock.now = at(1, 21)
@@ -282,8 +303,14 @@ def test_status_shows_a_running_scheduler_its_last_tick_and_an_overdue_attempt(t
     planner.tick()
     heartbeat.started(tmp_path, at(1, 9))  # this process plays the scheduler
     heartbeat.ticked(tmp_path, datetime(2026, 11, 1, 9, tzinfo=TZ))
-    planner.ledger.plan(ACCOUNT, PERIOD, L.PENDING, datetime.now(TZ) - timedelta(hours=2), "portal_down",
-                        datetime.now(TZ) - timedelta(hours=3))
+    planner.ledger.plan(
+        ACCOUNT,
+        PERIOD,
+        L.PENDING,
+        datetime.now(TZ) - timedelta(hours=2),
+        "portal_down",
+        datetime.now(TZ) - timedelta(hours=3),
+    )
     far = {"DAMANCOM_DEADLINE_OVERRIDES": "2026-10=2099-12-31"}  # status reads the plan too: still open
     data = json.loads(status(tmp_path, "--json", **far))
     assert data["scheduler"]["running"] is True and data["scheduler"]["last_tick"].startswith("2026-11-01T09:00")
@@ -294,8 +321,11 @@ def test_status_shows_a_running_scheduler_its_last_tick_and_an_overdue_attempt(t
 
 def test_status_says_why_the_scheduler_stopped(tmp_path):
     out, err = io.StringIO(), io.StringIO()
-    env = Env(environ={"DAMANCOM_STATE_DIR": str(tmp_path), "DAMANCOM_ENV_FILE": str(tmp_path / "none.env")},
-              stdout=out, stderr=err)
+    env = Env(
+        environ={"DAMANCOM_STATE_DIR": str(tmp_path), "DAMANCOM_ENV_FILE": str(tmp_path / "none.env")},
+        stdout=out,
+        stderr=err,
+    )
     (tmp_path / "none.env").write_text("DAMANCOM_URL=pas-une-adresse\n", encoding="utf-8")
     assert cli.main(["schedule"], env) == 2
     text = status(tmp_path)

@@ -11,11 +11,14 @@ from bot.exit_codes import ExitCode
 from bot.schedule.attempt import write_result
 
 
-@pytest.mark.parametrize("error, reason", [
-    (PersonDeclined("Pas maintenant.", reason="not_now"), "not_now"),
-    (PersonDeclined("Arrêt.", reason="stop"), "stop"),
-    (CodeNotProvided("Personne n'a répondu."), None),
-])
+@pytest.mark.parametrize(
+    "error, reason",
+    [
+        (PersonDeclined("Pas maintenant.", reason="not_now"), "not_now"),
+        (PersonDeclined("Arrêt.", reason="stop"), "stop"),
+        (CodeNotProvided("Personne n'a répondu."), None),
+    ],
+)
 def test_reason_is_written_with_the_exit_code(tmp_path, error, reason):
     path = tmp_path / "dossier é" / "result.json"
     path.parent.mkdir()

@@ -21,7 +21,6 @@ from tests.conftest import BIN
 from tests.support.terminal import AS_FROM_A_TERMINAL
 from tests.support.waiting import wait_until
 
-
 # Both periods due at the first tick, whatever the day: on the 1st of a month before 21:00 the
 # previous month's first attempt (« 1 21:00 » by default) is still ahead, and only the other runs.
 DUE_NOW = {"DAMANCOM_FIRST_ATTEMPT": "1 00:00"}
@@ -29,20 +28,32 @@ DUE_NOW = {"DAMANCOM_FIRST_ATTEMPT": "1 00:00"}
 
 def start_schedule(tmp_path, env, name: str) -> tuple[subprocess.Popen, Path]:
     log = tmp_path / f"{name}.log"
-    process = subprocess.Popen([str(BIN / "damancom-bot"), "schedule"], cwd=tmp_path, env=env, stdin=subprocess.DEVNULL,
-                               stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True,
-                               **AS_FROM_A_TERMINAL)
+    process = subprocess.Popen(
+        [str(BIN / "damancom-bot"), "schedule"],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=open(log, "w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        **AS_FROM_A_TERMINAL,
+    )
     return process, log
 
 
 def test_a_second_scheduler_on_the_same_state_dir_refuses(tmp_path, cli_env, run_cli):
-    env = {**cli_env, "DAMANCOM_IDENTIFIER": "PHARMA-1", "DAMANCOM_PASSWORD": "x" * 8,
-           "DAMANCOM_DEADLINE": "1 00:00"}  # nothing due: the first one just waits
+    env = {
+        **cli_env,
+        "DAMANCOM_IDENTIFIER": "PHARMA-1",
+        "DAMANCOM_PASSWORD": "x" * 8,
+        "DAMANCOM_DEADLINE": "1 00:00",
+    }  # nothing due: the first one just waits
     first, log = start_schedule(tmp_path, env, "premier")
     try:
         wait_until(lambda: "Planificateur démarré" in log.read_text())
-        second = subprocess.run([str(BIN / "damancom-bot"), "schedule"], cwd=tmp_path, env=env, capture_output=True,
-                                text=True, timeout=60)
+        second = subprocess.run(
+            [str(BIN / "damancom-bot"), "schedule"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+        )
         assert second.returncode == 2 and "Un planificateur tourne déjà" in second.stderr
     finally:
         first.send_signal(signal.SIGINT)
@@ -51,11 +62,16 @@ def test_a_second_scheduler_on_the_same_state_dir_refuses(tmp_path, cli_env, run
 
 
 def test_hard_kill_mid_run_replans_and_attempts_once(tmp_path, cli_env, sandbox, demo_account):
-    env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
-           "DAMANCOM_PASSWORD": demo_account.password, "DAMANCOM_LOCAL_PAGE": "0",
-           "DAMANCOM_DEADLINE_OVERRIDES": "2026-10=2099-12-31,2026-11=2099-12-31",  # the period stays open
-           "DAMANCOM_WINDOWS": "00:00-23:59",  # a window now, whatever the hour the test runs
-           **DUE_NOW}
+    env = {
+        **cli_env,
+        "DAMANCOM_URL": sandbox.url,
+        "DAMANCOM_IDENTIFIER": demo_account.identifier,
+        "DAMANCOM_PASSWORD": demo_account.password,
+        "DAMANCOM_LOCAL_PAGE": "0",
+        "DAMANCOM_DEADLINE_OVERRIDES": "2026-10=2099-12-31,2026-11=2099-12-31",  # the period stays open
+        "DAMANCOM_WINDOWS": "00:00-23:59",  # a window now, whatever the hour the test runs
+        **DUE_NOW,
+    }
     state = Path(env["DAMANCOM_STATE_DIR"])
     folder = dropbox.handover_dir(state, demo_account.identifier)
 
@@ -75,8 +91,13 @@ def test_hard_kill_mid_run_replans_and_attempts_once(tmp_path, cli_env, sandbox,
         code = wait_until(lambda: sandbox.outbox.all() and sandbox.outbox.all()[-1].code)
         wait_until(lambda: (dropbox.read_waiting(folder) or {}).get("phase") == "code")
         write_atomic(folder / dropbox.CODE_FILE, {"code": code, "at": time.time()})
-        wait_until(lambda: ledger.period(demo_account.identifier, period).state == L.PENDING
-                   and ledger.attempts(demo_account.identifier, period)[0].ended is not None, timeout=120)
+        wait_until(
+            lambda: (
+                ledger.period(demo_account.identifier, period).state == L.PENDING
+                and ledger.attempts(demo_account.identifier, period)[0].ended is not None
+            ),
+            timeout=120,
+        )
     finally:
         second.send_signal(signal.SIGINT)
         second.wait(timeout=30)
@@ -87,13 +108,18 @@ def test_hard_kill_mid_run_replans_and_attempts_once(tmp_path, cli_env, sandbox,
 
 
 def test_install_writes_a_systemd_user_unit(tmp_path, run_cli):
-    result = run_cli("schedule", "--install", env={"XDG_CONFIG_HOME": str(tmp_path / "config"),
-                                                   "PATH": "/nonexistent"})  # no systemctl: say what to do
+    result = run_cli(
+        "schedule", "--install", env={"XDG_CONFIG_HOME": str(tmp_path / "config"), "PATH": "/nonexistent"}
+    )  # no systemctl: say what to do
     unit = tmp_path / "config" / "systemd" / "user" / "damancom-bot.service"
     assert result.returncode == 2, result.stderr  # not installed: a failure, with what is left to do
-    assert unit.exists() and "-m bot schedule" in unit.read_text() and f"WorkingDirectory={tmp_path}" in unit.read_text()
+    assert (
+        unit.exists() and "-m bot schedule" in unit.read_text() and f"WorkingDirectory={tmp_path}" in unit.read_text()
+    )
     assert "systemctl --user enable --now damancom-bot" in result.stderr
-    removed = run_cli("schedule", "--uninstall", env={"XDG_CONFIG_HOME": str(tmp_path / "config"), "PATH": "/nonexistent"})
+    removed = run_cli(
+        "schedule", "--uninstall", env={"XDG_CONFIG_HOME": str(tmp_path / "config"), "PATH": "/nonexistent"}
+    )
     assert removed.returncode == 0 and not unit.exists()
 
 
@@ -101,10 +127,16 @@ def test_killed_in_the_code_step_waits_for_the_next_window(tmp_path, cli_env, sa
     """`kill -9` of the whole group after the SMS went out: no second SMS minutes later."""
     from bot.schedule import heartbeat
 
-    env = {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_IDENTIFIER": demo_account.identifier,
-           "DAMANCOM_PASSWORD": demo_account.password, "DAMANCOM_LOCAL_PAGE": "0",
-           "DAMANCOM_WINDOWS": "00:00-23:59",  # due at once, whatever the hour the test runs
-           "DAMANCOM_DEADLINE_OVERRIDES": "2026-10=2099-12-31,2026-11=2099-12-31", **DUE_NOW}
+    env = {
+        **cli_env,
+        "DAMANCOM_URL": sandbox.url,
+        "DAMANCOM_IDENTIFIER": demo_account.identifier,
+        "DAMANCOM_PASSWORD": demo_account.password,
+        "DAMANCOM_LOCAL_PAGE": "0",
+        "DAMANCOM_WINDOWS": "00:00-23:59",  # due at once, whatever the hour the test runs
+        "DAMANCOM_DEADLINE_OVERRIDES": "2026-10=2099-12-31,2026-11=2099-12-31",
+        **DUE_NOW,
+    }
     state = Path(env["DAMANCOM_STATE_DIR"])
     folder = dropbox.handover_dir(state, demo_account.identifier)
 
@@ -136,8 +168,13 @@ def test_killed_in_the_code_step_waits_for_the_next_window(tmp_path, cli_env, sa
 
 
 def test_a_login_while_the_account_is_in_use_is_busy_not_a_configuration_error(tmp_path, cli_env, run_cli):
-    env = {**cli_env, "DAMANCOM_IDENTIFIER": "PHARMA-1", "DAMANCOM_PASSWORD": "x" * 8, "DAMANCOM_LOCAL_PAGE": "0",
-           "DAMANCOM_URL": "http://127.0.0.1:9/fr/"}
+    env = {
+        **cli_env,
+        "DAMANCOM_IDENTIFIER": "PHARMA-1",
+        "DAMANCOM_PASSWORD": "x" * 8,
+        "DAMANCOM_LOCAL_PAGE": "0",
+        "DAMANCOM_URL": "http://127.0.0.1:9/fr/",
+    }
     result_file = tmp_path / "resultat.json"
     with account_lock(load_settings(env, need_credentials=True)):  # a scheduled run holds the account
         result = run_cli("login", "--unattended", "--result-json", str(result_file), env=env)

@@ -45,8 +45,9 @@ def test_default_file_in_working_dir_and_keys_become_settings(tmp_path, monkeypa
     token = {"DAMANCOM_TELEGRAM_TOKEN": "12345:" + "a" * 35, "DAMANCOM_TELEGRAM_CHAT": "999"}
     first = load_settings(accounts.account_environ(token, found[0], need_password=False), need_credentials=False)
     assert first.telegram_chats == (5550001,)  # this account's person, not the general chat
-    assert load_settings(accounts.account_environ(token, found[1], need_password=False),
-                         need_credentials=False).telegram_chats == (999,)
+    assert load_settings(
+        accounts.account_environ(token, found[1], need_password=False), need_credentials=False
+    ).telegram_chats == (999,)
 
 
 def test_password_precedence_file_then_keyring_then_env(tmp_path, monkeypatch):
@@ -83,18 +84,24 @@ def test_several_accounts_and_no_choice_lists_them(tmp_path, monkeypatch):
     assert "inconnu" in caught.value.message and "al-amal, atlas" in caught.value.message
 
 
-@pytest.mark.parametrize("text, expected", [
-    ('[accounts.a]\nidentifier = "X-1"\ncouleur = "bleu"\n', ["ligne 3", "« couleur »", "clé inconnue"]),
-    ('[accounts.a]\ntelegram_chat = "1"\n', ["ligne 1", "« identifier »", "obligatoire"]),
-    ('[accounts.a]\nidentifier = "X 1"\n', ["ligne 2", "espaces"]),
-    ('[accounts.a]\nidentifier = "X-1"\n\nurl = "http://exemple.ma/fr/"\n', ["ligne 4", "« url »", "https://"]),
-    ('[accounts.a]\nidentifier = "X-1"\nauth = "sms"\n', ["ligne 3", "« auth »", "otp"]),
-    ('[accounts.a]\nidentifier = "X-1"\nwindows = "21h-23h"\n', ["ligne 3", "« windows »"]),
-    ('[accounts.a]\nidentifier = "X-1"\n[accounts.b]\nidentifier = "X-1"\n', ["ligne 4", "déjà celui du compte « a »"]),
-    ('[accounts.a]\nidentifier = X-1\n', ["ligne 2", "TOML"]),
-    ('[comptes.a]\nidentifier = "X-1"\n', ["ligne 1", "comptes"]),
-    ('# vide\n', ["aucun compte"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('[accounts.a]\nidentifier = "X-1"\ncouleur = "bleu"\n', ["ligne 3", "« couleur »", "clé inconnue"]),
+        ('[accounts.a]\ntelegram_chat = "1"\n', ["ligne 1", "« identifier »", "obligatoire"]),
+        ('[accounts.a]\nidentifier = "X 1"\n', ["ligne 2", "espaces"]),
+        ('[accounts.a]\nidentifier = "X-1"\n\nurl = "http://exemple.ma/fr/"\n', ["ligne 4", "« url »", "https://"]),
+        ('[accounts.a]\nidentifier = "X-1"\nauth = "sms"\n', ["ligne 3", "« auth »", "otp"]),
+        ('[accounts.a]\nidentifier = "X-1"\nwindows = "21h-23h"\n', ["ligne 3", "« windows »"]),
+        (
+            '[accounts.a]\nidentifier = "X-1"\n[accounts.b]\nidentifier = "X-1"\n',
+            ["ligne 4", "déjà celui du compte « a »"],
+        ),
+        ("[accounts.a]\nidentifier = X-1\n", ["ligne 2", "TOML"]),
+        ('[comptes.a]\nidentifier = "X-1"\n', ["ligne 1", "comptes"]),
+        ("# vide\n", ["aucun compte"]),
+    ],
+)
 def test_wrong_file_names_file_line_and_key_exit_2(tmp_path, run_cli, text, expected):
     path = write(tmp_path, text, "mes comptes é.toml")  # a path with a space and an accent
     result = run_cli("login", "--all", env={"DAMANCOM_ACCOUNTS": str(path)})

@@ -29,23 +29,33 @@ def test_recordings_stay_in_the_project_folder_when_run_from_it(tmp_path, monkey
 
 
 def test_values_are_parsed():
-    settings = load_settings({**CREDS, "DAMANCOM_URL": "http://127.0.0.1:8000/fr/", "DAMANCOM_HEADLESS": "non",
-                              "DAMANCOM_TIMEOUT_ACTION": "12,5", "DAMANCOM_STATE_DIR": "/tmp/x"},
-                             need_credentials=True)
+    settings = load_settings(
+        {
+            **CREDS,
+            "DAMANCOM_URL": "http://127.0.0.1:8000/fr/",
+            "DAMANCOM_HEADLESS": "non",
+            "DAMANCOM_TIMEOUT_ACTION": "12,5",
+            "DAMANCOM_STATE_DIR": "/tmp/x",
+        },
+        need_credentials=True,
+    )
     assert settings.headless is False and settings.action_timeout == 12.5 and settings.state_dir == Path("/tmp/x")
 
 
-@pytest.mark.parametrize("name, value, fragment", [
-    ("DAMANCOM_URL", "damancom.ma", "DAMANCOM_URL"),
-    ("DAMANCOM_URL", "ftp://x/", "DAMANCOM_URL"),
-    ("DAMANCOM_HEADLESS", "peut-être", "DAMANCOM_HEADLESS"),
-    ("DAMANCOM_TIMEOUT_ACTION", "trente", "DAMANCOM_TIMEOUT_ACTION"),
-    ("DAMANCOM_TIMEOUT_NAVIGATION", "-5", "DAMANCOM_TIMEOUT_NAVIGATION"),
-    ("DAMANCOM_CODE_WAIT", "0", "DAMANCOM_CODE_WAIT"),
-    ("DAMANCOM_IDENTIFIER", "PHARMA 1", "contient des espaces"),
-    ("DAMANCOM_IDENTIFIER", "", "DAMANCOM_IDENTIFIER est vide"),
-    ("DAMANCOM_PASSWORD", "", "DAMANCOM_PASSWORD est vide"),
-])
+@pytest.mark.parametrize(
+    "name, value, fragment",
+    [
+        ("DAMANCOM_URL", "damancom.ma", "DAMANCOM_URL"),
+        ("DAMANCOM_URL", "ftp://x/", "DAMANCOM_URL"),
+        ("DAMANCOM_HEADLESS", "peut-être", "DAMANCOM_HEADLESS"),
+        ("DAMANCOM_TIMEOUT_ACTION", "trente", "DAMANCOM_TIMEOUT_ACTION"),
+        ("DAMANCOM_TIMEOUT_NAVIGATION", "-5", "DAMANCOM_TIMEOUT_NAVIGATION"),
+        ("DAMANCOM_CODE_WAIT", "0", "DAMANCOM_CODE_WAIT"),
+        ("DAMANCOM_IDENTIFIER", "PHARMA 1", "contient des espaces"),
+        ("DAMANCOM_IDENTIFIER", "", "DAMANCOM_IDENTIFIER est vide"),
+        ("DAMANCOM_PASSWORD", "", "DAMANCOM_PASSWORD est vide"),
+    ],
+)
 def test_bad_values_name_their_variable(name, value, fragment):
     with pytest.raises(ConfigError, match=fragment) as caught:
         load_settings({**CREDS, name: value}, need_credentials=True)

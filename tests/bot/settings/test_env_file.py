@@ -25,7 +25,9 @@ def run(argv, environ):
     return code, env.stdout.getvalue() + env.stderr.getvalue()
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le-bom", "utf-16-be-bom", "cp1252", "utf-32"])
+@pytest.mark.parametrize(
+    "encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le-bom", "utf-16-be-bom", "cp1252", "utf-32"]
+)
 def test_the_encodings_people_produce_are_read(tmp_path, encoding):
     path = tmp_path / "réglages.env"
     if encoding.endswith("-bom"):
@@ -46,8 +48,13 @@ def _unreadable(tmp_path):
     broken_utf16.write_bytes(b"\xff\xfe" + TEXT.encode("utf-16-le")[:-1])
     huge = tmp_path / "enorme.env"
     huge.write_bytes((TEXT + "#" * 1000 + "\n").encode() * 400)
-    cases = {"binaire": binary, "utf16-tronque": broken_utf16, "dossier": tmp_path, "trop-gros": huge,
-             "nom-trop-long": tmp_path / ("x" * 5000)}
+    cases = {
+        "binaire": binary,
+        "utf16-tronque": broken_utf16,
+        "dossier": tmp_path,
+        "trop-gros": huge,
+        "nom-trop-long": tmp_path / ("x" * 5000),
+    }
     if os.path.exists("/proc/self/mem"):
         cases["proc-self-mem"] = "/proc/self/mem"
     return cases
@@ -55,8 +62,14 @@ def _unreadable(tmp_path):
 
 def test_an_unreadable_env_file_is_exit_2_in_french_without_the_password(tmp_path):
     for name, path in _unreadable(tmp_path).items():
-        code, text = run(["doctor"], {"DAMANCOM_ENV_FILE": str(path), "DAMANCOM_PASSWORD": PASSWORD,
-                                      "DAMANCOM_STATE_DIR": str(tmp_path / "state")})
+        code, text = run(
+            ["doctor"],
+            {
+                "DAMANCOM_ENV_FILE": str(path),
+                "DAMANCOM_PASSWORD": PASSWORD,
+                "DAMANCOM_STATE_DIR": str(tmp_path / "state"),
+            },
+        )
         assert code == 2, (name, text)
         assert "Traceback" not in text and ("réglages" in text or "DAMANCOM_ENV_FILE" in text), (name, text)
         assert_no_secret([PASSWORD], text, roots=(tmp_path / "state",))
@@ -81,8 +94,9 @@ def test_the_reported_case_in_a_real_process(tmp_path, cli_env):
     """The red-team case: `DAMANCOM_ENV_FILE=/proc/self/mem` and a cp1252 file with the password."""
     (tmp_path / ".env").write_bytes(TEXT.encode("cp1252"))
     env = {**cli_env, "DAMANCOM_ENV_FILE": "/proc/self/mem" if os.path.exists("/proc/self/mem") else str(tmp_path)}
-    done = subprocess.run([str(BIN / "damancom-bot"), "doctor"], capture_output=True, text=True, cwd=tmp_path,
-                          env=env, timeout=60)
+    done = subprocess.run(
+        [str(BIN / "damancom-bot"), "doctor"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60
+    )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert_no_secret([PASSWORD], done.stdout, done.stderr, roots=(tmp_path / "state",))
 
@@ -99,8 +113,10 @@ def test_a_fifo_as_the_env_file_is_refused_without_waiting(tmp_path, cli_env):
     assert zero.returncode == 2 and "périphérique, pas un fichier ordinaire" in zero.stderr, zero.stderr
 
 
-@pytest.mark.parametrize("line", ["DAMANCOM_PASSWORD=Pa${HOME}ss-1", 'DAMANCOM_PASSWORD="Pa${HOME}ss-1"',
-                                  "DAMANCOM_PASSWORD='Pa${HOME}ss-1'"])
+@pytest.mark.parametrize(
+    "line",
+    ["DAMANCOM_PASSWORD=Pa${HOME}ss-1", 'DAMANCOM_PASSWORD="Pa${HOME}ss-1"', "DAMANCOM_PASSWORD='Pa${HOME}ss-1'"],
+)
 def test_values_are_taken_literally_never_expanded(tmp_path, line):
     (tmp_path / ".env").write_text(f"{line}\n", encoding="utf-8")
     merged = read_environment({"DAMANCOM_ENV_FILE": str(tmp_path / ".env"), "HOME": "/maison"})
@@ -108,10 +124,12 @@ def test_values_are_taken_literally_never_expanded(tmp_path, line):
 
 
 def test_a_value_cut_by_a_hash_is_named_with_its_line_never_its_value(tmp_path):
-    (tmp_path / ".env").write_text("DAMANCOM_IDENTIFIER=PHARMA-1\nDAMANCOM_PASSWORD=Pw #hash-2\n"
-                                   "DAMANCOM_NOTIFY='ntfy://a #b'\n", encoding="utf-8")
-    code, text = run(["status"], {"DAMANCOM_ENV_FILE": str(tmp_path / ".env"),
-                                  "DAMANCOM_STATE_DIR": str(tmp_path / "state")})
+    (tmp_path / ".env").write_text(
+        "DAMANCOM_IDENTIFIER=PHARMA-1\nDAMANCOM_PASSWORD=Pw #hash-2\nDAMANCOM_NOTIFY='ntfy://a #b'\n", encoding="utf-8"
+    )
+    code, text = run(
+        ["status"], {"DAMANCOM_ENV_FILE": str(tmp_path / ".env"), "DAMANCOM_STATE_DIR": str(tmp_path / "state")}
+    )
     assert code == 0, text
     assert "Ligne 2 du fichier" in text and "la valeur de DAMANCOM_PASSWORD s'arrête avant le « # »" in text
     assert "DAMANCOM_PASSWORD='…'" in text and "Ligne 3" not in text  # quoted: read whole, no warning

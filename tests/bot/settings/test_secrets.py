@@ -49,8 +49,9 @@ def test_empty_name_or_password_is_a_config_error():
         secrets.store("al-amal", "")
 
 
-@pytest.mark.parametrize("action", [lambda: secrets.store("a", "Zq9-jamais-range"), lambda: secrets.read("a"),
-                                    lambda: secrets.forget("a")])
+@pytest.mark.parametrize(
+    "action", [lambda: secrets.store("a", "Zq9-jamais-range"), lambda: secrets.read("a"), lambda: secrets.forget("a")]
+)
 def test_without_keyring_a_french_error_points_to_the_alternatives(action):
     with no_keyring(), pytest.raises(KeyringUnavailable) as caught:
         action()
@@ -107,11 +108,23 @@ def test_a_name_that_is_not_text_is_refused():
 
 
 def test_a_keyring_backend_that_cannot_be_loaded_is_exit_2(run_cli, tmp_path):
-    result = run_cli("secret", "set", "al-amal", input="Zq9-mot-de-passe\n", process=True,
-                     env={"PYTHON_KEYRING_BACKEND": "no.such.Backend"})
+    result = run_cli(
+        "secret",
+        "set",
+        "al-amal",
+        input="Zq9-mot-de-passe\n",
+        process=True,
+        env={"PYTHON_KEYRING_BACKEND": "no.such.Backend"},
+    )
     assert result.returncode == 2 and "PYTHON_KEYRING_BACKEND" in result.stderr, result.stderr
-    plain = run_cli("secret", "set", "al-amal", input="Zq9-mot-de-passe\n", process=True,
-                    env={"PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring"})
+    plain = run_cli(
+        "secret",
+        "set",
+        "al-amal",
+        input="Zq9-mot-de-passe\n",
+        process=True,
+        env={"PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring"},
+    )
     assert plain.returncode == 2 and "n'est pas celui du système" in plain.stderr, plain.stderr
     assert "Traceback" not in result.stderr + plain.stderr
     assert not list((tmp_path / "xdg").rglob("*.cfg"))  # no password file written

@@ -13,8 +13,12 @@ from bot.settings.config import load_settings
 
 
 def run(argv, environ, tmp_path):
-    env = Env(environ={"DAMANCOM_STATE_DIR": str(tmp_path / "state"), **environ}, stdin=io.StringIO(""),
-              stdout=io.StringIO(), stderr=io.StringIO())
+    env = Env(
+        environ={"DAMANCOM_STATE_DIR": str(tmp_path / "state"), **environ},
+        stdin=io.StringIO(""),
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
     try:
         code = main(argv, env)
     except SystemExit as exc:
@@ -35,17 +39,20 @@ def test_durations_are_bounded(raw):
         load_settings({"DAMANCOM_TIMEOUT_NAVIGATION": raw}, need_credentials=False)
 
 
-@pytest.mark.parametrize("url, words", [
-    ("http://169.254.169.254/", "https://"),
-    ("https://169.254.169.254/latest/meta-data/", "ne peut pas être un portail"),
-    ("https://[fe80::1]/", "ne peut pas être un portail"),
-    ("https://metadata.google.internal/", "ne peut pas être un portail"),
-    ("https://0.0.0.0/", "ne peut pas être un portail"),
-    ("http://www.damancom.ma/fr/", "https://"),
-    ("https://[::1", "pas une adresse web valide"),
-    ("https://www.damancom.ma:70000/", "pas une adresse web valide"),
-    ("https://www.damancom.ma:0/", "port 0"),
-])
+@pytest.mark.parametrize(
+    "url, words",
+    [
+        ("http://169.254.169.254/", "https://"),
+        ("https://169.254.169.254/latest/meta-data/", "ne peut pas être un portail"),
+        ("https://[fe80::1]/", "ne peut pas être un portail"),
+        ("https://metadata.google.internal/", "ne peut pas être un portail"),
+        ("https://0.0.0.0/", "ne peut pas être un portail"),
+        ("http://www.damancom.ma/fr/", "https://"),
+        ("https://[::1", "pas une adresse web valide"),
+        ("https://www.damancom.ma:70000/", "pas une adresse web valide"),
+        ("https://www.damancom.ma:0/", "port 0"),
+    ],
+)
 def test_portal_urls_that_cannot_be_a_portal_are_refused(url, words):
     with pytest.raises(ConfigError, match="DAMANCOM_URL") as caught:
         load_settings({"DAMANCOM_URL": url}, need_credentials=False)
@@ -58,8 +65,16 @@ def test_credentials_in_the_url_are_refused_and_never_echoed():
     assert "Secret-URL-99" not in caught.value.message and "moi" not in caught.value.message
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:8000/fr/", "http://localhost:1/", "http://[::1]:9/",
-                                 "https://www.damancom.ma/fr/", "https://10.1.2.3/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/fr/",
+        "http://localhost:1/",
+        "http://[::1]:9/",
+        "https://www.damancom.ma/fr/",
+        "https://10.1.2.3/",
+    ],
+)
 def test_loopback_http_and_any_https_portal_are_accepted(url):
     assert load_settings({"DAMANCOM_URL": url}, need_credentials=False).url == url
 
@@ -96,8 +111,9 @@ def test_a_state_dir_that_is_a_file_is_exit_2(tmp_path):
         assert code == 2 and "Traceback" not in text and str(blocker) in text
 
 
-@pytest.mark.parametrize("content", [b'{"seq": 1, "step": "d\xe9but"}\n', b'{"seq": "1", "file": ["a"], "reports": [1]}\n',
-                                     b"[1, 2]\n", b""])
+@pytest.mark.parametrize(
+    "content", [b'{"seq": 1, "step": "d\xe9but"}\n', b'{"seq": "1", "file": ["a"], "reports": [1]}\n', b"[1, 2]\n", b""]
+)
 def test_a_malformed_manifest_is_reported_not_a_crash(tmp_path, content):
     folder = tmp_path / "run"
     folder.mkdir()

@@ -3,7 +3,6 @@ the user's data folder (never a OneDrive-synced current folder), and doctor says
 
 from __future__ import annotations
 
-
 from bot.run.doctor_checks import synced_folder
 from bot.settings.config import env_files, load_settings, read_environment
 

@@ -24,7 +24,7 @@ def test_a_code_left_by_a_killed_run_or_older_than_5_minutes_is_deleted_at_any_c
     monkeypatch.chdir(tmp_path)
     state = tmp_path / "state"
     dead = dropbox.handover_dir(state, "MORT")
-    write_atomic(dead / dropbox.WAITING, {"pid": 2 ** 22 + 12345, "phase": "code"})  # no such process
+    write_atomic(dead / dropbox.WAITING, {"pid": 2**22 + 12345, "phase": "code"})  # no such process
     write_atomic(dead / dropbox.CODE_FILE, {"code": "111111", "at": time.time()})
     alive_old = dropbox.handover_dir(state, "VIVANT-VIEUX")
     write_atomic(alive_old / dropbox.WAITING, {"pid": os.getpid(), "phase": "code"})
@@ -72,8 +72,12 @@ def test_times_people_read_are_morocco_time_whatever_the_machine_zone(monkeypatc
 
 
 def exposed(*roots):
-    return [p for root in roots for p in [root, *root.rglob("*")]
-            if not stat.S_ISLNK(p.lstat().st_mode) and p.lstat().st_mode & 0o077]
+    return [
+        p
+        for root in roots
+        for p in [root, *root.rglob("*")]
+        if not stat.S_ISLNK(p.lstat().st_mode) and p.lstat().st_mode & 0o077
+    ]
 
 
 @pytest.mark.skipif(os.name != "posix", reason="modes are POSIX")
@@ -81,8 +85,9 @@ def test_a_run_under_umask_022_leaves_only_owner_only_files_and_doctor_checks_it
     env = {**cli_env, "DAMANCOM_TRACE": "1"}
     old = os.umask(0o022)
     try:
-        done = subprocess.run([str(BIN / "damancom-bot"), "demo"], cwd=tmp_path, env=env, capture_output=True,
-                              text=True, timeout=180)
+        done = subprocess.run(
+            [str(BIN / "damancom-bot"), "demo"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180
+        )
     finally:
         os.umask(old)
     assert done.returncode == 0, done.stderr

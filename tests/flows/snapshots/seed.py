@@ -26,8 +26,13 @@ from tests.support.people import CodeFrom
 
 HERE = Path(__file__).resolve().parent
 # The step of each screenshot the login takes, and the screen it shows.
-SCREEN_OF_STEP = {"accueil": "home", "choix-connexion": "home", "identifiant": "identifier",
-                  "code-demande": "code_password", "espace-affilie": "interface"}
+SCREEN_OF_STEP = {
+    "accueil": "home",
+    "choix-connexion": "home",
+    "identifiant": "identifier",
+    "code-demande": "code_password",
+    "espace-affilie": "interface",
+}
 
 
 class SeedingRecorder(Recorder):
@@ -48,8 +53,9 @@ def write(name: str, html: str) -> None:
     print(f"{name}.html")
 
 
-def walk(browser, root: Path, source: str, url: str, identifier: str, password: str, person,
-         entry_first: bool = False) -> None:
+def walk(
+    browser, root: Path, source: str, url: str, identifier: str, password: str, person, entry_first: bool = False
+) -> None:
     context = browser.new_context(locale="fr-FR")
     try:
         ctx = FlowContext(context.new_page(), SeedingRecorder(root, source, entry_first), 10, 20)
@@ -77,8 +83,15 @@ def main() -> None:
             portal = Portal()
             account = portal.accounts["PHARMA-DEMO"]
             with Sandbox(portal, style=style, sms_delay=0) as sandbox:
-                walk(browser, root, f"sandbox-{style}", sandbox.url, account.identifier, account.password,
-                     outbox_person(sandbox, account.identifier))
+                walk(
+                    browser,
+                    root,
+                    f"sandbox-{style}",
+                    sandbox.url,
+                    account.identifier,
+                    account.password,
+                    outbox_person(sandbox, account.identifier),
+                )
             with Sandbox(Portal(), style=style, faults=Faults("refuse-headless")) as sandbox:
                 refusal(browser, root, f"refusal-firewall--sandbox-{style}", sandbox.url)
             with Sandbox(Portal(), style=style, faults=Faults("maintenance")) as sandbox:
@@ -86,11 +99,26 @@ def main() -> None:
         with foreign_portal.ForeignPortal() as portal:
             walk(browser, root, "foreign-portal", portal.url, "FOREIGN-1", foreign_portal.PASSWORD, CodeFrom(portal))
         with foreign_spa.ForeignSpaPortal(sms_delay=0.2) as portal:
-            walk(browser, root, "foreign-spa", portal.url, foreign_spa.IDENTIFIER, foreign_spa.PASSWORD,
-                 CodeFrom(portal), entry_first=True)
+            walk(
+                browser,
+                root,
+                "foreign-spa",
+                portal.url,
+                foreign_spa.IDENTIFIER,
+                foreign_spa.PASSWORD,
+                CodeFrom(portal),
+                entry_first=True,
+            )
         with foreign_hurdles.ForeignHurdlesPortal(modal=True, split_code=True) as portal:
-            walk(browser, root, "foreign-hurdles", portal.url, foreign_hurdles.IDENTIFIER, foreign_hurdles.PASSWORD,
-                 CodeFrom(portal))
+            walk(
+                browser,
+                root,
+                "foreign-hurdles",
+                portal.url,
+                foreign_hurdles.IDENTIFIER,
+                foreign_hurdles.PASSWORD,
+                CodeFrom(portal),
+            )
         with foreign_hurdles.ForeignHurdlesPortal(forbidden=True) as portal:
             refusal(browser, root, "refusal-abroad--foreign-hurdles", portal.url)
         browser.close()
