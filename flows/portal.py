@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 
 from bot.errors import BrowserRefused, ConfigError, PortalRefused, PortalUnavailable, UnexpectedPage, UnreadRefusal
-from bot.output.playwright_fr import unsafe_port
+from bot.output.playwright_fr import network_in_words, unsafe_port
 from flows.context import FlowContext
 from flows.network import REFUSALS
 from flows.screen import Screen
@@ -34,6 +35,8 @@ def open_portal(ctx: FlowContext, url: str, expect: Sequence[type[Screen]]) -> S
     except PlaywrightError as exc:
         ctx.stop_loading()
         first_line = str(exc).splitlines()[0]
+        logger.debug("Ouverture du portail refusée par le navigateur : {}", first_line)
+        said = network_in_words(first_line)  # the person reads French, the log keeps Playwright's words
         if unsafe_port(exc):  # the address's fault, not the portal's: nothing was even tried
             raise ConfigError(
                 f"Le navigateur refuse d'ouvrir {url} : son port est réservé à d'autres services "
@@ -43,7 +46,7 @@ def open_portal(ctx: FlowContext, url: str, expect: Sequence[type[Screen]]) -> S
         if any(code in first_line for code in REFUSALS):
             shot = ctx.recorder.try_screenshot(ctx.page, "portail-refuse")
             raise PortalRefused(
-                f"Le portail {url} refuse la connexion ({first_line}). S'il est utilisé depuis l'étranger, il peut "
+                f"Le portail {url} refuse la connexion ({said}). S'il est utilisé depuis l'étranger, il peut "
                 "être bloqué : utilisez une connexion internet au Maroc. Sinon il est peut-être saturé : le bot "
                 "réessaiera plus tard.",
                 screenshot=shot,
@@ -52,14 +55,14 @@ def open_portal(ctx: FlowContext, url: str, expect: Sequence[type[Screen]]) -> S
         if any(code in first_line for code in _NO_SUCH_HOST):
             shot = ctx.recorder.try_screenshot(ctx.page, "portail-injoignable")
             raise PortalUnavailable(
-                f"Le portail {url} est introuvable depuis cet ordinateur ({first_line}). Vérifiez la connexion "
+                f"Le portail {url} est introuvable depuis cet ordinateur ({said}). Vérifiez la connexion "
                 "Internet (et l'adresse DAMANCOM_URL).",
                 screenshot=shot,
                 transient=True,
             ) from None
         shot = ctx.recorder.try_screenshot(ctx.page, "portail-injoignable")
         raise PortalUnavailable(
-            f"Le portail {url} ne répond pas ({first_line}) : il est surchargé ou hors service. Réessayez plus tard, "
+            f"Le portail {url} ne répond pas ({said}) : il est surchargé ou hors service. Réessayez plus tard, "
             "de préférence le soir.",
             screenshot=shot,
             transient=True,

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from bot.handover import dropbox
+from bot.output.playwright_fr import network_in_words
 from bot.system.files import safe_name
 
 MANIFEST_LIMIT = 256 * 1024  # a run's manifest is a few kilobytes: beyond, only its first and latest lines
@@ -188,39 +189,13 @@ def for_person(message: str) -> str:
 
     for name, words in _PAGE_WORDS.items():  # the settings of the page's own « Réglages » form
         message = re.sub(rf"\b{name}\b", words, message)
-    return _NET_ERROR.sub(lambda m: _net_words(m.group(1)), plain(message))
+    return network_in_words(plain(message))
 
 
 _PAGE_WORDS = {
     "DAMANCOM_TELEGRAM_TOKEN": "le réglage « jeton du bot Telegram »",
     "DAMANCOM_TELEGRAM_CHAT": "le réglage « numéro de la discussion Telegram »",
 }
-
-
-_NET_ERROR = re.compile(r"(?:[A-Za-z]+\.[A-Za-z_]+: )?net::(ERR_[A-Z0-9_]+)(?: at \S+?(?=[)\s]|$))?")
-_NET_FR = {
-    "ERR_CONNECTION_REFUSED": "connexion refusée : rien ne répond à cette adresse",
-    "ERR_NAME_NOT_RESOLVED": "adresse introuvable (nom de domaine inconnu)",
-    "ERR_INTERNET_DISCONNECTED": "pas de connexion à Internet",
-    "ERR_ADDRESS_UNREACHABLE": "adresse injoignable depuis cet ordinateur",
-    "ERR_CONNECTION_TIMED_OUT": "le portail n'a pas répondu à temps",
-    "ERR_TIMED_OUT": "délai dépassé",
-    "ERR_CONNECTION_RESET": "connexion coupée par le portail",
-    "ERR_CONNECTION_CLOSED": "connexion fermée par le portail",
-    "ERR_EMPTY_RESPONSE": "réponse vide du portail",
-    "ERR_NETWORK_CHANGED": "le réseau de l'ordinateur a changé",
-    "ERR_UNSAFE_PORT": "port refusé par le navigateur",
-}
-
-
-def _net_words(code: str) -> str:
-    if code in _NET_FR:
-        return _NET_FR[code]
-    if code.startswith(("ERR_CERT", "ERR_SSL")):
-        return "connexion sécurisée impossible (certificat du portail refusé)"
-    if code.startswith("ERR_PROXY"):
-        return "le proxy de l'ordinateur ne répond pas"
-    return "erreur du réseau"
 
 
 def manifest_lines(folder: Path) -> list[str]:

@@ -61,3 +61,36 @@ def launch_failure(exc: BaseException) -> str:
 def unsafe_port(exc: BaseException) -> bool:
     """Chromium refuses, without trying, ports reserved for other services (9, 25, 6000…)."""
     return "ERR_UNSAFE_PORT" in str(exc)
+
+
+# The browser's network errors (« Page.goto: net::ERR_CONNECTION_REFUSED at … »), said in words
+# wherever a person reads them: the console, the dashboard, notifications.
+_NET_ERROR = re.compile(r"(?:[A-Za-z]+\.[A-Za-z_]+: )?net::(ERR_[A-Z0-9_]+)(?: at \S+?(?=[)\s]|$))?")
+_NET_FR = {
+    "ERR_CONNECTION_REFUSED": "connexion refusée : rien ne répond à cette adresse",
+    "ERR_NAME_NOT_RESOLVED": "adresse introuvable (nom de domaine inconnu)",
+    "ERR_INTERNET_DISCONNECTED": "pas de connexion à Internet",
+    "ERR_ADDRESS_UNREACHABLE": "adresse injoignable depuis cet ordinateur",
+    "ERR_CONNECTION_TIMED_OUT": "le portail n'a pas répondu à temps",
+    "ERR_TIMED_OUT": "délai dépassé",
+    "ERR_CONNECTION_RESET": "connexion coupée par le portail",
+    "ERR_CONNECTION_CLOSED": "connexion fermée par le portail",
+    "ERR_EMPTY_RESPONSE": "réponse vide du portail",
+    "ERR_NETWORK_CHANGED": "le réseau de l'ordinateur a changé",
+    "ERR_UNSAFE_PORT": "port refusé par le navigateur",
+}
+
+
+def _net_words(code: str) -> str:
+    if code in _NET_FR:
+        return _NET_FR[code]
+    if code.startswith(("ERR_CERT", "ERR_SSL")):
+        return "connexion sécurisée impossible (certificat du portail refusé)"
+    if code.startswith("ERR_PROXY"):
+        return "le proxy de l'ordinateur ne répond pas"
+    return "erreur du réseau"
+
+
+def network_in_words(text: str) -> str:
+    """`text` with every « net::ERR_… » of the browser said in French (the rest kept as it is)."""
+    return _NET_ERROR.sub(lambda m: _net_words(m.group(1)), text)
