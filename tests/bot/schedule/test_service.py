@@ -10,6 +10,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from bot.handover import dropbox
 from bot.ledger import ledger as L
 from bot.run.runner import account_lock
@@ -17,6 +19,7 @@ from bot.schedule.plan import parse_plan
 from bot.settings.config import load_settings
 from bot.system import clock
 from bot.system.files import write_atomic
+from bot.system.processes import kill_tree
 from tests.conftest import BIN
 from tests.support.terminal import AS_FROM_A_TERMINAL
 from tests.support.waiting import wait_until
@@ -24,6 +27,19 @@ from tests.support.waiting import wait_until
 # Both periods due at the first tick, whatever the day: on the 1st of a month before 21:00 the
 # previous month's first attempt (« 1 21:00 » by default) is still ahead, and only the other runs.
 DUE_NOW = {"DAMANCOM_FIRST_ATTEMPT": "1 00:00"}
+
+
+_started: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def no_scheduler_left():
+    """A test that fails midway leaves no scheduler (nor its run) behind: it would go on planning."""
+    yield
+    while _started:
+        process = _started.pop()
+        if process.poll() is None:
+            kill_tree(process.pid)
 
 
 def start_schedule(tmp_path, env, name: str) -> tuple[subprocess.Popen, Path]:
@@ -38,6 +54,7 @@ def start_schedule(tmp_path, env, name: str) -> tuple[subprocess.Popen, Path]:
         start_new_session=True,
         **AS_FROM_A_TERMINAL,
     )
+    _started.append(process)
     return process, log
 
 
