@@ -327,9 +327,10 @@ SETTING_WORDS = {
 
 
 def for_person(message: str) -> str:
-    """The message without the variable names a pharmacist does not need to read."""
+    """The message without the variable names a pharmacist does not need to read; a name followed by
+    « = » is text to type into the `.env` file, kept as it is."""
     for name, words in SETTING_WORDS.items():
-        message = re.sub(rf"\b{name}\b", words, message)
+        message = re.sub(rf"\b{name}\b(?!=)", words, message)
     return message[:1].upper() + message[1:] if message.startswith("le réglage") else message
 
 

@@ -188,7 +188,7 @@ def for_person(message: str) -> str:
     from bot.cli import for_person as plain
 
     for name, words in _PAGE_WORDS.items():  # the settings of the page's own « Réglages » form
-        message = re.sub(rf"\b{name}\b", words, message)
+        message = re.sub(rf"\b{name}\b(?!=)", words, message)  # « NAME= » is a line to type: kept
     return network_in_words(plain(message))
 
 

@@ -115,11 +115,12 @@ def test_cli_build_lists_changes_and_refuses_bad_csv_with_exit_2(tmp_path, run_c
     result = run_cli("bds", "build", "--preetabli", "pre.txt", "--salaries", "une-colonne.csv")
     assert result.returncode == 2 and "n'a qu'une colonne" in result.stdout + result.stderr
     result = run_cli("bds", "build", "--preetabli", "pre.txt", "--salaries", "salaires.csv", "--out", "absent")
-    assert result.returncode == 2 and "--out « absent » n'existe pas" in result.stdout + result.stderr
+    # the folder the bot looked in, whole (read from the command's working folder)
+    assert result.returncode == 2 and f"--out « {tmp_path / 'absent'} » n'existe pas" in result.stdout + result.stderr
     result = run_cli("bds", "check", str(next((tmp_path / "sortie").iterdir())), "--preetabli", "pre.txt")
     assert result.returncode == 0 and "Fichier conforme" in result.stdout
     result = run_cli("bds", "check", "absent.txt")
-    assert result.returncode == 2 and "« absent.txt » introuvable" in result.stdout + result.stderr
+    assert result.returncode == 2 and f"« {tmp_path / 'absent.txt'} » introuvable" in result.stdout + result.stderr
 
 
 def test_make_preetabli_matches_the_layout():
