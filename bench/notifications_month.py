@@ -25,11 +25,12 @@ from tempfile import TemporaryDirectory
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.errors import CodeNotProvided  # noqa: E402
+from bot.handover.build import build_notifier  # noqa: E402
 from bot.handover.mailbox import Mailbox  # noqa: E402
 from bot.handover.session import HandOver  # noqa: E402
 from bot.handover.telegram import TelegramChannel, TelegramSink  # noqa: E402
 from bot.handover.telegram_api import BotApi  # noqa: E402
-from bot.output.notify import Notifier, build_notifier  # noqa: E402
+from bot.output.notify import Notifier  # noqa: E402
 from bot.run.runner import quiet_failure  # noqa: E402
 from bot.schedule import ledger as L  # noqa: E402
 from bot.schedule.attempt import Outcome  # noqa: E402

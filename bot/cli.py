@@ -33,6 +33,7 @@ from bot.commands import (
 from bot.env import Env
 from bot.errors import BotError, OutputClosed
 from bot.exit_codes import ExitCode
+from bot.output.french import for_person
 
 # Command modules import their heavy dependencies (Playwright, the sandbox) only when they run.
 COMMANDS = {
@@ -313,25 +314,6 @@ def _start_of_command(environ: dict[str, str]) -> None:
     from bot.settings.config import state_dir
 
     sweep_stale(state_dir(environ))
-
-
-# The settings a pharmacist meets, named in words; the variable itself is for --verbose and the log.
-SETTING_WORDS = {
-    "DAMANCOM_IDENTIFIER": "le réglage « identifiant »",
-    "DAMANCOM_PASSWORD": "le réglage « mot de passe »",
-    "DAMANCOM_URL": "le réglage « adresse du portail »",
-    "DAMANCOM_ACCOUNT": "le réglage « compte »",
-    "DAMANCOM_RECORDINGS": "le réglage « dossier des enregistrements »",
-    "DAMANCOM_STATE_DIR": "le réglage « dossier d'état »",
-}
-
-
-def for_person(message: str) -> str:
-    """The message without the variable names a pharmacist does not need to read; a name followed by
-    « = » is text to type into the `.env` file, kept as it is."""
-    for name, words in SETTING_WORDS.items():
-        message = re.sub(rf"\b{name}\b(?!=)", words, message)
-    return message[:1].upper() + message[1:] if message.startswith("le réglage") else message
 
 
 def _report(env: Env, code: int, message: str, screenshot=None, *, verbose: bool = False) -> int:

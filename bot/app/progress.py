@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from bot.handover import dropbox
+from bot.output.french import for_person as plain
 from bot.output.playwright_fr import network_in_words
 from bot.system.files import safe_name
 
@@ -185,8 +186,6 @@ def refusals(found: list[dict]) -> int:
 def for_person(message: str) -> str:
     """A run's sentence as the page shows it: no variable names (the console's own rule, `bot/cli.py`),
     and the browser's network errors (« Page.goto: net::ERR_CONNECTION_REFUSED at … ») in words."""
-    from bot.cli import for_person as plain
-
     for name, words in _PAGE_WORDS.items():  # the settings of the page's own « Réglages » form
         message = re.sub(rf"\b{name}\b(?!=)", words, message)  # « NAME= » is a line to type: kept
     return network_in_words(plain(message))

@@ -29,8 +29,8 @@ def run(args, env) -> int:
             env.say(line)
         return ExitCode.OK
     from bot.errors import BotError
+    from bot.handover.build import build_notifier
     from bot.ledger.ledger import Ledger
-    from bot.output.notify import build_notifier
     from bot.schedule import heartbeat
     from bot.schedule.service import Planner, serve
     from bot.settings import accounts
@@ -62,8 +62,8 @@ def run(args, env) -> int:
 def _accounts_planner(args, env):
     """With an accounts file: one Planner per account (or the one `--account` names), one ledger,
     at most DAMANCOM_PARALLEL attempts at once. None without an accounts file."""
+    from bot.handover.build import build_notifier
     from bot.ledger.ledger import Ledger
-    from bot.output.notify import build_notifier
     from bot.run.fleet import parallel
     from bot.schedule.fleet import FleetPlanner
     from bot.schedule.service import Planner

@@ -8,7 +8,7 @@ from bot.handover.mailbox import Mailbox
 from bot.handover.session import HandOver
 from bot.handover.terminal import TerminalChannel
 from bot.handover.webpage import LocalPageChannel
-from bot.output.notify import Notifier, build_notifier
+from bot.output.notify import Budget, Notifier, Sink
 from bot.settings.config import Settings
 
 
@@ -73,3 +73,13 @@ def _telegram(settings: Settings, mailbox: Mailbox):
         code_wait=settings.code_wait,
         sms_chats=settings.telegram_sms_chats,
     )
+
+
+def build_notifier(settings: Settings, sink: Sink | None = None, now=None) -> Notifier:
+    """The notifier of a process: apprise, the Telegram chat when configured, the monthly budget.
+    Built here, beside the channels, so `bot/output` knows no channel."""
+    if sink is None and settings.telegram_token:
+        from bot.handover.telegram import TelegramSink
+
+        sink = TelegramSink.from_settings(settings)
+    return Notifier(list(settings.notify), sink=sink, budget=Budget(settings.state_dir, settings.notify_budget, now))

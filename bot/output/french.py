@@ -1,6 +1,9 @@
-"""Amounts and periods as a pharmacist reads them: « 3 010,16 MAD », « octobre 2026 »."""
+"""Amounts, periods and settings as a pharmacist reads them: « 3 010,16 MAD », « octobre 2026 »,
+« le réglage « mot de passe » » rather than a variable name."""
 
 from __future__ import annotations
+
+import re
 
 MONTHS = (
     "janvier",
@@ -34,3 +37,22 @@ def period(value: str | None) -> str:
         return f"{MONTHS[month - 1]} {year}"
     except (ValueError, IndexError):
         return value or "—"
+
+
+# The settings a pharmacist meets, named in words; the variable itself is for --verbose and the log.
+SETTING_WORDS = {
+    "DAMANCOM_IDENTIFIER": "le réglage « identifiant »",
+    "DAMANCOM_PASSWORD": "le réglage « mot de passe »",
+    "DAMANCOM_URL": "le réglage « adresse du portail »",
+    "DAMANCOM_ACCOUNT": "le réglage « compte »",
+    "DAMANCOM_RECORDINGS": "le réglage « dossier des enregistrements »",
+    "DAMANCOM_STATE_DIR": "le réglage « dossier d'état »",
+}
+
+
+def for_person(message: str) -> str:
+    """The message without the variable names a pharmacist does not need to read; a name followed by
+    « = » is text to type into the `.env` file, kept as it is."""
+    for name, words in SETTING_WORDS.items():
+        message = re.sub(rf"\b{name}\b(?!=)", words, message)
+    return message[:1].upper() + message[1:] if message.startswith("le réglage") else message

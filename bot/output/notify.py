@@ -281,12 +281,3 @@ class Notifier:
         if not ok:
             logger.warning("Notification non délivrée ({}). Vérifiez DAMANCOM_NOTIFY.", title)
         return ok
-
-
-def build_notifier(settings, sink: Sink | None = None, now: Callable[[], datetime] | None = None) -> Notifier:
-    """The notifier of a process: apprise, the Telegram chat when configured, the monthly budget."""
-    if sink is None and settings.telegram_token:
-        from bot.handover.telegram import TelegramSink
-
-        sink = TelegramSink.from_settings(settings)
-    return Notifier(list(settings.notify), sink=sink, budget=Budget(settings.state_dir, settings.notify_budget, now))
