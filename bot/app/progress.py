@@ -4,7 +4,6 @@ hand-over it waits for (the dropbox's waiting file), with the SMS code's remaini
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from bot.handover import dropbox
@@ -184,14 +183,12 @@ def refusals(found: list[dict]) -> int:
 
 
 def for_person(message: str) -> str:
-    """A run's sentence as the page shows it: no variable names (the console's own rule, `bot/cli.py`),
+    """A run's sentence as the page shows it: no variable names (the console's own rule, `bot/output/french.py`),
     and the browser's network errors (« Page.goto: net::ERR_CONNECTION_REFUSED at … ») in words."""
-    for name, words in _PAGE_WORDS.items():  # the settings of the page's own « Réglages » form
-        message = re.sub(rf"\b{name}\b(?!=)", words, message)  # « NAME= » is a line to type: kept
-    return network_in_words(plain(message))
+    return network_in_words(plain(message, _PAGE_WORDS))
 
 
-_PAGE_WORDS = {
+_PAGE_WORDS = {  # the settings of the page's own « Réglages » form
     "DAMANCOM_TELEGRAM_TOKEN": "le réglage « jeton du bot Telegram »",
     "DAMANCOM_TELEGRAM_CHAT": "le réglage « numéro de la discussion Telegram »",
 }

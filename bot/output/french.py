@@ -50,9 +50,10 @@ SETTING_WORDS = {
 }
 
 
-def for_person(message: str) -> str:
-    """The message without the variable names a pharmacist does not need to read; a name followed by
-    « = » is text to type into the `.env` file, kept as it is."""
-    for name, words in SETTING_WORDS.items():
+def for_person(message: str, more: dict[str, str] | None = None) -> str:
+    """The message without the variable names a pharmacist does not need to read (`SETTING_WORDS`,
+    and `more` where a page names other settings); a name followed by « = » is text to type into
+    the `.env` file, kept as it is."""
+    for name, words in {**SETTING_WORDS, **(more or {})}.items():
         message = re.sub(rf"\b{name}\b(?!=)", words, message)
     return message[:1].upper() + message[1:] if message.startswith("le réglage") else message
