@@ -34,6 +34,7 @@ from bot.env import Env
 from bot.errors import BotError, OutputClosed
 from bot.exit_codes import ExitCode
 from bot.output.french import for_person
+from bot.settings.table import person_words
 
 # Command modules import their heavy dependencies (Playwright, the sandbox) only when they run.
 COMMANDS = {
@@ -320,7 +321,7 @@ def _report(env: Env, code: int, message: str, screenshot=None, *, verbose: bool
     from loguru import logger
 
     logger.debug("Fin de la commande (code de sortie {}) : {}", int(code), message)
-    env.stderr.write(f"Erreur : {message if verbose else for_person(message)}\n")
+    env.stderr.write(f"Erreur : {message if verbose else for_person(message, person_words())}\n")
     if screenshot:
         env.stderr.write(f"Capture d'écran : {screenshot}\n")
     if verbose:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from bot.app import overview
 from bot.app.jobs import Jobs
-from bot.system import localweb
+from bot.settings import table
+from bot.system import localweb, state_paths
 
 PERIODS_EVERY = 3.0  # seconds
 
@@ -26,7 +27,7 @@ class Dashboard:
         self.real_recordings = recordings_dir(environ, self.cwd)  # where its runs write, as the bot finds it
         self.trial = None  # the « mode essai » (`trial.py`) when on: the sandbox, its account and folders
         self.token, self.csrf = localweb.new_token(), localweb.new_token()
-        self.jobs = Jobs(environ, self.cwd, self.real_state_dir / "tableau-de-bord")
+        self.jobs = Jobs(environ, self.cwd, self.real_state_dir / state_paths.DASHBOARD_RUNS)
         self.pending: dict | None = None  # the last declaration file checked (not yet filed)
         self.doctor: dict = {}
         self.given: set = set()  # codes already handed over (memory only, never written)
@@ -91,7 +92,7 @@ class Dashboard:
     def has_password(self) -> bool:
         from bot.app.settings_form import password_for_child
 
-        return bool(self.environ.get("DAMANCOM_PASSWORD")) or bool(password_for_child(self.environ))
+        return bool(table.PASSWORD.text(self.environ)) or bool(password_for_child(self.environ))
 
     def child_secrets(self) -> dict[str, str]:
         from bot.app.settings_form import password_for_child

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import BadInput
+from bot.settings import table
 from bot.system.files import private_dir
 
 # Out of the console's process group: the console's Ctrl+C and closing window do not reach the run.
@@ -79,7 +80,7 @@ class Jobs:
             command = [sys.executable, "-m", "bot", verb, *(["--period", period] if period else []), *extra]
             environ = {
                 **self.environ,
-                "DAMANCOM_LOCAL_PAGE": "0",
+                table.LOCAL_PAGE.name: "0",
                 "PYTHONIOENCODING": "utf-8",
                 "PYTHONUTF8": "1",
                 **(env_extra or {}),

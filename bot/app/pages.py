@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.app import progress
 from bot.app.jobs import DONE_FR, VERB_FR
+from bot.settings import table
 from bot.system import localweb
 
 LIVE = ("attente", "direct", "periodes", "rapports", "verifications")
@@ -413,8 +414,8 @@ def checks(app) -> str:
 
 def settings(app) -> str:
     env = app.environ
-    identifier = escape(env.get("DAMANCOM_IDENTIFIER", ""))
-    telegram = "configuré" if env.get("DAMANCOM_TELEGRAM_TOKEN") else "non configuré"
+    identifier = escape(env.get(table.IDENTIFIER.name, ""))
+    telegram = "configuré" if env.get(table.TELEGRAM_TOKEN.name) else "non configuré"
     password = "déjà renseigné" if app.has_password() else "non renseigné"
     inner = (
         f'<label for="identifiant">Identifiant Damancom</label><input id="identifiant" name="identifiant" '

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.handover import dropbox
 from bot.output.french import for_person as plain
 from bot.output.playwright_fr import network_in_words
+from bot.system import state_paths
 from bot.system.files import safe_name
 
 MANIFEST_LIMIT = 256 * 1024  # a run's manifest is a few kilobytes: beyond, only its first and latest lines
@@ -87,7 +88,7 @@ def step_title(step: str) -> str:
 
 def waiting_runs(state_dir: Path) -> list[dict]:
     """Every run waiting for a person right now (a killed run's stale file does not count)."""
-    root = Path(state_dir) / "handover"
+    root = Path(state_dir) / state_paths.HANDOVER
     runs = []
     for folder in sorted(root.iterdir()) if root.is_dir() else []:
         info = dropbox.read_waiting(folder) if folder.is_dir() else None
@@ -185,13 +186,9 @@ def refusals(found: list[dict]) -> int:
 def for_person(message: str) -> str:
     """A run's sentence as the page shows it: no variable names (the console's own rule, `bot/output/french.py`),
     and the browser's network errors (« Page.goto: net::ERR_CONNECTION_REFUSED at … ») in words."""
-    return network_in_words(plain(message, _PAGE_WORDS))
+    from bot.settings import table
 
-
-_PAGE_WORDS = {  # the settings of the page's own « Réglages » form
-    "DAMANCOM_TELEGRAM_TOKEN": "le réglage « jeton du bot Telegram »",
-    "DAMANCOM_TELEGRAM_CHAT": "le réglage « numéro de la discussion Telegram »",
-}
+    return network_in_words(plain(message, table.person_words(page=True)))
 
 
 def manifest_lines(folder: Path) -> list[str]:

@@ -9,16 +9,17 @@ import re
 from pathlib import Path
 
 from bot.errors import BadInput, ConfigError
+from bot.settings import readers, table
 
 
 def env_file(environ, cwd: Path) -> Path:
-    named = (environ.get("DAMANCOM_ENV_FILE") or "").strip()
+    named = table.ENV_FILE.text(environ)
     path = Path(named) if named else Path(".env")
     return path if path.is_absolute() else Path(cwd) / path
 
 
 def account_name(environ) -> str:
-    return (environ.get("DAMANCOM_ACCOUNT") or environ.get("DAMANCOM_IDENTIFIER") or "").strip()
+    return table.ACCOUNT.text(environ) or table.IDENTIFIER.text(environ)
 
 
 def save(form: dict[str, str], environ: dict[str, str], cwd: Path) -> list[str]:
@@ -42,13 +43,11 @@ def save(form: dict[str, str], environ: dict[str, str], cwd: Path) -> list[str]:
 
 def _check(identifier: str, token: str, chat: str) -> None:
     """Every value checked as `load_settings` would, before anything is written."""
-    from bot.settings.config import TELEGRAM_TOKEN_RE
-
-    if identifier and (any(ch.isspace() for ch in identifier) or len(identifier) > 64 or not identifier.isprintable()):
+    if identifier and (readers.has_space(identifier) or len(identifier) > 64 or not identifier.isprintable()):
         raise BadInput(
             "L'identifiant ne doit contenir ni espace ni caractère spécial : recopiez-le tel que la CNSS l'a donné."
         )
-    if token and not TELEGRAM_TOKEN_RE.fullmatch(token):
+    if token and not readers.TELEGRAM_TOKEN_RE.fullmatch(token):
         raise BadInput(
             "Ce jeton Telegram n'a pas la bonne forme (des chiffres, « : », puis une longue suite de "
             "lettres) : recopiez celui donné par @BotFather."
@@ -66,8 +65,8 @@ def _name_after(environ: dict[str, str], identifier: str) -> str:
     """The `.env` account's name once the new identifier is saved: DAMANCOM_ACCOUNT when the person set
     one, else the identifier (bot/settings/accounts.py). The dashboard's environment holds the name
     derived from the old identifier: that one follows the identifier."""
-    old_identifier = (environ.get("DAMANCOM_IDENTIFIER") or "").strip()
-    named = (environ.get("DAMANCOM_ACCOUNT") or "").strip()
+    old_identifier = table.IDENTIFIER.text(environ)
+    named = table.ACCOUNT.text(environ)
     if identifier and (not named or named == old_identifier):
         return identifier
     return named or account_name(environ)
@@ -80,12 +79,12 @@ def _write_env(environ: dict[str, str], cwd: Path, identifier: str, token: str, 
     path = env_file(environ, cwd)
     updates, done = {}, []
     if identifier:
-        updates["DAMANCOM_IDENTIFIER"] = identifier
+        updates[table.IDENTIFIER.name] = identifier
         done.append(f"Identifiant {identifier} enregistré dans {path}.")
     if token:
-        known = envfile.values(path, warn=False).get("DAMANCOM_TELEGRAM_CHAT", "") if path.exists() else ""
+        known = envfile.values(path, warn=False).get(table.TELEGRAM_CHAT.name, "") if path.exists() else ""
         chats = sorted({*known.replace(",", " ").split(), chat})
-        updates.update(DAMANCOM_TELEGRAM_TOKEN=token, DAMANCOM_TELEGRAM_CHAT=" ".join(chats))
+        updates.update(table.values(TELEGRAM_TOKEN=token, TELEGRAM_CHAT=" ".join(chats)))
         done.append(f"Telegram enregistré dans {path} (discussion {chat}).")
     if not updates:
         return done
@@ -95,11 +94,11 @@ def _write_env(environ: dict[str, str], cwd: Path, identifier: str, token: str, 
     except OSError as exc:
         raise ConfigError(f"Le fichier de réglages « {path} » ne peut pas être écrit ({exc.strerror}).") from None
     if identifier and _name_after(environ, identifier) == identifier:
-        environ["DAMANCOM_ACCOUNT"] = identifier  # the name this session reads the password under
+        environ[table.ACCOUNT.name] = identifier  # the name this session reads the password under
     environ.update(updates)
     if token:
-        environ["DAMANCOM_TELEGRAM_CHAT"] = " ".join(
-            sorted({*environ.get("DAMANCOM_TELEGRAM_CHAT", "").replace(",", " ").split(), chat})
+        environ[table.TELEGRAM_CHAT.name] = " ".join(
+            sorted({*environ.get(table.TELEGRAM_CHAT.name, "").replace(",", " ").split(), chat})
         )
     return done
 
@@ -125,7 +124,7 @@ def _store_password(name: str, password: str, done: list[str], path: Path) -> st
 
 def password_for_child(environ: dict[str, str]) -> dict[str, str]:
     """A run started from the dashboard gets the keyring's password when `.env` has none."""
-    if environ.get("DAMANCOM_PASSWORD"):
+    if table.PASSWORD.text(environ):
         return {}
     from bot.settings import secrets
 
@@ -134,4 +133,4 @@ def password_for_child(environ: dict[str, str]) -> dict[str, str]:
         password = secrets.read(name) if name else None
     except ConfigError:
         return {}
-    return {"DAMANCOM_PASSWORD": password} if password else {}
+    return table.values(PASSWORD=password) if password else {}

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.system import state_paths
+
 # The sandbox employer's employees (bot/sandbox/preetabli.py) and one new hire the sandbox knows.
 SAMPLE_SALARIES = (
     "immatriculation;jours;salaire_brut;situation;nom;cin\n"
@@ -21,7 +23,7 @@ class Trial:
     def __init__(self, state_dir: Path):
         from bot.sandbox import Portal, Sandbox
 
-        self.folder = Path(state_dir) / "essai"
+        self.folder = Path(state_dir) / state_paths.TRIAL
         self.portal = Portal()
         self.account = next(iter(self.portal.accounts.values()))
         self.sandbox = Sandbox(self.portal).start()
@@ -41,20 +43,22 @@ class Trial:
     def run_env(self) -> dict[str, str]:
         """What a run started in this mode is given: the sandbox, its account, the trial's folders, and
         nothing that would reach the person's real channels (Telegram, notifications, timestamps)."""
-        return {
-            "DAMANCOM_URL": self.url,
-            "DAMANCOM_IDENTIFIER": self.account.identifier,
-            "DAMANCOM_PASSWORD": self.account.password,
-            "DAMANCOM_ACCOUNT": self.account.identifier,
-            "DAMANCOM_ACCOUNTS": "",
-            "DAMANCOM_AUTH": "otp",
-            "DAMANCOM_STATE_DIR": str(self.state_dir),
-            "DAMANCOM_RECORDINGS": str(self.recordings),
-            "DAMANCOM_TELEGRAM_TOKEN": "",
-            "DAMANCOM_TELEGRAM_CHAT": "",
-            "DAMANCOM_NOTIFY": "",
-            "DAMANCOM_TSA_URL": "0",
-        }
+        from bot.settings import table
+
+        return table.values(
+            URL=self.url,
+            IDENTIFIER=self.account.identifier,
+            PASSWORD=self.account.password,
+            ACCOUNT=self.account.identifier,
+            ACCOUNTS="",
+            AUTH="otp",
+            STATE_DIR=str(self.state_dir),
+            RECORDINGS=str(self.recordings),
+            TELEGRAM_TOKEN="",
+            TELEGRAM_CHAT="",
+            NOTIFY="",
+            TSA_URL="0",
+        )
 
     def last_sms(self, since: float) -> str:
         """The text of the newest SMS the sandbox « sent » since `since`, or ""."""

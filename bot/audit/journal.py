@@ -15,7 +15,9 @@ from pathlib import Path
 
 from loguru import logger
 
-FILE = "audit-journal.sqlite"
+from bot.system import state_paths
+
+FILE = state_paths.AUDIT_JOURNAL
 _SCHEMA = """CREATE TABLE IF NOT EXISTS runs (
   folder TEXT PRIMARY KEY, run_id TEXT, account TEXT, period TEXT, tsa TEXT, first_hash TEXT,
   final_hash TEXT, stamped INTEGER, pdf_hash TEXT)"""

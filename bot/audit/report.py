@@ -18,8 +18,7 @@ from urllib.parse import urlsplit
 from bot.audit.manifest import read_records
 from bot.audit.pdf_mark import title_for
 from bot.exit_codes import title as outcome_title
-from bot.handover.mailbox import channel_fr
-from bot.output.french import money
+from bot.output.french import channel_fr, money
 from bot.output.french import period as period_words
 from bot.system import clock
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Callable
 
 from loguru import logger
 
@@ -57,40 +58,10 @@ def sanitized_html(page) -> str:
     return scrub_markup(page.evaluate(_SANITIZED))
 
 
-def strategies_found(page, selectors_dir: Path | None) -> list[dict]:
-    """Every screen of the selector files: each element's strategies and how many visible elements
-    each one found on this page (the bot wants exactly one), and whether the screen is recognised."""
-    from flows import locate, selectors_data
-
-    screens = []
-    for name in selectors_data.screen_names(selectors_dir):
-        try:
-            spec = selectors_data.load(name, selectors_dir)
-        except Exception as exc:  # noqa: BLE001 - a broken file is evidence too
-            screens.append({"screen": name, "error": first_line(exc)})
-            continue
-        elements = {}
-        for element, strategies in spec.elements.items():
-            elements[element] = [
-                {"strategy": locate.describe(s), "visible": _count(page, locate, s)} for s in strategies
-            ]
-        here = all(any(s["visible"] == 1 for s in elements[e]) for e in spec.recognise)
-        screens.append(
-            {"screen": name, "label": spec.label, "recognised": here and bool(spec.recognise), "elements": elements}
-        )
-    return screens
-
-
-def _count(page, locate, strategy: dict) -> int | None:
-    try:
-        return locate.build(page, strategy).filter(visible=True).count()
-    except Exception:  # noqa: BLE001 - an invalid pattern or a page gone: say so, not fail
-        return None
-
-
-def keep(recorder, page, *, exit_code: int, message: str, selectors_dir: Path | None = None) -> Path | None:
+def keep(recorder, page, *, exit_code: int, message: str, screens: Callable | None = None) -> Path | None:
     """Writes the snapshot of `page` into the run's folder; never raises (the run's own failure
-    matters more). Returns the JSON file's path."""
+    matters more). `screens(page)`: what the bot looked for on it (`flows/found.py`), asked for here
+    so that its failure too is caught. Returns the JSON file's path."""
     try:
         html_path = recorder.new_file(STEP, ".html")
         html_path.write_text(sanitized_html(page), encoding="utf-8")
@@ -106,7 +77,7 @@ def keep(recorder, page, *, exit_code: int, message: str, selectors_dir: Path | 
             "message": scrub(message),
             "html": html_path.name,
             "screenshot": recorder.shots[-1].name if recorder.shots else None,
-            "screens": strategies_found(page, selectors_dir),
+            "screens": screens(page) if screens else [],
         }
         json_path = recorder.new_file(STEP, ".json")
         json_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -118,9 +118,9 @@ def _table(root: Path, lines: list[Line], nothing: str) -> str:
 
 def summary_page(environ, recordings: Path, period: str | None) -> Path:
     """`report --all --period P`: every configured account's latest run for P on one page."""
-    from bot.commands.options import period as checked_period
     from bot.errors import BadInput
     from bot.settings.accounts import all_accounts
+    from bot.system.clock import checked_period
 
     if not period:
         raise BadInput("report --all demande la période : damancom-bot report --all --period AAAA-MM.")

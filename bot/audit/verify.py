@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.audit.manifest import GENESIS, NAME, sha256_file, sha256_text
+from bot.system import state_paths
 from bot.system.files import safe_name
 
 TIMESTAMP_NAME = "manifest.tsr"  # RFC 3161 answer for the final line's hash, beside the manifest
@@ -304,7 +305,7 @@ def _ledger(
     folder: Path, records: list[dict], fin: dict | None, state: Path, problems: list[str], notes: list[str]
 ) -> None:
     """The ledger (state dir) records each scheduled attempt's folder, outcome and the receipt reference."""
-    path = state / "ledger.sqlite"
+    path = state / state_paths.LEDGER
     if not path.is_file():
         notes.append("Registre absent : non comparé.")
         return

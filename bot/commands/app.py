@@ -30,15 +30,15 @@ def run(args, env) -> int:
         return ExitCode.OK
     from bot.app.dashboard import Dashboard
     from bot.app.server import DashboardServer
+    from bot.settings import table
 
-    raw = (env.environ.get("DAMANCOM_APP_PORT") or "").strip()
-    if raw and not (raw.isascii() and raw.isdecimal() and 1024 <= int(raw) <= 65535):
-        raise ConfigError(f"DAMANCOM_APP_PORT vaut « {raw[:20]} » : attendu un numéro de port entre 1024 et 65535.")
+    port = table.APP_PORT.get(env.environ)
+    raw = str(port)
     try:
-        server = DashboardServer(Dashboard(env.environ, env.cwd), int(raw or 0))
+        server = DashboardServer(Dashboard(env.environ, env.cwd), port)
     except OSError:
         raise ConfigError(
-            f"Le port {raw} est déjà utilisé : choisissez-en un autre (DAMANCOM_APP_PORT) ou videz la variable."
+            f"Le port {raw} est déjà utilisé : choisissez-en un autre ({table.APP_PORT.name}) ou videz la variable."
         ) from None
     from bot.app import pages
     from bot.system.waiting import SlicedEvent

@@ -39,12 +39,13 @@ def run(args, env) -> int:
                 "Indiquez un dossier de recordings/<compte>/<période>/."
             )
         from bot.audit.timestamp import load_trusted
+        from bot.settings import table
         from bot.settings.config import state_dir
 
         verdict = examine(
             folder,
             ledger_dir=state_dir(env.environ),
-            trusted=load_trusted((env.environ.get("DAMANCOM_TSA_CERT") or "").strip()),
+            trusted=load_trusted(table.TSA_CERT.get(env.environ)),
         )
         if not verdict.problems:
             env.say(

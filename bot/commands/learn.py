@@ -34,12 +34,13 @@ def run(args, env) -> int:
     from bot.errors import CodeNotProvided, ConfigError
     from bot.output import console
     from bot.run.runner import CONTEXT_OPTIONS, started_browser
+    from bot.settings import table
     from bot.settings.config import learned_selectors_dir, load_settings
     from flows import learn
     from flows.context import FlowContext
     from flows.interface import InterfaceScreen
 
-    wanted = (env.environ.get("DAMANCOM_SELECTORS") or "").strip()
+    wanted = table.SELECTORS.get(env.environ)
     if wanted:  # learning is how that folder comes to exist
         try:
             Path(wanted).mkdir(parents=True, exist_ok=True)

@@ -50,12 +50,6 @@ def use_account(module, args, env) -> None:
 
 def period(value: str | None, *, required: bool = False) -> str | None:
     """`--period AAAA-MM`, checked (exit 2)."""
-    import re
+    from bot.system.clock import checked_period
 
-    from bot.errors import BadInput
-
-    if value is None and not required:
-        return None
-    if value is None or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-        raise BadInput(f"--period {value} : attendu AAAA-MM, par exemple 2026-10.")
-    return value
+    return checked_period(value, required=required)

@@ -42,9 +42,10 @@ def _setup(args, env) -> int:
     from bot.handover import telegram_setup
     from bot.handover.telegram_api import BotApi
     from bot.output import redact
-    from bot.settings.config import DEFAULT_API, TELEGRAM_TOKEN_RE
+    from bot.settings import table
+    from bot.settings.readers import TELEGRAM_TOKEN_RE
 
-    token = args.token or (env.environ.get("DAMANCOM_TELEGRAM_TOKEN") if args.sms else None)
+    token = args.token or (table.TELEGRAM_TOKEN.text(env.environ) if args.sms else None)
     if not args.sms:
         env.say(STEPS)
     if not token:
@@ -58,7 +59,7 @@ def _setup(args, env) -> int:
             "Ce n'est pas un jeton de bot Telegram (des chiffres, « : », puis une longue suite de "
             "lettres). Recopiez la ligne donnée par @BotFather et relancez la commande."
         )
-    api = BotApi(token, (env.environ.get("DAMANCOM_TELEGRAM_API") or DEFAULT_API).strip())
+    api = BotApi(token, table.TELEGRAM_API.text(env.environ) or table.TELEGRAM_API.default)
     me = telegram_setup.check_token(api)
     name = me.get("username", "")
     env.say(f"Jeton vérifié : votre bot est @{name}.")
@@ -74,7 +75,7 @@ def _setup(args, env) -> int:
             f"Aucun message reçu par @{name} dans le délai : envoyez /start au bot depuis votre "
             "téléphone, puis relancez « damancom-bot telegram setup »."
         )
-    env_file = env.path(env.environ.get("DAMANCOM_ENV_FILE", ".env"))
+    env_file = env.path(table.ENV_FILE.text(env.environ) or ".env")
     telegram_setup.write_env(env_file, token, int(chat["id"]))
     telegram_setup.send_test(api, (int(chat["id"]),), "", text=telegram_setup.WELCOME)
     who = chat.get("first_name") or chat.get("username") or "?"
@@ -89,6 +90,7 @@ def _setup(args, env) -> int:
 def _setup_sms(args, env, api, token: str, name: str) -> int:
     from bot.errors import ConfigError
     from bot.handover import telegram_setup
+    from bot.settings import table
 
     env.say(
         f"Dans Telegram, ajoutez @{name} comme administrateur du canal où l'application transfère les SMS "
@@ -101,8 +103,8 @@ def _setup_sms(args, env, api, token: str, name: str) -> int:
             f"@{name} n'a vu aucune publication de canal dans le délai : vérifiez qu'il est "
             "administrateur du canal, publiez-y un message, puis relancez la commande."
         )
-    env_file = env.path(env.environ.get("DAMANCOM_ENV_FILE", ".env"))
-    telegram_setup.write_env(env_file, token, int(chat["id"]), "DAMANCOM_TELEGRAM_SMS_CHAT")
+    env_file = env.path(table.ENV_FILE.text(env.environ) or ".env")
+    telegram_setup.write_env(env_file, token, int(chat["id"]), table.TELEGRAM_SMS_CHAT.name)
     env.say(
         f"Canal trouvé (« {chat.get('title', '?')} », n° {chat['id']}) : DAMANCOM_TELEGRAM_SMS_CHAT est écrit "
         f"dans {env_file}. Le bot y lira les codes des SMS transférés, sans jamais y écrire."

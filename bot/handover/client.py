@@ -9,7 +9,9 @@ from bot.env import Env
 from bot.errors import BadInput, ConfigError
 from bot.handover import dropbox
 from bot.handover.sealed import KEY_FIELD, seal
+from bot.settings import table
 from bot.settings.config import state_dir
+from bot.system import state_paths
 from bot.system.files import write_atomic
 
 ACK_SECONDS = 3.0  # how long to wait to tell the person their code was taken
@@ -20,13 +22,13 @@ def find_waiting(env: Env, account: str | None, *, phase: str) -> tuple[str, Pat
     else DAMANCOM_IDENTIFIER) only that account's run takes it: a code typed for one account must
     never spend a try of another's. Without one, only when exactly one run waits; with several
     waiting, never a guess: the person names the account."""
-    root = state_dir(env.environ) / "handover"
+    root = state_dir(env.environ) / state_paths.HANDOVER
     waiting = [d for d in sorted(root.glob("*")) if dropbox.read_waiting(d)] if root.is_dir() else []
     if account is None and len(waiting) > 1:  # several accounts' runs (login --all, the scheduler)
         names = ", ".join(_account_of(d) for d in waiting)
         raise ConfigError(f"Plusieurs connexions attendent ({names}) : précisez --account NOM.")
     if account is None:
-        account = (env.environ.get("DAMANCOM_ACCOUNT") or env.environ.get("DAMANCOM_IDENTIFIER") or "").strip() or None
+        account = (table.ACCOUNT.text(env.environ) or table.IDENTIFIER.text(env.environ)) or None
     if account is None:
         if not waiting:
             raise BadInput(

@@ -19,19 +19,25 @@ from bot.errors import BadInput
 from bot.handover.base import Channel
 from bot.handover.mailbox import READY, RESEND, Mailbox
 from bot.handover.sealed import FIELD, KEY_FIELD, Opener
+from bot.system import state_paths
 from bot.system.clock import TZ
 from bot.system.files import replace_retrying, safe_name, write_atomic
 from bot.system.processes import alive, me
 
-WAITING, CODE_FILE, READY_FILE, RESEND_FILE = "waiting.json", "code.json", "ready.json", "resend.json"
+WAITING, CODE_FILE, READY_FILE, RESEND_FILE = (
+    state_paths.WAITING,
+    state_paths.CODE,
+    state_paths.READY,
+    state_paths.RESEND,
+)
 DASHBOARD = "tableau-de-bord"  # a drop's `via` when the dashboard wrote it (the report says who handed the code)
-ANSWER_FILE = "answer.json"
+ANSWER_FILE = state_paths.ANSWER
 POLL_SECONDS = 0.2
 CODE_TTL = 300.0  # the portal's SMS codes die after about 5 minutes: a dropped code never outlives that
 
 
 def handover_dir(state_dir: Path, account: str) -> Path:
-    return Path(state_dir) / "handover" / safe_name(account)
+    return Path(state_dir) / state_paths.HANDOVER / safe_name(account)
 
 
 def take_file(path: Path) -> dict | None:
@@ -62,7 +68,7 @@ def read_waiting(folder: Path) -> dict | None:
 def sweep_stale(state_dir: Path, clock=time.time) -> int:
     """Deletes dropped codes that no run will take: older than CODE_TTL, or whose run is gone
     (killed while waiting). Run at the start of every command; returns how many were deleted."""
-    root = Path(state_dir) / "handover"
+    root = Path(state_dir) / state_paths.HANDOVER
     removed = 0
     try:
         folders = [d for d in root.iterdir() if d.is_dir()] if root.is_dir() else []

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.errors import BadInput, InvalidCode
 from bot.handover.code import parse_code
+from bot.output.french import HOW_FR, channel_fr  # noqa: F401 - the channels' words, kept below the audit
 from bot.system.waiting import slices
 
 CODE, READY, RESEND, ANSWER, CLOSED = "code", "ready", "resend", "answer", "closed"
@@ -25,23 +26,6 @@ class Delivery:
 
     def __repr__(self) -> str:  # a code must not show up in a log or a traceback
         return f"Delivery({self.kind!r}, via={self.via!r})"
-
-
-# How a code, an answer or « prêt » came in, as a person reads it (the names are the channels' own).
-HOW_FR = {
-    "terminal": "tapé dans le terminal",
-    "otp-commande": "donné avec la commande « damancom-bot otp »",
-    "page-locale": "saisi dans la page locale du navigateur",
-    "telegram": "envoyé au bot Telegram",
-    "bac-a-sable": "lu automatiquement (SMS simulé du portail d'essai)",
-    "navigateur": "saisi dans la fenêtre du navigateur",
-    "tableau-de-bord": "saisi dans le tableau de bord (damancom-bot app)",
-    "telephone": "numéro du téléphone retenu (ne transmet aucun code)",
-}
-
-
-def channel_fr(via: str) -> str:
-    return HOW_FR.get(via, via or "inconnu")
 
 
 class Mailbox:

@@ -22,8 +22,9 @@ from typing import Callable, Iterator
 
 from bot.errors import AccountBusy
 from bot.handover.base import Channel
+from bot.system import state_paths
 
-PHONES_FILE = "telephones.json"  # account → the masked number its code screen showed
+PHONES_FILE = state_paths.PHONES  # account → the masked number its code screen showed
 
 
 def key(settings) -> str:
@@ -72,7 +73,7 @@ def turn(
     from bot.system.waiting import SLICE
 
     name = key(settings)
-    folder = Path(settings.state_dir) / "locks"
+    folder = Path(settings.state_dir) / state_paths.LOCKS
     folder.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(folder / f"telephone-{key_name(name)}.lock"))
     holder = folder / f"telephone-{key_name(name)}.json"

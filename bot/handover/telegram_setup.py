@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.errors import ConfigError
 from bot.handover.telegram_api import BotApi, TelegramFailed
+from bot.settings import table
 
 WELCOME = (
     "damancom-bot est relié à cette discussion. Avant chaque connexion sans surveillance, il vous "
@@ -63,7 +64,7 @@ def find_chat(api: BotApi, wait: float, clock=time.monotonic, kind: str = "priva
             return None
 
 
-def write_env(path: Path, token: str, chat: int, name: str = "DAMANCOM_TELEGRAM_CHAT") -> None:
+def write_env(path: Path, token: str, chat: int, name: str = table.TELEGRAM_CHAT.name) -> None:
     """Adds `chat` to the variable `name` (keeping the chats already there) and sets the token."""
     from bot.settings import envfile
 
@@ -71,7 +72,7 @@ def write_env(path: Path, token: str, chat: int, name: str = "DAMANCOM_TELEGRAM_
     chats = [c for c in known.replace(",", " ").split() if c]
     if str(chat) not in chats:
         chats.append(str(chat))
-    envfile.write_values(path, {"DAMANCOM_TELEGRAM_TOKEN": token, name: " ".join(chats)})  # its encoding kept
+    envfile.write_values(path, {table.TELEGRAM_TOKEN.name: token, name: " ".join(chats)})  # its encoding kept
 
 
 def send_test(api: BotApi, chats: tuple[int, ...], account: str, text: str = "") -> None:

@@ -16,11 +16,12 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.errors import ConfigError, StorageError
+from bot.system import state_paths
 
 PENDING, IN_PROGRESS, DONE, NEEDS_ATTENTION = "pending", "in_progress", "done", "needs_attention"
 SUBMITTING = "submitting"  # the final « Valider la déclaration » may have been clicked: check the portal first
 MANUAL = "manual"  # the person said they file it themselves: no more attempts
-FILE = "ledger.sqlite"
+FILE = state_paths.LEDGER
 # An attempt's stage, written by the run itself *before* the action it names (write-ahead): a kill
 # at any instant leaves the truth behind, whatever the wall clock did meanwhile.
 SMS_POSSIBLE = "sms_possible"  # the identifier is about to be sent: an SMS may go out

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.ledger import ledger as L
+from bot.output.french import day  # noqa: F401 - the ledger's words read moments the same way
 from bot.system import clock
 
 STATE_FR = {
@@ -52,10 +53,6 @@ STOPPED = {"rejected", "screens_changed", "browser_refused", "bad_input", "bug"}
 
 def when(moment: datetime | None) -> str:
     return moment.astimezone(clock.TZ).strftime("%d/%m %H:%M") if moment else "?"
-
-
-def day(moment: datetime) -> str:
-    return moment.astimezone(clock.TZ).strftime("%d/%m/%Y %H:%M")
 
 
 def reason(code: str | None) -> str:

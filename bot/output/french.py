@@ -39,21 +39,34 @@ def period(value: str | None) -> str:
         return value or "—"
 
 
-# The settings a pharmacist meets, named in words; the variable itself is for --verbose and the log.
-SETTING_WORDS = {
-    "DAMANCOM_IDENTIFIER": "le réglage « identifiant »",
-    "DAMANCOM_PASSWORD": "le réglage « mot de passe »",
-    "DAMANCOM_URL": "le réglage « adresse du portail »",
-    "DAMANCOM_ACCOUNT": "le réglage « compte »",
-    "DAMANCOM_RECORDINGS": "le réglage « dossier des enregistrements »",
-    "DAMANCOM_STATE_DIR": "le réglage « dossier d'état »",
+def for_person(message: str, words_of: dict[str, str]) -> str:
+    """The message without the variable names a pharmacist does not need to read: `words_of`, the
+    settings' words (`bot/settings/table.py: person_words`, the variable itself is for --verbose and
+    the log); a name followed by « = » is text to type into the `.env` file, kept as it is."""
+    for name, words in words_of.items():
+        message = re.sub(rf"\b{name}\b(?!=)", words, message)
+    return message[:1].upper() + message[1:] if message.startswith("le réglage") else message
+
+
+# How a code, an answer or « prêt » came in, as a person reads it (the names are the channels' own).
+HOW_FR = {
+    "terminal": "tapé dans le terminal",
+    "otp-commande": "donné avec la commande « damancom-bot otp »",
+    "page-locale": "saisi dans la page locale du navigateur",
+    "telegram": "envoyé au bot Telegram",
+    "bac-a-sable": "lu automatiquement (SMS simulé du portail d'essai)",
+    "navigateur": "saisi dans la fenêtre du navigateur",
+    "tableau-de-bord": "saisi dans le tableau de bord (damancom-bot app)",
+    "telephone": "numéro du téléphone retenu (ne transmet aucun code)",
 }
 
 
-def for_person(message: str, more: dict[str, str] | None = None) -> str:
-    """The message without the variable names a pharmacist does not need to read (`SETTING_WORDS`,
-    and `more` where a page names other settings); a name followed by « = » is text to type into
-    the `.env` file, kept as it is."""
-    for name, words in {**SETTING_WORDS, **(more or {})}.items():
-        message = re.sub(rf"\b{name}\b(?!=)", words, message)
-    return message[:1].upper() + message[1:] if message.startswith("le réglage") else message
+def channel_fr(via: str) -> str:
+    return HOW_FR.get(via, via or "inconnu")
+
+
+def day(moment) -> str:
+    """A moment as « 05/11/2026 21:30 », Moroccan time."""
+    from bot.system import clock
+
+    return moment.astimezone(clock.TZ).strftime("%d/%m/%Y %H:%M")

@@ -16,6 +16,7 @@ from typing import TextIO
 from loguru import logger
 
 from bot.output.redact import scrub
+from bot.system import state_paths
 from bot.system.files import private_dir, private_opener
 
 LOG_NAME = "damancom-bot.log"
@@ -91,7 +92,7 @@ def setup(state_dir: Path | None, *, console: TextIO | None = None, verbose: boo
     )
     if state_dir is None:
         return None
-    log_file = Path(state_dir) / "logs" / LOG_NAME
+    log_file = Path(state_dir) / state_paths.LOGS / LOG_NAME
     try:
         private_dir(log_file.parent)
         rotate(log_file)

@@ -21,6 +21,7 @@ from typing import Callable, Iterable, Protocol
 from loguru import logger
 
 from bot.output.redact import scrub
+from bot.system import state_paths
 
 MONTHS = (
     "janvier",
@@ -66,7 +67,7 @@ class Sink(Protocol):
 class Budget:
     """How many notifications went out this month (Moroccan calendar), in the state dir."""
 
-    FILE = "notifications.json"
+    FILE = state_paths.NOTIFICATIONS
 
     def __init__(self, state_dir: Path, limit: int, now: Callable[[], datetime] | None = None):
         from bot.system import clock
@@ -178,7 +179,7 @@ def undelivered(state_dir: Path) -> dict | None:
 
 
 def _undelivered_fr(month: str | None, count: int, failing: dict, failed: list) -> list[str]:
-    from bot.ledger.words import day
+    from bot.output.french import day
     from bot.system import clock
 
     lines = []

@@ -12,26 +12,15 @@ import shutil
 import subprocess
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from bot.errors import BrowserNotFound, ConfigError
+from bot.errors import BrowserNotFound
+from bot.settings.browser_choice import CHANNELS, BrowserChoice, from_override  # noqa: F401 - read with the settings
 
 # Background networking and component updates only make Chromium knock on Google's doors;
 # behind a closed network they fail noisily and slow the start.
 LAUNCH_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
-CHANNELS = {
-    "chrome",
-    "chrome-beta",
-    "chrome-dev",
-    "chrome-canary",
-    "msedge",
-    "msedge-beta",
-    "msedge-dev",
-    "msedge-canary",
-    "chromium",
-}
 SYSTEM_CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium")
 
 # The bot's own interpreter: the command works from any folder (`uv run` only inside the project's).
@@ -40,21 +29,6 @@ INSTALL_HINT = (
     f'ou Microsoft Edge ; ou bien exécutez « "{sys.executable}" -m playwright install chromium » ; sous '
     "Debian/Ubuntu : « sudo apt-get install chromium ». Vous pouvez aussi indiquer le navigateur dans DAMANCOM_BROWSER."
 )
-
-
-@dataclass(frozen=True)
-class BrowserChoice:
-    how: str  # "managed", "channel", "executable", "remote" or "devtools"
-    value: str | None = None
-
-    def describe(self) -> str:
-        return {
-            "managed": "Chromium de Playwright",
-            "channel": f"navigateur installé ({self.value})",
-            "executable": f"navigateur {self.value}",
-            "remote": f"serveur Playwright distant {self.value}",
-            "devtools": f"navigateur déjà ouvert (DevTools {self.value})",
-        }[self.how]
 
 
 def _installed_channels(platform: str, environ: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -71,22 +45,6 @@ def _installed_channels(platform: str, environ: Mapping[str, str]) -> list[tuple
             ("msedge", "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge"),
         ]
     return [("chrome", "/opt/google/chrome/chrome"), ("msedge", "/opt/microsoft/msedge/msedge")]
-
-
-def from_override(override: str, exists: Callable[[str], bool] = os.path.exists) -> BrowserChoice:
-    """DAMANCOM_BROWSER, checked when the configuration is read: before anything is opened."""
-    if override.startswith(("ws://", "wss://")):
-        return BrowserChoice("remote", override)
-    if override.startswith(("http://", "https://")):  # a Chromium started with --remote-debugging-port
-        return BrowserChoice("devtools", override)
-    if override in CHANNELS:
-        return BrowserChoice("channel", override)
-    if exists(override):
-        return BrowserChoice("executable", override)
-    raise ConfigError(
-        f"DAMANCOM_BROWSER vaut « {override} » : ce n'est ni un canal connu (chrome, msedge…), "
-        "ni un fichier existant, ni une adresse ws:// ou http://. Corrigez la valeur ou supprimez-la."
-    )
 
 
 def choose(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import BotError, BrowserRefused, ConfigError
+from bot.settings import table as variables
 from flows import locate, selectors_data
 
 
@@ -100,23 +101,24 @@ def schedule_settings(environ) -> Check:
     """What `schedule` reads when it starts (each account's plan, DAMANCOM_PARALLEL), refused here
     by the same code as there: doctor never says « ready » for settings the planner refuses."""
     from bot.errors import ConfigError
-    from bot.run.fleet import parallel
-    from bot.schedule.plan import parse_plan
     from bot.settings import accounts
 
+    plan = (variables.FIRST_ATTEMPT, variables.WINDOWS, variables.DEADLINE, variables.DEADLINE_OVERRIDES)
     try:
         for account in accounts.all_accounts(environ) or [None]:
-            parse_plan(accounts.account_environ(environ, account, need_password=False))
-        parallel(environ)
-        plan = parse_plan(environ)
+            each = accounts.account_environ(environ, account, need_password=False)
+            for row in plan:
+                row.get(each)
+        variables.PARALLEL.get(environ)
+        (first_day, first_time), windows, (deadline_day, deadline_time), _ = [row.get(environ) for row in plan]
     except ConfigError as exc:
         return Check("planification", False, f"{exc.message} (« damancom-bot schedule » refuserait de démarrer)")
-    hours = " et ".join(f"{start:%H:%M}-{end:%H:%M}" for start, end in plan.windows)
+    hours = " et ".join(f"{start:%H:%M}-{end:%H:%M}" for start, end in windows)
     return Check(
         "planification",
         True,
-        f"premier essai le {plan.first_day} à {plan.first_time:%H:%M}, heures creuses "
-        f"{hours}, échéance le {plan.deadline_day} à {plan.deadline_time:%H:%M}",
+        f"premier essai le {first_day} à {first_time:%H:%M}, heures creuses "
+        f"{hours}, échéance le {deadline_day} à {deadline_time:%H:%M}",
     )
 
 
@@ -221,7 +223,9 @@ def credentials(settings, environ=None) -> Check:
             "identifiants", True, f"{len(listed)} compte(s) du fichier des comptes, mot de passe trouvé pour chacun"
         )
     missing = [
-        n for n, v in (("DAMANCOM_IDENTIFIER", settings.identifier), ("DAMANCOM_PASSWORD", settings.password)) if not v
+        n
+        for n, v in ((variables.IDENTIFIER.name, settings.identifier), (variables.PASSWORD.name, settings.password))
+        if not v
     ]
     if missing:
         return Check(

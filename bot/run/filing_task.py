@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from loguru import logger
 
@@ -19,8 +21,8 @@ from bot.errors import BotError, FileRefused, PersonDeclined, UnexpectedPage
 from bot.exit_codes import ExitCode
 from bot.ledger.ledger import Ledger
 from bot.output.french import money
-from bot.schedule.plan import Plan
 from bot.system import clock
+from bot.system.state_paths import inbox, waiting_file  # noqa: F401 - where `declare` finds them
 from flows import filing
 from flows.declaration import ConfirmationScreen, DeclarationScreen, ReceiptScreen
 from flows.interface import DECLARED, InterfaceSummary
@@ -38,15 +40,6 @@ class FileRefusedByPortal(FileRefused):
 
 class TotalsDiffer(BotError):
     exit_code = ExitCode.SCREENS_CHANGED
-
-
-def inbox(state_dir: Path, account: str, period: str) -> Path:
-    return Path(state_dir) / "inbox" / account / period
-
-
-def waiting_file(state_dir: Path, account: str, period: str) -> Path | None:
-    files = sorted(inbox(state_dir, account, period).glob("*.txt"))
-    return files[-1] if files else None
 
 
 def check_locally(
@@ -67,6 +60,12 @@ def check_locally(
         )
 
 
+class Deadlines(Protocol):
+    """What the task needs of the plan (`bot/schedule/plan.py: Plan`, a higher room): the deadline."""
+
+    def deadline(self, period: str) -> datetime: ...
+
+
 @dataclass
 class FilingTask:
     """Runs inside a logged-in session (see bot.run.runner), before logout."""
@@ -76,7 +75,7 @@ class FilingTask:
     file: Path
     period: str
     ledger: Ledger
-    plan: Plan
+    plan: Deadlines
     assisted: bool = False  # headed: the person clicks « Valider la déclaration » themselves
     confirm: bool = False  # attended, headless: « Confirmer le dépôt ? » once the totals are shown
     receipt: str | None = None

@@ -45,9 +45,9 @@ class Outcome:
 
 
 def parallel(environ) -> int:
-    from bot.settings.config import _count
+    from bot.settings import table
 
-    return _count(environ, "DAMANCOM_PARALLEL", 4, high=32)
+    return table.PARALLEL.get(environ)
 
 
 def run_all(args, env: Env, one: Callable, *, what: str) -> int:

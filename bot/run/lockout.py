@@ -11,9 +11,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.errors import ConfigError, CredentialsRejected
+from bot.system import state_paths
 from bot.system.files import write_atomic
 
-FILE = "lockout.json"
+FILE = state_paths.LOCKOUT
 
 
 class AccountLocked(CredentialsRejected):

@@ -35,7 +35,7 @@ from bot.run import browser as browsers
 from bot.run.lockout import AccountLocked, LockoutGuard, portal_key
 from bot.run.window_memory import WindowMemory
 from bot.settings.config import Settings
-from bot.system import clock
+from bot.system import clock, state_paths
 from bot.system.files import key_name
 from bot.system.locks import exclusive
 from flows.context import FlowContext
@@ -150,7 +150,7 @@ def run_login(
 def account_lock(settings: Settings):
     """One run per portal identifier at a time, across processes and aliases (a scheduled run and a typed `login`)."""
     return exclusive(
-        settings.state_dir / "locks" / f"{key_name(portal_key(settings))}.lock",
+        settings.state_dir / state_paths.LOCKS / f"{key_name(portal_key(settings))}.lock",
         f"Une autre connexion est déjà en cours pour le compte {settings.account} "
         "(planificateur ou autre terminal). Attendez qu'elle se termine.",
         AccountBusy,
@@ -334,8 +334,14 @@ def _snapshot(recorder: Recorder, page, exc: BotError, settings: Settings) -> No
     the page for the « rapport de portail » (`bot/audit/snapshot.py`). A refusal it could read (a
     firewall, abroad, maintenance) is no surprise: its screenshot and HTML evidence are enough."""
     if exc.exit_code == ExitCode.SCREENS_CHANGED or isinstance(exc, UnreadRefusal):
+        from flows.found import strategies_found
+
         snapshot.keep(
-            recorder, page, exit_code=exc.exit_code, message=exc.message, selectors_dir=settings.selectors_dir
+            recorder,
+            page,
+            exit_code=exc.exit_code,
+            message=exc.message,
+            screens=lambda page: strategies_found(page, settings.selectors_dir),
         )
 
 

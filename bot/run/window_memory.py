@@ -8,10 +8,10 @@ from pathlib import Path
 
 from loguru import logger
 
-from bot.system import clock
+from bot.system import clock, state_paths
 from bot.system.files import write_atomic
 
-FILE = "fenetre-visible.json"
+FILE = state_paths.WINDOW_MEMORY
 
 
 class WindowMemory:

@@ -9,10 +9,10 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from bot.system import processes
+from bot.system import processes, state_paths
 from bot.system.files import write_atomic
 
-FILE = "scheduler.json"
+FILE = state_paths.HEARTBEAT
 
 
 def _read(state_dir: Path) -> dict:

@@ -7,13 +7,11 @@ Pure functions of their inputs (time injected), in Africa/Casablanca local time:
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from bot.errors import ConfigError
 from bot.exit_codes import BY_HAND, DONE, NEXT_WINDOW, RETRY, RETRY_TOMORROW, STOP, WAIT, ExitCode
-from bot.settings.config import reader
+from bot.settings import table
 from bot.system.clock import TZ
 
 # What the last attempt's outcome means for the period: each exit code's decision is in its row
@@ -23,11 +21,11 @@ __all__ = ["BY_HAND", "DONE", "NEXT_WINDOW", "RETRY", "RETRY_TOMORROW", "STOP", 
 
 @dataclass(frozen=True)
 class Plan:
-    first_day: int = 1
-    first_time: time = time(21, 0)
-    windows: tuple[tuple[time, time], ...] = ((time(6, 0), time(7, 30)), (time(21, 0), time(23, 30)))
-    deadline_day: int = 10
-    deadline_time: time = time(23, 59)
+    first_day: int = table.FIRST_ATTEMPT.default[0]  # the defaults are the settings' (one table)
+    first_time: time = table.FIRST_ATTEMPT.default[1]
+    windows: tuple[tuple[time, time], ...] = table.WINDOWS.default
+    deadline_day: int = table.DEADLINE.default[0]
+    deadline_time: time = table.DEADLINE.default[1]
     overrides: dict[str, date] = field(default_factory=dict)  # period → last day without surcharge
     spacing: timedelta = timedelta(minutes=40)  # between two attempts inside one window
     jitter: timedelta = timedelta(minutes=10)
@@ -134,52 +132,15 @@ def _month_after(period: str) -> tuple[int, int]:
 
 
 def parse_plan(environ) -> Plan:
-    """DAMANCOM_FIRST_ATTEMPT="1 21:00", DAMANCOM_WINDOWS="21:00-23:30,06:00-07:30",
-    DAMANCOM_DEADLINE="10 23:59", DAMANCOM_DEADLINE_OVERRIDES="2025-06=2025-07-17"."""
-    get = reader(environ)
-    changes = {}
-    if get("DAMANCOM_FIRST_ATTEMPT"):
-        changes["first_day"], changes["first_time"] = _day_time("DAMANCOM_FIRST_ATTEMPT", get("DAMANCOM_FIRST_ATTEMPT"))
-    if get("DAMANCOM_DEADLINE"):
-        changes["deadline_day"], changes["deadline_time"] = _day_time("DAMANCOM_DEADLINE", get("DAMANCOM_DEADLINE"))
-    if get("DAMANCOM_WINDOWS"):
-        changes["windows"] = tuple(_window(w) for w in re.split(r"[,\s]+", get("DAMANCOM_WINDOWS")) if w)
-    if get("DAMANCOM_DEADLINE_OVERRIDES"):
-        changes["overrides"] = dict(_override(o) for o in re.split(r"[,\s]+", get("DAMANCOM_DEADLINE_OVERRIDES")) if o)
-    return Plan(**changes)
-
-
-def _clock(text: str) -> time | None:
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
-    if match and int(match[1]) < 24 and int(match[2]) < 60:
-        return time(int(match[1]), int(match[2]))
-    return None
-
-
-def _day_time(name: str, raw: str) -> tuple[int, time]:
-    parts = raw.split()
-    if len(parts) == 2 and parts[0].isascii() and parts[0].isdigit() and 1 <= int(parts[0]) <= 28 and _clock(parts[1]):
-        return int(parts[0]), _clock(parts[1])
-    raise ConfigError(f"{name} vaut « {raw} » : attendu un jour (1 à 28) et une heure, par exemple « 1 21:00 ».")
-
-
-def _window(raw: str) -> tuple[time, time]:
-    start, _, end = raw.partition("-")
-    if _clock(start) and _clock(end) and _clock(start) < _clock(end):
-        return _clock(start), _clock(end)
-    raise ConfigError(
-        f"DAMANCOM_WINDOWS : plage « {raw} » invalide ; attendu HH:MM-HH:MM dans la même journée, "
-        "par exemple 21:00-23:30."
+    """The plan the person set (`bot/settings/table.py`: FIRST_ATTEMPT « 1 21:00 », WINDOWS
+    « 21:00-23:30,06:00-07:30 », DEADLINE « 10 23:59 », DEADLINE_OVERRIDES « 2025-06=2025-07-17 »)."""
+    first_day, first_time = table.FIRST_ATTEMPT.get(environ)
+    deadline_day, deadline_time = table.DEADLINE.get(environ)
+    return Plan(
+        first_day=first_day,
+        first_time=first_time,
+        windows=table.WINDOWS.get(environ),
+        deadline_day=deadline_day,
+        deadline_time=deadline_time,
+        overrides=dict(table.DEADLINE_OVERRIDES.get(environ)),
     )
-
-
-def _override(raw: str) -> tuple[str, date]:
-    period, _, day = raw.partition("=")
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}", period):
-            raise ValueError
-        return period, date.fromisoformat(day)
-    except ValueError:
-        raise ConfigError(
-            f"DAMANCOM_DEADLINE_OVERRIDES : « {raw} » invalide ; attendu PÉRIODE=DATE, par exemple 2025-06=2025-07-17."
-        ) from None

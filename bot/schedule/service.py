@@ -25,7 +25,6 @@ from bot.ledger.words import STOPPED
 from bot.ledger.words import reason as say_reason
 from bot.ledger.words import when as _fmt
 from bot.output.notify import Notifier
-from bot.run.filing_task import waiting_file
 from bot.schedule import heartbeat
 from bot.schedule.attempt import (
     Outcome,
@@ -36,7 +35,7 @@ from bot.schedule.attempt import (
 from bot.schedule.interrupted import sms_possibly_sent
 from bot.schedule.plan import BY_HAND, DONE, RETRY, STOP, Plan, decide
 from bot.settings.config import Settings
-from bot.system import clock
+from bot.system import clock, state_paths
 from bot.system.locks import exclusive
 
 HEARTBEAT = timedelta(minutes=10)
@@ -77,7 +76,7 @@ class Planner:
                 child_environment(),
                 headed=headed,
                 timeout=settings.run_budget + 120,
-                declaration_file=waiting_file(settings.state_dir, settings.account, period),
+                declaration_file=state_paths.waiting_file(settings.state_dir, settings.account, period),
                 account=child_account,
             )
         )
@@ -446,7 +445,7 @@ def _interruptible_scheduler_class():
 def serve(planner: Planner, state_dir: Path, say: Callable[[str], None]) -> None:
     """Runs until interrupted. One scheduler per state dir (OS file lock)."""
     with exclusive(
-        Path(state_dir) / "scheduler.lock",
+        Path(state_dir) / state_paths.SCHEDULER_LOCK,
         f"Un planificateur tourne déjà pour ce dossier d'état ({state_dir}). Un seul à la fois : "
         "arrêtez l'autre (ou le service damancom-bot) avant d'en lancer un nouveau.",
     ):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 
-CONSOLE_FILE = "planificateur-console.txt"
+from bot.system.state_paths import SCHEDULER_CONSOLE as CONSOLE_FILE
 
 
 def _streams() -> None:

@@ -26,21 +26,24 @@ from typing import Mapping
 
 from bot.errors import ConfigError
 from bot.output import redact
+from bot.settings import readers
+from bot.settings import table as t
 
 DEFAULT_FILE = "comptes.toml"
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 # file key -> the DAMANCOM_ variable it stands for
-KEYS = {
-    "identifier": "DAMANCOM_IDENTIFIER",
-    "password": "DAMANCOM_PASSWORD",
-    "url": "DAMANCOM_URL",
-    "auth": "DAMANCOM_AUTH",
-    "telegram_chat": "DAMANCOM_TELEGRAM_CHAT",
-    "notify": "DAMANCOM_NOTIFY",
-    "windows": "DAMANCOM_WINDOWS",
-    "deadline_overrides": "DAMANCOM_DEADLINE_OVERRIDES",
-    "phone": "DAMANCOM_PHONE",
+ROWS = {
+    "identifier": t.IDENTIFIER,
+    "password": t.PASSWORD,
+    "url": t.URL,
+    "auth": t.AUTH,
+    "telegram_chat": t.TELEGRAM_CHAT,
+    "notify": t.NOTIFY,
+    "windows": t.WINDOWS,
+    "deadline_overrides": t.DEADLINE_OVERRIDES,
+    "phone": t.PHONE,
 }
+KEYS = {key: row.name for key, row in ROWS.items()}
 
 
 @dataclass(frozen=True)
@@ -52,16 +55,16 @@ class Account:
 
     @property
     def has_password(self) -> bool:
-        return bool(self.values.get("DAMANCOM_PASSWORD"))
+        return bool(self.values.get(t.PASSWORD.name))
 
 
 def accounts_file(environ: Mapping[str, str]) -> Path | None:
-    named = (environ.get("DAMANCOM_ACCOUNTS") or "").strip()
+    named = t.ACCOUNTS.get(environ)
     if named:
         path = Path(named)
         if not path.is_file():
             raise ConfigError(
-                f"DAMANCOM_ACCOUNTS désigne « {named[:200]} », qui n'est pas un fichier. "
+                f"{t.ACCOUNTS.name} désigne « {named[:200]} », qui n'est pas un fichier. "
                 "Corrigez le chemin, ou videz la variable."
             )
         return path
@@ -73,20 +76,20 @@ def pinned(environ: Mapping[str, str], cwd: Path) -> dict[str, str]:
     """`environ` with DAMANCOM_ACCOUNTS naming, from the working folder `cwd`, the accounts file it
     means (`comptes.toml` there when present): every later reader, and the bot's child processes,
     read that same file whatever their own current folder."""
-    named = (environ.get("DAMANCOM_ACCOUNTS") or "").strip()
+    named = t.ACCOUNTS.get(environ)
     path = Path(cwd) / (named or DEFAULT_FILE)  # an absolute path stays itself
     if not named and not path.is_file():
         return dict(environ)
-    return {**environ, "DAMANCOM_ACCOUNTS": str(path)}
+    return {**environ, t.ACCOUNTS.name: str(path)}
 
 
 def all_accounts(environ: Mapping[str, str]) -> list[Account]:
     """The file's accounts in its order, then the `.env` account when DAMANCOM_IDENTIFIER is set."""
     path = accounts_file(environ)
     found = read_file(path) if path else []
-    identifier = (environ.get("DAMANCOM_IDENTIFIER") or "").strip()
+    identifier = t.IDENTIFIER.text(environ)
     if identifier:
-        name = (environ.get("DAMANCOM_ACCOUNT") or "").strip() or identifier
+        name = t.ACCOUNT.get(environ) or identifier
         same = [a for a in found if a.identifier == identifier or a.name == name]
         if not same:
             found.append(Account(name, identifier))
@@ -138,16 +141,16 @@ def account_environ(environ: Mapping[str, str], account: Account | None, *, need
     # Never the `.env` account's password for another account (password_of decides). Without its
     # own telegram_chat or notify, an account's questions go to the general ones (the accountant).
     if account.source != ".env":
-        merged.pop("DAMANCOM_PASSWORD", None)
+        merged.pop(t.PASSWORD.name, None)
     merged.update(account.values)
-    merged["DAMANCOM_IDENTIFIER"] = account.identifier
-    merged["DAMANCOM_ACCOUNT"] = account.name
+    merged[t.IDENTIFIER.name] = account.identifier
+    merged[t.ACCOUNT.name] = account.name
     if account.source != ".env":
-        merged["DAMANCOM_ACCOUNT_SOURCE"] = account.source  # names the file in « no password » messages
+        merged[t.ACCOUNT_SOURCE.name] = account.source  # names the file in « no password » messages
     if need_password:
         password = password_of(environ, account)
         if password:
-            merged["DAMANCOM_PASSWORD"] = password
+            merged[t.PASSWORD.name] = password
     return merged
 
 
@@ -157,7 +160,7 @@ def password_of(environ: Mapping[str, str], account: Account) -> str | None:
     from bot.settings import secrets
 
     if account.has_password:
-        return account.values["DAMANCOM_PASSWORD"]
+        return account.values[t.PASSWORD.name]
     try:
         stored = secrets.read(account.name)
     except secrets.KeyringUnavailable:
@@ -165,7 +168,7 @@ def password_of(environ: Mapping[str, str], account: Account) -> str | None:
     if stored:
         return stored
     if account.source == ".env" or len(all_accounts(environ)) == 1:
-        return environ.get("DAMANCOM_PASSWORD") or None
+        return t.PASSWORD.get(environ) or None
     return None
 
 
@@ -231,10 +234,10 @@ def _account(path: Path, text: str, name: str, table) -> Account:
         raise ConfigError(
             f'{here("identifier")} : identifiant Damancom obligatoire, entre guillemets (identifier = "PHARMA-7731").'
         )
-    if any(ch.isspace() for ch in identifier.strip()):
+    if readers.has_space(identifier.strip()):
         raise ConfigError(f"{here('identifier')} : l'identifiant contient des espaces. Recopiez-le sans espace.")
     values = {KEYS[key]: _text(here, key, value) for key, value in table.items() if key != "identifier"}
-    redact.register(values.get("DAMANCOM_PASSWORD"))  # also one written with TOML escapes
+    redact.register(values.get(t.PASSWORD.name))  # also one written with TOML escapes
     _check(here, values)
     return Account(name, identifier.strip(), values, str(path))
 
@@ -265,30 +268,22 @@ def _date(here, key, day) -> str:
 
 
 def _check(here, values: dict[str, str]) -> None:
-    """Each value through the reader of its variable, the message naming the file's key."""
-    from bot.schedule.plan import parse_plan
-    from bot.settings.config import _chat_ids, portal_url
+    """Each value through the reader of its variable (`bot/settings/table.py`), the message naming
+    the file's key; the URL through the portal address's own checks."""
+    from bot.settings.config import portal_url
 
-    checks = {
-        "DAMANCOM_URL": lambda v: portal_url({"DAMANCOM_URL": v}),
-        "DAMANCOM_AUTH": lambda v: (
-            v.lower() in ("otp", "eid") or _fail("attendu otp (code SMS) ou eid (Identité Numérique)")
-        ),
-        "DAMANCOM_TELEGRAM_CHAT": lambda v: _chat_ids("telegram_chat", v),
-        "DAMANCOM_WINDOWS": lambda v: parse_plan({"DAMANCOM_WINDOWS": v}),
-        "DAMANCOM_DEADLINE_OVERRIDES": lambda v: parse_plan({"DAMANCOM_DEADLINE_OVERRIDES": v}),
-    }
-    key_of = {variable: key for key, variable in KEYS.items()}
-    for variable, value in values.items():
-        if variable in checks:
-            try:
-                checks[variable](value)
-            except ConfigError as exc:
-                raise ConfigError(f"{here(key_of[variable])} : {exc.message}") from None
-
-
-def _fail(message: str):
-    raise ConfigError(message)
+    for key, row in ROWS.items():
+        if row.name not in values or key in ("password", "notify", "phone"):
+            continue
+        try:
+            if row is t.URL:
+                portal_url({row.name: values[row.name]})
+            elif row is t.TELEGRAM_CHAT:
+                readers.chat_texts(key, values[row.name])
+            else:
+                row.parse(values[row.name])
+        except ConfigError as exc:
+            raise ConfigError(f"{here(key)} : {exc.message}") from None
 
 
 def _where(path: Path, text: str, name: str | None, key: str | None) -> str:

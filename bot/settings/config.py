@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Mapping
 from urllib.parse import urlsplit
 
 from bot.errors import ConfigError
 from bot.output import redact
-from bot.output.notify import parse_urls
+from bot.settings import readers
+from bot.settings import table as t
+from bot.settings.readers import TELEGRAM_TOKEN_RE  # noqa: F401 - where the dashboard and `telegram` find it
+from bot.system import state_paths
 
-DEFAULT_URL = "https://www.damancom.ma/fr/"
-_TRUE = {"1", "true", "oui", "yes", "on", "vrai"}
-_FALSE = {"0", "false", "non", "no", "off", "faux"}
+DEFAULT_URL = t.URL.default
+_FALSE = readers.FALSE
 
 
 @dataclass(frozen=True)
@@ -59,21 +60,12 @@ class Settings:
         return f"Settings(url={self.url!r}, identifier={self.identifier!r}, password=***, telegram_token=***)"
 
 
-def reader(environ: Mapping[str, str]) -> Callable[[str], str]:
-    """A variable's value, stripped; "" when unset or blank."""
-
-    def get(name: str) -> str:
-        return (environ.get(name) or "").strip()
-
-    return get
-
-
 def config_dir(environ: Mapping[str, str]) -> Path:
     """Where the person's settings live whatever the current folder: DAMANCOM_CONFIG_DIR, else the
     platform's user config folder (%LOCALAPPDATA%\\damancom-bot on Windows, ~/.config/damancom-bot)."""
-    explicit = (environ.get("DAMANCOM_CONFIG_DIR") or "").strip()
+    explicit = t.CONFIG_DIR.get(environ)
     if explicit:
-        return Path(explicit)
+        return explicit
     from platformdirs import user_config_dir
 
     return Path(user_config_dir("damancom-bot", appauthor=False))
@@ -83,7 +75,7 @@ def env_files(environ: Mapping[str, str], cwd: Path | None = None) -> list[Path]
     """The settings files read, weakest first: the user's config folder's `.env`, then `.env` in the
     working folder `cwd` (so `damancom-bot` works from any folder); DAMANCOM_ENV_FILE, when set, alone."""
     here = Path(cwd) if cwd is not None else Path()
-    named = (environ.get("DAMANCOM_ENV_FILE") or "").strip()
+    named = t.ENV_FILE.get(environ)
     if named:
         try:
             present = (here / named).exists()
@@ -109,11 +101,11 @@ def read_environment(environ: Mapping[str, str] | None = None, cwd: Path | None 
     from bot.settings import envfile
 
     environ = dict(os.environ if environ is None else environ)
-    redact.register(environ.get("DAMANCOM_PASSWORD"))  # before anything can fail and print it
+    redact.register(environ.get(t.PASSWORD.name))  # before anything can fail and print it
     merged: dict[str, str] = {}
     for env_file in env_files(environ, cwd):
         values = envfile.values(env_file)
-        redact.register(values.get("DAMANCOM_PASSWORD"))
+        redact.register(values.get(t.PASSWORD.name))
         merged.update(values)
     merged.update(environ)
     return merged
@@ -124,71 +116,66 @@ def load_settings(
 ) -> Settings:
     """`need_password=False` when the person may type it in a visible browser window; `cwd`: the
     person's working folder (`Env.cwd`), where a relative DAMANCOM_RECORDINGS is read from."""
-    get = reader(environ)
     url = portal_url(environ)
-
-    identifier = get("DAMANCOM_IDENTIFIER")
-    password = environ.get("DAMANCOM_PASSWORD") or ""
+    password = t.PASSWORD.get(environ)
     redact.register(password)
-    auth = (get("DAMANCOM_AUTH") or "otp").lower()
-    if auth not in ("otp", "eid"):
-        raise ConfigError(f"DAMANCOM_AUTH vaut « {auth} » : attendu otp (code SMS) ou eid (Identité Numérique).")
+    identifier = t.IDENTIFIER.get(environ)
+    auth = t.AUTH.get(environ)
     if need_credentials and auth == "otp":
-        if not identifier:
-            raise ConfigError("DAMANCOM_IDENTIFIER est vide. Indiquez votre identifiant Damancom dans le fichier .env.")
-        if not password and need_password:
-            source = get("DAMANCOM_ACCOUNT_SOURCE")  # set for an account of the accounts file
-            if source:
-                name = get("DAMANCOM_ACCOUNT")
-                raise ConfigError(
-                    f"Aucun mot de passe pour le compte {name} ({source}). Rangez-le dans le trousseau : "
-                    f"« damancom-bot secret set {name} » (ou la clé password du compte, fichier "
-                    "lisible par vous seul)."
-                )
-            raise ConfigError("DAMANCOM_PASSWORD est vide. Indiquez votre mot de passe Damancom dans le fichier .env.")
-    if any(ch.isspace() for ch in identifier):
-        raise ConfigError("DAMANCOM_IDENTIFIER contient des espaces. Recopiez l'identifiant sans espace.")
-
-    browser = get("DAMANCOM_BROWSER") or None
-    if browser:
-        from bot.run.browser import from_override
-
-        from_override(browser)
+        _credentials(environ, identifier, password, need_password)
+    state = state_dir(environ)
     return Settings(
         url=url,
         identifier=identifier,
         password=password,
-        headless=_bool(environ, "DAMANCOM_HEADLESS", True),
-        headless_chosen=bool(get("DAMANCOM_HEADLESS")),
-        browser=browser,
+        headless=t.HEADLESS.get(environ),
+        headless_chosen=bool(t.HEADLESS.text(environ)),
+        browser=t.BROWSER.get(environ),
         recordings=recordings_dir(environ, cwd),
-        state_dir=state_dir(environ),
-        action_timeout=_seconds(environ, "DAMANCOM_TIMEOUT_ACTION", 30.0),  # at least 1 s: see _seconds
-        navigation_timeout=_seconds(environ, "DAMANCOM_TIMEOUT_NAVIGATION", 60.0),
-        code_wait=_seconds(environ, "DAMANCOM_CODE_WAIT", 300.0),
-        ready_wait=_seconds(environ, "DAMANCOM_READY_WAIT", 900.0),
-        selectors_dir=_folder(environ, "DAMANCOM_SELECTORS") or _learned(state_dir(environ)),
-        account=get("DAMANCOM_ACCOUNT") or identifier,
+        state_dir=state,
+        action_timeout=t.TIMEOUT_ACTION.get(environ),  # at least 1 s: see readers.seconds
+        navigation_timeout=t.TIMEOUT_NAVIGATION.get(environ),
+        code_wait=t.CODE_WAIT.get(environ),
+        ready_wait=t.READY_WAIT.get(environ),
+        selectors_dir=_folder(environ, t.SELECTORS) or _learned(state),
+        account=t.ACCOUNT.get(environ) or identifier,
         auth=auth,
-        notify=tuple(parse_urls(get("DAMANCOM_NOTIFY"))),
-        local_page=_bool(environ, "DAMANCOM_LOCAL_PAGE", True),
-        lockout_after=_count(environ, "DAMANCOM_LOCKOUT_AFTER", 2),
-        retention_months=_count(environ, "DAMANCOM_RETENTION_MONTHS", 24, high=600),
-        trace=_bool(environ, "DAMANCOM_TRACE", False),
-        retries=_count(environ, "DAMANCOM_RETRIES", 3),
-        retry_backoff=_seconds(environ, "DAMANCOM_RETRY_BACKOFF", 5.0, low=0.1),
-        run_budget=_seconds(environ, "DAMANCOM_RUN_BUDGET", 1200.0),
-        declare_wait=_seconds(environ, "DAMANCOM_DECLARE_WAIT", 1800.0),
-        notify_budget=_count(environ, "DAMANCOM_NOTIFY_BUDGET", 30, high=1000),
+        notify=t.NOTIFY.get(environ),
+        local_page=t.LOCAL_PAGE.get(environ),
+        lockout_after=t.LOCKOUT_AFTER.get(environ),
+        retention_months=t.RETENTION_MONTHS.get(environ),
+        trace=t.TRACE.get(environ),
+        retries=t.RETRIES.get(environ),
+        retry_backoff=t.RETRY_BACKOFF.get(environ),
+        run_budget=t.RUN_BUDGET.get(environ),
+        declare_wait=t.DECLARE_WAIT.get(environ),
+        notify_budget=t.NOTIFY_BUDGET.get(environ),
         **_telegram(environ),
         tsa_url=tsa_url(environ, url),
-        phone=get("DAMANCOM_PHONE"),
+        phone=t.PHONE.get(environ),
     )
+
+
+def _credentials(environ: Mapping[str, str], identifier: str, password: str, need_password: bool) -> None:
+    """An OTP run needs the identifier, and the password unless the person types it in the window."""
+    if not identifier:
+        raise ConfigError(f"{t.IDENTIFIER.name} est vide. Indiquez votre identifiant Damancom dans le fichier .env.")
+    if password or not need_password:
+        return
+    source = t.ACCOUNT_SOURCE.get(environ)  # set for an account of the accounts file
+    if source:
+        name = t.ACCOUNT.get(environ)
+        raise ConfigError(
+            f"Aucun mot de passe pour le compte {name} ({source}). Rangez-le dans le trousseau : "
+            f"« damancom-bot secret set {name} » (ou la clé password du compte, fichier "
+            "lisible par vous seul)."
+        )
+    raise ConfigError(f"{t.PASSWORD.name} est vide. Indiquez votre mot de passe Damancom dans le fichier .env.")
 
 
 def learned_selectors_dir(state: Path) -> Path:
     """Where `damancom-bot learn` writes when DAMANCOM_SELECTORS is not set."""
-    return Path(state) / "selecteurs-appris"
+    return Path(state) / state_paths.LEARNED_SELECTORS
 
 
 def _learned(state: Path) -> Path | None:
@@ -196,67 +183,42 @@ def _learned(state: Path) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-DEFAULT_API = "https://api.telegram.org"  # the Telegram Bot API; DAMANCOM_TELEGRAM_API replaces it
-DEFAULT_TSA = "http://timestamp.digicert.com"  # free, public, answers over plain HTTP (the answer is signed)
-
-TELEGRAM_TOKEN_RE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
+DEFAULT_API = t.TELEGRAM_API.default
+DEFAULT_TSA = t.TSA_URL.default  # free, public, answers over plain HTTP (the answer is signed)
 
 
 def _telegram(environ: Mapping[str, str]) -> dict:
-    """DAMANCOM_TELEGRAM_TOKEN, _CHAT (one or more chat ids), _API (base URL, for a local stand-in)."""
-    get = reader(environ)
-    token, chats, api = get("DAMANCOM_TELEGRAM_TOKEN"), get("DAMANCOM_TELEGRAM_CHAT"), get("DAMANCOM_TELEGRAM_API")
-    redact.register(token)
-    if token and not TELEGRAM_TOKEN_RE.fullmatch(token):
+    """The token, the chats (one or more chat ids) and the API's base URL (a local stand-in in tests):
+    each read by its row, then checked together."""
+    token, chats = t.TELEGRAM_TOKEN.get(environ), t.TELEGRAM_CHAT.get(environ)
+    sms = t.TELEGRAM_SMS_CHAT.get(environ)
+    if token and not chats:
         raise ConfigError(
-            "DAMANCOM_TELEGRAM_TOKEN n'a pas la forme d'un jeton de bot Telegram (des chiffres, « : », "
-            "puis une longue suite de lettres). Recopiez celui donné par @BotFather, ou lancez "
+            f"{t.TELEGRAM_CHAT.name} est vide : le bot ne saurait pas à qui écrire. Lancez "
             "« damancom-bot telegram setup »."
         )
-    ids, sms = (
-        _chat_ids("DAMANCOM_TELEGRAM_CHAT", chats),
-        _chat_ids("DAMANCOM_TELEGRAM_SMS_CHAT", get("DAMANCOM_TELEGRAM_SMS_CHAT")),
-    )
-    if token and not ids:
+    if chats and not token:
         raise ConfigError(
-            "DAMANCOM_TELEGRAM_CHAT est vide : le bot ne saurait pas à qui écrire. Lancez "
+            f"{t.TELEGRAM_CHAT.name} est indiqué mais {t.TELEGRAM_TOKEN.name} est vide. Lancez "
             "« damancom-bot telegram setup »."
-        )
-    if ids and not token:
-        raise ConfigError(
-            "DAMANCOM_TELEGRAM_CHAT est indiqué mais DAMANCOM_TELEGRAM_TOKEN est vide. Lancez "
-            "« damancom-bot telegram setup »."
-        )
-    parts = urlsplit(api or DEFAULT_API)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(
-            f"DAMANCOM_TELEGRAM_API n'est pas une adresse web valide (« {api} »). Laissez-le vide pour "
-            f"utiliser {DEFAULT_API}."
         )
     return {
         "telegram_token": token,
-        "telegram_chats": tuple(int(c) for c in ids),
-        "telegram_sms_chats": tuple(int(c) for c in sms),
-        "telegram_api": (api or DEFAULT_API).rstrip("/"),
+        "telegram_chats": chats,
+        "telegram_sms_chats": sms,
+        "telegram_api": t.TELEGRAM_API.get(environ),
     }
 
 
 def _chat_ids(name: str, raw: str) -> list[str]:
-    ids = [c for c in re.split(r"[\s,;]+", raw) if c]
-    bad = [c for c in ids if not re.fullmatch(r"-?\d{1,20}", c)]
-    if bad:
-        raise ConfigError(
-            f"{name} contient « {bad[0]} » : attendu des numéros de discussion séparés par des espaces "
-            "(par exemple 123456789). « damancom-bot telegram setup » le trouve pour vous."
-        )
-    return ids
+    return readers.chat_texts(name, raw)
 
 
 def state_dir(environ: Mapping[str, str]) -> Path:
     """DAMANCOM_STATE_DIR, else the platform's user data dir (e.g. %LOCALAPPDATA%\\damancom-bot)."""
-    explicit = (environ.get("DAMANCOM_STATE_DIR") or "").strip()
+    explicit = t.STATE_DIR.get(environ)
     if explicit:
-        return Path(explicit)
+        return explicit
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("damancom-bot", appauthor=False))
@@ -271,17 +233,17 @@ def recordings_dir(environ: Mapping[str, str], cwd: Path | None = None) -> Path:
     which on Windows is often the Desktop or Documents, synced (and locked) by OneDrive. `cwd`: the
     folder the bot runs in, when it is not this process's (the dashboard's runs)."""
     here = Path(cwd) if cwd is not None else Path()
-    explicit = (environ.get("DAMANCOM_RECORDINGS") or "").strip()
+    explicit = t.RECORDINGS.get(environ)
     if explicit:
         return here / explicit  # an absolute path stays itself
     if (here / CHECKOUT_RECORDINGS).is_file():
         return here / CHECKOUT_RECORDINGS.parent
-    return state_dir(environ) / "recordings"
+    return state_dir(environ) / state_paths.RECORDINGS
 
 
-def _folder(environ: Mapping[str, str], name: str) -> Path | None:
+def _folder(environ: Mapping[str, str], setting: t.Setting) -> Path | None:
     """A folder the person must have created (the bot never invents one for them)."""
-    raw = (environ.get(name) or "").strip()
+    raw, name = setting.text(environ), setting.name
     if not raw:
         return None
     try:
@@ -304,7 +266,7 @@ def usable_state_dir(environ: Mapping[str, str]) -> Path:
     try:
         if path.exists() and not path.is_dir():
             raise ConfigError(
-                f"DAMANCOM_STATE_DIR désigne « {path} », qui n'est pas un dossier. "
+                f"{t.STATE_DIR.name} désigne « {path} », qui n'est pas un dossier. "
                 "Indiquez un dossier (il sera créé s'il n'existe pas)."
             )
         private_dir(path)
@@ -317,44 +279,9 @@ def usable_state_dir(environ: Mapping[str, str]) -> Path:
         why = system_why(exc)
         raise ConfigError(
             f"Le dossier d'état « {path} » n'est pas utilisable ({why}). "
-            "Vérifiez ses droits ou choisissez-en un autre avec DAMANCOM_STATE_DIR."
+            f"Vérifiez ses droits ou choisissez-en un autre avec {t.STATE_DIR.name}."
         ) from None
     return path
-
-
-def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = (environ.get(name) or "").strip().lower()
-    if not raw:
-        return default
-    if raw in _TRUE:
-        return True
-    if raw in _FALSE:
-        return False
-    raise ConfigError(f"{name} vaut « {raw} » : attendu 1 ou 0 (oui/non, true/false).")
-
-
-def _count(environ: Mapping[str, str], name: str, default: int, high: int = 10) -> int:
-    raw = (environ.get(name) or "").strip()
-    if not raw:
-        return default
-    # Not str.isdigit(): « ² » passes it and int() refuses it. ASCII digits only.
-    if not re.fullmatch(r"[0-9]{1,6}", raw) or not 1 <= int(raw) <= high:
-        raise ConfigError(f"{name} vaut « {raw[:40]} » : attendu un nombre entier entre 1 et {high}.")
-    return int(raw)
-
-
-def _seconds(environ: Mapping[str, str], name: str, default: float, low: float = 1.0) -> float:
-    """A duration between `low` (a timeout of 1e-7 s is a typo, not a setting) and 24 hours."""
-    raw = (environ.get(name) or "").strip().replace(",", ".")
-    if not raw:
-        return default
-    value = float(raw) if re.fullmatch(r"[0-9]{1,6}(\.[0-9]{0,6})?|\.[0-9]{1,6}", raw) else -1.0
-    if not low <= value <= 24 * 3600:
-        lowest = f"{low:g}".replace(".", ",")
-        raise ConfigError(
-            f"{name} vaut « {raw[:40]} » : attendu un nombre de secondes entre {lowest} et 86400 (par exemple 30)."
-        )
-    return value
 
 
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
@@ -367,7 +294,7 @@ def portal_url(environ: Mapping[str, str]) -> str:
     address that cannot be a portal (link-local, cloud metadata, unspecified, multicast).
     The URL itself is quoted only once its credentials are known to be absent."""
     global _warned_blank_url
-    raw = environ.get("DAMANCOM_URL")
+    raw = environ.get(t.URL.name)
     url = (raw or "").strip()
     if not url:
         if raw is not None and not _warned_blank_url:
@@ -423,7 +350,7 @@ def portal_url(environ: Mapping[str, str]) -> str:
 def tsa_url(environ: Mapping[str, str], portal: str) -> str | None:
     """DAMANCOM_TSA_URL: on by default for the real portal, off for this computer's sandbox (and so
     for tests) unless set; « 0 » turns it off. The answer is signed, so plain http is acceptable."""
-    raw = (environ.get("DAMANCOM_TSA_URL") or "").strip()
+    raw = t.TSA_URL.text(environ)
     if raw.lower() in _FALSE:
         return None
     if not raw:

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo
 
+from bot.system import state_paths
+
 TZ = ZoneInfo("Africa/Casablanca")
 
 
@@ -31,7 +33,7 @@ def previous_period(moment: datetime | None = None) -> str:
 # The machine's clock may be wrong (no time sync, a wrong zone, Morocco's Ramadan hour not applied):
 # the portal's own `Date` header, seen by every run, says by how much. The planner plans from the
 # portal's time: a deadline at 23:59 is the portal's 23:59.
-OFFSET_FILE = "horloge.json"
+OFFSET_FILE = state_paths.CLOCK_OFFSET
 OFF_BY = timedelta(minutes=2)  # less is the network's delay and the header's rounding: ignored
 
 
@@ -140,3 +142,16 @@ def watch_portal(page, state_dir: Path, url: str, machine: Callable[[], datetime
             )
 
     page.on("response", on_response)
+
+
+def checked_period(value: str | None, *, required: bool = False) -> str | None:
+    """`--period AAAA-MM`, checked (exit 2); here, below every room that reads one."""
+    import re
+
+    from bot.errors import BadInput
+
+    if value is None and not required:
+        return None
+    if value is None or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        raise BadInput(f"--period {value} : attendu AAAA-MM, par exemple 2026-10.")
+    return value

@@ -11,6 +11,7 @@ from urllib.parse import quote, quote_plus
 from bot.audit import snapshot
 from bot.audit.recorder import Recorder
 from bot.output import redact
+from flows.found import strategies_found
 from tests.support.tiny_portal import TinyPortal
 
 PASSWORD = 'Mot&de/Passe"2026!'
@@ -63,7 +64,13 @@ def test_a_snapshot_and_its_report_hold_nothing_secret(page, tmp_path, run_cli):
             "([p, c]) => { document.getElementById('echo').textContent = `Reçu : ${p} et ${c}`; }", [PASSWORD, CODE]
         )  # a portal echoing what was typed
         recorder.try_screenshot(page, "echec")
-        kept = snapshot.keep(recorder, page, exit_code=6, message=f"Écran inconnu (code {CODE})")
+        kept = snapshot.keep(
+            recorder,
+            page,
+            exit_code=6,
+            message=f"Écran inconnu (code {CODE})",
+            screens=lambda page: strategies_found(page, None),
+        )
     data = json.loads(kept.read_text(encoding="utf-8"))
     html = (recorder.folder / data["html"]).read_text(encoding="utf-8")
     assert "<script" not in html and "Un écran nouveau" in html and "Continuer" in html
