@@ -50,14 +50,7 @@ def all_checks(settings, environ, *, with_browser: bool = True, cwd: Path | None
             f"portail {settings.url}"
             + (" (bac à sable, portail d'essai sur cet ordinateur)" if _local(settings.url) else ""),
         ),
-        Check(
-            "réglages",
-            True,
-            " puis ".join(str(f.resolve()) for f in files)
-            if files
-            else f"aucun fichier .env (ni ici, ni dans {config_dir(environ)})",
-            blocking=False,
-        ),
+        every_variable(environ, files, config_dir(environ)),
         credentials(settings, environ),
         keyring_check(),
         accounts_file(environ),
@@ -71,6 +64,23 @@ def all_checks(settings, environ, *, with_browser: bool = True, cwd: Path | None
         telegram(settings),
     ]
     return [c for c in checks if c is not None]
+
+
+def every_variable(environ, files: list[Path], config_folder: Path) -> Check:
+    """Every DAMANCOM_ variable read in one pass (`bot/settings/table.py: read_all`): one a command
+    reads only when it needs it (the salary caps, the dashboard's port) is refused here already."""
+    try:
+        variables.read_all(environ)
+    except ConfigError as exc:
+        return Check("réglages", False, exc.message)
+    return Check(
+        "réglages",
+        True,
+        " puis ".join(str(f.resolve()) for f in files)
+        if files
+        else f"aucun fichier .env (ni ici, ni dans {config_folder})",
+        blocking=False,
+    )
 
 
 def _local(url: str) -> bool:

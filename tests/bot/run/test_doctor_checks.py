@@ -77,3 +77,11 @@ def test_the_checks_read_the_env_file_when_called_not_when_the_dashboard_started
     (tmp_path / "config" / ".env").write_text("DAMANCOM_URL=http://127.0.0.1:8765/fr/\n", encoding="utf-8")
     shown = checks_of(started)["configuration"].detail
     assert "http://127.0.0.1:8765/fr/" in shown and "bac à sable" in shown
+
+
+@pytest.mark.parametrize(("name", "raw"), [("DAMANCOM_SALARY_CAPS", "2027-01=beaucoup"), ("DAMANCOM_APP_PORT", "80")])
+def test_a_variable_only_one_command_reads_is_refused_by_doctor_already(tmp_path, name, raw):
+    found = checks_of(environ_for(tmp_path, **{name: raw}))["réglages"]
+    assert not found.ok and found.blocking and found.detail.startswith(name)
+    assert doctor_checks.verdict([found]).startswith("Corrigez les points marqués")
+    assert checks_of(environ_for(tmp_path))["réglages"].ok
