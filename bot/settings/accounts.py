@@ -269,16 +269,12 @@ def _date(here, key, day) -> str:
 
 def _check(here, values: dict[str, str]) -> None:
     """Each value through the reader of its variable (`bot/settings/table.py`), the message naming
-    the file's key; the URL through the portal address's own checks."""
-    from bot.settings.config import portal_url
-
+    the file's key (a chat list by the key's own name)."""
     for key, row in ROWS.items():
         if row.name not in values or key in ("password", "notify", "phone"):
             continue
         try:
-            if row is t.URL:
-                portal_url({row.name: values[row.name]})
-            elif row is t.TELEGRAM_CHAT:
+            if row is t.TELEGRAM_CHAT:
                 readers.chat_texts(key, values[row.name])
             else:
                 row.parse(values[row.name])

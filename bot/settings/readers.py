@@ -118,6 +118,20 @@ def web_address(setting, raw: str) -> str:
     return raw.rstrip("/")
 
 
+def portal_address(setting, raw: str) -> str:
+    """https (http only for this computer), no credentials, no address that cannot be a portal."""
+    from bot.settings.config import portal_url
+
+    return portal_url({setting.name: raw})
+
+
+def timestamp_authority(setting, raw: str) -> str | None:
+    """An RFC 3161 authority's address, or None for « 0 » (no stamp)."""
+    from bot.settings.config import tsa_url
+
+    return tsa_url({setting.name: raw}, "")
+
+
 def notify_urls(setting, raw: str) -> tuple[str, ...]:
     from bot.output.notify import parse_urls
 

@@ -47,7 +47,9 @@ _DAY = 24 * 3600
 _TELEGRAM_API = "https://api.telegram.org"  # the Telegram Bot API; a local stand-in in tests
 
 # --- the account and the portal ---
-URL = Setting("DAMANCOM_URL", default="https://www.damancom.ma/fr/", words="le réglage « adresse du portail »")
+URL = Setting(
+    "DAMANCOM_URL", r.portal_address, "https://www.damancom.ma/fr/", words="le réglage « adresse du portail »"
+)
 IDENTIFIER = Setting("DAMANCOM_IDENTIFIER", r.identifier, "", words="le réglage « identifiant »")
 PASSWORD = Setting("DAMANCOM_PASSWORD", default="", words="le réglage « mot de passe »", strip=False)
 ACCOUNT = Setting("DAMANCOM_ACCOUNT", default="", words="le réglage « compte »")
@@ -93,7 +95,8 @@ NOTIFY = Setting("DAMANCOM_NOTIFY", r.notify_urls, ())
 NOTIFY_BUDGET = Setting("DAMANCOM_NOTIFY_BUDGET", r.count, 30, high=1000)  # a month's, urgent ones aside
 
 # --- the audit trail ---
-TSA_URL = Setting("DAMANCOM_TSA_URL", default="http://timestamp.digicert.com")  # checked by config.tsa_url
+# Unset: on for the real portal, off for this computer's sandbox (config.tsa_url); « 0 »: off.
+TSA_URL = Setting("DAMANCOM_TSA_URL", r.timestamp_authority, "http://timestamp.digicert.com")
 TSA_CERT = Setting("DAMANCOM_TSA_CERT", default="")
 
 # --- the monthly plan (bot/schedule/plan.py) ---

@@ -91,6 +91,9 @@ def test_read_all_reads_every_variable_in_one_pass():
         ("DAMANCOM_SALARY_CAPS", "2027-13=7000", "attendu AAAA-MM=MONTANT"),
         ("DAMANCOM_TELEGRAM_CHAT", "moi", "numéros de discussion"),
         ("DAMANCOM_IDENTIFIER", "PHARMA 7731", "contient des espaces"),
+        ("DAMANCOM_URL", "http://portail.example/", "doit commencer par https://"),
+        ("DAMANCOM_TSA_URL", "ftp://tsa", "adresse d'autorité d'horodatage valide"),
+        ("DAMANCOM_BROWSER", "/nulle/part/chrome", "ni un canal connu"),
     ],
 )
 def test_a_bad_value_is_refused_in_french_naming_its_variable(name, raw, said):
