@@ -10,7 +10,7 @@ from playwright.sync_api import Locator
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bot.handover.code import parse_code
-from flows.screen import Screen
+from flows.engine.screen import Screen
 
 
 class PersonDid(Enum):
@@ -127,7 +127,7 @@ class CodePasswordScreen(Screen):
     def resend(self) -> bool:
         """« Renvoyer le code », when the portal offers it: False when it does not. The portal stays
         on this screen (a new document or a message says the new SMS went out)."""
-        from flows.step import act
+        from flows.engine.step import act
 
         button = self.find_optional("resend")
         if button is None:

@@ -19,10 +19,10 @@ from playwright.sync_api import Error as PlaywrightError
 
 from bot.errors import BotError, CodeNotProvided, PortalUnavailable, ScreenDidNotReact, UnexpectedPage
 from bot.output.playwright_fr import browser_failed, first_line
-from flows.context import FlowContext
 from flows.declaration import ConfirmationScreen, DeclarationScreen, ReceiptScreen
+from flows.engine.context import FlowContext
+from flows.engine.step import After, act, go, wait_for
 from flows.interface import InterfaceScreen
-from flows.step import After, act, go, wait_for
 
 AFTER_PERIOD_LINK = (DeclarationScreen,)
 AFTER_UPLOAD = (ConfirmationScreen, DeclarationScreen)

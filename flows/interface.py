@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from playwright.sync_api import Error as PlaywrightError
 
-from flows.screen import Screen
+from flows.engine.screen import Screen
 
 DECLARED, TO_DECLARE = "Déclarée", "À déclarer"
 

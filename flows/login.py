@@ -21,18 +21,18 @@ from bot.errors import (
     UnexpectedPage,
 )
 from bot.output.playwright_fr import first_line, in_french
-from flows import learned
 from flows.code_password import CodePasswordScreen, PersonDid
-from flows.context import FlowContext
 from flows.eid import EidScreen
+from flows.engine import learned
+from flows.engine.context import FlowContext
+from flows.engine.retry import RetryPolicy
+from flows.engine.step import After, act, go, wait_for
 from flows.home import EntryScreen, HomeScreen
 from flows.identifier import IdentifierScreen
 from flows.interface import InterfaceScreen
 from flows.password import CodeAloneScreen, PasswordScreen
 from flows.portal import open_portal
 from flows.question import QuestionScreen
-from flows.retry import RetryPolicy
-from flows.step import After, act, go, wait_for
 
 # Which screens may follow which action (woob's URL → page table, for a portal without URLs).
 AFTER_OPEN = (HomeScreen, EntryScreen)

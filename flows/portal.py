@@ -13,10 +13,10 @@ from playwright.sync_api import Error as PlaywrightError
 
 from bot.errors import BrowserRefused, ConfigError, PortalRefused, PortalUnavailable, UnexpectedPage, UnreadRefusal
 from bot.output.playwright_fr import network_in_words, unsafe_port
-from flows.context import FlowContext
-from flows.network import REFUSALS
-from flows.screen import Screen
-from flows.step import wait_for
+from flows.engine.context import FlowContext
+from flows.engine.network import REFUSALS
+from flows.engine.screen import Screen
+from flows.engine.step import wait_for
 from flows.unavailable import Refusal, RefusalPage
 
 _NO_SUCH_HOST = (

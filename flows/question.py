@@ -6,7 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
 
-from flows.screen import Screen
+from flows.engine.screen import Screen
 
 # True once the field holds a value unchanged for 2.5 s (the person finished typing).
 _STABLE = """(el) => {

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Error as PlaywrightError
 
-from flows.screen import Screen
+from flows.engine.screen import Screen
 
 _TEXT_LIMIT = 4000  # characters of a refusal page worth reading: its message is at the top
 

@@ -60,7 +60,7 @@ def sanitized_html(page) -> str:
 def strategies_found(page, selectors_dir: Path | None) -> list[dict]:
     """Every screen of the selector files: each element's strategies and how many visible elements
     each one found on this page (the bot wants exactly one), and whether the screen is recognised."""
-    from flows import locate, selectors_data
+    from flows.engine import locate, selectors_data
 
     screens = []
     for name in selectors_data.screen_names(selectors_dir):

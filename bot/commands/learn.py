@@ -35,8 +35,8 @@ def run(args, env) -> int:
     from bot.output import console
     from bot.run.runner import CONTEXT_OPTIONS, started_browser
     from bot.settings.config import learned_selectors_dir, load_settings
-    from flows import learn
-    from flows.context import FlowContext
+    from flows.engine import learn
+    from flows.engine.context import FlowContext
     from flows.interface import InterfaceScreen
 
     wanted = (env.environ.get("DAMANCOM_SELECTORS") or "").strip()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import BotError, BrowserRefused, ConfigError
-from flows import locate, selectors_data
+from flows.engine import locate, selectors_data
 
 
 @dataclass
@@ -318,10 +318,10 @@ def live(ctx, url: str) -> list[Row]:
     """Home and the identifier screen: the screens reachable without sending an SMS."""
     from bot.errors import UnexpectedPage
     from flows import login
+    from flows.engine.step import go
     from flows.home import EntryScreen, HomeScreen
     from flows.identifier import IdentifierScreen
     from flows.portal import open_portal
-    from flows.step import go
 
     try:
         home = open_portal(ctx, url, login.AFTER_OPEN + (IdentifierScreen,))

@@ -38,11 +38,11 @@ from bot.settings.config import Settings
 from bot.system import clock
 from bot.system.files import key_name
 from bot.system.locks import exclusive
-from flows.context import FlowContext
+from flows.engine.context import FlowContext
+from flows.engine.retry import RetryPolicy
+from flows.engine.screen import page_title
 from flows.interface import InterfaceSummary
 from flows.login import login, login_eid, logout
-from flows.retry import RetryPolicy
-from flows.screen import page_title
 
 CONTEXT_OPTIONS = {"locale": "fr-FR", "timezone_id": "Africa/Casablanca", "viewport": {"width": 1280, "height": 900}}
 

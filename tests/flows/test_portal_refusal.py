@@ -10,9 +10,9 @@ from bot.errors import BrowserRefused, PortalRefused, PortalUnavailable
 from bot.exit_codes import ExitCode
 from bot.sandbox import Sandbox
 from bot.sandbox.faults import Faults
+from flows.engine.retry import RetryPolicy
 from flows.login import AFTER_OPEN, login
 from flows.portal import open_portal
-from flows.retry import RetryPolicy
 from tests.conftest import STYLES, outbox_person
 from tests.support.tiny_portal import TinyPortal
 

@@ -11,9 +11,9 @@ from playwright.sync_api import Page
 
 from bot.audit.recorder import Recorder
 from bot.errors import PortalUnavailable
-from flows.interstitials import Interstitials
-from flows.messages import MessageWatch
-from flows.network import NetworkWatch
+from flows.engine.interstitials import Interstitials
+from flows.engine.messages import MessageWatch
+from flows.engine.network import NetworkWatch
 
 
 @dataclass

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from playwright.sync_api import BrowserContext, ConsoleMessage
 
-from flows import selectors_data
+from flows.engine import selectors_data
 
 TAG = "__damancomLearn__"
 # Reports every click and every field the person types into, as a description of the element.

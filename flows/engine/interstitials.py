@@ -11,7 +11,7 @@ from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
-from flows import locate, selectors_data
+from flows.engine import locate, selectors_data
 
 _FIELDS = (
     "input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=button]):not([type=submit]), "

@@ -13,8 +13,8 @@ from playwright.sync_api import Locator
 
 from bot.errors import UnexpectedPage
 from bot.output.playwright_fr import in_french
-from flows import locate, selectors_data
-from flows.context import FlowContext
+from flows.engine import locate, selectors_data
+from flows.engine.context import FlowContext
 
 
 class Screen:

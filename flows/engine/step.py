@@ -24,9 +24,9 @@ from bot.errors import (
     ScreenDidNotReact,
     UnexpectedPage,
 )
-from flows.context import FlowContext
-from flows.network import Trouble
-from flows.screen import Screen, page_title
+from flows.engine.context import FlowContext
+from flows.engine.network import Trouble
+from flows.engine.screen import Screen, page_title
 
 # Installs (once per document) a counter of DOM changes, and says whether the document was
 # replaced since the last look (the mark is a property of the old window object).
