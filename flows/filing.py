@@ -1,4 +1,4 @@
-"""The filing sequence, once logged in: which screen may follow which action.
+"""The filing sequence, once logged in (its table in `flows/portal_map.py`).
 
 interface ─period link→ declaration ─upload→ confirmation (or declaration + refusal)
 confirmation ─« Valider la déclaration »→ receipt; declaration (already declared) ─receipt link→ receipt
@@ -23,12 +23,14 @@ from flows.declaration import ConfirmationScreen, DeclarationScreen, ReceiptScre
 from flows.engine.context import FlowContext
 from flows.engine.step import After, act, go, wait_for
 from flows.interface import InterfaceScreen
+from flows.portal_map import (
+    AFTER_LOOKING_AGAIN,
+    AFTER_PERIOD_LINK,
+    AFTER_RECEIPT_LINK,
+    AFTER_UPLOAD,
+    AFTER_VALIDATE,
+)
 
-AFTER_PERIOD_LINK = (DeclarationScreen,)
-AFTER_UPLOAD = (ConfirmationScreen, DeclarationScreen)
-AFTER_VALIDATE = (ReceiptScreen,)
-AFTER_RECEIPT_LINK = (ReceiptScreen,)
-AFTER_LOOKING_AGAIN = (ReceiptScreen, DeclarationScreen)
 PATIENCE = 5  # navigation timeouts the receipt may take while the portal is working on it
 NOT_CONCLUSIVE = (UnexpectedPage, ScreenDidNotReact, PortalUnavailable)  # the filing may still have happened
 

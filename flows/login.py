@@ -1,4 +1,4 @@
-"""The login paths, and the one table of which screens may follow which action.
+"""The login paths; which screens may follow which action is in the portal's map (`flows/portal_map.py`).
 
 OTP: home (→ the way in when the choice is not on it, ranked by meaning, or the authentication's
 known address) → « S'authentifier avec OTP » → identifier → code + password (or the password on
@@ -22,7 +22,6 @@ from bot.errors import (
 )
 from bot.output.playwright_fr import first_line, in_french
 from flows.code_password import CodePasswordScreen, PersonDid
-from flows.eid import EidScreen
 from flows.engine import learned
 from flows.engine.context import FlowContext
 from flows.engine.retry import RetryPolicy
@@ -32,18 +31,19 @@ from flows.identifier import IdentifierScreen
 from flows.interface import InterfaceScreen
 from flows.password import CodeAloneScreen, PasswordScreen
 from flows.portal import open_portal
+from flows.portal_map import (
+    AFTER_EID_APPROVAL,
+    AFTER_EID_CHOICE,
+    AFTER_ENTRY,
+    AFTER_IDENTIFIER,
+    AFTER_KNOWN_ADDRESS,
+    AFTER_LOGOUT,
+    AFTER_OPEN,
+    AFTER_OTP_CHOICE,
+    AFTER_PASSWORD,
+    AFTER_VALIDER,
+)
 from flows.question import QuestionScreen
-
-# Which screens may follow which action (woob's URL → page table, for a portal without URLs).
-AFTER_OPEN = (HomeScreen, EntryScreen)
-AFTER_ENTRY = (HomeScreen,)
-AFTER_OTP_CHOICE = (IdentifierScreen,)
-AFTER_EID_CHOICE = (EidScreen, InterfaceScreen)  # approved on the phone before the QR was even seen
-AFTER_IDENTIFIER = (CodePasswordScreen, PasswordScreen, IdentifierScreen)
-AFTER_PASSWORD = (CodeAloneScreen, PasswordScreen)  # the password on a screen of its own, then the code
-AFTER_VALIDER = (InterfaceScreen, CodePasswordScreen, CodeAloneScreen, IdentifierScreen, HomeScreen)
-AFTER_EID_APPROVAL = (InterfaceScreen, HomeScreen)
-AFTER_LOGOUT = (HomeScreen, EntryScreen)
 
 # The sandbox, like the real portal, ends an attempt after 3 wrong codes; we stop one short.
 MAX_CODE_TRIES = 2
@@ -171,7 +171,7 @@ def _known_address(ctx: FlowContext, url: str, failure: UnexpectedPage) -> HomeS
         f"page « {failure.title} »",
         address,
     )
-    screen = open_portal(ctx, address, (HomeScreen,))
+    screen = open_portal(ctx, address, AFTER_KNOWN_ADDRESS)
     ctx.recorder.record("entree", url=ctx.page.url, via="adresse connue", href=address)
     screen.shot("choix-connexion")
     return screen

@@ -20,9 +20,9 @@ _FIELDS = (
 
 
 class Interstitials:
-    def __init__(self, page: Page, recorder, folder: Path | None = None):
+    def __init__(self, page: Page, recorder, folder: Path | None = None, name: str = "interstitials"):
         self.page, self.recorder = page, recorder
-        self.spec = selectors_data.load("interstitials", folder)
+        self.spec = selectors_data.load(name, folder)
         self._overlays = locate.any_of_all(page, self.spec.elements["overlay"])
         self.closed: list[str] = []
 

@@ -167,11 +167,10 @@ def _recognise(
         screen = cls(ctx)
         if screen.is_here():
             return _answered(ctx, screen) if cls is not expect[0] else After(screen)
-    from flows.unavailable import UnavailableScreen
-
-    down = UnavailableScreen(ctx)
-    if down.is_here():
-        raise _portal_says_down(ctx, down.text())
+    for instead in ctx.anywhere.down:
+        down = instead(ctx)
+        if down.is_here():
+            raise _portal_says_down(ctx, down.text())
     if ctx.interstitials.dismiss():
         return None  # the page under the modal may be the expected one: look again
     if _building(ctx, expect) is not None:

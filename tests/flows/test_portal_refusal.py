@@ -11,8 +11,9 @@ from bot.exit_codes import ExitCode
 from bot.sandbox import Sandbox
 from bot.sandbox.faults import Faults
 from flows.engine.retry import RetryPolicy
-from flows.login import AFTER_OPEN, login
+from flows.login import login
 from flows.portal import open_portal
+from flows.portal_map import AFTER_OPEN
 from tests.conftest import STYLES, outbox_person
 from tests.support.tiny_portal import TinyPortal
 

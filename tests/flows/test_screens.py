@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import UnexpectedPage
-from flows import login as flow_table
+from flows import portal_map as flow_table
 from flows.code_password import CodePasswordScreen
 from flows.engine.step import act, go, wait_for
 from flows.home import HomeScreen
