@@ -21,7 +21,7 @@ from bot.errors import BotError, CodeNotProvided, PortalUnavailable, ScreenDidNo
 from bot.output.playwright_fr import browser_failed, first_line
 from flows.declaration import ConfirmationScreen, DeclarationScreen, ReceiptScreen
 from flows.engine.context import FlowContext
-from flows.engine.step import After, act, go, wait_for
+from flows.engine.step import After, act, go, visible_within, wait_for
 from flows.interface import InterfaceScreen
 from flows.portal_map import (
     AFTER_LOOKING_AGAIN,
@@ -99,6 +99,15 @@ def person_validates(
             "il vérifiera d'abord sur le portail si elle a été déposée.",
             screenshot=shot,
         ) from None
+
+
+def wait_declared(interface: InterfaceScreen, period_label: str, seconds: float) -> bool:
+    """Headed runs: the person files the declaration in this browser; True once the interface
+    shows the period « Déclarée » (whenever they come back to it)."""
+    if not visible_within(interface.declared_row(period_label), seconds):
+        return False
+    interface.shot("declaration-deposee")
+    return True
 
 
 def open_receipt(ctx: FlowContext, screen: DeclarationScreen, timeout: float | None = None) -> ReceiptScreen:

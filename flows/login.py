@@ -22,6 +22,7 @@ from bot.errors import (
 )
 from bot.output.playwright_fr import first_line, in_french
 from flows.code_password import CodePasswordScreen, PersonDid
+from flows.code_step import CodeStep, typed_answer
 from flows.engine import learned
 from flows.engine.context import FlowContext
 from flows.engine.retry import RetryPolicy
@@ -59,7 +60,7 @@ class Person(Protocol):
     def before_sms(self) -> None: ...
     def sms_sent(self) -> None: ...
     def code_screen_shown(self, phone: str | None) -> None: ...
-    def code(self, screen: CodePasswordScreen, *, again: bool = False) -> object: ...
+    def code(self, screen: CodeStep, *, again: bool = False) -> object: ...
     def question(self, picture, prompt: str, typed_in_page=None) -> str | None: ...  # None: nobody can answer
     def eid_waiting(self, qr) -> None: ...
 
@@ -224,7 +225,7 @@ def _with_code(
     person.code_screen_shown(code_screen.masked_phone())
     for attempt in range(1, max_code_tries + 1):
         code_screen.prefill_password(password)
-        code = person.code(code_screen, again=attempt > 1)
+        code = person.code(CodeStep(ctx, code_screen), again=attempt > 1)
         # who handed the code, and how: the report's first page says it (never the code itself)
         ctx.recorder.record(
             "code-remis", via="navigateur" if isinstance(code, PersonDid) else person.code_via or "inconnu"
@@ -304,7 +305,9 @@ def _ask_person_if_questioned(ctx: FlowContext, person: Person) -> bool:
     question = QuestionScreen(ctx)
     if not question.is_here():
         return False
-    answer = person.question(question.picture(), question.prompt(), typed_in_page=question.typed)
+    answer = person.question(
+        question.picture(), question.prompt(), typed_in_page=lambda seconds: typed_answer(ctx, question, seconds)
+    )
     if answer is None:
         raise question.unexpected("le portail pose une question (captcha) et personne ne peut y répondre")
     question.answer(answer)

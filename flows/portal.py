@@ -86,6 +86,13 @@ def open_portal(ctx: FlowContext, url: str, expect: Sequence[type[Screen]]) -> S
         raise
 
 
+def answer_refused(ctx: FlowContext, html: str, status: str) -> PortalUnavailable | BrowserRefused | None:
+    """A page answered to a background request of a single-page portal (its API): the refusal its
+    words say, as for a document; None when they say none (the API's own answer, read by the screen)."""
+    refusal = RefusalPage(ctx).read(html)
+    return refused(ctx, refusal, status) if refusal.kind is not None else None
+
+
 def refused(ctx: FlowContext, refusal: Refusal, status: str) -> PortalUnavailable | BrowserRefused:
     """The error a refusal page says: a firewall, a block from abroad, a maintenance, or a bare refusal."""
     shot = ctx.recorder.try_screenshot(ctx.page, "portail-refuse")

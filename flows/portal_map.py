@@ -18,6 +18,7 @@ from flows.home import EntryScreen, HomeScreen
 from flows.identifier import IdentifierScreen
 from flows.interface import InterfaceScreen
 from flows.password import CodeAloneScreen, PasswordScreen
+from flows.portal import answer_refused
 from flows.question import QuestionScreen
 from flows.unavailable import RefusalPage, UnavailableScreen
 
@@ -44,6 +45,7 @@ SCREENS: dict[str, type[Screen]] = {
 ANYWHERE = Anywhere(
     down=(UnavailableScreen,),  # the portal says it is down: the run ends as « portail indisponible »
     overlays="interstitials",  # selectors/interstitials.yaml: cookie banners, announcement modals
+    refused=answer_refused,  # a refusal page answered to a background request (selectors/refusal.yaml)
 )
 
 # login (OTP and e-ID), logout: which screens may follow which action

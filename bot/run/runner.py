@@ -38,6 +38,7 @@ from bot.settings.config import Settings
 from bot.system import clock
 from bot.system.files import key_name
 from bot.system.locks import exclusive
+from flows import filing
 from flows.engine.context import FlowContext
 from flows.engine.retry import RetryPolicy
 from flows.engine.screen import page_title
@@ -401,7 +402,7 @@ def hand_over_browser(interface, summary, ctx, person: HandOver, settings: Setti
     )
     person.say(text)
     person.notifier.send(f"Damancom : déclaration {period} à déposer", text)
-    if interface.wait_declared(label, settings.declare_wait):
+    if filing.wait_declared(interface, label, settings.declare_wait):
         logger.info("Période {} vue « Déclarée ».", period)
         return interface.summary()
     logger.warning("Période {} toujours « À déclarer » à la fin de l'attente.", period)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from playwright.sync_api import Page
 
@@ -23,6 +23,8 @@ class Anywhere:
 
     down: Sequence[type] = ()  # screens shown instead of any other when the portal cannot serve (`text()`)
     overlays: str = "interstitials"  # the selector file of what lies over a screen, closed by the steps
+    # a page answered to a background request (ctx, its HTML, « erreur 403 »): the error its words say, or None
+    refused: Callable[..., Exception | None] | None = None
 
 
 def _portal_anywhere() -> Anywhere:

@@ -55,3 +55,17 @@ def test_the_engine_imports_no_screen_and_the_flows_take_their_tables_from_the_m
         source = (FLOWS / f"{flow}.py").read_text(encoding="utf-8")
         assert "flows.portal_map" in _imports(FLOWS / f"{flow}.py")
         assert "\nAFTER_" not in source, flow
+
+
+def test_screens_never_wait():
+    """Screens recognise and act; the waiting is the engine's (`flows/engine/step.py`) or a flow's."""
+    modules = {Path(__import__(cls.__module__, fromlist=["_"]).__file__) for cls in portal_map.SCREENS.values()}
+    for path in modules:
+        calls = {
+            node.func.attr
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        }
+        imported = _imports(path)
+        assert not calls & {"wait_for", "wait_for_function", "wait_for_timeout", "wait_for_selector"}, path.name
+        assert not any(name.startswith("flows.engine.step") for name in imported), path.name

@@ -40,6 +40,26 @@ def test_a_firewall_refusing_headless_browsers_is_its_own_kind(flow, portal, dem
     assert portal.outbox.all() == []  # no SMS
 
 
+def test_a_firewall_page_answered_to_the_single_page_apps_api_is_read_as_a_refusal(flow, portal, demo_account):
+    """The shell goes through, the firewall guards the API: its page comes back to a fetch()."""
+    faults = Faults("refuse-headless-api")
+    with Sandbox(portal, faults=faults, style="spa", sms_delay=0) as sandbox:
+        with pytest.raises(BrowserRefused) as caught:
+            login(
+                flow,
+                sandbox.url,
+                demo_account.identifier,
+                demo_account.password,
+                outbox_person(sandbox, demo_account.identifier),
+                retry=RetryPolicy(attempts=3, backoff=0.1),
+            )
+    refused = caught.value
+    assert refused.exit_code == ExitCode.BROWSER_REFUSED and refused.headless
+    assert refused.reference == faults.refused[0] and "/fr/api/" in refused.message
+    assert "invisibles" in refused.message and "HeadlessChrome" in faults.agents[0]
+    assert portal.outbox.all() == []  # the firewall let no request through to the portal
+
+
 F5 = (
     "<html><head><title>Request Rejected</title></head><body>The requested URL was rejected. Please consult "
     "with your administrator.<br><br>Your support ID is: 10453867012345678901<br><br>"
