@@ -188,6 +188,29 @@ def _with_code(
     before_identifier: Callable[[], None],
 ) -> InterfaceScreen:
     logger.info("Envoi de l'identifiant : le portail envoie un code par SMS.")
+    code_screen = _send_identifier(ctx, screen, identifier, person, before_identifier)
+    if isinstance(code_screen, PasswordScreen):
+        code_screen = _password_first(ctx, code_screen, password)
+    code_screen.shot("code-demande")
+    person.code_screen_shown(code_screen.masked_phone())
+    for attempt in range(1, max_code_tries + 1):
+        after = _one_code(ctx, code_screen, password, person, again=attempt > 1)
+        if isinstance(after.screen, InterfaceScreen):
+            return _arrived(after.screen)
+        if isinstance(after.screen, CodePasswordScreen) or after.screen is None:
+            after = _code_refused(ctx, code_screen, after, another_try=attempt < max_code_tries)
+            if after.screen is not None:
+                code_screen = after.screen
+            continue
+        _attempt_ended(after.screen, after.message or ctx.messages.wait(1.5))
+    raise AssertionError("unreachable")  # the last try always returns or raises
+
+
+def _send_identifier(
+    ctx: FlowContext, screen: IdentifierScreen, identifier: str, person: Person, before_identifier: Callable[[], None]
+) -> CodePasswordScreen | PasswordScreen:
+    """The identifier sent (a captcha next to it answered by the person, asked again when refused):
+    the screen asking for the code (or the password first); exit 5 only on the portal's own refusal."""
     for question_round in range(1, MAX_QUESTIONS + 1):
         screen.fill_identifier(identifier)
         asked = _ask_person_if_questioned(ctx, person)
@@ -204,73 +227,67 @@ def _with_code(
             screen = after.screen
             continue
         break
-    if not isinstance(after.screen, (CodePasswordScreen, PasswordScreen)):
-        shown = after.screen or screen
-        after = _refusal_read(ctx, after)
-        if not after.refused:  # exit 5 only on the portal's own words
-            raise shown.unexpected(
-                "après l'envoi de l'identifiant, le portail n'a montré ni l'écran du code ni un "
-                f"refus (« {after.message or 'aucun message'} »)"
-            )
-        shot = shown.shot("identifiant-refuse")
+    if isinstance(after.screen, (CodePasswordScreen, PasswordScreen)):
+        return after.screen
+    shown = after.screen or screen
+    after = _refusal_read(ctx, after)
+    if not after.refused:  # exit 5 only on the portal's own words
+        raise shown.unexpected(
+            "après l'envoi de l'identifiant, le portail n'a montré ni l'écran du code ni un "
+            f"refus (« {after.message or 'aucun message'} »)"
+        )
+    shot = shown.shot("identifiant-refuse")
+    raise CredentialsRejected(
+        f"Le portail n'a pas accepté l'identifiant (« {after.message or 'aucun message'} »). "
+        "Vérifiez DAMANCOM_IDENTIFIER dans le fichier .env.",
+        screenshot=shot,
+    )
+
+
+def _one_code(ctx: FlowContext, code_screen: CodePasswordScreen, password: str, person: Person, again: bool) -> After:
+    """One code from the person (or what they did in the page), validated: what the portal showed next."""
+    code_screen.prefill_password(password)
+    code = person.code(CodeStep(ctx, code_screen), again=again)
+    # who handed the code, and how: the report's first page says it (never the code itself)
+    ctx.recorder.record("code-remis", via="navigateur" if isinstance(code, PersonDid) else person.code_via or "inconnu")
+    if code is PersonDid.SUBMITTED:
+        logger.info("Code validé dans la fenêtre du navigateur.")
+        return act(ctx, None, expect=AFTER_VALIDER, current=code_screen)
+    if code is PersonDid.TYPED:
+        logger.info("Code saisi dans la fenêtre du navigateur, validation en cours.")
+        code_screen.typed_code()
+    else:
+        logger.info("Code saisi, validation en cours.")
+        code_screen.fill(code, password)
+    return act(ctx, code_screen.send, expect=AFTER_VALIDER, current=code_screen, what="« Valider »")
+
+
+def _code_refused(ctx: FlowContext, code_screen: CodePasswordScreen, after: After, another_try: bool) -> After:
+    """Still on the code's screen after « Valider »: the refusal read. Returns it when another code
+    may be tried; raises for a refused password, the last try, or no readable refusal."""
+    after = _refusal_read(ctx, after)
+    if not after.refused:
+        raise (after.screen or code_screen).unexpected(
+            "après « Valider », le portail est resté sur l'écran du code sans refus lisible "
+            f"(« {after.message or 'aucun message'} »)"
+        )
+    kind = code_screen.refusal(after.message)
+    shot = code_screen.shot("code-refuse")
+    if kind == "wrong_password":
         raise CredentialsRejected(
-            f"Le portail n'a pas accepté l'identifiant (« {after.message or 'aucun message'} »). "
-            "Vérifiez DAMANCOM_IDENTIFIER dans le fichier .env.",
+            f"Le portail a refusé le mot de passe (« {after.message} »). Vérifiez DAMANCOM_PASSWORD avant de "
+            "réessayer : plusieurs refus peuvent bloquer le compte.",
             screenshot=shot,
         )
-    code_screen = after.screen
-    if isinstance(code_screen, PasswordScreen):
-        code_screen = _password_first(ctx, code_screen, password)
-    code_screen.shot("code-demande")
-    person.code_screen_shown(code_screen.masked_phone())
-    for attempt in range(1, max_code_tries + 1):
-        code_screen.prefill_password(password)
-        code = person.code(CodeStep(ctx, code_screen), again=attempt > 1)
-        # who handed the code, and how: the report's first page says it (never the code itself)
-        ctx.recorder.record(
-            "code-remis", via="navigateur" if isinstance(code, PersonDid) else person.code_via or "inconnu"
-        )
-        if code is PersonDid.SUBMITTED:
-            logger.info("Code validé dans la fenêtre du navigateur.")
-            after = act(ctx, None, expect=AFTER_VALIDER, current=code_screen)
-        elif code is PersonDid.TYPED:
-            logger.info("Code saisi dans la fenêtre du navigateur, validation en cours.")
-            code_screen.typed_code()
-            after = act(ctx, code_screen.send, expect=AFTER_VALIDER, current=code_screen, what="« Valider »")
-        else:
-            logger.info("Code saisi, validation en cours.")
-            code_screen.fill(code, password)
-            after = act(ctx, code_screen.send, expect=AFTER_VALIDER, current=code_screen, what="« Valider »")
-        if isinstance(after.screen, InterfaceScreen):
-            return _arrived(after.screen)
-        if isinstance(after.screen, CodePasswordScreen) or after.screen is None:
-            after = _refusal_read(ctx, after)
-            if not after.refused:
-                raise (after.screen or code_screen).unexpected(
-                    "après « Valider », le portail est resté sur l'écran du code sans refus lisible "
-                    f"(« {after.message or 'aucun message'} »)"
-                )
-            kind = code_screen.refusal(after.message)
-            shot = code_screen.shot("code-refuse")
-            if kind == "wrong_password":
-                raise CredentialsRejected(
-                    f"Le portail a refusé le mot de passe (« {after.message} »). Vérifiez DAMANCOM_PASSWORD avant de "
-                    "réessayer : plusieurs refus peuvent bloquer le compte.",
-                    screenshot=shot,
-                )
-            if kind in (None, "wrong_code") and attempt < max_code_tries:
-                logger.warning("Le portail a refusé le code : {}", after.message or "aucun message lisible")
-                if after.screen is not None:
-                    code_screen = after.screen
-                continue
-            raise CodeRefused(
-                f"Le portail a refusé le code (« {after.message or 'aucun message'} »). Le bot s'arrête avant la "
-                "limite d'essais du portail.",
-                "Relancez la connexion pour recevoir un nouveau code.",
-                screenshot=shot,
-            )
-        _attempt_ended(after.screen, after.message or ctx.messages.wait(1.5))
-    raise AssertionError("unreachable")  # the loop always returns or raises
+    if kind in (None, "wrong_code") and another_try:
+        logger.warning("Le portail a refusé le code : {}", after.message or "aucun message lisible")
+        return after
+    raise CodeRefused(
+        f"Le portail a refusé le code (« {after.message or 'aucun message'} »). Le bot s'arrête avant la "
+        "limite d'essais du portail.",
+        "Relancez la connexion pour recevoir un nouveau code.",
+        screenshot=shot,
+    )
 
 
 def _password_first(ctx: FlowContext, screen: PasswordScreen, password: str) -> CodeAloneScreen:
