@@ -1,7 +1,7 @@
 """Base page object: a screen recognises itself from its selector file, finds its elements, acts.
 
-Screens never choose the next screen: the flows (`flows/login.py`, `flows/filing.py`) hold the
-table of which screens may follow which action, and `flows/step.py` waits for them."""
+Screens never choose the next screen, nor wait: the portal's map (`flows/portal_map.py`) holds the
+tables of which screens may follow which action, and `flows/engine/step.py` waits for them."""
 
 from __future__ import annotations
 
