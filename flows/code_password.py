@@ -7,10 +7,9 @@ from enum import Enum
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bot.handover.code import parse_code
-from flows.screen import Screen
+from flows.engine.screen import Screen
 
 
 class PersonDid(Enum):
@@ -28,6 +27,13 @@ _TYPED = f"""() => {{
   if (!one) return '';
   if (one.maxLength !== 1) return one.value;
   return [...document.querySelectorAll("{_BOXES}")].map(b => b.value).join('');
+}}"""
+# The person is done with the marked code field: it is gone (they clicked « Valider »), or, when the
+# bot submits for them (`arg`: the password is prefilled), it holds six digits.
+PERSON_DONE = f"""(botSubmits) => {{
+  const one = document.querySelector('[{_CODE}=code]');
+  if (!one || !one.isConnected || one.offsetParent === null) return true;
+  return botSubmits && /^\\s*(\\d\\s*){{6}}$/.test(({_TYPED})());
 }}"""
 
 
@@ -84,36 +90,19 @@ class CodePasswordScreen(Screen):
         return match.group(0) if match else None
 
     # a person working in the visible browser (headed, assisted runs) -----------------------
-    def watch_person(self, seconds: float) -> PersonDid | None:
-        """Waits up to `seconds` for the person: PersonDid.SUBMITTED once the screen is gone
-        (they clicked « Valider »), PersonDid.TYPED once the code is complete and the bot filled the
-        password itself, None when nothing happened yet. Without a configured password the bot
-        never clicks for the person: it cannot know when they have finished typing it."""
+    def mark_code_field(self) -> bool:
+        """Marks the code field so the page can be watched for the person's typing (`PERSON_DONE`);
+        False when it is already gone (the person was quicker than the bot)."""
         field = self.find_optional("code")
-        if field is None:  # the person was quicker than the bot: the screen is already gone
-            return PersonDid.SUBMITTED
+        if field is None:
+            return False
         try:
             field.evaluate(f"el => el.setAttribute('{_CODE}', 'code')")
         except PlaywrightError:
-            return PersonDid.SUBMITTED
-        try:
-            self.page.wait_for_function(
-                f"""(botSubmits) => {{
-                  const one = document.querySelector('[{_CODE}=code]');
-                  if (!one || !one.isConnected || one.offsetParent === null) return true;
-                  return botSubmits && /^\\s*(\\d\\s*){{6}}$/.test(({_TYPED})());
-                }}""",
-                arg=self.password_prefilled,
-                timeout=seconds * 1000,
-                polling=200,
-            )
-        except PlaywrightTimeout:
-            return None
-        except PlaywrightError:  # the document went away under us: the person submitted
-            return PersonDid.SUBMITTED
-        return PersonDid.TYPED if self._code_field_shown() else PersonDid.SUBMITTED
+            return False
+        return True
 
-    def _code_field_shown(self) -> bool:
+    def code_field_shown(self) -> bool:
         try:
             return self.page.locator(f"[{_CODE}=code]").filter(visible=True).count() == 1
         except PlaywrightError:
@@ -124,23 +113,9 @@ class CodePasswordScreen(Screen):
         parse_code(self.page.evaluate(_TYPED))
         self.shot("code-saisi", [self.page.locator(_BOXES), self.find("code"), self.find("password")])
 
-    def resend(self) -> bool:
-        """« Renvoyer le code », when the portal offers it: False when it does not. The portal stays
-        on this screen (a new document or a message says the new SMS went out)."""
-        from flows.step import act
-
-        button = self.find_optional("resend")
-        if button is None:
-            return False
-        act(
-            self.ctx,
-            lambda: self.press(button, button, "Renvoyer le code"),
-            expect=[CodePasswordScreen],
-            current=self,
-            what="« Renvoyer le code »",
-        )
-        self.shot("code-renvoye")
-        return True
+    def resend_button(self) -> Locator | None:
+        """« Renvoyer le code », when the portal offers it."""
+        return self.find_optional("resend")
 
     # after a refusal --------------------------------------------------------------------
     def refusal(self, message: str) -> str | None:

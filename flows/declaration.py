@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from bot.output.redact import scrub
-from flows.screen import Screen
+from flows.engine.screen import Screen
 
 
 def amount(text: str) -> int:

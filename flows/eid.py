@@ -6,7 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
 
-from flows.screen import Screen
+from flows.engine.screen import Screen
 
 
 class EidScreen(Screen):

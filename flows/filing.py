@@ -1,4 +1,4 @@
-"""The filing sequence, once logged in: which screen may follow which action.
+"""The filing sequence, once logged in (its table in `flows/portal_map.py`).
 
 interface ─period link→ declaration ─upload→ confirmation (or declaration + refusal)
 confirmation ─« Valider la déclaration »→ receipt; declaration (already declared) ─receipt link→ receipt
@@ -19,16 +19,18 @@ from playwright.sync_api import Error as PlaywrightError
 
 from bot.errors import BotError, CodeNotProvided, PortalUnavailable, ScreenDidNotReact, UnexpectedPage
 from bot.output.playwright_fr import browser_failed, first_line
-from flows.context import FlowContext
 from flows.declaration import ConfirmationScreen, DeclarationScreen, ReceiptScreen
+from flows.engine.context import FlowContext
+from flows.engine.step import After, act, go, visible_within, wait_for
 from flows.interface import InterfaceScreen
-from flows.step import After, act, go, wait_for
+from flows.portal_map import (
+    AFTER_LOOKING_AGAIN,
+    AFTER_PERIOD_LINK,
+    AFTER_RECEIPT_LINK,
+    AFTER_UPLOAD,
+    AFTER_VALIDATE,
+)
 
-AFTER_PERIOD_LINK = (DeclarationScreen,)
-AFTER_UPLOAD = (ConfirmationScreen, DeclarationScreen)
-AFTER_VALIDATE = (ReceiptScreen,)
-AFTER_RECEIPT_LINK = (ReceiptScreen,)
-AFTER_LOOKING_AGAIN = (ReceiptScreen, DeclarationScreen)
 PATIENCE = 5  # navigation timeouts the receipt may take while the portal is working on it
 NOT_CONCLUSIVE = (UnexpectedPage, ScreenDidNotReact, PortalUnavailable)  # the filing may still have happened
 
@@ -97,6 +99,15 @@ def person_validates(
             "il vérifiera d'abord sur le portail si elle a été déposée.",
             screenshot=shot,
         ) from None
+
+
+def wait_declared(interface: InterfaceScreen, period_label: str, seconds: float) -> bool:
+    """Headed runs: the person files the declaration in this browser; True once the interface
+    shows the period « Déclarée » (whenever they come back to it)."""
+    if not visible_within(interface.declared_row(period_label), seconds):
+        return False
+    interface.shot("declaration-deposee")
+    return True
 
 
 def open_receipt(ctx: FlowContext, screen: DeclarationScreen, timeout: float | None = None) -> ReceiptScreen:

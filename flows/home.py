@@ -8,8 +8,8 @@ from urllib.parse import urljoin
 
 from playwright.sync_api import Error as PlaywrightError
 
-from flows import locate, selectors_data
-from flows.screen import Screen
+from flows.engine import locate, selectors_data
+from flows.engine.screen import Screen
 
 
 class HomeScreen(Screen):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows.screen import Screen
+from flows.engine.screen import Screen
 
 
 class IdentifierScreen(Screen):

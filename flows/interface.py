@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from playwright.sync_api import Error as PlaywrightError
-
-from flows.screen import Screen
+from flows.engine.screen import Screen
 
 DECLARED, TO_DECLARE = "Déclarée", "À déclarer"
 
@@ -66,18 +64,11 @@ class InterfaceScreen(Screen):
                 return label
         return text
 
-    def wait_declared(self, period_label: str, seconds: float) -> bool:
-        """Headed runs: the person files the declaration in this browser; True once the
-        interface shows the period « Déclarée » (whenever they come back to it)."""
+    def declared_row(self, period_label: str):
+        """The period's row as it reads once « Déclarée » (not necessarily on screen yet)."""
         declared = [re.compile(p, re.IGNORECASE) for p in self.spec.states.get("declared", [])]
         row = self.page.get_by_role("row").filter(has_text=period_label)
-        target = row.filter(has=self.page.get_by_role("cell").filter(has_text=declared[0])) if declared else row
-        try:
-            target.first.wait_for(state="visible", timeout=seconds * 1000)
-        except PlaywrightError:
-            return False
-        self.shot("declaration-deposee")
-        return True
+        return (row.filter(has=self.page.get_by_role("cell").filter(has_text=declared[0])) if declared else row).first
 
     def click_period(self, period_label: str) -> None:
         """The period's own page (« Déclarer », or its receipt when declared); see flows/filing.py."""

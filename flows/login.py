@@ -1,4 +1,4 @@
-"""The login paths, and the one table of which screens may follow which action.
+"""The login paths; which screens may follow which action is in the portal's map (`flows/portal_map.py`).
 
 OTP: home (→ the way in when the choice is not on it, ranked by meaning, or the authentication's
 known address) → « S'authentifier avec OTP » → identifier → code + password (or the password on
@@ -21,29 +21,30 @@ from bot.errors import (
     UnexpectedPage,
 )
 from bot.output.playwright_fr import first_line, in_french
-from flows import learned
 from flows.code_password import CodePasswordScreen, PersonDid
-from flows.context import FlowContext
-from flows.eid import EidScreen
+from flows.code_step import CodeStep, typed_answer
+from flows.engine import learned
+from flows.engine.context import FlowContext
+from flows.engine.retry import RetryPolicy
+from flows.engine.step import After, act, go, wait_for
 from flows.home import EntryScreen, HomeScreen
 from flows.identifier import IdentifierScreen
 from flows.interface import InterfaceScreen
 from flows.password import CodeAloneScreen, PasswordScreen
 from flows.portal import open_portal
+from flows.portal_map import (
+    AFTER_EID_APPROVAL,
+    AFTER_EID_CHOICE,
+    AFTER_ENTRY,
+    AFTER_IDENTIFIER,
+    AFTER_KNOWN_ADDRESS,
+    AFTER_LOGOUT,
+    AFTER_OPEN,
+    AFTER_OTP_CHOICE,
+    AFTER_PASSWORD,
+    AFTER_VALIDER,
+)
 from flows.question import QuestionScreen
-from flows.retry import RetryPolicy
-from flows.step import After, act, go, wait_for
-
-# Which screens may follow which action (woob's URL → page table, for a portal without URLs).
-AFTER_OPEN = (HomeScreen, EntryScreen)
-AFTER_ENTRY = (HomeScreen,)
-AFTER_OTP_CHOICE = (IdentifierScreen,)
-AFTER_EID_CHOICE = (EidScreen, InterfaceScreen)  # approved on the phone before the QR was even seen
-AFTER_IDENTIFIER = (CodePasswordScreen, PasswordScreen, IdentifierScreen)
-AFTER_PASSWORD = (CodeAloneScreen, PasswordScreen)  # the password on a screen of its own, then the code
-AFTER_VALIDER = (InterfaceScreen, CodePasswordScreen, CodeAloneScreen, IdentifierScreen, HomeScreen)
-AFTER_EID_APPROVAL = (InterfaceScreen, HomeScreen)
-AFTER_LOGOUT = (HomeScreen, EntryScreen)
 
 # The sandbox, like the real portal, ends an attempt after 3 wrong codes; we stop one short.
 MAX_CODE_TRIES = 2
@@ -59,7 +60,7 @@ class Person(Protocol):
     def before_sms(self) -> None: ...
     def sms_sent(self) -> None: ...
     def code_screen_shown(self, phone: str | None) -> None: ...
-    def code(self, screen: CodePasswordScreen, *, again: bool = False) -> object: ...
+    def code(self, screen: CodeStep, *, again: bool = False) -> object: ...
     def question(self, picture, prompt: str, typed_in_page=None) -> str | None: ...  # None: nobody can answer
     def eid_waiting(self, qr) -> None: ...
 
@@ -171,7 +172,7 @@ def _known_address(ctx: FlowContext, url: str, failure: UnexpectedPage) -> HomeS
         f"page « {failure.title} »",
         address,
     )
-    screen = open_portal(ctx, address, (HomeScreen,))
+    screen = open_portal(ctx, address, AFTER_KNOWN_ADDRESS)
     ctx.recorder.record("entree", url=ctx.page.url, via="adresse connue", href=address)
     screen.shot("choix-connexion")
     return screen
@@ -187,6 +188,29 @@ def _with_code(
     before_identifier: Callable[[], None],
 ) -> InterfaceScreen:
     logger.info("Envoi de l'identifiant : le portail envoie un code par SMS.")
+    code_screen = _send_identifier(ctx, screen, identifier, person, before_identifier)
+    if isinstance(code_screen, PasswordScreen):
+        code_screen = _password_first(ctx, code_screen, password)
+    code_screen.shot("code-demande")
+    person.code_screen_shown(code_screen.masked_phone())
+    for attempt in range(1, max_code_tries + 1):
+        after = _one_code(ctx, code_screen, password, person, again=attempt > 1)
+        if isinstance(after.screen, InterfaceScreen):
+            return _arrived(after.screen)
+        if isinstance(after.screen, CodePasswordScreen) or after.screen is None:
+            after = _code_refused(ctx, code_screen, after, another_try=attempt < max_code_tries)
+            if after.screen is not None:
+                code_screen = after.screen
+            continue
+        _attempt_ended(after.screen, after.message or ctx.messages.wait(1.5))
+    raise AssertionError("unreachable")  # the last try always returns or raises
+
+
+def _send_identifier(
+    ctx: FlowContext, screen: IdentifierScreen, identifier: str, person: Person, before_identifier: Callable[[], None]
+) -> CodePasswordScreen | PasswordScreen:
+    """The identifier sent (a captcha next to it answered by the person, asked again when refused):
+    the screen asking for the code (or the password first); exit 5 only on the portal's own refusal."""
     for question_round in range(1, MAX_QUESTIONS + 1):
         screen.fill_identifier(identifier)
         asked = _ask_person_if_questioned(ctx, person)
@@ -203,73 +227,67 @@ def _with_code(
             screen = after.screen
             continue
         break
-    if not isinstance(after.screen, (CodePasswordScreen, PasswordScreen)):
-        shown = after.screen or screen
-        after = _refusal_read(ctx, after)
-        if not after.refused:  # exit 5 only on the portal's own words
-            raise shown.unexpected(
-                "après l'envoi de l'identifiant, le portail n'a montré ni l'écran du code ni un "
-                f"refus (« {after.message or 'aucun message'} »)"
-            )
-        shot = shown.shot("identifiant-refuse")
+    if isinstance(after.screen, (CodePasswordScreen, PasswordScreen)):
+        return after.screen
+    shown = after.screen or screen
+    after = _refusal_read(ctx, after)
+    if not after.refused:  # exit 5 only on the portal's own words
+        raise shown.unexpected(
+            "après l'envoi de l'identifiant, le portail n'a montré ni l'écran du code ni un "
+            f"refus (« {after.message or 'aucun message'} »)"
+        )
+    shot = shown.shot("identifiant-refuse")
+    raise CredentialsRejected(
+        f"Le portail n'a pas accepté l'identifiant (« {after.message or 'aucun message'} »). "
+        "Vérifiez DAMANCOM_IDENTIFIER dans le fichier .env.",
+        screenshot=shot,
+    )
+
+
+def _one_code(ctx: FlowContext, code_screen: CodePasswordScreen, password: str, person: Person, again: bool) -> After:
+    """One code from the person (or what they did in the page), validated: what the portal showed next."""
+    code_screen.prefill_password(password)
+    code = person.code(CodeStep(ctx, code_screen), again=again)
+    # who handed the code, and how: the report's first page says it (never the code itself)
+    ctx.recorder.record("code-remis", via="navigateur" if isinstance(code, PersonDid) else person.code_via or "inconnu")
+    if code is PersonDid.SUBMITTED:
+        logger.info("Code validé dans la fenêtre du navigateur.")
+        return act(ctx, None, expect=AFTER_VALIDER, current=code_screen)
+    if code is PersonDid.TYPED:
+        logger.info("Code saisi dans la fenêtre du navigateur, validation en cours.")
+        code_screen.typed_code()
+    else:
+        logger.info("Code saisi, validation en cours.")
+        code_screen.fill(code, password)
+    return act(ctx, code_screen.send, expect=AFTER_VALIDER, current=code_screen, what="« Valider »")
+
+
+def _code_refused(ctx: FlowContext, code_screen: CodePasswordScreen, after: After, another_try: bool) -> After:
+    """Still on the code's screen after « Valider »: the refusal read. Returns it when another code
+    may be tried; raises for a refused password, the last try, or no readable refusal."""
+    after = _refusal_read(ctx, after)
+    if not after.refused:
+        raise (after.screen or code_screen).unexpected(
+            "après « Valider », le portail est resté sur l'écran du code sans refus lisible "
+            f"(« {after.message or 'aucun message'} »)"
+        )
+    kind = code_screen.refusal(after.message)
+    shot = code_screen.shot("code-refuse")
+    if kind == "wrong_password":
         raise CredentialsRejected(
-            f"Le portail n'a pas accepté l'identifiant (« {after.message or 'aucun message'} »). "
-            "Vérifiez DAMANCOM_IDENTIFIER dans le fichier .env.",
+            f"Le portail a refusé le mot de passe (« {after.message} »). Vérifiez DAMANCOM_PASSWORD avant de "
+            "réessayer : plusieurs refus peuvent bloquer le compte.",
             screenshot=shot,
         )
-    code_screen = after.screen
-    if isinstance(code_screen, PasswordScreen):
-        code_screen = _password_first(ctx, code_screen, password)
-    code_screen.shot("code-demande")
-    person.code_screen_shown(code_screen.masked_phone())
-    for attempt in range(1, max_code_tries + 1):
-        code_screen.prefill_password(password)
-        code = person.code(code_screen, again=attempt > 1)
-        # who handed the code, and how: the report's first page says it (never the code itself)
-        ctx.recorder.record(
-            "code-remis", via="navigateur" if isinstance(code, PersonDid) else person.code_via or "inconnu"
-        )
-        if code is PersonDid.SUBMITTED:
-            logger.info("Code validé dans la fenêtre du navigateur.")
-            after = act(ctx, None, expect=AFTER_VALIDER, current=code_screen)
-        elif code is PersonDid.TYPED:
-            logger.info("Code saisi dans la fenêtre du navigateur, validation en cours.")
-            code_screen.typed_code()
-            after = act(ctx, code_screen.send, expect=AFTER_VALIDER, current=code_screen, what="« Valider »")
-        else:
-            logger.info("Code saisi, validation en cours.")
-            code_screen.fill(code, password)
-            after = act(ctx, code_screen.send, expect=AFTER_VALIDER, current=code_screen, what="« Valider »")
-        if isinstance(after.screen, InterfaceScreen):
-            return _arrived(after.screen)
-        if isinstance(after.screen, CodePasswordScreen) or after.screen is None:
-            after = _refusal_read(ctx, after)
-            if not after.refused:
-                raise (after.screen or code_screen).unexpected(
-                    "après « Valider », le portail est resté sur l'écran du code sans refus lisible "
-                    f"(« {after.message or 'aucun message'} »)"
-                )
-            kind = code_screen.refusal(after.message)
-            shot = code_screen.shot("code-refuse")
-            if kind == "wrong_password":
-                raise CredentialsRejected(
-                    f"Le portail a refusé le mot de passe (« {after.message} »). Vérifiez DAMANCOM_PASSWORD avant de "
-                    "réessayer : plusieurs refus peuvent bloquer le compte.",
-                    screenshot=shot,
-                )
-            if kind in (None, "wrong_code") and attempt < max_code_tries:
-                logger.warning("Le portail a refusé le code : {}", after.message or "aucun message lisible")
-                if after.screen is not None:
-                    code_screen = after.screen
-                continue
-            raise CodeRefused(
-                f"Le portail a refusé le code (« {after.message or 'aucun message'} »). Le bot s'arrête avant la "
-                "limite d'essais du portail.",
-                "Relancez la connexion pour recevoir un nouveau code.",
-                screenshot=shot,
-            )
-        _attempt_ended(after.screen, after.message or ctx.messages.wait(1.5))
-    raise AssertionError("unreachable")  # the loop always returns or raises
+    if kind in (None, "wrong_code") and another_try:
+        logger.warning("Le portail a refusé le code : {}", after.message or "aucun message lisible")
+        return after
+    raise CodeRefused(
+        f"Le portail a refusé le code (« {after.message or 'aucun message'} »). Le bot s'arrête avant la "
+        "limite d'essais du portail.",
+        "Relancez la connexion pour recevoir un nouveau code.",
+        screenshot=shot,
+    )
 
 
 def _password_first(ctx: FlowContext, screen: PasswordScreen, password: str) -> CodeAloneScreen:
@@ -304,7 +322,9 @@ def _ask_person_if_questioned(ctx: FlowContext, person: Person) -> bool:
     question = QuestionScreen(ctx)
     if not question.is_here():
         return False
-    answer = person.question(question.picture(), question.prompt(), typed_in_page=question.typed)
+    answer = person.question(
+        question.picture(), question.prompt(), typed_in_page=lambda seconds: typed_answer(ctx, question, seconds)
+    )
     if answer is None:
         raise question.unexpected("le portail pose une question (captcha) et personne ne peut y répondre")
     question.answer(answer)

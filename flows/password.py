@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.code_password import CodePasswordScreen
-from flows.context import FlowContext
-from flows.screen import Screen
+from flows.engine.context import FlowContext
+from flows.engine.screen import Screen
 
 
 class PasswordScreen(Screen):

@@ -13,10 +13,10 @@ from playwright.sync_api import Error as PlaywrightError
 
 from bot.errors import BrowserRefused, ConfigError, PortalRefused, PortalUnavailable, UnexpectedPage, UnreadRefusal
 from bot.output.playwright_fr import network_in_words, unsafe_port
-from flows.context import FlowContext
-from flows.network import REFUSALS
-from flows.screen import Screen
-from flows.step import wait_for
+from flows.engine.context import FlowContext
+from flows.engine.network import REFUSALS
+from flows.engine.screen import Screen
+from flows.engine.step import wait_for
 from flows.unavailable import Refusal, RefusalPage
 
 _NO_SUCH_HOST = (
@@ -84,6 +84,13 @@ def open_portal(ctx: FlowContext, url: str, expect: Sequence[type[Screen]]) -> S
         if refusal.kind == "firewall":
             raise refused(ctx, refusal, "page de refus") from None
         raise
+
+
+def answer_refused(ctx: FlowContext, html: str, status: str) -> PortalUnavailable | BrowserRefused | None:
+    """A page answered to a background request of a single-page portal (its API): the refusal its
+    words say, as for a document; None when they say none (the API's own answer, read by the screen)."""
+    refusal = RefusalPage(ctx).read(html)
+    return refused(ctx, refusal, status) if refusal.kind is not None else None
 
 
 def refused(ctx: FlowContext, refusal: Refusal, status: str) -> PortalUnavailable | BrowserRefused:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import Error as PlaywrightError
-
-from flows.screen import Screen
+from flows.engine.screen import Screen
 
 # True once the field holds a value unchanged for 2.5 s (the person finished typing).
-_STABLE = """(el) => {
+ANSWER_STABLE = """(el) => {
   const v = (el.value || '').trim();
   if (!v) { el.__dmcSince = 0; return false; }
   if (el.__dmcValue !== v) { el.__dmcValue = v; el.__dmcSince = Date.now(); return false; }
@@ -32,14 +30,9 @@ class QuestionScreen(Screen):
         """A screenshot of the whole screen (secret fields masked): what the person must look at."""
         return self.shot("question-portail")
 
-    def typed(self, seconds: float) -> str | None:
-        """Headed runs: what the person typed in the answer field, once it stopped changing."""
-        try:
-            handle = self.find("answer").element_handle()
-            self.page.wait_for_function(_STABLE, arg=handle, timeout=seconds * 1000, polling=250)
-            return handle.input_value().strip() or None
-        except PlaywrightError:
-            return None
+    def answer_handle(self):
+        """The answer field, held across re-renders while the person types (`ANSWER_STABLE`)."""
+        return self.find("answer").element_handle()
 
     def answer(self, text: str) -> None:
         self.find("answer").fill(text)

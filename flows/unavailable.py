@@ -8,9 +8,15 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Error as PlaywrightError
 
-from flows.screen import Screen
+from flows.engine.screen import Screen
 
 _TEXT_LIMIT = 4000  # characters of a refusal page worth reading: its message is at the top
+# The words of a page given as HTML (never run: DOMParser executes no script).
+_TEXT_OF = """(html) => {
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  doc.querySelectorAll('script, style, template').forEach((e) => e.remove());
+  return [doc.title, doc.body ? doc.body.textContent : ''].join(' ').trim();
+}"""
 
 
 class UnavailableScreen(Screen):
@@ -36,8 +42,9 @@ class RefusalPage(Screen):
 
     name = "refusal"
 
-    def read(self) -> Refusal:
-        text = self._text()
+    def read(self, html: str | None = None) -> Refusal:
+        """The page on display, or `html`: a page answered to a background request."""
+        text = self._text() if html is None else self._text_of(html)
         reference = ""
         for pattern in self.spec.facts.get("reference", []):
             match = re.search(pattern, text, re.IGNORECASE)
@@ -49,6 +56,13 @@ class RefusalPage(Screen):
     def _text(self) -> str:
         try:
             text = self.page.evaluate("() => (document.body && document.body.innerText.trim()) || document.title || ''")
+        except PlaywrightError:
+            return ""
+        return " ".join(str(text)[:_TEXT_LIMIT].split())
+
+    def _text_of(self, html: str) -> str:
+        try:
+            text = self.page.evaluate(_TEXT_OF, html[: _TEXT_LIMIT * 4])
         except PlaywrightError:
             return ""
         return " ".join(str(text)[:_TEXT_LIMIT].split())

@@ -18,8 +18,8 @@ from bot.handover.session import HandOver
 from bot.output import redact
 from bot.run import browser as browsers
 from bot.sandbox import Portal, Sandbox
-from flows import locate
-from flows.context import FlowContext
+from flows.engine import locate
+from flows.engine.context import FlowContext
 from tests.support.in_process import run_main
 from tests.support.people import TestPerson
 

@@ -60,7 +60,7 @@ def sanitized_html(page) -> str:
 
 def keep(recorder, page, *, exit_code: int, message: str, screens: Callable | None = None) -> Path | None:
     """Writes the snapshot of `page` into the run's folder; never raises (the run's own failure
-    matters more). `screens(page)`: what the bot looked for on it (`flows/found.py`), asked for here
+    matters more). `screens(page)`: what the bot looked for on it (`flows/engine/found.py`), asked for here
     so that its failure too is caught. Returns the JSON file's path."""
     try:
         html_path = recorder.new_file(STEP, ".html")

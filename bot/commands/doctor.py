@@ -48,7 +48,7 @@ def _live(settings, env) -> int:
     from bot.exit_codes import ExitCode
     from bot.run import doctor_checks
     from bot.run.runner import CONTEXT_OPTIONS, started_browser
-    from flows.context import FlowContext
+    from flows.engine.context import FlowContext
 
     recorder = Recorder(settings.recordings, settings.account or "diagnostic", "diagnostic")
     env.say(f"Vérification des écrans de {settings.url} (aucun identifiant n'est envoyé).")

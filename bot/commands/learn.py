@@ -36,8 +36,8 @@ def run(args, env) -> int:
     from bot.run.runner import CONTEXT_OPTIONS, started_browser
     from bot.settings import table
     from bot.settings.config import learned_selectors_dir, load_settings
-    from flows import learn
-    from flows.context import FlowContext
+    from flows.engine import learn
+    from flows.engine.context import FlowContext
     from flows.interface import InterfaceScreen
 
     wanted = table.SELECTORS.get(env.environ)

@@ -25,7 +25,7 @@ def add_options(parser) -> None:
         metavar="PANNE",
         help="simule une panne : unavailable, maintenance, slow, hang, reset, session-expiry, "
         "drift, server-error, busy-hours, slow-receipt, refuse-headless (pare-feu refusant "
-        "les navigateurs invisibles)",
+        "les navigateurs invisibles), refuse-headless-api (le même, devant l'API du style spa seulement)",
     )
     parser.add_argument(
         "--slow-seconds",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.errors import BotError, BrowserRefused, ConfigError
 from bot.settings import table as variables
-from flows import locate, selectors_data
+from flows.engine import locate, selectors_data
 
 
 @dataclass
@@ -332,10 +332,10 @@ def live(ctx, url: str) -> list[Row]:
     """Home and the identifier screen: the screens reachable without sending an SMS."""
     from bot.errors import UnexpectedPage
     from flows import login
+    from flows.engine.step import go
     from flows.home import EntryScreen, HomeScreen
     from flows.identifier import IdentifierScreen
     from flows.portal import open_portal
-    from flows.step import go
 
     try:
         home = open_portal(ctx, url, login.AFTER_OPEN + (IdentifierScreen,))

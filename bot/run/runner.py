@@ -38,11 +38,12 @@ from bot.settings.config import Settings
 from bot.system import clock, state_paths
 from bot.system.files import key_name
 from bot.system.locks import exclusive
-from flows.context import FlowContext
+from flows import filing
+from flows.engine.context import FlowContext
+from flows.engine.retry import RetryPolicy
+from flows.engine.screen import page_title
 from flows.interface import InterfaceSummary
 from flows.login import login, login_eid, logout
-from flows.retry import RetryPolicy
-from flows.screen import page_title
 
 CONTEXT_OPTIONS = {"locale": "fr-FR", "timezone_id": "Africa/Casablanca", "viewport": {"width": 1280, "height": 900}}
 
@@ -334,7 +335,7 @@ def _snapshot(recorder: Recorder, page, exc: BotError, settings: Settings) -> No
     the page for the « rapport de portail » (`bot/audit/snapshot.py`). A refusal it could read (a
     firewall, abroad, maintenance) is no surprise: its screenshot and HTML evidence are enough."""
     if exc.exit_code == ExitCode.SCREENS_CHANGED or isinstance(exc, UnreadRefusal):
-        from flows.found import strategies_found
+        from flows.engine.found import strategies_found
 
         snapshot.keep(
             recorder,
@@ -407,7 +408,7 @@ def hand_over_browser(interface, summary, ctx, person: HandOver, settings: Setti
     )
     person.say(text)
     person.notifier.send(f"Damancom : déclaration {period} à déposer", text)
-    if interface.wait_declared(label, settings.declare_wait):
+    if filing.wait_declared(interface, label, settings.declare_wait):
         logger.info("Période {} vue « Déclarée ».", period)
         return interface.summary()
     logger.warning("Période {} toujours « À déclarer » à la fin de l'attente.", period)

@@ -27,11 +27,14 @@ NAMES = (
     "busy-hours",
     "slow-receipt",
     "refuse-headless",
+    "refuse-headless-api",
 )
 
 HEADLESS_MARK = "HeadlessChrome"  # what a headless Chromium's own User-Agent says
 # `refuse-headless`: a firewall in front of the portal, as the field met it. It answers every
 # request of a headless browser, the spa's API included (a firewall knows no JSON), with this page.
+# `refuse-headless-api`: the same firewall guarding only the spa's API (the shell goes through): its
+# page comes back to a background fetch() of the single-page app.
 FIREWALL_PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Accès refusé</title></head>
 <body><h1>Accès refusé</h1><p>La requête a été bloquée par mesure de sécurité.</p>
 <p>Si vous pensez qu'il s'agit d'une erreur, contactez l'assistance en indiquant la référence ci-dessous.</p>
@@ -95,9 +98,12 @@ class Faults:
         """`slow-receipt`: the declaration is recorded at once, its answer comes `slow_seconds` later."""
         return self.slow_seconds if self.name == "slow-receipt" else 0.0
 
-    def refuses(self, user_agent: str) -> bool:
-        """`refuse-headless`: True for a request the firewall turns away (a headless browser's)."""
-        if self.name != "refuse-headless":
+    def refuses(self, user_agent: str, api: bool = False) -> bool:
+        """`refuse-headless`: True for a request the firewall turns away (a headless browser's);
+        `refuse-headless-api`: only the spa's API requests (`api`)."""
+        if self.name not in ("refuse-headless", "refuse-headless-api"):
+            return False
+        if self.name == "refuse-headless-api" and not api:
             return False
         self.agents.append(user_agent)
         return HEADLESS_MARK in user_agent

@@ -54,12 +54,12 @@ class Handler(BaseHTTPRequestHandler):
         faults, path = self.server.faults, urlsplit(self.path).path
         if path.startswith("/_sandbox/"):
             return False
-        if faults.refuses(self.headers.get("User-Agent", "")):
+        api = self.server.style == "spa" and path.startswith(spa_api.API)
+        if faults.refuses(self.headers.get("User-Agent", ""), api):
             self._send(HTTPStatus.FORBIDDEN, faults.firewall_page())
             return True
         if faults.name == "slow":
             self.server.stopping.wait(faults.slow_seconds)  # the server is slow, not the client
-        api = self.server.style == "spa" and path.startswith(spa_api.API)
         if faults.name == "unavailable" or faults.busy_now(self.portal.clock()):
             if api:
                 spa_api.fault_reply(self, spa_api.UNAVAILABLE)

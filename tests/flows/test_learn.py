@@ -6,8 +6,8 @@ from __future__ import annotations
 import yaml
 
 from bot.audit.manifest import read_records
-from flows import learn
-from flows.context import FlowContext
+from flows.engine import learn
+from flows.engine.context import FlowContext
 from flows.interface import InterfaceScreen
 from flows.login import login
 from tests import foreign_hurdles

@@ -18,9 +18,9 @@ from bot.errors import (
 from bot.handover.mailbox import Mailbox
 from bot.handover.session import HandOver
 from bot.handover.webpage import LocalPageChannel
+from flows.engine.retry import RetryPolicy
 from flows.interface import InterfaceScreen
 from flows.login import login, logout
-from flows.retry import RetryPolicy
 from tests import foreign_hurdles, foreign_spa
 from tests.conftest import assert_no_secret
 from tests.support.local_page import csrf, fetch

@@ -10,9 +10,10 @@ from bot.errors import BrowserRefused, PortalRefused, PortalUnavailable
 from bot.exit_codes import ExitCode
 from bot.sandbox import Sandbox
 from bot.sandbox.faults import Faults
-from flows.login import AFTER_OPEN, login
+from flows.engine.retry import RetryPolicy
+from flows.login import login
 from flows.portal import open_portal
-from flows.retry import RetryPolicy
+from flows.portal_map import AFTER_OPEN
 from tests.conftest import STYLES, outbox_person
 from tests.support.tiny_portal import TinyPortal
 
@@ -37,6 +38,26 @@ def test_a_firewall_refusing_headless_browsers_is_its_own_kind(flow, portal, dem
     assert "étranger" not in refused.message and "surchargé" not in refused.message
     assert refused.screenshot.is_file() and "HeadlessChrome" in faults.agents[0]
     assert portal.outbox.all() == []  # no SMS
+
+
+def test_a_firewall_page_answered_to_the_single_page_apps_api_is_read_as_a_refusal(flow, portal, demo_account):
+    """The shell goes through, the firewall guards the API: its page comes back to a fetch()."""
+    faults = Faults("refuse-headless-api")
+    with Sandbox(portal, faults=faults, style="spa", sms_delay=0) as sandbox:
+        with pytest.raises(BrowserRefused) as caught:
+            login(
+                flow,
+                sandbox.url,
+                demo_account.identifier,
+                demo_account.password,
+                outbox_person(sandbox, demo_account.identifier),
+                retry=RetryPolicy(attempts=3, backoff=0.1),
+            )
+    refused = caught.value
+    assert refused.exit_code == ExitCode.BROWSER_REFUSED and refused.headless
+    assert refused.reference == faults.refused[0] and "/fr/api/" in refused.message
+    assert "invisibles" in refused.message and "HeadlessChrome" in faults.agents[0]
+    assert portal.outbox.all() == []  # the firewall let no request through to the portal
 
 
 F5 = (

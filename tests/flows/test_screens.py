@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import UnexpectedPage
-from flows import login as flow_table
+from flows import portal_map as flow_table
 from flows.code_password import CodePasswordScreen
+from flows.engine.step import act, go, wait_for
 from flows.home import HomeScreen
 from flows.identifier import IdentifierScreen
 from flows.interface import DECLARED, TO_DECLARE, InterfaceScreen
 from flows.login import logout
 from flows.portal import open_portal
-from flows.step import act, go, wait_for
 from tests.conftest import STYLES
 from tests.support.screens import to_code, to_identifier
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError
-from flows import locate, selectors_data
+from flows.engine import locate, selectors_data
+from flows.engine.step import wait_for
 from flows.home import HomeScreen
 from flows.login import login
-from flows.step import wait_for
 from tests.conftest import outbox_person
 from tests.support.screens import to_code
 

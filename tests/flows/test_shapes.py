@@ -20,7 +20,7 @@ from bot.audit.recorder import Recorder
 from bot.errors import BotError
 from bot.sandbox import Sandbox
 from bot.sandbox.shapes import FIELD, Shape
-from flows.context import FlowContext
+from flows.engine.context import FlowContext
 from flows.interface import InterfaceScreen
 from flows.login import login
 from tests.conftest import STYLES, outbox_person

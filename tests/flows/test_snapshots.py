@@ -15,9 +15,9 @@ import pytest
 
 from bot.audit.recorder import Recorder
 from flows.code_password import CodePasswordScreen
-from flows.context import FlowContext
 from flows.declaration import ConfirmationScreen, DeclarationScreen, ReceiptScreen
 from flows.eid import EidScreen
+from flows.engine.context import FlowContext
 from flows.home import EntryScreen, HomeScreen
 from flows.identifier import IdentifierScreen
 from flows.interface import InterfaceScreen

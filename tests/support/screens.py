@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flows import login as flow_table
+from flows import portal_map as flow_table
 from flows.code_password import CodePasswordScreen
+from flows.engine.step import go
 from flows.identifier import IdentifierScreen
 from flows.portal import open_portal
-from flows.step import go
 
 
 def to_identifier(flow, sandbox) -> IdentifierScreen:

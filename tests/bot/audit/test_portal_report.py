@@ -11,7 +11,7 @@ from urllib.parse import quote, quote_plus
 from bot.audit import snapshot
 from bot.audit.recorder import Recorder
 from bot.output import redact
-from flows.found import strategies_found
+from flows.engine.found import strategies_found
 from tests.support.tiny_portal import TinyPortal
 
 PASSWORD = 'Mot&de/Passe"2026!'

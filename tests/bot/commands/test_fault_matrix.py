@@ -76,3 +76,24 @@ def test_fault_gives_its_exit_code_and_the_bot_ends(tmp_path, cli_env, faults, e
     if expected:
         assert "Erreur : " in bot.err and "code de sortie" not in bot.err  # the code is the exit status
         assert list((tmp_path / "recordings").rglob("*.png")), "a screenshot of what went wrong"
+
+
+def test_a_firewall_guarding_the_spa_api_ends_as_a_refused_browser(tmp_path, cli_env):
+    """`refuse-headless-api`: the single-page shell goes through, its API calls get the firewall's page
+    (403): the whole run says a refused browser (exit 10), not a screen it does not know (exit 6)."""
+    portal, faults = Portal(), Faults("refuse-headless-api")
+    account = portal.accounts["PHARMA-DEMO"]
+    with Sandbox(portal, faults=faults, style="spa", sms_delay=TEST_SMS_DELAY) as sandbox:
+        env = {
+            **cli_env,
+            **FAST,
+            "DAMANCOM_URL": sandbox.url,
+            "DAMANCOM_IDENTIFIER": account.identifier,
+            "DAMANCOM_PASSWORD": account.password,
+            "DAMANCOM_LOCAL_PAGE": "0",
+        }
+        bot = InProcessBot(["login"], environ=env, cwd=tmp_path, interactive=True)
+        code = bot.start().finish(timeout=4 * 40)
+    assert code == 10, bot.err
+    assert faults.refused and faults.refused[0] in bot.err and "pare-feu" in bot.err
+    assert portal.outbox.all() == [] and "Traceback" not in bot.err

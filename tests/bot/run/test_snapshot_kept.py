@@ -1,5 +1,5 @@
 """A run surprised by a page keeps its snapshot with what it looked for on it: the strategies come
-from `flows/found.py`, handed to `bot/audit/snapshot.py: keep` by the runner (the audit room knows
+from `flows/engine/found.py`, handed to `bot/audit/snapshot.py: keep` by the runner (the audit room knows
 no flows)."""
 
 from __future__ import annotations

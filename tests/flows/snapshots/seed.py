@@ -18,7 +18,7 @@ from bot.errors import BotError
 from bot.run import browser as browsers
 from bot.sandbox import Portal, Sandbox
 from bot.sandbox.faults import Faults
-from flows.context import FlowContext
+from flows.engine.context import FlowContext
 from flows.login import login, logout
 from tests import foreign_hurdles, foreign_portal, foreign_spa
 from tests.conftest import outbox_person

@@ -1,7 +1,7 @@
 """Base page object: a screen recognises itself from its selector file, finds its elements, acts.
 
-Screens never choose the next screen: the flows (`flows/login.py`, `flows/filing.py`) hold the
-table of which screens may follow which action, and `flows/step.py` waits for them."""
+Screens never choose the next screen, nor wait: the portal's map (`flows/portal_map.py`) holds the
+tables of which screens may follow which action, and `flows/engine/step.py` waits for them."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from playwright.sync_api import Locator
 
 from bot.errors import UnexpectedPage
 from bot.output.playwright_fr import in_french
-from flows import locate, selectors_data
-from flows.context import FlowContext
+from flows.engine import locate, selectors_data
+from flows.engine.context import FlowContext
 
 
 class Screen:

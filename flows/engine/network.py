@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Request, Response
 
 # Requests whose answer a screen waits for; images, styles and trackers are not evidence.
 _WATCHED = {"document", "xhr", "fetch"}
+_BACKGROUND = {"xhr", "fetch"}  # a single-page portal's calls: a refusal there never shows as a document
 # Failures that say nothing about the server: a navigation cancelled the request, a blocker…
 _NOT_EVIDENCE = ("ERR_ABORTED", "ERR_BLOCKED", "NS_BINDING_ABORTED", "cancelled")
 # Failures where the server, or something in front of it, refused to talk to us at all.
 # (Nothing listening at all, ERR_CONNECTION_REFUSED, is a portal that is down, not a refusal.)
 REFUSALS = ("ERR_CONNECTION_RESET", "ERR_CONNECTION_CLOSED", "ERR_EMPTY_RESPONSE", "ERR_SSL", "ERR_CERT")
+
+
+# Statuses with which something in front of the portal refuses a request (as in `flows/portal.py`).
+BLOCKED = (401, 403, 407, 451)
 
 
 @dataclass(frozen=True)
@@ -44,12 +51,34 @@ def _short(url: str) -> str:
     return url.split("?", 1)[0]
 
 
+@dataclass
+class BlockedAnswer:
+    """A page (HTML, not the API's JSON) answered to a background request with a refusal status: what a
+    firewall sends whatever was asked. Its words are read once (`flows/portal.py: answer_refused`)."""
+
+    method: str
+    url: str
+    status: int
+    response: Response
+    read: bool = False
+
+    def describe(self) -> str:
+        return f"{self.method} {urlsplit(self.url).path}"
+
+    def text(self) -> str:
+        try:
+            return self.response.text()
+        except PlaywrightError:  # the body is gone (the page went away): nothing to read
+            return ""
+
+
 class NetworkWatch:
     """Listens to the page's requests for the whole run; steps read it through marks."""
 
     def __init__(self, page: Page):
         self._pending: dict[Request, float] = {}
         self.troubles: list[Trouble] = []
+        self.blocked: list[BlockedAnswer] = []
         page.on("request", self._started)
         page.on("requestfinished", self._ended)
         page.on("requestfailed", self._failed)
@@ -72,13 +101,20 @@ class NetworkWatch:
         request = response.request
         if request.resource_type in _WATCHED and response.status >= 500:
             self.troubles.append(Trouble(request.method, request.url, request.resource_type, status=response.status))
+        elif request.resource_type in _BACKGROUND and response.status in BLOCKED and _is_page(response):
+            self.blocked.append(BlockedAnswer(request.method, request.url, response.status, response))
 
     # what the steps ask ----------------------------------------------------------------
-    def mark(self) -> int:
-        return len(self.troubles)
+    def mark(self) -> tuple[int, int]:
+        return len(self.troubles), len(self.blocked)
 
-    def trouble_since(self, mark: int) -> Trouble | None:
-        return self.troubles[mark] if len(self.troubles) > mark else None
+    def trouble_since(self, mark: tuple[int, int]) -> Trouble | None:
+        return self.troubles[mark[0]] if len(self.troubles) > mark[0] else None
+
+    def blocked_since(self, mark: tuple[int, int]) -> list[BlockedAnswer]:
+        """Background requests answered with a refusal page since `mark` (documents are read by
+        `flows/portal.py` as they open)."""
+        return self.blocked[mark[1] :]
 
     def pending(self, since: float = 0.0) -> list["Pending"]:
         """Requests sent after `since` (time.monotonic()) still waiting for an answer, oldest first."""
@@ -98,3 +134,7 @@ class Pending:
 
     def describe(self) -> str:
         return f"{self.method} {_short(self.url)} (depuis {self.age:.0f} s)"
+
+
+def _is_page(response: Response) -> bool:
+    return "html" in response.headers.get("content-type", "")  # known with the answer: no round trip

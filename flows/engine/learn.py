@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from playwright.sync_api import BrowserContext, ConsoleMessage
 
-from flows import selectors_data
+from flows.engine import selectors_data
 
 TAG = "__damancomLearn__"
 # Reports every click and every field the person types into, as a description of the element.
@@ -97,45 +97,73 @@ class Recorder:
             self.events.append(Event(data["kind"], data["element"]))
 
 
+@dataclass(frozen=True)
+class _Typed:
+    """Where the person typed each field: indices into the events, None when not typed."""
+
+    identifier: int | None
+    password: int | None
+    code: int | None
+    first: int  # the first field typed; the number of events when none was
+
+
 def lesson_from(events: list[Event]) -> Lesson:
     """Reads the person's walk: fields by what they are, clicks by where they fall between fields."""
     lesson = Lesson()
     # A click on a <label> also clicks its field: one person's click, two events.
     events = [e for i, e in enumerate(events) if i == 0 or e != events[i - 1]]
-    typed = [i for i, e in enumerate(events) if e.kind == "typed"]
-    password = next((i for i in typed if events[i].element["type"] == "password"), None)
-    identifier = next((i for i in typed if i != password), None)
-    code = next((i for i in typed if i not in (password, identifier)), None)
-    if identifier is not None:
-        lesson.elements[("identifier", "identifier")] = events[identifier].element
-    if password is not None:
-        lesson.elements[("code_password", "password")] = events[password].element
-    if code is not None:
-        lesson.elements[("code_password", "code")] = events[code].element
+    typed = _typed(events)
+    for index, where in (
+        (typed.identifier, ("identifier", "identifier")),
+        (typed.password, ("code_password", "password")),
+        (typed.code, ("code_password", "code")),
+    ):
+        if index is not None:
+            lesson.elements[where] = events[index].element
     clicks = [
         i
         for i, e in enumerate(events)
         if e.kind == "click" and e.element["role"] != "textbox" and e.element["type"] != "password"
     ]
-    first_field = min(typed) if typed else len(events)
-    before = [i for i in clicks if i < first_field]
+    _way_in(lesson, events, [i for i in clicks if i < typed.first])
+    _buttons(lesson, events, clicks, typed)
+    return lesson
+
+
+def _typed(events: list[Event]) -> _Typed:
+    """The fields: the password by its type, then the identifier, then the code, in typing order."""
+    typed = [i for i, e in enumerate(events) if e.kind == "typed"]
+    password = next((i for i in typed if events[i].element["type"] == "password"), None)
+    identifier = next((i for i in typed if i != password), None)
+    code = next((i for i in typed if i not in (password, identifier)), None)
+    return _Typed(identifier, password, code, min(typed) if typed else len(events))
+
+
+def _way_in(lesson: Lesson, events: list[Event], before: list[int]) -> None:
+    """The clicks before the first field: the way in, the OTP choice, and the extra steps after it."""
     otp = next((i for i in before if re.search(r"otp|sms|code", events[i].element["name"], re.IGNORECASE)), None)
-    if otp is not None:
-        lesson.elements[("home", "otp_button")] = events[otp].element
-        entries = [i for i in before if i < otp]
-        if entries:
-            lesson.elements[("entry", "entry")] = events[entries[-1]].element
-        lesson.extra_steps = [events[i].element for i in before if i > otp]
-    if identifier is not None:
-        sends = [i for i in clicks if identifier < i and (code is None or i < min(code, password or code))]
+    if otp is None:
+        return
+    lesson.elements[("home", "otp_button")] = events[otp].element
+    entries = [i for i in before if i < otp]
+    if entries:
+        lesson.elements[("entry", "entry")] = events[entries[-1]].element
+    lesson.extra_steps = [events[i].element for i in before if i > otp]
+
+
+def _buttons(lesson: Lesson, events: list[Event], clicks: list[int], typed: _Typed) -> None:
+    """The clicks between the fields: the identifier's send (its last click before the code), and
+    « Valider » (the first click after the last of the code and the password)."""
+    code, password = typed.code, typed.password
+    if typed.identifier is not None:
+        sends = [i for i in clicks if typed.identifier < i and (code is None or i < min(code, password or code))]
         if sends:
             lesson.elements[("identifier", "submit")] = events[sends[-1]].element
-    last_field = max(i for i in (code, password) if i is not None) if code is not None or password is not None else None
+    last_field = max((i for i in (code, password) if i is not None), default=None)
     if last_field is not None:
         validates = [i for i in clicks if i > last_field]
         if validates:
             lesson.elements[("code_password", "submit")] = events[validates[0]].element
-    return lesson
 
 
 def strategies(element: dict) -> list[dict]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.output.playwright_fr import first_line
-from flows import locate, selectors_data
+from flows.engine import locate, selectors_data
 
 
 def strategies_found(page, selectors_dir: Path | None) -> list[dict]:

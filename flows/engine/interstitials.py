@@ -11,7 +11,7 @@ from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
-from flows import locate, selectors_data
+from flows.engine import locate, selectors_data
 
 _FIELDS = (
     "input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=button]):not([type=submit]), "
@@ -19,27 +19,37 @@ _FIELDS = (
 )
 
 
+# For each element: is something else drawn over its centre (another overlay on top of it)? A click
+# there would land on what covers it: the one on top is closed first.
+_COVERED = """els => els.map(e => {
+  const r = e.getBoundingClientRect();
+  if (!r.width || !r.height) return false;
+  const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return !!top && !e.contains(top) && !top.contains(e);
+})"""
+
+
 class Interstitials:
-    def __init__(self, page: Page, recorder, folder: Path | None = None):
+    def __init__(self, page: Page, recorder, folder: Path | None = None, name: str = "interstitials"):
         self.page, self.recorder = page, recorder
-        self.spec = selectors_data.load("interstitials", folder)
+        self.spec = selectors_data.load(name, folder)
         self._overlays = locate.any_of_all(page, self.spec.elements["overlay"])
         self.closed: list[str] = []
 
     def dismiss(self) -> bool:
         """Closes what can be closed now; True when something was closed."""
-        try:
-            count = self._overlays.count()
+        try:  # one look at the page: how many overlays, and which lie under another
+            covered = self._overlays.evaluate_all(_COVERED)
         except PlaywrightError:
             return False
         closed = False
-        for index in range(min(count, 3)):
+        for index in sorted(range(len(covered)), key=covered.__getitem__)[:3]:  # those on top first
             overlay = self._overlays.nth(index)
             try:
                 if not overlay.is_visible() or overlay.locator(_FIELDS).filter(visible=True).count():
                     continue
                 button = self._close_button(overlay)
-                if button is None:
+                if button is None or _covered(button):  # under another overlay that could not be closed
                     continue
                 text = " ".join(overlay.inner_text(timeout=2000).split())[:160]
                 name = " ".join(button.inner_text(timeout=2000).split()) or button.get_attribute("aria-label") or "×"
@@ -61,3 +71,10 @@ class Interstitials:
             if found.count() >= 1:
                 return found.first
         return None
+
+
+def _covered(element) -> bool:
+    try:
+        return element.evaluate(f"e => ({_COVERED})([e])[0]")
+    except PlaywrightError:
+        return False

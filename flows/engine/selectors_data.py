@@ -18,10 +18,10 @@ def screen_names(folder: Path | None = None) -> list[str]:
 
 
 def default_folder() -> Path:
-    packaged = Path(__file__).resolve().parent.parent / "bot" / "_selectors"  # inside an installed wheel
+    packaged = Path(__file__).resolve().parents[2] / "bot" / "_selectors"  # inside an installed wheel
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "selectors"  # in the checkout
+    return Path(__file__).resolve().parents[2] / "selectors"  # in the checkout
 
 
 @dataclass(frozen=True)

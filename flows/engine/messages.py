@@ -13,7 +13,7 @@ from pathlib import Path
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
-from flows import selectors_data
+from flows.engine import selectors_data
 
 _SEEN = "data-damancom-vu"
 

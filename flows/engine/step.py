@@ -24,9 +24,9 @@ from bot.errors import (
     ScreenDidNotReact,
     UnexpectedPage,
 )
-from flows.context import FlowContext
-from flows.network import Trouble
-from flows.screen import Screen, page_title
+from flows.engine.context import FlowContext
+from flows.engine.network import BlockedAnswer, Trouble
+from flows.engine.screen import Screen, page_title
 
 # Installs (once per document) a counter of DOM changes, and says whether the document was
 # replaced since the last look (the mark is a property of the old window object).
@@ -89,6 +89,7 @@ def act(
     while True:
         ctx.check_budget()
         _raise_on_trouble(ctx, ctx.network.trouble_since(mark))
+        _raise_on_refusal(ctx, ctx.network.blocked_since(mark))
         state = _state(page)
         now = time.monotonic()
         if state is None or state["replaced"] or state["changes"] != seen_changes:
@@ -138,6 +139,27 @@ def go(
     return after.screen
 
 
+def until(page, script: str, arg, seconds: float, polling: int = 200) -> bool | None:
+    """Waits up to `seconds` for `script(arg)` to hold in the page (what a person does in a visible
+    browser): True once it does, False at the timeout, None when the document went away meanwhile."""
+    try:
+        page.wait_for_function(script, arg=arg, timeout=seconds * 1000, polling=polling)
+    except PlaywrightTimeout:
+        return False
+    except PlaywrightError:
+        return None
+    return True
+
+
+def visible_within(locator, seconds: float) -> bool:
+    """Waits up to `seconds` for `locator` to be shown (whenever the person brings it back)."""
+    try:
+        locator.wait_for(state="visible", timeout=seconds * 1000)
+    except PlaywrightError:
+        return False
+    return True
+
+
 def _state(page) -> dict | None:
     try:
         return page.evaluate(_STATE)
@@ -167,11 +189,10 @@ def _recognise(
         screen = cls(ctx)
         if screen.is_here():
             return _answered(ctx, screen) if cls is not expect[0] else After(screen)
-    from flows.unavailable import UnavailableScreen
-
-    down = UnavailableScreen(ctx)
-    if down.is_here():
-        raise _portal_says_down(ctx, down.text())
+    for instead in ctx.anywhere.down:
+        down = instead(ctx)
+        if down.is_here():
+            raise _portal_says_down(ctx, down.text())
     if ctx.interstitials.dismiss():
         return None  # the page under the modal may be the expected one: look again
     if _building(ctx, expect) is not None:
@@ -237,6 +258,19 @@ def _raise_on_trouble(ctx: FlowContext, trouble: Trouble | None) -> None:
         screenshot=shot,
         transient=trouble.status in (None, 502, 503, 504),
     )
+
+
+def _raise_on_refusal(ctx: FlowContext, answers: list[BlockedAnswer]) -> None:
+    """A refusal page answered to a single-page portal's background request: read as a document's
+    would be (`selectors/refusal.yaml`). An answer whose words say no refusal is the API's own."""
+    for answer in answers:
+        if answer.read or ctx.anywhere.refused is None:
+            continue
+        answer.read = True
+        error = ctx.anywhere.refused(ctx, answer.text(), f"erreur {answer.status} sur {answer.describe()}")
+        if error is not None:
+            logger.info("Requête {} {} refusée : {}", answer.method, answer.url, answer.status)
+            raise error
 
 
 def _portal_says_down(ctx: FlowContext, text: str) -> PortalUnavailable:

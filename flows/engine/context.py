@@ -6,14 +6,31 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Sequence
 
 from playwright.sync_api import Page
 
 from bot.audit.recorder import Recorder
 from bot.errors import PortalUnavailable
-from flows.interstitials import Interstitials
-from flows.messages import MessageWatch
-from flows.network import NetworkWatch
+from flows.engine.interstitials import Interstitials
+from flows.engine.messages import MessageWatch
+from flows.engine.network import NetworkWatch
+
+
+@dataclass(frozen=True)
+class Anywhere:
+    """What may show after any action, whatever the flow's table expects (`flows/portal_map.py`)."""
+
+    down: Sequence[type] = ()  # screens shown instead of any other when the portal cannot serve (`text()`)
+    overlays: str = "interstitials"  # the selector file of what lies over a screen, closed by the steps
+    # a page answered to a background request (ctx, its HTML, « erreur 403 »): the error its words say, or None
+    refused: Callable[..., Exception | None] | None = None
+
+
+def _portal_anywhere() -> Anywhere:
+    from flows.portal_map import ANYWHERE  # the map knows the screens; the engine only reads it
+
+    return ANYWHERE
 
 
 @dataclass
@@ -24,6 +41,7 @@ class FlowContext:
     navigation_timeout: float = 60.0
     selectors_dir: Path | None = None
     deadline: float | None = None  # time.monotonic() when the whole run's budget is spent
+    anywhere: Anywhere = field(default_factory=_portal_anywhere)
     network: NetworkWatch = field(init=False, repr=False)
     messages: MessageWatch = field(init=False, repr=False)
     interstitials: Interstitials = field(init=False, repr=False)
@@ -33,7 +51,7 @@ class FlowContext:
         self.page.set_default_navigation_timeout(self.navigation_timeout * 1000)
         self.network = NetworkWatch(self.page)
         self.messages = MessageWatch(self.page, self.selectors_dir)
-        self.interstitials = Interstitials(self.page, self.recorder, self.selectors_dir)
+        self.interstitials = Interstitials(self.page, self.recorder, self.selectors_dir, self.anywhere.overlays)
 
     def remaining(self) -> float:
         return float("inf") if self.deadline is None else self.deadline - time.monotonic()

@@ -8,10 +8,10 @@ from typing import ClassVar
 import yaml
 
 from bot.errors import ConfigError
-from flows.context import FlowContext
-from flows.learn import STEPS_FILE
-from flows.screen import Screen
-from flows.selectors_data import ScreenSpec
+from flows.engine.context import FlowContext
+from flows.engine.learn import STEPS_FILE
+from flows.engine.screen import Screen
+from flows.engine.selectors_data import ScreenSpec
 
 
 class LearnedClick(Screen):

@@ -1,0 +1,69 @@
+"""The portal's map, like woob's `browser.py`: every screen, and which screens may follow which action.
+
+The screens recognise themselves and act; the flows (`flows/login.py`, `flows/filing.py`) take their
+tables from here; the engine (`flows/engine/`) waits for what a table says. Two kinds of entries
+stand apart from the tables because they may show after any action: the pages shown instead of a
+screen when the portal cannot serve (the run ends as unavailable), and the overlays laid over a
+screen (cookie banner, announcement modal: closed, then the screen under them looked at again).
+"""
+
+from __future__ import annotations
+
+from flows.code_password import CodePasswordScreen
+from flows.declaration import ConfirmationScreen, DeclarationScreen, ReceiptScreen
+from flows.eid import EidScreen
+from flows.engine.context import Anywhere
+from flows.engine.screen import Screen
+from flows.home import EntryScreen, HomeScreen
+from flows.identifier import IdentifierScreen
+from flows.interface import InterfaceScreen
+from flows.password import CodeAloneScreen, PasswordScreen
+from flows.portal import answer_refused
+from flows.question import QuestionScreen
+from flows.unavailable import RefusalPage, UnavailableScreen
+
+# Every screen, in the order the portal shows them.
+SCREENS: dict[str, type[Screen]] = {
+    "accueil": HomeScreen,
+    "entree": EntryScreen,
+    "identifiant": IdentifierScreen,
+    "question": QuestionScreen,
+    "code-et-mot-de-passe": CodePasswordScreen,
+    "mot-de-passe": PasswordScreen,
+    "code-seul": CodeAloneScreen,
+    "e-id": EidScreen,
+    "espace-affilie": InterfaceScreen,
+    "declaration": DeclarationScreen,
+    "confirmation": ConfirmationScreen,
+    "accuse": ReceiptScreen,
+    # shown instead of any screen
+    "portail-indisponible": UnavailableScreen,
+    "page-de-refus": RefusalPage,
+}
+
+# After any action, whatever the table expects (looked at by every step, after the expected screens).
+ANYWHERE = Anywhere(
+    down=(UnavailableScreen,),  # the portal says it is down: the run ends as « portail indisponible »
+    overlays="interstitials",  # selectors/interstitials.yaml: cookie banners, announcement modals
+    refused=answer_refused,  # a refusal page answered to a background request (selectors/refusal.yaml)
+)
+
+# login (OTP and e-ID), logout: which screens may follow which action
+AFTER_OPEN = (HomeScreen, EntryScreen)
+AFTER_ENTRY = (HomeScreen,)
+AFTER_KNOWN_ADDRESS = (HomeScreen,)
+AFTER_OTP_CHOICE = (IdentifierScreen,)
+AFTER_EID_CHOICE = (EidScreen, InterfaceScreen)  # approved on the phone before the QR was even seen
+AFTER_IDENTIFIER = (CodePasswordScreen, PasswordScreen, IdentifierScreen)
+AFTER_PASSWORD = (CodeAloneScreen, PasswordScreen)  # the password on a screen of its own, then the code
+AFTER_VALIDER = (InterfaceScreen, CodePasswordScreen, CodeAloneScreen, IdentifierScreen, HomeScreen)
+AFTER_RESEND = (CodePasswordScreen,)
+AFTER_EID_APPROVAL = (InterfaceScreen, HomeScreen)
+AFTER_LOGOUT = (HomeScreen, EntryScreen)
+
+# filing, once logged in
+AFTER_PERIOD_LINK = (DeclarationScreen,)
+AFTER_UPLOAD = (ConfirmationScreen, DeclarationScreen)
+AFTER_VALIDATE = (ReceiptScreen,)
+AFTER_RECEIPT_LINK = (ReceiptScreen,)
+AFTER_LOOKING_AGAIN = (ReceiptScreen, DeclarationScreen)
