@@ -75,18 +75,11 @@ def run(args, env) -> int:
 
 
 def _check(args, env) -> int:
-    import re
-
     from bot.ebds.cap import caps
     from bot.ebds.check import inspect
     from bot.errors import BadInput
 
-    if args.period and not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", args.period):
-        raise BadInput(f"--period « {args.period[:20]} » invalide : attendu AAAA-MM, par exemple 2026-10.")
-    if args.affiliate and not re.fullmatch(r"[0-9]{7}", args.affiliate):
-        raise BadInput(
-            f"--affiliate « {args.affiliate[:20]} » invalide : attendu les 7 chiffres du numéro d'affiliation."
-        )
+    _check_options(args)
     preetabli = _read(env.path(args.preetabli), "Préétabli") if args.preetabli else None
     if not args.file:
         raise BadInput("Indiquez le fichier à vérifier : damancom-bot bds check DS_1234567_102026.txt")
@@ -97,13 +90,32 @@ def _check(args, env) -> int:
         period=args.period,
         caps=caps(env.environ),
     )
+    return _say_findings(env, found, args.file, with_preetabli=bool(preetabli))
+
+
+def _check_options(args) -> None:
+    """`--period` and `--affiliate` refused before any file is read."""
+    import re
+
+    from bot.errors import BadInput
+
+    if args.period and not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", args.period):
+        raise BadInput(f"--period « {args.period[:20]} » invalide : attendu AAAA-MM, par exemple 2026-10.")
+    if args.affiliate and not re.fullmatch(r"[0-9]{7}", args.affiliate):
+        raise BadInput(
+            f"--affiliate « {args.affiliate[:20]} » invalide : attendu les 7 chiffres du numéro d'affiliation."
+        )
+
+
+def _say_findings(env, found, name: str, *, with_preetabli: bool) -> int:
+    """Warnings, then the verdict: conforming (exit 0) or the problems (exit 2)."""
     if found.warning_count:
-        env.say(f"{found.warning_count} avertissement(s) dans {args.file} (à vérifier ; ils n'empêchent pas l'envoi) :")
+        env.say(f"{found.warning_count} avertissement(s) dans {name} (à vérifier ; ils n'empêchent pas l'envoi) :")
         _say_list(env, [str(w) for w in found.warnings], found.more_warnings, "avertissement(s)")
     if not found.error_count:
-        env.say(f"Fichier conforme : {args.file}" + (" (et cohérent avec le préétabli)." if preetabli else "."))
+        env.say(f"Fichier conforme : {name}" + (" (et cohérent avec le préétabli)." if with_preetabli else "."))
         return ExitCode.OK
-    env.say(f"{found.error_count} problème(s) dans {args.file} :")
+    env.say(f"{found.error_count} problème(s) dans {name} :")
     _say_list(env, [str(p) for p in found.errors], found.more_errors, "problème(s)")
     return ExitCode.BAD_INPUT
 
@@ -111,8 +123,25 @@ def _check(args, env) -> int:
 def _build(args, env) -> int:
     from bot.ebds.build import build_declaration
     from bot.ebds.cap import cap_for, caps
-    from bot.ebds.records import parse
     from bot.ebds.textfile import read_limited
+
+    preetabli, period = _preetabli_period(args, env)
+    _target(env.path(args.out), "")  # a missing --out is said before any work
+    built = build_declaration(
+        preetabli,
+        read_limited(env.path(args.salaries), "Fichier des salaires"),
+        cap_for(period, caps(env.environ)),
+    )
+    target = _target(env.path(args.out), built.name)
+    _say_built(env, built)
+    _write(target, built.content)
+    env.say(f"Déclaration écrite et vérifiée : {target}")
+    return ExitCode.OK
+
+
+def _preetabli_period(args, env) -> tuple[str, str]:
+    """The préétabli's text and its period (its A01 header), once both inputs are named."""
+    from bot.ebds.records import parse
     from bot.errors import BadInput
 
     preetabli = _read(env.path(args.preetabli), "Préétabli") if args.preetabli else None
@@ -123,13 +152,11 @@ def _build(args, env) -> int:
     header = next((r for r in parse(preetabli) if r.type == "A01" and len(r.raw) == 260), None)
     if header is None:
         raise BadInput(f"« {args.preetabli} » n'est pas un préétabli (pas d'enregistrement A01).")
-    target = _target(env.path(args.out), "")  # a missing --out is said before any work
-    built = build_declaration(
-        preetabli,
-        read_limited(env.path(args.salaries), "Fichier des salaires"),
-        cap_for(header.text("L_Periode"), caps(env.environ)),
-    )
-    target = _target(env.path(args.out), built.name)
+    return preetabli, header.text("L_Periode")
+
+
+def _say_built(env, built) -> None:
+    """What building changed or doubts: the salaries' encoding, names written anew, warnings."""
     env.say(f"Fichier des salaires lu en {built.encoding}.")
     if built.changes:
         env.say(f"{len(built.changes)} nom(s) ou CIN écrit(s) dans l'alphabet du portail (A-Z, 0-9, espace, tiret) :")
@@ -139,9 +166,6 @@ def _build(args, env) -> int:
             f"{len(built.warnings) + built.more_warnings} avertissement(s) (à vérifier ; ils n'empêchent pas l'envoi) :"
         )
         _say_list(env, [str(w) for w in built.warnings], built.more_warnings, "avertissement(s)")
-    _write(target, built.content)
-    env.say(f"Déclaration écrite et vérifiée : {target}")
-    return ExitCode.OK
 
 
 def _write(target, content: str) -> None:

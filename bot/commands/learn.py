@@ -25,20 +25,25 @@ def add_options(parser) -> None:
 
 
 def run(args, env) -> int:
-    import threading
+    from bot.audit.recorder import Recorder
+    from bot.settings.config import learned_selectors_dir
+
+    settings = _settings(args, env)
+    url = args.url or settings.url
+    folder = settings.selectors_dir or learned_selectors_dir(settings.state_dir)
+    recorder = Recorder(settings.recordings, settings.account or "apprentissage", "apprentissage")
+    events = _watch(settings, env, recorder, url, args.wait, _enter_pressed(env))
+    return _save(events, settings, env, recorder, folder)
+
+
+def _settings(args, env):
+    """The settings of a lesson, once its selectors folder exists and a window can be shown."""
     from pathlib import Path
 
-    from playwright.sync_api import Error as PlaywrightError
-
-    from bot.audit.recorder import Recorder
-    from bot.errors import CodeNotProvided, ConfigError
+    from bot.errors import ConfigError
     from bot.output import console
-    from bot.run.runner import CONTEXT_OPTIONS, started_browser
     from bot.settings import table
-    from bot.settings.config import learned_selectors_dir, load_settings
-    from flows.engine import learn
-    from flows.engine.context import FlowContext
-    from flows.interface import InterfaceScreen
+    from bot.settings.config import load_settings
 
     wanted = table.SELECTORS.get(env.environ)
     if wanted:  # learning is how that folder comes to exist
@@ -54,17 +59,34 @@ def run(args, env) -> int:
     settings = load_settings(env.environ, need_credentials=False, cwd=env.cwd)
     if not 10 <= args.wait <= 3600:
         raise ConfigError(f"--wait {args.wait} : attendu entre 10 et 3600 secondes.")
-    url = args.url or settings.url
     console.require_display(True, env.environ)
-    folder = settings.selectors_dir or learned_selectors_dir(settings.state_dir)
-    recorder = Recorder(settings.recordings, settings.account or "apprentissage", "apprentissage")
+    return settings
+
+
+def _enter_pressed(env):
+    """An event set when the person presses Entrée in the terminal (a closed input is no Entrée)."""
+    import threading
+
     done = threading.Event()
 
-    def enter_pressed() -> None:  # a closed input (no terminal) is no « Entrée »
+    def wait_for_enter() -> None:
         if env.stdin.readline():
             done.set()
 
-    threading.Thread(target=enter_pressed, daemon=True).start()
+    threading.Thread(target=wait_for_enter, daemon=True).start()
+    return done
+
+
+def _watch(settings, env, recorder, url: str, wait: float, done) -> list:
+    """The person's clicks and fields in a visible browser, until the affiliate space shows, Entrée,
+    or `wait` seconds: the events the lesson is drawn from."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    from bot.run.runner import CONTEXT_OPTIONS, started_browser
+    from flows.engine import learn
+    from flows.engine.context import FlowContext
+    from flows.interface import InterfaceScreen
+
     with started_browser(settings, headless=False) as browsers:
         context = browsers.main.new_context(**CONTEXT_OPTIONS)
         hands = learn.Recorder(context)
@@ -76,7 +98,7 @@ def run(args, env) -> int:
         try:
             page.goto(url, wait_until="domcontentloaded")
             waited = 0.0
-            while not done.is_set() and waited < args.wait and not InterfaceScreen(ctx).is_here():
+            while not done.is_set() and waited < wait and not InterfaceScreen(ctx).is_here():
                 try:  # a Playwright wait: wakes up as soon as the page reports a click
                     page.wait_for_event("console", timeout=1000)
                 except PlaywrightError:
@@ -85,7 +107,15 @@ def run(args, env) -> int:
                 recorder.screenshot(page, "apprentissage-espace-affilie")
         finally:
             context.close()
-    lesson = learn.lesson_from(hands.events)
+    return hands.events
+
+
+def _save(events: list, settings, env, recorder, folder) -> int:
+    """The lesson written into the selectors folder, and said; nothing noted is exit 3."""
+    from bot.errors import CodeNotProvided
+    from flows.engine import learn
+
+    lesson = learn.lesson_from(events)
     if not lesson.elements:
         recorder.finish(ExitCode.NO_CODE, "Rien appris.")
         raise CodeNotProvided(

@@ -176,9 +176,26 @@ for _type, _fields in OFFSETS.items():
 
 
 def _check_format(record: Record, found: Findings) -> None:
+    """[CDC] the line's bytes, length and type, then each field by its kind (one checker per kind)."""
+    bad_fields = _check_bytes(record, found)
+    if not _check_line_shape(record, found):
+        return
     raw = record.raw
+    if not bad_fields and _WELL_FORMED[record.type].fullmatch(raw):  # the usual case, in one regex
+        names = _DATES[record.type]  # a well-formed line's only doubt: its dates
+    else:
+        names = [name for name in OFFSETS[record.type] if name not in bad_fields]
+    for name in names:
+        start, end = OFFSETS[record.type][name]
+        wrong = _FIELD_CHECKERS.get(kind(name), _text_field)(record.type, name, raw[start:end])
+        if wrong:
+            found.add(record, name, *wrong)
+
+
+def _check_bytes(record: Record, found: Findings) -> set[str]:
+    """[CDC] text file: each bad byte, with its column; the fields holding one (not checked again)."""
     bad_fields = set()
-    for match in _BAD_BYTE.finditer(raw):  # [CDC] text file: each bad byte, with its column
+    for match in _BAD_BYTE.finditer(record.raw):
         char = match.group()
         column = match.start() + 1
         name = _FIELD_AT.get(record.type, [""] * RECORD_LENGTH)[column - 1] if column <= RECORD_LENGTH else ""
@@ -189,57 +206,61 @@ def _check_format(record: Record, found: Findings) -> None:
             f"le caractère {_describe(char)} en colonne {column}",
             "du texte ASCII imprimable (lettres majuscules, chiffres, espaces)",
         )
+    return bad_fields
+
+
+def _check_line_shape(record: Record, found: Findings) -> bool:
+    """A line to read field by field: not empty, [CDC] exactly 260 characters, a known record type."""
+    raw = record.raw
     if not raw:
         found.add(record, "type", "ligne vide", "un enregistrement B00 à B06 (aucune ligne vide)")
-        return
-    if len(raw) != RECORD_LENGTH:  # [CDC] every record is exactly 260 characters
+    elif len(raw) != RECORD_LENGTH:
         found.add(record, "longueur", len(raw), f"{RECORD_LENGTH} caractères")
-        return
-    if record.type not in RECORDS or not record.type.startswith("B"):
+    elif record.type not in RECORDS or not record.type.startswith("B"):
         found.add(record, "type", record.type or "ligne vide", "un enregistrement B00 à B06")
-        return
-    if not bad_fields and _WELL_FORMED[record.type].fullmatch(raw):  # the usual case, in one regex
-        for name in _DATES[record.type]:
-            start, end = OFFSETS[record.type][name]
-            if raw[start:end].strip() and not _is_date(raw[start:end]):
-                found.add(record, name, raw[start:end].strip(), "une date AAAAMMJJ")
-        return
-    for name, (start, end) in OFFSETS[record.type].items():
-        if name in bad_fields:
-            continue
-        value = raw[start:end]
-        field_kind = kind(name)
-        if field_kind == "filler":
-            if value.strip(" "):  # [CDC] fillers are spaces
-                found.add(record, name, value.strip(), "des espaces seulement (zone de remplissage)")
-        elif field_kind == "N":
-            if record.type == "B04" and name == "N_Num_Assure" and not value.strip():
-                continue  # the empty B04 (checked with its own rules)
-            if not _DIGITS.fullmatch(value):  # [CDC] N: digits, right-aligned, zero-padded; never blank
-                found.add(
-                    record,
-                    name,
-                    value.strip() or "champ vide",
-                    "des chiffres seulement, cadrés à droite avec des zéros",
-                )
-        elif field_kind == "D":
-            if value.strip() and not _is_date(value):  # [CDC] AAAAMMJJ
-                found.add(record, name, value.strip(), "une date AAAAMMJJ")
-        else:
-            allowed = CHARACTERS.get((record.type, name), TEXT_CHARACTERS)
-            text = value.rstrip(" ")
-            if any(c not in allowed for c in text):  # [CDC] upper case, no accents; [IMPL] names A-Z 0-9 space
-                wrong = "".join(sorted({c for c in text if c not in allowed}))
-                found.add(
-                    record,
-                    name,
-                    value.strip(),
-                    "des majuscules sans accents (A-Z, 0-9, espace"
-                    + (", tiret" if "-" in allowed else "")
-                    + f") ; caractère(s) refusé(s) : « {wrong} »",
-                )
-            elif text and text[0] == " ":  # [CDC] AN fields are left-aligned
-                found.add(record, name, value.strip(), "un texte cadré à gauche (espaces à droite seulement)")
+    else:
+        return True
+    return False
+
+
+# One checker per field kind: (record type, field name, value) → None when fine, else (found, expected).
+def _filler_field(record_type: str, name: str, value: str) -> tuple[str, str] | None:
+    if value.strip(" "):  # [CDC] fillers are spaces
+        return value.strip(), "des espaces seulement (zone de remplissage)"
+    return None
+
+
+def _number_field(record_type: str, name: str, value: str) -> tuple[str, str] | None:
+    if record_type == "B04" and name == "N_Num_Assure" and not value.strip():
+        return None  # the empty B04 (checked with its own rules)
+    if not _DIGITS.fullmatch(value):  # [CDC] N: digits, right-aligned, zero-padded; never blank
+        return value.strip() or "champ vide", "des chiffres seulement, cadrés à droite avec des zéros"
+    return None
+
+
+def _date_field(record_type: str, name: str, value: str) -> tuple[str, str] | None:
+    if value.strip() and not _is_date(value):  # [CDC] AAAAMMJJ, or blank
+        return value.strip(), "une date AAAAMMJJ"
+    return None
+
+
+def _text_field(record_type: str, name: str, value: str) -> tuple[str, str] | None:
+    allowed = CHARACTERS.get((record_type, name), TEXT_CHARACTERS)
+    text = value.rstrip(" ")
+    if any(c not in allowed for c in text):  # [CDC] upper case, no accents; [IMPL] names A-Z 0-9 space
+        wrong = "".join(sorted({c for c in text if c not in allowed}))
+        return (
+            value.strip(),
+            "des majuscules sans accents (A-Z, 0-9, espace"
+            + (", tiret" if "-" in allowed else "")
+            + f") ; caractère(s) refusé(s) : « {wrong} »",
+        )
+    if text and text[0] == " ":  # [CDC] AN fields are left-aligned
+        return value.strip(), "un texte cadré à gauche (espaces à droite seulement)"
+    return None
+
+
+_FIELD_CHECKERS = {"filler": _filler_field, "N": _number_field, "D": _date_field}  # anything else: text (AN)
 
 
 def _well_formed(record_type: str) -> re.Pattern:

@@ -70,21 +70,6 @@ def test_code_screen_reports_refusal_kind(flow, sandbox, demo_account):
     assert again.screen.refusal(again.message) == "wrong_code"
 
 
-@pytest.mark.parametrize(
-    "message, kind",
-    [
-        ("Code ou mot de passe incorrect.", "wrong_code"),  # ambiguous: a new code, never the password blamed
-        ("Mot de passe incorrect.", "wrong_password"),
-        ("Le code saisi n'est pas valide.", "wrong_code"),
-        ("Code OTP erroné.", "wrong_code"),
-        ("Le code a expiré.", "expired"),
-        ("Trop de tentatives : authentification annulée.", "too_many"),
-    ],
-)
-def test_refusal_classification(flow, message, kind, style):
-    assert CodePasswordScreen(flow).refusal(message) == kind
-
-
 def test_interface_summary_reads_employer_and_periods(flow, sandbox, demo_account, portal):
     code_screen = to_code(flow, sandbox, demo_account.identifier)
     code_screen.fill(sandbox.outbox.all()[-1].code, demo_account.password)

@@ -9,6 +9,7 @@ import pytest
 from bot.errors import ConfigError
 from flows.engine import locate, selectors_data
 from flows.engine.step import wait_for
+from flows.code_password import CodePasswordScreen
 from flows.home import HomeScreen
 from flows.login import login
 from tests.conftest import outbox_person
@@ -62,6 +63,24 @@ def test_selector_file_loads(name):
 def test_login_fields_have_a_fallback_independent_of_guessed_labels(screen, element):
     strategies = selectors_data.load(screen).elements[element]
     assert any("css" in s or s.get("name") in KNOWN_LABELS for s in strategies)
+
+
+@pytest.mark.parametrize(
+    "message, kind",
+    [
+        ("Code ou mot de passe incorrect.", "wrong_code"),  # ambiguous: a new code, never the password blamed
+        ("Mot de passe incorrect.", "wrong_password"),
+        ("Le code saisi n'est pas valide.", "wrong_code"),
+        ("Code OTP erroné.", "wrong_code"),
+        ("Le code a expiré.", "expired"),
+        ("Trop de tentatives : authentification annulée.", "too_many"),
+    ],
+)
+def test_refusal_classification(message, kind):
+    """What the code screen's selector file says each refusal means: a reading of text, no page."""
+    screen = CodePasswordScreen.__new__(CodePasswordScreen)  # no page: `refusal` reads only the file
+    screen.spec = selectors_data.load(CodePasswordScreen.name)
+    assert screen.refusal(message) == kind
 
 
 def test_invalid_selector_file_is_a_clear_config_error(tmp_path):

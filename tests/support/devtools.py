@@ -1,4 +1,4 @@
-"""A visible window for the bot (one Xvfb per test process) and the bot's own browser with DevTools
+"""A visible window for the bot (one Xvfb for the whole run) and the bot's own browser with DevTools
 open on a free port, so a test can be the person's hands in that window."""
 
 from __future__ import annotations
@@ -13,12 +13,19 @@ from pathlib import Path
 import pytest
 
 from bot.run import browser as browsers
+from tests.support.once import once_per_run
 
 
 @pytest.fixture(scope="session")
-def x_display() -> str:
-    """`DISPLAY` of an Xvfb server started once for this test process. `-displayfd` lets the server
-    pick a free display itself: `xvfb-run -a` per bot raced with other workers for the same one."""
+def x_display(tmp_path_factory) -> str:
+    """`DISPLAY` of an Xvfb server started once for the whole run (every xdist worker's headed tests
+    open their windows on it). `-displayfd` lets the server pick a free display itself: `xvfb-run -a`
+    per bot raced with other workers for the same one."""
+    with once_per_run(tmp_path_factory, "xvfb", _start_xvfb, process=True) as display:
+        yield display
+
+
+def _start_xvfb(folder: Path) -> tuple[str, subprocess.Popen]:
     xvfb = shutil.which("Xvfb")
     if not xvfb:
         pytest.fail("Xvfb est nécessaire pour ce test (sudo apt-get install xvfb) ; .ci/run l'installe.")
@@ -35,9 +42,7 @@ def x_display() -> str:
     if not number:
         server.kill()
         pytest.fail(f"Xvfb s'est arrêté au démarrage (code {server.wait()}).")
-    yield f":{number}"
-    server.terminate()
-    server.wait(timeout=10)
+    return f":{number}", server
 
 
 def devtools_browser(tmp_path: Path, playwright) -> tuple[Path, int]:
@@ -54,13 +59,21 @@ def devtools_browser(tmp_path: Path, playwright) -> tuple[Path, int]:
 
 
 @pytest.fixture(scope="session")
-def shared_chromium(playwright, tmp_path_factory) -> str:
-    """One headless Chromium per test process, reached over DevTools (`DAMANCOM_BROWSER=http://…`):
-    each bot run the tests start gets its own context in it instead of starting a browser (about a
-    second of CPU each, on a machine where CPU is what the suite waits for)."""
+def shared_chromium(request, tmp_path_factory) -> str:
+    """One headless Chromium for the whole run (all xdist workers), reached over DevTools
+    (`DAMANCOM_BROWSER=http://…`): each bot run the tests start gets its own context in it instead of
+    starting a browser (about a second of CPU each, on a machine where CPU is what the suite waits for)."""
+
+    def start(profile: Path) -> tuple[str, subprocess.Popen]:
+        return _start_chromium(request.getfixturevalue("playwright"), profile)
+
+    with once_per_run(tmp_path_factory, "shared-chromium", start, process=True) as url:
+        yield url
+
+
+def _start_chromium(playwright, profile: Path) -> tuple[str, subprocess.Popen]:
     choice = browsers.choose(None, managed_path=playwright.chromium.executable_path)
     executable = choice.value if choice.how == "executable" else playwright.chromium.executable_path
-    profile = tmp_path_factory.mktemp("shared-chromium")
     process = subprocess.Popen(
         [
             executable,
@@ -84,9 +97,4 @@ def shared_chromium(playwright, tmp_path_factory) -> str:
             process.kill()
             pytest.fail(f"Chromium partagé : pas de port DevTools (code {process.poll()}).")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{announced.read_text().split()[0]}"
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    return f"http://127.0.0.1:{announced.read_text().split()[0]}", process

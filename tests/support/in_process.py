@@ -70,6 +70,9 @@ class InProcessBot:
         except (BrokenPipeError, ValueError, OSError):
             pass  # the bot has already finished
 
+    def output_so_far(self) -> str:
+        return self._stdout.getvalue()
+
     def finish(self, timeout: float | None = None) -> int:
         """The exit code; TimeoutError when the bot is still going after `timeout` (a hang)."""
         self._thread.join(timeout)

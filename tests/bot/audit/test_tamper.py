@@ -73,13 +73,13 @@ def set_outcome(code):
     return change
 
 
-def test_the_stamped_run_is_intact_and_says_who_stamped_it(stamped_run, tmp_path, tsa):
+def test_the_stamped_run_is_intact_and_says_who_stamped_it(stamped_run, tmp_path, stamping_tsa):
     copy = place(stamped_run, tmp_path)
-    verdict = examine(copy, trusted=[tsa.cert])
+    verdict = examine(copy, trusted=[stamping_tsa.cert])
     assert verdict.problems == [] and any(
         "Horodaté le" in n and "TSA locale de test" in n and "reconnue" in n for n in verdict.notes
     )
-    assert records(copy)[0]["tsa"] == tsa.url and (copy / TIMESTAMP_NAME).stat().st_mode & 0o077 == 0
+    assert records(copy)[0]["tsa"] == stamping_tsa.url and (copy / TIMESTAMP_NAME).stat().st_mode & 0o077 == 0
 
 
 def test_a_screenshot_edited_and_every_hash_recomputed_shows(stamped_run, tmp_path):
@@ -195,8 +195,9 @@ def test_an_unstamped_run_fully_rewritten_shows_in_the_journal(run_folder, tmp_p
     ]
 
 
-def test_the_journal_keeps_each_run_as_written_and_an_intact_run_agrees(stamped_run, tmp_path, tsa):
-    verdict = examine(place(stamped_run, tmp_path), ledger_dir=state_of(stamped_run), trusted=[tsa.cert])
+def test_the_journal_keeps_each_run_as_written_and_an_intact_run_agrees(stamped_run, tmp_path, stamping_tsa):
+    trusted = [stamping_tsa.cert]
+    verdict = examine(place(stamped_run, tmp_path), ledger_dir=state_of(stamped_run), trusted=trusted)
     assert verdict.problems == [] and not any("Journal" in n or "journal" in n for n in verdict.notes)
     stranger = examine(
         place(stamped_run, tmp_path / "b", name="20260101-000000-abcdef"), ledger_dir=state_of(stamped_run)

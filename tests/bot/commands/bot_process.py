@@ -1,4 +1,6 @@
-"""Runs `damancom-bot` as a real process against an in-process sandbox, for hand-over tests."""
+"""Runs `damancom-bot` against an in-process sandbox, for hand-over tests: as a real process
+(`BotProcess`), or in this process with the same surface (`InProcessLogin`) where a real process proves
+nothing more; the commands the person types in another terminal (`cli`) are real processes either way."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from pathlib import Path
 
 from bot.handover import dropbox
 from tests.conftest import BIN
+from tests.support.in_process import InProcessBot
 
 _numbers = itertools.count(1)
 
@@ -76,3 +79,38 @@ class BotProcess:
             self._collect()
         if self.process.stdin:
             self.process.stdin.close()
+
+
+class InProcessLogin:
+    """`damancom-bot *args` in a thread of this process (`InProcessBot`), used as a `BotProcess`."""
+
+    cli = BotProcess.cli
+    waiting = BotProcess.waiting
+
+    def __init__(self, tmp_path: Path, env: dict, args: list[str], *, interactive: bool = False):
+        self.tmp_path, self.env = tmp_path, env
+        self._bot = InProcessBot(args, environ=env, cwd=tmp_path, interactive=interactive).start()
+        self._done = False
+        self.out = self.err = ""
+
+    def type(self, text: str) -> None:
+        self._bot.type(text)
+
+    def output_so_far(self) -> str:
+        return self._bot.output_so_far()
+
+    def finish(self, timeout: float = 120) -> int:
+        self._done = True
+        try:
+            return self._bot.finish(timeout)
+        finally:
+            self.out, self.err = self._bot.out, self._bot.err
+
+    def kill(self) -> None:
+        """A thread cannot be killed: a run still going when its test ended is left to finish in its own
+        thread, its output no longer collected (the test has already failed)."""
+        if not self._done:
+            try:
+                self.finish(timeout=0)
+            except Exception:  # noqa: BLE001 - still going, or crashed: the test has failed already
+                pass

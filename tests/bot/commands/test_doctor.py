@@ -19,17 +19,23 @@ def test_doctor_without_live_checks_the_machine(run_cli):
     assert "-- " in result.stdout and "DAMANCOM_IDENTIFIER" in result.stdout  # a warning, not a failure
 
 
-def test_doctor_reports_an_unwritable_folder(run_cli, tmp_path):
+def test_doctor_reports_an_unwritable_folder_and_a_plan_the_scheduler_refuses(run_cli, tmp_path):
+    """Two blocking checks in one run: each its « !! » line, exit 2, never « Tout est prêt »."""
     blocker = tmp_path / "fichier"
     blocker.write_text("")
-    result = run_cli("doctor", env={"DAMANCOM_RECORDINGS": str(blocker / "sous-dossier")})
-    assert result.returncode == 2
+    result = run_cli(
+        "doctor", env={"DAMANCOM_RECORDINGS": str(blocker / "sous-dossier"), "DAMANCOM_WINDOWS": "25:00-26:00"}
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
     assert "!!  enregistrements" in result.stdout
+    assert "!!  planification" in result.stdout and "Tout est prêt" not in result.stdout
 
 
 def test_doctor_live_on_the_sandbox_finds_every_element(run_cli, sandbox, tmp_path):
+    """Also where a portal accepts a headless browser, which the same run says."""
     result = run_cli("doctor", "--live", env={"DAMANCOM_URL": sandbox.url})
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "navigateur        invisible (headless) accepté" in result.stdout
     assert "page d'accueil           otp_button        role='link', name=\"S'authentifier avec OTP\"" in result.stdout
     assert "saisie de l'identifiant  identifier        label='Identifiant'" in result.stdout
     assert "INTROUVABLE" not in result.stdout
@@ -104,18 +110,6 @@ def test_doctor_checks_each_accounts_own_plan(tmp_path):
     accounts.write_text('[accounts.elan]\nidentifier = "PHARMA-1"\nwindows = "21:00-19:00x"\n', encoding="utf-8")
     check = schedule_settings({"DAMANCOM_ACCOUNTS": str(accounts)})
     assert not check.ok and "DAMANCOM_WINDOWS" in check.detail
-
-
-def test_doctor_says_the_schedule_settings_are_wrong(run_cli):
-    result = run_cli("doctor", env={"DAMANCOM_WINDOWS": "25:00-26:00"})
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert "!!  planification" in result.stdout and "Tout est prêt" not in result.stdout
-
-
-def test_doctor_live_says_the_portal_accepts_a_headless_browser(run_cli, sandbox):
-    result = run_cli("doctor", "--live", env={"DAMANCOM_URL": sandbox.url})
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "navigateur        invisible (headless) accepté" in result.stdout
 
 
 def test_doctor_live_says_when_the_portal_refuses_a_headless_browser(run_cli, tmp_path):

@@ -1,4 +1,6 @@
-"""Each way of handing over the code, end to end: the bot is a real process, the test plays the person."""
+"""Each way of handing over the code, end to end: the test plays the person. The bot runs in this
+process (`InProcessLogin`, its stdin a real pipe) except where the other terminal's `otp` must reach a
+real process (`real=True`); the commands typed in another terminal are real processes."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from types import SimpleNamespace
 import pytest
 
 from bot.run.lockout import LockoutGuard, portal_key
-from tests.bot.commands.bot_process import BotProcess
+from tests.bot.commands.bot_process import BotProcess, InProcessLogin
 from tests.conftest import STYLES, assert_no_secret
 from tests.support.inbox import Inbox
 from tests.support.waiting import sms_code, wait_until
@@ -31,10 +33,14 @@ def login_env(cli_env, sandbox, demo_account):
 
 @pytest.fixture
 def start(tmp_path, login_env):
-    started: list[BotProcess] = []
+    started: list = []
 
-    def run(*args: str, stdin=subprocess.DEVNULL, **env: str) -> BotProcess:
-        bot = BotProcess(tmp_path, {**login_env, **env}, ["login", *args], stdin=stdin)
+    def run(*args: str, stdin=subprocess.DEVNULL, real: bool = False, **env: str):
+        environ, argv = {**login_env, **env}, ["login", *args]
+        if real:
+            bot = BotProcess(tmp_path, environ, argv, stdin=stdin)
+        else:
+            bot = InProcessLogin(tmp_path, environ, argv, interactive=stdin == subprocess.PIPE)
         started.append(bot)
         return bot
 
@@ -59,7 +65,7 @@ def test_terminal_prompt_through_a_pipe(start, sandbox, demo_account, tmp_path):
 
 @pytest.mark.parametrize("style", STYLES)
 def test_otp_command_from_another_terminal(style, start, sandbox, demo_account, tmp_path):
-    bot = start(DAMANCOM_LOCAL_PAGE="0")  # stdin closed: `otp` is the only way left
+    bot = start(DAMANCOM_LOCAL_PAGE="0", real=True)  # stdin closed: `otp` is the only way left
     code = sms_code(sandbox)
     wait_until(lambda: (bot.waiting() or {}).get("phase") == "code")
     refused = bot.cli("otp", "12345")
@@ -155,7 +161,7 @@ def test_resend_is_used_at_most_once(start, sandbox, demo_account, style):
 
 
 def test_lockout_guard_stops_after_two_refusals(start, sandbox, tmp_path, run_cli, login_env):
-    """Two real runs (refused, then allowed after unlock); the refused-at-once run is in-process."""
+    """Two runs (refused, then allowed after unlock) and the refused-at-once run between them."""
     key = portal_key(SimpleNamespace(url=sandbox.url, identifier="PHARMA-DEMO", account="PHARMA-DEMO"))
     LockoutGuard(tmp_path / "state").rejected(key)  # the first refusal, left by an earlier run
     bot = start(stdin=subprocess.PIPE, DAMANCOM_PASSWORD="Wrong-Password-1")

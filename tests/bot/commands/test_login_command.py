@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import socket
 import subprocess
 import threading
@@ -16,38 +18,33 @@ from tests.conftest import BIN, assert_no_secret
 from tests.foreign_hurdles import IDENTIFIER, ForeignHurdlesPortal
 from tests.foreign_hurdles import PASSWORD as HURDLES_PASSWORD
 from tests.foreign_portal import PASSWORD, ForeignPortal
-from tests.support.terminal import AS_FROM_A_TERMINAL
+from tests.support.in_process import InProcessBot
+from tests.support.terminal import login_waiting_for_code
 from tests.support.waiting import wait_until
 
 
-def start_login(tmp_path, cli_env, url: str, **extra: str) -> subprocess.Popen:
+def start_login(tmp_path, cli_env, url: str, **extra: str) -> InProcessBot:
+    """`damancom-bot login` in this process, its stdin a real pipe (the real process and its signals:
+    the Ctrl-C and SIGHUP tests below)."""
     env = {**cli_env, "DAMANCOM_URL": url, "DAMANCOM_IDENTIFIER": "FOREIGN-1", "DAMANCOM_PASSWORD": PASSWORD, **extra}
-    return subprocess.Popen(
-        [str(BIN / "damancom-bot"), "login"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-    )
+    return InProcessBot(["login"], environ=env, cwd=tmp_path, interactive=True).start()
 
 
-def hand_over_code(process: subprocess.Popen, portal: ForeignPortal) -> str:
+def hand_over_code(bot: InProcessBot, portal: ForeignPortal) -> str:
     """Plays the person: waits for the SMS, types the code into the pipe."""
     assert portal.code_sent.wait(60), "no SMS sent"
     code = portal.codes[-1]
-    process.stdin.write(code + "\n")
-    process.stdin.flush()
+    bot.type(code)
     return code
 
 
 def test_login_through_a_foreign_portal_with_code_from_a_pipe(tmp_path, cli_env):
     with ForeignPortal() as portal:
-        process = start_login(tmp_path, cli_env, portal.url)
-        code = hand_over_code(process, portal)
-        out, err = process.communicate(timeout=120)
-    assert process.returncode == 0, err
+        bot = start_login(tmp_path, cli_env, portal.url)
+        code = hand_over_code(bot, portal)
+        exit_code = bot.finish(timeout=120)
+    out, err = bot.out, bot.err
+    assert exit_code == 0, err
     # the foreign portal runs on this computer: never called the real Damancom
     assert "Connexion réussie au portail d'essai (bac à sable sur cet ordinateur, pas le vrai Damancom)" in out
     assert "Rapport       : " in out and "report.html" in out
@@ -60,10 +57,11 @@ def test_login_through_a_foreign_portal_with_code_from_a_pipe(tmp_path, cli_env)
 def test_timeout_while_filling_password_leaks_nothing(tmp_path, cli_env):
     """Playwright's timeout text quotes the value given to fill(): the scrubber must catch it."""
     with ForeignPortal(disabled_password=True) as portal:
-        process = start_login(tmp_path, cli_env, portal.url, DAMANCOM_TIMEOUT_ACTION="2")
-        code = hand_over_code(process, portal)
-        out, err = process.communicate(timeout=120)
-    assert process.returncode == 6, err
+        bot = start_login(tmp_path, cli_env, portal.url, DAMANCOM_TIMEOUT_ACTION="2")
+        code = hand_over_code(bot, portal)
+        exit_code = bot.finish(timeout=120)
+    out, err = bot.out, bot.err
+    assert exit_code == 6, err
     assert "Erreur : L'écran attendu" in err and "Capture d'écran :" in err
     log = (tmp_path / "state" / "logs" / "damancom-bot.log").read_text(encoding="utf-8")
     assert "Timeout 2000ms" in log or "Timeout 2000ms" in err
@@ -126,81 +124,63 @@ def test_unreachable_portal_is_exit_4(run_cli):
 
 
 def test_headless_login_on_a_foreign_portal_with_only_the_otp_command(tmp_path, cli_env):
+    """The code typed in another terminal: `otp` is a real process (the one of this command), the
+    login runs in this process with its input closed."""
     with ForeignPortal() as portal:
-        process = subprocess.Popen(
-            [str(BIN / "damancom-bot"), "login"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+        env = {
+            **cli_env,
+            "DAMANCOM_URL": portal.url,
+            "DAMANCOM_IDENTIFIER": "FOREIGN-1",
+            "DAMANCOM_PASSWORD": PASSWORD,
+            "DAMANCOM_LOCAL_PAGE": "0",
+        }
+        bot = InProcessBot(["login"], environ=env, cwd=tmp_path, input="").start()
+        assert portal.code_sent.wait(60)
+        folder = handover_dir(Path(cli_env["DAMANCOM_STATE_DIR"]), "FOREIGN-1")
+        wait_until(lambda: (read_waiting(folder) or {}).get("phase") == "code")
+        handed = subprocess.run(
+            [str(BIN / "damancom-bot"), "otp", portal.codes[-1]],
+            capture_output=True,
             text=True,
             cwd=tmp_path,
-            env={
-                **cli_env,
-                "DAMANCOM_URL": portal.url,
-                "DAMANCOM_IDENTIFIER": "FOREIGN-1",
-                "DAMANCOM_PASSWORD": PASSWORD,
-                "DAMANCOM_LOCAL_PAGE": "0",
-            },
+            env=cli_env,
+            timeout=60,
         )
-        try:
-            assert portal.code_sent.wait(60)
-            folder = handover_dir(Path(cli_env["DAMANCOM_STATE_DIR"]), "FOREIGN-1")
-            wait_until(lambda: (read_waiting(folder) or {}).get("phase") == "code")
-            handed = subprocess.run(
-                [str(BIN / "damancom-bot"), "otp", portal.codes[-1]],
-                capture_output=True,
-                text=True,
-                cwd=tmp_path,
-                env=cli_env,
-                timeout=60,
-            )
-            assert handed.returncode == 0, handed.stderr
-            out, err = process.communicate(timeout=120)
-        finally:
-            process.kill()
-    assert process.returncode == 0, err
-    assert "Pharmacie du Test" in out
+        assert handed.returncode == 0, handed.stderr
+        exit_code = bot.finish(timeout=120)
+    assert exit_code == 0, bot.err
+    assert "Pharmacie du Test" in bot.out
 
 
 def test_a_code_handed_over_before_the_code_screen_shows_is_kept(tmp_path, cli_env):
     """The SMS often arrives before a slow portal shows the code screen: `otp` at once must work."""
     with ForeignHurdlesPortal(slow_code_screen=3) as portal:
-        process = subprocess.Popen(
-            [str(BIN / "damancom-bot"), "login"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+        env = {
+            **cli_env,
+            "DAMANCOM_URL": portal.url,
+            "DAMANCOM_IDENTIFIER": IDENTIFIER,
+            "DAMANCOM_PASSWORD": HURDLES_PASSWORD,
+            "DAMANCOM_LOCAL_PAGE": "0",
+        }
+        bot = InProcessBot(["login"], environ=env, cwd=tmp_path, input="").start()
+        assert portal.code_sent.wait(60)
+        handed = subprocess.run(
+            [str(BIN / "damancom-bot"), "otp", portal.codes[-1]],
+            capture_output=True,
             text=True,
             cwd=tmp_path,
-            env={
-                **cli_env,
-                "DAMANCOM_URL": portal.url,
-                "DAMANCOM_IDENTIFIER": IDENTIFIER,
-                "DAMANCOM_PASSWORD": HURDLES_PASSWORD,
-                "DAMANCOM_LOCAL_PAGE": "0",
-            },
+            env=cli_env,
+            timeout=60,
         )
-        try:
-            assert portal.code_sent.wait(60)
-            handed = subprocess.run(
-                [str(BIN / "damancom-bot"), "otp", portal.codes[-1]],
-                capture_output=True,
-                text=True,
-                cwd=tmp_path,
-                env=cli_env,
-                timeout=60,
-            )
-            screen_shown = "code-screen" in portal.journal
-            out, err = process.communicate(timeout=120)
-        finally:
-            process.kill()
+        screen_shown = "code-screen" in portal.journal
+        exit_code = bot.finish(timeout=120)
     assert handed.returncode == 0, handed.stderr
     assert not screen_shown, "the code was handed over before the code screen was served"
-    assert process.returncode == 0, err
+    assert exit_code == 0, bot.err
     assert_no_secret(
         [HURDLES_PASSWORD, *portal.codes],
-        out,
-        err,
+        bot.out,
+        bot.err,
         handed.stdout,
         handed.stderr,
         roots=(tmp_path / "recordings", tmp_path / "state"),
@@ -211,39 +191,9 @@ def test_a_code_handed_over_before_the_code_screen_shows_is_kept(tmp_path, cli_e
 def test_ctrl_c_while_waiting_for_the_code_ends_cleanly(tmp_path, cli_env, sandbox, demo_account):
     """Ctrl-C reaches the bot, its driver and Chrome (one process group, as in a terminal): a French
     message, exit 130, a closed trail with its report, and no English from Playwright or asyncio."""
-    import json
-    import signal
-
-    env = {
-        **cli_env,
-        "DAMANCOM_URL": sandbox.url,
-        "DAMANCOM_IDENTIFIER": demo_account.identifier,
-        "DAMANCOM_PASSWORD": demo_account.password,
-        "DAMANCOM_LOCAL_PAGE": "0",
-    }
-    process = subprocess.Popen(
-        [str(BIN / "damancom-bot"), "login"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        start_new_session=True,
-        **AS_FROM_A_TERMINAL,
-    )
-    try:
-        wait_until(lambda: sandbox.outbox.all())  # the SMS is sent: the bot waits for the code
-        wait_until(
-            lambda: (
-                (read_waiting(handover_dir(tmp_path / "state", demo_account.identifier)) or {}).get("phase") == "code"
-            )
-        )
+    with login_waiting_for_code(tmp_path, cli_env, sandbox, demo_account, own_group=True) as process:
         os.killpg(process.pid, signal.SIGINT)
         out, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
     assert process.returncode == 130, err
     assert "Interrompu à votre demande" in err
     for noise in ("Future exception", "Traceback", "Exception", "Error", "driver"):
@@ -258,37 +208,9 @@ def test_ctrl_c_while_waiting_for_the_code_ends_cleanly(tmp_path, cli_env, sandb
 def test_the_terminal_closing_still_closes_the_trail(tmp_path, cli_env, sandbox, demo_account):
     """A closing terminal sends SIGHUP (Windows: the console's close event, SIGBREAK): exit 130 and
     a last manifest line, as for Ctrl-C."""
-    import json
-    import signal
-
-    env = {
-        **cli_env,
-        "DAMANCOM_URL": sandbox.url,
-        "DAMANCOM_IDENTIFIER": demo_account.identifier,
-        "DAMANCOM_PASSWORD": demo_account.password,
-        "DAMANCOM_LOCAL_PAGE": "0",
-    }
-    process = subprocess.Popen(
-        [str(BIN / "damancom-bot"), "login"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        **AS_FROM_A_TERMINAL,
-    )
-    try:
-        wait_until(
-            lambda: (
-                (read_waiting(handover_dir(tmp_path / "state", demo_account.identifier)) or {}).get("phase") == "code"
-            )
-        )
+    with login_waiting_for_code(tmp_path, cli_env, sandbox, demo_account) as process:
         process.send_signal(signal.SIGHUP)
         _, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
     assert process.returncode == 130, err
     assert "Arrêt demandé (fenêtre fermée" in err and "Traceback" not in err
     last = json.loads(next((tmp_path / "recordings").rglob("manifest.jsonl")).read_text().splitlines()[-1])

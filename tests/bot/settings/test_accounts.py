@@ -123,14 +123,16 @@ def test_missing_accounts_file_named_by_variable(tmp_path, run_cli):
     assert result.returncode == 2 and "DAMANCOM_ACCOUNTS" in result.stderr
 
 
-def test_doctor_warns_when_a_file_with_passwords_is_readable_by_others(tmp_path, run_cli):
+def test_doctor_warns_when_a_file_with_passwords_is_readable_by_others(tmp_path):
+    from bot.run.doctor_checks import accounts_file
+
     path = write(tmp_path, GOOD)
     path.chmod(0o644)
-    warned = run_cli("doctor")
-    assert "chmod 600" in warned.stdout and "atlas" in warned.stdout
+    warned = accounts_file({"DAMANCOM_ACCOUNTS": str(path)})  # doctor's check, without its browser
+    assert not warned.ok and not warned.blocking and "chmod 600" in warned.detail and "atlas" in warned.detail
     path.chmod(0o600)
-    quiet = run_cli("doctor")
-    assert "chmod 600" not in quiet.stdout and "2 compte(s)" in quiet.stdout
+    quiet = accounts_file({"DAMANCOM_ACCOUNTS": str(path)})
+    assert quiet.ok and "chmod 600" not in quiet.detail and "2 compte(s)" in quiet.detail
 
 
 def test_secret_set_and_delete_through_the_cli(tmp_path, run_cli, isolated_keyring):

@@ -3,7 +3,7 @@ the user's data folder (never a OneDrive-synced current folder), and doctor says
 
 from __future__ import annotations
 
-from bot.run.doctor_checks import synced_folder
+from bot.run.doctor_checks import all_checks, synced_folder
 from bot.settings.config import env_files, load_settings, read_environment
 
 
@@ -38,10 +38,16 @@ def test_doctor_warns_about_a_onedrive_folder(tmp_path):
     assert synced_folder("synchronisation", tmp_path / "AppData" / "recordings", {}) is None
 
 
-def test_doctor_says_which_settings_files_it_read(tmp_path, run_cli):
+def test_doctor_says_which_settings_files_it_read(tmp_path):
     config = tmp_path / "config"
     config.mkdir()
     (config / ".env").write_text("DAMANCOM_IDENTIFIER=PHARMA-CONFIG\n", encoding="utf-8")
-    result = run_cli("doctor")
-    assert "réglages" in result.stdout and str(config / ".env") in result.stdout
-    assert "enregistrements" in result.stdout and str(tmp_path / "recordings") in result.stdout
+    environ = {
+        "DAMANCOM_CONFIG_DIR": str(config),
+        "DAMANCOM_STATE_DIR": str(tmp_path / "state"),
+        "DAMANCOM_RECORDINGS": str(tmp_path / "recordings"),
+    }
+    settings = load_settings(read_environment(environ, tmp_path), need_credentials=False, cwd=tmp_path)
+    checks = {c.name: c.detail for c in all_checks(settings, environ, with_browser=False, cwd=tmp_path)}
+    assert str((config / ".env").resolve()) in checks["réglages"]  # doctor's lines, without its browser
+    assert checks["enregistrements"] == str(tmp_path / "recordings")
