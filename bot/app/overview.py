@@ -123,16 +123,15 @@ def reports(recordings: Path, limit: int = 6) -> list[ReportView]:
             for label, name in (("rapport (PDF)", PDF_NAME), ("rapport (page)", HTML_NAME))
             if (folder / name).is_file()
         ]
-        first, last = _ends(folder)
-        if first.get("period") is None or folder.parent.parent.name == "diagnostic":
-            continue
-        receipt = last.get("reference") if last else None
         receipts = sorted(folder.glob("*accuse*.html"))
         if receipts:
             files.append(("accusé de réception", receipts[-1].name))
-            receipt = receipt or _receipt_reference(folder)
-        if not files:
+        if not files or folder.parent.parent.name == "diagnostic":
+            continue  # before any manifest is read: fifty employers' months of runs are only listed
+        first, last = _ends(folder)
+        if first.get("period") is None:
             continue
+        receipt = (last.get("reference") if last else None) or (_receipt_reference(folder) if receipts else None)
         from datetime import datetime
 
         try:
