@@ -51,7 +51,7 @@ def periods(state_dir: Path, environ, scheduler_running: bool, now=None) -> list
 
     now = now or clock.corrected(state_dir)()
     shown = []
-    for line in gather(state_dir, environ, scheduler_running, now=now):
+    for line in gather(state_dir, environ, scheduler_running, now=now, attempts=0):  # the page shows none
         row = line.row
         if line.state == "interrupted":
             state, said = "essai interrompu", "aucun planificateur ne tourne : l'essai sera repris à son démarrage"
@@ -114,18 +114,19 @@ def reports(recordings: Path, limit: int = 6) -> list[ReportView]:
     root = Path(recordings)
     if not root.is_dir():
         return []
-    folders = [f for f in root.glob("*/*/*") if f.is_dir() and (f / "manifest.jsonl").exists()]
+    folders = [m.parent for m in root.glob("*/*/*/manifest.jsonl")]
     folders.sort(key=lambda f: f.name[:15], reverse=True)
     shown = []
     for folder in folders:
+        names = _names(folder)  # one directory read each: fifty employers have hundreds of runs
         files = [
             (label, name)
             for label, name in (("rapport (PDF)", PDF_NAME), ("rapport (page)", HTML_NAME))
-            if (folder / name).is_file()
+            if name in names
         ]
-        receipts = sorted(folder.glob("*accuse*.html"))
+        receipts = sorted(n for n in names if "accuse" in n and n.endswith(".html"))
         if receipts:
-            files.append(("accusé de réception", receipts[-1].name))
+            files.append(("accusé de réception", receipts[-1]))
         if not files or folder.parent.parent.name == "diagnostic":
             continue  # before any manifest is read: fifty employers' months of runs are only listed
         first, last = _ends(folder)
@@ -153,6 +154,17 @@ def reports(recordings: Path, limit: int = 6) -> list[ReportView]:
         if len(shown) >= limit:
             break
     return shown
+
+
+def _names(folder: Path) -> set[str]:
+    """The regular files of a run folder, by name."""
+    import os
+
+    try:
+        with os.scandir(folder) as entries:
+            return {e.name for e in entries if e.is_file()}
+    except OSError:
+        return set()
 
 
 def _ends(folder: Path) -> tuple[dict, dict]:

@@ -313,16 +313,19 @@ class Ledger:
         try:
             db.execute("BEGIN")  # deferred: a reader never waits for, nor blocks, the scheduler's writes
             periods = db.execute(_COLUMNS + where + " ORDER BY account, period DESC", args).fetchall()
-            attempts = db.execute(
-                _ATTEMPT_COLUMNS + " WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY "
-                "account, period ORDER BY id DESC) AS n FROM attempts" + where + ") WHERE n <= ?) ORDER BY id DESC",
-                (*args, limit),
-            ).fetchall()
+            attempts = (
+                limit
+                and db.execute(
+                    _ATTEMPT_COLUMNS + " WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY "
+                    "account, period ORDER BY id DESC) AS n FROM attempts" + where + ") WHERE n <= ?) ORDER BY id DESC",
+                    (*args, limit),
+                ).fetchall()
+            )
             db.execute("COMMIT")
         finally:
             db.close()
         by_period: dict[tuple[str, str], list[AttemptRow]] = {}
-        for r in attempts:
+        for r in attempts or ():
             by_period.setdefault((r[7], r[8]), []).append(_attempt(r))
         return [(p, by_period.get((p.account, p.period), [])) for p in map(_period, periods)]
 

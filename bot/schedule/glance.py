@@ -74,8 +74,11 @@ class Line:
         }
 
 
-def gather(state_dir: Path, environ, scheduler_running: bool, only: str | None = None, now=None) -> list[Line]:
-    """Every period of the ledger (of `only` when given), most urgent first; none without a ledger."""
+def gather(
+    state_dir: Path, environ, scheduler_running: bool, only: str | None = None, now=None, attempts: int = 5
+) -> list[Line]:
+    """Every period of the ledger (of `only` when given), most urgent first, each with its latest
+    `attempts`; none without a ledger."""
     from bot.handover import dropbox
     from bot.ledger.words import period_line
     from bot.system import clock
@@ -86,7 +89,7 @@ def gather(state_dir: Path, environ, scheduler_running: bool, only: str | None =
     plans = _plans(environ)
     waiting: dict[str, str | None] = {}  # account → the phase its live run waits in, None: no run waits
     lines = []
-    for row, attempts in L.Ledger(state_dir).overview(only):
+    for row, tried in L.Ledger(state_dir).overview(only, attempts):
         plan = plans(row.account)
         row.deadline = plan.deadline(row.period)  # each account's own deadline overrides, whenever read
         interrupted = row.state == L.IN_PROGRESS and not scheduler_running
@@ -111,7 +114,7 @@ def gather(state_dir: Path, environ, scheduler_running: bool, only: str | None =
                 late and now - row.next_attempt > plan.grace,  # the planned try did not happen
                 urgency.hours_left(row, now),
                 waiting[row.account] if awaited else None,
-                attempts,
+                tried,
                 row.state == L.IN_PROGRESS and scheduler_running,
             )
         )
