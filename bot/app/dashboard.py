@@ -34,6 +34,7 @@ class Dashboard:
         self.notes: dict[str, tuple[str, str, int | None]] = {}  # kind, text, refusals seen when a code was given
         self._note_ids = itertools.count(1)
         self._periods: tuple[float, list] | None = None
+        self._reports: list | None = None
         self._job_seen = None
         self.lock = threading.Lock()  # one button at a time (a double click is handled after the first)
 
@@ -72,7 +73,8 @@ class Dashboard:
         elif not on and self.trial is not None:
             self.trial.stop()
             self.trial = None
-        self.pending, self._periods = None, None  # a file checked for one portal is not for the other
+        # a file checked for one portal is not for the other
+        self.pending, self._periods, self._reports = None, None, None
 
     @property
     def prefix(self) -> str:
@@ -133,6 +135,7 @@ class Dashboard:
         if self._periods is None or now - self._periods[0] > PERIODS_EVERY or self.jobs_changed():
             running = bool(self.scheduler().get("running")) and not self.trial  # no planner runs trials
             self._periods = (now, overview.periods(self.state_dir, self.environ, running))
+            self._reports = None  # read again with them: a run just ended shows its report at once
         return self._periods[1]
 
     def jobs_changed(self) -> bool:
@@ -143,4 +146,7 @@ class Dashboard:
         return changed
 
     def reports(self) -> list[overview.ReportView]:
-        return overview.reports(self.recordings)
+        """Kept as long as the periods are: fifty employers' run folders are not listed every second."""
+        if self._reports is None:
+            self._reports = overview.reports(self.recordings)
+        return self._reports

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from bot.app.progress import amount_due, manifest_lines, steps
 from bot.audit.report import HTML_NAME, PDF_NAME
+from bot.schedule.glance import Line as Glance
+from bot.schedule.glance import gather, situation
 
 
 @dataclass
@@ -20,6 +22,15 @@ class PeriodView:
     next_line: str  # what happens next and why, French
     deadline: str
     receipt: str | None
+    line: Glance | None = None  # its ranking, `--etat` family and situation (`bot/schedule/glance.py`)
+
+    @property
+    def etat(self) -> str:
+        return self.line.etat if self.line else ""
+
+    @property
+    def situation(self) -> str:
+        return situation(self.line) if self.line else ""
 
 
 @dataclass
@@ -34,24 +45,21 @@ class ReportView:
 
 
 def periods(state_dir: Path, environ, scheduler_running: bool, now=None) -> list[PeriodView]:
-    from bot.ledger import ledger as L
-    from bot.ledger.urgency import ranked
-    from bot.ledger.words import STATE_FR, day, period_line
-    from bot.schedule.plan import parse_plan
+    """Every period, most urgent first: the same lines as `status` (`glance.gather`, one ledger read)."""
+    from bot.ledger.words import STATE_FR, day
     from bot.system import clock
 
-    now = now or clock.now()
-    if not (Path(state_dir) / L.FILE).exists():
-        return []
-    plan = parse_plan(environ)
+    now = now or clock.corrected(state_dir)()
     shown = []
-    for row in ranked(L.Ledger(state_dir).periods(), now, scheduler_running=scheduler_running):  # as `status`
-        row.deadline = plan.deadline(row.period)
-        if row.state == L.IN_PROGRESS and not scheduler_running:
-            state, line = "essai interrompu", "aucun planificateur ne tourne : l'essai sera repris à son démarrage"
+    for line in gather(state_dir, environ, scheduler_running, now=now, attempts=0):  # the page shows none
+        row = line.row
+        if line.state == "interrupted":
+            state, said = "essai interrompu", "aucun planificateur ne tourne : l'essai sera repris à son démarrage"
         else:
-            state, line = STATE_FR.get(row.state, row.state), period_line(row)
-        shown.append(PeriodView(row.account, row.period, state, why(row, line, now), day(row.deadline), row.receipt))
+            state, said = STATE_FR.get(row.state, row.state), line.reason_fr
+        shown.append(
+            PeriodView(row.account, row.period, state, why(row, said, now), day(row.deadline), row.receipt, line)
+        )
     return shown
 
 
@@ -106,25 +114,25 @@ def reports(recordings: Path, limit: int = 6) -> list[ReportView]:
     root = Path(recordings)
     if not root.is_dir():
         return []
-    folders = [f for f in root.glob("*/*/*") if f.is_dir() and (f / "manifest.jsonl").exists()]
+    folders = [m.parent for m in root.glob("*/*/*/manifest.jsonl")]
     folders.sort(key=lambda f: f.name[:15], reverse=True)
     shown = []
     for folder in folders:
+        names = _names(folder)  # one directory read each: fifty employers have hundreds of runs
         files = [
             (label, name)
             for label, name in (("rapport (PDF)", PDF_NAME), ("rapport (page)", HTML_NAME))
-            if (folder / name).is_file()
+            if name in names
         ]
-        first, last = _ends(folder)
-        if first.get("period") is None or folder.parent.parent.name == "diagnostic":
-            continue
-        receipt = last.get("reference") if last else None
-        receipts = sorted(folder.glob("*accuse*.html"))
+        receipts = sorted(n for n in names if "accuse" in n and n.endswith(".html"))
         if receipts:
-            files.append(("accusé de réception", receipts[-1].name))
-            receipt = receipt or _receipt_reference(folder)
-        if not files:
+            files.append(("accusé de réception", receipts[-1]))
+        if not files or folder.parent.parent.name == "diagnostic":
+            continue  # before any manifest is read: fifty employers' months of runs are only listed
+        first, last = _ends(folder)
+        if first.get("period") is None:
             continue
+        receipt = (last.get("reference") if last else None) or (_receipt_reference(folder) if receipts else None)
         from datetime import datetime
 
         try:
@@ -146,6 +154,17 @@ def reports(recordings: Path, limit: int = 6) -> list[ReportView]:
         if len(shown) >= limit:
             break
     return shown
+
+
+def _names(folder: Path) -> set[str]:
+    """The regular files of a run folder, by name."""
+    import os
+
+    try:
+        with os.scandir(folder) as entries:
+            return {e.name for e in entries if e.is_file()}
+    except OSError:
+        return set()
 
 
 def _ends(folder: Path) -> tuple[dict, dict]:

@@ -27,11 +27,13 @@ input{font-size:16px;padding:6px}input.code{font-size:28px;letter-spacing:6px;wi
 .essai{border:3px dashed #6b3fa0;border-radius:6px;padding:10px;background:#f5effb}
 .sms{font-family:monospace;font-size:16px}
 .attente{border:2px solid #d9822b;border-radius:6px;padding:12px;margin:10px 0;background:#fff8ef}
+.filtres{margin:8px 0}.filtres label{display:inline;margin-right:6px}a.choisi{font-weight:bold}
 .ok{color:#1c7a33}.ko{color:#8a1c13}.discret{color:#5b6773;font-size:14px}label{display:block;margin-top:8px}"""
 
 
-def page(app, note: tuple[str, str, int | None] | None) -> str:
-    parts = {name: section(app, name) for name in LIVE}
+def page(app, note: tuple[str, str, int | None] | None, view: dict | None = None) -> str:
+    """`view`: the declarations' filters from the address (`etat`, `nom`), kept by the page's polling."""
+    parts = {name: section(app, name, view) for name in LIVE}
     flash = _flash(note, parts["direct"])
     problem = app.config_problem()
     if problem:
@@ -99,10 +101,10 @@ def _essai(app) -> str:
     return " (essai)" if app.trial else ""
 
 
-def section(app, name: str) -> str:
-    return {"attente": waiting, "direct": live_run, "periodes": periods, "rapports": reports, "verifications": checks}[
-        name
-    ](app)
+def section(app, name: str, view: dict | None = None) -> str:
+    if name == "periodes":
+        return periods(app, view or {})
+    return {"attente": waiting, "direct": live_run, "rapports": reports, "verifications": checks}[name](app)
 
 
 def signature(html: str) -> str:
@@ -256,29 +258,70 @@ def _refused(found: list[dict], runs: list[dict]) -> str:
     return f'<p class="ko refus" role="alert" data-refus="{count}">Le portail a refusé {times} : {then}</p>'
 
 
-def periods(app) -> str:
-    rows = app.periods()
-    if not rows:
+def periods(app, view: dict) -> str:
+    """Every employer and period, the most urgent first (as `status`), the count line made from the
+    same lines, and filters by state and by name: plain links and a GET form, no script needed."""
+    from bot.schedule import glance
+
+    every = app.periods()
+    if not every:
         table = (
             "<p>Aucune déclaration suivie pour l'instant. Le planificateur (« damancom-bot schedule ») les "
             "ajoute chaque mois ; vous pouvez aussi vous connecter ou déposer ci-dessous.</p>"
         )
     else:
+        etat, nom = view.get("etat", ""), view.get("nom", "")
+        named = [r for r in every if glance.named(r.account, nom)]
+        rows = [r for r in named if not etat or r.etat == etat]
+        whole = glance.summary([r.line for r in named if r.line])
+        shown = f"Affichées : {len(rows)} ligne(s) sur {len(named)}." if etat or nom else ""
         body = "".join(
-            f"<tr><td>{escape(r.account)}</td><td>{escape(r.period)}</td><td>{escape(r.state + _essai(app))}</td>"
+            f'<tr data-etat="{escape(r.etat)}"><td>{escape(r.account)}</td><td>{escape(r.period)}</td>'
+            f"<td><b>{escape(r.situation)}</b></td><td>{escape(r.state + _essai(app))}</td>"
             f"<td>{escape(r.next_line)}</td><td>{escape(r.deadline)}</td></tr>"
             for r in rows
         )
         table = (
-            "<table><thead><tr><th>Compte</th><th>Période</th><th>État</th><th>Et ensuite</th>"
+            f'<p class="resume"><b>{escape(whole)}.</b> {escape(shown)}</p>{_filters(app, etat, nom)}'
+            "<table><thead><tr><th>Compte</th><th>Période</th><th>Situation</th><th>État</th><th>Et ensuite</th>"
             f"<th>Échéance</th></tr></thead><tbody>{body}</tbody></table>"
         )
+        if not rows:
+            table += '<p class="discret">Aucune ligne pour ce filtre.</p>'
     if app.trial:
         return (
             f'<h2>Déclarations{_essai(app)}</h2><p class="discret">Les déclarations d\'essai, à part des vraies.</p>'
             f"{table}"
         )
     return f"<h2>Déclarations</h2>{app.scheduler_line()}{table}"
+
+
+FILTERS = (
+    ("", "Toutes"),
+    ("a-faire", "À faire"),
+    ("en-cours", "En cours"),
+    ("echec", "En échec"),
+    ("deposee", "Déposées"),
+)
+
+
+def _filters(app, etat: str, nom: str) -> str:
+    """Links by state (the name kept), and a name field: both plain GET requests to this page."""
+    from urllib.parse import urlencode
+
+    links = []
+    for word, label in FILTERS:
+        query = urlencode({k: v for k, v in (("etat", word), ("nom", nom)) if v})
+        href = f"{app.prefix}/" + (f"?{query}" if query else "") + "#periodes"
+        current = ' aria-current="page" class="choisi"' if word == etat else ""
+        links.append(f'<a href="{escape(href)}"{current}>{escape(label)}</a>')
+    keep = f'<input type="hidden" name="etat" value="{escape(etat)}">' if etat else ""
+    return (
+        f'<nav class="filtres" aria-label="Filtrer les déclarations">Afficher : {" · ".join(links)}</nav>'
+        f'<form class="filtres" method="get" action="{app.prefix}/#periodes">{keep}'
+        '<label for="nom">Nom du compte (début)</label>'
+        f'<input id="nom" name="nom" value="{escape(nom)}"> <button>Filtrer</button></form>'
+    )
 
 
 def actions(app) -> str:
@@ -447,7 +490,7 @@ SCRIPT = """(() => {
   }
   async function poll() {
     try {
-      const reply = await fetch(prefix + '/etat.json', {cache: 'no-store'});
+      const reply = await fetch(prefix + '/etat.json' + location.search, {cache: 'no-store'});
       if (reply.ok) {
         const data = await reply.json();
         for (const [name, part] of Object.entries(data.sections)) {

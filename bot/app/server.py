@@ -62,11 +62,12 @@ def _app(app: Dashboard):
 
     async def home(request):
         note = app.notes.get(request.query_params.get("n", ""))
-        html = await run_in_threadpool(pages.page, app, note)
+        html = await run_in_threadpool(pages.page, app, note, _view(request))
         return localweb.page_response(200, html, headers=_CSP)
 
     async def state(request):
-        parts = await run_in_threadpool(lambda: {name: pages.section(app, name) for name in pages.LIVE})
+        view = _view(request)
+        parts = await run_in_threadpool(lambda: {name: pages.section(app, name, view) for name in pages.LIVE})
         body = {"sections": {name: {"sig": pages.signature(html), "html": html} for name, html in parts.items()}}
         return JSONResponse(body)
 
@@ -113,6 +114,15 @@ def _app(app: Dashboard):
         allowed=lambda path: _inside(app, path),
         body_limit=lambda path: MAX_UPLOAD if path.endswith("/action/fichier") else MAX_FORM,
     )
+
+
+def _view(request) -> dict:
+    """The declarations' filters in the address: a state word `status --etat` knows (any other is
+    ignored) and the beginning of an account's name (bounded)."""
+    from bot.ledger.urgency import FAMILIES
+
+    etat = request.query_params.get("etat", "")
+    return {"etat": etat if etat in FAMILIES else "", "nom": request.query_params.get("nom", "")[:80]}
 
 
 def _act(app: Dashboard, name: str, handler, fields: dict, files: dict) -> str:

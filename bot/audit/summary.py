@@ -30,6 +30,14 @@ def latest_run(recordings: Path, account: str, period: str, kind: str | None = N
     return max(runs, key=lambda r: r.started).path if runs else None
 
 
+def newest_first(recordings: Path, account: str) -> list[Path]:
+    """The account's run folders, any period, the newest first by their names (« AAAAMMJJ-HHMMSS-… »),
+    no manifest read: `status` lists fifty employers without opening every run of every month."""
+    root = Path(recordings) / safe_name(account)
+    found = [m.parent for m in root.glob("*/*/manifest.jsonl")] if root.is_dir() else []
+    return sorted(found, key=lambda f: (f.name[:15], f.name), reverse=True)
+
+
 def _kind(folder: Path) -> str:
     from bot.audit.manifest import read_records
     from bot.audit.report import kind_of

@@ -10,7 +10,7 @@ HELP = "État des déclarations : derniers essais, prochain essai et pourquoi, p
 ACCOUNT = "listing"  # every account; `--account` keeps one
 
 
-DETAILED_UP_TO = 3  # accounts; beyond, one line per account and period, the most urgent first
+DETAILED_UP_TO = 3  # accounts; beyond (or filtered), the count line and one line per account and period
 
 
 def add_options(parser) -> None:
@@ -25,6 +25,12 @@ def add_options(parser) -> None:
         "(essai ou dépôt en cours, code à donner), echec (le bot attend votre intervention), "
         "deposee",
     )
+    parser.add_argument(
+        "--nom",
+        metavar="DÉBUT",
+        help="seulement les comptes dont le nom commence par DÉBUT (majuscules et accents indifférents ; "
+        "* pour n'importe quels caractères, ex. « *pharma* »)",
+    )
 
 
 def _family_word(text: str) -> str:
@@ -38,31 +44,33 @@ def _family_word(text: str) -> str:
 def run(args, env) -> int:
     import json
 
-    from bot.ledger.ledger import FILE, Ledger
-    from bot.schedule import heartbeat
+    from bot.schedule import glance, heartbeat
     from bot.settings.config import state_dir
 
     folder = state_dir(env.environ)
     scheduler = heartbeat.read(folder)
-    ledger = Ledger(folder) if (folder / FILE).exists() else None
+    lines = glance.gather(folder, env.environ, bool(scheduler["running"]))  # one ledger connection for all
     if args.account:
-        _known(env.environ, ledger, args.account)
-    accounts, order = _accounts(ledger, scheduler, env, folder, args.account) if ledger else ({}, [])
-    unplanned = _unplanned(env, set(accounts), args.account)
+        _known(env.environ, lines, args.account)
+    lines = [line for line in lines if _kept(line.account, args)]
+    unplanned = _unplanned(env, {line.account for line in lines}, args)
+    whole = glance.summary(lines, unplanned)  # before `--etat`: the employers, each by its most urgent line
     if args.etat:  # a state asked for: only the periods in it (an account never planned has none)
-        order = [o for o in order if o["etat"] == args.etat]
-        kept = {(o["account"], o["period"]) for o in order}
-        accounts = {a: [p for p in ps if (a, p["period"]) in kept] for a, ps in accounts.items()}
-        accounts, unplanned = {a: ps for a, ps in accounts.items() if ps}, {}
+        lines, unplanned = [line for line in lines if line.etat == args.etat], {}
+    accounts: dict[str, list] = {}
+    by_name = sorted(sorted(lines, key=lambda line: line.period, reverse=True), key=lambda line: line.account)
+    for line in by_name:  # each account's periods, the latest first
+        accounts.setdefault(line.account, []).append(line.detail())
     warnings = _warnings(folder)
     if args.json:
         env.say(
             json.dumps(
                 {
                     "scheduler": scheduler,
+                    "summary": whole,
                     "accounts": [{"account": a, "periods": p} for a, p in accounts.items()]
                     + [{"account": a, "periods": [], "latest_run": run} for a, run in unplanned.items()],
-                    "order": order,
+                    "order": [line.entry() for line in lines],
                     **warnings,
                 },
                 ensure_ascii=False,
@@ -73,54 +81,79 @@ def run(args, env) -> int:
     _say_scheduler(env, scheduler)
     for line in [line for found in warnings.values() if found for line in found["lines"]]:
         env.say(line)
-    if args.etat and not accounts:
-        env.say(f"Aucune période « {args.etat} ».")
-    elif not accounts:
-        env.say("Aucune déclaration planifiée pour l'instant. Lancez « damancom-bot schedule ».")
-    periods = {(a, p["period"]): p for a, ps in accounts.items() for p in ps}
-    if len({*accounts, *unplanned}) > DETAILED_UP_TO:
-        _say_lines(env, order, periods, unplanned)
+    if (args.etat or args.nom) and not (accounts or unplanned):
+        env.say(f"Aucune période{_filter_words(args)} ({whole}).")
         return ExitCode.OK
-    for o in order:
-        _say_period(env, o["account"], periods[o["account"], o["period"]])
+    if not accounts:
+        env.say("Aucune déclaration planifiée pour l'instant. Lancez « damancom-bot schedule ».")
+    if len({*accounts, *unplanned}) > DETAILED_UP_TO or args.nom or args.etat:
+        _say_table(env, lines, unplanned, whole, args)
+        return ExitCode.OK
+    for line in lines:
+        _say_period(env, line.account, line.detail())
     for account, run in unplanned.items():
         _say_unplanned(env, account, run)
     return ExitCode.OK
 
 
-def _say_lines(env, order: list[dict], periods: dict, unplanned: dict) -> None:
-    """Many employers: one line each period, the most urgent first; `--account NOM` for the details."""
-    from bot.output.french import period as period_words
+def _kept(account: str, args) -> bool:
+    from bot.schedule.glance import named
 
-    if order:
-        env.say(
-            f"{len(order)} période(s), les plus urgentes d'abord (heures du Maroc ; détails : "
-            "damancom-bot status --account NOM) :"
-        )
-    for o in order:
-        p = periods[o["account"], o["period"]]
-        env.say(f"Compte {o['account']} - période {period_words(o['period'])} : {_line(o, p)}")
-    for account, run in unplanned.items():
-        env.say(f"Compte {account} : aucune déclaration planifiée ; {_last_run_words(run)}")
+    return (args.account is None or account == args.account) and named(account, args.nom)
 
 
-def _line(o: dict, p: dict) -> str:
-    from datetime import datetime
+def _filter_words(args) -> str:
+    from bot.ledger.words import FAMILY_FR
 
-    from bot.ledger.words import STATE_FR, hours_fr, waiting_line, when
-
-    state = STATE_FR.get(p["state"], "essai interrompu")
-    if p["state"] == "done":
-        return f"{state} ; {p['reason_fr']}"
-    if o["waiting"] is not None:  # a live run waits: whatever the ledger last said, it is under way
-        state, step = "un essai vous attend", waiting_line(o["waiting"], o["account"])
-    else:
-        step = p["reason_fr"]
-    late = " ; en retard : l'essai prévu n'a pas eu lieu" if p["overdue"] else ""
-    return f"{state} ; {step}{late} ({hours_fr(o['hours_left'])}, le {when(datetime.fromisoformat(p['deadline']))})"
+    words = [f" « {FAMILY_FR[args.etat]} »"] if args.etat else []
+    words += [f" pour les comptes dont le nom commence par « {args.nom} »"] if args.nom else []
+    return "".join(words)
 
 
-def _unplanned(env, planned: set[str], only: str | None) -> dict[str, dict | None]:
+WIDTH = 119  # a Windows console is 120 columns wide: a full line would wrap the next one
+
+
+def _say_table(env, lines: list, unplanned: dict, whole: str, args) -> None:
+    """Many employers: the count line, then one line each employer and period, the most urgent
+    first, in columns, each cut to the console's width; `--account NOM` for the details."""
+    from bot.schedule import glance
+
+    say = _wrapped(env)
+    say(whole + ".")
+    if args.etat or args.nom:
+        say(f"Affichées : {len(lines) + len(unplanned)} ligne(s){_filter_words(args)}.")
+    if not lines and not unplanned:
+        return
+    names = [line.account for line in lines] + list(unplanned)
+    wide = min(max(len("Compte"), *map(len, names)), 24)
+    rows = [
+        (line.account, line.period, glance.situation(line), glance.deadline_short(line), glance.next_short(line))
+        for line in lines
+    ] + [(a, "-", "pas planifié", "-", _last_run_words(run)) for a, run in unplanned.items()]
+    env.say(_row(("Compte", "Période", "Situation", "Échéance", "Et ensuite (heures du Maroc)"), wide))
+    for row in rows:
+        env.say(_row(row, wide))
+    for hint in glance.hints(lines):
+        say(hint)
+    env.say("Détails d'un compte : damancom-bot status --account NOM")
+
+
+def _wrapped(env):
+    import textwrap
+
+    return lambda text: [env.say(part) for part in textwrap.wrap(text, WIDTH, subsequent_indent="  ")]
+
+
+def _row(cells: tuple, wide: int) -> str:
+    account, period, situation, deadline, then = cells
+    name = account if len(account) <= wide else account[: wide - 1] + "…"
+    text = f"{name:<{wide}}  {period:<7}  {situation:<18}  {deadline:<14}  {then}"
+    if len(text) <= WIDTH or then.startswith("damancom-bot "):  # a command to type is never cut
+        return text
+    return text[: WIDTH - 1] + "…"
+
+
+def _unplanned(env, planned: set[str], args) -> dict[str, dict | None]:
     """Configured accounts the scheduler has never planned (a `login` by hand, `login --all`): each
     listed anyway, with its latest run from the recordings folder."""
     from bot.errors import BotError
@@ -132,22 +165,22 @@ def _unplanned(env, planned: set[str], only: str | None) -> dict[str, dict | Non
         recordings = load_settings(env.environ, need_credentials=False, cwd=env.cwd).recordings
     except BotError:  # a broken accounts file has its own message on every other command
         return {}
-    return {
-        name: _latest_run(recordings, name) for name in names if name not in planned and (only is None or name == only)
-    }
+    return {name: _latest_run(recordings, name) for name in names if name not in planned and _kept(name, args)}
 
 
 def _latest_run(recordings, account: str) -> dict | None:
     from bot.audit.manifest import read_records
     from bot.audit.report import kind_of
-    from bot.audit.summary import latest_run
+    from bot.audit.summary import newest_first
 
-    folder = latest_run(recordings, account, "")
-    if folder is None:
-        return None
-    try:
-        records = read_records(folder)
-    except (OSError, ValueError):
+    for folder in newest_first(recordings, account):  # only the newest readable run is opened
+        try:
+            records = read_records(folder)
+        except (OSError, ValueError):
+            continue
+        if records:
+            break
+    else:
         return None
     end = records[-1] if records[-1].get("step") == "fin" else {}
     return {
@@ -176,95 +209,13 @@ def _last_run_words(run: dict | None) -> str:
     return f"{what} : {when_fr(run['started'])}, période {period_words(run['period'])} : {outcome}"
 
 
-def _accounts(ledger, scheduler: dict, env, folder, only: str | None = None) -> tuple[dict[str, list], list[dict]]:
-    """Each account's periods, and every period in the order it needs the person (`urgency`)."""
-    from bot.handover import dropbox
-    from bot.ledger import ledger as L
-    from bot.ledger import urgency
-    from bot.ledger.words import period_line
-    from bot.schedule.plan import parse_plan
-    from bot.settings.accounts import all_accounts
-    from bot.settings.config import state_dir
-    from bot.system import clock
-
-    configured = None  # the accounts file, read once for forty employers (and only when a period needs it)
-    plans: dict[str, object] = {}
-    waiting: dict[str, str | None] = {}  # account → the phase its live run waits in, None: no run waits
-    now = clock.corrected(state_dir(env.environ))()  # the portal's time, as the planner counts it
-    accounts: dict[str, list] = {}
-    ranks: list[tuple] = []
-    for row in ledger.periods(only):
-        if row.account not in plans:  # each account's own deadline overrides (accounts file)
-            configured = all_accounts(env.environ) if configured is None else configured
-            plans[row.account] = parse_plan(_environ_of(env.environ, configured, row.account))
-        plan = plans[row.account]
-        row.deadline = plan.deadline(row.period)  # overrides apply whenever they are read
-        attempts = ledger.attempts(row.account, row.period)
-        running = row.state == L.IN_PROGRESS and scheduler["running"]
-        if row.state == L.IN_PROGRESS and not running:
-            shown_state, line = (
-                "interrupted",
-                "essai interrompu : aucun planificateur ne tourne (il sera repris à son démarrage)",
-            )
-        else:
-            shown_state, line = row.state, period_line(row)
-        overdue = (
-            row.state == L.PENDING
-            and row.next_attempt is not None
-            and now - row.next_attempt > plan.grace
-            and now <= row.deadline
-        )
-        accounts.setdefault(row.account, []).append(
-            {
-                "period": row.period,
-                "state": shown_state,
-                "deadline": row.deadline.isoformat(),
-                "next_attempt": row.next_attempt.isoformat() if row.next_attempt else None,
-                "reason": row.next_reason,
-                "reason_fr": line,
-                "overdue": overdue,
-                "receipt": row.receipt,
-                "note": row.note,
-                "attempts": [
-                    {
-                        "started": a.started.isoformat(),
-                        "ended": a.ended.isoformat() if a.ended else None,
-                        "exit_code": a.exit_code,
-                        "outcome": a.outcome if a.ended else ("in_progress" if running else "interrupted"),
-                        "audit_folder": a.audit_folder,
-                    }
-                    for a in attempts
-                ],
-            }
-        )
-        if row.account not in waiting:
-            live = dropbox.read_waiting(dropbox.handover_dir(folder, row.account))
-            waiting[row.account] = str(live.get("phase") or "") if live else None
-        awaited = waiting[row.account] is not None and row.state != L.DONE
-        key = urgency.key(row, now, awaited=awaited, interrupted=shown_state == "interrupted")
-        ranks.append(
-            (
-                key,
-                {
-                    "account": row.account,
-                    "period": row.period,
-                    "group": urgency.GROUPS[key[0]],
-                    "etat": urgency.family(row, key[0]),
-                    "hours_left": round(urgency.hours_left(row, now), 1),
-                    "waiting": waiting[row.account] if awaited else None,
-                },
-            )
-        )
-    return accounts, [entry for _, entry in sorted(ranks, key=lambda r: r[0])]
-
-
-def _known(environ, ledger, name: str) -> None:
+def _known(environ, lines: list, name: str) -> None:
     """`--account NAME` is a configured account or one the ledger remembers (an account since removed
     from the file keeps its history); any other name is a typo, said as such."""
     from bot.errors import ConfigError
     from bot.settings import accounts
 
-    remembered = {row.account for row in ledger.periods(None)} if ledger else set()
+    remembered = {line.account for line in lines}
     configured = [a.name for a in accounts.all_accounts(environ)]
     if name not in remembered and not accounts.find(accounts.all_accounts(environ), name):
         known = ", ".join(sorted({*configured, *remembered})) or "aucun"
@@ -278,13 +229,6 @@ def _warnings(folder) -> dict:
     from bot.system.clock import offset_warning
 
     return {"notifications": undelivered(folder), "clock": offset_warning(folder)}
-
-
-def _environ_of(environ, configured: list, account: str) -> dict:
-    from bot.settings import accounts
-
-    found = accounts.find(configured, account)
-    return accounts.account_environ(environ, found, need_password=False) if found else dict(environ)
 
 
 def _say_scheduler(env, scheduler: dict) -> None:

@@ -305,6 +305,31 @@ class Ledger:
             ).fetchall()
         return [_attempt(r) for r in rows]
 
+    def overview(self, account: str | None = None, limit: int = 5) -> list[tuple[PeriodRow, list[AttemptRow]]]:
+        """Every period (of `account`, or all) with its latest `limit` attempts, newest first: one
+        connection and one read snapshot for fifty employers (`status`, the dashboard), no write lock."""
+        where = " WHERE account=?" if account else ""
+        args = (account,) if account else ()
+        db = self._connect()
+        try:
+            db.execute("BEGIN")  # deferred: a reader never waits for, nor blocks, the scheduler's writes
+            periods = db.execute(_COLUMNS + where + " ORDER BY account, period DESC", args).fetchall()
+            attempts = (
+                limit
+                and db.execute(
+                    _ATTEMPT_COLUMNS + " WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY "
+                    "account, period ORDER BY id DESC) AS n FROM attempts" + where + ") WHERE n <= ?) ORDER BY id DESC",
+                    (*args, limit),
+                ).fetchall()
+            )
+            db.execute("COMMIT")
+        finally:
+            db.close()
+        by_period: dict[tuple[str, str], list[AttemptRow]] = {}
+        for r in attempts or ():
+            by_period.setdefault((r[7], r[8]), []).append(_attempt(r))
+        return [(p, by_period.get((p.account, p.period), [])) for p in map(_period, periods)]
+
     def open_attempts(self) -> list[AttemptRow]:
         """Attempts begun and never ended: running now, or cut short (crash, power cut, kill)."""
         with self._db() as db:

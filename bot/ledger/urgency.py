@@ -1,9 +1,10 @@
 """Which period needs the person first (`status`, the dashboard): one pure ranking, `now` given.
 
-Order: a run waiting for the person (a code to give, « prêt ? »); then what the bot will not try
-again until the person acts (refused, screens changed, browser refused, bad input, deadline
-passed, an attempt left interrupted); then open periods by hours left before the deadline, fewest
-first (those under NEAR are « close »); filed periods last, the latest first."""
+Order: a run waiting for the person (a code to give, « prêt ? »); then every open period whose
+deadline is close (under NEAR, a passed one first), fewest hours left first, failures or not; then
+what the bot will not try again until the person acts (refused, screens changed, browser refused,
+bad input, an attempt left interrupted) with a far deadline; then the other open periods by hours
+left; filed periods last, the latest first."""
 
 from __future__ import annotations
 
@@ -13,11 +14,16 @@ from bot.ledger import ledger as L
 from bot.ledger.words import STOPPED
 
 NEAR = timedelta(days=3)  # the J-3 reminder: from then on a deadline is close
-AWAITED, STOPS, CLOSE, LATER, FILED = range(5)
-GROUPS = ("awaited", "stopped", "deadline_close", "later", "filed")  # codes for `status --json`
+AWAITED, CLOSE, STOPS, LATER, FILED = range(5)
+GROUPS = ("awaited", "deadline_close", "stopped", "later", "filed")  # codes for `status --json`, by rank
 BY_HAND = {"deadline_passed", "no_slot_left"}  # the bot gave up: the person files it by hand
 # `status --etat WORD`: French words a person types, each a family of states.
 FAMILIES = ("a-faire", "en-cours", "echec", "deposee")
+
+
+def stopped(row: L.PeriodRow, *, interrupted: bool = False) -> bool:
+    """The bot will not try this period again until the person acts."""
+    return row.state == L.NEEDS_ATTENTION or interrupted or row.next_reason in STOPPED | BY_HAND
 
 
 def group(row: L.PeriodRow, now: datetime, *, awaited: bool = False, interrupted: bool = False) -> int:
@@ -27,9 +33,9 @@ def group(row: L.PeriodRow, now: datetime, *, awaited: bool = False, interrupted
         return FILED
     if awaited:
         return AWAITED
-    if row.state == L.NEEDS_ATTENTION or interrupted or row.next_reason in STOPPED | BY_HAND:
-        return STOPS
-    return CLOSE if row.deadline - now <= NEAR else LATER
+    if row.deadline - now <= NEAR:
+        return CLOSE
+    return STOPS if stopped(row, interrupted=interrupted) else LATER
 
 
 def hours_left(row: L.PeriodRow, now: datetime) -> float:
@@ -53,11 +59,11 @@ def ranked(rows, now: datetime, *, awaited=frozenset(), scheduler_running: bool 
     )
 
 
-def family(row: L.PeriodRow, rank: int) -> str:
+def family(row: L.PeriodRow, rank: int, *, interrupted: bool = False) -> str:
     """The `--etat` word a period answers to, from its state and its group."""
     if rank == FILED:
         return "deposee"
-    if rank == STOPS:
+    if rank != AWAITED and stopped(row, interrupted=interrupted):
         return "echec"
     if rank == AWAITED or row.state in (L.IN_PROGRESS, L.SUBMITTING):
         return "en-cours"

@@ -28,7 +28,8 @@ def row(state=L.PENDING, reason="first_planned", hours=100.0, account="A", perio
         (row(L.PENDING, "browser_refused"), {}, U.STOPS, "echec"),
         (row(L.PENDING, "bad_input"), {}, U.STOPS, "echec"),
         (row(L.NEEDS_ATTENTION, "verify_submission"), {}, U.STOPS, "echec"),
-        (row(L.MANUAL, "deadline_passed", hours=-2), {}, U.STOPS, "echec"),
+        (row(L.MANUAL, "deadline_passed", hours=-2), {}, U.CLOSE, "echec"),  # passed: the closest of all
+        (row(L.PENDING, "rejected", hours=30), {}, U.CLOSE, "echec"),  # a failure due soon is ranked by its deadline
         (row(L.IN_PROGRESS, "in_progress"), {"interrupted": True}, U.STOPS, "echec"),
         (row(L.IN_PROGRESS, "in_progress", hours=10), {}, U.CLOSE, "en-cours"),
         (row(L.SUBMITTING, "submitting", hours=200), {}, U.LATER, "en-cours"),
@@ -40,10 +41,10 @@ def row(state=L.PENDING, reason="first_planned", hours=100.0, account="A", perio
 )
 def test_group_and_family(case, flags, group, family):
     assert U.group(case, NOW, **flags) == group
-    assert U.family(case, group) == family
+    assert U.family(case, group, interrupted=flags.get("interrupted", False)) == family
 
 
-def test_order_code_first_then_failures_then_fewest_hours_then_filed():
+def test_order_code_first_then_close_deadlines_then_failures_then_the_rest():
     rows = [
         row(L.DONE, "filed", hours=-500, account="vieux", period="2026-09"),
         row(L.DONE, "filed", hours=200, account="recent"),
@@ -55,7 +56,7 @@ def test_order_code_first_then_failures_then_fewest_hours_then_filed():
         row(L.IN_PROGRESS, "in_progress", hours=50, account="coupe"),
     ]
     ranked = U.ranked(rows, NOW, awaited={"code"}, scheduler_running=False)
-    assert [r.account for r in ranked] == ["code", "coupe", "refuse", "urgent", "proche", "loin", "recent", "vieux"]
+    assert [r.account for r in ranked] == ["code", "urgent", "proche", "coupe", "refuse", "loin", "recent", "vieux"]
 
 
 def test_ties_are_broken_by_account_then_period():
