@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError
+from flows.code_password import CodePasswordScreen
 from flows.engine import locate, selectors_data
 from flows.engine.step import wait_for
-from flows.code_password import CodePasswordScreen
 from flows.home import HomeScreen
 from flows.login import login
 from tests.conftest import outbox_person
