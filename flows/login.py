@@ -22,9 +22,11 @@ from bot.errors import (
 )
 from bot.output.playwright_fr import first_line, in_french
 from flows import learned
+from flows.affiliates import SPACES
 from flows.code_password import CodePasswordScreen, PersonDid
 from flows.context import FlowContext
 from flows.eid import EidScreen
+from flows.group import GroupScreen
 from flows.home import EntryScreen, HomeScreen
 from flows.identifier import IdentifierScreen
 from flows.interface import InterfaceScreen
@@ -38,11 +40,11 @@ from flows.step import After, act, go, wait_for
 AFTER_OPEN = (HomeScreen, EntryScreen)
 AFTER_ENTRY = (HomeScreen,)
 AFTER_OTP_CHOICE = (IdentifierScreen,)
-AFTER_EID_CHOICE = (EidScreen, InterfaceScreen)  # approved on the phone before the QR was even seen
+AFTER_EID_CHOICE = (EidScreen, *SPACES)  # approved on the phone before the QR was even seen
 AFTER_IDENTIFIER = (CodePasswordScreen, PasswordScreen, IdentifierScreen)
 AFTER_PASSWORD = (CodeAloneScreen, PasswordScreen)  # the password on a screen of its own, then the code
-AFTER_VALIDER = (InterfaceScreen, CodePasswordScreen, CodeAloneScreen, IdentifierScreen, HomeScreen)
-AFTER_EID_APPROVAL = (InterfaceScreen, HomeScreen)
+AFTER_VALIDER = (*SPACES, CodePasswordScreen, CodeAloneScreen, IdentifierScreen, HomeScreen)
+AFTER_EID_APPROVAL = (*SPACES, HomeScreen)
 AFTER_LOGOUT = (HomeScreen, EntryScreen)
 
 # The sandbox, like the real portal, ends an attempt after 3 wrong codes; we stop one short.
@@ -240,7 +242,7 @@ def _with_code(
             logger.info("Code saisi, validation en cours.")
             code_screen.fill(code, password)
             after = act(ctx, code_screen.send, expect=AFTER_VALIDER, current=code_screen, what="« Valider »")
-        if isinstance(after.screen, InterfaceScreen):
+        if isinstance(after.screen, SPACES):
             return _arrived(after.screen)
         if isinstance(after.screen, CodePasswordScreen) or after.screen is None:
             after = _refusal_read(ctx, after)
@@ -315,7 +317,7 @@ def login_eid(
     ctx: FlowContext, url: str, person: Person, wait: float, retry: RetryPolicy = RetryPolicy()
 ) -> InterfaceScreen:
     eid = _reach(ctx, url, retry, person.before_sms, eid=True)
-    if isinstance(eid, InterfaceScreen):  # the phone was quicker than the bot: nothing left to show
+    if isinstance(eid, SPACES):  # the phone was quicker than the bot: nothing left to show
         return _arrived(eid)
     eid.shot("eid-code-qr")
     person.eid_waiting(eid.save_qr())
@@ -330,7 +332,7 @@ def login_eid(
             "l'application « Identité Numérique » à portée de main.",
             screenshot=shot,
         ) from None
-    if isinstance(screen, InterfaceScreen):
+    if isinstance(screen, SPACES):
         return _arrived(screen)
     _attempt_ended(screen, ctx.messages.wait(1.5))
     raise AssertionError("unreachable")
@@ -351,7 +353,12 @@ def logout(ctx: FlowContext, interface: InterfaceScreen) -> bool:
     return True
 
 
-def _arrived(screen: InterfaceScreen) -> InterfaceScreen:
+def _arrived(screen: InterfaceScreen | GroupScreen) -> InterfaceScreen | GroupScreen:
+    """An affiliate's space, or a « compte groupe »'s list of affiliates (flows/affiliates.py)."""
+    if isinstance(screen, GroupScreen):
+        screen.shot("espace-groupe")
+        logger.info("Espace du compte groupe atteint : liste des affiliés.")
+        return screen
     screen.shot("espace-affilie")
     logger.info("Espace affilié atteint.")
     return screen

@@ -38,6 +38,7 @@ from bot.settings.config import Settings
 from bot.system import clock
 from bot.system.files import key_name
 from bot.system.locks import exclusive
+from flows import affiliates
 from flows.context import FlowContext
 from flows.interface import InterfaceSummary
 from flows.login import login, login_eid, logout
@@ -449,6 +450,10 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
                     before_identifier=lambda: _note_stage(settings, ledger.SMS_POSSIBLE),
                 )
                 _note_stage(settings, ledger.CODE_STEP_DONE)
+            # a « compte groupe »: its list, then the affiliate chosen (or the list, for a group's run)
+            interface = affiliates.arrive(
+                ctx, interface, settings.affiliation, keep_list=bool(getattr(task, "group_space", False))
+            )
             if settings.trace:  # only now: a trace records typed values, so never during login
                 context.tracing.start(screenshots=True, snapshots=True)
                 tracing = True

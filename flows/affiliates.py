@@ -1,0 +1,71 @@
+"""A « compte groupe »: which screen may follow which action between its list of affiliates and
+an affiliate's space (the flows' table for it), and the two moves.
+
+group list ─« Choisir » (affiliate n°)→ interface (or home: the session expired)
+interface ─« Changer d'affilié »→ group list (or home: the session expired)
+"""
+
+from __future__ import annotations
+
+from bot.errors import ConfigError, SessionLost
+from flows.context import FlowContext
+from flows.group import GroupScreen
+from flows.home import HomeScreen
+from flows.interface import InterfaceScreen
+from flows.screen import Screen
+from flows.step import go
+
+SPACES = (InterfaceScreen, GroupScreen)  # where a login may land: an affiliate's space, or a group's list
+AFTER_AFFILIATE_CHOICE = (InterfaceScreen, HomeScreen)
+AFTER_CHANGE_AFFILIATE = (GroupScreen, HomeScreen)
+
+
+def choose(ctx: FlowContext, group: GroupScreen, affiliation: str) -> InterfaceScreen:
+    """The affiliate's own space; SessionLost when the portal sent the person home meanwhile."""
+    screen = go(
+        ctx, lambda: group.choose(affiliation), group, AFTER_AFFILIATE_CHOICE, f"le choix de l'affilié {affiliation}"
+    )
+    _not_home(ctx, screen)
+    screen.shot("espace-affilie")
+    return screen
+
+
+def back_to_list(ctx: FlowContext, interface: Screen) -> GroupScreen:
+    """« Changer d'affilié » from an affiliate's space (or the group's list itself, as it is)."""
+    group = GroupScreen(ctx)
+    if group.is_here():
+        return group
+    control = group.change_control()
+    if control is None:
+        raise group.unexpected("aucun lien pour revenir à la liste des affiliés (« Changer d'affilié »)")
+    screen = go(
+        ctx,
+        lambda: group.press(control, control, "Changer d'affilié"),
+        interface,
+        AFTER_CHANGE_AFFILIATE,
+        "« Changer d'affilié »",
+    )
+    _not_home(ctx, screen)
+    return screen
+
+
+def _not_home(ctx: FlowContext, screen: Screen) -> None:
+    if isinstance(screen, HomeScreen):
+        said = ctx.messages.said().text or screen.error_text() or "retour à l'accueil"
+        raise SessionLost(f"« {said} »", screenshot=screen.shot("session-perdue"))
+
+
+def arrive(ctx: FlowContext, space: Screen, affiliation: str, *, keep_list: bool = False) -> Screen:
+    """After login: an affiliate's space as it is; a group's list, the affiliate `affiliation`
+    chosen in it (or the list itself when `keep_list`: the group's run walks it, bot/run/group.py)."""
+    if not isinstance(space, GroupScreen) or keep_list:
+        return space
+    if not affiliation:
+        listed = ", ".join(f"{a.employer} ({a.affiliation})" for a in space.affiliates()[:10]) or "aucun"
+        raise ConfigError(
+            "Cet identifiant est celui d'un compte groupe : son espace liste plusieurs affiliés "
+            f"({listed}). Dans le fichier des comptes, décrivez le groupe dans une table [groups.NOM] et "
+            'chaque employeur dans [accounts.NOM] avec group = "NOM" et affiliation = "…" (voir le README, '
+            "« Compte groupe »)."
+        )
+    return choose(ctx, space, affiliation)
