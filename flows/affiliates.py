@@ -30,21 +30,20 @@ def choose(ctx: FlowContext, group: GroupScreen, affiliation: str) -> InterfaceS
     return screen
 
 
-def back_to_list(ctx: FlowContext, interface: Screen) -> GroupScreen:
-    """« Changer d'affilié » from an affiliate's space (or the group's list itself, as it is)."""
+def back_to_list(ctx: FlowContext, current: Screen | None, list_url: str = "") -> GroupScreen:
+    """« Changer d'affilié » when the page offers it (or the group's list itself, as it is); else
+    the list's own address, as it was when the list was on screen (a receipt page has no such link)."""
     group = GroupScreen(ctx)
     if group.is_here():
         return group
     control = group.change_control()
-    if control is None:
+    if control is None and not list_url:
         raise group.unexpected("aucun lien pour revenir à la liste des affiliés (« Changer d'affilié »)")
-    screen = go(
-        ctx,
-        lambda: group.press(control, control, "Changer d'affilié"),
-        interface,
-        AFTER_CHANGE_AFFILIATE,
-        "« Changer d'affilié »",
-    )
+    if control is None:
+        action, what = (lambda: ctx.page.goto(list_url, wait_until="commit")), "l'adresse de la liste des affiliés"
+    else:
+        action, what = (lambda: group.press(control, control, "Changer d'affilié")), "« Changer d'affilié »"
+    screen = go(ctx, action, current, AFTER_CHANGE_AFFILIATE, what)
     _not_home(ctx, screen)
     return screen
 

@@ -48,7 +48,9 @@ class GroupScreen(Screen):
 
     def choose(self, affiliation: str) -> None:
         """Clicks the control of the affiliate's row (« Choisir » or the like)."""
-        rows = self.page.get_by_role("row").filter(has_text=re.compile(rf"(^|\D){re.escape(affiliation)}(\D|$)"))
+        # the number's own cell: a row's text runs its cells together (« n°1 » then « 1000001 »)
+        number = self.page.get_by_role("cell", name=affiliation, exact=True)
+        rows = self.page.get_by_role("row").filter(has=number)
         if rows.count() == 0:
             raise self.unexpected(f"l'affilié n° {affiliation} n'est pas dans la liste du compte groupe")
         row = rows.first
