@@ -86,6 +86,9 @@ def run(job: Job, args, env: Env, base: dict, browser, say_lock, *, filing: bool
     members: list[Member] = []
     try:
         members = _members(job, args, env, base, filing)
+        for member in members:
+            if member.code == 0:  # nothing to do for it: said before the login, which it does not need
+                out.write(f"{member.name} : {member.message}\n")
         waiting = [m for m in members if m.code is None]
         if waiting:
             _login_once(job, waiting, args, env, base, out, browser, filing)
