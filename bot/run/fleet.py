@@ -57,21 +57,19 @@ def run_all(args, env: Env, one: Callable, *, what: str) -> int:
 
     if getattr(args, "headed", False):
         raise BadInput("--all ne va pas avec --headed : les comptes passent en parallèle, sans fenêtre.")
+    from bot.run import group
+
     base = env.base_environ or env.environ
-    every = configured.all_accounts(base)
+    every = group.only(configured.all_accounts(base), getattr(args, "account", None))  # a group's employers
     if not every:
         raise BadInput(
             "Aucun compte configuré : créez le fichier des comptes (comptes.toml, ou DAMANCOM_ACCOUNTS), "
             "voir le README, section « Plusieurs comptes »."
         )
-    from bot.run.group import split
-
-    workers = min(parallel(base), len(split(every)))
+    workers = min(parallel(base), len(group.split(every)))
     settings = load_settings(base, need_credentials=False, cwd=env.cwd)
     args.unattended = bool(getattr(args, "unattended", False))
     env.say(f"{what} : {len(every)} compte(s), {workers} à la fois.")
-    from bot.run import group
-
     jobs: queue.Queue = queue.Queue()
     for account in group.split(every):  # a « compte groupe »'s employers: one job, one login
         jobs.put(account)

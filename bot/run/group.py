@@ -58,6 +58,21 @@ def split(every: list) -> list:
     return jobs
 
 
+def only(every: list, name: str | None) -> list:
+    """`--all --account NAME`: the group NAME's employers, or the one account NAME."""
+    from bot.errors import ConfigError
+
+    if not name:
+        return every
+    chosen = [a for a in every if a.group == name.strip()] or [
+        a for a in every if name.strip() in (a.name, a.identifier)
+    ]
+    if not chosen:
+        known = ", ".join(sorted({a.group for a in every if a.group} | {a.name for a in every}))
+        raise ConfigError(f"Compte ou groupe « {name[:80]} » inconnu. Comptes et groupes configurés : {known}.")
+    return chosen
+
+
 @dataclass
 class Member:
     """One employer of the group in this run."""
@@ -71,6 +86,9 @@ class Member:
     message: str = ""
     folder: str = ""
     seconds: float = 0.0
+    state: str | None = None  # the period's state as its space showed it
+    periods: list = field(default_factory=list)  # every (label, state) its space listed
+    reason: str | None = None  # PersonDeclined's, for the scheduler
 
     @property
     def name(self) -> str:
@@ -101,9 +119,14 @@ def run(job: Job, args, env: Env, base: dict, browser, say_lock, *, filing: bool
         for member in members or [Member(a, None, {}) for a in job.members]:
             if member.code is None:
                 member.code, member.message = int(ExitCode.BUG), "Erreur inattendue (détail dans le journal)."
+    everyone = members or [Member(a, None, {}) for a in job.members]
+    for member in everyone:
+        if member.code is None:
+            member.code = int(ExitCode.BUG)
+    _write_results(getattr(args, "result_json", None), everyone, getattr(args, "period", None) or "")
     outcomes = {}
-    for member in members or [Member(a, None, {}) for a in job.members]:
-        code = int(ExitCode.BUG) if member.code is None else member.code
+    for member in everyone:
+        code = member.code
         if code:
             out.write(f"{member.name} : erreur : {member.message} (code {code})\n")
         seconds = member.seconds or time.monotonic() - started
@@ -126,20 +149,24 @@ def _members(job: Job, args, env: Env, base: dict, filing: bool) -> list[Member]
         members.append(member)
         if filing:
             try:
-                _before_login(member, args.period, args.verifier)
+                _before_login(member, args.period, args.verifier, unattended=args.unattended)
             except BotError as exc:
                 member.code, member.message = int(exc.exit_code), exc.message
     return members
 
 
-def _before_login(member: Member, period: str, verify: bool) -> None:
-    """`declare`'s own checks for this employer: a bad file or a period filed costs no SMS."""
+def _before_login(member: Member, period: str, verify: bool, *, unattended: bool = False) -> None:
+    """`declare`'s own checks for this employer: a bad file or a period filed costs no SMS. The
+    scheduler's run (`unattended`) reads the space of an employer with no file waiting, as its own
+    `login` would."""
     from bot.ledger.ledger import DONE, Ledger
     from bot.run.filing_task import FilingTask, check_locally, inbox, waiting_file
     from bot.schedule.plan import parse_plan
 
     settings = member.settings
     path = waiting_file(settings.state_dir, settings.account, period)
+    if path is None and unattended:
+        return
     if path is None:
         raise BadInput(
             f"Aucun fichier de déclaration : déposez-le dans {inbox(settings.state_dir, settings.account, period)}."
@@ -149,6 +176,7 @@ def _before_login(member: Member, period: str, verify: bool) -> None:
     if row is not None and row.state == DONE and not verify:
         receipt = f", accusé de réception {row.receipt}" if row.receipt else ""
         member.code, member.message = 0, f"Déclaration {period} déjà déposée{receipt} : rien n'a été fait."
+        member.state = "declared"
         return
     member.file = path
     member.task = FilingTask(path, period, Ledger(settings.state_dir), parse_plan(member.environ))
@@ -180,6 +208,32 @@ def _login_once(job: Job, waiting: list[Member], args, env: Env, base: dict, out
             member.code, member.message = int(ExitCode.BUG), "Employeur non traité (voir le journal)."
         elif member.code == 0:
             group_env.say(f"{member.name} : {member.message}")
+
+
+def _write_results(path: str | None, members: list[Member], period: str) -> None:
+    """The scheduler's child (`--result-json`): every employer's outcome (bot/schedule/group.py)."""
+    if not path:
+        return
+    from bot.exit_codes import worst
+    from bot.system.files import write_atomic
+
+    write_atomic(
+        Path(path),
+        {
+            "exit_code": worst((m.code or 0) for m in members),
+            "members": {
+                m.name: {
+                    "exit_code": m.code,
+                    "period_state": m.state,
+                    "audit_folder": m.folder,
+                    "message": m.message,
+                    "reason": m.reason,
+                    "periods": [list(p) for p in m.periods] or None,
+                }
+                for m in members
+            },
+        },
+    )
 
 
 @dataclass
@@ -239,6 +293,7 @@ class GroupTask:
         except BotError as exc:
             outcome = (exc.exit_code, exc.message)
             member.code, member.message = int(exc.exit_code), exc.message
+            member.reason = getattr(exc, "reason", None)
             _evidence(recorder, ctx.page)
             if isinstance(exc, SessionLost) and self.new_logins >= MAX_NEW_LOGINS:
                 raise  # the employers left get this same answer
@@ -282,6 +337,7 @@ class GroupTask:
         if member.task is not None:
             summary = member.task(interface, summary, ctx, person, member.settings)
         note_login(member.settings.state_dir, member.name, summary, _now())
+        member.periods, member.state = list(summary.periods), summary.state_of(ctx.recorder.period)
         if member.task is not None:
             return member.task.outcome or "Déclaration déposée."
         state = summary.state_of(ctx.recorder.period)
