@@ -61,7 +61,9 @@ class GroupAttempts:
             )
 
 
-def run_group_attempt(period: str, group: str, members: list[str], *, timeout: float | None) -> dict[str, Outcome]:
+def run_group_attempt(
+    period: str, group: str, members: list[str], *, timeout: float | None, environ: dict | None = None
+) -> dict[str, Outcome]:
     """`damancom-bot declare --all --account GROUP --unattended`: one login for the group; each
     employer without a waiting file only has its space read (bot/run/group.py)."""
     from bot.schedule.attempt import child_environment
@@ -70,7 +72,7 @@ def run_group_attempt(period: str, group: str, members: list[str], *, timeout: f
         result_file = Path(tmp) / "result.json"
         command = [sys.executable, "-m", "bot", "declare", "--all", "--account", group, "--unattended"]
         command += ["--period", period, "--result-json", str(result_file)]
-        returncode, stderr = _run_child(command, utf8(child_environment()), timeout)
+        returncode, stderr = _run_child(command, utf8(environ or child_environment()), timeout)
         if returncode is None:
             failed = Outcome(4, None, None, "L'essai du compte groupe a dépassé sa durée maximale et a été arrêté.")
             return dict.fromkeys(members, failed)

@@ -54,13 +54,16 @@ class GroupPhone:
         self.stop.set()
         self.thread.join()
 
-    def _waiting(self) -> bool:
+    def _waiting(self, phase: str = "code") -> bool:
         folder = dropbox.handover_dir(self.state, self.name)
         waiting = dropbox.read_waiting(folder) if folder.is_dir() else None
-        return bool(waiting) and waiting.get("phase") == "code" and waiting.get("account") == self.name
+        return bool(waiting) and waiting.get("phase") == phase and waiting.get("account") == self.name
 
     def _serve(self) -> None:
         while not self.stop.is_set():
+            ready = dropbox.handover_dir(self.state, self.name) / dropbox.READY_FILE
+            if self._waiting("ready") and not ready.exists():  # unattended: « damancom-bot ready »
+                deliver(ready, {})
             fresh = [s for s in self.sandbox.outbox.all() if s.identifier == LOGIN and s.seq not in self.handed]
             if fresh and self._waiting():
                 sms = fresh[-1]
