@@ -293,6 +293,8 @@ class Handler(BaseHTTPRequestHandler):
         session, _ = self._session(create=False)
         if path == "/_sandbox/eid/approve":  # test hook, like /_sandbox/outbox
             return self._json({"approuvees": self.portal.approve_eid(form.get("identifiant", ""))})
+        if session is None and self.stale_cookie() and not path.startswith("/_sandbox/"):
+            return spa_api.expired(self) if self.server.style == "spa" else self._expired(None)
         if self.server.style == "spa" and path.startswith(spa_api.API):
             return spa_api.Spa(self, session).post(path, form)
         if self.server.style == "spa" and not path.startswith("/_sandbox/"):  # no forms in this style
@@ -358,8 +360,14 @@ class Handler(BaseHTTPRequestHandler):
             return self._redirect("/fr/espace-groupe", session)
         self._redirect("/fr/espace-affilie", session)
 
-    def _expired(self, session: Session) -> None:
-        self.portal.end_session(session)
+    def stale_cookie(self) -> bool:
+        """A session cookie the portal no longer knows: the session expired (no cookie at all is no
+        session, refused as a forged form)."""
+        return COOKIE in SimpleCookie(self.headers.get("Cookie", ""))
+
+    def _expired(self, session: Session | None) -> None:
+        if session is not None:
+            self.portal.end_session(session)
         fresh = self.portal.new_session()
         fresh.flash = "Votre session a expiré. Veuillez vous reconnecter."
         self._redirect("/fr/", fresh, set_cookie=True)

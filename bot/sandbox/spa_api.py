@@ -81,6 +81,12 @@ def reply(handler, status: int, data: dict, session: Session | None = None, set_
     )
 
 
+def expired(handler) -> None:
+    """A request on a session the portal forgot: said so, with a fresh session to start again."""
+    fresh = handler.portal.new_session()
+    reply(handler, HTTPStatus.UNAUTHORIZED, {"erreur": EXPIRED, "suite": HOME, "csrf": fresh.csrf}, fresh, True)
+
+
 def fault_reply(handler, text: str) -> None:
     reply(handler, HTTPStatus.SERVICE_UNAVAILABLE, {"erreur": text})
 
@@ -192,10 +198,7 @@ class Spa:
 
     def _expired(self) -> None:
         self.portal.end_session(self.session)
-        self.session = self.portal.new_session()
-        self._reply(
-            HTTPStatus.UNAUTHORIZED, {"erreur": EXPIRED, "suite": HOME, "csrf": self.session.csrf}, set_cookie=True
-        )
+        expired(self.h)
 
     def _start_login(self, identifier: str) -> None:
         if identifier.strip() in self.portal.accounts:
