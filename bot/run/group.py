@@ -251,6 +251,11 @@ class GroupTask:
     wants_pdf: bool = field(default=False, init=False)
 
     @property
+    def accounts(self) -> list[str]:
+        """Whose scheduler attempts this login serves (the write-ahead marks, bot/run/runner.py)."""
+        return [m.name for m in self.members]
+
+    @property
     def outcome(self) -> str:
         done = sum(1 for m in self.members if m.code == 0)
         return f"Compte groupe : {done} employeur(s) sur {len(self.members)} traité(s) dans cette session."
