@@ -124,6 +124,13 @@ def choose(environ: Mapping[str, str], name: str | None) -> Account | None:
         found = find(accounts, name)
         if found:
             return found
+        members = [a.name for a in accounts if a.group == name.strip()]
+        if members:
+            raise ConfigError(
+                f"« {name.strip()} » est un compte groupe : son login sert à plusieurs employeurs. Pour tous : "
+                f"--all --account {name.strip()} ; pour un seul : --account {members[0]} (employeurs : "
+                f"{', '.join(members)})."
+            )
         known = ", ".join(a.name for a in accounts) or "aucun"
         raise ConfigError(f"Compte « {name[:80]} » inconnu. Comptes configurés : {known}.")
     if not accounts:

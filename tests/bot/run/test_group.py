@@ -128,3 +128,20 @@ def test_a_kill_between_two_filings_files_nothing_twice_on_restart(tmp_path, cli
     assert_filed_once_each(tmp_path, portal, employers, period, validated)
     assert f"[cabinet] un : Déclaration {period} déjà déposée" in result.stdout  # no login spent on it
     assert "puis deux." in result.stdout
+
+
+def test_one_employer_of_the_group_alone_and_login_all_reads_each_space(tmp_path, run_cli):
+    portal, employers, period, validated = group_setup(tmp_path)
+    with Sandbox(portal, sms_delay=0) as sandbox:
+        write_group_file(tmp_path / "comptes.toml", sandbox.url, employers)
+        # `--account deux`: the group's login, « deux » chosen in its list (its code asked under its name)
+        with GroupPhone(sandbox, tmp_path / "state", name="deux"):
+            alone = run_cli("declare", "--account", "deux", "--period", period, "--sans-confirmation", env=ENV)
+        with GroupPhone(sandbox, tmp_path / "state"):
+            every = run_cli("login", "--all", "--period", period, env=ENV)
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    assert portal.uploads == [(employers[1].identifier, period)]  # filed in « deux »'s own space only
+    assert every.returncode == 0, every.stdout + every.stderr
+    assert "un : Espace affilié atteint (Officine n°1), période" in every.stdout and "« À déclarer »" in every.stdout
+    assert "deux : Espace affilié atteint (Officine n°2)." in every.stdout
+    assert portal.uploads == [(employers[1].identifier, period)]  # a login files nothing

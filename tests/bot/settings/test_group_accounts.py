@@ -102,3 +102,10 @@ def test_wrong_group_file_through_the_cli_is_exit_2_in_french(tmp_path, run_cli)
     result = run_cli("login", "--all")
     assert result.returncode == 2, result.stdout + result.stderr
     assert "groupe « inconnu » inconnu" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_group_name_for_one_account_says_how_to_run_its_employers(tmp_path):
+    path = write(tmp_path, GROUP)
+    with pytest.raises(ConfigError) as caught:
+        accounts.choose({"DAMANCOM_ACCOUNTS": str(path)}, "cabinet")
+    assert "--all --account cabinet" in caught.value.message and "--account al-amal" in caught.value.message
