@@ -101,28 +101,20 @@ def run(job: Job, args, env: Env, base: dict, browser, say_lock, *, filing: bool
 
     started = time.monotonic()
     out = _Prefixed(env.stdout, f"[{job.name}] ", say_lock)
-    members: list[Member] = []
+    everyone = [Member(a, None, {}) for a in job.members]  # until their settings are read
     try:
-        members = _members(job, args, env, base, filing)
-        for member in members:
+        everyone = _members(job, args, env, base, filing)
+        for member in everyone:
             if member.code == 0:  # nothing to do for it: said before the login, which it does not need
                 out.write(f"{member.name} : {member.message}\n")
-        waiting = [m for m in members if m.code is None]
+        waiting = [m for m in everyone if m.code is None]
         if waiting:
             _login_once(job, waiting, args, env, base, out, browser, filing)
     except BotError as exc:  # the group's login itself failed: every employer still waiting hears why
-        for member in members or [Member(a, None, {}) for a in job.members]:
-            if member.code is None:
-                member.code, member.message = int(exc.exit_code), exc.message
+        _unanswered(everyone, int(exc.exit_code), exc.message, getattr(exc, "reason", None))
     except Exception:  # noqa: BLE001 - one group's bug must not stop the other accounts
         logger.opt(exception=True).debug("Erreur inattendue pour le groupe {}", job.name)
-        for member in members or [Member(a, None, {}) for a in job.members]:
-            if member.code is None:
-                member.code, member.message = int(ExitCode.BUG), "Erreur inattendue (détail dans le journal)."
-    everyone = members or [Member(a, None, {}) for a in job.members]
-    for member in everyone:
-        if member.code is None:
-            member.code = int(ExitCode.BUG)
+    _unanswered(everyone, int(ExitCode.BUG), "Erreur inattendue dans damancom-bot (détail dans le journal).")
     _write_results(getattr(args, "result_json", None), everyone, getattr(args, "period", None) or "")
     outcomes = {}
     for member in everyone:
@@ -134,6 +126,12 @@ def run(job: Job, args, env: Env, base: dict, browser, say_lock, *, filing: bool
             member.name, member.account.identifier, code, member.message or "réussi", seconds, member.folder
         )
     return outcomes
+
+
+def _unanswered(members: list[Member], code: int, message: str, reason: str | None = None) -> None:
+    for member in members:
+        if member.code is None:
+            member.code, member.message, member.reason = code, message, reason
 
 
 def _members(job: Job, args, env: Env, base: dict, filing: bool) -> list[Member]:
@@ -204,9 +202,7 @@ def _login_once(job: Job, waiting: list[Member], args, env: Env, base: dict, out
     with logger.contextualize(account=job.name):
         run_recorded(args, setup, task=task, browser=browser)
     for member in waiting:
-        if member.code is None:
-            member.code, member.message = int(ExitCode.BUG), "Employeur non traité (voir le journal)."
-        elif member.code == 0:
+        if member.code == 0:
             group_env.say(f"{member.name} : {member.message}")
 
 

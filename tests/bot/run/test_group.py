@@ -145,3 +145,16 @@ def test_one_employer_of_the_group_alone_and_login_all_reads_each_space(tmp_path
     assert "un : Espace affilié atteint (Officine n°1), période" in every.stdout and "« À déclarer »" in every.stdout
     assert "deux : Espace affilié atteint (Officine n°2)." in every.stdout
     assert portal.uploads == [(employers[1].identifier, period)]  # a login files nothing
+
+
+def test_a_group_without_password_tells_each_employer_and_sends_no_sms(tmp_path, run_cli):
+    portal, employers, period, _ = group_setup(tmp_path)
+    with Sandbox(portal, sms_delay=0) as sandbox:
+        path = write_group_file(tmp_path / "comptes.toml", sandbox.url, employers)
+        path.write_text(path.read_text(encoding="utf-8").replace(f'password = "{PASSWORD}"\n', ""), encoding="utf-8")
+        result = run_cli("declare", "--all", "--period", period, env=ENV)
+        assert sandbox.outbox.all() == []
+    assert result.returncode == 2, result.stdout + result.stderr
+    summary = result.stdout[result.stdout.index("Résumé :") :]
+    assert "0 réussi(s), 2 en échec." in summary and "un " in summary and "deux " in summary
+    assert "mot de passe" in summary.lower()
