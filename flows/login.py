@@ -27,6 +27,7 @@ from flows.engine import learned
 from flows.engine.context import FlowContext
 from flows.engine.retry import RetryPolicy
 from flows.engine.step import After, act, go, wait_for
+from flows.group import GroupScreen
 from flows.home import EntryScreen, HomeScreen
 from flows.identifier import IdentifierScreen
 from flows.interface import InterfaceScreen
@@ -43,6 +44,7 @@ from flows.portal_map import (
     AFTER_OTP_CHOICE,
     AFTER_PASSWORD,
     AFTER_VALIDER,
+    SPACES,
 )
 from flows.question import QuestionScreen
 
@@ -195,7 +197,7 @@ def _with_code(
     person.code_screen_shown(code_screen.masked_phone())
     for attempt in range(1, max_code_tries + 1):
         after = _one_code(ctx, code_screen, password, person, again=attempt > 1)
-        if isinstance(after.screen, InterfaceScreen):
+        if isinstance(after.screen, SPACES):
             return _arrived(after.screen)
         if isinstance(after.screen, CodePasswordScreen) or after.screen is None:
             after = _code_refused(ctx, code_screen, after, another_try=attempt < max_code_tries)
@@ -335,7 +337,7 @@ def login_eid(
     ctx: FlowContext, url: str, person: Person, wait: float, retry: RetryPolicy = RetryPolicy()
 ) -> InterfaceScreen:
     eid = _reach(ctx, url, retry, person.before_sms, eid=True)
-    if isinstance(eid, InterfaceScreen):  # the phone was quicker than the bot: nothing left to show
+    if isinstance(eid, SPACES):  # the phone was quicker than the bot: nothing left to show
         return _arrived(eid)
     eid.shot("eid-code-qr")
     person.eid_waiting(eid.save_qr())
@@ -350,7 +352,7 @@ def login_eid(
             "l'application « Identité Numérique » à portée de main.",
             screenshot=shot,
         ) from None
-    if isinstance(screen, InterfaceScreen):
+    if isinstance(screen, SPACES):
         return _arrived(screen)
     _attempt_ended(screen, ctx.messages.wait(1.5))
     raise AssertionError("unreachable")
@@ -371,7 +373,12 @@ def logout(ctx: FlowContext, interface: InterfaceScreen) -> bool:
     return True
 
 
-def _arrived(screen: InterfaceScreen) -> InterfaceScreen:
+def _arrived(screen: InterfaceScreen | GroupScreen) -> InterfaceScreen | GroupScreen:
+    """An affiliate's space, or a « compte groupe »'s list of affiliates (flows/affiliates.py)."""
+    if isinstance(screen, GroupScreen):
+        screen.shot("espace-groupe")
+        logger.info("Espace du compte groupe atteint : liste des affiliés.")
+        return screen
     screen.shot("espace-affilie")
     logger.info("Espace affilié atteint.")
     return screen

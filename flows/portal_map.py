@@ -14,6 +14,7 @@ from flows.declaration import ConfirmationScreen, DeclarationScreen, ReceiptScre
 from flows.eid import EidScreen
 from flows.engine.context import Anywhere
 from flows.engine.screen import Screen
+from flows.group import GroupScreen
 from flows.home import EntryScreen, HomeScreen
 from flows.identifier import IdentifierScreen
 from flows.interface import InterfaceScreen
@@ -32,6 +33,7 @@ SCREENS: dict[str, type[Screen]] = {
     "mot-de-passe": PasswordScreen,
     "code-seul": CodeAloneScreen,
     "e-id": EidScreen,
+    "espace-groupe": GroupScreen,  # a « compte groupe »: its affiliates listed, one to choose
     "espace-affilie": InterfaceScreen,
     "declaration": DeclarationScreen,
     "confirmation": ConfirmationScreen,
@@ -48,18 +50,24 @@ ANYWHERE = Anywhere(
     refused=answer_refused,  # a refusal page answered to a background request (selectors/refusal.yaml)
 )
 
+SPACES = (InterfaceScreen, GroupScreen)  # where a login may land: an affiliate's space, or a group's list
+
 # login (OTP and e-ID), logout: which screens may follow which action
 AFTER_OPEN = (HomeScreen, EntryScreen)
 AFTER_ENTRY = (HomeScreen,)
 AFTER_KNOWN_ADDRESS = (HomeScreen,)
 AFTER_OTP_CHOICE = (IdentifierScreen,)
-AFTER_EID_CHOICE = (EidScreen, InterfaceScreen)  # approved on the phone before the QR was even seen
+AFTER_EID_CHOICE = (EidScreen, *SPACES)  # approved on the phone before the QR was even seen
 AFTER_IDENTIFIER = (CodePasswordScreen, PasswordScreen, IdentifierScreen)
 AFTER_PASSWORD = (CodeAloneScreen, PasswordScreen)  # the password on a screen of its own, then the code
-AFTER_VALIDER = (InterfaceScreen, CodePasswordScreen, CodeAloneScreen, IdentifierScreen, HomeScreen)
+AFTER_VALIDER = (*SPACES, CodePasswordScreen, CodeAloneScreen, IdentifierScreen, HomeScreen)
 AFTER_RESEND = (CodePasswordScreen,)
-AFTER_EID_APPROVAL = (InterfaceScreen, HomeScreen)
+AFTER_EID_APPROVAL = (*SPACES, HomeScreen)
 AFTER_LOGOUT = (HomeScreen, EntryScreen)
+
+# a « compte groupe »: its list of affiliates ⇄ an affiliate's space (home: the session expired)
+AFTER_AFFILIATE_CHOICE = (InterfaceScreen, HomeScreen)
+AFTER_CHANGE_AFFILIATE = (GroupScreen, HomeScreen)
 
 # filing, once logged in
 AFTER_PERIOD_LINK = (DeclarationScreen,)

@@ -99,7 +99,7 @@ def _accounts_planner(args, env):
         + ", ".join(p.account for p in planners)
         + f" ; au plus {slots} connexion(s) à la fois."
     )
-    return FleetPlanner(planners, slots)
+    return FleetPlanner(planners, slots, groups={a.name: a.group for a in every if a.group})
 
 
 def _plan_source(environ: dict, cwd):

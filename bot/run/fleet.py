@@ -57,19 +57,21 @@ def run_all(args, env: Env, one: Callable, *, what: str) -> int:
 
     if getattr(args, "headed", False):
         raise BadInput("--all ne va pas avec --headed : les comptes passent en parallèle, sans fenêtre.")
+    from bot.run import group
+
     base = env.base_environ or env.environ
-    every = configured.all_accounts(base)
+    every = group.only(configured.all_accounts(base), getattr(args, "account", None))  # a group's employers
     if not every:
         raise BadInput(
             "Aucun compte configuré : créez le fichier des comptes (comptes.toml, ou DAMANCOM_ACCOUNTS), "
             "voir le README, section « Plusieurs comptes »."
         )
-    workers = min(parallel(base), len(every))
+    workers = min(parallel(base), len(group.split(every)))
     settings = load_settings(base, need_credentials=False, cwd=env.cwd)
     args.unattended = bool(getattr(args, "unattended", False))
     env.say(f"{what} : {len(every)} compte(s), {workers} à la fois.")
     jobs: queue.Queue = queue.Queue()
-    for account in every:
+    for account in group.split(every):  # a « compte groupe »'s employers: one job, one login
         jobs.put(account)
     outcomes: dict[str, Outcome] = {}
     say_lock = threading.Lock()
@@ -114,7 +116,15 @@ def _worker(jobs, outcomes, connect, args, env, base, one, say_lock) -> None:
                     if browser is None or not browser.is_connected():
                         browser = _connected(playwright, connect)
                 except BotError as exc:  # this account is told why; the next one tries again
-                    outcomes[account.name] = Outcome(account.name, account.identifier, int(exc.exit_code), exc.message)
+                    for one_of in getattr(account, "members", [account]):
+                        outcomes[one_of.name] = Outcome(one_of.name, one_of.identifier, int(exc.exit_code), exc.message)
+                    continue
+                if hasattr(account, "members"):  # bot/run/group.py
+                    from bot.run import group
+
+                    outcomes.update(
+                        group.run(account, args, env, base, browser, say_lock, filing=hasattr(args, "verifier"))
+                    )
                     continue
                 outcomes[account.name] = _one(account, args, env, base, one, browser, say_lock)
         finally:

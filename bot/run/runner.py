@@ -38,7 +38,7 @@ from bot.settings.config import Settings
 from bot.system import clock, state_paths
 from bot.system.files import key_name
 from bot.system.locks import exclusive
-from flows import filing
+from flows import affiliates, filing
 from flows.engine.context import FlowContext
 from flows.engine.retry import RetryPolicy
 from flows.engine.screen import page_title
@@ -415,11 +415,13 @@ def hand_over_browser(interface, summary, ctx, person: HandOver, settings: Setti
     return summary
 
 
-def _note_stage(settings: Settings, stage: str) -> None:
+def _note_stage(settings: Settings, stage: str, accounts=None) -> None:
     """The scheduler's attempt learns, before the click, that an SMS may go out (write-ahead: when
-    that cannot be written, nothing is sent). That the code step ended only relaxes the next try."""
+    that cannot be written, nothing is sent). That the code step ended only relaxes the next try.
+    `accounts`: whose attempts the login serves (a « compte groupe »'s employers), else the run's."""
     try:
-        ledger.note_stage(settings.state_dir, settings.account, stage, clock.now())
+        for account in accounts or [settings.account]:
+            ledger.note_stage(settings.state_dir, account, stage, clock.now())
     except BotError as exc:
         if stage == ledger.SMS_POSSIBLE:
             raise
@@ -442,6 +444,7 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
             deadline=started + settings.run_budget,
         )
         retry = RetryPolicy(settings.retries, settings.retry_backoff)
+        served = getattr(task, "accounts", None)  # bot/run/group.py: the employers this login serves
         try:
             if settings.auth == "eid":
                 interface = login_eid(ctx, settings.url, person, settings.code_wait, retry)
@@ -453,9 +456,13 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
                     settings.password,
                     person,
                     retry=retry,
-                    before_identifier=lambda: _note_stage(settings, ledger.SMS_POSSIBLE),
+                    before_identifier=lambda: _note_stage(settings, ledger.SMS_POSSIBLE, served),
                 )
-                _note_stage(settings, ledger.CODE_STEP_DONE)
+                _note_stage(settings, ledger.CODE_STEP_DONE, served)
+            # a « compte groupe »: its list, then the affiliate chosen (or the list, for a group's run)
+            interface = affiliates.arrive(
+                ctx, interface, settings.affiliation, keep_list=bool(getattr(task, "group_space", False))
+            )
             if settings.trace:  # only now: a trace records typed values, so never during login
                 context.tracing.start(screenshots=True, snapshots=True)
                 tracing = True

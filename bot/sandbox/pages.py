@@ -141,7 +141,32 @@ def _link_words(account: Account, period: str, done: bool) -> str:
     return "Consulter" if done else "Déclarer"
 
 
-def interface(account: Account, csrf: str, periods: list[tuple[str, bool]]) -> str:
+def group_space(group: Account, affiliates: list[Account], csrf: str, *, flash: str | None = None) -> str:
+    """A « compte groupe »'s space: its affiliates, one form each to work for it."""
+    rows = "".join(
+        f"<tr><td>{escape(a.employer)}</td><td>{escape(a.affiliation)}</td><td>"
+        f'<form method="post" action="/fr/espace-groupe/choisir">{_csrf(csrf)}'
+        f'<input type="hidden" name="affiliation" value="{escape(a.affiliation)}">'
+        f'<button type="submit" aria-label="Choisir {escape(a.employer)} ({escape(a.affiliation)})">Choisir</button>'
+        "</form></td></tr>"
+        for a in affiliates
+    )
+    return layout(
+        "Espace groupe",
+        f"""
+<h1>Espace groupe</h1>
+<p>Compte groupe : <strong id="groupe">{escape(group.employer)}</strong></p>
+<h2>Choix de l'affilié</h2>
+<table><caption>Affiliés rattachés à ce compte</caption>
+<thead><tr><th>Raison sociale</th><th>N° d'affiliation</th><th>Action</th></tr></thead><tbody>{rows}</tbody></table>
+<form method="post" action="/fr/deconnexion">{_csrf(csrf)}
+<button type="submit" class="secondaire">Se déconnecter</button></form>
+""",
+        flash=flash,
+    )
+
+
+def interface(account: Account, csrf: str, periods: list[tuple[str, bool]], *, group: bool = False) -> str:
     rows = "".join(
         f'<tr><td>{p[5:]}/{p[:4]}</td><td class="{"etat-declaree" if done else "etat-a-declarer"}">'
         f'{STATE_LABELS[done]}</td><td><a href="/fr/declaration/{p}">{_link_words(account, p, done)}</a></td></tr>'
@@ -152,13 +177,14 @@ def interface(account: Account, csrf: str, periods: list[tuple[str, bool]]) -> s
         "".join(f"<p>Période {p[5:]}/{p[:4]} : montant dû {mad(r.amount_due)} (non payé).</p>" for p, r in due)
         or "<p>Aucun paiement en attente.</p>"
     )
+    change = ' · <a href="/fr/espace-groupe">Changer d\'affilié</a>' if group else ""
     return layout(
         "Espace affilié",
         f"""
 <h1>Espace affilié</h1>
 <p>Raison sociale : <strong id="raison-sociale">{escape(account.employer)}</strong><br>
 N° d'affiliation : <strong id="affiliation">{escape(account.affiliation)}</strong></p>
-<nav><a href="#declaration">Déclaration des salaires</a> · <a href="#telepaiement">Télépaiement</a></nav>
+<nav><a href="#declaration">Déclaration des salaires</a> · <a href="#telepaiement">Télépaiement</a>{change}</nav>
 <h2 id="declaration">Déclaration des salaires</h2>
 <table><caption>Périodes de déclaration</caption>
 <thead><tr><th>Période</th><th>État</th><th>Action</th></tr></thead><tbody>{rows}</tbody></table>

@@ -246,18 +246,35 @@ class Handler(BaseHTTPRequestHandler):
             )
         if path.startswith("/fr/declaration/"):
             return self._declaration_get(session, path)
+        if path == "/fr/espace-groupe":
+            return self._group_get(session, created, flash)
         if path == "/fr/espace-affilie":
+            if session.account is None and session.group is not None:
+                return self._redirect("/fr/espace-groupe", session)
             if session.account is None:
                 session.flash = "Veuillez vous authentifier pour accéder à votre espace."
                 return self._redirect("/fr/", session, created)
             return self._send(
                 200,
-                pages.interface(session.account, session.csrf, self.portal.periods(session.account)),
+                pages.interface(
+                    session.account,
+                    session.csrf,
+                    self.portal.periods(session.account),
+                    group=session.group is not None,
+                ),
                 session=session,
             )
         self._send(HTTPStatus.NOT_FOUND, pages.message("Page introuvable", "Cette page n'existe pas."))
 
     do_HEAD = do_GET
+
+    def _group_get(self, session: Session, created: bool, flash: str | None) -> None:
+        if session.group is None:
+            session.flash = "Veuillez vous authentifier pour accéder à votre espace."
+            return self._redirect("/fr/", session, created)
+        session.account = None  # back in the group's space: no affiliate chosen
+        affiliates = self.portal.affiliates_of(session.group)
+        self._send(200, pages.group_space(session.group, affiliates, session.csrf, flash=flash), session=session)
 
     def _json(self, data, session: Session | None = None, set_cookie=False) -> None:
         self._send(
@@ -276,53 +293,84 @@ class Handler(BaseHTTPRequestHandler):
         session, _ = self._session(create=False)
         if path == "/_sandbox/eid/approve":  # test hook, like /_sandbox/outbox
             return self._json({"approuvees": self.portal.approve_eid(form.get("identifiant", ""))})
+        if session is None and self.stale_cookie() and not path.startswith("/_sandbox/"):
+            return spa_api.expired(self) if self.server.style == "spa" else self._expired(None)
         if self.server.style == "spa" and path.startswith(spa_api.API):
             return spa_api.Spa(self, session).post(path, form)
         if self.server.style == "spa" and not path.startswith("/_sandbox/"):  # no forms in this style
             return self._send(HTTPStatus.NOT_FOUND, pages.message("Page introuvable", "Cette page n'existe pas."))
         if not self._csrf_ok(session, form):
             return self._forbidden()
-        if path == "/_sandbox/eid/approuver":
-            count = self.portal.approve_eid(form.get("identifiant", ""), form.get("challenge"))
-            text = "Connexion approuvée." if count else "Cette demande n'est plus en attente."
-            return self._send(200, pages.message("Identité Numérique", text), session=session)
         if path.startswith("/fr/declaration/"):
             return self._declaration_post(session, path, form)
         if self.server.shape is not None and shaped.serves("POST", path):
             return shaped.Shaped(self, session).post(path, form)
-        if path == "/fr/authentification/otp/renvoi":
-            if session.attempt is None:
-                return self._redirect("/fr/authentification/otp", session)
-            sent = self.portal.resend(session)
-            if sent is None:
-                return self._send(200, self._code_page(session, "Nombre maximal de renvois atteint."), session=session)
+        route = POST_ROUTES.get(path)
+        if route is None:
+            return self._send(HTTPStatus.NOT_FOUND, pages.message("Page introuvable", "Cette page n'existe pas."))
+        return route(self, session, form)
+
+    # POST routes (the table below) ------------------------------------------------------
+    def _eid_approve_post(self, session: Session, form: dict[str, str]) -> None:
+        count = self.portal.approve_eid(form.get("identifiant", ""), form.get("challenge"))
+        text = "Connexion approuvée." if count else "Cette demande n'est plus en attente."
+        self._send(200, pages.message("Identité Numérique", text), session=session)
+
+    def _resend_post(self, session: Session, form: dict[str, str]) -> None:
+        if session.attempt is None:
+            return self._redirect("/fr/authentification/otp", session)
+        sent = self.portal.resend(session)
+        if sent is None:
+            return self._send(200, self._code_page(session, "Nombre maximal de renvois atteint."), session=session)
+        self._send(200, self._code_page(session, flash="Un nouveau code vous a été envoyé par SMS."), session=session)
+
+    def _identifier_post(self, session: Session, form: dict[str, str]) -> None:
+        sms = self.portal.start_login(session, form.get("identifiant", ""))
+        if sms is None:
             return self._send(
-                200, self._code_page(session, flash="Un nouveau code vous a été envoyé par SMS."), session=session
+                200,
+                pages.identifier(session.csrf, error="Identifiant inconnu. Vérifiez votre saisie."),
+                session=session,
             )
-        if path == "/fr/authentification/otp":
-            sms = self.portal.start_login(session, form.get("identifiant", ""))
-            if sms is None:
-                return self._send(
-                    200,
-                    pages.identifier(session.csrf, error="Identifiant inconnu. Vérifiez votre saisie."),
-                    session=session,
-                )
-            return self._redirect("/fr/authentification/otp/code", session)
-        if path == "/fr/authentification/otp/code":
-            if self.server.faults.name == "server-error":
-                return self._send(HTTPStatus.INTERNAL_SERVER_ERROR, pages.server_error())
-            if self.server.faults.expire_session():
-                self.portal.end_session(session)
-                fresh = self.portal.new_session()
-                fresh.flash = "Votre session a expiré. Veuillez vous reconnecter."
-                return self._redirect("/fr/", fresh, set_cookie=True)
-            return self._check_code(session, form)
-        if path == "/fr/deconnexion":
+        self._redirect("/fr/authentification/otp/code", session)
+
+    def _code_post(self, session: Session, form: dict[str, str]) -> None:
+        if self.server.faults.name == "server-error":
+            return self._send(HTTPStatus.INTERNAL_SERVER_ERROR, pages.server_error())
+        if self.server.faults.expire_session():
+            return self._expired(session)
+        self._check_code(session, form)
+
+    def _logout_post(self, session: Session, form: dict[str, str]) -> None:
+        self.portal.end_session(session)
+        fresh = self.portal.new_session()
+        fresh.flash = "Vous êtes déconnecté."
+        self._redirect("/fr/", fresh, set_cookie=True)
+
+    def _choose_post(self, session: Session, form: dict[str, str]) -> None:
+        """« Choisir » in a group's space: the affiliate's own space follows."""
+        if session.group is None:
+            session.flash = "Veuillez vous authentifier pour accéder à votre espace."
+            return self._redirect("/fr/", session)
+        chosen = self.portal.choose(session, form.get("affiliation", ""))
+        if chosen is None and self.portal.session(session.id) is None:
+            return self._expired(session)
+        if chosen is None:
+            session.flash = "Cet affilié n'est pas rattaché à votre compte groupe."
+            return self._redirect("/fr/espace-groupe", session)
+        self._redirect("/fr/espace-affilie", session)
+
+    def stale_cookie(self) -> bool:
+        """A session cookie the portal no longer knows: the session expired (no cookie at all is no
+        session, refused as a forged form)."""
+        return COOKIE in SimpleCookie(self.headers.get("Cookie", ""))
+
+    def _expired(self, session: Session | None) -> None:
+        if session is not None:
             self.portal.end_session(session)
-            fresh = self.portal.new_session()
-            fresh.flash = "Vous êtes déconnecté."
-            return self._redirect("/fr/", fresh, set_cookie=True)
-        self._send(HTTPStatus.NOT_FOUND, pages.message("Page introuvable", "Cette page n'existe pas."))
+        fresh = self.portal.new_session()
+        fresh.flash = "Votre session a expiré. Veuillez vous reconnecter."
+        self._redirect("/fr/", fresh, set_cookie=True)
 
     def _code_page(self, session: Session, error: str | None = None, flash: str | None = None) -> str:
         minutes = max(1, round(self.portal.code_ttl / 60))
@@ -331,7 +379,7 @@ class Handler(BaseHTTPRequestHandler):
     def _check_code(self, session: Session, form: dict[str, str]) -> None:
         outcome, left = self.portal.check(session, form.get("code", ""), form.get("motdepasse", ""))
         if outcome is CodeCheck.OK:
-            return self._redirect("/fr/espace-affilie", session)
+            return self._redirect("/fr/espace-groupe" if session.group else "/fr/espace-affilie", session)
         restart = {
             CodeCheck.EXPIRED: "Le code a expiré. Saisissez à nouveau votre identifiant pour recevoir un nouveau code.",
             CodeCheck.TOO_MANY: "Trop de tentatives erronées : cette authentification est annulée. "
@@ -342,6 +390,16 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, pages.identifier(session.csrf, error=restart[outcome]), session=session)
         error = "Code incorrect." if outcome is CodeCheck.WRONG_CODE else "Mot de passe incorrect."
         self._send(200, self._code_page(session, f"{error} Il vous reste {left} essai(s)."), session=session)
+
+
+POST_ROUTES = {
+    "/_sandbox/eid/approuver": Handler._eid_approve_post,
+    "/fr/authentification/otp/renvoi": Handler._resend_post,
+    "/fr/authentification/otp": Handler._identifier_post,
+    "/fr/authentification/otp/code": Handler._code_post,
+    "/fr/deconnexion": Handler._logout_post,
+    "/fr/espace-groupe/choisir": Handler._choose_post,
+}
 
 
 class SandboxServer(ThreadingHTTPServer):

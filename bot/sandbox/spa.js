@@ -98,6 +98,7 @@
     if (path === "/fr/authentification/otp/code") return data ? renderCode(data) : load("otp/code", renderCode);
     if (path === "/fr/authentification/eid") return startEid();
     if (path === "/fr/espace-affilie") return load("espace", renderInterface);
+    if (path === "/fr/espace-groupe") return load("groupe", renderGroup);
     if ((match = path.match(/^\/fr\/declaration\/(\d{4}-\d{2})(\/confirmation|\/accuse)?$/))) {
       const [, period, step] = match;
       if (step === "/accuse") return data ? renderReceipt(data) : load(`declaration/${period}/accuse`, renderReceipt);
@@ -319,6 +320,32 @@ style="width:max-content;background:#fff;padding:8px">${result.data.qr}</div>
     eidTimer = null;
   }
 
+  // A « compte groupe »: its affiliates, one « Choisir » each.
+  function renderGroup(data) {
+    setTitle("Espace groupe");
+    const rows = data.affilies.map((a) =>
+      `<tr><td>${esc(a.raison_sociale)}</td><td>${esc(a.affiliation)}</td>`
+      + `<td><button type="button" class="choisir" data-affiliation="${esc(a.affiliation)}" `
+      + `aria-label="Choisir ${esc(a.raison_sociale)} (${esc(a.affiliation)})">Choisir</button></td></tr>`).join("");
+    app.innerHTML = `
+<h1>Espace groupe</h1>
+<p>Compte groupe : <strong id="groupe">${esc(data.groupe)}</strong></p>
+<h2>Choix de l'affilié</h2>
+<table><caption>Affiliés rattachés à ce compte</caption>
+<thead><tr><th>Raison sociale</th><th>N° d'affiliation</th><th>Action</th></tr></thead><tbody>${rows}</tbody></table>
+<div><button type="button" class="secondaire" id="deconnexion">Se déconnecter</button></div>`;
+    app.querySelectorAll(".choisir").forEach((button) => button.addEventListener("click", async () => {
+      busy(button);
+      const result = await api("POST", "groupe/choisir", {affiliation: button.dataset.affiliation});
+      idle(button);
+      if (result) follow(result);
+    }));
+    $("#deconnexion").addEventListener("click", async () => {
+      const result = await api("POST", "deconnexion");
+      if (result) follow(result);
+    });
+  }
+
   function renderInterface(data) {
     setTitle("Espace affilié");
     const rows = data.periodes.map((p) => {
@@ -330,11 +357,12 @@ style="width:max-content;background:#fff;padding:8px">${result.data.qr}</div>
     const payment = data.paiements.map((p) =>
       `<p>Période ${esc(p.affichage)} : montant dû ${esc(p.montant)} (non payé).</p>`).join("")
       || "<p>Aucun paiement en attente.</p>";
+    const change = data.groupe ? ` · <a href="/fr/espace-groupe" data-lien>Changer d'affilié</a>` : "";
     app.innerHTML = `
 <h1>Espace affilié</h1>
 <p>Raison sociale : <strong id="raison-sociale">${esc(data.raison_sociale)}</strong><br>
 N° d'affiliation : <strong id="affiliation">${esc(data.affiliation)}</strong></p>
-<nav><a href="#declaration">Déclaration des salaires</a> · <a href="#telepaiement">Télépaiement</a></nav>
+<nav><a href="#declaration">Déclaration des salaires</a> · <a href="#telepaiement">Télépaiement</a>${change}</nav>
 <h2 id="declaration">Déclaration des salaires</h2>
 <table><caption>Périodes de déclaration</caption>
 <thead><tr><th>Période</th><th>État</th><th>Action</th></tr></thead><tbody>${rows}</tbody></table>

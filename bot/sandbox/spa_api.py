@@ -10,7 +10,8 @@ Routes (POST ones need the shell's token in `X-CSRF-Token`, else 403):
   POST otp/code {code, motdepasse}  → interface + new token | 422 wrong code/password | 409 expired, too many
   POST otp/renvoi                   slow → new code | 422 no more resends
   POST eid, GET eid/etat            QR svg; en_attente | approuve (+ new token) | expire
-  GET  espace                       the interface's data | 401 not logged in
+  GET  espace                       the interface's data | 401 not logged in | 409 a group, no affiliate chosen
+  GET  groupe; POST groupe/choisir {affiliation}   a « compte groupe »: its affiliates; the one worked for
   GET  declaration/P, declaration/P/accuse; POST declaration/P/depot (FormData « fichier »),
        declaration/P/valider        period state and pending totals; refusals (422); receipt
   POST deconnexion                  a fresh session (new cookie and token)
@@ -32,7 +33,7 @@ API = "/fr/api/"
 
 # The shell's own routes: served with 200; any other path under /fr/ gets the shell with a 404.
 ROUTES = re.compile(
-    r"/fr/(authentification/(otp(/code)?|eid)|espace-affilie"
+    r"/fr/(authentification/(otp(/code)?|eid)|espace-affilie|espace-groupe"
     r"|declaration/\d{4}-\d{2}(/confirmation|/accuse)?)?"
 )
 
@@ -55,12 +56,14 @@ RESTART = {
     CodeCheck.NO_ATTEMPT: NO_ATTEMPT,
 }
 
-HOME, IDENTIFIER, CODE, INTERFACE = (
+HOME, IDENTIFIER, CODE, INTERFACE, GROUP = (
     "/fr/",
     "/fr/authentification/otp",
     "/fr/authentification/otp/code",
     "/fr/espace-affilie",
+    "/fr/espace-groupe",
 )
+EXPIRED = "Votre session a expiré. Veuillez vous reconnecter."
 
 
 def serves(path: str) -> bool:
@@ -76,6 +79,12 @@ def reply(handler, status: int, data: dict, session: Session | None = None, set_
         session=session,
         set_cookie=set_cookie,
     )
+
+
+def expired(handler) -> None:
+    """A request on a session the portal forgot: said so, with a fresh session to start again."""
+    fresh = handler.portal.new_session()
+    reply(handler, HTTPStatus.UNAUTHORIZED, {"erreur": EXPIRED, "suite": HOME, "csrf": fresh.csrf}, fresh, True)
 
 
 def fault_reply(handler, text: str) -> None:
@@ -111,6 +120,10 @@ class Spa:
         if route == "eid/etat":
             state = self.portal.eid_state(self.session)
             return self._reply(200, {"etat": state, **({"csrf": self.session.csrf} if state == "approuve" else {})})
+        if route == "groupe":
+            return self._group()
+        if self.session.account is None and self.session.group is not None:
+            return self._reply(HTTPStatus.CONFLICT, {"suite": GROUP})
         if self.session.account is None:
             return self._reply(HTTPStatus.UNAUTHORIZED, {"erreur": NOT_LOGGED_IN, "suite": HOME})
         if route == "espace":
@@ -151,12 +164,41 @@ class Spa:
             return self._reply(
                 200, {"info": "Vous êtes déconnecté.", "suite": HOME, "csrf": self.session.csrf}, set_cookie=True
             )
+        if route == "groupe/choisir":
+            return self._choose(form.get("affiliation", ""))
         if self.session.account is None:
             return self._reply(HTTPStatus.UNAUTHORIZED, {"erreur": NOT_LOGGED_IN, "suite": HOME})
         found = self._period(route)
         if found is None:
             return self._reply(HTTPStatus.NOT_FOUND, {"erreur": "Cette page n'existe pas.", "suite": INTERFACE})
         return self._file(*found, form)
+
+    # a « compte groupe » ---------------------------------------------------------------
+    def _group(self) -> None:
+        group = self.session.group
+        if group is None:
+            return self._reply(HTTPStatus.UNAUTHORIZED, {"erreur": NOT_LOGGED_IN, "suite": HOME})
+        self.session.account = None  # back in the group's space: no affiliate chosen
+        affiliates = [
+            {"raison_sociale": a.employer, "affiliation": a.affiliation} for a in self.portal.affiliates_of(group)
+        ]
+        return self._reply(200, {"groupe": group.employer, "affilies": affiliates})
+
+    def _choose(self, affiliation: str) -> None:
+        if self.session.group is None:
+            return self._reply(HTTPStatus.UNAUTHORIZED, {"erreur": NOT_LOGGED_IN, "suite": HOME})
+        chosen = self.portal.choose(self.session, affiliation)
+        if chosen is None and self.portal.session(self.session.id) is None:
+            return self._expired()
+        if chosen is None:
+            return self._reply(
+                HTTPStatus.UNPROCESSABLE_ENTITY, {"erreur": "Cet affilié n'est pas rattaché à votre compte groupe."}
+            )
+        return self._reply(200, {"suite": INTERFACE})
+
+    def _expired(self) -> None:
+        self.portal.end_session(self.session)
+        expired(self.h)
 
     def _start_login(self, identifier: str) -> None:
         if identifier.strip() in self.portal.accounts:
@@ -180,20 +222,10 @@ class Spa:
         if faults.name == "server-error":
             return reply(self.h, HTTPStatus.INTERNAL_SERVER_ERROR, {"erreur": SERVER_ERROR})
         if faults.expire_session():
-            self.portal.end_session(self.session)
-            self.session = self.portal.new_session()
-            return self._reply(
-                HTTPStatus.UNAUTHORIZED,
-                {
-                    "erreur": "Votre session a expiré. Veuillez vous reconnecter.",
-                    "suite": HOME,
-                    "csrf": self.session.csrf,
-                },
-                set_cookie=True,
-            )
+            return self._expired()
         outcome, left = self.portal.check(self.session, form.get("code", ""), form.get("motdepasse", ""))
         if outcome is CodeCheck.OK:
-            return self._reply(200, {"suite": INTERFACE, "csrf": self.session.csrf})
+            return self._reply(200, {"suite": GROUP if self.session.group else INTERFACE, "csrf": self.session.csrf})
         if outcome in RESTART:
             return self._reply(HTTPStatus.CONFLICT, {"erreur": RESTART[outcome], "suite": IDENTIFIER})
         wrong_code = outcome is CodeCheck.WRONG_CODE
@@ -247,6 +279,7 @@ class Spa:
         return {
             "raison_sociale": account.employer,
             "affiliation": account.affiliation,
+            "groupe": self.session.group is not None,
             "periodes": [
                 {"periode": p, "affichage": _shown(p), "declaree": done, "accuse": p in account.receipts}
                 for p, done in self.portal.periods(account)

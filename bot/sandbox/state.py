@@ -27,6 +27,7 @@ class Account:
     affiliation: str
     declared: set[str] = field(default_factory=set)  # periods filed during this sandbox's life
     receipts: dict = field(default_factory=dict)  # period → Receipt
+    affiliates: list[str] = field(default_factory=list)  # a « compte groupe »: the affiliation numbers it reaches
 
     @property
     def masked_phone(self) -> str:
@@ -121,7 +122,8 @@ class Session:
     csrf: str
     attempt: LoginAttempt | None = None
     eid: EidChallenge | None = None
-    account: Account | None = None  # set once logged in
+    account: Account | None = None  # set once logged in (a group login: once an affiliate is chosen)
+    group: Account | None = None  # a « compte groupe » logged in: its space lists its affiliates
     flash: str | None = None
     pending: dict | None = None  # an uploaded, checked declaration awaiting « Valider la déclaration »
     password_typed: str | None = None  # shapes whose password screen comes before the code's
@@ -144,7 +146,12 @@ def amount_due(total_real: int, total_capped: int) -> int:
 
 def load_accounts() -> list[Account]:
     text = resources.files("bot.sandbox").joinpath("accounts.yaml").read_text(encoding="utf-8")
-    return [Account(**{k: str(v) for k, v in row.items()}) for row in yaml.safe_load(text)["accounts"]]
+    return [_account(row) for row in yaml.safe_load(text)["accounts"]]
+
+
+def _account(row: dict) -> Account:
+    affiliates = [str(a) for a in row.pop("affiliates", [])]
+    return Account(**{k: str(v) for k, v in row.items()}, affiliates=affiliates)
 
 
 class Portal:
@@ -165,6 +172,7 @@ class Portal:
         self._lock = threading.Lock()
         self.uploads: list[tuple[str, str]] = []  # (identifier, period) of every file accepted
         self.validation_listeners: list[Callable[[str, str], None]] = []  # tests: the moment of the final click
+        self.choice_listeners: list[Callable[[str, str], None]] = []  # tests: (group login, affiliation) chosen
 
     # sessions -----------------------------------------------------------------
     def new_session(self) -> Session:
@@ -181,6 +189,41 @@ class Portal:
         with self._lock:
             self._sessions.pop(session.id, None)
 
+    def expire(self, identifier: str) -> int:
+        """The portal ends every session of this login (its own expiry, at a moment a test chooses)."""
+        with self._lock:
+            gone = [k for k, s in self._sessions.items() if identifier in _logins(s)]
+            for key in gone:
+                del self._sessions[key]
+        return len(gone)
+
+    # a « compte groupe » ----------------------------------------------------------------
+    def affiliates_of(self, group: Account) -> list[Account]:
+        by_number = {a.affiliation: a for a in self.accounts.values() if not a.affiliates}
+        return [by_number[n] for n in group.affiliates if n in by_number]
+
+    def choose(self, session: Session, affiliation: str) -> Account | None:
+        """The group's space: the affiliate this session now works for; None when the session
+        expired meanwhile or the number is not one of the group's."""
+        group = session.group
+        if group is None:
+            return None
+        for listener in self.choice_listeners:
+            listener(group.identifier, affiliation)
+        if self.session(session.id) is None:
+            return None
+        found = next((a for a in self.affiliates_of(group) if a.affiliation == affiliation.strip()), None)
+        if found is not None:
+            session.account, session.pending = found, None
+        return found
+
+    def _logged_in(self, session: Session, account: Account) -> None:
+        """A group login reaches its space of affiliates first, no affiliate chosen yet."""
+        if account.affiliates:
+            session.group, session.account = account, None
+        else:
+            session.group, session.account = None, account
+
     # login ----------------------------------------------------------------------
     def start_login(self, session: Session, identifier: str) -> Sms | None:
         """Sends a fresh code for a known identifier; None when the identifier is unknown."""
@@ -190,7 +233,7 @@ class Portal:
         code = f"{secrets.randbelow(1_000_000):06d}"
         now = self.clock()
         session.attempt = LoginAttempt(account, code, now + self.code_ttl)
-        session.account = None
+        session.account = session.group = None
         return self.outbox.send(account.identifier, account.phone, code, now)
 
     def resend(self, session: Session) -> Sms | None:
@@ -207,7 +250,7 @@ class Portal:
     # e-ID (DGSN digital identity) ------------------------------------------------
     def start_eid(self, session: Session) -> EidChallenge:
         session.eid = EidChallenge(secrets.token_urlsafe(12), self.clock() + self.code_ttl)
-        session.account = None
+        session.account = session.group = None
         return session.eid
 
     def pending_eid(self) -> list[EidChallenge]:
@@ -234,7 +277,8 @@ class Portal:
             return "expire"
         if challenge.approved_by is None:
             return "en_attente"
-        session.account, session.eid = challenge.approved_by, None
+        self._logged_in(session, challenge.approved_by)
+        session.eid = None
         session.csrf = secrets.token_urlsafe(24)
         return "approuve"
 
@@ -249,7 +293,8 @@ class Portal:
         code_ok = secrets.compare_digest(code.strip(), attempt.code)
         password_ok = secrets.compare_digest(password.encode(), attempt.account.password.encode())
         if code_ok and password_ok:
-            session.attempt, session.account = None, attempt.account
+            session.attempt = None
+            self._logged_in(session, attempt.account)
             session.csrf = secrets.token_urlsafe(24)  # new privilege level, new token
             return CodeCheck.OK, 0
         attempt.failures += 1
@@ -294,3 +339,7 @@ class Portal:
             period = f"{y:04d}-{m:02d}"
             rows.append((period, i > 1 or period in account.declared))
         return rows
+
+
+def _logins(session: Session) -> set[str]:
+    return {a.identifier for a in (session.account, session.group) if a is not None}

@@ -19,7 +19,14 @@ from bot.schedule import heartbeat
 
 
 class FleetPlanner:
-    def __init__(self, planners: list, parallel: int, now: Callable[[], datetime] | None = None):
+    def __init__(
+        self,
+        planners: list,
+        parallel: int,
+        now: Callable[[], datetime] | None = None,
+        groups: dict[str, str] | None = None,
+    ):
+        """`groups`: account -> its « compte groupe », whose employers are tried in one login."""
         self.planners = planners
         self.parallel = parallel
         self.ledger = planners[0].ledger
@@ -28,6 +35,10 @@ class FleetPlanner:
         self.slots = threading.BoundedSemaphore(parallel)
         self._phones: dict[str, threading.Lock] = {}
         self._phones_lock = threading.Lock()
+        if groups:
+            from bot.schedule import group
+
+            group.share(planners, groups)
         for planner in planners:
             planner.beats = False  # the heartbeat is written once per tick, here
             planner.run = self._gated(planner.run, planner.settings)

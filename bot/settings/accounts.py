@@ -14,6 +14,21 @@ settings (load_settings, parse_plan, the hand-over) works per account unchanged.
 
 Password, first found: the file's `password`, the system keyring (`damancom-bot secret set NAME`),
 DAMANCOM_PASSWORD (only for the `.env` account, or a file holding a single account).
+
+A « compte groupe » (an accountant's one login reaching several employers) is a table of its own,
+and each employer it reaches names it and gives its number in the group's list:
+
+    [groups.cabinet]
+    identifier = "FIDUCIAIRE-7731"
+    phone = "0612345678"
+
+    [accounts.al-amal]
+    group = "cabinet"
+    affiliation = "1234567"
+
+Such an account's login keys (identifier, password, url, auth, phone) are the group's; its own
+table may still say where its messages go and its windows. `--all` and the scheduler log in once
+per group and file for each of its accounts in turn (bot/run/group.py).
 """
 
 from __future__ import annotations
@@ -44,6 +59,8 @@ ROWS = {
     "phone": t.PHONE,
 }
 KEYS = {key: row.name for key, row in ROWS.items()}
+LOGIN_KEYS = ("identifier", "password", "url", "auth", "phone")  # a group member's are its group's
+GROUP_KEYS = ("group", "affiliation")  # on an account reached through a group
 
 
 @dataclass(frozen=True)
@@ -52,6 +69,12 @@ class Account:
     identifier: str
     values: dict = field(default_factory=dict, repr=False)  # DAMANCOM_ variable -> value (password included)
     source: str = ".env"  # the accounts file's path, or ".env"
+    group: str = ""  # the « compte groupe » whose login reaches this employer ([groups.NAME])
+    login: "Account | None" = field(default=None, repr=False, compare=False)  # that group's own login
+
+    @property
+    def affiliation(self) -> str:
+        return self.values.get(t.AFFILIATION.name, "")
 
     @property
     def has_password(self) -> bool:
@@ -104,6 +127,13 @@ def choose(environ: Mapping[str, str], name: str | None) -> Account | None:
         found = find(accounts, name)
         if found:
             return found
+        members = [a.name for a in accounts if a.group == name.strip()]
+        if members:
+            raise ConfigError(
+                f"« {name.strip()} » est un compte groupe : son login sert à plusieurs employeurs. Pour tous : "
+                f"--all --account {name.strip()} ; pour un seul : --account {members[0]} (employeurs : "
+                f"{', '.join(members)})."
+            )
         known = ", ".join(a.name for a in accounts) or "aucun"
         raise ConfigError(f"Compte « {name[:80]} » inconnu. Comptes configurés : {known}.")
     if not accounts:
@@ -162,7 +192,7 @@ def password_of(environ: Mapping[str, str], account: Account) -> str | None:
     if account.has_password:
         return account.values[t.PASSWORD.name]
     try:
-        stored = secrets.read(account.name)
+        stored = secrets.read(account.name) or (secrets.read(account.group) if account.group else None)
     except secrets.KeyringUnavailable:
         stored = None
     if stored:
@@ -194,20 +224,25 @@ def read_file(path: Path) -> list[Account]:
             f"Fichier des comptes {path}{line} : ce n'est pas du TOML valide. Modèle : "
             '[accounts.mon-client] puis identifier = "…" (valeurs entre guillemets).'
         ) from None
-    unknown = [k for k in data if k != "accounts"]
+    unknown = [k for k in data if k not in ("accounts", "groups")]
     if unknown:
         raise ConfigError(
-            f"{_where(path, text, None, unknown[0])} : section inconnue ; seules les tables [accounts.NOM] sont lues."
+            f"{_where(path, text, None, unknown[0])} : section inconnue ; seules les tables [accounts.NOM] "
+            "et [groups.NOM] sont lues."
         )
+    logins = _groups(path, text, data.get("groups", {}))
     tables = data.get("accounts")
     if not isinstance(tables, dict) or not tables:
         raise ConfigError(
             f"Fichier des comptes {path} : aucun compte. Ajoutez une table [accounts.NOM] "
             'avec au moins identifier = "…".'
         )
-    accounts = [_account(path, text, name, table) for name, table in tables.items()]
+    accounts = [_account(path, text, name, table, logins) for name, table in tables.items()]
+    _check_groups(path, text, accounts, logins)
     seen: dict[str, str] = {}
     for account in accounts:
+        if account.group:
+            continue  # a group's accounts share its login; its number tells them apart
         if account.identifier in seen:
             raise ConfigError(
                 f"{_where(path, text, account.name, 'identifier')} : l'identifiant {account.identifier} "
@@ -217,15 +252,22 @@ def read_file(path: Path) -> list[Account]:
     return accounts
 
 
-def _account(path: Path, text: str, name: str, table) -> Account:
-    here = lambda key: _where(path, text, name, key)  # noqa: E731
+def _account(path: Path, text: str, name: str, table, logins: dict | None = None, section: str = "accounts") -> Account:
+    here = lambda key: _where(path, text, name, key, section)  # noqa: E731
+    if isinstance(table, dict) and "group" in table:
+        return _member(path, text, name, table, logins or {})
+    if isinstance(table, dict) and "affiliation" in table:
+        raise ConfigError(
+            f"{here('affiliation')} : un numéro d'affiliation ne sert qu'aux comptes atteints par un compte "
+            'groupe ; ajoutez group = "NOM" (une table [groups.NOM]) ou retirez cette ligne.'
+        )
     if not NAME_RE.fullmatch(name):
         raise ConfigError(
             f"{here(None)} : le nom de compte « {name[:40]} » doit être court, en lettres sans "
             "accent, chiffres, « - », « _ » ou « . » (par exemple al-amal)."
         )
     if not isinstance(table, dict):
-        raise ConfigError(f'{here(None)} : attendu une table [accounts.{name}] avec identifier = "…".')
+        raise ConfigError(f'{here(None)} : attendu une table [{section}.{name}] avec identifier = "…".')
     for key in table:
         if key not in KEYS:
             raise ConfigError(f"{here(key)} : clé inconnue. Clés possibles : {', '.join(KEYS)}.")
@@ -240,6 +282,108 @@ def _account(path: Path, text: str, name: str, table) -> Account:
     redact.register(values.get(t.PASSWORD.name))  # also one written with TOML escapes
     _check(here, values)
     return Account(name, identifier.strip(), values, str(path))
+
+
+# --- « compte groupe » ---------------------------------------------------------------------------
+
+
+def _groups(path: Path, text: str, tables) -> dict[str, Account]:
+    """Each [groups.NAME] table: the login, read like an account's (same keys, same checks)."""
+    if not isinstance(tables, dict):
+        raise ConfigError(f"{_where(path, text, None, 'groups')} : attendu des tables [groups.NOM].")
+    logins = {}
+    for name, table in tables.items():
+        here = lambda key, name=name: _where(path, text, name, key, section="groups")  # noqa: E731
+        if isinstance(table, dict):
+            wrong = next((k for k in table if k in GROUP_KEYS), None)
+            if wrong:
+                raise ConfigError(
+                    f"{here(wrong)} : la clé « {wrong} » va dans la table [accounts.NOM] de chaque employeur "
+                    "du groupe, pas dans celle du groupe."
+                )
+        if not isinstance(table, dict):
+            raise ConfigError(f'{here(None)} : attendu une table [groups.{name}] avec identifier = "…".')
+        login = _account(path, text, name, table, section="groups")
+        logins[name] = Account(login.name, login.identifier, login.values, login.source)
+    return logins
+
+
+def _member(path: Path, text: str, name: str, table: dict, logins: dict[str, Account]) -> Account:
+    """An employer reached through a group: the group's login, its own number in the group's list."""
+    here = lambda key: _where(path, text, name, key)  # noqa: E731
+    if not NAME_RE.fullmatch(name):
+        raise ConfigError(
+            f"{here(None)} : le nom de compte « {name[:40]} » doit être court, en lettres sans "
+            "accent, chiffres, « - », « _ » ou « . » (par exemple al-amal)."
+        )
+    group = table["group"]
+    if not isinstance(group, str) or group.strip() not in logins:
+        known = ", ".join(logins) or "aucun"
+        raise ConfigError(
+            f"{here('group')} : groupe « {str(group)[:40]} » inconnu. Groupes décrits ([groups.NOM]) : {known}."
+        )
+    login = logins[group.strip()]
+    for key in table:
+        if key in LOGIN_KEYS:
+            raise ConfigError(
+                f"{here(key)} : la clé « {key} » est celle du login du groupe « {login.name} » : "
+                f"écrivez-la dans [groups.{login.name}], pas dans le compte."
+            )
+        if key not in KEYS and key not in GROUP_KEYS:
+            raise ConfigError(f"{here(key)} : clé inconnue. Clés possibles : {', '.join((*GROUP_KEYS, *KEYS))}.")
+    number = table.get("affiliation")
+    if isinstance(number, int) and not isinstance(number, bool):
+        number = str(number)
+    if not isinstance(number, str) or not re.fullmatch(r"\d{5,12}", number.strip()):
+        raise ConfigError(
+            f'{here("affiliation")} : numéro d\'affiliation CNSS obligatoire, en chiffres (affiliation = "1234567") : '
+            "c'est le numéro que la liste des affiliés du compte groupe affiche pour cet employeur."
+        )
+    own = {KEYS[k]: _text(here, k, v) for k, v in table.items() if k in KEYS}
+    _check(here, own)
+    values = {**login.values, **own, t.AFFILIATION.name: number.strip()}
+    return Account(name, login.identifier, values, str(path), group=login.name, login=login)
+
+
+def _check_groups(path: Path, text: str, accounts: list[Account], logins: dict[str, Account]) -> None:
+    names = {a.name for a in accounts}
+    for name, login in logins.items():
+        if name in names:
+            raise ConfigError(
+                f"{_where(path, text, name, None, section='groups')} : « {name} » est déjà le nom d'un compte. "
+                "Donnez au groupe un nom à lui (par exemple cabinet)."
+            )
+        members = [a for a in accounts if a.group == name]
+        if not members:
+            raise ConfigError(
+                f"{_where(path, text, name, None, section='groups')} : aucun compte ne dit "
+                f'group = "{name}". Ajoutez-le aux tables [accounts.NOM] des employeurs de ce groupe.'
+            )
+        seen: dict[str, str] = {}
+        for member in members:
+            if member.affiliation in seen:
+                raise ConfigError(
+                    f"{_where(path, text, member.name, 'affiliation')} : le numéro {member.affiliation} est déjà "
+                    f"celui du compte « {seen[member.affiliation]} » du même groupe. Un numéro, un employeur."
+                )
+            seen[member.affiliation] = member.name
+    alone = {a.identifier: a.name for a in accounts if not a.group}
+    for login in logins.values():
+        if login.identifier in alone:
+            raise ConfigError(
+                f"{_where(path, text, login.name, 'identifier', section='groups')} : l'identifiant "
+                f"{login.identifier} est aussi celui du compte « {alone[login.identifier]} ». Un identifiant, "
+                "un login : un compte groupe se décrit une fois, dans [groups.NOM]."
+            )
+
+
+def groups(accounts: list[Account]) -> dict[str, list[Account]]:
+    """The group logins among `accounts`, each with its employers in the file's order."""
+    found: dict[str, list[Account]] = {}
+    for account in accounts:
+        if account.group:
+            found.setdefault(account.group, []).append(account)
+    return found
 
 
 def _text(here, key: str, value) -> str:
@@ -282,22 +426,23 @@ def _check(here, values: dict[str, str]) -> None:
             raise ConfigError(f"{here(key)} : {exc.message}") from None
 
 
-def _where(path: Path, text: str, name: str | None, key: str | None) -> str:
+def _where(path: Path, text: str, name: str | None, key: str | None, section: str = "accounts") -> str:
     """« Fichier des comptes comptes.toml, ligne 4, clé « url » »: where the person looks."""
-    line = _line_of(text, name, key)
+    line = _line_of(text, name, key, section)
     parts = [f"Fichier des comptes {path}"]
+    what = "groupe" if section == "groups" else "compte"
     if line:
         parts.append(f"ligne {line}")
     if name and key:
-        parts.append(f"compte « {name} », clé « {key} »")
+        parts.append(f"{what} « {name} », clé « {key} »")
     elif name:
-        parts.append(f"compte « {name} »")
+        parts.append(f"{what} « {name} »")
     elif key:
         parts.append(f"« {key} »")
     return ", ".join(parts)
 
 
-def _line_of(text: str, name: str | None, key: str | None) -> int | None:
+def _line_of(text: str, name: str | None, key: str | None, section: str = "accounts") -> int | None:
     header = None
     inside = name is None
     for number, line in enumerate(text.splitlines(), 1):
@@ -305,7 +450,7 @@ def _line_of(text: str, name: str | None, key: str | None) -> int | None:
         if stripped.startswith("["):
             inside = (
                 name is not None
-                and re.fullmatch(rf"\[\s*accounts\s*\.\s*[\"']?{re.escape(name)}[\"']?\s*\]", stripped) is not None
+                and re.fullmatch(rf"\[\s*{section}\s*\.\s*[\"']?{re.escape(name)}[\"']?\s*\]", stripped) is not None
             )
             if name is None and key and re.fullmatch(rf"\[+\s*{re.escape(key)}\b.*", stripped):
                 return number

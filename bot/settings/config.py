@@ -52,6 +52,7 @@ class Settings:
     notify_budget: int = 30  # notifications per month, urgent ones aside (bot/output/notify.py)
     tsa_url: str | None = None  # RFC 3161 authority stamping each run's final line; None: no stamp
     phone: str = ""  # where the portal texts the code: accounts sharing one take turns (bot/handover/phone_turn.py)
+    affiliation: str = ""  # an affiliate reached through a « compte groupe »: its number in the group's list
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
@@ -153,6 +154,7 @@ def load_settings(
         **_telegram(environ),
         tsa_url=tsa_url(environ, url),
         phone=t.PHONE.get(environ),
+        affiliation=t.AFFILIATION.get(environ),
     )
 
 

@@ -57,6 +57,8 @@ ACCOUNT_SOURCE = Setting("DAMANCOM_ACCOUNT_SOURCE", default="")  # set by the bo
 ACCOUNTS = Setting("DAMANCOM_ACCOUNTS", default="")
 AUTH = Setting("DAMANCOM_AUTH", r.auth, "otp")
 PHONE = Setting("DAMANCOM_PHONE", default="")
+# set by the accounts file for an employer reached through a group login (« compte groupe »)
+AFFILIATION = Setting("DAMANCOM_AFFILIATION", default="")
 
 # --- files and folders ---
 ENV_FILE = Setting("DAMANCOM_ENV_FILE", default="")

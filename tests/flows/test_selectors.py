@@ -31,6 +31,7 @@ SCREENS = [
     "interstitials",
     "question",
     "refusal",
+    "group",
 ]
 # Labels known verbatim on the real portal; every other element must also be found without wording.
 KNOWN_LABELS = {"S'authentifier avec OTP", "Valider"}

@@ -18,6 +18,7 @@ from flows.code_password import CodePasswordScreen
 from flows.declaration import ConfirmationScreen, DeclarationScreen, ReceiptScreen
 from flows.eid import EidScreen
 from flows.engine.context import FlowContext
+from flows.group import GroupScreen
 from flows.home import EntryScreen, HomeScreen
 from flows.identifier import IdentifierScreen
 from flows.interface import InterfaceScreen
@@ -34,6 +35,7 @@ SCREENS = {
         IdentifierScreen,
         CodePasswordScreen,
         InterfaceScreen,
+        GroupScreen,
         EidScreen,
         QuestionScreen,
         UnavailableScreen,
@@ -42,14 +44,15 @@ SCREENS = {
         ReceiptScreen,
     )
 }
-LOGIN = ("home", "entry", "identifier", "code_password", "interface")
+LOGIN = ("home", "entry", "identifier", "code_password", "interface", "group")
 # Screens that must not claim the page as well: the flows would take the wrong turn.
 NOT_WITH = {
     "entry": ("home",),
     "home": ("identifier", "code_password", "interface"),
     "identifier": ("code_password", "interface"),
     "code_password": ("interface",),
-    "interface": ("home", "identifier", "code_password"),
+    "interface": ("home", "identifier", "code_password", "group"),
+    "group": ("home", "identifier", "code_password", "interface"),
 }
 
 

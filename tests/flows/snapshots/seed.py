@@ -32,6 +32,7 @@ SCREEN_OF_STEP = {
     "identifiant": "identifier",
     "code-demande": "code_password",
     "espace-affilie": "interface",
+    "espace-groupe": "group",
 }
 
 
@@ -39,11 +40,12 @@ class SeedingRecorder(Recorder):
     def __init__(self, root: Path, source: str, entry_first: bool = False):
         super().__init__(root, "seed", "2026-10")
         self.source, self.entry_first = source, entry_first
+        self.only: str | None = None  # the one step kept as a snapshot, when set
 
     def screenshot(self, page, step, *args, **kwargs):
         shot = super().screenshot(page, step, *args, **kwargs)
         screen = "entry" if step == "accueil" and self.entry_first else SCREEN_OF_STEP.get(step)
-        if screen:
+        if screen and self.only in (None, step):
             write(f"{screen}--{self.source}", snapshot.sanitized_html(page))
         return shot
 
@@ -60,6 +62,18 @@ def walk(
     try:
         ctx = FlowContext(context.new_page(), SeedingRecorder(root, source, entry_first), 10, 20)
         logout(ctx, login(ctx, url, identifier, password, person))
+    finally:
+        context.close()
+
+
+def walk_group(browser, root: Path, source: str, url: str, account, person) -> None:
+    """The group's list only (the other screens are the demo account's)."""
+    context = browser.new_context(locale="fr-FR")
+    try:
+        recorder = SeedingRecorder(root, source)
+        recorder.only = "espace-groupe"
+        ctx = FlowContext(context.new_page(), recorder, 10, 20)
+        logout(ctx, login(ctx, url, account.identifier, account.password, person))
     finally:
         context.close()
 
@@ -91,6 +105,10 @@ def main() -> None:
                     account.identifier,
                     account.password,
                     outbox_person(sandbox, account.identifier),
+                )
+                group = portal.accounts["FIDUCIAIRE-GROUPE"]  # a « compte groupe »: its list of affiliates
+                walk_group(
+                    browser, root, f"sandbox-{style}", sandbox.url, group, outbox_person(sandbox, group.identifier)
                 )
             with Sandbox(Portal(), style=style, faults=Faults("refuse-headless")) as sandbox:
                 refusal(browser, root, f"refusal-firewall--sandbox-{style}", sandbox.url)
