@@ -40,12 +40,13 @@ def add_options(parser) -> None:
 def run(args, env) -> int:
     options.period(args.period, required=True)
     if args.all_accounts:
+        from bot.commands.run_setup import group_steps
         from bot.errors import BadInput
         from bot.run import fleet
 
         if args.file:
             raise BadInput("--file ne va pas avec --all : le fichier de chaque compte est pris dans sa boîte de dépôt.")
-        return fleet.run_all(args, env, declare_one, what=f"Déclaration {args.period}")
+        return fleet.run_all(args, env, declare_one, what=f"Déclaration {args.period}", steps=group_steps())
     return declare_one(args, env)
 
 

@@ -35,9 +35,10 @@ def add_options(parser) -> None:
 def run(args, env) -> int:
     options.period(args.period)
     if args.all_accounts:
+        from bot.commands.run_setup import group_steps
         from bot.run import fleet
 
-        return fleet.run_all(args, env, login_one, what="Connexion")
+        return fleet.run_all(args, env, login_one, what="Connexion", steps=group_steps())
     return login_one(args, env)
 
 

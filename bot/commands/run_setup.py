@@ -82,3 +82,11 @@ def run_recorded(args, setup: RunSetup, *, task=None, browser=None):
             reason=getattr(exc, "reason", None),
         )
         raise
+
+
+def group_steps():
+    """What a « compte groupe »'s run borrows from a command's own (bot/run/group.py: Steps)."""
+    from bot.run.group import Steps
+    from bot.schedule.plan import parse_plan
+
+    return Steps(prepare=prepare, run_recorded=run_recorded, plan_of=parse_plan)

@@ -50,8 +50,9 @@ def parallel(environ) -> int:
     return table.PARALLEL.get(environ)
 
 
-def run_all(args, env: Env, one: Callable, *, what: str) -> int:
-    """`one(args, account_env, browser) -> int` for each account; prints the summary table."""
+def run_all(args, env: Env, one: Callable, *, what: str, steps=None) -> int:
+    """`one(args, account_env, browser) -> int` for each account, a « compte groupe »'s employers
+    through bot/run/group.py with the commands' `steps` (group.Steps); prints the summary table."""
     from bot.settings import accounts as configured
     from bot.settings.config import load_settings
 
@@ -83,7 +84,7 @@ def run_all(args, env: Env, one: Callable, *, what: str) -> int:
                 target=_worker,
                 name=f"compte-{i}",
                 daemon=True,
-                args=(jobs, outcomes, connect, args, env, base, one, say_lock),
+                args=(jobs, outcomes, connect, args, env, base, one, say_lock, steps),
             )
             for i in range(workers)
         ]
@@ -101,7 +102,7 @@ def run_all(args, env: Env, one: Callable, *, what: str) -> int:
     return worst(o.code for o in ordered)
 
 
-def _worker(jobs, outcomes, connect, args, env, base, one, say_lock) -> None:
+def _worker(jobs, outcomes, connect, args, env, base, one, say_lock, steps) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -123,7 +124,9 @@ def _worker(jobs, outcomes, connect, args, env, base, one, say_lock) -> None:
                     from bot.run import group
 
                     outcomes.update(
-                        group.run(account, args, env, base, browser, say_lock, filing=hasattr(args, "verifier"))
+                        group.run(
+                            account, args, env, base, browser, say_lock, filing=hasattr(args, "verifier"), steps=steps
+                        )
                     )
                     continue
                 outcomes[account.name] = _one(account, args, env, base, one, browser, say_lock)

@@ -17,6 +17,7 @@ import io
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from loguru import logger
 
@@ -25,6 +26,17 @@ from bot.errors import BadInput, BotError, SessionLost, UnexpectedPage
 from bot.exit_codes import ExitCode
 
 MAX_NEW_LOGINS = 2  # the portal losing the session more often than this: it is unstable today
+
+
+@dataclass(frozen=True)
+class Steps:
+    """What a group's run borrows from the rooms above this one, handed down by the commands
+    (bot/commands/run_setup.py: group_steps): a run's set-up and recorded run, and the planner's
+    deadlines (`plan_of(environ)`, bot/schedule/plan.py)."""
+
+    prepare: Callable
+    run_recorded: Callable
+    plan_of: Callable
 
 
 @dataclass
@@ -82,6 +94,7 @@ class Member:
     environ: dict
     file: Path | None = None
     task: object = None  # a FilingTask when filing
+    plan: object = None  # its deadlines (bot/schedule/plan.py: Plan), handed down by Steps.plan_of
     code: int | None = None
     message: str = ""
     folder: str = ""
@@ -95,7 +108,7 @@ class Member:
         return self.account.name
 
 
-def run(job: Job, args, env: Env, base: dict, browser, say_lock, *, filing: bool) -> dict:
+def run(job: Job, args, env: Env, base: dict, browser, say_lock, *, filing: bool, steps: Steps) -> dict:
     """Every member's fleet.Outcome, by name."""
     from bot.run.fleet import Outcome, _Prefixed
 
@@ -103,13 +116,13 @@ def run(job: Job, args, env: Env, base: dict, browser, say_lock, *, filing: bool
     out = _Prefixed(env.stdout, f"[{job.name}] ", say_lock)
     everyone = [Member(a, None, {}) for a in job.members]  # until their settings are read
     try:
-        everyone = _members(job, args, env, base, filing)
+        everyone = _members(job, args, env, base, filing, steps.plan_of)
         for member in everyone:
             if member.code == 0:  # nothing to do for it: said before the login, which it does not need
                 out.write(f"{member.name} : {member.message}\n")
         waiting = [m for m in everyone if m.code is None]
         if waiting:
-            _login_once(job, waiting, args, env, base, out, browser, filing)
+            _login_once(job, waiting, args, env, base, out, browser, filing, steps)
     except BotError as exc:  # the group's login itself failed: every employer still waiting hears why
         _unanswered(everyone, int(exc.exit_code), exc.message, getattr(exc, "reason", None))
     except Exception:  # noqa: BLE001 - one group's bug must not stop the other accounts
@@ -134,7 +147,7 @@ def _unanswered(members: list[Member], code: int, message: str, reason: str | No
             member.code, member.message, member.reason = code, message, reason
 
 
-def _members(job: Job, args, env: Env, base: dict, filing: bool) -> list[Member]:
+def _members(job: Job, args, env: Env, base: dict, filing: bool, plan_of: Callable) -> list[Member]:
     """Each employer's settings, and, when filing, what `declare` checks before any login."""
     from bot.settings.accounts import account_environ
     from bot.settings.config import load_settings
@@ -143,7 +156,7 @@ def _members(job: Job, args, env: Env, base: dict, filing: bool) -> list[Member]
     for account in job.members:
         environ = account_environ(base, account, need_password=True)
         settings = load_settings(environ, need_credentials=True, cwd=env.cwd)
-        member = Member(account, settings, environ)
+        member = Member(account, settings, environ, plan=plan_of(environ))
         members.append(member)
         if filing:
             try:
@@ -159,7 +172,6 @@ def _before_login(member: Member, period: str, verify: bool, *, unattended: bool
     `login` would."""
     from bot.ledger.ledger import DONE, Ledger
     from bot.run.filing_task import FilingTask, check_locally, inbox, waiting_file
-    from bot.schedule.plan import parse_plan
 
     settings = member.settings
     path = waiting_file(settings.state_dir, settings.account, period)
@@ -177,11 +189,12 @@ def _before_login(member: Member, period: str, verify: bool, *, unattended: bool
         member.state = "declared"
         return
     member.file = path
-    member.task = FilingTask(path, period, Ledger(settings.state_dir), parse_plan(member.environ))
+    member.task = FilingTask(path, period, Ledger(settings.state_dir), member.plan)
 
 
-def _login_once(job: Job, waiting: list[Member], args, env: Env, base: dict, out, browser, filing: bool) -> None:
-    from bot.commands.run_setup import prepare, run_recorded
+def _login_once(
+    job: Job, waiting: list[Member], args, env: Env, base: dict, out, browser, filing: bool, steps: Steps
+) -> None:
     from bot.settings.accounts import account_environ
 
     login = job.members[0].login
@@ -195,12 +208,12 @@ def _login_once(job: Job, waiting: list[Member], args, env: Env, base: dict, out
         now=env.now,
     )
     period = getattr(args, "period", None) or ""
-    setup = prepare(args, group_env, period, password_in_window=False, kind="connexion")
+    setup = steps.prepare(args, group_env, period, password_in_window=False, kind="connexion")
     names = ", ".join(m.name for m in waiting)
     group_env.say(f"Compte groupe {job.name} ({setup.settings.identifier}) : une connexion, un code SMS, puis {names}.")
     task = GroupTask(waiting, period, filing, setup.recorder, setup.settings)
     with logger.contextualize(account=job.name):
-        run_recorded(args, setup, task=task, browser=browser)
+        steps.run_recorded(args, setup, task=task, browser=browser)
     for member in waiting:
         if member.code == 0:
             group_env.say(f"{member.name} : {member.message}")
@@ -266,7 +279,6 @@ class GroupTask:
     # one employer ------------------------------------------------------------------------
     def _member(self, member: Member, ctx, person) -> None:
         from bot.audit.recorder import Recorder
-        from bot.schedule.plan import parse_plan
 
         started = time.monotonic()
         s = member.settings
@@ -276,7 +288,7 @@ class GroupTask:
             self.period,
             tsa_url=s.tsa_url,
             kind="declaration" if self.filing else "connexion",
-            deadline_of=parse_plan(member.environ).deadline,
+            deadline_of=member.plan.deadline,
             state_dir=s.state_dir,
         )
         member.folder = str(recorder.folder)

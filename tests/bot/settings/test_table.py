@@ -16,7 +16,10 @@ ROOT = Path(__file__).resolve().parents[3]
 NAME = re.compile(r"DAMANCOM_[A-Z0-9_]*")
 # Literals that look like a variable and are not one.
 NOT_SETTINGS = {"DAMANCOM_SESSION": "bot/sandbox/server.py: the sandbox portal's cookie"}
-SET_BY_THE_BOT = {"DAMANCOM_ACCOUNT_SOURCE"}  # written by bot/settings/accounts.py, never by a person
+SET_BY_THE_BOT = {
+    "DAMANCOM_ACCOUNT_SOURCE",
+    "DAMANCOM_AFFILIATION",
+}  # written by bot/settings/accounts.py (its `affiliation` key), never by a person
 
 
 def sources() -> list[Path]:
