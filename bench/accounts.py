@@ -88,7 +88,7 @@ def accounts(n: int) -> list[Account]:
     ]
 
 
-SIZES = (1, 5, 10, 30)
+SIZES = (1, 3, 5, 10, 30)
 
 
 def once(n: int, workdir: Path, parallel: int | None = None) -> dict:
@@ -150,7 +150,7 @@ def once(n: int, workdir: Path, parallel: int | None = None) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--sizes", default="1,5,10", type=_sizes, help="parmi 1, 5, 10, 30, séparés par des virgules")
+    parser.add_argument("--sizes", default="1,5,10", type=_sizes, help="parmi 1, 3, 5, 10, 30, séparés par des virgules")
     parser.add_argument(
         "--parallel",
         type=int,
