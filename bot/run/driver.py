@@ -36,6 +36,9 @@ class SharedDriver:
         self._ready = threading.Event()
         self._failure: BaseException | None = None
         self._thread = threading.Thread(target=self._serve, name="pilote-playwright", daemon=True)
+        self._pending: set[concurrent.futures.Future] = set()  # calls under way, failed if the driver dies
+        self._pending_lock = threading.Lock()
+        self._stopped = False
         self.playwright = None
 
     def __enter__(self) -> "SharedDriver":
@@ -63,19 +66,27 @@ class SharedDriver:
 
             def body() -> None:
                 try:
-                    done.set_result(fn(*args, **kwargs))
+                    result = fn(*args, **kwargs)
                 except BaseException as exc:  # noqa: BLE001 - the calling thread raises it
-                    done.set_exception(exc)
+                    _settle(done, error=exc)
+                else:
+                    _settle(done, result=result)
 
             greenlet.greenlet(body).switch()
 
+        with self._pending_lock:
+            if self._stopped:
+                raise _gone()
+            self._pending.add(done)
         try:
             self._loop.call_soon_threadsafe(start)
         except RuntimeError:  # the loop is closed: the driver is gone
-            from playwright.sync_api import Error
-
-            raise Error("Le pilote Playwright partagé est arrêté.") from None
-        return done.result()
+            raise _gone() from None
+        try:
+            return done.result()
+        finally:
+            with self._pending_lock:
+                self._pending.discard(done)
 
     def close(self) -> None:
         if not self._thread.is_alive():
@@ -108,6 +119,25 @@ class SharedDriver:
                 logger.debug("Pilote Playwright partagé arrêté : {}", exc)
         finally:
             self._ready.set()
+            with self._pending_lock:  # a call still waiting would wait forever: it fails instead
+                self._stopped = True
+                for done in self._pending:
+                    _settle(done, error=_gone())
+
+
+def _gone():
+    from playwright.sync_api import Error
+
+    return Error("Le pilote Playwright partagé s'est arrêté.")
+
+
+def _settle(done: concurrent.futures.Future, *, result=None, error: BaseException | None = None) -> None:
+    if done.done():
+        return
+    try:
+        done.set_exception(error) if error is not None else done.set_result(result)
+    except concurrent.futures.InvalidStateError:  # settled meanwhile by the other thread
+        pass
 
 
 def _owner(loop) -> SharedDriver | None:
