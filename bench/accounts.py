@@ -1,14 +1,16 @@
-"""Many accounts at once: `damancom-bot login --all` with 1, 5, 10 or 30 accounts on one sandbox,
+"""Many accounts at once: `damancom-bot login --all` with 1, 3, 5, 10 or 30 accounts on one sandbox,
 every code handed over the moment the sandbox « sends » it (dropped for its account, as
 `otp CODE --account NAME` does). Wall time and peak memory of the bot's whole process tree
 (Python, Playwright's drivers, the shared Chromium and its renderers); the sandbox runs in this
 process and is not counted.
 
-Usage: uv run python bench/accounts.py [--runs 2] [--sizes 1,5,10[,30]] [--parallel N]
+Usage: uv run python bench/accounts.py [--runs 2] [--sizes 1,3,5,10[,30]] [--parallel N]
 30 accounts (an accountant's portfolio) is asked for explicitly: 30 logins at once on a 2-core
 machine take minutes; `--parallel N` caps the logins under way (DAMANCOM_PARALLEL, default: all).
 Memory: the sum of RSS over the tree overcounts pages Chromium's processes share; PSS (Linux)
-splits shared pages between them and is the fairer total. Both are shown.
+splits shared pages between them and is the fairer total. Both are shown. CPU: the user + system
+seconds of every process of the tree (each one's last sample): the work done, which a busy shared
+machine does not change as much as it changes the wall time.
 Never run as tests: machines here are noisy.
 """
 
@@ -42,6 +44,7 @@ class TreeMemory(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.rss, self.pss, self.processes, self.done = pid, 0, 0, 0, threading.Event()
         self.parts: dict[str, int] = {}  # PSS by kind of process, at the peak
+        self.cpu: dict[int, float] = {}  # pid -> user + system seconds, last seen
 
     def run(self) -> None:
         while not self.done.wait(0.1):
@@ -54,6 +57,8 @@ class TreeMemory(threading.Thread):
             parts: dict[str, int] = {}
             for p in procs:
                 try:
+                    times = p.cpu_times()
+                    self.cpu[p.pid] = times.user + times.system
                     rss += p.memory_info().rss
                     one = getattr(p.memory_full_info(), "pss", 0)
                     kind = _kind(p)
@@ -88,7 +93,7 @@ def accounts(n: int) -> list[Account]:
     ]
 
 
-SIZES = (1, 5, 10, 30)
+SIZES = (1, 3, 5, 10, 30)
 
 
 def once(n: int, workdir: Path, parallel: int | None = None) -> dict:
@@ -144,13 +149,16 @@ def once(n: int, workdir: Path, parallel: int | None = None) -> dict:
         "pss": memory.pss,
         "processes": memory.processes,
         "parts": memory.parts,
+        "cpu": sum(memory.cpu.values()),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--sizes", default="1,5,10", type=_sizes, help="parmi 1, 5, 10, 30, séparés par des virgules")
+    parser.add_argument(
+        "--sizes", default="1,3,5,10", type=_sizes, help="parmi 1, 3, 5, 10, 30, séparés par des virgules"
+    )
     parser.add_argument(
         "--parallel",
         type=int,
@@ -171,15 +179,20 @@ def main() -> None:
         f"{psutil.virtual_memory().total / 2**30:.1f} Gio ; Python {platform.python_version()} ; "
         f"{options.runs} passages, médianes ; connexions à la fois : {options.parallel or 'toutes'}.\n"
     )
-    print("| comptes | durée (s) | × 1 compte | pic RSS (Mio) | pic PSS (Mio) | × 1 compte (PSS) | processus |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| comptes | durée (s) | × 1 compte | CPU (s) | × 1 compte | pic RSS (Mio) | pic PSS (Mio) "
+        "| × 1 compte (PSS) | processus |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for n in sizes:
-        med = {k: statistics.median(r[k] for r in results[n]) for k in ("seconds", "rss", "pss", "processes")}
+        med = {k: statistics.median(r[k] for r in results[n]) for k in ("seconds", "cpu", "rss", "pss", "processes")}
         base = base or med
         print(
-            f"| {n} | {med['seconds']:.1f} | {med['seconds'] / base['seconds']:.2f} | {med['rss'] / 2**20:.0f} | "
+            f"| {n} | {med['seconds']:.1f} | {med['seconds'] / base['seconds']:.2f} | {med['cpu']:.1f} | "
+            f"{med['cpu'] / base['cpu']:.2f} | {med['rss'] / 2**20:.0f} | "
             f"{med['pss'] / 2**20:.0f} | {med['pss'] / base['pss']:.2f} | {med['processes']:.0f} |"
         )
+    print(f"\nCharge moyenne de la machine (1, 5, 15 min) à la fin : {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print()
     for n in sizes:
         parts = results[n][-1]["parts"]

@@ -120,9 +120,18 @@ def no_window_reason(
 ) -> str | None:
     """Why no visible window can be opened here, in French; None when one can."""
     environ = os.environ if environ is None else environ
-    if choice_how in ("remote", "devtools"):
+    if choice_how == "remote":
         return (
-            "DAMANCOM_BROWSER désigne un navigateur distant ou déjà ouvert, où le bot ne peut pas ouvrir de "
+            "DAMANCOM_BROWSER désigne un serveur Playwright sur une autre machine (ws://…) ; ses navigateurs "
+            "s'ouvrent là-bas, et le bot ne peut pas en ouvrir une fenêtre sur votre écran. Ce qu'il y fait : tout "
+            "le reste, sans fenêtre (connexion, dépôt, captures et rapports écrits sur cet ordinateur), tant que le "
+            "portail accepte un navigateur invisible. Pour ce compte : retirez DAMANCOM_BROWSER du .env le temps "
+            "de lancer « damancom-bot login --account NOM » sur cet ordinateur (une fenêtre s'y ouvrira), puis "
+            "remettez-le"
+        )
+    if choice_how == "devtools":
+        return (
+            "DAMANCOM_BROWSER désigne un navigateur déjà ouvert (http://…), où le bot ne peut pas ouvrir de "
             "fenêtre : retirez DAMANCOM_BROWSER (le bot prendra Chrome ou Edge), ou ouvrez ce navigateur avec "
             "une fenêtre visible"
         )

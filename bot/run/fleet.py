@@ -1,10 +1,12 @@
 """`login --all`, `declare --all`: every account, concurrently, in one browser.
 
-One Chromium for all accounts, one browser context (its own cookies) per account. Playwright's
-sync API belongs to the thread that started it, so each worker thread has its own Playwright and
-connects to the shared Chromium over its DevTools port; at most DAMANCOM_PARALLEL workers (4 by
-default), each taking the next account when done. With DAMANCOM_BROWSER=ws://… each worker
-connects to that Playwright server instead (the browsers run on another machine).
+One Playwright driver and one Chromium for all accounts, one browser context (its own cookies) per
+account: the worker threads share the driver (bot/run/driver.py) and its connection to the
+Chromium, reached over its DevTools port; at most DAMANCOM_PARALLEL workers (4 by default), each
+taking the next account when done. An account whose portal refused invisible browsers gets a
+window of one visible browser, shared the same way (bot/run/fleet_browsers.py). With
+DAMANCOM_BROWSER=ws://… the driver connects to that Playwright server instead (the browsers run on
+another machine; no window there).
 
 Each account runs exactly as `--account NAME` would: its own settings and password, lock, lockout
 count, audit folder and hand-over (its Telegram chat, notifications, `otp CODE --account NAME`).
@@ -77,14 +79,21 @@ def run_all(args, env: Env, one: Callable, *, what: str, steps=None) -> int:
     outcomes: dict[str, Outcome] = {}
     say_lock = threading.Lock()
     from bot.handover import telegram_hub
+    from bot.run.driver import SharedDriver
+    from bot.run.fleet_browsers import fleet_browsers
 
-    with telegram_hub.shared(), shared_browser(settings) as connect:
+    with (
+        telegram_hub.shared(),
+        SharedDriver() as driver,
+        shared_browser(settings, driver) as connect,
+        fleet_browsers(driver, connect, settings) as fleet,
+    ):
         threads = [
             threading.Thread(
                 target=_worker,
                 name=f"compte-{i}",
                 daemon=True,
-                args=(jobs, outcomes, connect, args, env, base, one, say_lock, steps),
+                args=(jobs, outcomes, fleet, args, env, base, one, say_lock, steps),
             )
             for i in range(workers)
         ]
@@ -102,47 +111,25 @@ def run_all(args, env: Env, one: Callable, *, what: str, steps=None) -> int:
     return worst(o.code for o in ordered)
 
 
-def _worker(jobs, outcomes, connect, args, env, base, one, say_lock, steps) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = None
+def _worker(jobs, outcomes, fleet, args, env, base, one, say_lock, steps) -> None:
+    while True:
         try:
-            while True:
-                try:
-                    account = jobs.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    if browser is None or not browser.is_connected():
-                        browser = _connected(playwright, connect)
-                except BotError as exc:  # this account is told why; the next one tries again
-                    for one_of in getattr(account, "members", [account]):
-                        outcomes[one_of.name] = Outcome(one_of.name, one_of.identifier, int(exc.exit_code), exc.message)
-                    continue
-                if hasattr(account, "members"):  # bot/run/group.py
-                    from bot.run import group
+            account = jobs.get_nowait()
+        except queue.Empty:
+            return
+        try:
+            fleet.invisible()  # connected (again, if it went away)
+        except BotError as exc:  # this account is told why; the next one tries again
+            for one_of in getattr(account, "members", [account]):  # a group: each of its employers
+                outcomes[one_of.name] = Outcome(one_of.name, one_of.identifier, int(exc.exit_code), exc.message)
+            continue
+        if hasattr(account, "members"):  # a « compte groupe »: bot/run/group.py
+            from bot.run import group
 
-                    outcomes.update(
-                        group.run(
-                            account, args, env, base, browser, say_lock, filing=hasattr(args, "verifier"), steps=steps
-                        )
-                    )
-                    continue
-                outcomes[account.name] = _one(account, args, env, base, one, browser, say_lock)
-        finally:
-            if browser is not None:
-                try:
-                    browser.close()  # over CDP: this worker's contexts and connection only
-                except Exception:  # noqa: BLE001 - the browser may already be gone
-                    pass
-
-
-def _connected(playwright, connect):
-    try:
-        return connect(playwright)
-    except Exception as exc:  # noqa: BLE001
-        raise BrowserNotFound(f"Connexion au navigateur partagé impossible : {str(exc).splitlines()[0]}") from None
+            filing = hasattr(args, "verifier")
+            outcomes.update(group.run(account, args, env, base, fleet, say_lock, filing=filing, steps=steps))
+            continue
+        outcomes[account.name] = _one(account, args, env, base, one, fleet, say_lock)
 
 
 def _one(account, args, env: Env, base, one, browser, say_lock) -> Outcome:
@@ -219,17 +206,18 @@ class _Prefixed(io.TextIOBase):
 
 
 @contextmanager
-def shared_browser(settings) -> Iterator[Callable]:
+def shared_browser(settings, driver=None) -> Iterator[Callable]:
     """Yields `connect(playwright) -> Browser` for the workers: a remote Playwright server
     (DAMANCOM_BROWSER=ws://…), a Chromium already open (http://… DevTools), or one local headless
-    Chromium started here and reached over its DevTools port."""
+    Chromium started here and reached over its DevTools port. `driver`: the run's SharedDriver,
+    which finds the browser's program (no second driver for that)."""
     from bot.run import browser as browsers
 
     if settings.browser and settings.browser.startswith(("ws://", "wss://", "http://", "https://")):
         choice = browsers.from_override(settings.browser)  # a Playwright server, or a Chromium already open
         yield lambda playwright: browsers.launch(playwright, choice, headless=True)
         return
-    executable = _executable(settings)
+    executable = _executable(settings, driver)
     folder = Path(tempfile.mkdtemp(prefix="damancom-navigateur-"))
     process = subprocess.Popen(
         [
@@ -263,7 +251,7 @@ def shared_browser(settings) -> Iterator[Callable]:
         shutil.rmtree(folder, ignore_errors=True)  # Windows may hold a file a moment longer: never fatal
 
 
-def _executable(settings) -> str:
+def _executable(settings, driver=None) -> str:
     """The browser's program, found like a single run finds it (bot/run/browser.py)."""
     import sys
 
@@ -271,9 +259,14 @@ def _executable(settings) -> str:
 
     from bot.run import browser as browsers
 
-    with sync_playwright() as playwright:
-        choice = browsers.find(playwright, settings.browser)
-        managed = playwright.chromium.executable_path
+    def found(playwright):
+        return browsers.find(playwright, settings.browser), playwright.chromium.executable_path
+
+    if driver is not None:
+        choice, managed = driver.call(found, driver.playwright)
+    else:
+        with sync_playwright() as playwright:
+            choice, managed = found(playwright)
     if choice.how == "managed":
         return managed
     if choice.how == "executable":

@@ -167,7 +167,7 @@ def _locked_run(
             with started_browser(settings, headless=_headless(settings, headless, person)) as own:
                 result = _audited_run(settings, person, recorder, own, task)
         else:
-            result = _audited_run(settings, person, recorder, _Given(browser), task)
+            result = _audited_run(settings, person, recorder, _given(browser, settings, headless, person), task)
     except AccountLocked as exc:
         _close_trail(recorder, exc.exit_code, exc.message)
         person.notifier.send("Damancom : connexions suspendues", exc.message)
@@ -213,6 +213,15 @@ def run_reports(recorder: Recorder) -> list:
 
     names = [HTML_NAME, PDF_NAME] if recorder.proof else [HTML_NAME]
     return [recorder.folder / name for name in names if (recorder.folder / name).is_file()]
+
+
+def _given(browser, settings: Settings, headless: bool, person: HandOver):
+    """A browser the caller gives: the tests' shared one, as it is; or `--all`'s shared browsers
+    (bot/run/fleet_browsers.py), where an account whose portal refused invisible browsers gets a window."""
+    for_run = getattr(browser, "for_run", None)
+    if for_run is None:
+        return _Given(browser)
+    return for_run(windowed=not _headless(settings, headless, person))
 
 
 class _Given:

@@ -31,3 +31,18 @@ def write_accounts_file(path: Path, url: str, rows: list[tuple[str, str, str | N
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     path.chmod(0o600)
     return path
+
+
+def hand_codes(portal, state: Path, names: dict[str, str]) -> None:
+    """The person: each SMS the sandbox sends is dropped for its account's run, as
+    `otp CODE --account NAME` does. `names`: identifier -> account name."""
+    import threading
+
+    from bot.handover import dropbox
+    from bot.handover.client import deliver
+
+    def hand_over(sms) -> None:  # off the sandbox's thread: `deliver` waits for the run to take it
+        folder = dropbox.handover_dir(state, names[sms.identifier])
+        threading.Thread(target=deliver, args=(folder / dropbox.CODE_FILE, {"code": sms.code}), daemon=True).start()
+
+    portal.outbox.listeners[:] = [hand_over]

@@ -1,6 +1,7 @@
 """`login` and `declare` with the browser on « another machine »: a real Playwright server started
 by the test (the system Chromium through `playwright launch-server`), DAMANCOM_BROWSER=ws://…. What a
-run writes stays on the bot's computer: screenshots, report, ledger, the receipt."""
+run writes stays on the bot's computer: screenshots, report, ledger, the receipt. `login --all` goes
+through one connection; a portal refusing invisible browsers ends exit 10, saying what to do."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ import pytest
 from bot.audit.verify import verify
 from bot.ledger import ledger as L
 from bot.run import browser as browsers
+from bot.sandbox import Portal, Sandbox
+from bot.sandbox.faults import HEADLESS_MARK, Faults
 from tests.bot.commands.bot_process import BotProcess
+from tests.conftest import BIN
+from tests.support.accounts import hand_codes, sandbox_accounts, write_accounts_file
 from tests.support.declaration_files import make_file
 from tests.support.playwright_server import PlaywrightServer
 
@@ -72,3 +77,43 @@ def test_login_then_declare_through_a_playwright_server(tmp_path, cli_env, sandb
     filed = next(f for f in folders if (f / "report.pdf").exists())  # printed there, written here
     assert (filed / "report.pdf").read_bytes().startswith(b"%PDF") and list(filed.glob("*.png"))
     assert server.process.poll() is None  # the server outlives the runs: they only disconnected
+
+
+def test_login_all_shares_one_connection_to_the_playwright_server(tmp_path, cli_env, server):
+    people = sandbox_accounts(3)
+    names = {p.identifier: f"client-{i}" for i, p in enumerate(people, 1)}
+    with Sandbox(Portal(people), sms_delay=0) as sandbox:
+        write_accounts_file(
+            tmp_path / "comptes.toml", sandbox.url, [(names[p.identifier], p.identifier, p.password) for p in people]
+        )
+        hand_codes(sandbox.portal, tmp_path / "state", names)
+        env = {**cli_env, "DAMANCOM_LOCAL_PAGE": "0", "DAMANCOM_PARALLEL": "3", "DAMANCOM_BROWSER": server.endpoint()}
+        result = subprocess.run(
+            [str(BIN / "damancom-bot"), "login", "--all"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+            timeout=400,
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 réussi(s), 0 en échec." in result.stdout
+    for name in names.values():
+        assert f"[{name}] Connexion réussie" in result.stdout
+        assert list((tmp_path / "recordings" / name).rglob("*.png"))  # the screenshots are written here
+    assert server.process.poll() is None
+
+
+def test_a_refused_invisible_browser_on_a_playwright_server_ends_exit_10_saying_what_to_do(tmp_path, cli_env, server):
+    portal, faults = Portal(), Faults("refuse-headless")
+    account = portal.accounts["PHARMA-DEMO"]
+    with Sandbox(portal, faults=faults, sms_delay=0) as sandbox:
+        bot = run_bot(tmp_path, cli_env, sandbox, account, server.endpoint(), "login")
+        code = bot.finish()
+        assert portal.outbox.all() == []  # refused before any SMS
+    assert code == 10, bot.out + bot.err
+    said = " ".join((bot.out + bot.err).split())
+    assert "serveur Playwright sur une autre machine" in said and "sur votre écran" in said  # what it cannot do
+    assert "sans fenêtre (connexion, dépôt" in said  # what it can
+    assert "retirez DAMANCOM_BROWSER" in said and "ne réessaiera pas seul" in said  # what to do
+    assert not [a for a in faults.agents if HEADLESS_MARK not in a]  # no window was tried there
