@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 from playwright.sync_api import Locator, Page
 
@@ -69,9 +71,53 @@ def any_of_all(page: Page | Locator, strategies: list[dict]) -> Locator:
     return combined
 
 
-def resolve(page: Page, strategies: list[dict], *, remember: bool = True) -> Found | None:
+def counts(page: Page | Locator, locators: list[Locator]) -> list[int]:
+    """How many elements each locator matches, asked all at once: the queries leave together and
+    their answers come back together, one round trip to the browser instead of one per locator
+    (the async calls under Playwright's sync API; one after the other where that is not there)."""
+    if not hasattr(page, "_sync") or not all(hasattr(loc, "_impl_obj") for loc in locators):
+        return [loc.count() for loc in locators]
+    if len(locators) < 2:
+        return [loc.count() for loc in locators]
+    return list(page._sync(asyncio.gather(*(loc._impl_obj.count() for loc in locators))))
+
+
+class Sight:
+    """One look at the page: the visible count of every strategy of several elements, taken in one
+    round trip; `resolve` then answers as `locate.resolve` would have, for the elements looked at."""
+
+    def __init__(self, page: Page, elements: Iterable[list[dict]]):
+        self.page = page
+        lists = list({id(strategies): strategies for strategies in elements}.values())
+        locators = [[build(page, s).filter(visible=True) for s in strategies] for strategies in lists]
+        numbers = iter(counts(page, [loc for group in locators for loc in group]))
+        self._seen = {
+            id(strategies): (group, [next(numbers) for _ in group]) for strategies, group in zip(lists, locators)
+        }
+
+    def covers(self, strategies: list[dict]) -> bool:
+        return id(strategies) in self._seen
+
+    def resolve(self, strategies: list[dict]) -> Found | None:
+        """The first strategy that found exactly one visible element (last time's winner first)."""
+        group, numbers = self._seen[id(strategies)]
+        key = id(strategies)
+        winner = _winners.get(key)
+        order = ([winner] if winner is not None else []) + [i for i in range(len(strategies)) if i != winner]
+        for index in order:
+            if numbers[index] == 1:
+                if index != winner:
+                    _winners[key] = index
+                return Found(group[index], strategies[index])
+        return None
+
+
+def resolve(page: Page, strategies: list[dict], *, remember: bool = True, sight: Sight | None = None) -> Found | None:
     """The first strategy that finds exactly one visible element, right now (no waiting).
-    `remember`: try last time's winner first (a run); False reports the first in file order (doctor)."""
+    `remember`: try last time's winner first (a run); False reports the first in file order (doctor).
+    `sight`: a look already taken at the page (`Sight`), when it covers these strategies."""
+    if sight is not None and remember and sight.covers(strategies):
+        return sight.resolve(strategies)
     key = id(strategies)
     winner = _winners.get(key) if remember else None
     if winner is not None:
