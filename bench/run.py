@@ -184,6 +184,9 @@ def measure(shape: str, runs: int, work: Path) -> list[Pair]:
             "BENCH_CWD": str(work),
             "PYTHONPATH": str(ROOT),
         }
+        # Bytecode written as on a person's computer (the warm-up pair writes it): where this is set,
+        # every process would compile its imports from source, the bot's many more than the script's.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         bot = [str(BIN / "damancom-bot"), "login"]
         bare = [sys.executable, str(ROOT / "bench" / "bare_login.py"), target.url, target.identifier]
         bare += [str(work / shape / "bare"), shape]

@@ -83,33 +83,56 @@ def counts(page: Page | Locator, locators: list[Locator]) -> list[int]:
 
 
 class Sight:
-    """One look at the page: the visible count of every strategy of several elements, taken in one
-    round trip; `resolve` then answers as `locate.resolve` would have, for the elements looked at."""
+    """One look at the page for several elements: `resolve` then answers as `locate.resolve` would
+    have, without asking the browser again. The queries are those `resolve` makes one after the other
+    (last time's winner, then « anything at all? », then the others in file order), sent together:
+    two round trips for every element of every candidate screen, instead of one per strategy."""
 
     def __init__(self, page: Page, elements: Iterable[list[dict]]):
-        self.page = page
         lists = list({id(strategies): strategies for strategies in elements}.values())
-        locators = [[build(page, s).filter(visible=True) for s in strategies] for strategies in lists]
-        numbers = iter(counts(page, [loc for group in locators for loc in group]))
-        self._seen = {
-            id(strategies): (group, [next(numbers) for _ in group]) for strategies, group in zip(lists, locators)
-        }
+        first = {id(s): _winners.get(id(s), 0) for s in lists}
+        asked = []  # (strategies, index or None for « any of them »)
+        for strategies in lists:
+            asked.append((strategies, first[id(strategies)]))
+            if len(strategies) > 1:
+                asked.append((strategies, None))
+        seen = dict(zip(((id(s), i) for s, i in asked), _counts(page, asked)))
+        self._found: dict[int, Found | None] = {}
+        rest = []
+        for strategies in lists:
+            key = id(strategies)
+            if seen[key, first[key]] == 1:
+                self._keep(page, strategies, first[key])
+            elif len(strategies) == 1 or seen[key, None] == 0:
+                self._found[key] = None
+            else:
+                rest += [(strategies, i) for i in range(len(strategies)) if i != first[key]]
+        seen = dict(zip(((id(s), i) for s, i in rest), _counts(page, rest)))
+        for strategies in {id(s): s for s, _ in rest}.values():
+            key = id(strategies)
+            index = next((i for i in range(len(strategies)) if seen.get((key, i)) == 1), None)
+            self._found[key] = None
+            if index is not None:
+                self._keep(page, strategies, index)
+
+    def _keep(self, page, strategies: list[dict], index: int) -> None:
+        _winners[id(strategies)] = index
+        self._found[id(strategies)] = Found(build(page, strategies[index]).filter(visible=True), strategies[index])
 
     def covers(self, strategies: list[dict]) -> bool:
-        return id(strategies) in self._seen
+        return id(strategies) in self._found
 
     def resolve(self, strategies: list[dict]) -> Found | None:
-        """The first strategy that found exactly one visible element (last time's winner first)."""
-        group, numbers = self._seen[id(strategies)]
-        key = id(strategies)
-        winner = _winners.get(key)
-        order = ([winner] if winner is not None else []) + [i for i in range(len(strategies)) if i != winner]
-        for index in order:
-            if numbers[index] == 1:
-                if index != winner:
-                    _winners[key] = index
-                return Found(group[index], strategies[index])
-        return None
+        return self._found[id(strategies)]
+
+
+def _counts(page, asked: list[tuple[list[dict], int | None]]) -> list[int]:
+    def locator(strategies, index):
+        return (build(page, strategies[index]) if index is not None else any_of_all(page, strategies)).filter(
+            visible=True
+        )
+
+    return counts(page, [locator(s, i) for s, i in asked]) if asked else []
 
 
 def resolve(page: Page, strategies: list[dict], *, remember: bool = True, sight: Sight | None = None) -> Found | None:
