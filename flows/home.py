@@ -64,8 +64,8 @@ class EntryScreen(Screen):
 
     name = "entry"
 
-    def is_here(self) -> bool:
-        if any(locate.resolve(self.page, self.spec.elements[e]) for e in self.spec.absent):
+    def is_here(self, sight=None) -> bool:
+        if any(self._resolve(e, sight) for e in self.spec.absent):
             return False
         return self.best() is not None
 

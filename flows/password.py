@@ -13,8 +13,12 @@ from flows.engine.screen import Screen
 class PasswordScreen(Screen):
     name = "password"
 
-    def is_here(self) -> bool:
-        return super().is_here() and self.find_optional("next") is not None
+    def watched(self) -> list[list[dict]]:
+        return [*super().watched(), self.spec.elements["next"]]
+
+    def is_here(self, sight=None) -> bool:
+        sight = sight or self.look()
+        return super().is_here(sight) and self._resolve("next", sight) is not None
 
     def fill(self, password: str) -> None:
         field = self.find("password")

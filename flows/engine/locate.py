@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 from playwright.sync_api import Locator, Page
 
@@ -69,9 +71,76 @@ def any_of_all(page: Page | Locator, strategies: list[dict]) -> Locator:
     return combined
 
 
-def resolve(page: Page, strategies: list[dict], *, remember: bool = True) -> Found | None:
+def counts(page: Page | Locator, locators: list[Locator]) -> list[int]:
+    """How many elements each locator matches, asked all at once: the queries leave together and
+    their answers come back together, one round trip to the browser instead of one per locator
+    (the async calls under Playwright's sync API; one after the other where that is not there)."""
+    if not hasattr(page, "_sync") or not all(hasattr(loc, "_impl_obj") for loc in locators):
+        return [loc.count() for loc in locators]
+    if len(locators) < 2:
+        return [loc.count() for loc in locators]
+    return list(page._sync(asyncio.gather(*(loc._impl_obj.count() for loc in locators))))
+
+
+class Sight:
+    """One look at the page for several elements: `resolve` then answers as `locate.resolve` would
+    have, without asking the browser again. The queries are those `resolve` makes one after the other
+    (last time's winner, then « anything at all? », then the others in file order), sent together:
+    two round trips for every element of every candidate screen, instead of one per strategy."""
+
+    def __init__(self, page: Page, elements: Iterable[list[dict]]):
+        lists = list({id(strategies): strategies for strategies in elements}.values())
+        first = {id(s): _winners.get(id(s), 0) for s in lists}
+        asked = []  # (strategies, index or None for « any of them »)
+        for strategies in lists:
+            asked.append((strategies, first[id(strategies)]))
+            if len(strategies) > 1:
+                asked.append((strategies, None))
+        seen = dict(zip(((id(s), i) for s, i in asked), _counts(page, asked)))
+        self._found: dict[int, Found | None] = {}
+        rest = []
+        for strategies in lists:
+            key = id(strategies)
+            if seen[key, first[key]] == 1:
+                self._keep(page, strategies, first[key])
+            elif len(strategies) == 1 or seen[key, None] == 0:
+                self._found[key] = None
+            else:
+                rest += [(strategies, i) for i in range(len(strategies)) if i != first[key]]
+        seen = dict(zip(((id(s), i) for s, i in rest), _counts(page, rest)))
+        for strategies in {id(s): s for s, _ in rest}.values():
+            key = id(strategies)
+            index = next((i for i in range(len(strategies)) if seen.get((key, i)) == 1), None)
+            self._found[key] = None
+            if index is not None:
+                self._keep(page, strategies, index)
+
+    def _keep(self, page, strategies: list[dict], index: int) -> None:
+        _winners[id(strategies)] = index
+        self._found[id(strategies)] = Found(build(page, strategies[index]).filter(visible=True), strategies[index])
+
+    def covers(self, strategies: list[dict]) -> bool:
+        return id(strategies) in self._found
+
+    def resolve(self, strategies: list[dict]) -> Found | None:
+        return self._found[id(strategies)]
+
+
+def _counts(page, asked: list[tuple[list[dict], int | None]]) -> list[int]:
+    def locator(strategies, index):
+        return (build(page, strategies[index]) if index is not None else any_of_all(page, strategies)).filter(
+            visible=True
+        )
+
+    return counts(page, [locator(s, i) for s, i in asked]) if asked else []
+
+
+def resolve(page: Page, strategies: list[dict], *, remember: bool = True, sight: Sight | None = None) -> Found | None:
     """The first strategy that finds exactly one visible element, right now (no waiting).
-    `remember`: try last time's winner first (a run); False reports the first in file order (doctor)."""
+    `remember`: try last time's winner first (a run); False reports the first in file order (doctor).
+    `sight`: a look already taken at the page (`Sight`), when it covers these strategies."""
+    if sight is not None and remember and sight.covers(strategies):
+        return sight.resolve(strategies)
     key = id(strategies)
     winner = _winners.get(key) if remember else None
     if winner is not None:

@@ -26,17 +26,34 @@ class Screen:
         self.spec = selectors_data.load(self.name, ctx.selectors_dir)
 
     # recognising ----------------------------------------------------------------
-    def is_here(self) -> bool:
-        present = all(locate.resolve(self.page, self.spec.elements[e]) for e in self.spec.recognise)
-        return present and not any(locate.resolve(self.page, self.spec.elements[e]) for e in self.spec.absent)
+    def watched(self) -> list[list[dict]]:
+        """The strategies recognising this screen reads: what a `locate.Sight` should look at."""
+        return [self.spec.elements[e] for e in (*self.spec.recognise, *self.spec.absent)]
 
-    def missing(self) -> list[str] | None:
+    def look(self) -> locate.Sight | None:
+        """One round trip for every strategy of this screen, instead of one per strategy tried."""
+        try:
+            return locate.Sight(self.page, self.watched())
+        except PlaywrightError:  # between two documents: each element is looked for on its own
+            return None
+
+    def is_here(self, sight: locate.Sight | None = None) -> bool:
+        """`sight`: one look already taken at the page (flows/step.py takes one for all candidates)."""
+        sight = sight or self.look()
+        present = all(self._resolve(e, sight) for e in self.spec.recognise)
+        return present and not any(self._resolve(e, sight) for e in self.spec.absent)
+
+    def missing(self, sight: locate.Sight | None = None) -> list[str] | None:
         """While the screen is still being drawn (some of its `recognise` elements there, not all):
         the ones missing. None when it is either all there or not there at all."""
         if len(self.spec.recognise) < 2:
             return None
-        missing = [e for e in self.spec.recognise if locate.resolve(self.page, self.spec.elements[e]) is None]
+        sight = sight or self.look()
+        missing = [e for e in self.spec.recognise if self._resolve(e, sight) is None]
         return missing if 0 < len(missing) < len(self.spec.recognise) else None
+
+    def _resolve(self, element: str, sight: locate.Sight | None = None) -> locate.Found | None:
+        return locate.resolve(self.page, self.spec.elements[element], sight=sight)
 
     # elements -------------------------------------------------------------------
     def find(self, element: str) -> Locator:

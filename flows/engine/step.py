@@ -24,6 +24,7 @@ from bot.errors import (
     ScreenDidNotReact,
     UnexpectedPage,
 )
+from flows.engine import locate
 from flows.engine.context import FlowContext
 from flows.engine.network import BlockedAnswer, Trouble
 from flows.engine.screen import Screen, page_title
@@ -183,19 +184,18 @@ def _recognise(
     ctx: FlowContext, expect: Sequence[type[Screen]], current: Screen | None, replaced: bool
 ) -> After | None:
     same = type(current) if current is not None else None
-    for cls in expect:
-        if cls is same and not replaced:
-            continue  # the old screen still on display is no answer yet
-        screen = cls(ctx)
-        if screen.is_here():
-            return _answered(ctx, screen) if cls is not expect[0] else After(screen)
-    for instead in ctx.anywhere.down:
-        down = instead(ctx)
-        if down.is_here():
+    candidates = [cls(ctx) for cls in expect if cls is not same or replaced]  # the old screen is no answer yet
+    downs = [instead(ctx) for instead in ctx.anywhere.down]
+    sight = _look(ctx, [*candidates, *downs])  # every candidate's every strategy: one round trip
+    for screen in candidates:
+        if screen.is_here(sight):
+            return _answered(ctx, screen) if type(screen) is not expect[0] else After(screen)
+    for down in downs:
+        if down.is_here(sight):
             raise _portal_says_down(ctx, down.text())
     if ctx.interstitials.dismiss():
         return None  # the page under the modal may be the expected one: look again
-    if _building(ctx, expect) is not None:
+    if _building(ctx, expect, sight) is not None:
         return None  # still being drawn: its message, if any, is read once it is complete
     said = ctx.messages.said()
     if not said.text:
@@ -211,19 +211,30 @@ def _recognise(
     return After(None, said.text, True) if current is not None else None
 
 
+def _look(ctx: FlowContext, screens: Sequence[Screen]) -> locate.Sight | None:
+    """One look at the page for every strategy of every candidate screen."""
+    try:
+        return locate.Sight(ctx.page, [strategies for screen in screens for strategies in screen.watched()])
+    except PlaywrightError:  # between two documents: each screen looks for itself
+        return None
+
+
 def _answered(ctx: FlowContext, screen: Screen) -> After:
     said = ctx.messages.said()
     return After(screen, said.text, ctx.messages.refuses(said))
 
 
-def _building(ctx: FlowContext, expect: Sequence[type[Screen]]) -> tuple[Screen, list[str]] | None:
+def _building(
+    ctx: FlowContext, expect: Sequence[type[Screen]], sight: locate.Sight | None = None
+) -> tuple[Screen, list[str]] | None:
     """An expected screen partly drawn, and what it still lacks; None when another expected screen
     is complete (the code alone is no half of the code and password)."""
-    for cls in expect:
-        screen = cls(ctx)
-        missing = screen.missing()
+    screens = [cls(ctx) for cls in expect]
+    sight = sight or _look(ctx, screens)
+    for screen in screens:
+        missing = screen.missing(sight)
         if missing:
-            complete = any(other(ctx).is_here() for other in expect if other is not cls)
+            complete = any(other.is_here(sight) for other in screens if other is not screen)
             return None if complete else (screen, missing)
     return None
 
