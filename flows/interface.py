@@ -78,3 +78,15 @@ class InterfaceScreen(Screen):
     def logout_control(self):
         """The logout button or link, or None when the screen shows none."""
         return self.find_optional("logout")
+
+
+class LeftSpaceScreen(Screen):
+    """Any page once the affiliate's space and its « Se déconnecter » are gone: where a logout
+    leads when the portal's public page offers no way in (the field's portal shows its public home
+    page, with only public links). Looked for after the home and entry screens."""
+
+    name = "interface"  # what must be gone is the interface's own
+
+    def is_here(self, sight=None) -> bool:
+        space = InterfaceScreen(self.ctx)
+        return not space.is_here(sight) and space.logout_control() is None

@@ -17,7 +17,7 @@ from flows.engine.screen import Screen
 from flows.group import GroupScreen
 from flows.home import EntryScreen, HomeScreen
 from flows.identifier import IdentifierScreen
-from flows.interface import InterfaceScreen
+from flows.interface import InterfaceScreen, LeftSpaceScreen
 from flows.password import CodeAloneScreen, PasswordScreen
 from flows.portal import answer_refused
 from flows.question import QuestionScreen
@@ -38,6 +38,7 @@ SCREENS: dict[str, type[Screen]] = {
     "declaration": DeclarationScreen,
     "confirmation": ConfirmationScreen,
     "accuse": ReceiptScreen,
+    "espace-quitte": LeftSpaceScreen,  # after the logout, a public page offering no way in
     # shown instead of any screen
     "portail-indisponible": UnavailableScreen,
     "page-de-refus": RefusalPage,
@@ -63,7 +64,7 @@ AFTER_PASSWORD = (CodeAloneScreen, PasswordScreen)  # the password on a screen o
 AFTER_VALIDER = (*SPACES, CodePasswordScreen, CodeAloneScreen, IdentifierScreen, HomeScreen)
 AFTER_RESEND = (CodePasswordScreen,)
 AFTER_EID_APPROVAL = (*SPACES, HomeScreen)
-AFTER_LOGOUT = (HomeScreen, EntryScreen)
+AFTER_LOGOUT = (HomeScreen, EntryScreen, LeftSpaceScreen)
 
 # a « compte groupe »: its list of affiliates ⇄ an affiliate's space (home: the session expired)
 AFTER_AFFILIATE_CHOICE = (InterfaceScreen, HomeScreen)

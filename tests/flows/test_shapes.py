@@ -22,7 +22,7 @@ from bot.sandbox import Sandbox
 from bot.sandbox.shapes import FIELD, Shape
 from flows.engine.context import FlowContext
 from flows.interface import InterfaceScreen
-from flows.login import login
+from flows.login import login, logout
 from tests.conftest import STYLES, outbox_person
 
 PAGES = {"classic": "documents", "spa": "single"}  # the shape renderer's two ways of changing screen
@@ -119,3 +119,19 @@ def test_the_field_shape_and_a_password_screen_of_its_own(flow, demo_account, st
         assert isinstance(screen, InterfaceScreen) and len(sandbox.outbox.all()) == 1
     steps = [p.name[3:-4] for p in flow.recorder.shots]
     assert ("mot-de-passe-saisi" in steps) == (shape.password == "before")
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_logging_out_of_the_field_shape_is_seen_as_done(flow, demo_account, style):
+    """After « Se déconnecter » the field's portal shows its public page, which offers no way in:
+    the space left is the logout done, not « Déconnexion incomplète » with failure evidence."""
+    with Sandbox(shape=replace(FIELD, pages=PAGES[style])) as sandbox:
+        screen = login(
+            flow,
+            sandbox.url,
+            demo_account.identifier,
+            demo_account.password,
+            outbox_person(sandbox, demo_account.identifier, code_wait=60),
+        )
+        assert logout(flow, screen) is True
+    assert "deconnexion" in [p.name[3:-4] for p in flow.recorder.shots]
