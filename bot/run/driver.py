@@ -173,6 +173,8 @@ def _install() -> None:
             for name, attr in list(vars(cls).items()):
                 if isinstance(attr, types.FunctionType) and not name.startswith("_"):
                     setattr(cls, name, _forwarding(attr, loop_of))
+        # the private door every sync call goes through, used directly by flows/engine/locate.py: counts
+        _sync_base.SyncBase._sync = _forwarding(vars(_sync_base.SyncBase)["_sync"], loop_of)
         blocks = _sync_base.EventContextManager
         for name in ("__enter__", "__exit__"):
             setattr(blocks, name, _forwarding(vars(blocks)[name], lambda block: block._event._sync_base._loop))

@@ -79,7 +79,12 @@ def counts(page: Page | Locator, locators: list[Locator]) -> list[int]:
         return [loc.count() for loc in locators]
     if len(locators) < 2:
         return [loc.count() for loc in locators]
-    return list(page._sync(asyncio.gather(*(loc._impl_obj.count() for loc in locators))))
+    # the coroutine is made here but runs where the driver's loop runs (bot/run/driver.py forwards `_sync`)
+    return list(page._sync(_together(locators)))
+
+
+async def _together(locators: list[Locator]) -> list[int]:
+    return await asyncio.gather(*(loc._impl_obj.count() for loc in locators))
 
 
 class Sight:
