@@ -88,5 +88,4 @@ class LeftSpaceScreen(Screen):
     name = "interface"  # what must be gone is the interface's own
 
     def is_here(self, sight=None) -> bool:
-        space = InterfaceScreen(self.ctx)
-        return not space.is_here(sight) and space.logout_control() is None
+        return not super().is_here(sight) and self.find_optional("logout") is None
