@@ -123,8 +123,9 @@ def flow(page, recorder) -> FlowContext:
     return FlowContext(page, recorder, action_timeout=5, navigation_timeout=10)
 
 
-def outbox_person(sandbox, identifier: str, code_wait: float = 10) -> HandOver:
-    """The demo's person: the sandbox's phone hands the code over by itself."""
+def outbox_person(sandbox, identifier: str, code_wait: float = 30) -> HandOver:
+    """The demo's person: the sandbox's phone hands the code over by itself. `code_wait` counts from
+    the SMS, before the code screen is even recognised: 10 s ran out on a loaded machine (load 40)."""
     mailbox = Mailbox()
     return HandOver(
         mailbox,
