@@ -359,7 +359,10 @@ class GroupTask:
         )
 
     def _login_again(self, ctx, person, lost: SessionLost) -> None:
-        """One new login (one new SMS) in the group's own audit folder; the list is on screen after it."""
+        """One new login (one new SMS) in the group's own audit folder; the list is on screen after it.
+        Its write-ahead marks are the first login's: a kill after this SMS must read as one too."""
+        from bot.ledger.ledger import CODE_STEP_DONE, SMS_POSSIBLE
+        from bot.run.runner import _note_stage
         from flows.engine.retry import RetryPolicy
         from flows.login import login
 
@@ -372,7 +375,16 @@ class GroupTask:
         try:
             s = self.login_settings
             self.login_recorder.record("nouvelle-connexion", reason=lost.message)
-            login(ctx, s.url, s.identifier, s.password, person, retry=RetryPolicy(s.retries, s.retry_backoff))
+            login(
+                ctx,
+                s.url,
+                s.identifier,
+                s.password,
+                person,
+                retry=RetryPolicy(s.retries, s.retry_backoff),
+                before_identifier=lambda: _note_stage(s, SMS_POSSIBLE, self.accounts),
+            )
+            _note_stage(s, CODE_STEP_DONE, self.accounts)
             self.list_url = ctx.page.url
         finally:
             self._use(ctx, member_recorder)
