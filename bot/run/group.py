@@ -70,19 +70,21 @@ def split(every: list) -> list:
     return jobs
 
 
-def only(every: list, name: str | None) -> list:
-    """`--all --account NAME`: the group NAME's employers, or the one account NAME."""
+def only(every: list, names: str | None) -> list:
+    """`--all --account NAME[,NAME…]`: the group NAME's employers, or the one account NAME, for
+    each name (the scheduler's child: the accounts due in one tick), in the file's order."""
     from bot.errors import ConfigError
 
-    if not name:
+    if not names:
         return every
-    chosen = [a for a in every if a.group == name.strip()] or [
-        a for a in every if name.strip() in (a.name, a.identifier)
-    ]
-    if not chosen:
-        known = ", ".join(sorted({a.group for a in every if a.group} | {a.name for a in every}))
-        raise ConfigError(f"Compte ou groupe « {name[:80]} » inconnu. Comptes et groupes configurés : {known}.")
-    return chosen
+    chosen: set[str] = set()
+    for name in (n.strip() for n in names.split(",") if n.strip()):
+        found = [a for a in every if a.group == name] or [a for a in every if name in (a.name, a.identifier)]
+        if not found:
+            known = ", ".join(sorted({a.group for a in every if a.group} | {a.name for a in every}))
+            raise ConfigError(f"Compte ou groupe « {name[:80]} » inconnu. Comptes et groupes configurés : {known}.")
+        chosen.update(a.name for a in found)
+    return [a for a in every if a.name in chosen]
 
 
 @dataclass
