@@ -323,7 +323,7 @@ class GroupTask:
         except SessionLost as lost:
             self._login_again(ctx, person, lost)
         except BotError as exc:
-            if not _logged_out(ctx):
+            if not (_logged_out(ctx) or _says_session_lost(ctx, exc.message)):
                 raise
             self._login_again(ctx, person, SessionLost(exc.message))
         return self._in_space(member, ctx, person)
@@ -412,6 +412,20 @@ def _logged_out(ctx) -> bool:
         return HomeScreen(ctx).is_here() or IdentifierScreen(ctx).is_here()
     except Exception:  # noqa: BLE001 - a page being replaced: not a proof of anything
         return False
+
+
+def _says_session_lost(ctx, failure: str) -> bool:
+    """The portal's own words say the session is gone, though no home page shows (a message on the
+    same screen, « Accès refusé : votre session a expiré… »): read as the login reads them
+    (selectors' `session_lost`), in the failure or on the page."""
+    from flows.identifier import IdentifierScreen
+
+    screen = IdentifierScreen(ctx)
+    try:
+        shown = ctx.messages.said().text
+    except Exception:  # noqa: BLE001 - a page being replaced: the failure's words are still there
+        shown = ""
+    return any(text and screen.classify(text) == "session_lost" for text in (failure, shown))
 
 
 def _evidence(recorder, page) -> None:

@@ -222,3 +222,30 @@ def test_a_kill_after_the_new_logins_sms_is_recovered_as_an_sms_possibly_sent(tm
     assert attempt.outcome == "interrupted_after_sms", lines
     assert ledger.period("deux", period).next_reason == "interrupted_after_sms"
     assert any("après l'envoi du SMS" in line for line in lines), lines
+
+
+def test_a_session_refused_in_words_mid_filing_is_lost_one_new_login_the_employer_filed(tmp_path, run_cli):
+    """The spa answers the upload with « Accès refusé : votre session a expiré… » on the same
+    screen (its token no longer valid), no home page: read as a lost session, not a refused file."""
+    from bot.sandbox.state import _logins
+
+    portal, employers, period, validated = group_setup(tmp_path)
+    choices: list[str] = []
+
+    def token_gone_at_first_choice(login, number):
+        choices.append(number)
+        if len(choices) == 1:
+            for session in list(portal._sessions.values()):
+                if login in _logins(session):
+                    session.csrf = "plus-valide"  # the page keeps the old token: its next request is refused
+
+    portal.choice_listeners.append(token_gone_at_first_choice)
+    with Sandbox(portal, style="spa", sms_delay=0) as sandbox:
+        write_group_file(tmp_path / "comptes.toml", sandbox.url, employers)
+        with GroupPhone(sandbox, tmp_path / "state"):
+            result = run_cli("declare", "--all", "--period", period, env=ENV, timeout=400)
+        sms = [s for s in sandbox.outbox.all() if s.identifier == LOGIN]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(sms) == 2  # one new login, then the same employer again from its own space
+    assert_filed_once_each(tmp_path, portal, employers, period, validated)
+    assert choices == [employers[0].affiliation, employers[0].affiliation, employers[1].affiliation]
