@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from bot.ledger import ledger as L
 from bot.output.notify import Notifier
 from bot.schedule.attempt import Outcome
@@ -106,3 +108,13 @@ def test_the_batch_waits_for_a_phone_in_use_and_takes_no_more_slots_than_allowed
     ticking.join(timeout=30)
     assert child.calls == [("2026-10", ["deux", "trois", "un"], 2)]  # DAMANCOM_PARALLEL = 2
     assert fleet.slots.acquire(blocking=False) and fleet.slots.acquire(blocking=False)  # every slot given back
+
+
+@pytest.mark.browser
+def test_a_batch_out_of_time_is_killed_and_every_account_told(tmp_path, cli_env):
+    from bot.schedule.batch import run_batch_attempt
+
+    outcomes = run_batch_attempt("2026-10", ["un", "deux"], filing=False, timeout=0.2, environ=cli_env)
+    assert set(outcomes) == {"un", "deux"}
+    for outcome in outcomes.values():
+        assert outcome.exit_code == 4 and "dépassé sa durée maximale" in outcome.message
