@@ -104,13 +104,14 @@ class FleetPlanner:
         return outcomes
 
     def _run_batch(self, period: str, accounts: list[str], settings: list, slots: int) -> dict[str, Outcome]:
+        from bot.settings.table import PARALLEL
         from bot.system import state_paths
 
         names = [self._batched[a].child_account or a for a in accounts]
         phones = [self._phone_key(s) for s in settings]
         budget = max(s.run_budget for s in settings) * waves(len(accounts), slots, len(set(phones)) < len(phones))
         filing = any(state_paths.waiting_file(s.state_dir, s.account, period) for s in settings)
-        environ = {**child_environment(), "DAMANCOM_PARALLEL": str(slots)}
+        environ = {**child_environment(), PARALLEL.name: str(slots)}
         by_name = run_batch_attempt(period, names, filing=filing, timeout=budget + 120, environ=environ)
         return {a: by_name[n] for a, n in zip(accounts, names) if n in by_name}
 
