@@ -169,6 +169,7 @@ def main() -> None:
     options = parser.parse_args()
     sizes = options.sizes
     results: dict[int, list[dict]] = {n: [] for n in sizes}
+    load_before = os.getloadavg()  # a shared machine: the figures mean little without it
     for _ in range(options.runs):
         for n in sizes:  # alternated, so a noisy minute does not fall on one size only
             with tempfile.TemporaryDirectory(prefix="bench-comptes-") as tmp:
@@ -192,7 +193,10 @@ def main() -> None:
             f"{med['cpu'] / base['cpu']:.2f} | {med['rss'] / 2**20:.0f} | "
             f"{med['pss'] / 2**20:.0f} | {med['pss'] / base['pss']:.2f} | {med['processes']:.0f} |"
         )
-    print(f"\nCharge moyenne de la machine (1, 5, 15 min) à la fin : {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(
+        "\nCharge moyenne de la machine (1, 5, 15 min) au début : "
+        f"{', '.join(f'{x:.1f}' for x in load_before)} ; à la fin : {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
     print()
     for n in sizes:
         parts = results[n][-1]["parts"]

@@ -65,6 +65,8 @@ def declare_one(args, env, browser=None) -> int:
     def check(settings) -> None:
         """Before any channel opens and any login: a bad file or a period already filed costs no SMS."""
         path = env.path(args.file) if args.file else waiting_file(settings.state_dir, settings.account, args.period)
+        if path is None and args.unattended and args.all_accounts:
+            raise _NothingWaiting  # the scheduler's child for several accounts: this one's space is read
         if path is None:
             raise BadInput(
                 f"Aucun fichier de déclaration : indiquez --file, ou déposez-le dans "
@@ -90,6 +92,10 @@ def declare_one(args, env, browser=None) -> int:
         write_result(args.result_json, 0, "declared", "", str(filed))
         env.say(str(filed))
         return ExitCode.OK
+    except _NothingWaiting:
+        from bot.commands.login import login_one
+
+        return login_one(args, env, browser)
     settings, path = setup.settings, chosen["path"]
     task = FilingTask(
         path,
@@ -120,6 +126,11 @@ def declare_one(args, env, browser=None) -> int:
     else:
         env.say(f"  Déclaration {args.period} déposée. Accusé de réception : {task.receipt}.")
     return ExitCode.OK
+
+
+class _NothingWaiting(Exception):
+    """`declare --all --unattended` (the scheduler's child): no file waits for this account, so its
+    run is the `login` its own attempt would have been (bot/schedule/batch.py)."""
 
 
 class _AlreadyFiled(Exception):

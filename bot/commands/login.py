@@ -60,7 +60,8 @@ def login_one(args, env, browser=None) -> int:
         # a suspended account gets no SMS: the run refuses it at once, without this announcement
         env.say(f"Connexion à {where} avec l'identifiant {settings.identifier}.")
         env.say("Le portail va envoyer un code à 6 chiffres par SMS au téléphone enregistré à la CNSS.")
-    task = hand_over_browser if args.watch_declaration and not setup.headless else None
+    watch = getattr(args, "watch_declaration", False)  # `declare --all`'s accounts without a file come here
+    task = hand_over_browser if watch and not setup.headless else None
     result = run_recorded(args, setup, task=task, browser=browser)
     state = result.summary.state_of(recorder.period)
     note_login(settings.state_dir, settings.account, result.summary, env.now())

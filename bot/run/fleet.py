@@ -16,6 +16,7 @@ rank in `bot/exit_codes.py`).
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import queue
@@ -74,8 +75,8 @@ def run_all(args, env: Env, one: Callable, *, what: str, steps=None) -> int:
     args.unattended = bool(getattr(args, "unattended", False))
     env.say(f"{what} : {len(every)} compte(s), {workers} à la fois.")
     jobs: queue.Queue = queue.Queue()
-    for account in group.split(every):  # a « compte groupe »'s employers: one job, one login
-        jobs.put(account)
+    for number, account in enumerate(group.split(every)):  # a « compte groupe »'s employers: one job, one login
+        jobs.put((number, account))
     outcomes: dict[str, Outcome] = {}
     say_lock = threading.Lock()
     from bot.handover import telegram_hub
@@ -108,15 +109,17 @@ def run_all(args, env: Env, one: Callable, *, what: str, steps=None) -> int:
     ]
     for line in summary_lines(ordered):
         env.say(line)
+    _write_results(getattr(args, "result_json", None), ordered, group.split(every))
     return worst(o.code for o in ordered)
 
 
 def _worker(jobs, outcomes, fleet, args, env, base, one, say_lock, steps) -> None:
     while True:
         try:
-            account = jobs.get_nowait()
+            number, account = jobs.get_nowait()
         except queue.Empty:
             return
+        mine = _own_result_file(args, number)
         try:
             fleet.invisible()  # connected (again, if it went away)
         except BotError as exc:  # this account is told why; the next one tries again
@@ -126,10 +129,46 @@ def _worker(jobs, outcomes, fleet, args, env, base, one, say_lock, steps) -> Non
         if hasattr(account, "members"):  # a « compte groupe »: bot/run/group.py
             from bot.run import group
 
-            filing = hasattr(args, "verifier")
-            outcomes.update(group.run(account, args, env, base, fleet, say_lock, filing=filing, steps=steps))
+            filing = hasattr(mine, "verifier")
+            outcomes.update(group.run(account, mine, env, base, fleet, say_lock, filing=filing, steps=steps))
             continue
-        outcomes[account.name] = _one(account, args, env, base, one, fleet, say_lock)
+        outcomes[account.name] = _one(account, mine, env, base, one, fleet, say_lock)
+
+
+def _own_result_file(args, number: int):
+    """The scheduler's child (`--result-json`): each job writes its outcome to a file of its own,
+    gathered at the end (`_write_results`)."""
+    if not getattr(args, "result_json", None):
+        return args
+    mine = copy.copy(args)
+    mine.result_json = f"{args.result_json}.{number}"
+    return mine
+
+
+def _write_results(path: str | None, ordered: list[Outcome], jobs: list) -> None:
+    """Every account's outcome by name, as a « compte groupe »'s child writes its employers'
+    (bot/schedule/batch.py reads them): its own result file when it wrote one, else its line."""
+    if not path:
+        return
+    import json
+
+    from bot.system.files import write_atomic
+
+    members = {
+        o.account: {"exit_code": o.code, "period_state": None, "audit_folder": o.folder, "message": o.message}
+        for o in ordered
+    }
+    for number, job in enumerate(jobs):
+        own = Path(f"{path}.{number}")
+        try:
+            data = json.loads(own.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        finally:
+            own.unlink(missing_ok=True)
+        written = data.get("members") or {job.name: data}  # a group's child names its employers
+        members.update({name: one for name, one in written.items() if name in members})
+    write_atomic(Path(path), {"exit_code": worst(o.code for o in ordered), "members": members})
 
 
 def _one(account, args, env: Env, base, one, browser, say_lock) -> Outcome:

@@ -70,19 +70,21 @@ def split(every: list) -> list:
     return jobs
 
 
-def only(every: list, name: str | None) -> list:
-    """`--all --account NAME`: the group NAME's employers, or the one account NAME."""
+def only(every: list, names: str | None) -> list:
+    """`--all --account NAME[,NAME…]`: the group NAME's employers, or the one account NAME, for
+    each name (the scheduler's child: the accounts due in one tick), in the file's order."""
     from bot.errors import ConfigError
 
-    if not name:
+    if not names:
         return every
-    chosen = [a for a in every if a.group == name.strip()] or [
-        a for a in every if name.strip() in (a.name, a.identifier)
-    ]
-    if not chosen:
-        known = ", ".join(sorted({a.group for a in every if a.group} | {a.name for a in every}))
-        raise ConfigError(f"Compte ou groupe « {name[:80]} » inconnu. Comptes et groupes configurés : {known}.")
-    return chosen
+    chosen: set[str] = set()
+    for name in (n.strip() for n in names.split(",") if n.strip()):
+        found = [a for a in every if a.group == name] or [a for a in every if name in (a.name, a.identifier)]
+        if not found:
+            known = ", ".join(sorted({a.group for a in every if a.group} | {a.name for a in every}))
+            raise ConfigError(f"Compte ou groupe « {name[:80]} » inconnu. Comptes et groupes configurés : {known}.")
+        chosen.update(a.name for a in found)
+    return [a for a in every if a.name in chosen]
 
 
 @dataclass
@@ -321,7 +323,7 @@ class GroupTask:
         except SessionLost as lost:
             self._login_again(ctx, person, lost)
         except BotError as exc:
-            if not _logged_out(ctx):
+            if not (_logged_out(ctx) or _says_session_lost(ctx, exc.message)):
                 raise
             self._login_again(ctx, person, SessionLost(exc.message))
         return self._in_space(member, ctx, person)
@@ -359,7 +361,10 @@ class GroupTask:
         )
 
     def _login_again(self, ctx, person, lost: SessionLost) -> None:
-        """One new login (one new SMS) in the group's own audit folder; the list is on screen after it."""
+        """One new login (one new SMS) in the group's own audit folder; the list is on screen after it.
+        Its write-ahead marks are the first login's: a kill after this SMS must read as one too."""
+        from bot.ledger.ledger import CODE_STEP_DONE, SMS_POSSIBLE
+        from bot.run.runner import _note_stage
         from flows.engine.retry import RetryPolicy
         from flows.login import login
 
@@ -372,7 +377,16 @@ class GroupTask:
         try:
             s = self.login_settings
             self.login_recorder.record("nouvelle-connexion", reason=lost.message)
-            login(ctx, s.url, s.identifier, s.password, person, retry=RetryPolicy(s.retries, s.retry_backoff))
+            login(
+                ctx,
+                s.url,
+                s.identifier,
+                s.password,
+                person,
+                retry=RetryPolicy(s.retries, s.retry_backoff),
+                before_identifier=lambda: _note_stage(s, SMS_POSSIBLE, self.accounts),
+            )
+            _note_stage(s, CODE_STEP_DONE, self.accounts)
             self.list_url = ctx.page.url
         finally:
             self._use(ctx, member_recorder)
@@ -398,6 +412,20 @@ def _logged_out(ctx) -> bool:
         return HomeScreen(ctx).is_here() or IdentifierScreen(ctx).is_here()
     except Exception:  # noqa: BLE001 - a page being replaced: not a proof of anything
         return False
+
+
+def _says_session_lost(ctx, failure: str) -> bool:
+    """The portal's own words say the session is gone, though no home page shows (a message on the
+    same screen, « Accès refusé : votre session a expiré… »): read as the login reads them
+    (selectors' `session_lost`), in the failure or on the page."""
+    from flows.identifier import IdentifierScreen
+
+    screen = IdentifierScreen(ctx)
+    try:
+        shown = ctx.messages.said().text
+    except Exception:  # noqa: BLE001 - a page being replaced: the failure's words are still there
+        shown = ""
+    return any(text and screen.classify(text) == "session_lost" for text in (failure, shown))
 
 
 def _evidence(recorder, page) -> None:

@@ -10,15 +10,12 @@ has finished when the next one looks.
 
 from __future__ import annotations
 
-import json
 import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
 from typing import Callable
 
-from bot.schedule.attempt import Outcome, _run_child, utf8
+from bot.schedule.attempt import Outcome
 
 FRESH = 15 * 60.0  # seconds an employer's outcome from its group's run answers its own attempt
 
@@ -67,28 +64,8 @@ def run_group_attempt(
     """`damancom-bot declare --all --account GROUP --unattended`: one login for the group; each
     employer without a waiting file only has its space read (bot/run/group.py)."""
     from bot.schedule.attempt import child_environment
+    from bot.schedule.batch import child_outcomes
 
-    with tempfile.TemporaryDirectory(prefix="damancom-groupe-") as tmp:
-        result_file = Path(tmp) / "result.json"
-        command = [sys.executable, "-m", "bot", "declare", "--all", "--account", group, "--unattended"]
-        command += ["--period", period, "--result-json", str(result_file)]
-        returncode, stderr = _run_child(command, utf8(environ or child_environment()), timeout)
-        if returncode is None:
-            failed = Outcome(4, None, None, "L'essai du compte groupe a dépassé sa durée maximale et a été arrêté.")
-            return dict.fromkeys(members, failed)
-        try:
-            data = json.loads(result_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            last = " ".join((stderr.strip().splitlines() or ["aucun message"])[-2:])
-            return dict.fromkeys(members, Outcome(returncode or 1, None, None, last))
-    return {
-        name: Outcome(
-            int(one["exit_code"]),
-            one.get("period_state"),
-            one.get("audit_folder"),
-            one.get("message", ""),
-            reason=one.get("reason"),
-            periods=one.get("periods"),
-        )
-        for name, one in (data.get("members") or {}).items()
-    }
+    command = [sys.executable, "-m", "bot", "declare", "--all", "--account", group, "--unattended", "--period", period]
+    too_long = "L'essai du compte groupe a dépassé sa durée maximale et a été arrêté."
+    return child_outcomes(command, members, timeout, environ or child_environment(), too_long)

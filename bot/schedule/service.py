@@ -70,6 +70,8 @@ class Planner:
         self._busy, self._again = threading.Lock(), False
         self.beats = True  # writes the heartbeat at each tick (FleetPlanner writes it once for all accounts)
         headed = not settings.headless and display_available(child_environment())
+        self.child_account = child_account
+        self.batchable = run is None and not headed  # its attempt may share a tick's child (bot/schedule/batch.py)
         self.run = run or (
             lambda period: run_attempt(
                 period,

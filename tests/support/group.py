@@ -38,10 +38,12 @@ def write_group_file(path: Path, url: str, employers: list[Account], names=("un"
 
 
 class GroupPhone:
-    """Each SMS of the group's login dropped for the run waiting under the group's name."""
+    """Each SMS of the group's login dropped for the run waiting under the group's name (any
+    account's: `identifier`, `name`; `codes=False`: only « ready » is answered, no code given)."""
 
-    def __init__(self, sandbox, state: Path, name: str = "cabinet"):
+    def __init__(self, sandbox, state: Path, name: str = "cabinet", identifier: str = LOGIN, codes: bool = True):
         self.sandbox, self.state, self.name = sandbox, state, name
+        self.identifier, self.codes = identifier, codes
         self.handed: dict[int, str] = {}  # SMS number -> code handed over
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._serve, daemon=True)
@@ -64,8 +66,10 @@ class GroupPhone:
             ready = dropbox.handover_dir(self.state, self.name) / dropbox.READY_FILE
             if self._waiting("ready") and not ready.exists():  # unattended: « damancom-bot ready »
                 deliver(ready, {})
-            fresh = [s for s in self.sandbox.outbox.all() if s.identifier == LOGIN and s.seq not in self.handed]
-            if fresh and self._waiting():
+            fresh = [
+                s for s in self.sandbox.outbox.all() if s.identifier == self.identifier and s.seq not in self.handed
+            ]
+            if fresh and self.codes and self._waiting():
                 sms = fresh[-1]
                 deliver(dropbox.handover_dir(self.state, self.name) / dropbox.CODE_FILE, {"code": sms.code})
                 self.handed[sms.seq] = sms.code

@@ -158,3 +158,94 @@ def test_a_group_without_password_tells_each_employer_and_sends_no_sms(tmp_path,
     summary = result.stdout[result.stdout.index("Résumé :") :]
     assert "0 réussi(s), 2 en échec." in summary and "un " in summary and "deux " in summary
     assert "mot de passe" in summary.lower()
+
+
+def scheduler_attempts(tmp_path, period) -> Ledger:
+    """Each employer's attempt opened as its planner opens it before the child starts."""
+    from datetime import datetime, timedelta
+
+    from bot.system.clock import TZ
+
+    ledger = Ledger(tmp_path / "state")
+    now = datetime.now(TZ)
+    for name in NAMES:
+        ledger.ensure(name, period, now + timedelta(days=5), now, now)
+        assert ledger.begin(name, period, now) is not None
+    return ledger
+
+
+@pytest.mark.browser
+def test_a_kill_after_the_new_logins_sms_is_recovered_as_an_sms_possibly_sent(tmp_path, cli_env):
+    from bot.output.notify import Notifier
+    from bot.schedule.plan import Plan
+    from bot.schedule.service import Planner
+    from bot.settings.config import Settings
+    from bot.system.processes import kill_tree
+
+    portal, employers, period, validated = group_setup(tmp_path)
+    ledger = scheduler_attempts(tmp_path, period)
+    process: list[subprocess.Popen] = []
+    choices: list[str] = []
+
+    def expire_on_second(login, number):
+        choices.append(number)
+        if len(choices) == 2:  # the second employer's choice: the portal has forgotten the session
+            portal.expire(login)
+
+    def kill_at_second_sms(sms):
+        if sms.identifier == LOGIN and sms.seq > 1 and process:  # the new login's SMS has gone out
+            kill_tree(process[0].pid)
+
+    portal.choice_listeners.append(expire_on_second)
+    with Sandbox(portal, sms_delay=0) as sandbox:
+        sandbox.outbox.listeners.append(kill_at_second_sms)
+        write_group_file(tmp_path / "comptes.toml", sandbox.url, employers)
+        with GroupPhone(sandbox, tmp_path / "state"):
+            process.append(
+                subprocess.Popen(
+                    [str(BIN / "damancom-bot"), "declare", "--all", "--period", period],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    cwd=tmp_path,
+                    env={**cli_env, **ENV},
+                )
+            )
+            try:
+                wait_until(lambda: process[0].poll() is not None, timeout=300)
+            finally:
+                kill_tree(process[0].pid) if process[0].poll() is None else None
+        sms = [s for s in sandbox.outbox.all() if s.identifier == LOGIN]
+    assert len(sms) == 2 and portal.uploads == [(employers[0].identifier, period)]  # killed before filing « deux »
+    planner = Planner(Settings(account="deux", state_dir=tmp_path / "state"), Plan(), ledger, Notifier([]))
+    lines = planner.recover(only_mine=True)
+    (attempt,) = ledger.attempts("deux", period)
+    assert attempt.outcome == "interrupted_after_sms", lines
+    assert ledger.period("deux", period).next_reason == "interrupted_after_sms"
+    assert any("après l'envoi du SMS" in line for line in lines), lines
+
+
+def test_a_session_refused_in_words_mid_filing_is_lost_one_new_login_the_employer_filed(tmp_path, run_cli):
+    """The spa answers the upload with « Accès refusé : votre session a expiré… » on the same
+    screen (its token no longer valid), no home page: read as a lost session, not a refused file."""
+    from bot.sandbox.state import _logins
+
+    portal, employers, period, validated = group_setup(tmp_path)
+    choices: list[str] = []
+
+    def token_gone_at_first_choice(login, number):
+        choices.append(number)
+        if len(choices) == 1:
+            for session in list(portal._sessions.values()):
+                if login in _logins(session):
+                    session.csrf = "plus-valide"  # the page keeps the old token: its next request is refused
+
+    portal.choice_listeners.append(token_gone_at_first_choice)
+    with Sandbox(portal, style="spa", sms_delay=0) as sandbox:
+        write_group_file(tmp_path / "comptes.toml", sandbox.url, employers)
+        with GroupPhone(sandbox, tmp_path / "state"):
+            result = run_cli("declare", "--all", "--period", period, env=ENV, timeout=400)
+        sms = [s for s in sandbox.outbox.all() if s.identifier == LOGIN]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(sms) == 2  # one new login, then the same employer again from its own space
+    assert_filed_once_each(tmp_path, portal, employers, period, validated)
+    assert choices == [employers[0].affiliation, employers[0].affiliation, employers[1].affiliation]
