@@ -1,7 +1,9 @@
 """`login` and `declare` with the browser on « another machine »: a real Playwright server started
 by the test (the system Chromium through `playwright launch-server`), DAMANCOM_BROWSER=ws://…. What a
 run writes stays on the bot's computer: screenshots, report, ledger, the receipt. `login --all` goes
-through one connection; a portal refusing invisible browsers ends exit 10, saying what to do."""
+through one connection; a portal refusing invisible browsers ends exit 10, saying what to do. One
+server for the module (each run only connects and disconnects); `login` and `declare` run in this
+process (`InProcessLogin`), `login --all` as a real process."""
 
 from __future__ import annotations
 
@@ -14,24 +16,24 @@ from bot.ledger import ledger as L
 from bot.run import browser as browsers
 from bot.sandbox import Portal, Sandbox
 from bot.sandbox.faults import HEADLESS_MARK, Faults
-from tests.bot.commands.bot_process import BotProcess
+from tests.bot.commands.bot_process import InProcessLogin
 from tests.conftest import BIN
 from tests.support.accounts import hand_codes, sandbox_accounts, write_accounts_file
 from tests.support.declaration_files import make_file
 from tests.support.playwright_server import PlaywrightServer
 
 
-@pytest.fixture
-def server(tmp_path, playwright):
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, playwright):
     choice = browsers.choose(None, managed_path=playwright.chromium.executable_path)
     executable = choice.value if choice.how == "executable" else playwright.chromium.executable_path
-    running = PlaywrightServer(tmp_path, executable)
+    running = PlaywrightServer(tmp_path_factory.mktemp("playwright-server"), executable)
     yield running
     running.stop()
 
 
-def run_bot(tmp_path, cli_env, sandbox, account, endpoint, *args) -> BotProcess:
-    bot = BotProcess(
+def run_bot(tmp_path, cli_env, sandbox, account, endpoint, *args) -> InProcessLogin:
+    bot = InProcessLogin(
         tmp_path,
         {
             **cli_env,
@@ -42,7 +44,7 @@ def run_bot(tmp_path, cli_env, sandbox, account, endpoint, *args) -> BotProcess:
             "DAMANCOM_BROWSER": endpoint,
         },
         list(args),
-        stdin=subprocess.PIPE,
+        interactive=True,
     )
     sandbox.portal.outbox.listeners.append(lambda sms: bot.type(sms.code))
     return bot
