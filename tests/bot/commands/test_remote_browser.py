@@ -3,11 +3,9 @@ by the test (the system Chromium through `playwright launch-server`), DAMANCOM_B
 run writes stays on the bot's computer: screenshots, report, ledger, the receipt. `login --all` goes
 through one connection; a portal refusing invisible browsers ends exit 10, saying what to do. One
 server for the module (each run only connects and disconnects); `login` and `declare` run in this
-process (`InProcessLogin`), `login --all` as a real process."""
+process (`InProcessLogin`), `login --all` too (`run_cli`)."""
 
 from __future__ import annotations
-
-import subprocess
 
 import pytest
 
@@ -17,7 +15,6 @@ from bot.run import browser as browsers
 from bot.sandbox import Portal, Sandbox
 from bot.sandbox.faults import HEADLESS_MARK, Faults
 from tests.bot.commands.bot_process import InProcessLogin
-from tests.conftest import BIN
 from tests.support.accounts import hand_codes, sandbox_accounts, write_accounts_file
 from tests.support.declaration_files import make_file
 from tests.support.playwright_server import PlaywrightServer
@@ -81,7 +78,7 @@ def test_login_then_declare_through_a_playwright_server(tmp_path, cli_env, sandb
     assert server.process.poll() is None  # the server outlives the runs: they only disconnected
 
 
-def test_login_all_shares_one_connection_to_the_playwright_server(tmp_path, cli_env, server):
+def test_login_all_shares_one_connection_to_the_playwright_server(tmp_path, run_cli, server):
     people = sandbox_accounts(3)
     names = {p.identifier: f"client-{i}" for i, p in enumerate(people, 1)}
     with Sandbox(Portal(people), sms_delay=0) as sandbox:
@@ -89,15 +86,8 @@ def test_login_all_shares_one_connection_to_the_playwright_server(tmp_path, cli_
             tmp_path / "comptes.toml", sandbox.url, [(names[p.identifier], p.identifier, p.password) for p in people]
         )
         hand_codes(sandbox.portal, tmp_path / "state", names)
-        env = {**cli_env, "DAMANCOM_LOCAL_PAGE": "0", "DAMANCOM_PARALLEL": "3", "DAMANCOM_BROWSER": server.endpoint()}
-        result = subprocess.run(
-            [str(BIN / "damancom-bot"), "login", "--all"],
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            env=env,
-            timeout=400,
-        )
+        env = {"DAMANCOM_LOCAL_PAGE": "0", "DAMANCOM_PARALLEL": "3", "DAMANCOM_BROWSER": server.endpoint()}
+        result = run_cli("login", "--all", env=env)  # the real `login --all` process: test_accounts_all.py
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 réussi(s), 0 en échec." in result.stdout
     for name in names.values():
