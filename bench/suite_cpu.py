@@ -23,6 +23,7 @@ from pathlib import Path
 
 OUT = "SUITE_CPU_OUT"
 INTERVAL = 0.2
+SHELLS = {"sh", "dash", "bash"}
 
 
 def _kind(process) -> str | None:
@@ -58,6 +59,7 @@ class Sampler:
         self.wall: dict[str, float] = {}
         self._last: dict[tuple, float] = {}
         self._kinds: dict[tuple, str] = {}
+        self._starter: dict[tuple, str] = {}  # the test running when a process was first seen
         threading.Thread(target=self._loop, daemon=True, name="suite-cpu").start()
 
     def _loop(self) -> None:
@@ -84,10 +86,23 @@ class Sampler:
                     self._last[key] = used if process.pid == self.me.pid else 0.0
                     if test:
                         self.started[test][kind] += 1
+                        self._starter[key] = test
+                elif self._kinds[key] in SHELLS:  # a wrapper script (Debian's chromium) execs what it runs
+                    self._rekind(key, process)
                 if test and used > self._last[key]:
                     self.cpu[test][self._kinds[key]] += used - self._last[key]
                 self._last[key] = used
             time.sleep(INTERVAL)
+
+    def _rekind(self, key: tuple, process) -> None:
+        kind = _kind(process)
+        if kind is None or kind == self._kinds[key]:
+            return
+        if key in self._starter:
+            started = self.started[self._starter[key]]
+            started[self._kinds[key]] -= 1
+            started[kind] += 1
+        self._kinds[key] = kind
 
 
 _sampler: Sampler | None = None

@@ -148,23 +148,43 @@ def test_full_disk_mid_run_is_exit_2_and_keeps_what_was_written(tmp_path, cli_en
     ]  # every file written is intact
 
 
-@pytest.mark.skipif(os.name != "posix", reason="Windows hands programs Unicode arguments, never raw bytes")
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["login", "--period", b"\xff\xfe\x80"],
-        ["declare", "--period", b"\xff\xfe\x80"],
-        ["otp", b"\xff\xfe\x80"],
-        ["secret", "set", b"\xff\xfe"],
-        ["report", b"\xe9t\xe9"],
-        ["audit", "verify", b"\xff"],
-        ["bds", "check", b"\xff.txt"],
-    ],
-    ids=lambda a: a[0],
-)
-def test_an_argument_that_is_not_utf8_is_refused_in_french(tmp_path, cli_env, argv):
+NOT_UTF8 = [
+    ["login", "--period", b"\xff\xfe\x80"],
+    ["declare", "--period", b"\xff\xfe\x80"],
+    ["otp", b"\xff\xfe\x80"],
+    ["secret", "set", b"\xff\xfe"],
+    ["report", b"\xe9t\xe9"],
+    ["audit", "verify", b"\xff"],
+    ["bds", "check", b"\xff.txt"],
+]
+
+
+POSIX_ONLY = pytest.mark.skipif(os.name != "posix", reason="Windows hands programs Unicode arguments, never raw bytes")
+
+
+@POSIX_ONLY
+@pytest.mark.parametrize("argv", NOT_UTF8, ids=lambda a: a[0])
+def test_an_argument_that_is_not_utf8_is_refused_in_french(argv):
+    """`main` as the interpreter calls it: undecodable bytes reach `sys.argv` as surrogate escapes
+    (`os.fsdecode`; a real process below shows it). One check for every command, before argparse."""
+    import io
+
+    from bot.cli import main
+    from bot.env import Env
+
+    env = Env(environ={}, stdin=io.StringIO(""), stdout=io.StringIO(), stderr=io.StringIO())
+    code = main([os.fsdecode(a) if isinstance(a, bytes) else a for a in argv], env)
+    stderr = env.stderr.getvalue()
+    assert code == 2, stderr
+    assert "n'est pas du texte lisible" in stderr and "Traceback" not in stderr
+
+
+@pytest.mark.browser
+@POSIX_ONLY
+def test_an_argument_that_is_not_utf8_in_a_real_process_is_refused_in_french(tmp_path, cli_env):
+    """The bytes as a terminal hands them over: decoded by the interpreter itself, and no « Logging error »."""
     done = subprocess.run(
-        [str(BIN / "damancom-bot"), *argv], capture_output=True, cwd=tmp_path, env=cli_env, input=b"", timeout=60
+        [str(BIN / "damancom-bot"), *NOT_UTF8[0]], capture_output=True, cwd=tmp_path, env=cli_env, input=b"", timeout=60
     )
     stderr = done.stderr.decode("utf-8")
     assert done.returncode == 2, stderr

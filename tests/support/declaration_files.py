@@ -19,3 +19,23 @@ def make_file(tmp_path, account, period, new="998877665", affiliation=None):
     path = tmp_path / name
     path.write_bytes(content.encode("ascii"))
     return path
+
+
+def filed_earlier(portal, account, period, path, state_dir) -> str:
+    """The state a filing run leaves, without the run (its browser session costs seconds): the file
+    went through the sandbox's own upload and validation, the ledger holds the receipt. The receipt's
+    reference."""
+    from bot.ledger.ledger import Ledger
+    from bot.sandbox import filing
+    from bot.sandbox.state import Session
+    from bot.schedule.plan import Plan
+    from bot.system import clock
+
+    session = Session("filed-earlier", "csrf", account=account)
+    assert filing.upload(portal, session, period, path.read_text(encoding="ascii")) == []
+    reference = filing.validate(portal, session, period).reference
+    now, deadline = clock.now(), Plan().deadline(period)
+    ledger = Ledger(state_dir)
+    ledger.ensure(account.identifier, period, deadline, Plan().first_attempt(period), now)
+    ledger.filed(account.identifier, period, deadline, reference, now)
+    return reference

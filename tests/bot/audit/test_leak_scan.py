@@ -97,10 +97,13 @@ def test_success_and_failure_leave_no_secret(tmp_path, cli_env, canary_sandbox):
 ACCENTED = "Zx9-Léak-Cänary-€-4418"  # only readable if the .env's encoding is understood
 
 
-@pytest.mark.parametrize("encoding", ["cp1252", "utf-16"])
+# PowerShell's UTF-16 only: once read, a Notepad-ANSI (cp1252) password takes the same path, and its
+# reading is tests/bot/settings/test_env_file.py's (every encoding, a real process on a cp1252 file);
+# UTF-16 is also a form `scan` looks for, so a raw copy of the file would show.
+@pytest.mark.parametrize("encoding", ["utf-16"])
 def test_non_utf8_env_timestamp_and_page_dedup_leave_no_secret(tmp_path, cli_env, encoding, tsa):
-    """The red-team's new cases: the password in a Notepad-ANSI or PowerShell .env, a timestamped
-    run, the same wrong code given twice on the local page (one try), then the right one."""
+    """The red-team's new cases: the password in a PowerShell (UTF-16) .env, a timestamped run, the
+    same wrong code given twice on the local page (one try), then the right one."""
     import re
     import urllib.parse
     import urllib.request

@@ -1,4 +1,5 @@
-"""`damancom-bot declare`: préétabli → CSV → file → check → upload → receipt, exactly once."""
+"""`damancom-bot declare`: préétabli → CSV → file → check → upload → receipt, exactly once. The bot
+runs in this process (`InProcessLogin`, its stdin a real pipe), except where the test kills it."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ import pytest
 from bot.audit.verify import verify
 from bot.ledger import ledger as L
 from bot.run.lockout import LockoutGuard
-from tests.bot.commands.bot_process import BotProcess
+from tests.bot.commands.bot_process import BotProcess, InProcessLogin
 from tests.conftest import STYLES
-from tests.support.declaration_files import make_file
+from tests.support.declaration_files import filed_earlier, make_file
 from tests.support.waiting import wait_until
 
 
@@ -24,22 +25,24 @@ def due(portal, demo_account):
     return next(p for p, declared in portal.periods(demo_account) if not declared)
 
 
-def start_declare(tmp_path, cli_env, sandbox, account, period, path, *extra: str, confirm=False, **env) -> BotProcess:
-    """`confirm`: the bot asks « Confirmer le dépôt ? » (the test answers); otherwise --sans-confirmation."""
+def start_declare(
+    tmp_path, cli_env, sandbox, account, period, path, *extra: str, confirm=False, real=False, **env
+) -> BotProcess | InProcessLogin:
+    """`confirm`: the bot asks « Confirmer le dépôt ? » (the test answers); otherwise --sans-confirmation.
+    `real`: a real process (the test kills it)."""
     args = ["declare", "--period", period, "--file", str(path), *extra] + ([] if confirm else ["--sans-confirmation"])
-    bot = BotProcess(
-        tmp_path,
-        {
-            **cli_env,
-            "DAMANCOM_URL": sandbox.url,
-            "DAMANCOM_IDENTIFIER": account.identifier,
-            "DAMANCOM_PASSWORD": account.password,
-            "DAMANCOM_LOCAL_PAGE": "0",
-            **env,
-        },
-        args,
-        stdin=subprocess.PIPE,
-    )
+    environ = {
+        **cli_env,
+        "DAMANCOM_URL": sandbox.url,
+        "DAMANCOM_IDENTIFIER": account.identifier,
+        "DAMANCOM_PASSWORD": account.password,
+        "DAMANCOM_LOCAL_PAGE": "0",
+        **env,
+    }
+    if real:
+        bot = BotProcess(tmp_path, environ, args, stdin=subprocess.PIPE)
+    else:
+        bot = InProcessLogin(tmp_path, environ, args, interactive=True)
     sandbox.portal.outbox.listeners.append(lambda sms: bot.type(sms.code))
     return bot
 
@@ -127,16 +130,15 @@ def test_a_period_already_done_is_said_without_login_and_verifier_looks(
     tmp_path, cli_env, sandbox, portal, demo_account, due
 ):
     path = make_file(tmp_path, demo_account, due)
-    assert start_declare(tmp_path, cli_env, sandbox, demo_account, due, path).finish() == 0
-    sms_before = len(portal.outbox.all())
+    reference = filed_earlier(portal, demo_account, due, path, tmp_path / "state")  # what the round trip leaves
     bot = start_declare(tmp_path, cli_env, sandbox, demo_account, due, path)
     assert bot.finish() == 0, bot.err
-    assert "est déjà déposée, accusé de réception" in bot.out and "--verifier" in bot.out
-    assert len(portal.outbox.all()) == sms_before  # no login, no SMS
+    assert f"est déjà déposée, accusé de réception {reference}" in bot.out and "--verifier" in bot.out
+    assert portal.outbox.all() == []  # no login, no SMS
     looked = start_declare(tmp_path, cli_env, sandbox, demo_account, due, path, "--verifier")
     assert looked.finish() == 0, looked.err
     assert "était déjà « Déclarée » : rien n'a été redéposé" in looked.out
-    assert portal.uploads == [(demo_account.identifier, due)]
+    assert portal.uploads == [(demo_account.identifier, due)]  # the earlier filing's only
     from tests.support.pdf_text import pages
 
     newest = max((tmp_path / "recordings").rglob("report.pdf"), key=lambda p: p.parent.name)
@@ -155,7 +157,7 @@ def test_portal_rejection_is_surfaced_with_its_message(tmp_path, cli_env, sandbo
 
 def test_killed_right_after_the_final_click_never_files_twice(tmp_path, cli_env, sandbox, portal, demo_account, due):
     path = make_file(tmp_path, demo_account, due)
-    bot = start_declare(tmp_path, cli_env, sandbox, demo_account, due, path)
+    bot = start_declare(tmp_path, cli_env, sandbox, demo_account, due, path, real=True)
     portal.validation_listeners.append(lambda *_: os.kill(bot.process.pid, signal.SIGKILL))
     assert bot.finish() == -signal.SIGKILL
     portal.validation_listeners.clear()

@@ -1,4 +1,5 @@
-"""e-ID: the portal shows a QR code; the person approves on the phone (simulated), or does not."""
+"""e-ID: the portal shows a QR code; the person approves on the phone (simulated), or does not. The
+bot runs in this process (`InProcessLogin`); the person's `sandbox approve` is a real process."""
 
 from __future__ import annotations
 
@@ -6,14 +7,14 @@ import threading
 
 import pytest
 
-from tests.bot.commands.bot_process import BotProcess
+from tests.bot.commands.bot_process import InProcessLogin
 from tests.conftest import STYLES
 from tests.support.inbox import Inbox
 from tests.support.waiting import wait_until
 
 
-def start_eid(tmp_path, cli_env, sandbox, **env) -> BotProcess:
-    return BotProcess(
+def start_eid(tmp_path, cli_env, sandbox, **env) -> InProcessLogin:
+    return InProcessLogin(
         tmp_path,
         {**cli_env, "DAMANCOM_URL": sandbox.url, "DAMANCOM_AUTH": "eid", "DAMANCOM_ACCOUNT": "PHARMA-DEMO", **env},
         ["login"],

@@ -7,6 +7,7 @@ not asserted here (a loaded machine is slower, not wrong)."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -52,8 +53,18 @@ MATRIX = [
 ]
 
 
-@pytest.mark.parametrize("style", STYLES)
-@pytest.mark.parametrize("faults, extra, expected, bound, sms", [m[1:] for m in MATRIX], ids=[m[0] for m in MATRIX])
+# Faults the sandbox answers before serving any page of its style (a connection it drops or holds, a
+# whole-portal page): the bot meets the same bytes on both styles, so one style runs them
+# (`test_a_style_blind_fault_answers_the_same_on_both_styles` fails the day one of them stops being so).
+STYLE_BLIND = {"unavailable", "maintenance", "hang", "reset", "busy-hours-now", "refuse-headless"}
+CASES = [(m, style) for m in MATRIX for style in (STYLES[:1] if m[0] in STYLE_BLIND else STYLES)]
+
+
+@pytest.mark.parametrize(
+    "faults, extra, expected, bound, sms, style",
+    [(*m[1:], style) for m, style in CASES],
+    ids=[f"{m[0]}-{style}" for m, style in CASES],
+)
 def test_fault_gives_its_exit_code_and_the_bot_ends(tmp_path, cli_env, faults, extra, expected, bound, sms, style):
     portal = Portal()
     account = portal.accounts["PHARMA-DEMO"]
@@ -97,3 +108,30 @@ def test_a_firewall_guarding_the_spa_api_ends_as_a_refused_browser(tmp_path, cli
     assert code == 10, bot.err
     assert faults.refused and faults.refused[0] in bot.err and "pare-feu" in bot.err
     assert portal.outbox.all() == [] and "Traceback" not in bot.err
+
+
+def _first_answer(faults: Faults, style: str) -> tuple:
+    """What a headless browser's first request to the portal gets: (status, body), or the socket's failure."""
+    import http.client
+
+    with Sandbox(Portal(), faults=dataclasses.replace(faults, fired=set()), style=style, sms_delay=0) as sandbox:
+        host, port = sandbox.url.split("//")[1].split("/")[0].split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=1)
+        try:
+            connection.request("GET", "/fr/", headers={"User-Agent": "Mozilla/5.0 HeadlessChrome/131.0"})
+            answer = connection.getresponse()
+            return answer.status, re.sub(rb"\d{19}", b"<reference>", answer.read())  # the firewall's own number
+        except TimeoutError:
+            return ("held",)
+        except ConnectionError:
+            return ("dropped",)
+        finally:
+            connection.close()
+
+
+@pytest.mark.parametrize("name", sorted(STYLE_BLIND))
+def test_a_style_blind_fault_answers_the_same_on_both_styles(name):
+    """The matrix runs these faults on one style only: the bot must meet the same answer on the other."""
+    faults = next(m[1] for m in MATRIX if m[0] == name)
+    assert _first_answer(faults, "classic") == _first_answer(faults, "spa")
+    assert _first_answer(faults, "classic") != _first_answer(Faults(), "classic")  # the fault did act

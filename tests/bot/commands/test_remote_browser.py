@@ -1,11 +1,11 @@
 """`login` and `declare` with the browser on « another machine »: a real Playwright server started
 by the test (the system Chromium through `playwright launch-server`), DAMANCOM_BROWSER=ws://…. What a
 run writes stays on the bot's computer: screenshots, report, ledger, the receipt. `login --all` goes
-through one connection; a portal refusing invisible browsers ends exit 10, saying what to do."""
+through one connection; a portal refusing invisible browsers ends exit 10, saying what to do. One
+server for the module (each run only connects and disconnects); `login` and `declare` run in this
+process (`InProcessLogin`), `login --all` too (`run_cli`)."""
 
 from __future__ import annotations
-
-import subprocess
 
 import pytest
 
@@ -14,24 +14,23 @@ from bot.ledger import ledger as L
 from bot.run import browser as browsers
 from bot.sandbox import Portal, Sandbox
 from bot.sandbox.faults import HEADLESS_MARK, Faults
-from tests.bot.commands.bot_process import BotProcess
-from tests.conftest import BIN
+from tests.bot.commands.bot_process import InProcessLogin
 from tests.support.accounts import hand_codes, sandbox_accounts, write_accounts_file
 from tests.support.declaration_files import make_file
 from tests.support.playwright_server import PlaywrightServer
 
 
-@pytest.fixture
-def server(tmp_path, playwright):
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, playwright):
     choice = browsers.choose(None, managed_path=playwright.chromium.executable_path)
     executable = choice.value if choice.how == "executable" else playwright.chromium.executable_path
-    running = PlaywrightServer(tmp_path, executable)
+    running = PlaywrightServer(tmp_path_factory.mktemp("playwright-server"), executable)
     yield running
     running.stop()
 
 
-def run_bot(tmp_path, cli_env, sandbox, account, endpoint, *args) -> BotProcess:
-    bot = BotProcess(
+def run_bot(tmp_path, cli_env, sandbox, account, endpoint, *args) -> InProcessLogin:
+    bot = InProcessLogin(
         tmp_path,
         {
             **cli_env,
@@ -42,7 +41,7 @@ def run_bot(tmp_path, cli_env, sandbox, account, endpoint, *args) -> BotProcess:
             "DAMANCOM_BROWSER": endpoint,
         },
         list(args),
-        stdin=subprocess.PIPE,
+        interactive=True,
     )
     sandbox.portal.outbox.listeners.append(lambda sms: bot.type(sms.code))
     return bot
@@ -79,7 +78,7 @@ def test_login_then_declare_through_a_playwright_server(tmp_path, cli_env, sandb
     assert server.process.poll() is None  # the server outlives the runs: they only disconnected
 
 
-def test_login_all_shares_one_connection_to_the_playwright_server(tmp_path, cli_env, server):
+def test_login_all_shares_one_connection_to_the_playwright_server(tmp_path, run_cli, server):
     people = sandbox_accounts(3)
     names = {p.identifier: f"client-{i}" for i, p in enumerate(people, 1)}
     with Sandbox(Portal(people), sms_delay=0) as sandbox:
@@ -87,15 +86,8 @@ def test_login_all_shares_one_connection_to_the_playwright_server(tmp_path, cli_
             tmp_path / "comptes.toml", sandbox.url, [(names[p.identifier], p.identifier, p.password) for p in people]
         )
         hand_codes(sandbox.portal, tmp_path / "state", names)
-        env = {**cli_env, "DAMANCOM_LOCAL_PAGE": "0", "DAMANCOM_PARALLEL": "3", "DAMANCOM_BROWSER": server.endpoint()}
-        result = subprocess.run(
-            [str(BIN / "damancom-bot"), "login", "--all"],
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            env=env,
-            timeout=400,
-        )
+        env = {"DAMANCOM_LOCAL_PAGE": "0", "DAMANCOM_PARALLEL": "3", "DAMANCOM_BROWSER": server.endpoint()}
+        result = run_cli("login", "--all", env=env)  # the real `login --all` process: test_accounts_all.py
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 réussi(s), 0 en échec." in result.stdout
     for name in names.values():

@@ -1,4 +1,4 @@
-"""Telegram end to end: the bot as a real process, the sandbox portal, the stand-in Bot API server;
+"""Telegram end to end: the bot in this process (`InProcessLogin`), the sandbox portal, the stand-in Bot API server;
 the test plays the person's phone. Then every message, photo and document the bot sent is scanned."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.bot.commands.bot_process import BotProcess
+from tests.bot.commands.bot_process import InProcessLogin
 from tests.conftest import assert_no_secret
 from tests.support.telegram_api import ME, STRANGER, TOKEN
 from tests.support.waiting import sms_code
@@ -15,9 +15,9 @@ from tests.support.waiting import sms_code
 
 @pytest.fixture
 def start(tmp_path, cli_env, sandbox, demo_account, telegram):
-    started: list[BotProcess] = []
+    started: list[InProcessLogin] = []
 
-    def run(*args: str, **env: str) -> BotProcess:
+    def run(*args: str, **env: str) -> InProcessLogin:
         environ = {
             **cli_env,
             "DAMANCOM_URL": sandbox.url,
@@ -29,7 +29,7 @@ def start(tmp_path, cli_env, sandbox, demo_account, telegram):
             "DAMANCOM_TELEGRAM_API": telegram.url,
             **env,
         }
-        bot = BotProcess(tmp_path, environ, ["login", *args])
+        bot = InProcessLogin(tmp_path, environ, ["login", *args])
         started.append(bot)
         return bot
 
