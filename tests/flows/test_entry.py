@@ -74,3 +74,21 @@ def test_ranking_prefers_the_clearest_way_in_and_never_what_could_send_an_sms(fl
 def test_a_page_with_the_login_choice_is_not_an_entry(flow):
     flow.page.set_content(PUBLIC_HOME + "<button>S'authentifier avec OTP</button>")
     assert not EntryScreen(flow).is_here() and HomeScreen(flow).is_here()
+
+
+_COUNT_CHANGES = """() => { window.__changes = 0; new MutationObserver(r => { window.__changes += r.length; })
+  .observe(document, {subtree: true, childList: true, attributes: true, characterData: true}); }"""
+
+
+def test_looking_again_for_the_way_in_does_not_change_the_page(flow):
+    """The step waits for the page to be calm before calling it a page without a way in; the marks
+    each look puts on the links must not count as the page changing, or it never is calm (field:
+    the action timeout waited on every home page offering nothing)."""
+    flow.page.set_content(PUBLIC_HOME)
+    entry = EntryScreen(flow)
+    first = entry.ranked()
+    flow.page.evaluate(_COUNT_CHANGES)
+    assert entry.ranked() == first and entry.is_here()
+    assert flow.page.evaluate("() => window.__changes") == 0
+    flow.page.evaluate("() => document.querySelector('nav').prepend(document.createElement('a'))")
+    assert flow.page.evaluate("() => window.__changes") == 1  # the observer does see a real change
