@@ -12,6 +12,7 @@ name in the accounts file, or the identifier of the `.env` account)."""
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 from bot.errors import ConfigError
@@ -39,6 +40,9 @@ _FREEDESKTOP = (
     "keyring.backends.kwallet.DBusKeyring",
     "keyring.backends.kwallet.DBusKeyringKWallet4",
 )
+# What a backend cannot do without, checked before importing it (SecretService's jeepney finds the
+# session bus through this variable only; importing it loads the cryptography library for nothing)
+_NEEDS = {"keyring.backends.SecretService.Keyring": "DBUS_SESSION_BUS_ADDRESS"}
 
 
 class KeyringUnavailable(ConfigError):
@@ -89,6 +93,9 @@ def _system_backend(names: tuple[str, ...]):
 
     viable = []
     for name in names:
+        needed = _NEEDS.get(name)
+        if needed and needed not in os.environ:
+            continue
         module, _, class_name = name.rpartition(".")
         try:
             backend_class = getattr(importlib.import_module(module), class_name)

@@ -147,7 +147,7 @@ try:
     print(secrets.where())
 except secrets.KeyringUnavailable as exc:
     print(exc.message)
-print(" ".join(sorted(m for m in sys.modules if m.startswith(("keyring", "keyrings")))))
+print(" ".join(sorted(m for m in sys.modules if m.startswith(("keyring", "secretstorage")))))
 """
 
 
@@ -166,6 +166,7 @@ def test_the_systems_keyring_is_asked_without_loading_every_installed_backend(tm
     if sys.platform.startswith("linux"):
         assert "Aucun trousseau système" in said
         assert "keyring.backends.macOS" not in loaded and "keyring.backends.Windows" not in loaded
+        assert "secretstorage" not in loaded  # nor the Secret Service's library, with no session bus to reach
 
 
 def test_the_best_reachable_keyring_of_the_platform_is_chosen():
