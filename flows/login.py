@@ -51,6 +51,7 @@ from flows.question import QuestionScreen
 # The sandbox, like the real portal, ends an attempt after 3 wrong codes; we stop one short.
 MAX_CODE_TRIES = 2
 MAX_QUESTIONS = 3  # captchas answered wrongly before giving up
+HOME_CALM = 1.0  # seconds of calm after the portal's first page has loaded: see open_home
 
 
 class Person(Protocol):
@@ -138,13 +139,23 @@ def _choose_otp(ctx: FlowContext, home: HomeScreen) -> IdentifierScreen:
     return screen
 
 
-def open_home(ctx: FlowContext, url: str) -> HomeScreen:
+def open_home(ctx: FlowContext, url: str, *, hurry: bool = True) -> HomeScreen:
     """The screen with the login choice: the portal's address, else the way in its page offers
-    (ranked by meaning, one link further), else the authentication's known address."""
+    (ranked by meaning, one link further), else the authentication's known address.
+
+    `hurry`: a page that has loaded, with nothing in flight, is taken as it is after HOME_CALM (not
+    the whole SETTLE): the real portal's home offers no way in. When the known address then does
+    not lead to the choice either, the bot comes back and gives the page its full time."""
     try:
-        screen = open_portal(ctx, url, AFTER_OPEN)
+        screen = open_portal(ctx, url, AFTER_OPEN, loaded_calm=HOME_CALM if hurry else None)
     except UnexpectedPage as nothing:  # no choice, no way in: the field's scripts go straight there
-        return _known_address(ctx, url, nothing)
+        try:
+            return _known_address(ctx, url, nothing)
+        except UnexpectedPage:
+            if not hurry:
+                raise
+            logger.info("L'adresse connue ne mène pas au choix de connexion : retour à {}, laissé à se dessiner.", url)
+            return open_home(ctx, url, hurry=False)
     screen.shot("accueil")
     if isinstance(screen, HomeScreen):
         return screen

@@ -29,7 +29,10 @@ _NO_SUCH_HOST = (
 _BLOCKED = (401, 403, 407, 451)
 
 
-def open_portal(ctx: FlowContext, url: str, expect: Sequence[type[Screen]]) -> Screen:
+def open_portal(
+    ctx: FlowContext, url: str, expect: Sequence[type[Screen]], *, loaded_calm: float | None = None
+) -> Screen:
+    """`loaded_calm`: see `flows/engine/step.py: act`."""
     try:
         response = ctx.page.goto(url, wait_until="domcontentloaded")
     except PlaywrightError as exc:
@@ -78,7 +81,7 @@ def open_portal(ctx: FlowContext, url: str, expect: Sequence[type[Screen]]) -> S
             transient=response.status in (502, 503, 504),
         )
     try:
-        return wait_for(ctx, expect)
+        return wait_for(ctx, expect, loaded_calm=loaded_calm)
     except UnexpectedPage:
         refusal = RefusalPage(ctx).read()  # some firewalls answer 200 with their refusal page
         if refusal.kind == "firewall":

@@ -11,6 +11,10 @@ name in the accounts file, or the identifier of the `.env` account)."""
 
 from __future__ import annotations
 
+import importlib
+import os
+import sys
+
 from bot.errors import ConfigError
 from bot.output import redact
 
@@ -25,6 +29,20 @@ _SYSTEM = {
     "keyring.backends.libsecret": "le trousseau de la session (Secret Service)",
     "keyring.backends.kwallet": "le portefeuille KDE (KWallet)",
 }
+# Each platform's own keyrings, as keyring names them (anywhere else: the freedesktop ones)
+_SYSTEM_BACKENDS = {
+    "win32": ("keyring.backends.Windows.WinVaultKeyring",),
+    "darwin": ("keyring.backends.macOS.Keyring",),
+}
+_FREEDESKTOP = (
+    "keyring.backends.SecretService.Keyring",
+    "keyring.backends.libsecret.Keyring",
+    "keyring.backends.kwallet.DBusKeyring",
+    "keyring.backends.kwallet.DBusKeyringKWallet4",
+)
+# What a backend cannot do without, checked before importing it (SecretService's jeepney finds the
+# session bus through this variable only; importing it loads the cryptography library for nothing)
+_NEEDS = {"keyring.backends.SecretService.Keyring": "DBUS_SESSION_BUS_ADDRESS"}
 
 
 class KeyringUnavailable(ConfigError):
@@ -41,14 +59,14 @@ class KeyringUnavailable(ConfigError):
 
 def _keyring():
     """The operating system's keyring, or KeyringUnavailable. Imported here: `--help` stays instant."""
-    import keyring
     from keyring.backends import fail
 
     try:
-        backend = keyring.get_keyring()
+        backend = _configured()
     except Exception:  # noqa: BLE001 - PYTHON_KEYRING_BACKEND naming a backend that cannot be loaded
         raise KeyringUnavailable("le trousseau que demande PYTHON_KEYRING_BACKEND est introuvable") from None
-    if isinstance(backend, fail.Keyring):
+    backend = backend or _system_backend(_SYSTEM_BACKENDS.get(sys.platform, _FREEDESKTOP))
+    if backend is None or isinstance(backend, fail.Keyring):
         raise KeyringUnavailable()
     chosen = next((b for b in getattr(backend, "backends", [backend]) if _is_system(b)), None)  # a chain: its best
     if chosen is None:
@@ -57,6 +75,38 @@ def _keyring():
             "celui du système : il rangerait le mot de passe dans un fichier, ou nulle part"
         )
     return chosen
+
+
+def _configured():
+    """The backend keyring was told to use, as keyring itself reads it: set in this process
+    (`keyring.set_keyring`), PYTHON_KEYRING_BACKEND, keyring's own configuration file; else None."""
+    from keyring import core
+
+    return getattr(core, "_keyring_backend", None) or core.load_env() or core.load_config()
+
+
+def _system_backend(names: tuple[str, ...]):
+    """The best of this platform's own keyrings that can be reached, or None. Asked directly, not
+    through keyring's discovery, which scans every installed package's entry points and imports every
+    backend (seconds on a busy computer); the bot accepts no other backend anyway."""
+    import keyring
+
+    viable = []
+    for name in names:
+        needed = _NEEDS.get(name)
+        if needed and needed not in os.environ:
+            continue
+        module, _, class_name = name.rpartition(".")
+        try:
+            backend_class = getattr(importlib.import_module(module), class_name)
+            viable.append((backend_class.priority, backend_class))  # priority raises when unreachable
+        except Exception:  # noqa: BLE001 - missing library, no D-Bus session, another platform's keyring
+            continue
+    if not viable:
+        return None
+    backend = max(viable, key=lambda pair: pair[0])[1]()
+    keyring.set_keyring(backend)  # the next question in this process skips the search
+    return backend
 
 
 def _is_system(backend) -> bool:

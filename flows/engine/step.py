@@ -39,7 +39,7 @@ _STATE = """() => {
   }
   const replaced = window.__dmcDoc === undefined;
   window.__dmcDoc = true;
-  return {replaced, changes: window.__dmcMut};
+  return {replaced, changes: window.__dmcMut, loaded: document.readyState === 'complete'};
 }"""
 _CHANGED = "(n) => window.__dmcMut !== n"
 
@@ -66,12 +66,15 @@ def act(
     what: str = "",
     timeout: float | None = None,
     settle: bool = True,
+    loaded_calm: float | None = None,
 ) -> After:
     """Runs `action` (None: only wait, e.g. after a navigation or while a person types), then waits.
 
     `current` counts as an answer only once the portal visibly reacted (new document or message).
     `timeout`: how long nothing may happen before giving up (the action timeout by default).
     `settle=False`: a calm page is no answer yet (a QR code waiting for the phone's approval).
+    `loaded_calm`: once the document has loaded (its load event fired) and no request is in flight,
+    this much calm is enough instead of SETTLE (where a wrong guess only costs a detour).
     """
     page = ctx.page
     mark = ctx.network.mark()
@@ -106,7 +109,7 @@ def act(
         if now >= hard_limit and stale:
             raise _no_answer(ctx, stale, what, now - started)
         if not pending or now >= hard_limit:
-            calm = settle and reacted and now - calm_since >= min(SETTLE, quiet)
+            calm = settle and reacted and now - calm_since >= _calm_needed(state, pending, quiet, loaded_calm)
             if calm or now - started >= quiet:
                 building = _building(ctx, expect)
                 if building is not None and now < hard_limit:
@@ -120,11 +123,20 @@ def act(
         _wait_change(page, seen_changes, min(0.5, max(0.05, hard_limit - now)))
 
 
+def _calm_needed(state: dict | None, pending: list, quiet: float, loaded_calm: float | None) -> float:
+    done = loaded_calm is not None and state is not None and state.get("loaded") and not pending
+    return min(SETTLE, quiet, loaded_calm) if done else min(SETTLE, quiet)
+
+
 def wait_for(
-    ctx: FlowContext, expect: Sequence[type[Screen]], timeout: float | None = None, settle: bool = True
+    ctx: FlowContext,
+    expect: Sequence[type[Screen]],
+    timeout: float | None = None,
+    settle: bool = True,
+    loaded_calm: float | None = None,
 ) -> Screen:
     """Waits for one of `expect` on a page already on its way (after a goto, or a person's click)."""
-    after = act(ctx, None, expect=expect, timeout=timeout, settle=settle)
+    after = act(ctx, None, expect=expect, timeout=timeout, settle=settle, loaded_calm=loaded_calm)
     if after.screen is None:
         raise _unknown(ctx, expect, after.message)
     return after.screen

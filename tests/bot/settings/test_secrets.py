@@ -5,6 +5,9 @@ without a keyring has, and the backends the bot refuses (a plain file, nowhere).
 from __future__ import annotations
 
 import contextlib
+import os
+import subprocess
+import sys
 
 import keyring
 import pytest
@@ -135,3 +138,43 @@ def test_secret_set_refuses_a_password_no_one_types(run_cli, typed):
     result = run_cli("secret", "set", "al-amal", input=typed + "\n")
     assert result.returncode == 2 and "rien n'a été enregistré" in result.stderr, result.stderr
     assert secrets.read("al-amal") is None
+
+
+_ASK_SYSTEM = """
+import sys
+from bot.settings import secrets
+try:
+    print(secrets.where())
+except secrets.KeyringUnavailable as exc:
+    print(exc.message)
+print(" ".join(sorted(m for m in sys.modules if m.startswith(("keyring", "secretstorage")))))
+"""
+
+
+def test_the_systems_keyring_is_asked_without_loading_every_installed_backend(tmp_path):
+    """keyring's own discovery scans every package's entry points and imports every backend (the
+    tests' keyrings.alt included, macOS's on any computer): seconds before each run on a busy PC.
+    The bot asks its platform's own keyrings directly; here (no D-Bus session) there is none."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHON_KEYRING_BACKEND", "DBUS_SESSION_BUS_ADDRESS")}
+    env["XDG_CONFIG_HOME"] = str(tmp_path)  # no keyringrc.cfg naming a backend
+    done = subprocess.run(
+        [sys.executable, "-c", _ASK_SYSTEM], env=env, capture_output=True, text=True, timeout=120, check=True
+    )
+    said, modules = done.stdout.strip().splitlines()
+    loaded = modules.split()
+    assert not [m for m in loaded if m.startswith("keyrings.")], loaded  # no plugin was loaded
+    if sys.platform.startswith("linux"):
+        assert "Aucun trousseau système" in said
+        assert "keyring.backends.macOS" not in loaded and "keyring.backends.Windows" not in loaded
+        assert "secretstorage" not in loaded  # nor the Secret Service's library, with no session bus to reach
+
+
+def test_the_best_reachable_keyring_of_the_platform_is_chosen():
+    from tests.support.keyrings import TestsOnlyKeyring
+
+    elsewhere = (
+        "keyring.backends.Windows.WinVaultKeyring" if sys.platform != "win32" else "keyring.backends.macOS.Keyring"
+    )
+    chosen = secrets._system_backend((elsewhere, "no.such.Backend", "tests.support.keyrings.TestsOnlyKeyring"))
+    assert isinstance(chosen, TestsOnlyKeyring) and keyring.get_keyring() is chosen  # kept for the next question
+    assert secrets._system_backend((elsewhere, "no.such.Backend")) is None
