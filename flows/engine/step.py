@@ -41,7 +41,15 @@ _STATE = """() => {
   window.__dmcDoc = true;
   return {replaced, changes: window.__dmcMut};
 }"""
-_CHANGED = "(n) => window.__dmcMut !== n"
+# Resolves at the first DOM change since the look that counted `n` (at once if there was one), else
+# after `ms`: the page sleeps meanwhile (polling woke its renderer every 50 ms for the whole wait).
+_CHANGE = """([n, ms]) => new Promise(done => {
+  if (window.__dmcMut !== n) return done(true);
+  const stop = changed => { observer.disconnect(); clearTimeout(timer); done(changed); };
+  const observer = new MutationObserver(() => stop(true));
+  observer.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  const timer = setTimeout(() => stop(false), ms);
+})"""
 
 SETTLE = 4.0  # seconds of calm, after a change, before calling an unknown screen unknown
 LONG_POLL = 2.0  # a request older than this does not hold recognition back (long polling)
@@ -170,9 +178,7 @@ def _state(page) -> dict | None:
 
 def _wait_change(page, changes: int, seconds: float) -> None:
     try:
-        page.wait_for_function(_CHANGED, arg=changes, timeout=seconds * 1000, polling=50)
-    except PlaywrightTimeout:
-        pass
+        page.evaluate(_CHANGE, [changes, round(seconds * 1000)])
     except PlaywrightError:  # the document is being replaced: wait for the new one to parse
         try:
             page.wait_for_load_state("domcontentloaded", timeout=seconds * 1000)
