@@ -53,6 +53,9 @@ _CHANGE = """([n, ms]) => new Promise(done => {
 
 SETTLE = 4.0  # seconds of calm, after a change, before calling an unknown screen unknown
 LONG_POLL = 2.0  # a request older than this does not hold recognition back (long polling)
+# A page that does not change is looked at again this often (a change wakes the step at once, and
+# so do its deadlines): every look asks the browser about each candidate screen's every strategy.
+LOOK_EVERY = 2.0
 
 
 @dataclass
@@ -125,7 +128,9 @@ def act(
                     return _settled(ctx, expect, current)
                 else:
                     raise _unknown(ctx, expect, ctx.messages.new()) if reacted else _no_reaction(ctx, expect, what)
-        _wait_change(page, seen_changes, min(0.5, max(0.05, hard_limit - now)))
+        deadlines = [hard_limit, started + quiet, calm_since + min(SETTLE, quiet)]
+        deadlines += [now + LONG_POLL - p.age for p in pending if p.age < LONG_POLL]  # turning stale
+        _wait_change(page, seen_changes, _next_look(time.monotonic(), deadlines))
 
 
 def wait_for(
@@ -174,6 +179,12 @@ def _state(page) -> dict | None:
         return page.evaluate(_STATE)
     except PlaywrightError:  # between two documents
         return None
+
+
+def _next_look(now: float, deadlines: list[float]) -> float:
+    """Seconds until the next look at a page that does not change: its first deadline still ahead,
+    at most LOOK_EVERY (what the network does without touching the page is noticed then)."""
+    return max(0.05, min([LOOK_EVERY, *(deadline - now for deadline in deadlines if deadline > now)]))
 
 
 def _wait_change(page, changes: int, seconds: float) -> None:
