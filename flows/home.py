@@ -25,8 +25,7 @@ class HomeScreen(Screen):
 _MARK = "data-damancom-entree"
 # Every visible link and button of the page, marked so the chosen one can be clicked: what it
 # says and where it leads (its href, or its form's action).
-_CANDIDATES = (
-    """() => {
+_CANDIDATES = """() => {
   const shown = e => { const r = e.getBoundingClientRect(), s = getComputedStyle(e);
     return r.width > 0 && r.height > 0 && s.visibility !== 'hidden'; };
   const clean = t => (t || '').replace(/\\s+/g, ' ').trim();
@@ -34,15 +33,13 @@ _CANDIDATES = (
   document.querySelectorAll('a[href], button, [role=button], [role=link], input[type=submit], input[type=button]')
     .forEach((e, i) => {
       if (!shown(e) || e.disabled) return;
-      e.setAttribute('%s', String(i));
+      if (e.getAttribute('%s') !== String(i)) e.setAttribute('%s', String(i));  // a look changes nothing twice
       const action = e.form ? (e.getAttribute('formaction') || e.form.getAttribute('action') || '') : '';
       found.push({mark: String(i), words: clean(e.innerText || e.value || e.getAttribute('aria-label') || e.title),
                   href: e.getAttribute('href') || action});
     });
   return found;
-}"""
-    % _MARK
-)
+}""" % (_MARK, _MARK)
 
 
 @dataclass(frozen=True)
