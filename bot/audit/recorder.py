@@ -152,8 +152,9 @@ class Recorder:
 
     def _screenshot(self, page, step: str, extra_masks, outcome: str, timeout: float | None, extra: dict) -> Path:
         path = self._next_name(step, ".png")
-        masks = [page.locator(css) for css in SECRET_FIELDS] + list(extra_masks)
-        boxes = page.locator(", ".join(SECRET_FIELDS)).evaluate_all(_BOXES)
+        secret = page.locator(", ".join(SECRET_FIELDS))  # one locator: one query and one overlay per shot, not four
+        masks = [secret, *extra_masks]
+        boxes = secret.evaluate_all(_BOXES)
         try:
             self._capture(page, path, masks, timeout)
         except OSError as exc:

@@ -41,10 +41,21 @@ _STATE = """() => {
   window.__dmcDoc = true;
   return {replaced, changes: window.__dmcMut, loaded: document.readyState === 'complete'};
 }"""
-_CHANGED = "(n) => window.__dmcMut !== n"
+# Resolves at the first DOM change since the look that counted `n` (at once if there was one), else
+# after `ms`: the page sleeps meanwhile (polling woke its renderer every 50 ms for the whole wait).
+_CHANGE = """([n, ms]) => new Promise(done => {
+  if (window.__dmcMut !== n) return done(true);
+  const stop = changed => { observer.disconnect(); clearTimeout(timer); done(changed); };
+  const observer = new MutationObserver(() => stop(true));
+  observer.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  const timer = setTimeout(() => stop(false), ms);
+})"""
 
 SETTLE = 4.0  # seconds of calm, after a change, before calling an unknown screen unknown
 LONG_POLL = 2.0  # a request older than this does not hold recognition back (long polling)
+# A page that does not change is looked at again this often (a change wakes the step at once, and
+# so do its deadlines): every look asks the browser about each candidate screen's every strategy.
+LOOK_EVERY = 2.0
 
 
 @dataclass
@@ -120,7 +131,9 @@ def act(
                     return _settled(ctx, expect, current)
                 else:
                     raise _unknown(ctx, expect, ctx.messages.new()) if reacted else _no_reaction(ctx, expect, what)
-        _wait_change(page, seen_changes, min(0.5, max(0.05, hard_limit - now)))
+        deadlines = [hard_limit, started + quiet, calm_since + _calm_needed(state, pending, quiet, loaded_calm)]
+        deadlines += [now + LONG_POLL - p.age for p in pending if p.age < LONG_POLL]  # turning stale
+        _wait_change(page, seen_changes, _next_look(time.monotonic(), deadlines))
 
 
 def _calm_needed(state: dict | None, pending: list, quiet: float, loaded_calm: float | None) -> float:
@@ -180,11 +193,15 @@ def _state(page) -> dict | None:
         return None
 
 
+def _next_look(now: float, deadlines: list[float]) -> float:
+    """Seconds until the next look at a page that does not change: its first deadline still ahead,
+    at most LOOK_EVERY (what the network does without touching the page is noticed then)."""
+    return max(0.05, min([LOOK_EVERY, *(deadline - now for deadline in deadlines if deadline > now)]))
+
+
 def _wait_change(page, changes: int, seconds: float) -> None:
     try:
-        page.wait_for_function(_CHANGED, arg=changes, timeout=seconds * 1000, polling=50)
-    except PlaywrightTimeout:
-        pass
+        page.evaluate(_CHANGE, [changes, round(seconds * 1000)])
     except PlaywrightError:  # the document is being replaced: wait for the new one to parse
         try:
             page.wait_for_load_state("domcontentloaded", timeout=seconds * 1000)

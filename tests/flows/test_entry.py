@@ -73,6 +73,18 @@ def test_ranking_prefers_the_clearest_way_in_and_never_what_could_send_an_sms(fl
     assert EntryScreen(flow).is_here()
 
 
+def test_looking_for_the_way_in_again_leaves_the_page_as_it_was(flow):
+    """The step waits for the page to be calm: a look that marked the links again each time would be
+    a change of the page, and a public home page would never be calm (field shape: seconds of looks)."""
+    from flows.engine.step import _state
+
+    flow.page.set_content(PUBLIC_HOME)
+    assert EntryScreen(flow).is_here()
+    changes = _state(flow.page)["changes"]
+    assert EntryScreen(flow).is_here()
+    assert _state(flow.page)["changes"] == changes
+
+
 def test_a_page_with_the_login_choice_is_not_an_entry(flow):
     flow.page.set_content(PUBLIC_HOME + "<button>S'authentifier avec OTP</button>")
     assert not EntryScreen(flow).is_here() and HomeScreen(flow).is_here()
