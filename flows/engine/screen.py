@@ -16,6 +16,8 @@ from bot.output.playwright_fr import in_french
 from flows.engine import locate, selectors_data
 from flows.engine.context import FlowContext
 
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")  # a dot inside « 06.12.34 » or « 5.2 » ends nothing
+
 
 class Screen:
     name: ClassVar[str]  # the selector file: selectors/<name>.yaml
@@ -73,8 +75,12 @@ class Screen:
         return " ".join(error.inner_text().split()) if error else None
 
     def classify(self, text: str) -> str | None:
+        """The first kind of the selector file one of whose patterns a sentence of `text` matches.
+        Sentence by sentence: a portal that keeps « Un code vous a été envoyé… » on screen above
+        « Mot de passe incorrect. » would otherwise read as a refused code (« code … incorrect »)."""
+        sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
         for kind, patterns in self.spec.messages.items():
-            if any(re.search(p, text, re.IGNORECASE) for p in patterns):
+            if any(re.search(p, sentence, re.IGNORECASE) for p in patterns for sentence in sentences):
                 return kind
         return None
 

@@ -75,6 +75,13 @@ def test_login_fields_have_a_fallback_independent_of_guessed_labels(screen, elem
         ("Code OTP erroné.", "wrong_code"),
         ("Le code a expiré.", "expired"),
         ("Trop de tentatives : authentification annulée.", "too_many"),
+        # the code's announcement still on screen above the password's refusal (shape « password=before »)
+        (
+            "Un code à 6 chiffres vous a été envoyé au 06 •• •• •• 78. Il est valable 5 minutes. Mot de passe "
+            "incorrect. Il vous reste 2 essais.",
+            "wrong_password",
+        ),
+        ("Code envoyé au 06.12.34.56.78\nCode incorrect.", "wrong_code"),
     ],
 )
 def test_refusal_classification(message, kind):
