@@ -48,6 +48,9 @@ _BOXES = """(els) => els.filter(e => e.offsetParent !== null).map(e => {
 
 
 FAILURE_SHOT_MS = 5000  # a failing page must not hold the run for a full action timeout
+# A step's screenshot: painting a page is not waiting for the portal, and a loaded PC took more than
+# the tests' 5 s action timeout for a masked full page (load 40): evidence lost, a good run failed.
+STEP_SHOT_MS = 30_000
 
 
 def new_run_id() -> str:
@@ -177,7 +180,7 @@ class Recorder:
                     mask=masks,
                     mask_color="#000000",
                     animations="disabled",
-                    timeout=timeout,
+                    timeout=STEP_SHOT_MS if timeout is None else timeout,
                 )
                 return
             except PlaywrightError as exc:
