@@ -23,6 +23,7 @@ from loguru import logger
 from bot.schedule import heartbeat
 from bot.schedule.attempt import Outcome, child_environment
 from bot.schedule.batch import TickBatch, run_batch_attempt, waves
+from bot.schedule.ticks import OneAtATime
 
 
 class FleetPlanner:
@@ -45,7 +46,7 @@ class FleetPlanner:
         self._taking = threading.Lock()  # a batch takes its slots one after another, alone
         self._phones: dict[str, threading.Lock] = {}
         self._phones_lock = threading.Lock()
-        self._ticking, self._again = threading.Lock(), False
+        self._ticks = OneAtATime()
         self._batch: TickBatch | None = None
         self._batch_child = batch_child or self._run_batch
         if groups:
@@ -136,20 +137,9 @@ class FleetPlanner:
                 self.slots.release()
 
     def tick(self) -> list[str]:
-        """Every account's tick, concurrently; returns the periods tried (« account/period »). A
-        tick arriving during another one makes that one look again when it ends."""
-        if not self._ticking.acquire(blocking=False):
-            self._again = True
-            return []
-        tried: list[str] = []
-        try:
-            while True:
-                self._again = False
-                tried += self._tick()
-                if not self._again:
-                    return tried
-        finally:
-            self._ticking.release()
+        """Every account's tick, concurrently; returns the periods tried (« account/period »). Ticks
+        never overlap (bot/schedule/ticks.py)."""
+        return self._ticks.run(self._tick)
 
     def _tick(self) -> list[str]:
         try:

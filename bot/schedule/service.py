@@ -12,7 +12,6 @@ waits for the next window; one cut short before it is redone at once.
 from __future__ import annotations
 
 import random
-import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
@@ -34,6 +33,7 @@ from bot.schedule.attempt import (
 )
 from bot.schedule.interrupted import sms_possibly_sent
 from bot.schedule.plan import BY_HAND, DONE, RETRY, STOP, Plan, decide
+from bot.schedule.ticks import OneAtATime
 from bot.settings.config import Settings
 from bot.system import clock, state_paths
 from bot.system.locks import exclusive
@@ -67,7 +67,7 @@ class Planner:
         self.account = settings.account
         # The portal's time: the machine's clock corrected by the offset its runs measured (clock.py)
         self.now, self.rng = now or clock.corrected(settings.state_dir), rng or random.Random()
-        self._busy, self._again = threading.Lock(), False
+        self._ticks = OneAtATime()
         self.beats = True  # writes the heartbeat at each tick (FleetPlanner writes it once for all accounts)
         headed = not settings.headless and display_available(child_environment())
         self.child_account = child_account
@@ -86,20 +86,8 @@ class Planner:
     # what is due -----------------------------------------------------------------------
     def tick(self) -> list[str]:
         """Everything due now: new period, reminders, deadline alerts, attempts. Returns periods tried.
-        Ticks never overlap (APScheduler may fire a date job and the heartbeat together): a tick
-        arriving during another one makes that one look again when it ends."""
-        if not self._busy.acquire(blocking=False):
-            self._again = True
-            return []
-        tried: list[str] = []
-        try:
-            while True:
-                self._again = False
-                tried += self._tick()
-                if not self._again:
-                    return tried
-        finally:
-            self._busy.release()
+        Ticks never overlap (bot/schedule/ticks.py)."""
+        return self._ticks.run(self._tick)
 
     def _tick(self) -> list[str]:
         now = self.now()
