@@ -33,6 +33,7 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' shared Chromium
 from suite_cpu import _kind  # noqa: E402
 
 from bot.run import browser as browsers  # noqa: E402
@@ -99,32 +100,14 @@ class TreeCpu(threading.Thread):
 
 
 def start_chromium(profile: Path) -> tuple[str, subprocess.Popen]:
+    from tests.support.devtools import chromium_over_devtools
+
     choice = browsers.choose(None, managed_path=None)
     executable = choice.value if choice.how == "executable" else shutil.which("chromium")
-    process = subprocess.Popen(
-        [
-            executable,
-            "--headless=new",
-            "--remote-debugging-port=0",
-            f"--user-data-dir={profile}",
-            "--no-first-run",
-            "--no-default-browser-check",
-            "--hide-scrollbars",
-            "--mute-audio",
-            *browsers.LAUNCH_ARGS,
-            "about:blank",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    announced = profile / "DevToolsActivePort"  # written once DevTools listens
-    deadline = time.monotonic() + 60
-    while not (announced.exists() and announced.read_text().strip()):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise SystemExit(f"Chromium : pas de port DevTools (code {process.poll()}).")
-        time.sleep(0.05)
-    return f"http://127.0.0.1:{announced.read_text().split()[0]}", process
+    try:
+        return chromium_over_devtools(executable, profile)
+    except RuntimeError as exc:
+        raise SystemExit(f"Chromium : {exc}") from None
 
 
 @dataclass

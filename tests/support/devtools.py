@@ -74,6 +74,15 @@ def shared_chromium(request, tmp_path_factory) -> str:
 def _start_chromium(playwright, profile: Path) -> tuple[str, subprocess.Popen]:
     choice = browsers.choose(None, managed_path=playwright.chromium.executable_path)
     executable = choice.value if choice.how == "executable" else playwright.chromium.executable_path
+    try:
+        return chromium_over_devtools(executable, profile)
+    except RuntimeError as exc:
+        pytest.fail(f"Chromium partagé : {exc}")
+
+
+def chromium_over_devtools(executable: str, profile: Path) -> tuple[str, subprocess.Popen]:
+    """A headless Chromium listening for DevTools (its address, its process), as the bot reaches one
+    with DAMANCOM_BROWSER=http://…; also bench/login_cpu.py's browser."""
     process = subprocess.Popen(
         [
             executable,
@@ -95,6 +104,6 @@ def _start_chromium(playwright, profile: Path) -> tuple[str, subprocess.Popen]:
     while not (announced.exists() and announced.read_text().strip()):
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            pytest.fail(f"Chromium partagé : pas de port DevTools (code {process.poll()}).")
-        time.sleep(0.05)
+            raise RuntimeError(f"pas de port DevTools (code {process.poll()}).")
+        time.sleep(0.05)  # a file Chromium writes: polling is the portable way
     return f"http://127.0.0.1:{announced.read_text().split()[0]}", process
