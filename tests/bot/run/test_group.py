@@ -105,19 +105,8 @@ def test_a_kill_between_two_filings_files_nothing_twice_on_restart(tmp_path, cli
     with Sandbox(portal, sms_delay=0) as sandbox:
         write_group_file(tmp_path / "comptes.toml", sandbox.url, employers)
         with GroupPhone(sandbox, tmp_path / "state"):
-            process.append(
-                subprocess.Popen(
-                    [str(BIN / "damancom-bot"), "declare", "--all", "--period", period],
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                    cwd=tmp_path,
-                    env={**cli_env, **ENV},
-                )
-            )
-            try:
-                wait_until(lambda: process[0].poll() is not None, timeout=300)
-            finally:
-                kill_tree(process[0].pid) if process[0].poll() is None else None
+            process.append(_declare_all_process(tmp_path, cli_env, period))
+            _until_it_ends(process[0])
             assert process[0].pid in killed
             assert [e for e, p in portal.uploads] == [employers[0].identifier]  # the first filed, the second not
             process.clear()
@@ -201,19 +190,8 @@ def test_a_kill_after_the_new_logins_sms_is_recovered_as_an_sms_possibly_sent(tm
         sandbox.outbox.listeners.append(kill_at_second_sms)
         write_group_file(tmp_path / "comptes.toml", sandbox.url, employers)
         with GroupPhone(sandbox, tmp_path / "state"):
-            process.append(
-                subprocess.Popen(
-                    [str(BIN / "damancom-bot"), "declare", "--all", "--period", period],
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                    cwd=tmp_path,
-                    env={**cli_env, **ENV},
-                )
-            )
-            try:
-                wait_until(lambda: process[0].poll() is not None, timeout=300)
-            finally:
-                kill_tree(process[0].pid) if process[0].poll() is None else None
+            process.append(_declare_all_process(tmp_path, cli_env, period))
+            _until_it_ends(process[0])
         sms = [s for s in sandbox.outbox.all() if s.identifier == LOGIN]
     assert len(sms) == 2 and portal.uploads == [(employers[0].identifier, period)]  # killed before filing « deux »
     planner = Planner(Settings(account="deux", state_dir=tmp_path / "state"), Plan(), ledger, Notifier([]))
@@ -249,3 +227,23 @@ def test_a_session_refused_in_words_mid_filing_is_lost_one_new_login_the_employe
     assert len(sms) == 2  # one new login, then the same employer again from its own space
     assert_filed_once_each(tmp_path, portal, employers, period, validated)
     assert choices == [employers[0].affiliation, employers[0].affiliation, employers[1].affiliation]
+
+
+def _declare_all_process(tmp_path, cli_env, period: str) -> subprocess.Popen:
+    """A real `declare --all`: the tests that kill it mid-run need a process of its own."""
+    return subprocess.Popen(
+        [str(BIN / "damancom-bot"), "declare", "--all", "--period", period],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+        env={**cli_env, **ENV},
+    )
+
+
+def _until_it_ends(process: subprocess.Popen) -> None:
+    from bot.system.processes import kill_tree
+
+    try:
+        wait_until(lambda: process.poll() is not None, timeout=300)
+    finally:
+        kill_tree(process.pid) if process.poll() is None else None
