@@ -83,8 +83,8 @@ class Scheduler:
         if self.process.poll() is None:
             if hard:  # the machine goes off: scheduler and its child die together
                 os.killpg(self.process.pid, signal.SIGKILL)
-            else:
-                self.process.send_signal(signal.SIGINT)
+            else:  # Ctrl-C in its terminal: the scheduler and any child it runs get it
+                os.killpg(self.process.pid, signal.SIGINT)
         try:
             self.process.wait(timeout=60)
         finally:
