@@ -22,6 +22,18 @@ class Outcome:
     periods: list | None = None  # every (label, state) the login saw: one login serves every due period
     sms: bool | None = None  # did the portal send an SMS (None: unknown)
 
+    @classmethod
+    def read(cls, data: dict) -> "Outcome":
+        """An outcome as a child's result file gives it (`write_result`; one per member for `--all`)."""
+        return cls(
+            int(data["exit_code"]),
+            data.get("period_state"),
+            data.get("audit_folder"),
+            data.get("message", ""),
+            reason=data.get("reason"),
+            periods=data.get("periods"),
+        )
+
     def state_of(self, period: str) -> str | None:
         """ "declared" / "to_declare" / None for any period the login's summary listed."""
         if not self.periods:
@@ -72,14 +84,7 @@ def run_attempt(
         except (OSError, ValueError):
             last = (stderr.strip().splitlines() or ["aucun message"])[-2:]
             return Outcome(returncode or 1, None, None, " ".join(last))
-    return Outcome(
-        int(data["exit_code"]),
-        data.get("period_state"),
-        data.get("audit_folder"),
-        data.get("message", ""),
-        reason=data.get("reason"),
-        periods=data.get("periods"),
-    )
+    return Outcome.read(data)
 
 
 def utf8(environ: dict[str, str]) -> dict[str, str]:

@@ -98,14 +98,5 @@ def child_outcomes(
             last = " ".join((stderr.strip().splitlines() or ["aucun message"])[-2:])
             return dict.fromkeys(members, Outcome(returncode or 1, None, None, last))
     return {
-        name: Outcome(
-            int(one["exit_code"]),
-            one.get("period_state"),
-            one.get("audit_folder"),
-            one.get("message", ""),
-            reason=one.get("reason"),
-            periods=one.get("periods"),
-        )
-        for name, one in (data.get("members") or {}).items()
-        if one.get("exit_code") is not None
+        name: Outcome.read(one) for name, one in (data.get("members") or {}).items() if one.get("exit_code") is not None
     }

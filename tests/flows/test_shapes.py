@@ -109,13 +109,7 @@ def test_the_bot_logs_in_on_every_shape_or_says_exactly_why_not(index, seed, cdp
 )
 def test_the_field_shape_and_a_password_screen_of_its_own(flow, demo_account, style, shape):
     with Sandbox(shape=replace(shape, pages=PAGES[style])) as sandbox:
-        screen = login(
-            flow,
-            sandbox.url,
-            demo_account.identifier,
-            demo_account.password,
-            outbox_person(sandbox, demo_account.identifier, code_wait=60),
-        )
+        screen = _demo_login(flow, sandbox, demo_account)
         assert isinstance(screen, InterfaceScreen) and len(sandbox.outbox.all()) == 1
     steps = [p.name[3:-4] for p in flow.recorder.shots]
     assert ("mot-de-passe-saisi" in steps) == (shape.password == "before")
@@ -126,12 +120,17 @@ def test_logging_out_of_the_field_shape_is_seen_as_done(flow, demo_account, styl
     """After « Se déconnecter » the field's portal shows its public page, which offers no way in:
     the space left is the logout done, not « Déconnexion incomplète » with failure evidence."""
     with Sandbox(shape=replace(FIELD, pages=PAGES[style])) as sandbox:
-        screen = login(
-            flow,
-            sandbox.url,
-            demo_account.identifier,
-            demo_account.password,
-            outbox_person(sandbox, demo_account.identifier, code_wait=60),
-        )
+        screen = _demo_login(flow, sandbox, demo_account)
         assert logout(flow, screen) is True
     assert "deconnexion" in [p.name[3:-4] for p in flow.recorder.shots]
+
+
+def _demo_login(flow, sandbox, account):
+    """The demo account logs in, its code handed over by the sandbox's phone (shape delays add up)."""
+    return login(
+        flow,
+        sandbox.url,
+        account.identifier,
+        account.password,
+        outbox_person(sandbox, account.identifier, code_wait=60),
+    )
