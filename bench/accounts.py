@@ -35,6 +35,7 @@ from bot.sandbox import Portal, Sandbox
 from bot.sandbox.state import Account
 
 BIN = Path(sys.executable).parent
+BARE = Path(__file__).resolve().parent / "bare_accounts.py"
 
 
 class TreeMemory(threading.Thread):
@@ -96,7 +97,8 @@ def accounts(n: int) -> list[Account]:
 SIZES = (1, 3, 5, 10, 30)
 
 
-def once(n: int, workdir: Path, parallel: int | None = None) -> dict:
+def once(n: int, workdir: Path, parallel: int | None = None, bare: bool = False) -> dict:
+    """One `login --all` of `n` accounts (`bare`: bench/bare_accounts.py's N logins instead)."""
     people = accounts(n)
     names = {a.identifier: f"client-{i:02d}" for i, a in enumerate(people, 1)}
     state = workdir / "state"
@@ -113,7 +115,14 @@ def once(n: int, workdir: Path, parallel: int | None = None) -> dict:
         (workdir / "comptes.toml").write_text("\n".join(lines), encoding="utf-8")
         (workdir / "comptes.toml").chmod(0o600)
 
+        codes = workdir / "codes"
+        codes.mkdir()
+
         def hand_over(sms) -> None:  # off the sandbox's thread: `deliver` waits for the run to take it
+            if bare:  # the bare script reads it from its own folder
+                (codes / f"{sms.identifier}.tmp").write_text(sms.code, encoding="utf-8")
+                (codes / f"{sms.identifier}.tmp").replace(codes / sms.identifier)
+                return
             folder = dropbox.handover_dir(state, names[sms.identifier])
             threading.Thread(target=deliver, args=(folder / dropbox.CODE_FILE, {"code": sms.code}), daemon=True).start()
 
@@ -127,8 +136,12 @@ def once(n: int, workdir: Path, parallel: int | None = None) -> dict:
             PYTHONIOENCODING="utf-8",
         )
         start = time.perf_counter()
+        command = [str(BIN / "damancom-bot"), "login", "--all"]
+        if bare:
+            command = [sys.executable, str(BARE), sandbox.url, str(codes), str(workdir / "bare")]
+            command += [f"{a.identifier}:{a.password}" for a in people]
         process = subprocess.Popen(
-            [str(BIN / "damancom-bot"), "login", "--all"],
+            command,
             cwd=workdir,
             env=env,
             stdout=subprocess.PIPE,
@@ -142,7 +155,8 @@ def once(n: int, workdir: Path, parallel: int | None = None) -> dict:
         memory.done.set()
         memory.join()
     if process.returncode != 0:
-        raise SystemExit(f"login --all ({n}) a échoué (code {process.returncode}) :\n{out}\n{err}")
+        what = "script nu" if bare else "login --all"
+        raise SystemExit(f"{what} ({n}) a échoué (code {process.returncode}) :\n{out}\n{err}")
     return {
         "seconds": seconds,
         "rss": memory.rss,
@@ -166,44 +180,62 @@ def main() -> None:
         metavar="1..32",
         help="connexions à la fois (DAMANCOM_PARALLEL) ; par défaut autant que de comptes",
     )
+    parser.add_argument(
+        "--bare", action="store_true", help="mesure aussi le script nu (bench/bare_accounts.py), en alternance"
+    )
     options = parser.parse_args()
     sizes = options.sizes
-    results: dict[int, list[dict]] = {n: [] for n in sizes}
+    kinds = ("bot", "nu") if options.bare else ("bot",)
+    results: dict[tuple[str, int], list[dict]] = {(k, n): [] for k in kinds for n in sizes}
     load_before = os.getloadavg()  # a shared machine: the figures mean little without it
     for _ in range(options.runs):
-        for n in sizes:  # alternated, so a noisy minute does not fall on one size only
-            with tempfile.TemporaryDirectory(prefix="bench-comptes-") as tmp:
-                results[n].append(once(n, Path(tmp), options.parallel))
-    base = None
+        for n in sizes:  # alternated, so a noisy minute does not fall on one size or one kind only
+            for kind in kinds:
+                with tempfile.TemporaryDirectory(prefix="bench-comptes-") as tmp:
+                    results[kind, n].append(once(n, Path(tmp), options.parallel, bare=kind == "nu"))
     print(
         f"Machine : {platform.platform()}, {os.cpu_count()} cœurs, "
         f"{psutil.virtual_memory().total / 2**30:.1f} Gio ; Python {platform.python_version()} ; "
         f"{options.runs} passages, médianes ; connexions à la fois : {options.parallel or 'toutes'}.\n"
     )
-    print(
-        "| comptes | durée (s) | × 1 compte | CPU (s) | × 1 compte | pic RSS (Mio) | pic PSS (Mio) "
-        "| × 1 compte (PSS) | processus |"
-    )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for n in sizes:
-        med = {k: statistics.median(r[k] for r in results[n]) for k in ("seconds", "cpu", "rss", "pss", "processes")}
-        base = base or med
+    medians = {}
+    for kind in kinds:
+        print(f"\n{'`damancom-bot login --all`' if kind == 'bot' else 'Script nu (bench/bare_accounts.py)'} :\n")
         print(
-            f"| {n} | {med['seconds']:.1f} | {med['seconds'] / base['seconds']:.2f} | {med['cpu']:.1f} | "
-            f"{med['cpu'] / base['cpu']:.2f} | {med['rss'] / 2**20:.0f} | "
-            f"{med['pss'] / 2**20:.0f} | {med['pss'] / base['pss']:.2f} | {med['processes']:.0f} |"
+            "| comptes | durée (s) | × 1 compte | CPU (s) | × 1 compte | pic RSS (Mio) | pic PSS (Mio) "
+            "| × 1 compte (PSS) | processus |"
         )
+        print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        base = None
+        for n in sizes:
+            keys = ("seconds", "cpu", "rss", "pss", "processes")
+            med = medians[kind, n] = {k: statistics.median(r[k] for r in results[kind, n]) for k in keys}
+            base = base or med
+            print(
+                f"| {n} | {med['seconds']:.1f} | {med['seconds'] / base['seconds']:.2f} | {med['cpu']:.1f} | "
+                f"{med['cpu'] / base['cpu']:.2f} | {med['rss'] / 2**20:.0f} | "
+                f"{med['pss'] / 2**20:.0f} | {med['pss'] / base['pss']:.2f} | {med['processes']:.0f} |"
+            )
+    if options.bare:
+        print("\nBot ÷ script nu, à nombre de comptes égal (durée ; CPU ; PSS) :")
+        for n in sizes:
+            bot, bare = medians["bot", n], medians["nu", n]
+            print(
+                f"- {n} : {bot['seconds'] / bare['seconds']:.2f} ; {bot['cpu'] / bare['cpu']:.2f} ; "
+                f"{bot['pss'] / bare['pss']:.2f}"
+            )
     print(
         "\nCharge moyenne de la machine (1, 5, 15 min) au début : "
         f"{', '.join(f'{x:.1f}' for x in load_before)} ; à la fin : {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
     print()
-    for n in sizes:
-        parts = results[n][-1]["parts"]
-        print(
-            f"{n} compte(s), PSS au pic par sorte de processus : "
-            + ", ".join(f"{k} {v / 2**20:.0f} Mio" for k, v in sorted(parts.items(), key=lambda kv: -kv[1]))
-        )
+    for kind in kinds:
+        for n in sizes:
+            parts = results[kind, n][-1]["parts"]
+            print(
+                f"{kind}, {n} compte(s), PSS au pic par sorte de processus : "
+                + ", ".join(f"{k} {v / 2**20:.0f} Mio" for k, v in sorted(parts.items(), key=lambda kv: -kv[1]))
+            )
 
 
 def _sizes(text: str) -> list[int]:

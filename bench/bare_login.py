@@ -200,18 +200,23 @@ SCRIPTS = {
 }
 
 
+def launch_options(managed_path: str) -> dict:
+    """The browser the bot takes on this machine, launched as the bot launches it."""
+    choice = choose(None, managed_path=managed_path)
+    where = (
+        {"executable_path": choice.value}
+        if choice.how == "executable"
+        else ({"channel": choice.value} if choice.how == "channel" else {})
+    )
+    return {"headless": True, "args": LAUNCH_ARGS, **where}
+
+
 def main() -> None:
     url, identifier, out = sys.argv[1], sys.argv[2], Path(sys.argv[3])
     script = SCRIPTS[sys.argv[4] if len(sys.argv) > 4 else "classic"]
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        choice = choose(None, managed_path=p.chromium.executable_path)
-        options = (
-            {"executable_path": choice.value}
-            if choice.how == "executable"
-            else ({"channel": choice.value} if choice.how == "channel" else {})
-        )
-        browser = p.chromium.launch(headless=True, args=LAUNCH_ARGS, **options)
+        browser = p.chromium.launch(**launch_options(p.chromium.executable_path))
         run = Run(browser.new_page(), out, url, identifier)
         script(run)
         browser.close()
