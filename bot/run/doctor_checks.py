@@ -299,9 +299,9 @@ def telegram(settings) -> Check:
 
 def browser(settings) -> Check:
     from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
 
     from bot.run import browser as browsers
+    from bot.run.driver_start import sync_playwright
 
     try:
         with sync_playwright() as playwright:

@@ -99,7 +99,8 @@ class SharedDriver:
 
     def _serve(self) -> None:
         from playwright._impl._greenlets import wait_for_future
-        from playwright.sync_api import sync_playwright
+
+        from bot.run.driver_start import sync_playwright
 
         try:
             with sync_playwright() as playwright:

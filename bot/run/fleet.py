@@ -294,9 +294,8 @@ def _executable(settings, driver=None) -> str:
     """The browser's program, found like a single run finds it (bot/run/browser.py)."""
     import sys
 
-    from playwright.sync_api import sync_playwright
-
     from bot.run import browser as browsers
+    from bot.run.driver_start import sync_playwright
 
     def found(playwright):
         return browsers.find(playwright, settings.browser), playwright.chromium.executable_path

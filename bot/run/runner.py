@@ -111,7 +111,7 @@ def _launched(playwright, choice: browsers.BrowserChoice, *, headless: bool, env
 
 @contextmanager
 def started_browser(settings: Settings, *, headless: bool) -> Iterator[Browsers]:
-    from playwright.sync_api import sync_playwright
+    from bot.run.driver_start import sync_playwright
 
     with sync_playwright() as playwright, ExitStack() as screens:
         choice = browsers.find(playwright, settings.browser)
