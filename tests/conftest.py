@@ -44,7 +44,7 @@ def fresh_process_state():
     selector strategy that won last (another test's portal style would change which one is tried
     and reported first)."""
     redact.forget_all()
-    locate._winners.clear()
+    locate.forget()
     yield
     logger.remove()
     redact.forget_all()

@@ -32,6 +32,7 @@ from bot.ledger import ledger
 from bot.output.playwright_fr import browser_failed, first_line, in_french
 from bot.output.system_fr import why
 from bot.run import browser as browsers
+from bot.run import selector_memory
 from bot.run.lockout import AccountLocked, LockoutGuard, portal_key
 from bot.run.window_memory import WindowMemory
 from bot.settings.config import Settings
@@ -442,6 +443,7 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
     context = page.context
     recorder.watch(page)
     clock.watch_portal(page, settings.state_dir, settings.url)  # the machine's clock vs the portal's
+    selector_memory.recall(settings.state_dir, settings.url)
     tracing = False
     try:
         ctx = FlowContext(
@@ -507,6 +509,7 @@ def _run(settings: Settings, person: HandOver, recorder: Recorder, page, label: 
             raise
         return LoginResult(summary, recorder, time.monotonic() - started, label)
     finally:
+        selector_memory.keep(settings.state_dir, settings.url)
         if tracing:
             trace = recorder.folder / "trace.zip"
             context.tracing.stop(path=str(trace))

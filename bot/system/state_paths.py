@@ -20,6 +20,7 @@ LOCKOUT = "lockout.json"  # refused logins per portal key (bot/run/lockout.py)
 WINDOW_MEMORY = "fenetre-visible.json"  # portals that refuse a headless browser (bot/run/window_memory.py)
 CLOCK_OFFSET = "horloge.json"  # the portal's clock vs the machine's (bot/system/clock.py)
 LOCKS = "locks"  # OS file locks: one run per portal key, one code at a time per phone
+SELECTOR_WINNERS = "selecteurs-gagnants.json"  # what found each element, per portal (bot/run/selector_memory.py)
 PHONES = "telephones.json"  # account → the masked number its code screen showed (bot/handover/phone_turn.py)
 
 # --- the person ---

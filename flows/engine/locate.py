@@ -3,15 +3,58 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from playwright.sync_api import Locator, Page
 
 # The strategy that matched last time, per list of strategies: tried first next time, so a screen
 # usually costs one round trip per element instead of one per strategy.
 _winners: dict[int, int] = {}
+# Earlier runs' winners (`recall`), by the list's contents: a list edited since is a new list.
+_recalled: dict[str, int] = {}
+_prints: dict[int, tuple[list[dict], str]] = {}  # id -> (the list, kept alive so its id stays its own; print)
+
+
+def _print(strategies: list[dict]) -> str:
+    known = _prints.get(id(strategies))
+    if known is None or known[0] is not strategies:
+        text = json.dumps(strategies, sort_keys=True, ensure_ascii=False)
+        known = _prints[id(strategies)] = (strategies, hashlib.sha1(text.encode("utf-8")).hexdigest()[:16])
+    return known[1]
+
+
+def _winner(strategies: list[dict]) -> int | None:
+    """This run's winner for the list, else an earlier run's (still a valid index), else None."""
+    index = _winners.get(id(strategies))
+    if index is None and _recalled:
+        index = _recalled.get(_print(strategies))
+    return index if index is not None and 0 <= index < len(strategies) else None
+
+
+def recall(saved: Mapping[str, int]) -> None:
+    """Earlier runs' winners (`winners()` of a past run): tried first, as this run's own are. A
+    process starting fresh each month then asks for the portal's fields the way that worked."""
+    _recalled.update({k: v for k, v in saved.items() if isinstance(k, str) and isinstance(v, int)})
+
+
+def winners() -> dict[str, int]:
+    """The winners known now, earlier runs' included, by list contents: what `recall` takes back."""
+    known = dict(_recalled)
+    for key, index in list(_winners.items()):
+        entry = _prints.get(key)
+        if entry is not None:
+            known[entry[1]] = index
+    return known
+
+
+def forget() -> None:
+    """A fresh process's memory (the tests start each test from the files' order)."""
+    _winners.clear()
+    _recalled.clear()
 
 
 @dataclass(frozen=True)
@@ -95,7 +138,7 @@ class Sight:
 
     def __init__(self, page: Page, elements: Iterable[list[dict]]):
         lists = list({id(strategies): strategies for strategies in elements}.values())
-        first = {id(s): _winners.get(id(s), 0) for s in lists}
+        first = {id(s): _winner(s) or 0 for s in lists}
         asked = []  # (strategies, index or None for « any of them »)
         for strategies in lists:
             asked.append((strategies, first[id(strategies)]))
@@ -121,7 +164,7 @@ class Sight:
                 self._keep(page, strategies, index)
 
     def _keep(self, page, strategies: list[dict], index: int) -> None:
-        _winners[id(strategies)] = index
+        _won(strategies, index)
         self._found[id(strategies)] = Found(build(page, strategies[index]).filter(visible=True), strategies[index])
 
     def covers(self, strategies: list[dict]) -> bool:
@@ -146,8 +189,7 @@ def resolve(page: Page, strategies: list[dict], *, remember: bool = True, sight:
     `sight`: a look already taken at the page (`Sight`), when it covers these strategies."""
     if sight is not None and remember and sight.covers(strategies):
         return sight.resolve(strategies)
-    key = id(strategies)
-    winner = _winners.get(key) if remember else None
+    winner = _winner(strategies) if remember else None
     if winner is not None:
         found = _exactly_one(page, strategies, winner)
         if found is not None:
@@ -159,9 +201,14 @@ def resolve(page: Page, strategies: list[dict], *, remember: bool = True, sight:
             found = _exactly_one(page, strategies, index)
             if found is not None:
                 if remember:
-                    _winners[key] = index
+                    _won(strategies, index)
                 return found
     return None
+
+
+def _won(strategies: list[dict], index: int) -> None:
+    _winners[id(strategies)] = index
+    _print(strategies)  # named by its contents now: `winners()` can say which list it was
 
 
 def _exactly_one(page, strategies: list[dict], index: int) -> Found | None:

@@ -35,9 +35,9 @@ def bed(browser, tmp_path_factory):
 @pytest.fixture(autouse=True)
 def no_winners():
     """Last time's winners are a run's memory: each test starts from the file order."""
-    locate._winners.clear()
+    locate.forget()
     yield
-    locate._winners.clear()
+    locate.forget()
 
 
 class RoundTrips:
@@ -110,3 +110,22 @@ def test_two_visible_matches_are_no_answer_and_hidden_ones_do_not_count(bed):
     sight = locate.Sight(bed.page, [two, hidden])
     assert sight.resolve(two) is None and locate.resolve(bed.page, two) is None
     assert sight.resolve(hidden) is None
+
+
+def test_an_earlier_runs_winners_save_the_second_round_trip(bed, monkeypatch):
+    """A fresh process (each month's run) that recalls the last run's winners finds a field its
+    first strategy misses in one round trip, not two; an edited list is a new list."""
+    bed.page.set_content("<input aria-label='Code' placeholder='CODE'>")
+    strategies = [{"label": "Code reçu par SMS"}, {"placeholder": "CODE"}]
+    trips = RoundTrips(monkeypatch)
+    assert locate.Sight(bed.page, [strategies]).resolve(strategies).strategy == strategies[1]
+    assert trips.calls == 2
+    saved = locate.winners()
+    locate.forget()  # the next month's process
+    locate.recall(saved)
+    again = [dict(s) for s in strategies]  # the same file read again: another list, the same contents
+    calls = trips.calls
+    assert locate.Sight(bed.page, [again]).resolve(again).strategy == strategies[1]
+    assert trips.calls - calls == 1
+    edited = [*again, {"css": "input"}]
+    assert locate._winner(edited) is None
