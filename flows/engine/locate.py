@@ -11,11 +11,10 @@ from typing import Iterable, Mapping
 
 from playwright.sync_api import Locator, Page
 
-# The strategy that matched last time, per list of strategies: tried first next time, so a screen
-# usually costs one round trip per element instead of one per strategy.
-_winners: dict[int, int] = {}
-# Earlier runs' winners (`recall`), by the list's contents: a list edited since is a new list.
-_recalled: dict[str, int] = {}
+# The strategy that matched last time, per list of strategies (named by its contents: the same list
+# in two selector files is one list): tried first next time, so an element usually costs one round
+# trip instead of one per strategy. Earlier runs' winners come back through `recall`.
+_winners: dict[str, int] = {}
 _prints: dict[int, tuple[list[dict], str]] = {}  # id -> (the list, kept alive so its id stays its own; print)
 
 
@@ -28,33 +27,26 @@ def _print(strategies: list[dict]) -> str:
 
 
 def _winner(strategies: list[dict]) -> int | None:
-    """This run's winner for the list, else an earlier run's (still a valid index), else None."""
-    index = _winners.get(id(strategies))
-    if index is None and _recalled:
-        index = _recalled.get(_print(strategies))
+    """The list's last winner, this run's or an earlier run's (still a valid index), else None."""
+    index = _winners.get(_print(strategies))
     return index if index is not None and 0 <= index < len(strategies) else None
 
 
 def recall(saved: Mapping[str, int]) -> None:
-    """Earlier runs' winners (`winners()` of a past run): tried first, as this run's own are. A
-    process starting fresh each month then asks for the portal's fields the way that worked."""
-    _recalled.update({k: v for k, v in saved.items() if isinstance(k, str) and isinstance(v, int)})
+    """Earlier runs' winners (`winners()` of a past run), tried first as this run's own are: a
+    process starting fresh each month asks for the portal's fields the way that worked. A list
+    edited since has other contents, hence no winner."""
+    _winners.update({k: v for k, v in saved.items() if isinstance(k, str) and isinstance(v, int)})
 
 
 def winners() -> dict[str, int]:
-    """The winners known now, earlier runs' included, by list contents: what `recall` takes back."""
-    known = dict(_recalled)
-    for key, index in list(_winners.items()):
-        entry = _prints.get(key)
-        if entry is not None:
-            known[entry[1]] = index
-    return known
+    """The winners known now, earlier runs' included: what `recall` takes back."""
+    return dict(_winners)
 
 
 def forget() -> None:
     """A fresh process's memory (the tests start each test from the files' order)."""
     _winners.clear()
-    _recalled.clear()
 
 
 @dataclass(frozen=True)
@@ -132,46 +124,59 @@ async def _together(locators: list[Locator]) -> list[int]:
 
 class Sight:
     """One look at the page for several elements: `resolve` then answers as `locate.resolve` would
-    have, without asking the browser again. The queries are those `resolve` makes one after the other
-    (last time's winner, then « anything at all? », then the others in file order), sent together:
-    two round trips for every element of every candidate screen, instead of one per strategy."""
+    have, without asking the browser again. The browser answers one query after another, so what a
+    look costs is its number of queries. First round trip, per list of strategies (a list shared by
+    two screens once): last time's winner when there is one; else its first strategy and « any of
+    them? ». Then « any of them? » for a winner that no longer finds it, and for a list found so
+    but not settled, its other strategies."""
 
     def __init__(self, page: Page, elements: Iterable[list[dict]]):
-        lists = list({id(strategies): strategies for strategies in elements}.values())
-        first = {id(s): _winner(s) or 0 for s in lists}
-        asked = []  # (strategies, index or None for « any of them »)
-        for strategies in lists:
-            asked.append((strategies, first[id(strategies)]))
-            if len(strategies) > 1:
-                asked.append((strategies, None))
-        seen = dict(zip(((id(s), i) for s, i in asked), _counts(page, asked)))
-        self._found: dict[int, Found | None] = {}
-        rest = []
-        for strategies in lists:
-            key = id(strategies)
-            if seen[key, first[key]] == 1:
-                self._keep(page, strategies, first[key])
-            elif len(strategies) == 1 or seen[key, None] == 0:
+        lists = {_print(strategies): strategies for strategies in elements}  # the same list once
+        self._found: dict[str, Found | None] = {}
+        winners = {key: _winner(strategies) for key, strategies in lists.items()}
+        asked = []  # (key, index or None for « any of them? »)
+        for key, strategies in lists.items():
+            asked.append((key, winners[key] or 0))
+            if winners[key] is None and len(strategies) > 1:
+                asked.append((key, None))
+        seen = dict(zip(asked, _counts(page, [(lists[key], index) for key, index in asked])))
+        lost = []  # last time's winner no longer finds it: is anything of it there at all?
+        for key, strategies in lists.items():
+            first = winners[key] or 0
+            if seen[key, first] == 1:
+                self._keep(page, key, strategies, first)
+            elif len(strategies) == 1 or seen.get((key, None)) == 0:
+                self._found[key] = None  # nothing of it at all
+            elif winners[key] is not None:
+                lost.append((key, None))
+        seen.update(zip(lost, _counts(page, [(lists[key], None) for key, _ in lost])))
+        for key, _ in lost:
+            if not seen[key, None]:
                 self._found[key] = None
-            else:
-                rest += [(strategies, i) for i in range(len(strategies)) if i != first[key]]
-        seen = dict(zip(((id(s), i) for s, i in rest), _counts(page, rest)))
-        for strategies in {id(s): s for s, _ in rest}.values():
-            key = id(strategies)
-            index = next((i for i in range(len(strategies)) if seen.get((key, i)) == 1), None)
+        rest = [  # found by « any of them? » but not settled: the other strategies, in file order
+            (key, i)
+            for key, strategies in lists.items()
+            if key not in self._found and seen.get((key, None))
+            for i in range(len(strategies))
+            if i != (winners[key] or 0)
+        ]
+        counted = dict(zip(rest, _counts(page, [(lists[key], i) for key, i in rest])))
+        for key in dict.fromkeys(key for key, _ in rest):
+            strategies = lists[key]
+            index = next((i for i in range(len(strategies)) if counted.get((key, i)) == 1), None)
             self._found[key] = None
             if index is not None:
-                self._keep(page, strategies, index)
+                self._keep(page, key, strategies, index)
 
-    def _keep(self, page, strategies: list[dict], index: int) -> None:
-        _won(strategies, index)
-        self._found[id(strategies)] = Found(build(page, strategies[index]).filter(visible=True), strategies[index])
+    def _keep(self, page, key: str, strategies: list[dict], index: int) -> None:
+        _winners[key] = index
+        self._found[key] = Found(build(page, strategies[index]).filter(visible=True), strategies[index])
 
     def covers(self, strategies: list[dict]) -> bool:
-        return id(strategies) in self._found
+        return _print(strategies) in self._found
 
     def resolve(self, strategies: list[dict]) -> Found | None:
-        return self._found[id(strategies)]
+        return self._found[_print(strategies)]
 
 
 def _counts(page, asked: list[tuple[list[dict], int | None]]) -> list[int]:
@@ -207,8 +212,7 @@ def resolve(page: Page, strategies: list[dict], *, remember: bool = True, sight:
 
 
 def _won(strategies: list[dict], index: int) -> None:
-    _winners[id(strategies)] = index
-    _print(strategies)  # named by its contents now: `winners()` can say which list it was
+    _winners[_print(strategies)] = index
 
 
 def _exactly_one(page, strategies: list[dict], index: int) -> Found | None:

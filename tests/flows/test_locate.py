@@ -100,7 +100,7 @@ def test_last_times_winner_is_tried_first_in_a_look_too(bed):
     bed.page.set_content("<label for='i'>Identifiant</label><input id='i' placeholder='Votre identifiant'>")
     strategies = [{"label": "Identifiant"}, {"placeholder": "Votre identifiant"}]
     assert locate.Sight(bed.page, [strategies]).resolve(strategies).strategy == strategies[0]
-    locate._winners[id(strategies)] = 1
+    locate._won(strategies, 1)
     assert locate.Sight(bed.page, [strategies]).resolve(strategies).strategy == strategies[1]
 
 
