@@ -125,48 +125,40 @@ async def _together(locators: list[Locator]) -> list[int]:
 class Sight:
     """One look at the page for several elements: `resolve` then answers as `locate.resolve` would
     have, without asking the browser again. The browser answers one query after another, so what a
-    look costs is its number of queries. First round trip, per list of strategies (a list shared by
-    two screens once): last time's winner when there is one; else its first strategy and « any of
-    them? ». Then « any of them? » for a winner that no longer finds it, and for a list found so
-    but not settled, its other strategies."""
+    look costs is its number of queries. First round trip, one query per list of strategies (a list
+    shared by two screens once): last time's winner when it has one, else « any of them? ». Then
+    « any of them? » for a winner that no longer finds it; last, for a list something of which is
+    there, its other strategies in file order."""
 
     def __init__(self, page: Page, elements: Iterable[list[dict]]):
         lists = {_print(strategies): strategies for strategies in elements}  # the same list once
         self._found: dict[str, Found | None] = {}
         winners = {key: _winner(strategies) for key, strategies in lists.items()}
-        asked = []  # (key, index or None for « any of them? »)
-        for key, strategies in lists.items():
-            asked.append((key, winners[key] or 0))
-            if winners[key] is None and len(strategies) > 1:
-                asked.append((key, None))
-        seen = dict(zip(asked, _counts(page, [(lists[key], index) for key, index in asked])))
+        first = [(key, _first_query(lists[key], winners[key])) for key in lists]
+        seen = dict(zip(first, _counts(page, [(lists[key], index) for key, index in first])))
         lost = []  # last time's winner no longer finds it: is anything of it there at all?
-        for key, strategies in lists.items():
-            first = winners[key] or 0
-            if seen[key, first] == 1:
-                self._keep(page, key, strategies, first)
-            elif len(strategies) == 1 or seen.get((key, None)) == 0:
-                self._found[key] = None  # nothing of it at all
-            elif winners[key] is not None:
+        for key, index in first:
+            if index is not None and seen[key, index] == 1:
+                self._keep(page, key, lists[key], index)
+            elif winners[key] is not None and len(lists[key]) > 1:
                 lost.append((key, None))
+            elif index is not None or not seen[key, None]:
+                self._found[key] = None  # a list of one that does not find it, or nothing of it at all
         seen.update(zip(lost, _counts(page, [(lists[key], None) for key, _ in lost])))
-        for key, _ in lost:
-            if not seen[key, None]:
-                self._found[key] = None
-        rest = [  # found by « any of them? » but not settled: the other strategies, in file order
+        rest = [
             (key, i)
-            for key, strategies in lists.items()
-            if key not in self._found and seen.get((key, None))
-            for i in range(len(strategies))
-            if i != (winners[key] or 0)
+            for key in lists
+            if key not in self._found and seen[key, None]
+            for i in range(len(lists[key]))
+            if i != winners[key]
         ]
         counted = dict(zip(rest, _counts(page, [(lists[key], i) for key, i in rest])))
-        for key in dict.fromkeys(key for key, _ in rest):
-            strategies = lists[key]
-            index = next((i for i in range(len(strategies)) if counted.get((key, i)) == 1), None)
-            self._found[key] = None
-            if index is not None:
-                self._keep(page, key, strategies, index)
+        for key in lists:
+            if key not in self._found:
+                index = next((i for i in range(len(lists[key])) if counted.get((key, i)) == 1), None)
+                self._found[key] = None
+                if index is not None:
+                    self._keep(page, key, lists[key], index)
 
     def _keep(self, page, key: str, strategies: list[dict], index: int) -> None:
         _winners[key] = index
@@ -177,6 +169,11 @@ class Sight:
 
     def resolve(self, strategies: list[dict]) -> Found | None:
         return self._found[_print(strategies)]
+
+
+def _first_query(strategies: list[dict], winner: int | None) -> int | None:
+    """Last time's winner; else the strategy itself for a list of one; else None: « any of them? »."""
+    return winner if winner is not None else (0 if len(strategies) == 1 else None)
 
 
 def _counts(page, asked: list[tuple[list[dict], int | None]]) -> list[int]:
