@@ -51,7 +51,7 @@ from flows.question import QuestionScreen
 # The sandbox, like the real portal, ends an attempt after 3 wrong codes; we stop one short.
 MAX_CODE_TRIES = 2
 MAX_QUESTIONS = 3  # captchas answered wrongly before giving up
-HOME_CALM = 1.0  # seconds of calm after the portal's first page has loaded: see open_home
+HOME_CALM = 0.5  # seconds of calm after the portal's first page has loaded (a wrong guess costs a detour): open_home
 
 
 class Person(Protocol):
