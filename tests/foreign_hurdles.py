@@ -10,6 +10,7 @@ so a test can turn them on one at a time:
 - `split_code`: the code in six inputs `d1`..`d6` (`maxlength=1`), joined by the server;
 - `forbidden`: every request answers 403 « Accès refusé »; `reset`: the connection is reset;
 - `slow_code_screen`: seconds the code screen takes to answer; the SMS leaves before.
+- `hold_code_screen`: an Event the code screen waits for (at most 60 s) before answering.
 
 The flags are plain attributes: a test may flip them while the portal runs.
 """
@@ -60,12 +61,13 @@ class ForeignHurdlesPortal(LocalPortal):
         forbidden: bool = False,
         reset: bool = False,
         slow_code_screen: float = 0.0,
+        hold_code_screen: threading.Event | None = None,
         code_validity: float = 300.0,
     ):
         super().__init__(_Handler)
         self.profile_step, self.captcha, self.modal, self.split_code = profile_step, captcha, modal, split_code
         self.forbidden, self.reset, self.slow_code_screen = forbidden, reset, slow_code_screen
-        self.code_validity = code_validity
+        self.code_validity, self.hold_code_screen = code_validity, hold_code_screen
         self.codes: list[str] = []
         self.code_sent = threading.Event()
         self.captcha_answer: str | None = None
@@ -282,6 +284,8 @@ class _Handler(PortalHandler):
             return self._reply(sid, location="/portail/authentification/identification.do")
         if self.server.slow_code_screen:
             time.sleep(self.server.slow_code_screen)  # the portal is slow to build this page
+        if self.server.hold_code_screen is not None:
+            self.server.hold_code_screen.wait(60)
         with self.server.lock:
             self.server.note("code-screen")
         if self.server.split_code:

@@ -12,8 +12,10 @@ name in the accounts file, or the identifier of the `.env` account)."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
+from pathlib import Path
 
 from bot.errors import ConfigError
 from bot.output import redact
@@ -59,6 +61,8 @@ class KeyringUnavailable(ConfigError):
 
 def _keyring():
     """The operating system's keyring, or KeyringUnavailable. Imported here: `--help` stays instant."""
+    if not _may_answer():
+        raise KeyringUnavailable()
     from keyring.backends import fail
 
     try:
@@ -75,6 +79,23 @@ def _keyring():
             "celui du système : il rangerait le mot de passe dans un fichier, ou nulle part"
         )
     return chosen
+
+
+def _may_answer() -> bool:
+    """False when no keyring can answer on this computer, known without importing `keyring`, whose
+    import alone reads every installed package's metadata (0.2-0.5 s of each bot start on a Linux
+    computer without a desktop session). Windows and macOS always have theirs."""
+    if "keyring" in sys.modules or sys.platform in _SYSTEM_BACKENDS or os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return True
+    if _keyring_config_file().exists():
+        return True
+    return "DBUS_SESSION_BUS_ADDRESS" in os.environ or any(importlib.util.find_spec(m) for m in ("gi", "dbus"))
+
+
+def _keyring_config_file() -> Path:
+    """keyring's own configuration file outside Windows and macOS (`keyring.util.platform_`)."""
+    root = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(root) / "python_keyring" / "keyringrc.cfg"
 
 
 def _configured():

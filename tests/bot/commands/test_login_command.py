@@ -153,8 +153,10 @@ def test_headless_login_on_a_foreign_portal_with_only_the_otp_command(tmp_path, 
 
 
 def test_a_code_handed_over_before_the_code_screen_shows_is_kept(tmp_path, cli_env):
-    """The SMS often arrives before a slow portal shows the code screen: `otp` at once must work."""
-    with ForeignHurdlesPortal(slow_code_screen=3) as portal:
+    """The SMS often arrives before a slow portal shows the code screen: `otp` at once must work.
+    The code screen is held until `otp` has ended (a fixed delay lost the race on a loaded PC)."""
+    held = threading.Event()
+    with ForeignHurdlesPortal(hold_code_screen=held) as portal:
         env = {
             **cli_env,
             "DAMANCOM_URL": portal.url,
@@ -173,6 +175,7 @@ def test_a_code_handed_over_before_the_code_screen_shows_is_kept(tmp_path, cli_e
             timeout=60,
         )
         screen_shown = "code-screen" in portal.journal
+        held.set()
         exit_code = bot.finish(timeout=120)
     assert handed.returncode == 0, handed.stderr
     assert not screen_shown, "the code was handed over before the code screen was served"

@@ -5,6 +5,7 @@ without a keyring has, and the backends the bot refuses (a plain file, nowhere).
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import subprocess
 import sys
@@ -160,13 +161,32 @@ def test_the_systems_keyring_is_asked_without_loading_every_installed_backend(tm
     done = subprocess.run(
         [sys.executable, "-c", _ASK_SYSTEM], env=env, capture_output=True, text=True, timeout=120, check=True
     )
-    said, modules = done.stdout.strip().splitlines()
+    said, _, modules = done.stdout.rstrip("\n").partition("\n")  # the modules' line may be empty
     loaded = modules.split()
     assert not [m for m in loaded if m.startswith("keyrings.")], loaded  # no plugin was loaded
     if sys.platform.startswith("linux"):
         assert "Aucun trousseau système" in said
         assert "keyring.backends.macOS" not in loaded and "keyring.backends.Windows" not in loaded
         assert "secretstorage" not in loaded  # nor the Secret Service's library, with no session bus to reach
+        if not any(importlib.util.find_spec(m) for m in ("gi", "dbus")):  # nothing could reach a keyring
+            assert loaded == [], loaded  # keyring itself not imported: its import reads every package's metadata
+
+
+def test_a_keyring_named_in_keyrings_own_config_file_is_still_asked(tmp_path, monkeypatch):
+    """Without a session bus, keyring is still asked when its configuration file names a backend."""
+    monkeypatch.delitem(sys.modules, "keyring", raising=False)  # as in a process that never imported it
+    monkeypatch.setattr(sys, "platform", "linux")
+    for name in ("PYTHON_KEYRING_BACKEND", "DBUS_SESSION_BUS_ADDRESS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    assert secrets._may_answer() is False
+    (tmp_path / "python_keyring").mkdir()
+    (tmp_path / "python_keyring" / "keyringrc.cfg").write_text("[backend]\ndefault-keyring=x.Y\n", encoding="utf-8")
+    assert secrets._may_answer() is True
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/run/user/1000/bus")
+    (tmp_path / "python_keyring" / "keyringrc.cfg").unlink()
+    assert secrets._may_answer() is True
 
 
 def test_the_best_reachable_keyring_of_the_platform_is_chosen():
