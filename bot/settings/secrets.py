@@ -141,6 +141,8 @@ def where() -> str:
 
 
 def _call(action):
+    if not _may_answer():
+        raise KeyringUnavailable()
     from keyring.errors import KeyringError
 
     try:

@@ -148,6 +148,10 @@ try:
     print(secrets.where())
 except secrets.KeyringUnavailable as exc:
     print(exc.message)
+try:
+    secrets.read("pharmacie")  # what every run asks first
+except secrets.KeyringUnavailable:
+    pass
 print(" ".join(sorted(m for m in sys.modules if m.startswith(("keyring", "secretstorage")))))
 """
 
