@@ -6,13 +6,12 @@ at a lower count and waits for a person to check the account and run `damancom-b
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.errors import ConfigError, CredentialsRejected
 from bot.system import state_paths
-from bot.system.files import write_atomic
+from bot.system.files import read_json_object, write_atomic
 
 FILE = state_paths.LOCKOUT
 
@@ -36,10 +35,8 @@ class LockoutGuard:
 
     def _read(self) -> dict[str, int]:
         try:
-            return {str(k): int(v) for k, v in json.loads(self.path.read_text(encoding="utf-8")).items()}
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError, AttributeError, TypeError):
+            return {str(k): int(v) for k, v in read_json_object(self.path).items()}
+        except (OSError, ValueError, TypeError):
             # An unreadable count must not silently unlock an account: stop and say so.
             raise ConfigError(
                 f"Le fichier d'état {self.path} est illisible (endommagé). Par prudence le bot ne se connecte pas : "

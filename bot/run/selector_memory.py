@@ -5,7 +5,6 @@ It only orders the tries: a winner that no longer matches is tried, then the oth
 
 from __future__ import annotations
 
-import json
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,7 +12,7 @@ from urllib.parse import urlsplit
 from loguru import logger
 
 from bot.system import state_paths
-from bot.system.files import write_atomic
+from bot.system.files import read_json_object, write_atomic
 from flows.engine import locate
 
 FILE = state_paths.SELECTOR_WINNERS
@@ -27,13 +26,10 @@ def _portal(url: str) -> str:
 
 def _read(path: Path) -> dict:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
+        return read_json_object(path)
     except (OSError, ValueError) as exc:  # lost: the next run tries the files' order, as a first run does
         logger.debug("Mémoire des sélecteurs illisible ({}) : {}", path, exc)
         return {}
-    return data if isinstance(data, dict) else {}
 
 
 def recall(state_dir: Path, url: str) -> None:

@@ -3,13 +3,12 @@ later runs of that account open a visible window directly. A small JSON file in 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from loguru import logger
 
 from bot.system import clock, state_paths
-from bot.system.files import write_atomic
+from bot.system.files import read_json_object, write_atomic
 
 FILE = state_paths.WINDOW_MEMORY
 
@@ -20,13 +19,11 @@ class WindowMemory:
 
     def _read(self) -> dict[str, dict]:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
+            data = read_json_object(self.path)
         except (OSError, ValueError) as exc:  # a lost memory costs one refused try, never a wrong filing
             logger.warning("Fichier {} illisible ({}) : le bot essaiera d'abord sans fenêtre.", self.path, exc)
             return {}
-        return {str(k): v for k, v in data.items() if isinstance(v, dict)} if isinstance(data, dict) else {}
+        return {str(k): v for k, v in data.items() if isinstance(v, dict)}
 
     def noted(self, key: str) -> str | None:
         """The day the portal refused a headless browser for `key`, or None."""

@@ -4,23 +4,21 @@ portable, and a reused pid is not mistaken for the scheduler)."""
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import datetime
 from pathlib import Path
 
 from bot.system import processes, state_paths
-from bot.system.files import write_atomic
+from bot.system.files import read_json_object, write_atomic
 
 FILE = state_paths.HEARTBEAT
 
 
 def _read(state_dir: Path) -> dict:
     try:
-        data = json.loads((Path(state_dir) / FILE).read_text(encoding="utf-8"))
+        return read_json_object(Path(state_dir) / FILE)
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _me() -> dict:

@@ -41,6 +41,18 @@ def make_private(path: Path) -> None:
             pass
 
 
+def read_json_object(path: Path) -> dict:
+    """A state file written by `write_atomic`: {} when there is none yet; OSError or ValueError when
+    it cannot be read or is not a JSON object (each caller decides what a damaged file costs)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path} : un objet JSON était attendu")
+    return data
+
+
 def write_atomic(path: Path, data: dict) -> None:
     """Readers see the old content or the new one, never half a file; private permissions."""
     private_dir(path.parent)

@@ -12,7 +12,7 @@ import pytest
 
 from bot.handover.dropbox import WAITING, read_waiting
 from bot.system import processes
-from bot.system.files import replace_retrying, write_atomic
+from bot.system.files import read_json_object, replace_retrying, write_atomic
 
 
 def test_this_process_is_alive_and_a_finished_one_is_not():
@@ -75,3 +75,17 @@ def test_a_rename_refused_for_good_still_fails(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "replace", refused)
     with pytest.raises(PermissionError):
         replace_retrying(source, tmp_path / "a.json", pauses=(0, 0))
+
+
+@pytest.mark.parametrize(
+    "content", [b"[1, 2]", b'{"a": ', '{"note": "r\xe9gl\xe9"}'.encode("cp1252")], ids=["list", "cut", "cp1252"]
+)
+def test_a_damaged_state_file_is_an_error_its_reader_decides_about(tmp_path, content):
+    """Not a JSON object (a list, a half-written file, a file re-saved by a Windows editor): ValueError."""
+    path = tmp_path / "etat.json"
+    assert read_json_object(path) == {}  # no file yet: nothing kept so far
+    write_atomic(path, {"compte": 2})
+    assert read_json_object(path) == {"compte": 2}
+    path.write_bytes(content)
+    with pytest.raises(ValueError):
+        read_json_object(path)
