@@ -201,8 +201,12 @@ class Recorder:
     def try_screenshot(self, page, step: str) -> Path | None:
         """On a failure path: a screenshot if the page still allows one, never a new error.
 
-        The browser may be swapping in its own error page: one more try once that has loaded.
+        The browser may be swapping in its own error page: one more try once that has loaded. A page
+        that could not be painted within FAILURE_SHOT_MS gets no second try: after a reset connection
+        one such page cost 45 s of a run (two shots and the wait between), to no avail.
         """
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         for attempt in (1, 2):
             try:
                 return self._screenshot(page, step, (), "echec", FAILURE_SHOT_MS, {})
@@ -210,7 +214,7 @@ class Recorder:
                 logger.warning("Capture d'écran impossible ({}) : {}", step, exc.message)
                 return None
             except Exception as exc:  # noqa: BLE001 - the original failure matters more
-                if attempt == 2:
+                if attempt == 2 or isinstance(exc, PlaywrightTimeout):
                     logger.debug("Capture d'écran : {}", first_line(exc))
                     logger.warning("Capture d'écran impossible ({}) : {}.", step, in_french(exc))
                     return None
