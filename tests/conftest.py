@@ -33,7 +33,7 @@ hypothesis_settings.load_profile("suite")
 
 pytest_plugins = [
     "tests.support.devtools",
-    "tests.support.telegram_api",  # x_display, shared_chromium, kept_driver; telegram
+    "tests.support.telegram_api",  # x_display, shared_chromium; telegram
     "tests.support.shape_table",
 ]  # the seeded shapes test's closing table
 
@@ -147,10 +147,9 @@ class ScriptedPerson(TestPerson):
 
 
 @pytest.fixture
-def cli_env(tmp_path, shared_chromium, kept_driver) -> dict[str, str]:
+def cli_env(tmp_path, shared_chromium) -> dict[str, str]:
     """Environment for a CLI run: its own state and recordings dirs, no stray .env, and the test
-    process's shared Chromium (a test about finding or starting a browser sets its own); its
-    in-process runs use the test process's one driver (`kept_driver`)."""
+    process's shared Chromium (a test about finding or starting a browser sets its own)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DAMANCOM_")}
     env.update(
         DAMANCOM_STATE_DIR=str(tmp_path / "state"),
@@ -215,7 +214,6 @@ BROWSER_FIXTURES = frozenset(
         "new_context",
         "page",
         "shared_chromium",
-        "kept_driver",
         "devtools_browser",
         "x_display",
         "cli_env",

@@ -301,10 +301,10 @@ def browser(settings) -> Check:
     from playwright.sync_api import Error as PlaywrightError
 
     from bot.run import browser as browsers
-    from bot.run.driver_start import playwright_for_run
+    from bot.run.driver_start import sync_playwright
 
     try:
-        with playwright_for_run() as playwright:
+        with sync_playwright() as playwright:
             choice = browsers.find(playwright, settings.browser)
             try:
                 launched = browsers.launch(playwright, choice, headless=True)

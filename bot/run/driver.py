@@ -52,10 +52,6 @@ class SharedDriver:
     def __exit__(self, *exc_info) -> None:
         self.close()
 
-    def running(self) -> bool:
-        """Still able to take calls (its thread has not stopped, the driver has not died)."""
-        return self._ready.is_set() and not self._stopped and self._thread.is_alive()
-
     def here(self) -> bool:
         return threading.current_thread() is self._thread
 

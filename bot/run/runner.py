@@ -112,9 +112,9 @@ def _launched(playwright, choice: browsers.BrowserChoice, *, headless: bool, env
 
 @contextmanager
 def started_browser(settings: Settings, *, headless: bool) -> Iterator[Browsers]:
-    from bot.run.driver_start import playwright_for_run
+    from bot.run.driver_start import sync_playwright
 
-    with playwright_for_run() as playwright, ExitStack() as screens:
+    with sync_playwright() as playwright, ExitStack() as screens:
         choice = browsers.find(playwright, settings.browser)
         env = None if headless else screens.enter_context(browsers.window_screen())
         browser = _launched(playwright, choice, headless=headless, env=env)

@@ -71,22 +71,6 @@ def shared_chromium(request, tmp_path_factory) -> str:
         yield url
 
 
-@pytest.fixture(scope="session")
-def kept_driver():
-    """One Playwright driver for all the in-process bot runs of this test process
-    (bot/run/driver_start.py: keep): each would otherwise start and stop a Node.js of its own
-    (144 of them in a whole run, about 0.6 s of CPU each)."""
-    from bot.run import driver_start
-    from bot.run.driver import SharedDriver
-
-    with SharedDriver() as driver:
-        driver_start.keep(driver)
-        try:
-            yield driver
-        finally:
-            driver_start.keep(None)
-
-
 def _start_chromium(playwright, profile: Path) -> tuple[str, subprocess.Popen]:
     choice = browsers.choose(None, managed_path=playwright.chromium.executable_path)
     executable = choice.value if choice.how == "executable" else playwright.chromium.executable_path

@@ -42,33 +42,3 @@ def test_no_module_starts_playwright_another_way(folder):
         if path.name != "driver_start.py" and starts.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
-
-
-def test_a_kept_driver_serves_every_run_while_it_runs(monkeypatch):
-    """A process that keeps a driver (the tests' in-process runs) starts no Node.js per run."""
-
-    class Kept:
-        playwright = object()
-        alive = True
-
-        def running(self):
-            return self.alive
-
-    kept = Kept()
-    monkeypatch.setattr(driver_start, "_kept", None)
-    driver_start.keep(kept)
-    with driver_start.playwright_for_run() as playwright:
-        assert playwright is kept.playwright
-    started = []
-    monkeypatch.setattr(driver_start, "sync_playwright", lambda: started.append(1) or _Started())
-    kept.alive = False  # its driver died: the next run starts one of its own
-    with driver_start.playwright_for_run() as playwright:
-        assert playwright == "own" and started == [1]
-
-
-class _Started:
-    def __enter__(self):
-        return "own"
-
-    def __exit__(self, *exc):
-        return False
