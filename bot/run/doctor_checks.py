@@ -123,7 +123,9 @@ def schedule_settings(environ) -> Check:
         (first_day, first_time), windows, (deadline_day, deadline_time), _ = [row.get(environ) for row in plan]
     except ConfigError as exc:
         return Check("planification", False, f"{exc.message} (« damancom-bot schedule » refuserait de démarrer)")
-    hours = " et ".join(f"{start:%H:%M}-{end:%H:%M}" for start, end in windows)
+    from bot.settings.readers import window_label
+
+    hours = " et ".join(window_label(start, end) for start, end in windows)
     return Check(
         "planification",
         True,

@@ -191,7 +191,9 @@ class Planner:
             )
 
     def _windows(self) -> str:
-        return ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in sorted(self.plan.windows))
+        from bot.settings.readers import window_label
+
+        return ", ".join(window_label(a, b) for a, b in sorted(self.plan.windows))
 
     def _notices(self, row: L.PeriodRow, now: datetime) -> None:
         if now > row.deadline:

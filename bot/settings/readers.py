@@ -170,11 +170,18 @@ def windows(setting, raw: str) -> tuple[tuple[time, time], ...]:
 
 def _window(name: str, raw: str) -> tuple[time, time]:
     start, _, end = raw.partition("-")
-    if _clock(start) and _clock(end) and _clock(start) < _clock(end):
-        return _clock(start), _clock(end)
+    until = time.max if end.strip() == "24:00" else _clock(end)  # « jusqu'à minuit »: 23:59 would leave a minute out
+    if _clock(start) and until and _clock(start) < until:
+        return _clock(start), until
     raise ConfigError(
-        f"{name} : plage « {raw} » invalide ; attendu HH:MM-HH:MM dans la même journée, par exemple 21:00-23:30."
+        f"{name} : plage « {raw} » invalide ; attendu HH:MM-HH:MM dans la même journée (24:00 pour minuit), "
+        "par exemple 21:00-23:30."
     )
+
+
+def window_label(start: time, end: time) -> str:
+    """A window as the person wrote it: « 21:00-24:00 », not the 23:59:59 it is read as."""
+    return f"{start:%H:%M}-{'24:00' if end == time.max else format(end, '%H:%M')}"
 
 
 def overrides(setting, raw: str) -> dict[str, date]:

@@ -38,7 +38,7 @@ def schedule_env(tmp_path, cli_env, url, accounts) -> dict:
         "DAMANCOM_ACCOUNTS": str(path),
         "DAMANCOM_LOCAL_PAGE": "0",
         "DAMANCOM_CODE_WAIT": "240",
-        "DAMANCOM_WINDOWS": "00:00-23:59",  # due at once, whatever the hour the test runs
+        "DAMANCOM_WINDOWS": "00:00-24:00",  # due at once, whatever the hour the test runs
         "DAMANCOM_FIRST_ATTEMPT": "1 00:00",
         "DAMANCOM_DEADLINE_OVERRIDES": f"{PERIOD}=2099-12-31",
     }

@@ -139,3 +139,17 @@ def test_a_browser_refused_by_the_firewall_is_not_retried_blindly():
     assert decision == STOP and code == "browser_refused" and code in STOPPED
     assert "fenêtre visible" in reason(code)
     assert PLAN.next_attempt(at(2026, 11, 3, 10, 0), decision, "2026-10", RNG) is None
+
+
+def test_a_window_until_midnight_includes_the_last_minute_of_the_day():
+    """« 00:00-23:59 » left 23:59 out: two scheduler tests that want a try at once, started in that
+    minute (Moroccan time), saw their first try planned for 00:00 and failed."""
+    from bot.settings.readers import window_label
+
+    plan = parse_plan({"DAMANCOM_WINDOWS": "21:00-24:00"})
+    assert plan.in_window(datetime(2026, 12, 1, 23, 59, 30, tzinfo=TZ))
+    assert not plan.in_window(datetime(2026, 12, 2, 0, 0, 30, tzinfo=TZ))
+    assert [window_label(*w) for w in plan.windows] == ["21:00-24:00"]
+    for wrong in ("24:00-23:00", "21:00-24:30", "21:00-25:00"):
+        with pytest.raises(ConfigError, match="24:00 pour minuit"):
+            parse_plan({"DAMANCOM_WINDOWS": wrong})

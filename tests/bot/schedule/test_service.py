@@ -86,7 +86,7 @@ def test_hard_kill_mid_run_replans_and_attempts_once(tmp_path, cli_env, sandbox,
         "DAMANCOM_PASSWORD": demo_account.password,
         "DAMANCOM_LOCAL_PAGE": "0",
         "DAMANCOM_DEADLINE_OVERRIDES": "2026-10=2099-12-31,2026-11=2099-12-31",  # the period stays open
-        "DAMANCOM_WINDOWS": "00:00-23:59",  # a window now, whatever the hour the test runs
+        "DAMANCOM_WINDOWS": "00:00-24:00",  # a window now, whatever the hour the test runs
         **DUE_NOW,
     }
     state = Path(env["DAMANCOM_STATE_DIR"])
@@ -150,7 +150,7 @@ def test_killed_in_the_code_step_waits_for_the_next_window(tmp_path, cli_env, sa
         "DAMANCOM_IDENTIFIER": demo_account.identifier,
         "DAMANCOM_PASSWORD": demo_account.password,
         "DAMANCOM_LOCAL_PAGE": "0",
-        "DAMANCOM_WINDOWS": "00:00-23:59",  # due at once, whatever the hour the test runs
+        "DAMANCOM_WINDOWS": "00:00-24:00",  # due at once, whatever the hour the test runs
         "DAMANCOM_DEADLINE_OVERRIDES": "2026-10=2099-12-31,2026-11=2099-12-31",
         **DUE_NOW,
     }
