@@ -231,7 +231,7 @@ def pytest_collection_modifyitems(items):
 
 def pytest_xdist_auto_num_workers(config):
     """`-n auto` (pyproject's addopts): the browser tests mostly wait on Chromium and bot processes,
-    so three workers per core pay (6 on 2 cores: 14 min 33 s with 4 became 11-13 min); the fast tier
+    so three workers per core pay (measured in DEVELOPERS.md); the fast tier
     (`-m "not browser"`) is pure Python, where workers beyond two per core only cost their start."""
     cores = os.cpu_count() or 2
     if "not browser" in (config.option.markexpr or ""):
