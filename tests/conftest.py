@@ -69,13 +69,17 @@ def isolated_keyring(tmp_path):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args, playwright):
-    """Use the bot's own discovery, so tests run where the bot runs (Debian chromium in CI)."""
+    """Use the bot's own discovery, so tests run where the bot runs (Debian chromium in CI); headless,
+    its headless shell when installed (`tests/support/devtools.py: headless_shell`)."""
     choice = browsers.choose(None, managed_path=playwright.chromium.executable_path)
     args = {**browser_type_launch_args, "args": browsers.LAUNCH_ARGS}
     if choice.how == "channel":
         args["channel"] = choice.value
     elif choice.how == "executable":
-        args["executable_path"] = choice.value
+        from tests.support.devtools import headless_shell  # a plugin module: imported once it is registered
+
+        shell = headless_shell(choice) if args.get("headless", True) else None
+        args["executable_path"] = shell or choice.value
     return args
 
 

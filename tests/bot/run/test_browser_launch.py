@@ -11,26 +11,20 @@ from bot.run import browser as browsers
 from bot.sandbox import Sandbox
 
 
-def _browsers() -> set[int]:
-    """This process's Chromium main processes (a child process carries --type=)."""
-    found = set()
-    for process in psutil.Process().children(recursive=True):
-        try:
-            argv = process.cmdline()
-        except psutil.Error:
-            continue
-        if argv and "--remote-debugging-pipe" in argv and not any(a.startswith("--type=") for a in argv):
-            found.add(process.pid)
-    return found
+def _browser_process(browser) -> psutil.Process:
+    """The browser's main process, as the browser itself names it (counting this process's new
+    Chromium processes miscounted when another test's browser was still closing)."""
+    session = browser.new_browser_cdp_session()
+    processes = session.send("SystemInfo.getProcessInfo")["processInfo"]
+    session.detach()
+    return psutil.Process(next(p["id"] for p in processes if p["type"] == "browser"))
 
 
 @pytest.fixture
 def launched(playwright):
     """The bot's own launch (`browsers.launch`), and its browser process."""
-    before = _browsers()
     browser = browsers.launch(playwright, browsers.find(playwright, None), headless=True)
-    (pid,) = _browsers() - before
-    yield browser, psutil.Process(pid)
+    yield browser, _browser_process(browser)
     browser.close()
 
 
