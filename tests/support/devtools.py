@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.run import browser as browsers
-from tests.support.once import once_per_run
+from tests.support.once import once_per_run, per_process
 
 
 @pytest.fixture(scope="session")
@@ -60,14 +60,18 @@ def devtools_browser(tmp_path: Path, playwright) -> tuple[Path, int]:
 
 @pytest.fixture(scope="session")
 def shared_chromium(request, tmp_path_factory) -> str:
-    """One headless Chromium for the whole run (all xdist workers), reached over DevTools
+    """One headless Chromium for each test process (each xdist worker), reached over DevTools
     (`DAMANCOM_BROWSER=http://…`): each bot run the tests start gets its own context in it instead of
-    starting a browser (about a second of CPU each, on a machine where CPU is what the suite waits for)."""
+    starting a browser (about a second of CPU each, on a machine where CPU is what the suite waits for).
+    Not one for the whole run: every DevTools client of a browser is told of every page in it and
+    Playwright sets each one up, so runs of different workers at once each paid for the others' pages
+    (about 50 ms of CPU per page and other client, bench/README.md); a worker's runs mostly follow
+    one another."""
 
     def start(profile: Path) -> tuple[str, subprocess.Popen]:
         return _start_chromium(request.getfixturevalue("playwright"), profile)
 
-    with once_per_run(tmp_path_factory, "shared-chromium", start, process=True) as url:
+    with per_process(tmp_path_factory, "shared-chromium", start, process=True) as url:
         yield url
 
 

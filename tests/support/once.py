@@ -28,14 +28,8 @@ def once_per_run(
     """`start(folder)` makes the resource in a fresh folder and returns what a test needs (JSON); with
     `process`, it returns `(value, popen)` and the process is stopped when the last worker is done."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
-        made = start(tmp_path_factory.mktemp(name))
-        value, popen = made if process else (made, None)
-        try:
+        with per_process(tmp_path_factory, name, start, process=process) as value:
             yield value
-        finally:
-            if popen:
-                _STARTED[popen.pid] = popen
-                stop(popen.pid)
         return
     root = tmp_path_factory.getbasetemp().parent  # shared by this run's workers, fresh for each run
     record = root / f"{name}.json"
@@ -55,6 +49,21 @@ def once_per_run(
     finally:
         if process:
             _leave(record, shared["pid"], shared["created"])
+
+
+@contextlib.contextmanager
+def per_process(
+    tmp_path_factory, name: str, start: Callable[[Path], object], *, process: bool = False
+) -> Iterator[object]:
+    """`once_per_run`'s contract, but one for each test process (each xdist worker, or the only one)."""
+    made = start(tmp_path_factory.mktemp(name))
+    value, popen = made if process else (made, None)
+    try:
+        yield value
+    finally:
+        if popen:
+            _STARTED[popen.pid] = popen
+            stop(popen.pid)
 
 
 def _created(pid: int) -> float | None:
