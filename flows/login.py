@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Callable, Protocol
 
 from loguru import logger
+from playwright.sync_api import Error as PlaywrightError
 
 from bot.errors import (
     CodeNotProvided,
@@ -350,8 +351,12 @@ def login_eid(
     eid = _reach(ctx, url, retry, person.before_sms, eid=True)
     if isinstance(eid, SPACES):  # the phone was quicker than the bot: nothing left to show
         return _arrived(eid)
-    eid.shot("eid-code-qr")
-    person.eid_waiting(eid.save_qr())
+    try:
+        eid.shot("eid-code-qr")
+        person.eid_waiting(eid.save_qr())
+    except PlaywrightError as exc:  # approved on the phone during the shot: the page is already moving on
+        logger.info("L'écran e-ID a changé pendant sa capture (connexion déjà approuvée ?) : suite attendue.")
+        logger.debug("Capture e-ID : {}", first_line(exc))
     try:
         screen = wait_for(ctx, AFTER_EID_APPROVAL, timeout=wait, settle=False)
     except UnexpectedPage:

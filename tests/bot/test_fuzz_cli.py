@@ -5,8 +5,10 @@ says « portal unavailable » (exit 4), so every example stops in a fraction of 
 
 from __future__ import annotations
 
+import atexit
 import io
 import json
+import shutil
 import tempfile
 from collections import Counter
 from contextlib import contextmanager
@@ -21,7 +23,8 @@ from bot.env import Env
 from bot.errors import PortalUnavailable
 from bot.exit_codes import ExitCode
 
-ROOT = Path(tempfile.mkdtemp(prefix="fuzz-cli-"))
+ROOT = Path(tempfile.mkdtemp(prefix="fuzz-cli-"))  # made at import: every worker collecting this file made one
+atexit.register(shutil.rmtree, ROOT, ignore_errors=True)  # … and left it behind, run after run
 TABLE: Counter = Counter()  # (command, exit code) -> examples; printed at the end (-s) for the report
 
 
