@@ -357,6 +357,7 @@ def login_eid(
     except PlaywrightError as exc:  # approved on the phone during the shot: the page is already moving on
         logger.info("L'écran e-ID a changé pendant sa capture (connexion déjà approuvée ?) : suite attendue.")
         logger.debug("Capture e-ID : {}", first_line(exc))
+        person.eid_waiting(None)  # a page that reloaded, not approved: the person must still be told
     try:
         screen = wait_for(ctx, AFTER_EID_APPROVAL, timeout=wait, settle=False)
     except UnexpectedPage:
